@@ -1,0 +1,35 @@
+#pragma once
+// Reads and validates catalog YAML. The same code runs at build time (data/ → embedded blob)
+// and at run time (--catalog DIR), so both report errors the same way: file, line, field.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "winports/catalog/model.hpp"
+#include "winports/core/result.hpp"
+
+namespace winports::catalog {
+
+struct SourceFile {
+  std::string name;  // shown in errors
+  std::string text;
+};
+
+// Parses one service file. `context` supplies the vocabulary, OS table and roles used to check
+// conditions; cross-service references (uses:) are checked by validate().
+Result<Service> parse_service(const SourceFile& file, const Catalog& context);
+Result<std::vector<Role>> parse_roles(const SourceFile& file);
+Status parse_os_table(const SourceFile& file, Catalog& into);
+Status parse_vocabulary(const SourceFile& file, Catalog& into);
+
+// Reads DIR/os.yaml, DIR/vocabulary.yaml, DIR/roles.yaml and DIR/services/*.yaml.
+Result<Catalog> load_directory(const std::filesystem::path& dir);
+
+// Adds a user's directory on top of `base`: services/*.yaml or *.yaml service files replace
+// services of the same id or add new ones; roles.yaml and vocabulary.yaml extend or override.
+Status merge_directory(Catalog& base, const std::filesystem::path& dir);
+
+// Cross-file checks: unique ids, services named by roles and uses: exist.
+Status validate(const Catalog& catalog);
+
+}  // namespace winports::catalog

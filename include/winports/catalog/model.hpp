@@ -1,0 +1,142 @@
+#pragma once
+// The catalog model: what KB 832017 says, as plain value types. Built from data/*.yaml.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "winports/core/port.hpp"
+#include "winports/core/text.hpp"
+
+namespace winports::catalog {
+
+// One condition a requirement (or a whole service) needs; see data/vocabulary.yaml.
+// kind: feature | scenario | server_os | client_os | network_os | server_role.
+// values: ids; for *_os kinds an entry may be "<id" or ">=id".
+struct Condition {
+  std::string kind;
+  std::vector<std::string> values;
+  auto members() { return std::tie(kind, values); }
+  bool operator==(const Condition&) const = default;
+};
+
+// Where in the KB a requirement comes from.
+// table: "service" (the section's own table), "consolidated" (the port-ordered summary table)
+// or "text" (the section's prose). row is 1-based within that table; 0 for text.
+// protocol/service: the consolidated row as written; quote: the prose sentence.
+struct Source {
+  std::string table;
+  int row = 0;
+  std::string protocol;
+  std::string service;
+  std::string quote;
+  auto members() { return std::tie(table, row, protocol, service, quote); }
+  bool operator==(const Source&) const = default;
+};
+
+// A fix of the Japanese seed text, recorded rather than applied silently.
+struct Correction {
+  std::string field;      // port | transport | protocol | columns
+  std::string seed;       // as the KB writes it
+  std::string corrected;  // what the catalog holds
+  std::string reason;     // footnote-mark | typo | swapped-columns | shifted-columns
+  auto members() { return std::tie(field, seed, corrected, reason); }
+  bool operator==(const Correction&) const = default;
+};
+
+struct Requirement {
+  LocalizedText protocol;  // application protocol
+  Transport transport = Transport::tcp;
+  PortSet ports;                                    // as the KB prints them; empty for port-less transports
+  std::string dynamic;                              // "" | "rpc" (OS-dependent RPC range) | "ftp-passive"
+  std::string direction = "inbound";                // inbound | outbound | outbound-from | both
+  std::string reply = "same-flow";                  // same-flow | any-port (TFTP)
+  std::string icmp_type;                            // "echo" or ""
+  std::optional<std::pair<int, int>> derived_from;  // (port, offset): FTP active data = control - 1
+  bool optional = false;
+  std::vector<Condition> conditions;
+  std::vector<std::string> notes;  // ids into Service::notes
+  std::vector<Correction> corrections;
+  std::vector<Source> sources;
+
+  [[nodiscard]] bool dynamic_rpc() const { return dynamic == "rpc"; }
+  auto members() {
+    return std::tie(protocol, transport, ports, dynamic, direction, reply, icmp_type, derived_from, optional,
+                    conditions, notes, corrections, sources);
+  }
+};
+
+struct AdRelation {
+  bool present = false;
+  LocalizedText when;  // the KB's qualification, if any
+  auto members() { return std::tie(present, when); }
+};
+
+struct Service {
+  std::string id;
+  LocalizedText names;
+  LocalizedText section;  // KB section title; empty for consolidated-table-only products
+  std::vector<std::string> aliases;
+  std::vector<std::string> system_services;
+  LocalizedText description;
+  std::vector<Condition> conditions;  // apply to every requirement
+  std::vector<std::string> uses;      // other services it needs (ids)
+  AdRelation ad_depends_on;           // "Active Directory が依存するサービス"
+  AdRelation depends_on_ad;           // "Active Directory サービスを必要とするサービス"
+  std::map<std::string, LocalizedText> notes;
+  std::vector<std::string> general_notes;
+  std::vector<LocalizedText> discrepancies;  // disagreements inside the KB, told in words
+  std::vector<Requirement> requirements;
+  std::string origin;  // file it was loaded from ("builtin:..." when embedded)
+
+  auto members() {
+    return std::tie(id, names, section, aliases, system_services, description, conditions, uses, ad_depends_on,
+                    depends_on_ad, notes, general_notes, discrepancies, requirements, origin);
+  }
+};
+
+struct Role {
+  std::string id;
+  LocalizedText names;
+  std::vector<std::string> services;
+  std::vector<std::string> optional_services;
+  auto members() { return std::tie(id, names, services, optional_services); }
+};
+
+enum class RpcEra : std::uint8_t { legacy, modern };
+
+struct OsVersion {
+  std::string id;
+  LocalizedText names;
+  std::string kind;  // client | server | both
+  RpcEra era = RpcEra::modern;
+  std::vector<std::string> aliases;
+  auto members() { return std::tie(id, names, kind, era, aliases); }
+};
+
+struct VocabularyEntry {
+  std::string id;
+  LocalizedText text;
+  auto members() { return std::tie(id, text); }
+};
+
+struct Catalog {
+  std::vector<Service> services;  // sorted by id
+  std::vector<Role> roles;
+  std::vector<OsVersion> os_versions;  // release order
+  PortSet legacy_rpc_range;
+  PortSet modern_rpc_range;
+  std::vector<VocabularyEntry> features;
+  std::vector<VocabularyEntry> scenarios;
+
+  auto members() {
+    return std::tie(services, roles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios);
+  }
+  [[nodiscard]] const Service* service(std::string_view id) const;
+  [[nodiscard]] const Role* role(std::string_view id) const;
+  [[nodiscard]] const OsVersion* os(std::string_view id_or_alias) const;
+};
+
+}  // namespace winports::catalog

@@ -1,0 +1,58 @@
+#pragma once
+// Lookups over the catalog: by service name, by port, by free text; and the list of places
+// where the KB disagrees with itself.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "winports/catalog/model.hpp"
+#include "winports/core/result.hpp"
+
+namespace winports::catalog {
+
+// Services whose id, name (ja/en), alias or system service name equals `name` after
+// fold_for_match (case, width, spaces and punctuation ignored).
+std::vector<const Service*> find_services(const Catalog& catalog, std::string_view name);
+
+// Up to `limit` names close to `name`, for "did you mean".
+std::vector<std::string> suggest_names(const Catalog& catalog, std::string_view name, std::size_t limit = 3);
+
+// "445", "445/tcp", "udp/389", "tcp:135", or a port-less transport: "gre", "esp", "ah", "icmp".
+struct PortQuery {
+  std::optional<Transport> transport;
+  std::optional<std::uint16_t> port;
+  std::string text;
+};
+Result<PortQuery> parse_port_query(std::string_view text);
+
+struct PortHit {
+  const Service* service = nullptr;
+  const Requirement* requirement = nullptr;
+  // "" when the port is printed in the KB row; "legacy" or "modern" when it falls only in that
+  // OS era's dynamic range of a dynamic-port requirement.
+  std::string via_dynamic_range;
+};
+std::vector<PortHit> lookup_port(const Catalog& catalog, const PortQuery& query);
+
+struct SearchHit {
+  const Service* service = nullptr;
+  int rank = 0;         // lower is better: 0 name, 1 alias/system name, 2 protocol, 3 text
+  std::string matched;  // the text that matched
+};
+std::vector<SearchHit> search(const Catalog& catalog, std::string_view text);
+
+struct Discrepancy {
+  // name-differs: the two tables name the same row differently;
+  // consolidated-only: a row of the consolidated table missing from the service's own table;
+  // not-in-consolidated: a service-table row the consolidated table leaves out;
+  // stated: a disagreement recorded in words in the data (discrepancies:).
+  std::string kind;
+  const Service* service = nullptr;
+  const Requirement* requirement = nullptr;  // null for "stated"
+  LocalizedText text;
+};
+std::vector<Discrepancy> discrepancies(const Catalog& catalog);
+
+}  // namespace winports::catalog

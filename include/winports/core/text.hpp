@@ -1,0 +1,31 @@
+#pragma once
+// Bilingual text and the Unicode handling the CLI needs (matching names typed in either
+// script or width, and aligning columns that mix Japanese and Latin text).
+#include <string>
+#include <string_view>
+
+namespace winports {
+
+enum class Lang { ja, en };
+
+struct LocalizedText {
+  std::string ja;
+  std::string en;
+  [[nodiscard]] const std::string& in(Lang lang) const { return lang == Lang::ja && !ja.empty() ? ja : en; }
+  bool operator==(const LocalizedText&) const = default;
+};
+
+// Lang from a locale string such as "ja_JP.UTF-8" (ja) or anything else (en).
+Lang lang_from_locale(std::string_view locale);
+
+// NFKC + case folding, then spaces and punctuation removed: "ＬＤＡＰ サーバー" and
+// "ldapサーバー" compare equal. Invalid UTF-8 is folded byte-wise.
+std::string fold_for_match(std::string_view text);
+
+// Terminal column width (East Asian wide characters count 2).
+std::size_t display_width(std::string_view text);
+
+// Levenshtein distance over code points, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+}  // namespace winports

@@ -1,0 +1,209 @@
+#include "winports/catalog/export.hpp"
+
+#include "winports/catalog/rules.hpp"
+
+namespace winports::catalog {
+namespace {
+
+nlohmann::json text_json(const LocalizedText& t) { return {{"ja", t.ja}, {"en", t.en}}; }
+
+nlohmann::json ports_json(const PortSet& ports) {
+  auto out = nlohmann::json::array();
+  for (auto r : ports.ranges()) out.push_back({r.lo, r.hi});
+  return out;
+}
+
+nlohmann::json conditions_json(const Catalog& catalog, const std::vector<Condition>& conditions) {
+  auto out = nlohmann::json::array();
+  for (const auto& c : conditions)
+    out.push_back({{"kind", c.kind},
+                   {"values", c.values},
+                   {"text", {{"ja", describe(catalog, c, Lang::ja)}, {"en", describe(catalog, c, Lang::en)}}}});
+  return out;
+}
+
+nlohmann::json source_json(const Service& s, const Source& src) {
+  nlohmann::json j{{"table", src.table}};
+  if (!s.section.en.empty()) j["section"] = text_json(s.section);
+  if (src.row) j["row"] = src.row;
+  if (!src.protocol.empty())
+    j["as_written"] = {{"application_protocol", src.protocol}, {"system_service", src.service}};
+  if (!src.quote.empty()) j["quote"] = src.quote;
+  return j;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string md_cell(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+std::string ports_text(const Requirement& q) {
+  if (!has_ports(q.transport)) return q.icmp_type.empty() ? "" : q.icmp_type;
+  return q.ports.to_string();
+}
+
+}  // namespace
+
+std::string source_text(const Service& s, const Requirement& q, Lang lang) {
+  const bool ja = lang == Lang::ja;
+  std::string out;
+  for (const auto& src : q.sources) {
+    if (!out.empty()) out += "; ";
+    if (src.table == "service")
+      out += (ja ? "§" + s.section.ja + " 表 " : "§" + s.section.en + " table row ") + std::to_string(src.row) +
+             (ja ? " 行目" : "");
+    else if (src.table == "consolidated")
+      out += (ja ? "統合表 " : "consolidated row ") + std::to_string(src.row) + (ja ? " 行目" : "");
+    else
+      out += ja ? "§" + s.section.ja + " 本文" : "§" + (s.section.en.empty() ? s.names.en : s.section.en) + " text";
+  }
+  return out;
+}
+
+std::string conditions_text(const Catalog& catalog, const Service& s, const Requirement& q, Lang lang) {
+  std::string out;
+  auto add = [&](const std::string& t) { out += (out.empty() ? "" : "; ") + t; };
+  if (q.optional) add(lang == Lang::ja ? "省略可能" : "optional");
+  for (const auto& c : s.conditions) add(describe(catalog, c, lang));
+  for (const auto& c : q.conditions) add(describe(catalog, c, lang));
+  if (q.direction != "inbound") add((lang == Lang::ja ? "方向: " : "direction: ") + q.direction);
+  if (q.reply == "any-port") add(lang == Lang::ja ? "応答は任意のポートから" : "replies from any port");
+  return out;
+}
+
+nlohmann::json requirement_json(const Catalog& catalog, const Service& s, const Requirement& q) {
+  nlohmann::json notes = nlohmann::json::array();
+  for (const auto& id : q.notes) notes.push_back({{"id", id}, {"ja", s.notes.at(id).ja}, {"en", s.notes.at(id).en}});
+  nlohmann::json sources = nlohmann::json::array();
+  for (const auto& src : q.sources) sources.push_back(source_json(s, src));
+  nlohmann::json corrections = nlohmann::json::array();
+  for (const auto& c : q.corrections)
+    corrections.push_back({{"field", c.field}, {"seed", c.seed}, {"corrected", c.corrected}, {"reason", c.reason}});
+  nlohmann::json j{{"application_protocol", text_json(q.protocol)},
+                   {"transport", std::string(to_string(q.transport))},
+                   {"ip_protocol", ip_protocol_number(q.transport)},
+                   {"ports", ports_json(q.ports)},
+                   {"dynamic_rpc", q.dynamic_rpc()},
+                   {"dynamic", q.dynamic.empty() ? nlohmann::json() : nlohmann::json(q.dynamic)},
+                   {"optional", q.optional},
+                   {"direction", q.direction},
+                   {"reply", q.reply},
+                   {"conditions", conditions_json(catalog, q.conditions)},
+                   {"notes", notes},
+                   {"corrections", corrections},
+                   {"source", sources}};
+  if (!q.icmp_type.empty()) j["icmp_type"] = q.icmp_type;
+  if (q.derived_from) j["derived_from"] = {{"port", q.derived_from->first}, {"offset", q.derived_from->second}};
+  return j;
+}
+
+nlohmann::json service_json(const Catalog& catalog, const Service& s) {
+  nlohmann::json reqs = nlohmann::json::array();
+  for (const auto& q : s.requirements) reqs.push_back(requirement_json(catalog, s, q));
+  auto ad = [](const AdRelation& rel) {
+    if (!rel.present) return nlohmann::json(false);
+    if (rel.when.en.empty()) return nlohmann::json(true);
+    return nlohmann::json{{"when", text_json(rel.when)}};
+  };
+  nlohmann::json notes = nlohmann::json::object();
+  for (const auto& [id, t] : s.notes) notes[id] = text_json(t);
+  nlohmann::json disc = nlohmann::json::array();
+  for (const auto& d : s.discrepancies) disc.push_back(text_json(d));
+  nlohmann::json j{
+      {"id", s.id},
+      {"names", text_json(s.names)},
+      {"aliases", s.aliases},
+      {"system_service_names", s.system_services},
+      {"description", text_json(s.description)},
+      {"conditions", conditions_json(catalog, s.conditions)},
+      {"uses", s.uses},
+      {"active_directory", {{"ad_depends_on", ad(s.ad_depends_on)}, {"depends_on_ad", ad(s.depends_on_ad)}}},
+      {"notes", notes},
+      {"general_notes", s.general_notes},
+      {"discrepancies", disc},
+      {"requirements", reqs}};
+  j["section"] = s.section.en.empty() ? nlohmann::json() : text_json(s.section);
+  return j;
+}
+
+nlohmann::json catalog_json(const Catalog& catalog) {
+  nlohmann::json services = nlohmann::json::array();
+  for (const auto& s : catalog.services) services.push_back(service_json(catalog, s));
+  nlohmann::json roles = nlohmann::json::array();
+  for (const auto& r : catalog.roles)
+    roles.push_back({{"id", r.id},
+                     {"names", text_json(r.names)},
+                     {"services", r.services},
+                     {"optional_services", r.optional_services}});
+  nlohmann::json os = nlohmann::json::array();
+  for (const auto& v : catalog.os_versions)
+    os.push_back(
+        {{"id", v.id}, {"names", text_json(v.names)}, {"dynamic_rpc", v.era == RpcEra::legacy ? "legacy" : "modern"}});
+  return {{"services", services},
+          {"roles", roles},
+          {"os_versions", os},
+          {"dynamic_rpc_ranges",
+           {{"legacy", ports_json(catalog.legacy_rpc_range)}, {"modern", ports_json(catalog.modern_rpc_range)}}}};
+}
+
+nlohmann::json port_hits_json(const Catalog& catalog, const std::vector<PortHit>& hits) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& h : hits) {
+    auto j = requirement_json(catalog, *h.service, *h.requirement);
+    j["service"] = {{"id", h.service->id}, {"names", text_json(h.service->names)}};
+    j["via_dynamic_range"] = h.via_dynamic_range.empty() ? nlohmann::json() : nlohmann::json(h.via_dynamic_range);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+nlohmann::json discrepancies_json(const std::vector<Discrepancy>& items) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& d : items) {
+    nlohmann::json j{{"kind", d.kind}, {"service", d.service->id}, {"text", text_json(d.text)}};
+    if (d.requirement) {
+      j["transport"] = std::string(to_string(d.requirement->transport));
+      j["ports"] = ports_json(d.requirement->ports);
+      j["application_protocol"] = text_json(d.requirement->protocol);
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+void write_csv(const Catalog& catalog, std::ostream& out, Lang lang) {
+  out << "service,service_name,application_protocol,transport,ports,dynamic_rpc,optional,conditions,source\r\n";
+  for (const auto& s : catalog.services)
+    for (const auto& q : s.requirements)
+      out << csv_field(s.id) << ',' << csv_field(s.names.in(lang)) << ',' << csv_field(q.protocol.in(lang)) << ','
+          << to_string(q.transport) << ',' << csv_field(ports_text(q)) << ',' << (q.dynamic_rpc() ? "true" : "false")
+          << ',' << (q.optional ? "true" : "false") << ',' << csv_field(conditions_text(catalog, s, q, lang)) << ','
+          << csv_field(source_text(s, q, lang)) << "\r\n";
+}
+
+void write_markdown(const Catalog& catalog, std::ostream& out, Lang lang) {
+  const bool ja = lang == Lang::ja;
+  out << (ja ? "# Windows のサービスとネットワーク ポート (KB 832017)\n"
+             : "# Windows services and network ports (KB 832017)\n");
+  for (const auto& s : catalog.services) {
+    out << "\n## " << md_cell(s.names.in(lang)) << " (`" << s.id << "`)\n\n"
+        << md_cell(s.description.in(lang)) << "\n\n";
+    out << (ja ? "| アプリケーション プロトコル | プロトコル | ポート | 条件 | 出典 |\n"
+               : "| Application protocol | Protocol | Ports | Conditions | Source |\n");
+    out << "|---|---|---|---|---|\n";
+    for (const auto& q : s.requirements)
+      out << "| " << md_cell(q.protocol.in(lang)) << " | " << to_string(q.transport) << " | " << md_cell(ports_text(q))
+          << " | " << md_cell(conditions_text(catalog, s, q, lang)) << " | " << md_cell(source_text(s, q, lang))
+          << " |\n";
+  }
+}
+
+}  // namespace winports::catalog

@@ -1,0 +1,562 @@
+#include "winports/catalog/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace winports::catalog {
+namespace {
+
+// Thrown only inside this file and turned into Error at each entry point, so that deep
+// field checks stay short; nothing escapes the module.
+struct LoadFailure {
+  Error error;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& message) const {
+    Error e{file_, 0, 0, field, message};
+    if (at.IsDefined()) {
+      e.line = at.Mark().line + 1;
+      e.column = at.Mark().column + 1;
+    }
+    throw LoadFailure{e};
+  }
+
+  // Every key of `map` must be one of `allowed`; the closest name is suggested otherwise.
+  void check_keys(const YAML::Node& map, const std::string& path, std::initializer_list<const char*> allowed) const {
+    if (!map.IsMap()) fail(map, path, "expected a mapping");
+    for (const auto& kv : map) {
+      auto key = kv.first.as<std::string>();
+      if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }) != allowed.end())
+        continue;
+      std::string best;
+      std::size_t best_distance = 4;
+      for (const char* a : allowed) {
+        auto d = edit_distance(key, a);
+        if (d < best_distance) best_distance = d, best = a;
+      }
+      fail(kv.first, join(path, key),
+           "unknown key" + (best.empty() ? std::string() : " (did you mean '" + best + "'?)"));
+    }
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+  static std::string index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+  YAML::Node required(const YAML::Node& map, const std::string& path, const char* key) const {
+    auto node = map[key];
+    if (!node.IsDefined() || node.IsNull()) fail(map, join(path, key), "missing required key");
+    return node;
+  }
+
+  std::string scalar(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsScalar()) fail(node, path, "expected a text value");
+    return node.as<std::string>();
+  }
+
+  std::string nonempty(const YAML::Node& node, const std::string& path) const {
+    auto s = scalar(node, path);
+    if (s.empty()) fail(node, path, "must not be empty");
+    return s;
+  }
+
+  std::string one_of(const YAML::Node& node, const std::string& path, std::initializer_list<const char*> values) const {
+    auto s = scalar(node, path);
+    for (const char* v : values)
+      if (s == v) return s;
+    std::string list;
+    for (const char* v : values) list += (list.empty() ? "" : ", ") + std::string(v);
+    fail(node, path, "'" + s + "' is not one of: " + list);
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& path) const {
+    auto s = scalar(node, path);
+    if (s == "true") return true;
+    if (s == "false") return false;
+    fail(node, path, "expected true or false");
+  }
+
+  int integer(const YAML::Node& node, const std::string& path, int lo, int hi) const {
+    auto s = scalar(node, path);
+    static const std::regex digits("-?[0-9]{1,9}");
+    if (!std::regex_match(s, digits)) fail(node, path, "expected a whole number");
+    int v = std::stoi(s);
+    if (v < lo || v > hi) fail(node, path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    return v;
+  }
+
+  std::vector<std::string> strings(const YAML::Node& node, const std::string& path) const {
+    std::vector<std::string> out;
+    if (!node.IsDefined() || node.IsNull()) return out;
+    if (!node.IsSequence()) fail(node, path, "expected a list");
+    for (std::size_t i = 0; i < node.size(); ++i) out.push_back(nonempty(node[i], index(path, i)));
+    return out;
+  }
+
+  LocalizedText text(const YAML::Node& node, const std::string& path) const {
+    check_keys(node, path, {"ja", "en"});
+    return {nonempty(required(node, path, "ja"), join(path, "ja")),
+            nonempty(required(node, path, "en"), join(path, "en"))};
+  }
+
+  PortSet ports(const YAML::Node& node, const std::string& path) const {
+    PortSet set;
+    if (!node.IsDefined() || node.IsNull()) return set;
+    if (!node.IsSequence()) fail(node, path, "expected a list of ports or \"lo-hi\" ranges");
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      auto range = parse_port_range(scalar(node[i], index(path, i)));
+      if (!range) fail(node[i], index(path, i), "not a port (0-65535) or range lo-hi with lo <= hi");
+      set.add(*range);
+    }
+    return set;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+YAML::Node parse_yaml(const SourceFile& file) {
+  try {
+    auto root = YAML::Load(file.text);
+    if (!root.IsMap()) {
+      Error e{file.name, root.IsDefined() ? root.Mark().line + 1 : 1, 0, "", "expected a mapping at the top level"};
+      if (e.line <= 0) e.line = 1;
+      throw LoadFailure{e};
+    }
+    return root;
+  } catch (const YAML::Exception& ex) {
+    throw LoadFailure{Error{file.name, ex.mark.line + 1, ex.mark.column + 1, "", "YAML syntax: " + ex.msg}};
+  }
+}
+
+template <class F>
+auto guarded(F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const LoadFailure& failure) {
+    return failure.error;
+  } catch (const YAML::Exception& ex) {  // conversions yaml-cpp refuses (e.g. a map where text is due)
+    return Error{"", ex.mark.line + 1, ex.mark.column + 1, "", ex.msg};
+  }
+}
+
+bool vocabulary_has(const std::vector<VocabularyEntry>& entries, const std::string& id) {
+  return std::any_of(entries.begin(), entries.end(), [&](const auto& e) { return e.id == id; });
+}
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(3, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    auto d = edit_distance(word, c);
+    if (d < best_distance) best_distance = d, best = c;
+  }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node, const std::string& path,
+                                        const Catalog& context) {
+  std::vector<Condition> out;
+  if (!node.IsDefined() || node.IsNull()) return out;
+  if (!node.IsSequence()) r.fail(node, path, "expected a list of conditions");
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    auto item_path = Reader::index(path, i);
+    const auto& item = node[i];
+    r.check_keys(item, item_path, {"feature", "scenario", "server_os", "client_os", "network_os", "server_role"});
+    if (item.size() != 1) r.fail(item, item_path, "a condition names exactly one kind");
+    Condition c;
+    c.kind = item.begin()->first.as<std::string>();
+    auto value = item.begin()->second;
+    auto value_path = Reader::join(item_path, c.kind);
+    c.values =
+        value.IsSequence() ? r.strings(value, value_path) : std::vector<std::string>{r.nonempty(value, value_path)};
+    if (c.values.empty()) r.fail(value, value_path, "must name at least one value");
+    for (const auto& v : c.values) {
+      std::vector<std::string> known;
+      bool found = false;
+      if (c.kind == "feature" || c.kind == "scenario") {
+        const auto& entries = c.kind == "feature" ? context.features : context.scenarios;
+        found = vocabulary_has(entries, v);
+        for (const auto& e : entries) known.push_back(e.id);
+      } else if (c.kind == "server_role") {
+        found = context.role(v) != nullptr;
+        for (const auto& role : context.roles) known.push_back(role.id);
+      } else {
+        std::string id = v;
+        if (id.rfind(">=", 0) == 0)
+          id = id.substr(2);
+        else if (id.rfind('<', 0) == 0)
+          id = id.substr(1);
+        found = context.os(id) != nullptr;
+        for (const auto& os : context.os_versions) known.push_back(os.id);
+        if (!found) {
+          r.fail(value, value_path, "unknown OS version '" + id + "'" + closest(id, known));
+        }
+      }
+      if (!found) r.fail(value, value_path, "unknown " + c.kind + " '" + v + "'" + closest(v, known));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+AdRelation parse_ad_relation(const Reader& r, const YAML::Node& node, const std::string& path) {
+  AdRelation rel;
+  if (!node.IsDefined()) return rel;
+  rel.present = true;
+  if (node.IsNull()) return rel;
+  r.check_keys(node, path, {"when"});
+  if (node["when"].IsDefined()) rel.when = r.text(node["when"], Reader::join(path, "when"));
+  return rel;
+}
+
+Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std::string& path, const Service& service,
+                              const Catalog& context) {
+  r.check_keys(node, path,
+               {"protocol", "transport", "ports", "dynamic", "direction", "reply", "icmp_type", "derived_from",
+                "optional", "conditions", "notes", "corrections", "sources"});
+  Requirement q;
+  q.protocol = r.text(r.required(node, path, "protocol"), Reader::join(path, "protocol"));
+  auto transport_node = r.required(node, path, "transport");
+  auto transport = parse_transport(r.scalar(transport_node, Reader::join(path, "transport")));
+  if (!transport)
+    r.fail(transport_node, Reader::join(path, "transport"), "not one of: tcp, udp, icmp, icmpv6, gre, esp, ah");
+  q.transport = *transport;
+  auto ports_path = Reader::join(path, "ports");
+  q.ports = r.ports(node["ports"], ports_path);
+  if (has_ports(q.transport) && q.ports.empty())
+    r.fail(node, ports_path, "tcp and udp requirements need at least one port");
+  if (!has_ports(q.transport) && !q.ports.empty()) r.fail(node["ports"], ports_path, "this transport has no ports");
+  if (node["dynamic"].IsDefined())
+    q.dynamic = r.one_of(node["dynamic"], Reader::join(path, "dynamic"), {"rpc", "ftp-passive"});
+  if (node["direction"].IsDefined())
+    q.direction =
+        r.one_of(node["direction"], Reader::join(path, "direction"), {"inbound", "outbound", "outbound-from", "both"});
+  if (node["reply"].IsDefined())
+    q.reply = r.one_of(node["reply"], Reader::join(path, "reply"), {"same-flow", "any-port"});
+  if (node["icmp_type"].IsDefined())
+    q.icmp_type = r.one_of(node["icmp_type"], Reader::join(path, "icmp_type"), {"echo"});
+  if (auto d = node["derived_from"]; d.IsDefined()) {
+    auto dp = Reader::join(path, "derived_from");
+    r.check_keys(d, dp, {"port", "offset"});
+    q.derived_from = std::pair{r.integer(r.required(d, dp, "port"), Reader::join(dp, "port"), 0, 65535),
+                               r.integer(r.required(d, dp, "offset"), Reader::join(dp, "offset"), -65535, 65535)};
+  }
+  if (node["optional"].IsDefined()) q.optional = r.boolean(node["optional"], Reader::join(path, "optional"));
+  q.conditions = parse_conditions(r, node["conditions"], Reader::join(path, "conditions"), context);
+  q.notes = r.strings(node["notes"], Reader::join(path, "notes"));
+  for (std::size_t i = 0; i < q.notes.size(); ++i) {
+    if (!service.notes.count(q.notes[i])) {
+      std::vector<std::string> known;
+      for (const auto& [id, text] : service.notes) known.push_back(id);
+      r.fail(node["notes"][i], Reader::index(Reader::join(path, "notes"), i),
+             "no note '" + q.notes[i] + "' in this file's notes:" + closest(q.notes[i], known));
+    }
+  }
+  if (auto corrections = node["corrections"]; corrections.IsDefined()) {
+    auto cp = Reader::join(path, "corrections");
+    if (!corrections.IsSequence()) r.fail(corrections, cp, "expected a list");
+    for (std::size_t i = 0; i < corrections.size(); ++i) {
+      auto ip = Reader::index(cp, i);
+      const auto& c = corrections[i];
+      r.check_keys(c, ip, {"field", "seed", "corrected", "reason"});
+      q.corrections.push_back({r.one_of(r.required(c, ip, "field"), Reader::join(ip, "field"),
+                                        {"port", "transport", "protocol", "columns"}),
+                               r.nonempty(r.required(c, ip, "seed"), Reader::join(ip, "seed")),
+                               r.nonempty(r.required(c, ip, "corrected"), Reader::join(ip, "corrected")),
+                               r.one_of(r.required(c, ip, "reason"), Reader::join(ip, "reason"),
+                                        {"footnote-mark", "typo", "swapped-columns", "shifted-columns"})});
+    }
+  }
+  auto sources = r.required(node, path, "sources");
+  auto sp = Reader::join(path, "sources");
+  if (!sources.IsSequence() || sources.size() == 0) r.fail(sources, sp, "expected a non-empty list of KB sources");
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    auto ip = Reader::index(sp, i);
+    const auto& s = sources[i];
+    r.check_keys(s, ip, {"table", "row", "protocol", "service", "quote"});
+    Source src;
+    src.table = r.one_of(r.required(s, ip, "table"), Reader::join(ip, "table"), {"service", "consolidated", "text"});
+    if (src.table == "text") {
+      src.quote = r.nonempty(r.required(s, ip, "quote"), Reader::join(ip, "quote"));
+    } else {
+      src.row = r.integer(r.required(s, ip, "row"), Reader::join(ip, "row"), 1, 10000);
+    }
+    if (src.table == "service" && service.section.en.empty())
+      r.fail(s, ip, "a service-table source needs the service's section: key");
+    if (src.table == "consolidated") {
+      src.protocol = r.nonempty(r.required(s, ip, "protocol"), Reader::join(ip, "protocol"));
+      src.service = r.nonempty(r.required(s, ip, "service"), Reader::join(ip, "service"));
+    }
+    q.sources.push_back(std::move(src));
+  }
+  return q;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") out.push_back(entry.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void sort_services(Catalog& c) {
+  std::sort(c.services.begin(), c.services.end(), [](const Service& a, const Service& b) { return a.id < b.id; });
+}
+
+}  // namespace
+
+Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
+  return guarded([&]() -> Result<Service> {
+    Reader r(file.name);
+    auto root = parse_yaml(file);
+    r.check_keys(root, "",
+                 {"id", "names", "section", "aliases", "system_services", "description", "conditions", "uses",
+                  "active_directory", "notes", "general_notes", "discrepancies", "requirements"});
+    Service s;
+    auto id_node = r.required(root, "", "id");
+    s.id = r.nonempty(id_node, "id");
+    static const std::regex id_pattern("[a-z0-9][a-z0-9.-]*");
+    if (!std::regex_match(s.id, id_pattern)) r.fail(id_node, "id", "use lower-case letters, digits, '-' and '.'");
+    auto stem = std::filesystem::path(file.name).stem().string();
+    if (std::filesystem::path(file.name).extension() == ".yaml" && stem != s.id)
+      r.fail(id_node, "id", "'" + s.id + "' does not match the file name '" + stem + ".yaml'");
+    s.names = r.text(r.required(root, "", "names"), "names");
+    if (root["section"].IsDefined()) s.section = r.text(root["section"], "section");
+    s.aliases = r.strings(root["aliases"], "aliases");
+    s.system_services = r.strings(root["system_services"], "system_services");
+    s.description = r.text(r.required(root, "", "description"), "description");
+    s.conditions = parse_conditions(r, root["conditions"], "conditions", context);
+    s.uses = r.strings(root["uses"], "uses");
+    if (auto ad = root["active_directory"]; ad.IsDefined()) {
+      r.check_keys(ad, "active_directory", {"ad_depends_on", "depends_on_ad"});
+      s.ad_depends_on = parse_ad_relation(r, ad["ad_depends_on"], "active_directory.ad_depends_on");
+      s.depends_on_ad = parse_ad_relation(r, ad["depends_on_ad"], "active_directory.depends_on_ad");
+    }
+    if (auto notes = root["notes"]; notes.IsDefined()) {
+      if (!notes.IsMap()) r.fail(notes, "notes", "expected a mapping of note id to {ja, en}");
+      for (const auto& kv : notes) {
+        auto key = kv.first.as<std::string>();
+        s.notes[key] = r.text(kv.second, "notes." + key);
+      }
+    }
+    s.general_notes = r.strings(root["general_notes"], "general_notes");
+    for (std::size_t i = 0; i < s.general_notes.size(); ++i)
+      if (!s.notes.count(s.general_notes[i]))
+        r.fail(root["general_notes"][i], Reader::index("general_notes", i),
+               "no note '" + s.general_notes[i] + "' in notes:");
+    if (auto d = root["discrepancies"]; d.IsDefined()) {
+      if (!d.IsSequence()) r.fail(d, "discrepancies", "expected a list");
+      for (std::size_t i = 0; i < d.size(); ++i)
+        s.discrepancies.push_back(r.text(d[i], Reader::index("discrepancies", i)));
+    }
+    auto reqs = r.required(root, "", "requirements");
+    if (!reqs.IsSequence() || reqs.size() == 0) r.fail(reqs, "requirements", "expected a non-empty list");
+    for (std::size_t i = 0; i < reqs.size(); ++i)
+      s.requirements.push_back(parse_requirement(r, reqs[i], Reader::index("requirements", i), s, context));
+    s.origin = file.name;
+    return s;
+  });
+}
+
+Result<std::vector<Role>> parse_roles(const SourceFile& file) {
+  return guarded([&]() -> Result<std::vector<Role>> {
+    Reader r(file.name);
+    auto root = parse_yaml(file);
+    r.check_keys(root, "", {"roles"});
+    auto roles = r.required(root, "", "roles");
+    if (!roles.IsMap()) r.fail(roles, "roles", "expected a mapping of role id to role");
+    std::vector<Role> out;
+    for (const auto& kv : roles) {
+      auto id = kv.first.as<std::string>();
+      auto path = "roles." + id;
+      r.check_keys(kv.second, path, {"names", "services", "optional_services"});
+      Role role{id, r.text(r.required(kv.second, path, "names"), path + ".names"),
+                r.strings(r.required(kv.second, path, "services"), path + ".services"),
+                r.strings(kv.second["optional_services"], path + ".optional_services")};
+      out.push_back(std::move(role));
+    }
+    return out;
+  });
+}
+
+Status parse_os_table(const SourceFile& file, Catalog& into) {
+  return guarded([&]() -> Status {
+    Reader r(file.name);
+    auto root = parse_yaml(file);
+    r.check_keys(root, "", {"dynamic_rpc_ranges", "versions"});
+    auto ranges = r.required(root, "", "dynamic_rpc_ranges");
+    r.check_keys(ranges, "dynamic_rpc_ranges", {"legacy", "modern"});
+    for (const char* era : {"legacy", "modern"}) {
+      auto path = std::string("dynamic_rpc_ranges.") + era;
+      auto node = r.required(ranges, "dynamic_rpc_ranges", era);
+      r.check_keys(node, path, {"ports", "names"});
+      auto set = r.ports(r.required(node, path, "ports"), path + ".ports");
+      (std::string(era) == "legacy" ? into.legacy_rpc_range : into.modern_rpc_range) = set;
+    }
+    auto versions = r.required(root, "", "versions");
+    if (!versions.IsSequence()) r.fail(versions, "versions", "expected a list");
+    into.os_versions.clear();
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+      auto path = Reader::index("versions", i);
+      const auto& v = versions[i];
+      r.check_keys(v, path, {"id", "names", "kind", "dynamic_rpc", "aliases"});
+      OsVersion os;
+      os.id = r.nonempty(r.required(v, path, "id"), path + ".id");
+      os.names = r.text(r.required(v, path, "names"), path + ".names");
+      os.kind = r.one_of(r.required(v, path, "kind"), path + ".kind", {"client", "server", "both"});
+      os.era = r.one_of(r.required(v, path, "dynamic_rpc"), path + ".dynamic_rpc", {"legacy", "modern"}) == "legacy"
+                   ? RpcEra::legacy
+                   : RpcEra::modern;
+      os.aliases = r.strings(v["aliases"], path + ".aliases");
+      into.os_versions.push_back(std::move(os));
+    }
+    return ok_status();
+  });
+}
+
+Status parse_vocabulary(const SourceFile& file, Catalog& into) {
+  return guarded([&]() -> Status {
+    Reader r(file.name);
+    auto root = parse_yaml(file);
+    r.check_keys(root, "", {"features", "scenarios"});
+    for (const char* key : {"features", "scenarios"}) {
+      auto node = root[key];
+      if (!node.IsDefined()) continue;
+      if (!node.IsMap()) r.fail(node, key, "expected a mapping of id to {ja, en}");
+      auto& list = std::string(key) == "features" ? into.features : into.scenarios;
+      for (const auto& kv : node) {
+        auto id = kv.first.as<std::string>();
+        auto text = r.text(kv.second, std::string(key) + "." + id);
+        auto it = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.id == id; });
+        if (it != list.end())
+          it->text = text;
+        else
+          list.push_back({id, text});
+      }
+    }
+    return ok_status();
+  });
+}
+
+namespace {
+
+template <class T>
+Result<T> with_file(Result<T> result, const std::string& file) {
+  if (!result.ok() && result.error().file.empty()) {
+    Error e = result.error();
+    e.file = file;
+    return e;
+  }
+  return result;
+}
+
+Status add_roles(Catalog& into, const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return ok_status();
+  auto roles = with_file(parse_roles({path.string(), read_file(path)}), path.string());
+  if (!roles) return roles.error();
+  for (auto& role : *roles) {
+    auto it = std::find_if(into.roles.begin(), into.roles.end(), [&](const Role& x) { return x.id == role.id; });
+    if (it != into.roles.end())
+      *it = std::move(role);
+    else
+      into.roles.push_back(std::move(role));
+  }
+  return ok_status();
+}
+
+Status add_services(Catalog& into, const std::vector<std::filesystem::path>& files, bool allow_replace) {
+  for (const auto& path : files) {
+    auto service = with_file(parse_service({path.string(), read_file(path)}, into), path.string());
+    if (!service) return service.error();
+    auto it =
+        std::find_if(into.services.begin(), into.services.end(), [&](const Service& s) { return s.id == service->id; });
+    if (it != into.services.end()) {
+      if (!allow_replace)
+        return Error{path.string(), 1, 0, "id", "service '" + service->id + "' is already defined in " + it->origin};
+      *it = std::move(*service);
+    } else {
+      into.services.push_back(std::move(*service));
+    }
+  }
+  sort_services(into);
+  return ok_status();
+}
+
+}  // namespace
+
+Result<Catalog> load_directory(const std::filesystem::path& dir) {
+  Catalog c;
+  for (const char* required : {"os.yaml", "vocabulary.yaml", "roles.yaml"})
+    if (!std::filesystem::exists(dir / required))
+      return Error{(dir / required).string(), 0, 0, "", "missing catalog file"};
+  auto os_path = (dir / "os.yaml").string();
+  if (auto st = with_file(parse_os_table({os_path, read_file(os_path)}, c), os_path); !st) return st.error();
+  auto vocab_path = (dir / "vocabulary.yaml").string();
+  if (auto st = with_file(parse_vocabulary({vocab_path, read_file(vocab_path)}, c), vocab_path); !st) return st.error();
+  if (auto st = add_roles(c, dir / "roles.yaml"); !st) return st.error();
+  auto files = yaml_files(dir / "services");
+  if (files.empty()) return Error{(dir / "services").string(), 0, 0, "", "no service files (*.yaml) found"};
+  if (auto st = add_services(c, files, false); !st) return st.error();
+  if (auto st = validate(c); !st) return st.error();
+  return c;
+}
+
+Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return Error{dir.string(), 0, 0, "", "not a directory"};
+  auto vocab = dir / "vocabulary.yaml";
+  if (std::filesystem::exists(vocab))
+    if (auto st = with_file(parse_vocabulary({vocab.string(), read_file(vocab)}, base), vocab.string()); !st) return st;
+  if (auto st = add_roles(base, dir / "roles.yaml"); !st) return st;
+  std::vector<std::filesystem::path> files = yaml_files(dir / "services");
+  for (const auto& p : yaml_files(dir)) {
+    auto name = p.filename().string();
+    if (name != "roles.yaml" && name != "vocabulary.yaml" && name != "os.yaml") files.push_back(p);
+  }
+  if (files.empty() && !std::filesystem::exists(dir / "roles.yaml") && !std::filesystem::exists(vocab))
+    return Error{dir.string(), 0, 0, "", "no catalog files (*.yaml, services/*.yaml, roles.yaml) found"};
+  if (auto st = add_services(base, files, true); !st) return st;
+  return validate(base);
+}
+
+Status validate(const Catalog& catalog) {
+  std::set<std::string> ids;
+  for (const auto& s : catalog.services) {
+    if (!ids.insert(s.id).second) return Error{s.origin, 0, 0, "id", "duplicate service id '" + s.id + "'"};
+  }
+  std::vector<std::string> known(ids.begin(), ids.end());
+  for (const auto& s : catalog.services)
+    for (const auto& u : s.uses)
+      if (!ids.count(u)) return Error{s.origin, 0, 0, "uses", "unknown service '" + u + "'" + closest(u, known)};
+  for (const auto& role : catalog.roles)
+    for (const auto* list : {&role.services, &role.optional_services})
+      for (const auto& id : *list)
+        if (!ids.count(id))
+          return Error{"roles.yaml", 0, 0, "roles." + role.id, "unknown service '" + id + "'" + closest(id, known)};
+  return ok_status();
+}
+
+}  // namespace winports::catalog

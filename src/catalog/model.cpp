@@ -1,0 +1,26 @@
+#include "winports/catalog/model.hpp"
+
+#include <algorithm>
+
+namespace winports::catalog {
+
+const Service* Catalog::service(std::string_view id) const {
+  auto it = std::lower_bound(services.begin(), services.end(), id,
+                             [](const Service& s, std::string_view v) { return s.id < v; });
+  return it != services.end() && it->id == id ? &*it : nullptr;
+}
+
+const Role* Catalog::role(std::string_view id) const {
+  auto it = std::find_if(roles.begin(), roles.end(), [&](const Role& r) { return r.id == id; });
+  return it != roles.end() ? &*it : nullptr;
+}
+
+const OsVersion* Catalog::os(std::string_view id_or_alias) const {
+  for (const auto& os : os_versions) {
+    if (os.id == id_or_alias) return &os;
+    if (std::find(os.aliases.begin(), os.aliases.end(), id_or_alias) != os.aliases.end()) return &os;
+  }
+  return nullptr;
+}
+
+}  // namespace winports::catalog

@@ -1,0 +1,190 @@
+#include "winports/catalog/query.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "winports/core/text.hpp"
+
+namespace winports::catalog {
+namespace {
+
+template <class F>
+void for_each_name(const Service& s, F&& f) {
+  f(s.id, 0);
+  f(s.names.ja, 0);
+  f(s.names.en, 0);
+  for (const auto& a : s.aliases) f(a, 1);
+  for (const auto& a : s.system_services) f(a, 1);
+}
+
+// Built with append rather than operator+ to dodge GCC 12's false -Wrestrict on short literals.
+std::string quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out.append(1, '\'').append(s).append(1, '\'');
+  return out;
+}
+
+bool has_source(const Requirement& q, std::string_view table) {
+  return std::any_of(q.sources.begin(), q.sources.end(), [&](const Source& s) { return s.table == table; });
+}
+
+}  // namespace
+
+std::vector<const Service*> find_services(const Catalog& catalog, std::string_view name) {
+  auto key = fold_for_match(name);
+  std::vector<const Service*> out;
+  if (key.empty()) return out;
+  for (const auto& s : catalog.services) {
+    bool hit = false;
+    for_each_name(s, [&](const std::string& n, int) { hit = hit || fold_for_match(n) == key; });
+    if (hit) out.push_back(&s);
+  }
+  return out;
+}
+
+std::vector<std::string> suggest_names(const Catalog& catalog, std::string_view name, std::size_t limit) {
+  auto key = fold_for_match(name);
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  for (const auto& s : catalog.services) {
+    std::size_t best = SIZE_MAX;
+    for_each_name(s, [&](const std::string& n, int) {
+      auto folded = fold_for_match(n);
+      auto d = edit_distance(key, folded);
+      if (!key.empty() && folded.find(key) != std::string::npos) d = std::min<std::size_t>(d, 1);
+      best = std::min(best, d);
+    });
+    if (best <= std::max<std::size_t>(2, key.size() / 3)) scored.emplace_back(best, s.id);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (const auto& [d, id] : scored) {
+    if (out.size() == limit) break;
+    out.push_back(id);
+  }
+  return out;
+}
+
+Result<PortQuery> parse_port_query(std::string_view text) {
+  PortQuery q;
+  q.text = std::string(text);
+  auto sep = text.find_first_of("/:");
+  std::string_view number = text;
+  std::string_view proto;
+  if (sep != std::string_view::npos) {
+    auto a = text.substr(0, sep);
+    auto b = text.substr(sep + 1);
+    bool a_is_number = !a.empty() && std::isdigit(static_cast<unsigned char>(a.front()));
+    number = a_is_number ? a : b;
+    proto = a_is_number ? b : a;
+  } else if (!text.empty() && !std::isdigit(static_cast<unsigned char>(text.front()))) {
+    proto = text;
+    number = {};
+  }
+  if (!proto.empty()) {
+    q.transport = parse_transport(proto);
+    if (!q.transport) return Error{"", 0, 0, "PORT", quoted(proto) + " is not tcp, udp, icmp, icmpv6, gre, esp or ah"};
+  }
+  if (!number.empty()) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (ec != std::errc{} || end != number.data() + number.size() || value > 65535)
+      return Error{"", 0, 0, "PORT", quoted(number) + " is not a port number (0-65535)"};
+    q.port = static_cast<std::uint16_t>(value);
+    if (q.transport && !has_ports(*q.transport))
+      return Error{"", 0, 0, "PORT", std::string(to_string(*q.transport)) + " has no ports"};
+  }
+  if (!q.port && !q.transport) return Error{"", 0, 0, "PORT", "empty port"};
+  if (!q.port && q.transport && has_ports(*q.transport))
+    return Error{"", 0, 0, "PORT", "give a port number with " + std::string(to_string(*q.transport))};
+  return q;
+}
+
+std::vector<PortHit> lookup_port(const Catalog& catalog, const PortQuery& query) {
+  std::vector<PortHit> out;
+  for (const auto& s : catalog.services) {
+    for (const auto& q : s.requirements) {
+      if (query.transport && q.transport != *query.transport) continue;
+      if (!query.port) {  // port-less transport query
+        out.push_back({&s, &q, ""});
+        continue;
+      }
+      if (!has_ports(q.transport)) continue;
+      if (q.ports.contains(*query.port)) {
+        out.push_back({&s, &q, ""});
+      } else if (!q.dynamic.empty()) {
+        if (catalog.modern_rpc_range.contains(*query.port))
+          out.push_back({&s, &q, "modern"});
+        else if (catalog.legacy_rpc_range.contains(*query.port))
+          out.push_back({&s, &q, "legacy"});
+      }
+    }
+  }
+  // Rows printed with the port first, then dynamic-range matches; each group by service id.
+  std::stable_sort(out.begin(), out.end(), [](const PortHit& a, const PortHit& b) {
+    return a.via_dynamic_range.empty() && !b.via_dynamic_range.empty();
+  });
+  return out;
+}
+
+std::vector<SearchHit> search(const Catalog& catalog, std::string_view text) {
+  auto key = fold_for_match(text);
+  std::vector<SearchHit> out;
+  if (key.empty()) return out;
+  for (const auto& s : catalog.services) {
+    SearchHit best{&s, 99, ""};
+    auto consider = [&](const std::string& candidate, int rank) {
+      if (rank < best.rank && fold_for_match(candidate).find(key) != std::string::npos)
+        best.rank = rank, best.matched = candidate;
+    };
+    for_each_name(s, consider);
+    for (const auto& q : s.requirements) consider(q.protocol.ja, 2), consider(q.protocol.en, 2);
+    consider(s.description.ja, 3);
+    consider(s.description.en, 3);
+    for (const auto& [id, note] : s.notes) consider(note.ja, 3), consider(note.en, 3);
+    if (best.rank < 99) out.push_back(best);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const SearchHit& a, const SearchHit& b) { return a.rank < b.rank; });
+  return out;
+}
+
+std::vector<Discrepancy> discrepancies(const Catalog& catalog) {
+  std::vector<Discrepancy> out;
+  for (const auto& s : catalog.services) {
+    for (const auto& d : s.discrepancies) out.push_back({"stated", &s, nullptr, d});
+    for (const auto& q : s.requirements) {
+      const bool in_service_table = has_source(q, "service");
+      const bool in_consolidated = has_source(q, "consolidated");
+      if (!s.section.en.empty() && in_consolidated && !in_service_table && !has_source(q, "text")) {
+        out.push_back({"consolidated-only",
+                       &s,
+                       &q,
+                       {"統合表にだけある行 (" + s.section.ja + " の表にはない)",
+                        "only in the consolidated table (not in the " + s.section.en + " table)"}});
+      }
+      if (in_service_table && !in_consolidated) {
+        out.push_back({"not-in-consolidated", &s, &q, {"統合表にない行", "missing from the consolidated table"}});
+      }
+      if (!in_service_table || !in_consolidated) continue;
+      auto own = fold_for_match(q.protocol.ja);
+      for (const auto& src : q.sources) {
+        if (src.table != "consolidated") continue;
+        auto other = fold_for_match(src.protocol);
+        // One name containing the other ("LDAP サーバー" in "…(LDAP) サーバー") is the same name.
+        if (own.find(other) == std::string::npos && other.find(own) == std::string::npos) {
+          out.push_back({"name-differs",
+                         &s,
+                         &q,
+                         {"サービス表は「" + q.protocol.ja + "」、統合表 " + std::to_string(src.row) + " 行目は「" +
+                              src.protocol + "」",
+                          "service table says \"" + q.protocol.ja + "\", consolidated row " + std::to_string(src.row) +
+                              " says \"" + src.protocol + "\""}});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace winports::catalog

@@ -1,0 +1,57 @@
+// winports catalog discrepancies | check DIR
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "context.hpp"
+#include "table.hpp"
+#include "winports/catalog/export.hpp"
+#include "winports/catalog/loader.hpp"
+#include "winports/catalog/query.hpp"
+
+namespace winports::cli {
+
+void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
+  static std::string kind;
+  static std::string check_dir;
+  auto* cmd = app.add_subcommand("catalog", "Inspect the catalog itself");
+  cmd->require_subcommand(1);
+  auto* disc = cmd->add_subcommand("discrepancies", "Where KB 832017 disagrees with itself");
+  disc->add_option("--kind", kind, "Only this kind")
+      ->check(CLI::IsMember({"name-differs", "consolidated-only", "not-in-consolidated", "stated"}));
+  disc->add_flag("--json", ctx.json, "JSON output");
+  disc->callback([&] {
+    const auto* c = ctx.load();
+    if (!c) return void(exit_code = kUsageError);
+    auto lang = ctx.lang();
+    auto all = catalog::discrepancies(*c);
+    std::vector<catalog::Discrepancy> items;
+    for (auto& d : all)
+      if (kind.empty() || d.kind == kind) items.push_back(d);
+    if (ctx.json) {
+      std::cout << nlohmann::json{{"discrepancies", catalog::discrepancies_json(items)}}.dump(2) << '\n';
+    } else {
+      Table t(lang == Lang::ja ? std::vector<std::string>{"種類", "サービス", "行", "内容"}
+                               : std::vector<std::string>{"KIND", "SERVICE", "ROW", "WHAT"});
+      for (const auto& d : items) {
+        std::string row = d.requirement ? std::string(to_string(d.requirement->transport)) + " " +
+                                              (d.requirement->ports.empty() ? "-" : d.requirement->ports.to_string())
+                                        : "";
+        t.add({d.kind, d.service->id, row, d.text.in(lang)});
+      }
+      t.print(std::cout);
+    }
+    exit_code = items.empty() ? kNotFound : kFound;
+  });
+  auto* check =
+      cmd->add_subcommand("check", "Validate a catalog directory against the built-in one (exit 2 on errors)");
+  check->add_option("DIR", check_dir, "Directory with services/*.yaml, *.yaml or roles.yaml")->required();
+  check->callback([&] {
+    ctx.catalog_dirs.push_back(check_dir);
+    const auto* c = ctx.load();
+    if (!c) return void(exit_code = kUsageError);
+    std::cout << "ok: " << c->services.size() << " services, " << c->roles.size() << " roles\n";
+    exit_code = kFound;
+  });
+}
+
+}  // namespace winports::cli

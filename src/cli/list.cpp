@@ -1,0 +1,132 @@
+// winports list [--roles] | role ROLE
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "context.hpp"
+#include "table.hpp"
+#include "winports/catalog/export.hpp"
+
+namespace winports::cli {
+namespace {
+
+nlohmann::json role_json(const catalog::Role& r) {
+  return {{"id", r.id},
+          {"names", {{"ja", r.names.ja}, {"en", r.names.en}}},
+          {"services", r.services},
+          {"optional_services", r.optional_services}};
+}
+
+std::string port_summary(const catalog::Service& s) {
+  std::string tcp, udp, other;
+  for (const auto& q : s.requirements) {
+    auto& into = q.transport == Transport::tcp ? tcp : q.transport == Transport::udp ? udp : other;
+    auto text = has_ports(q.transport) ? q.ports.to_string() : std::string(to_string(q.transport));
+    if (("," + into + ",").find("," + text + ",") == std::string::npos) into += (into.empty() ? "" : ",") + text;
+  }
+  std::string out;
+  if (!tcp.empty()) out += "tcp:" + tcp;
+  if (!udp.empty()) out += (out.empty() ? "" : " ") + std::string("udp:") + udp;
+  if (!other.empty()) out += (out.empty() ? "" : " ") + other;
+  return out;
+}
+
+}  // namespace
+
+void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  static bool roles = false;
+  static std::string role_name;
+  auto* list = app.add_subcommand("list", "List every service (or role) in the catalog");
+  list->add_flag("--roles", roles, "List roles instead of services");
+  list->add_flag("--json", ctx.json, "JSON output");
+  list->callback([&] {
+    const auto* c = ctx.load();
+    if (!c) return void(exit_code = kUsageError);
+    auto lang = ctx.lang();
+    const bool ja = lang == Lang::ja;
+    if (roles) {
+      if (ctx.json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : c->roles) out.push_back(role_json(r));
+        std::cout << nlohmann::json{{"roles", out}}.dump(2) << '\n';
+      } else {
+        Table t(ja ? std::vector<std::string>{"役割", "名前", "サービス"}
+                   : std::vector<std::string>{"ROLE", "NAME", "SERVICES"});
+        for (const auto& r : c->roles) {
+          std::string services;
+          for (const auto& s : r.services) services += (services.empty() ? "" : ", ") + s;
+          for (const auto& s : r.optional_services) services += (services.empty() ? "" : ", ") + s + "?";
+          t.add({r.id, r.names.in(lang), services});
+        }
+        t.print(std::cout);
+      }
+    } else if (ctx.json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& s : c->services)
+        out.push_back({{"id", s.id},
+                       {"names", {{"ja", s.names.ja}, {"en", s.names.en}}},
+                       {"system_service_names", s.system_services}});
+      std::cout << nlohmann::json{{"services", out}}.dump(2) << '\n';
+    } else {
+      Table t(ja ? std::vector<std::string>{"ID", "サービス", "システム サービス名", "ポート"}
+                 : std::vector<std::string>{"ID", "SERVICE", "SYSTEM SERVICE", "PORTS"});
+      for (const auto& s : c->services) {
+        std::string sys;
+        for (const auto& n : s.system_services) sys += (sys.empty() ? "" : ", ") + n;
+        t.add({s.id, s.names.in(lang), sys, port_summary(s)});
+      }
+      t.print(std::cout);
+    }
+    exit_code = kFound;
+  });
+
+  auto* role = app.add_subcommand("role", "Show the services and ports of a role");
+  role->add_option("ROLE", role_name, "Role id, e.g. domain-controller")->required();
+  role->add_flag("--json", ctx.json, "JSON output");
+  role->callback([&] {
+    const auto* c = ctx.load();
+    if (!c) return void(exit_code = kUsageError);
+    auto lang = ctx.lang();
+    const bool ja = lang == Lang::ja;
+    const auto* r = c->role(role_name);
+    if (!r) {
+      std::string best;
+      std::size_t best_d = 4;
+      for (const auto& x : c->roles)
+        if (auto d = edit_distance(role_name, x.id); d < best_d) best_d = d, best = x.id;
+      std::cerr << "winports: " << (ja ? "役割が見つかりません: '" : "no role named '") << role_name << "'"
+                << (best.empty() ? "" : (ja ? " (候補: " : " (did you mean: ") + best + ")") << '\n';
+      return void(exit_code = kNotFound);
+    }
+    if (ctx.json) {
+      auto j = role_json(*r);
+      nlohmann::json services = nlohmann::json::array();
+      for (const auto* list : {&r->services, &r->optional_services})
+        for (const auto& id : *list) {
+          auto sj = catalog::service_json(*c, *c->service(id));
+          sj["optional_in_role"] = list == &r->optional_services;
+          services.push_back(std::move(sj));
+        }
+      j["service_details"] = services;
+      std::cout << j.dump(2) << '\n';
+    } else {
+      std::cout << r->names.in(lang) << "  [" << r->id << "]\n\n";
+      Table t(ja ? std::vector<std::string>{"サービス", "アプリケーション プロトコル", "プロトコル", "ポート", "条件"}
+                 : std::vector<std::string>{"SERVICE", "APPLICATION PROTOCOL", "TRANSPORT", "PORTS", "CONDITIONS"});
+      for (const auto* list : {&r->services, &r->optional_services})
+        for (const auto& id : *list) {
+          const auto* s = c->service(id);
+          for (const auto& q : s->requirements) {
+            auto cond = catalog::conditions_text(*c, *s, q, lang);
+            if (list == &r->optional_services)
+              cond = (ja ? "役割で省略可能" : "optional in role") + (cond.empty() ? "" : "; " + cond);
+            t.add({s->id, q.protocol.in(lang), std::string(to_string(q.transport)),
+                   q.ports.empty() ? "-" : q.ports.to_string(), cond});
+          }
+        }
+      t.print(std::cout);
+    }
+    exit_code = kFound;
+  });
+}
+
+}  // namespace winports::cli

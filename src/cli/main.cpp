@@ -1,0 +1,29 @@
+// winports: a thin driver over libwinports. Each command lives in its own file.
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+
+int main(int argc, char** argv) {
+  using namespace winports::cli;
+  CLI::App app{"winports: the Windows service and port catalog of KB 832017, as software"};
+  app.name("winports");
+  app.require_subcommand(1);
+  app.fallthrough();
+  Context ctx;
+  int exit_code = kFound;
+  app.add_option("--catalog", ctx.catalog_dirs, "Extra catalog directory (services/*.yaml, roles.yaml); repeatable")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--lang", ctx.lang_option, "Output language (default from LANG)")->check(CLI::IsMember({"ja", "en"}));
+  app.set_version_flag("--version", "winports 0.1.0");
+  add_lookup_commands(app, ctx, exit_code);
+  add_list_commands(app, ctx, exit_code);
+  add_export_command(app, ctx, exit_code);
+  add_catalog_command(app, ctx, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kFound : kUsageError;
+  }
+  return exit_code;
+}

@@ -1,0 +1,81 @@
+#include "winports/core/text.hpp"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+namespace winports {
+namespace {
+
+std::vector<utf8proc_int32_t> code_points(std::string_view text) {
+  std::vector<utf8proc_int32_t> out;
+  auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    auto n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {  // invalid byte: keep it as its own unit so nothing is lost
+      cp = *p;
+      n = 1;
+    }
+    out.push_back(cp);
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
+}  // namespace
+
+Lang lang_from_locale(std::string_view locale) { return locale.substr(0, 2) == "ja" ? Lang::ja : Lang::en; }
+
+std::string fold_for_match(std::string_view text) {
+  std::string input(text);
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> folded(
+      utf8proc_NFKC_Casefold(reinterpret_cast<const utf8proc_uint8_t*>(input.c_str())), &std::free);
+  std::string_view source = folded ? std::string_view(reinterpret_cast<const char*>(folded.get())) : text;
+  std::string out;
+  out.reserve(source.size());
+  for (auto cp : code_points(source)) {
+    auto category = utf8proc_category(cp);
+    bool drop = category == UTF8PROC_CATEGORY_ZS ||
+                (category >= UTF8PROC_CATEGORY_PC && category <= UTF8PROC_CATEGORY_PO) || cp == ' ' || cp == '\t' ||
+                cp == 0x30FB /* katakana middle dot */;
+    if (drop) continue;
+    utf8proc_uint8_t buf[4];
+    auto n = utf8proc_encode_char(cp, buf);
+    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+  }
+  if (!folded) {
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  }
+  return out;
+}
+
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (auto cp : code_points(text)) width += static_cast<std::size_t>(std::max(0, utf8proc_charwidth(cp)));
+  return width;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  auto x = code_points(a);
+  auto y = code_points(b);
+  std::vector<std::size_t> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[y.size()];
+}
+
+}  // namespace winports

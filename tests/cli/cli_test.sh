@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# End-to-end checks of the winports command: exit codes, errors and atomic output.
+set -u
+bin=$1
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export LANG=C.UTF-8
+
+expect() {  # expect CODE DESCRIPTION -- command...
+  local want=$1 what=$2; shift 3
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    echo "FAIL: $what: exit $got, wanted $want"; cat "$tmp/err"; fail=1
+  else
+    echo "ok: $what"
+  fi
+}
+contains() {  # contains FILE TEXT DESCRIPTION
+  if grep -qF -- "$2" "$tmp/$1"; then echo "ok: $3"; else echo "FAIL: $3: '$2' not in $1"; cat "$tmp/$1"; fail=1; fi
+}
+
+expect 0 "port 445 found" -- "$bin" port 445
+contains out "netlogon" "445 lists Net Logon"
+expect 0 "port 389/udp found" -- "$bin" port 389/udp --json
+contains out '"via_dynamic_range"' "port --json has results"
+expect 1 "port 1000/udp not in the KB" -- "$bin" port 1000/udp
+expect 2 "bad port is a usage error" -- "$bin" port 70000
+expect 0 "service by Japanese name" -- "$bin" service "ライセンス ログ サービス" --lang en
+contains out "License Logging Service" "English output"
+expect 1 "unknown service" -- "$bin" service netlogn
+contains err "did you mean: netlogon" "suggestion"
+expect 0 "lang option before the command" -- "$bin" --lang ja service kdc
+contains out "Kerberos キー配布センター" "Japanese output"
+expect 0 "list roles" -- "$bin" list --roles
+expect 0 "role" -- "$bin" role domain-controller
+expect 1 "unknown role" -- "$bin" role domain-controler
+contains err "domain-controller" "role suggestion"
+expect 0 "discrepancies" -- "$bin" catalog discrepancies --kind name-differs
+contains out "active-directory" "UDP 389 naming disagreement listed"
+expect 2 "unknown command" -- "$bin" frobnicate
+
+expect 0 "export json to file" -- "$bin" export --format json -o "$tmp/catalog.json"
+python3 -c "import json,sys; d=json.load(open('$tmp/catalog.json')); sys.exit(0 if len(d['services'])>=70 else 1)" \
+  && echo "ok: exported JSON parses" || { echo "FAIL: exported JSON"; fail=1; }
+expect 0 "export csv" -- "$bin" export --format csv
+
+# A bad user catalog: exit 2, file:line: field in the message, and no output file written.
+mkdir -p "$tmp/user/services"
+cat >"$tmp/user/services/bad.yaml" <<'YAML'
+id: bad
+names: {ja: "悪い", en: "Bad"}
+description: {ja: "x", en: "x"}
+requirements:
+  - protocol: {ja: "x", en: "x"}
+    transport: tcp
+    ports: [99999]
+    sources: [{table: text, quote: "x"}]
+YAML
+expect 2 "bad user catalog" -- "$bin" --catalog "$tmp/user" export --format json -o "$tmp/never.json"
+contains err "bad.yaml:7:" "error names file and line"
+contains err "requirements[0].ports[0]" "error names the field"
+if [ -e "$tmp/never.json" ]; then echo "FAIL: output written despite error"; fail=1; else echo "ok: no output file"; fi
+expect 2 "catalog check finds the error" -- "$bin" catalog check "$tmp/user"
+
+# A good user catalog adds a service that lookups find.
+sed -i 's/99999/7777/' "$tmp/user/services/bad.yaml"
+expect 0 "user catalog port lookup" -- "$bin" --catalog "$tmp/user" port 7777
+contains out "[bad]" "user service found by port"
+
+[ $fail = 0 ] && echo "cli: all passed" || echo "cli: failures"
+exit $fail

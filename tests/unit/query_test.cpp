@@ -1,0 +1,127 @@
+#include "winports/catalog/query.hpp"
+
+#include <gtest/gtest.h>
+
+#include "winports/catalog/embedded.hpp"
+
+using namespace winports;
+using namespace winports::catalog;
+
+namespace {
+std::vector<std::string> ids(const std::vector<const Service*>& v) {
+  std::vector<std::string> out;
+  for (const auto* s : v) out.push_back(s->id);
+  return out;
+}
+bool has_service(const std::vector<PortHit>& hits, const std::string& id) {
+  return std::any_of(hits.begin(), hits.end(), [&](const PortHit& h) { return h.service->id == id; });
+}
+}  // namespace
+
+TEST(FindServices, AnyNameTheKbUses) {
+  const auto& c = builtin_catalog();
+  EXPECT_EQ(ids(find_services(c, "netlogon")), std::vector<std::string>{"netlogon"});
+  EXPECT_EQ(ids(find_services(c, "Net Logon")), std::vector<std::string>{"netlogon"});
+  EXPECT_EQ(ids(find_services(c, "ライセンス ログ サービス")), std::vector<std::string>{"license-logging"});
+  EXPECT_EQ(ids(find_services(c, "WinRM 2.0")), std::vector<std::string>{"winrm"});
+  EXPECT_EQ(ids(find_services(c, "Exchange Server 2003")), std::vector<std::string>{"exchange-server"});
+  EXPECT_EQ(ids(find_services(c, "LSASS")), std::vector<std::string>{"active-directory"});
+  EXPECT_EQ(ids(find_services(c, "ローカル セキュリティ機関")), std::vector<std::string>{"active-directory"});
+  EXPECT_EQ(ids(find_services(c, "ＤＮＳサーバー")), std::vector<std::string>{"dns-server"});
+  EXPECT_TRUE(find_services(c, "no such thing").empty());
+}
+
+TEST(FindServices, EveryConsolidatedTableServiceNameResolves) {
+  // The names in the consolidated table's last column, as the KB writes them.
+  const auto& c = builtin_catalog();
+  for (const char* name : {"ルーティングとリモート アクセス",
+                           "簡易 TCP/IP サービス",
+                           "Application Layer Gateway Service",
+                           "Windows インターネット ネーム サービス",
+                           "インターネット接続ファイアウォール/インターネット接続の共有",
+                           "Trivial FTP Daemon Service",
+                           "WinRM 1.1 以前",
+                           "Microsoft Exchange MTA Stacks",
+                           "分散ファイル システム レプリケーション サービス",
+                           "Microsoft Exchange Server",
+                           "ファイル レプリケーション サービス",
+                           "Systems Management Server 2.0",
+                           "RDSL",
+                           "分散ファイル システム",
+                           "リモート プロシージャ コール ロケーター",
+                           "Active Directory Management Gateway Service",
+                           "DHCP フェールオーバー",
+                           "MSSQL$UDDI",
+                           "SQL Server: Downlevel OLAP Client Support",
+                           "Microsoft Operations Manager 2000",
+                           "Installation Bootstrap protocol client",
+                           "SMS リモート コントロール エージェント",
+                           "Hyper-V サービス"}) {
+    EXPECT_FALSE(find_services(c, name).empty()) << name;
+  }
+}
+
+TEST(FindServices, SuggestsCloseNames) {
+  auto s = suggest_names(builtin_catalog(), "netlogn");
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(s[0], "netlogon");
+}
+
+TEST(PortQuery, Parses) {
+  auto q = parse_port_query("445/tcp");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(*q->port, 445);
+  EXPECT_EQ(*q->transport, Transport::tcp);
+  EXPECT_EQ(*parse_port_query("udp/389")->transport, Transport::udp);
+  EXPECT_FALSE(parse_port_query("389")->transport.has_value());
+  EXPECT_EQ(*parse_port_query("gre")->transport, Transport::gre);
+  EXPECT_FALSE(parse_port_query("70000").ok());
+  EXPECT_FALSE(parse_port_query("445/xyz").ok());
+  EXPECT_FALSE(parse_port_query("gre/47").ok());
+  EXPECT_FALSE(parse_port_query("tcp").ok());
+}
+
+TEST(LookupPort, FindsPrintedAndDynamicPorts) {
+  const auto& c = builtin_catalog();
+  auto smb = lookup_port(c, *parse_port_query("445/tcp"));
+  EXPECT_TRUE(has_service(smb, "server"));
+  EXPECT_TRUE(has_service(smb, "netlogon"));
+  EXPECT_FALSE(has_service(lookup_port(c, *parse_port_query("445/udp")), "server"));
+  auto ldap_udp = lookup_port(c, *parse_port_query("389/udp"));
+  EXPECT_TRUE(has_service(ldap_udp, "kdc")) << "DC locator";
+  EXPECT_TRUE(has_service(ldap_udp, "active-directory"));
+  auto legacy = lookup_port(c, *parse_port_query("3000/tcp"));
+  bool via_legacy = std::any_of(legacy.begin(), legacy.end(), [](const PortHit& h) {
+    return h.service->id == "netlogon" && h.via_dynamic_range == "legacy";
+  });
+  EXPECT_TRUE(via_legacy) << "3000 is in the pre-Vista dynamic RPC range";
+  auto gre = lookup_port(c, *parse_port_query("gre"));
+  ASSERT_EQ(gre.size(), 1u);
+  EXPECT_EQ(gre[0].service->id, "rras");
+  EXPECT_TRUE(lookup_port(c, *parse_port_query("1000/udp")).empty());
+}
+
+TEST(Search, RanksNamesFirst) {
+  auto hits = search(builtin_catalog(), "kerberos");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].service->id, "kdc");
+  EXPECT_TRUE(search(builtin_catalog(), "zzzz-nothing").empty());
+}
+
+TEST(Discrepancies, TheKnownOnesAreListed) {
+  auto all = discrepancies(builtin_catalog());
+  auto has = [&](const std::string& kind, const std::string& service, Transport t, std::uint16_t port) {
+    return std::any_of(all.begin(), all.end(), [&](const Discrepancy& d) {
+      return d.kind == kind && d.service->id == service && d.requirement && d.requirement->transport == t &&
+             d.requirement->ports.contains(port);
+    });
+  };
+  EXPECT_TRUE(has("name-differs", "active-directory", Transport::udp, 389)) << "LDAP server vs DC locator";
+  EXPECT_TRUE(has("name-differs", "rpc", Transport::tcp, 593)) << "RPC over HTTPS vs endpoint mapper";
+  EXPECT_TRUE(has("consolidated-only", "active-directory", Transport::udp, 636));
+  EXPECT_TRUE(has("consolidated-only", "dfsr", Transport::tcp, 389));
+  EXPECT_TRUE(has("consolidated-only", "dfsr", Transport::tcp, 445));
+  EXPECT_FALSE(has("name-differs", "active-directory", Transport::tcp, 389)) << "same name, longer spelling";
+  EXPECT_TRUE(std::any_of(all.begin(), all.end(),
+                          [](const Discrepancy& d) { return d.kind == "stated" && d.service->id == "dfsr"; }));
+}

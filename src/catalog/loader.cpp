@@ -127,7 +127,34 @@ class Reader {
   std::string file_;
 };
 
+// yaml-cpp parses nested collections recursively; hostile input nested thousands deep would
+// overflow the stack, so refuse it before parsing. No catalog file needs more than a few levels.
+constexpr int kMaxNesting = 64;
+
+void check_nesting(const SourceFile& file) {
+  int depth = 0, line = 1;
+  for (char ch : file.text) {
+    if (ch == '\n') ++line;
+    if (ch == '[' || ch == '{') ++depth;
+    else if ((ch == ']' || ch == '}') && depth > 0) --depth;
+    if (depth > kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", "nesting deeper than 64 levels"}};
+  }
+  std::size_t indent = 0;
+  line = 1;
+  bool at_line_start = true;
+  for (char ch : file.text) {
+    if (ch == '\n') {
+      ++line, indent = 0, at_line_start = true;
+    } else if (at_line_start && (ch == ' ' || ch == '-')) {
+      if (++indent > 2 * kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", "indentation deeper than 128 columns"}};
+    } else {
+      at_line_start = false;
+    }
+  }
+}
+
 YAML::Node parse_yaml(const SourceFile& file) {
+  check_nesting(file);
   try {
     auto root = YAML::Load(file.text);
     if (!root.IsMap()) {

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs winports' build dependencies from Debian 12 packages and builds it into build/.
+# Run as root (or with sudo) on a fresh machine; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+packages=(g++ cmake ninja-build pkg-config libcli11-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev
+  libutf8proc-dev libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format hyperfine python3)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release ${WINPORTS_CMAKE_ARGS:-} >/dev/null
+cmake --build build

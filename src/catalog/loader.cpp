@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -88,8 +87,10 @@ class Reader {
 
   int integer(const YAML::Node& node, const std::string& path, int lo, int hi) const {
     auto s = scalar(node, path);
-    static const std::regex digits("-?[0-9]{1,9}");
-    if (!std::regex_match(s, digits)) fail(node, path, "expected a whole number");
+    auto digits = std::string_view(s).substr(!s.empty() && s[0] == '-' ? 1 : 0);
+    if (digits.empty() || digits.size() > 9 ||
+        !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); }))
+      fail(node, path, "expected a whole number");
     int v = std::stoi(s);
     if (v < lo || v > hi) fail(node, path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
     return v;
@@ -135,8 +136,10 @@ void check_nesting(const SourceFile& file) {
   int depth = 0, line = 1;
   for (char ch : file.text) {
     if (ch == '\n') ++line;
-    if (ch == '[' || ch == '{') ++depth;
-    else if ((ch == ']' || ch == '}') && depth > 0) --depth;
+    if (ch == '[' || ch == '{')
+      ++depth;
+    else if ((ch == ']' || ch == '}') && depth > 0)
+      --depth;
     if (depth > kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", "nesting deeper than 64 levels"}};
   }
   std::size_t indent = 0;
@@ -146,7 +149,8 @@ void check_nesting(const SourceFile& file) {
     if (ch == '\n') {
       ++line, indent = 0, at_line_start = true;
     } else if (at_line_start && (ch == ' ' || ch == '-')) {
-      if (++indent > 2 * kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", "indentation deeper than 128 columns"}};
+      if (++indent > 2 * kMaxNesting)
+        throw LoadFailure{Error{file.name, line, 0, "", "indentation deeper than 128 columns"}};
     } else {
       at_line_start = false;
     }
@@ -365,8 +369,9 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     Service s;
     auto id_node = r.required(root, "", "id");
     s.id = r.nonempty(id_node, "id");
-    static const std::regex id_pattern("[a-z0-9][a-z0-9.-]*");
-    if (!std::regex_match(s.id, id_pattern)) r.fail(id_node, "id", "use lower-case letters, digits, '-' and '.'");
+    auto id_char = [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '-' || c == '.'; };
+    if (!std::all_of(s.id.begin(), s.id.end(), id_char) || !std::isalnum(static_cast<unsigned char>(s.id[0])))
+      r.fail(id_node, "id", "use lower-case letters, digits, '-' and '.'");
     auto stem = std::filesystem::path(file.name).stem().string();
     if (std::filesystem::path(file.name).extension() == ".yaml" && stem != s.id)
       r.fail(id_node, "id", "'" + s.id + "' does not match the file name '" + stem + ".yaml'");

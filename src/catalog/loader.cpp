@@ -427,7 +427,8 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file) {
       r.check_keys(kv.second, path, {"names", "services", "optional_services"});
       Role role{id, r.text(r.required(kv.second, path, "names"), path + ".names"),
                 r.strings(r.required(kv.second, path, "services"), path + ".services"),
-                r.strings(kv.second["optional_services"], path + ".optional_services")};
+                r.strings(kv.second["optional_services"], path + ".optional_services"),
+                file.name + ":" + std::to_string(kv.first.Mark().line + 1)};
       out.push_back(std::move(role));
     }
     return out;
@@ -586,8 +587,12 @@ Status validate(const Catalog& catalog) {
   for (const auto& role : catalog.roles)
     for (const auto* list : {&role.services, &role.optional_services})
       for (const auto& id : *list)
-        if (!ids.count(id))
-          return Error{"roles.yaml", 0, 0, "roles." + role.id, "unknown service '" + id + "'" + closest(id, known)};
+        if (!ids.count(id)) {
+          auto colon = role.origin.rfind(':');
+          return Error{role.origin.substr(0, colon),
+                       colon == std::string::npos ? 0 : std::stoi(role.origin.substr(colon + 1)), 0, "roles." + role.id,
+                       "unknown service '" + id + "'" + closest(id, known)};
+        }
   return ok_status();
 }
 

@@ -126,6 +126,14 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
     const bool ja = lang == Lang::ja;
     std::vector<catalog::PortHit> hits;
     for (const auto& p : ports) {
+      // The Japanese KB prints footnote marks as digits ("1382" is 138 with note 2): say so.
+      for (const auto& s : c->services)
+        for (const auto& q : s.requirements)
+          for (const auto& corr : q.corrections)
+            if (corr.field == "port" && corr.seed == p)
+              std::cerr << "winports: " << (ja ? "注: KB の「" : "note: the KB's \"") << p
+                        << (ja ? "」は注記番号付きの " : "\" is ") << corr.corrected
+                        << (ja ? " です (" : " with a footnote mark (") << s.id << ")\n";
       auto query = catalog::parse_port_query(p);
       if (!query) return void(exit_code = report(query.error()));
       auto found = catalog::lookup_port(*c, *query);

@@ -27,6 +27,8 @@ expect 0 "port 389/udp found" -- "$bin" port 389/udp --json
 contains out '"via_dynamic_range"' "port --json has results"
 expect 1 "port 1000/udp not in the KB" -- "$bin" port 1000/udp
 expect 2 "bad port is a usage error" -- "$bin" port 70000
+expect 0 "seed typo port (57222 is a real port, in the dynamic range)" -- "$bin" port 57222
+contains err "is 5722 with a footnote mark" "hint for the KB's 57222"
 expect 0 "service by Japanese name" -- "$bin" service "ライセンス ログ サービス" --lang en
 contains out "License Logging Service" "English output"
 expect 1 "unknown service" -- "$bin" service netlogn

@@ -144,6 +144,9 @@ TEST(Loader, UserDirectoryErrorsNameTheUsersFile) {
   auto st2 = merge_directory(c2, roles.path());
   ASSERT_FALSE(st2.ok());
   EXPECT_NE(st2.error().message.find("did you mean 'netlogon'"), std::string::npos) << st2.error().to_string();
+  EXPECT_EQ(st2.error().file, (roles.path() / "roles.yaml").string());
+  EXPECT_EQ(st2.error().line, 2);
+  EXPECT_EQ(st2.error().field, "roles.x");
 }
 
 TEST(Loader, BlobRejectsTruncatedInput) {

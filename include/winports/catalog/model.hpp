@@ -102,7 +102,8 @@ struct Role {
   LocalizedText names;
   std::vector<std::string> services;
   std::vector<std::string> optional_services;
-  auto members() { return std::tie(id, names, services, optional_services); }
+  std::string origin;  // file:line it was defined at, for errors
+  auto members() { return std::tie(id, names, services, optional_services, origin); }
 };
 
 enum class RpcEra : std::uint8_t { legacy, modern };

@@ -413,17 +413,17 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
   });
 }
 
-Result<std::vector<Role>> parse_roles(const SourceFile& file) {
+Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
   return guarded([&]() -> Result<std::vector<Role>> {
     Reader r(file.name);
     auto root = parse_yaml(file);
-    r.check_keys(root, "", {"roles"});
-    auto roles = r.required(root, "", "roles");
-    if (!roles.IsMap()) r.fail(roles, "roles", "expected a mapping of role id to role");
+    r.check_keys(root, "", {key});
+    auto roles = r.required(root, "", key);
+    if (!roles.IsMap()) r.fail(roles, key, "expected a mapping of id to {names, services}");
     std::vector<Role> out;
     for (const auto& kv : roles) {
       auto id = kv.first.as<std::string>();
-      auto path = "roles." + id;
+      auto path = std::string(key) + "." + id;
       r.check_keys(kv.second, path, {"names", "services", "optional_services"});
       Role role{id, r.text(r.required(kv.second, path, "names"), path + ".names"),
                 r.strings(r.required(kv.second, path, "services"), path + ".services"),
@@ -506,16 +506,17 @@ Result<T> with_file(Result<T> result, const std::string& file) {
   return result;
 }
 
-Status add_roles(Catalog& into, const std::filesystem::path& path) {
+Status add_roles(Catalog& into, const std::filesystem::path& path, const char* key = "roles") {
   if (!std::filesystem::exists(path)) return ok_status();
-  auto roles = with_file(parse_roles({path.string(), read_file(path)}), path.string());
+  auto roles = with_file(parse_roles({path.string(), read_file(path)}, key), path.string());
   if (!roles) return roles.error();
+  auto& list = std::string(key) == "roles" ? into.roles : into.profiles;
   for (auto& role : *roles) {
-    auto it = std::find_if(into.roles.begin(), into.roles.end(), [&](const Role& x) { return x.id == role.id; });
-    if (it != into.roles.end())
+    auto it = std::find_if(list.begin(), list.end(), [&](const Role& x) { return x.id == role.id; });
+    if (it != list.end())
       *it = std::move(role);
     else
-      into.roles.push_back(std::move(role));
+      list.push_back(std::move(role));
   }
   return ok_status();
 }
@@ -550,6 +551,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   auto vocab_path = (dir / "vocabulary.yaml").string();
   if (auto st = with_file(parse_vocabulary({vocab_path, read_file(vocab_path)}, c), vocab_path); !st) return st.error();
   if (auto st = add_roles(c, dir / "roles.yaml"); !st) return st.error();
+  if (auto st = add_roles(c, dir / "profiles.yaml", "profiles"); !st) return st.error();
   auto files = yaml_files(dir / "services");
   if (files.empty()) return Error{(dir / "services").string(), 0, 0, "", "no service files (*.yaml) found"};
   if (auto st = add_services(c, files, false); !st) return st.error();
@@ -564,10 +566,12 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   if (std::filesystem::exists(vocab))
     if (auto st = with_file(parse_vocabulary({vocab.string(), read_file(vocab)}, base), vocab.string()); !st) return st;
   if (auto st = add_roles(base, dir / "roles.yaml"); !st) return st;
+  if (auto st = add_roles(base, dir / "profiles.yaml", "profiles"); !st) return st;
   std::vector<std::filesystem::path> files = yaml_files(dir / "services");
   for (const auto& p : yaml_files(dir)) {
     auto name = p.filename().string();
-    if (name != "roles.yaml" && name != "vocabulary.yaml" && name != "os.yaml") files.push_back(p);
+    if (name != "roles.yaml" && name != "profiles.yaml" && name != "vocabulary.yaml" && name != "os.yaml")
+      files.push_back(p);
   }
   if (files.empty() && !std::filesystem::exists(dir / "roles.yaml") && !std::filesystem::exists(vocab))
     return Error{dir.string(), 0, 0, "", "no catalog files (*.yaml, services/*.yaml, roles.yaml) found"};
@@ -584,15 +588,20 @@ Status validate(const Catalog& catalog) {
   for (const auto& s : catalog.services)
     for (const auto& u : s.uses)
       if (!ids.count(u)) return Error{s.origin, 0, 0, "uses", "unknown service '" + u + "'" + closest(u, known)};
-  for (const auto& role : catalog.roles)
-    for (const auto* list : {&role.services, &role.optional_services})
-      for (const auto& id : *list)
-        if (!ids.count(id)) {
-          auto colon = role.origin.rfind(':');
-          return Error{role.origin.substr(0, colon),
-                       colon == std::string::npos ? 0 : std::stoi(role.origin.substr(colon + 1)), 0, "roles." + role.id,
-                       "unknown service '" + id + "'" + closest(id, known)};
-        }
+  auto check_bundles = [&](const std::vector<Role>& bundles, const char* kind) -> Status {
+    for (const auto& bundle : bundles)
+      for (const auto* list : {&bundle.services, &bundle.optional_services})
+        for (const auto& id : *list)
+          if (!ids.count(id)) {
+            auto colon = bundle.origin.rfind(':');
+            return Error{bundle.origin.substr(0, colon),
+                         colon == std::string::npos ? 0 : std::stoi(bundle.origin.substr(colon + 1)), 0,
+                         std::string(kind) + "." + bundle.id, "unknown service '" + id + "'" + closest(id, known)};
+          }
+    return ok_status();
+  };
+  if (auto st = check_bundles(catalog.roles, "roles"); !st) return st;
+  if (auto st = check_bundles(catalog.profiles, "profiles"); !st) return st;
   return ok_status();
 }
 

@@ -15,6 +15,11 @@ const Role* Catalog::role(std::string_view id) const {
   return it != roles.end() ? &*it : nullptr;
 }
 
+const Role* Catalog::profile(std::string_view id) const {
+  auto it = std::find_if(profiles.begin(), profiles.end(), [&](const Role& r) { return r.id == id; });
+  return it != profiles.end() ? &*it : nullptr;
+}
+
 const OsVersion* Catalog::os(std::string_view id_or_alias) const {
   for (const auto& os : os_versions) {
     if (os.id == id_or_alias) return &os;

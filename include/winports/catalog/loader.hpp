@@ -18,11 +18,12 @@ struct SourceFile {
 // Parses one service file. `context` supplies the vocabulary, OS table and roles used to check
 // conditions; cross-service references (uses:) are checked by validate().
 Result<Service> parse_service(const SourceFile& file, const Catalog& context);
-Result<std::vector<Role>> parse_roles(const SourceFile& file);
+// roles.yaml ("roles:") and profiles.yaml ("profiles:") share one shape.
+Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key = "roles");
 Status parse_os_table(const SourceFile& file, Catalog& into);
 Status parse_vocabulary(const SourceFile& file, Catalog& into);
 
-// Reads DIR/os.yaml, DIR/vocabulary.yaml, DIR/roles.yaml and DIR/services/*.yaml.
+// Reads DIR/os.yaml, DIR/vocabulary.yaml, DIR/roles.yaml, DIR/profiles.yaml and DIR/services/*.yaml.
 Result<Catalog> load_directory(const std::filesystem::path& dir);
 
 // Adds a user's directory on top of `base`: services/*.yaml or *.yaml service files replace

@@ -126,6 +126,7 @@ struct VocabularyEntry {
 struct Catalog {
   std::vector<Service> services;  // sorted by id
   std::vector<Role> roles;
+  std::vector<Role> profiles;  // consumer profiles: same shape as roles
   std::vector<OsVersion> os_versions;  // release order
   PortSet legacy_rpc_range;
   PortSet modern_rpc_range;
@@ -133,10 +134,11 @@ struct Catalog {
   std::vector<VocabularyEntry> scenarios;
 
   auto members() {
-    return std::tie(services, roles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios);
+    return std::tie(services, roles, profiles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios);
   }
   [[nodiscard]] const Service* service(std::string_view id) const;
   [[nodiscard]] const Role* role(std::string_view id) const;
+  [[nodiscard]] const Role* profile(std::string_view id) const;
   [[nodiscard]] const OsVersion* os(std::string_view id_or_alias) const;
 };
 

@@ -9,3 +9,5 @@ run service netlogon
 run --lang ja service "ライセンス ログ サービス"
 run role domain-controller
 run catalog discrepancies --kind name-differs
+run plan "$(dirname "$0")/branch-office.yaml" --format nftables
+run explain "$(dirname "$0")/branch-office.yaml" --from clients --to dc1 --port 445/tcp

@@ -1,200 +1,23 @@
 #include "winports/catalog/loader.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "../core/yaml_reader.hpp"
+
 namespace winports::catalog {
 namespace {
 
-// Thrown only inside this file and turned into Error at each entry point, so that deep
-// field checks stay short; nothing escapes the module.
-struct LoadFailure {
-  Error error;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& message) const {
-    Error e{file_, 0, 0, field, message};
-    if (at.IsDefined()) {
-      e.line = at.Mark().line + 1;
-      e.column = at.Mark().column + 1;
-    }
-    throw LoadFailure{e};
-  }
-
-  // Every key of `map` must be one of `allowed`; the closest name is suggested otherwise.
-  void check_keys(const YAML::Node& map, const std::string& path, std::initializer_list<const char*> allowed) const {
-    if (!map.IsMap()) fail(map, path, "expected a mapping");
-    for (const auto& kv : map) {
-      auto key = kv.first.as<std::string>();
-      if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }) != allowed.end())
-        continue;
-      std::string best;
-      std::size_t best_distance = 4;
-      for (const char* a : allowed) {
-        auto d = edit_distance(key, a);
-        if (d < best_distance) best_distance = d, best = a;
-      }
-      fail(kv.first, join(path, key),
-           "unknown key" + (best.empty() ? std::string() : " (did you mean '" + best + "'?)"));
-    }
-  }
-
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
-  }
-  static std::string index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-  YAML::Node required(const YAML::Node& map, const std::string& path, const char* key) const {
-    auto node = map[key];
-    if (!node.IsDefined() || node.IsNull()) fail(map, join(path, key), "missing required key");
-    return node;
-  }
-
-  std::string scalar(const YAML::Node& node, const std::string& path) const {
-    if (!node.IsScalar()) fail(node, path, "expected a text value");
-    return node.as<std::string>();
-  }
-
-  std::string nonempty(const YAML::Node& node, const std::string& path) const {
-    auto s = scalar(node, path);
-    if (s.empty()) fail(node, path, "must not be empty");
-    return s;
-  }
-
-  std::string one_of(const YAML::Node& node, const std::string& path, std::initializer_list<const char*> values) const {
-    auto s = scalar(node, path);
-    for (const char* v : values)
-      if (s == v) return s;
-    std::string list;
-    for (const char* v : values) list += (list.empty() ? "" : ", ") + std::string(v);
-    fail(node, path, "'" + s + "' is not one of: " + list);
-  }
-
-  bool boolean(const YAML::Node& node, const std::string& path) const {
-    auto s = scalar(node, path);
-    if (s == "true") return true;
-    if (s == "false") return false;
-    fail(node, path, "expected true or false");
-  }
-
-  int integer(const YAML::Node& node, const std::string& path, int lo, int hi) const {
-    auto s = scalar(node, path);
-    auto digits = std::string_view(s).substr(!s.empty() && s[0] == '-' ? 1 : 0);
-    if (digits.empty() || digits.size() > 9 ||
-        !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); }))
-      fail(node, path, "expected a whole number");
-    int v = std::stoi(s);
-    if (v < lo || v > hi) fail(node, path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-    return v;
-  }
-
-  std::vector<std::string> strings(const YAML::Node& node, const std::string& path) const {
-    std::vector<std::string> out;
-    if (!node.IsDefined() || node.IsNull()) return out;
-    if (!node.IsSequence()) fail(node, path, "expected a list");
-    for (std::size_t i = 0; i < node.size(); ++i) out.push_back(nonempty(node[i], index(path, i)));
-    return out;
-  }
-
-  LocalizedText text(const YAML::Node& node, const std::string& path) const {
-    check_keys(node, path, {"ja", "en"});
-    return {nonempty(required(node, path, "ja"), join(path, "ja")),
-            nonempty(required(node, path, "en"), join(path, "en"))};
-  }
-
-  PortSet ports(const YAML::Node& node, const std::string& path) const {
-    PortSet set;
-    if (!node.IsDefined() || node.IsNull()) return set;
-    if (!node.IsSequence()) fail(node, path, "expected a list of ports or \"lo-hi\" ranges");
-    for (std::size_t i = 0; i < node.size(); ++i) {
-      auto range = parse_port_range(scalar(node[i], index(path, i)));
-      if (!range) fail(node[i], index(path, i), "not a port (0-65535) or range lo-hi with lo <= hi");
-      set.add(*range);
-    }
-    return set;
-  }
-
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-};
-
-// yaml-cpp parses nested collections recursively; hostile input nested thousands deep would
-// overflow the stack, so refuse it before parsing. No catalog file needs more than a few levels.
-constexpr int kMaxNesting = 64;
-
-void check_nesting(const SourceFile& file) {
-  int depth = 0, line = 1;
-  for (char ch : file.text) {
-    if (ch == '\n') ++line;
-    if (ch == '[' || ch == '{')
-      ++depth;
-    else if ((ch == ']' || ch == '}') && depth > 0)
-      --depth;
-    if (depth > kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", "nesting deeper than 64 levels"}};
-  }
-  std::size_t indent = 0;
-  line = 1;
-  bool at_line_start = true;
-  for (char ch : file.text) {
-    if (ch == '\n') {
-      ++line, indent = 0, at_line_start = true;
-    } else if (at_line_start && (ch == ' ' || ch == '-')) {
-      if (++indent > 2 * kMaxNesting)
-        throw LoadFailure{Error{file.name, line, 0, "", "indentation deeper than 128 columns"}};
-    } else {
-      at_line_start = false;
-    }
-  }
-}
-
-YAML::Node parse_yaml(const SourceFile& file) {
-  check_nesting(file);
-  try {
-    auto root = YAML::Load(file.text);
-    if (!root.IsMap()) {
-      Error e{file.name, root.IsDefined() ? root.Mark().line + 1 : 1, 0, "", "expected a mapping at the top level"};
-      if (e.line <= 0) e.line = 1;
-      throw LoadFailure{e};
-    }
-    return root;
-  } catch (const YAML::Exception& ex) {
-    throw LoadFailure{Error{file.name, ex.mark.line + 1, ex.mark.column + 1, "", "YAML syntax: " + ex.msg}};
-  }
-}
-
-template <class F>
-auto guarded(F&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const LoadFailure& failure) {
-    return failure.error;
-  } catch (const YAML::Exception& ex) {  // conversions yaml-cpp refuses (e.g. a map where text is due)
-    return Error{"", ex.mark.line + 1, ex.mark.column + 1, "", ex.msg};
-  }
-}
+using yaml::closest;
+using yaml::guarded;
+using yaml::LoadFailure;
+using yaml::parse_yaml;
+using yaml::Reader;
 
 bool vocabulary_has(const std::vector<VocabularyEntry>& entries, const std::string& id) {
   return std::any_of(entries.begin(), entries.end(), [&](const auto& e) { return e.id == id; });
-}
-
-std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = std::max<std::size_t>(3, word.size() / 3) + 1;
-  for (const auto& c : candidates) {
-    auto d = edit_distance(word, c);
-    if (d < best_distance) best_distance = d, best = c;
-  }
-  return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
 std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node, const std::string& path,

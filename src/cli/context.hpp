@@ -35,5 +35,6 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_list_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_export_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code);
+void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace winports::cli

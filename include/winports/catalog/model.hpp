@@ -126,7 +126,7 @@ struct VocabularyEntry {
 struct Catalog {
   std::vector<Service> services;  // sorted by id
   std::vector<Role> roles;
-  std::vector<Role> profiles;  // consumer profiles: same shape as roles
+  std::vector<Role> profiles;          // consumer profiles: same shape as roles
   std::vector<OsVersion> os_versions;  // release order
   PortSet legacy_rpc_range;
   PortSet modern_rpc_range;

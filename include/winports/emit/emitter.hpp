@@ -1,0 +1,40 @@
+#pragma once
+// Every output format sits behind this one interface, one file each under src/emit/.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "winports/catalog/model.hpp"
+#include "winports/core/result.hpp"
+#include "winports/plan/environment.hpp"
+#include "winports/plan/planner.hpp"
+
+namespace winports::emit {
+
+struct Options {
+  Lang lang = Lang::en;
+  std::string host;  // host-firewall variant for this host ("" = network firewall)
+};
+
+struct Input {
+  const plan::Plan& plan;
+  const plan::Environment& env;
+  const catalog::Catalog& catalog;
+  Options options;
+};
+
+using EmitFunction = Result<std::string> (*)(const Input&);
+
+struct Emitter {
+  std::string_view name;
+  std::string_view description;
+  EmitFunction emit;
+};
+
+const std::vector<Emitter>& emitters();
+const Emitter* find_emitter(std::string_view name);
+
+Result<std::string> emit_nftables(const Input& in);
+Result<std::string> emit_json(const Input& in);
+
+}  // namespace winports::emit

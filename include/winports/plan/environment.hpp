@@ -1,0 +1,82 @@
+#pragma once
+// A site description: zones, hosts, roles, OS versions, who may reach what, and the port
+// customisations the KB points to. Loaded from YAML with file:line errors.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "winports/catalog/loader.hpp"
+#include "winports/catalog/model.hpp"
+#include "winports/core/result.hpp"
+
+namespace winports::plan {
+
+// An IPv4 or IPv6 prefix. A bare address is a /32 or /128.
+struct Network {
+  int family = 4;  // 4 or 6
+  std::array<std::uint8_t, 16> bytes{};
+  int prefix = 32;
+  [[nodiscard]] bool contains(const Network& other) const;  // other ⊆ this
+  [[nodiscard]] bool overlaps(const Network& other) const;
+  [[nodiscard]] std::string to_string() const;
+  auto operator<=>(const Network&) const = default;
+};
+std::optional<Network> parse_network(std::string_view text);
+
+// Customisations; unset fields fall back to the next level (host → zone → site → KB default).
+struct Settings {
+  std::optional<PortSet> rpc_dynamic_ports;  // restricted RPC range (registry or netsh)
+  std::optional<bool> netbios;               // NetBIOS over TCP/IP in use
+  std::optional<std::string> winrm_version;  // "1.1" or "2.0"; default from the host OS
+  std::optional<PortSet> ftp_passive_ports;
+  std::vector<std::string> features;   // vocabulary features in use
+  std::vector<std::string> scenarios;  // e.g. l2tp-ipsec-encapsulated
+};
+
+struct Zone {
+  std::string name;
+  std::vector<Network> networks;
+  std::string os;  // default OS of hosts in the zone ("" unknown)
+  Settings settings;
+  int line = 0;
+};
+
+struct Host {
+  std::string name;
+  Network address;
+  std::string zone;
+  std::string os;  // "" → the zone's
+  std::vector<std::string> roles;
+  std::vector<std::string> services;  // extra services beyond its roles
+  Settings settings;
+  int line = 0;
+};
+
+struct Access {
+  std::string from;                   // zone, host or role:NAME
+  std::string to;                     // zone, host or role:NAME
+  std::string as;                     // profile id; "" = everything the destination serves
+  std::vector<std::string> services;  // explicit list instead of a profile
+  std::vector<std::string> scenarios;
+  int line = 0;
+};
+
+struct Environment {
+  std::string file;
+  std::string site;
+  std::vector<Zone> zones;
+  std::vector<Host> hosts;
+  std::vector<Access> access;
+  Settings settings;
+
+  [[nodiscard]] const Zone* zone(std::string_view name) const;
+  [[nodiscard]] const Host* host(std::string_view name) const;
+  [[nodiscard]] std::string os_of(const Host& host) const;
+};
+
+Result<Environment> load_environment(const catalog::SourceFile& file, const catalog::Catalog& catalog);
+
+}  // namespace winports::plan

@@ -1,0 +1,57 @@
+#pragma once
+// From an Environment to the flows that must be allowed, each traced to the catalog requirements
+// (and so to KB sections) it serves; then merged into a minimal rule set.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "winports/catalog/model.hpp"
+#include "winports/plan/environment.hpp"
+
+namespace winports::plan {
+
+struct Reason {
+  std::string service;        // service id
+  std::size_t requirement{};  // index into Service::requirements
+  auto operator<=>(const Reason&) const = default;
+};
+
+// One endpoint group: a zone, a host or a role's hosts, with its addresses.
+struct Endpoint {
+  std::string name;
+  std::vector<Network> networks;
+  auto operator<=>(const Endpoint&) const = default;
+};
+
+struct Flow {
+  Endpoint source;
+  Endpoint destination;
+  Transport transport = Transport::tcp;
+  PortSet ports;                             // destination ports; empty for port-less transports
+  std::optional<std::uint16_t> source_port;  // FTP active data comes from port 20
+  std::string icmp_type;                     // "echo" or ""
+  std::vector<Reason> reasons;
+};
+
+// A requirement that did not become a flow, and why; `explain` and the report show these.
+struct Skipped {
+  std::string from, to;
+  Reason reason;
+  std::string why;
+  bool undecided = false;  // the file does not say (as opposed to: the file rules it out)
+};
+
+struct Plan {
+  std::string site;
+  std::vector<Flow> flows;  // minimal: merged per (source, destination, transport), destinations grouped
+  std::vector<Skipped> skipped;
+  std::vector<std::string> warnings;
+};
+
+Plan make_plan(const Environment& env, const catalog::Catalog& catalog);
+
+// "KB §Net Logon table row 6; …" for the reasons of a flow, de-duplicated; and the service ids.
+std::vector<std::string> services_of(const Flow& flow);
+std::string reasons_text(const Flow& flow, const catalog::Catalog& catalog, Lang lang);
+
+}  // namespace winports::plan

@@ -1,0 +1,122 @@
+// winports plan FILE --format F [-o OUT] [--host NAME] | explain FILE --from X --to Y --port P
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "context.hpp"
+#include "winports/catalog/export.hpp"
+#include "winports/catalog/query.hpp"
+#include "winports/core/file.hpp"
+#include "winports/emit/emitter.hpp"
+#include "winports/plan/planner.hpp"
+
+namespace winports::cli {
+namespace {
+
+Result<plan::Environment> read_environment(const std::string& path, const catalog::Catalog& c) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path, 0, 0, "", "cannot read file"};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return plan::load_environment({path, ss.str()}, c);
+}
+
+bool side_matches(const plan::Endpoint& e, const std::string& name, const plan::Environment& env) {
+  for (std::string_view part : {std::string_view(e.name)}) {
+    std::size_t start = 0;
+    while (start <= part.size()) {
+      auto end = part.find(',', start);
+      auto piece = part.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+      if (piece == name) return true;
+      if (const auto* h = env.host(piece); h && h->zone == name) return true;
+      if (end == std::string_view::npos) break;
+      start = end + 1;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
+  static std::string file, format = "nftables", output, host, from, to, port;
+  std::vector<std::string> names;
+  for (const auto& e : emit::emitters()) names.emplace_back(e.name);
+  auto* cmd = app.add_subcommand("plan", "Compute the flows a site needs and emit firewall rules");
+  cmd->add_option("FILE", file, "Site description (YAML; see docs/environment.md)")->required();
+  cmd->add_option("--format,-f", format, "Output format")->check(CLI::IsMember(names));
+  cmd->add_option("--output,-o", output, "Write to FILE atomically instead of standard output");
+  cmd->add_option("--host", host, "Host-firewall variant for this host (nftables)");
+  cmd->callback([&] {
+    const auto* c = ctx.load();
+    if (!c) return void(exit_code = kUsageError);
+    auto env = read_environment(file, *c);
+    if (!env) return void(exit_code = report(env.error()));
+    auto plan = plan::make_plan(*env, *c);
+    auto text = emit::find_emitter(format)->emit({plan, *env, *c, {ctx.lang(), host}});
+    if (!text) return void(exit_code = report(text.error()));
+    for (const auto& w : plan.warnings) std::cerr << "winports: warning: " << w << '\n';
+    std::size_t undecided = 0;
+    for (const auto& s : plan.skipped) undecided += s.undecided;
+    if (undecided)
+      std::cerr << "winports: " << undecided
+                << " requirement(s) left out because the file does not decide them (see --format json, \"skipped\")\n";
+    if (output.empty() || output == "-")
+      std::cout << *text;
+    else if (auto st = write_file_atomic(output, *text); !st)
+      return void(exit_code = report(st.error()));
+    exit_code = kFound;
+  });
+
+  auto* explain = app.add_subcommand("explain", "Say why a flow is or is not allowed, with KB sources");
+  explain->add_option("FILE", file, "Site description")->required();
+  explain->add_option("--from", from, "Source zone or host")->required();
+  explain->add_option("--to", to, "Destination host or zone")->required();
+  explain->add_option("--port", port, "PORT[/tcp|/udp] or gre/esp/icmp")->required();
+  explain->callback([&] {
+    const auto* c = ctx.load();
+    if (!c) return void(exit_code = kUsageError);
+    auto lang = ctx.lang();
+    auto env = read_environment(file, *c);
+    if (!env) return void(exit_code = report(env.error()));
+    auto query = catalog::parse_port_query(port);
+    if (!query) return void(exit_code = report(query.error()));
+    auto plan = plan::make_plan(*env, *c);
+    auto matches_port = [&](Transport t, const PortSet& ports) {
+      if (query->transport && *query->transport != t) return false;
+      return !query->port || ports.contains(*query->port);
+    };
+    bool allowed = false;
+    for (const auto& f : plan.flows) {
+      if (!side_matches(f.source, from, *env) || !side_matches(f.destination, to, *env) ||
+          !matches_port(f.transport, f.ports))
+        continue;
+      allowed = true;
+      std::cout << "ALLOWED " << f.source.name << " -> " << f.destination.name << " " << to_string(f.transport) << " "
+                << (f.ports.empty() ? "-" : f.ports.to_string()) << '\n';
+      for (const auto& r : f.reasons) {
+        const auto* s = c->service(r.service);
+        const auto& q = s->requirements[r.requirement];
+        if (!query->port || q.ports.contains(*query->port) || !q.dynamic.empty())
+          std::cout << "  " << s->names.in(lang) << " [" << s->id << "]: " << q.protocol.in(lang) << " — "
+                    << catalog::source_text(*s, q, lang) << '\n';
+      }
+    }
+    if (!allowed) {
+      std::cout << "NOT ALLOWED " << from << " -> " << to << " " << port << '\n';
+      for (const auto& s : plan.skipped) {
+        const auto* svc = c->service(s.reason.service);
+        const auto& q = svc->requirements[s.reason.requirement];
+        if ((s.from == from || side_matches({s.from, {}}, from, *env)) && side_matches({s.to, {}}, to, *env) &&
+            (matches_port(q.transport, q.ports) || (!q.dynamic.empty() && query->port && *query->port >= 1025)))
+          std::cout << "  " << svc->id << ": " << q.protocol.in(lang) << " — "
+                    << (s.undecided ? "undecided: " : "left out: ") << s.why << " ("
+                    << catalog::source_text(*svc, q, lang) << ")\n";
+      }
+    }
+    exit_code = allowed ? kFound : kNotFound;
+  });
+}
+
+}  // namespace winports::cli

@@ -1,0 +1,21 @@
+#include <algorithm>
+
+#include "winports/emit/emitter.hpp"
+
+namespace winports::emit {
+
+const std::vector<Emitter>& emitters() {
+  static const std::vector<Emitter> all = {
+      {"nftables", "ruleset for nft -f (router forward chain, or --host input chain)", emit_nftables},
+      {"json", "flows with services, KB sources, skipped requirements and warnings", emit_json},
+  };
+  return all;
+}
+
+const Emitter* find_emitter(std::string_view name) {
+  const auto& all = emitters();
+  auto it = std::find_if(all.begin(), all.end(), [&](const Emitter& e) { return e.name == name; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+}  // namespace winports::emit

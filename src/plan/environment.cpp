@@ -1,0 +1,272 @@
+#include "winports/plan/environment.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <set>
+
+#include "../core/yaml_reader.hpp"
+#include "winports/catalog/rules.hpp"
+
+namespace winports::plan {
+namespace {
+
+using yaml::closest;
+using yaml::Reader;
+
+bool prefix_match(const Network& wide, const Network& narrow, int bits) {
+  for (int i = 0; i < bits / 8; ++i)
+    if (wide.bytes[i] != narrow.bytes[i]) return false;
+  if (bits % 8) {
+    std::uint8_t mask = static_cast<std::uint8_t>(0xFF << (8 - bits % 8));
+    if ((wide.bytes[bits / 8] & mask) != (narrow.bytes[bits / 8] & mask)) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> names_of(const auto& items) {
+  std::vector<std::string> out;
+  for (const auto& i : items) out.push_back(i.name);
+  return out;
+}
+
+Settings parse_settings(const Reader& r, const YAML::Node& node, const std::string& path, const catalog::Catalog& c) {
+  Settings s;
+  if (!node.IsDefined() || node.IsNull()) return s;
+  r.check_keys(node, path,
+               {"rpc_dynamic_ports", "netbios", "winrm_version", "ftp_passive_ports", "features", "scenarios"});
+  auto ranges = [&](const char* key) -> std::optional<PortSet> {
+    auto n = node[key];
+    if (!n.IsDefined()) return std::nullopt;
+    auto p = Reader::join(path, key);
+    PortSet set;
+    if (n.IsScalar()) {
+      auto range = parse_port_range(n.as<std::string>());
+      if (!range) r.fail(n, p, "expected a port range such as 50000-50999");
+      set.add(*range);
+    } else {
+      set = r.ports(n, p);
+    }
+    if (set.empty()) r.fail(n, p, "must not be empty");
+    return set;
+  };
+  s.rpc_dynamic_ports = ranges("rpc_dynamic_ports");
+  s.ftp_passive_ports = ranges("ftp_passive_ports");
+  if (node["netbios"].IsDefined()) s.netbios = r.boolean(node["netbios"], Reader::join(path, "netbios"));
+  if (node["winrm_version"].IsDefined())
+    s.winrm_version = r.one_of(node["winrm_version"], Reader::join(path, "winrm_version"), {"1.1", "2.0"});
+  s.features = r.strings(node["features"], Reader::join(path, "features"));
+  for (std::size_t i = 0; i < s.features.size(); ++i) {
+    std::vector<std::string> known;
+    for (const auto& f : c.features) known.push_back(f.id);
+    if (std::find(known.begin(), known.end(), s.features[i]) == known.end())
+      r.fail(node["features"][i], Reader::index(Reader::join(path, "features"), i),
+             "unknown feature '" + s.features[i] + "'" + closest(s.features[i], known));
+  }
+  s.scenarios = r.strings(node["scenarios"], Reader::join(path, "scenarios"));
+  for (std::size_t i = 0; i < s.scenarios.size(); ++i) {
+    std::vector<std::string> known;
+    for (const auto& f : c.scenarios) known.push_back(f.id);
+    if (std::find(known.begin(), known.end(), s.scenarios[i]) == known.end())
+      r.fail(node["scenarios"][i], Reader::index(Reader::join(path, "scenarios"), i),
+             "unknown scenario '" + s.scenarios[i] + "'" + closest(s.scenarios[i], known));
+  }
+  return s;
+}
+
+std::string parse_os(const Reader& r, const YAML::Node& node, const std::string& path, const catalog::Catalog& c) {
+  if (!node.IsDefined()) return "";
+  auto os = r.nonempty(node, path);
+  if (!c.os(os)) {
+    std::vector<std::string> known;
+    for (const auto& v : c.os_versions) known.push_back(v.id);
+    r.fail(node, path, "unknown OS '" + os + "'" + closest(os, known));
+  }
+  return c.os(os)->id;
+}
+
+}  // namespace
+
+bool Network::contains(const Network& other) const {
+  return family == other.family && prefix <= other.prefix && prefix_match(*this, other, prefix);
+}
+bool Network::overlaps(const Network& other) const { return contains(other) || other.contains(*this); }
+
+std::string Network::to_string() const {
+  char buf[INET6_ADDRSTRLEN] = {};
+  inet_ntop(family == 4 ? AF_INET : AF_INET6, bytes.data(), buf, sizeof buf);
+  int full = family == 4 ? 32 : 128;
+  return prefix == full ? std::string(buf) : std::string(buf) + "/" + std::to_string(prefix);
+}
+
+std::optional<Network> parse_network(std::string_view text) {
+  Network n;
+  std::string addr(text.substr(0, text.find('/')));
+  if (inet_pton(AF_INET, addr.c_str(), n.bytes.data()) == 1)
+    n.family = 4, n.prefix = 32;
+  else if (inet_pton(AF_INET6, addr.c_str(), n.bytes.data()) == 1)
+    n.family = 6, n.prefix = 128;
+  else
+    return std::nullopt;
+  if (auto slash = text.find('/'); slash != std::string_view::npos) {
+    auto bits = text.substr(slash + 1);
+    if (bits.empty() || bits.size() > 3 ||
+        !std::all_of(bits.begin(), bits.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return std::nullopt;
+    int p = std::stoi(std::string(bits));
+    if (p > (n.family == 4 ? 32 : 128)) return std::nullopt;
+    n.prefix = p;
+    Network masked = n;  // host bits must be zero: "198.18.10.5/24" is a typo, not a network
+    masked.bytes.fill(0);
+    for (int i = 0; i < p; ++i) masked.bytes[i / 8] |= n.bytes[i / 8] & (0x80 >> (i % 8));
+    if (masked.bytes != n.bytes) return std::nullopt;
+  }
+  return n;
+}
+
+const Zone* Environment::zone(std::string_view name) const {
+  auto it = std::find_if(zones.begin(), zones.end(), [&](const Zone& z) { return z.name == name; });
+  return it == zones.end() ? nullptr : &*it;
+}
+const Host* Environment::host(std::string_view name) const {
+  auto it = std::find_if(hosts.begin(), hosts.end(), [&](const Host& h) { return h.name == name; });
+  return it == hosts.end() ? nullptr : &*it;
+}
+std::string Environment::os_of(const Host& h) const {
+  if (!h.os.empty()) return h.os;
+  const auto* z = zone(h.zone);
+  return z ? z->os : "";
+}
+
+Result<Environment> load_environment(const catalog::SourceFile& file, const catalog::Catalog& c) {
+  return yaml::guarded([&]() -> Result<Environment> {
+    Reader r(file.name);
+    auto root = yaml::parse_yaml(file);
+    r.check_keys(root, "", {"site", "zones", "hosts", "access", "settings"});
+    Environment env;
+    env.file = file.name;
+    env.site = r.nonempty(r.required(root, "", "site"), "site");
+    env.settings = parse_settings(r, root["settings"], "settings", c);
+
+    auto zones = r.required(root, "", "zones");
+    if (!zones.IsMap()) r.fail(zones, "zones", "expected a mapping of zone name to {networks, os}");
+    for (const auto& kv : zones) {
+      Zone z;
+      z.name = kv.first.as<std::string>();
+      z.line = kv.first.Mark().line + 1;
+      auto path = "zones." + z.name;
+      r.check_keys(kv.second, path, {"networks", "os", "settings"});
+      auto nets = r.required(kv.second, path, "networks");
+      auto net_path = path + ".networks";
+      if (!nets.IsSequence() || nets.size() == 0) r.fail(nets, net_path, "expected a non-empty list of networks");
+      for (std::size_t i = 0; i < nets.size(); ++i) {
+        auto n = parse_network(r.scalar(nets[i], Reader::index(net_path, i)));
+        if (!n)
+          r.fail(nets[i], Reader::index(net_path, i), "not an IPv4/IPv6 network (address/prefix, host bits zero)");
+        for (const auto& other : env.zones)
+          for (const auto& on : other.networks)
+            if (on.overlaps(*n))
+              r.fail(nets[i], Reader::index(net_path, i),
+                     n->to_string() + " overlaps " + on.to_string() + " of zone '" + other.name + "' (line " +
+                         std::to_string(other.line) + ")");
+        z.networks.push_back(*n);
+      }
+      z.os = parse_os(r, kv.second["os"], path + ".os", c);
+      z.settings = parse_settings(r, kv.second["settings"], path + ".settings", c);
+      env.zones.push_back(std::move(z));
+    }
+
+    auto hosts = root["hosts"];
+    if (hosts.IsDefined() && !hosts.IsNull()) {
+      if (!hosts.IsMap()) r.fail(hosts, "hosts", "expected a mapping of host name to {address, zone, os, roles}");
+      for (const auto& kv : hosts) {
+        Host h;
+        h.name = kv.first.as<std::string>();
+        h.line = kv.first.Mark().line + 1;
+        auto path = "hosts." + h.name;
+        if (env.zone(h.name)) r.fail(kv.first, path, "a host may not share its name with a zone");
+        r.check_keys(kv.second, path, {"address", "zone", "os", "roles", "services", "settings"});
+        auto addr_node = r.required(kv.second, path, "address");
+        auto addr = parse_network(r.scalar(addr_node, path + ".address"));
+        if (!addr || addr->prefix != (addr->family == 4 ? 32 : 128))
+          r.fail(addr_node, path + ".address", "expected a single IPv4 or IPv6 address");
+        h.address = *addr;
+        auto zone_node = r.required(kv.second, path, "zone");
+        h.zone = r.nonempty(zone_node, path + ".zone");
+        const auto* z = env.zone(h.zone);
+        if (!z)
+          r.fail(zone_node, path + ".zone", "unknown zone '" + h.zone + "'" + closest(h.zone, names_of(env.zones)));
+        bool inside = std::any_of(z->networks.begin(), z->networks.end(),
+                                  [&](const Network& n) { return n.contains(h.address); });
+        if (!inside) r.fail(addr_node, path + ".address", h.address.to_string() + " is outside zone '" + h.zone + "'");
+        h.os = parse_os(r, kv.second["os"], path + ".os", c);
+        h.roles = r.strings(kv.second["roles"], path + ".roles");
+        for (std::size_t i = 0; i < h.roles.size(); ++i)
+          if (!c.role(h.roles[i])) {
+            std::vector<std::string> known;
+            for (const auto& role : c.roles) known.push_back(role.id);
+            r.fail(kv.second["roles"][i], Reader::index(path + ".roles", i),
+                   "unknown role '" + h.roles[i] + "'" + closest(h.roles[i], known));
+          }
+        h.services = r.strings(kv.second["services"], path + ".services");
+        for (std::size_t i = 0; i < h.services.size(); ++i)
+          if (!c.service(h.services[i])) {
+            std::vector<std::string> known;
+            for (const auto& s : c.services) known.push_back(s.id);
+            r.fail(kv.second["services"][i], Reader::index(path + ".services", i),
+                   "unknown service '" + h.services[i] + "'" + closest(h.services[i], known));
+          }
+        h.settings = parse_settings(r, kv.second["settings"], path + ".settings", c);
+        if (const auto* dup = env.host(h.name))
+          r.fail(kv.first, path, "host defined twice (line " + std::to_string(dup->line) + ")");
+        env.hosts.push_back(std::move(h));
+      }
+    }
+
+    auto endpoint_ok = [&](const std::string& name) {
+      if (name.rfind("role:", 0) == 0) return c.role(name.substr(5)) != nullptr;
+      return env.zone(name) != nullptr || env.host(name) != nullptr;
+    };
+    std::vector<std::string> endpoints = names_of(env.zones);
+    for (const auto& h : env.hosts) endpoints.push_back(h.name);
+    for (const auto& role : c.roles) endpoints.push_back("role:" + role.id);
+    auto access = r.required(root, "", "access");
+    if (!access.IsSequence()) r.fail(access, "access", "expected a list of {from, to, as}");
+    for (std::size_t i = 0; i < access.size(); ++i) {
+      auto path = Reader::index("access", i);
+      const auto& a = access[i];
+      r.check_keys(a, path, {"from", "to", "as", "services", "scenarios"});
+      Access entry;
+      entry.line = a.Mark().line + 1;
+      for (auto [key, into] : {std::pair{"from", &entry.from}, std::pair{"to", &entry.to}}) {
+        auto node = r.required(a, path, key);
+        *into = r.nonempty(node, Reader::join(path, key));
+        if (!endpoint_ok(*into))
+          r.fail(node, Reader::join(path, key),
+                 "no zone, host or role named '" + *into + "'" + closest(*into, endpoints));
+      }
+      if (a["as"].IsDefined()) {
+        entry.as = r.nonempty(a["as"], path + ".as");
+        if (!c.profile(entry.as)) {
+          std::vector<std::string> known;
+          for (const auto& p : c.profiles) known.push_back(p.id);
+          r.fail(a["as"], path + ".as", "unknown profile '" + entry.as + "'" + closest(entry.as, known));
+        }
+      }
+      entry.services = r.strings(a["services"], path + ".services");
+      for (std::size_t k = 0; k < entry.services.size(); ++k)
+        if (!c.service(entry.services[k])) {
+          std::vector<std::string> known;
+          for (const auto& s : c.services) known.push_back(s.id);
+          r.fail(a["services"][k], Reader::index(path + ".services", k),
+                 "unknown service '" + entry.services[k] + "'" + closest(entry.services[k], known));
+        }
+      if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, "give either as: or services:, not both");
+      entry.scenarios = r.strings(a["scenarios"], path + ".scenarios");
+      env.access.push_back(std::move(entry));
+    }
+    return env;
+  });
+}
+
+}  // namespace winports::plan

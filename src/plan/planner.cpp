@@ -1,0 +1,331 @@
+#include "winports/plan/planner.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "winports/catalog/export.hpp"
+#include "winports/catalog/rules.hpp"
+
+namespace winports::plan {
+namespace {
+
+using catalog::Catalog;
+using catalog::Condition;
+using catalog::Requirement;
+using catalog::Service;
+
+struct Side {
+  Endpoint endpoint;
+  std::vector<std::string> os;  // every OS version among its hosts ("" unknown)
+  const Host* host = nullptr;   // set when the side is a single host
+  const Zone* zone = nullptr;
+};
+
+// Settings resolved host → zone → site.
+struct Effective {
+  std::optional<PortSet> rpc;
+  std::optional<bool> netbios;
+  std::optional<std::string> winrm;
+  std::optional<PortSet> ftp_passive;
+  std::set<std::string> features;
+  std::set<std::string> scenarios;
+};
+
+Effective effective(const Environment& env, const Host* host, const std::vector<std::string>& access_scenarios) {
+  Effective e;
+  std::vector<const Settings*> levels;
+  if (host) levels.push_back(&host->settings);
+  if (host && env.zone(host->zone)) levels.push_back(&env.zone(host->zone)->settings);
+  levels.push_back(&env.settings);
+  for (const auto* s : levels) {
+    if (!e.rpc && s->rpc_dynamic_ports) e.rpc = s->rpc_dynamic_ports;
+    if (!e.netbios && s->netbios) e.netbios = s->netbios;
+    if (!e.winrm && s->winrm_version) e.winrm = s->winrm_version;
+    if (!e.ftp_passive && s->ftp_passive_ports) e.ftp_passive = s->ftp_passive_ports;
+    e.features.insert(s->features.begin(), s->features.end());
+    e.scenarios.insert(s->scenarios.begin(), s->scenarios.end());
+  }
+  e.scenarios.insert(access_scenarios.begin(), access_scenarios.end());
+  return e;
+}
+
+std::vector<Side> expand(const Environment& env, const Catalog& c, const std::string& name) {
+  std::vector<Side> out;
+  if (name.rfind("role:", 0) == 0) {
+    for (const auto& h : env.hosts)
+      if (std::find(h.roles.begin(), h.roles.end(), name.substr(5)) != h.roles.end())
+        out.push_back({{h.name, {h.address}}, {env.os_of(h)}, &h, env.zone(h.zone)});
+    (void)c;
+    return out;
+  }
+  if (const auto* h = env.host(name)) return {{{h->name, {h->address}}, {env.os_of(*h)}, h, env.zone(h->zone)}};
+  const auto* z = env.zone(name);
+  Side side{{z->name, z->networks}, {z->os}, nullptr, z};
+  for (const auto& h : env.hosts)
+    if (h.zone == z->name && !h.os.empty()) side.os.push_back(h.os);
+  out.push_back(side);
+  return out;
+}
+
+// As a destination, a zone means each of its hosts (their roles say what they serve).
+std::vector<Side> destinations(const Environment& env, const Catalog& c, const std::string& name) {
+  if (env.zone(name)) {
+    std::vector<Side> out;
+    for (const auto& h : env.hosts)
+      if (h.zone == name) out.push_back({{h.name, {h.address}}, {env.os_of(h)}, &h, env.zone(h.zone)});
+    return out;
+  }
+  return expand(env, c, name);
+}
+
+std::set<std::string> served_by(const Catalog& c, const Host& h) {
+  std::set<std::string> out(h.services.begin(), h.services.end());
+  for (const auto& r : h.roles)
+    if (const auto* role = c.role(r)) out.insert(role->services.begin(), role->services.end());
+  return out;
+}
+
+enum class Verdict { yes, no, undecided };
+struct Decision {
+  Verdict verdict = Verdict::yes;
+  std::string why;
+};
+
+Decision decide(const Catalog& c, const Condition& cond, const Side& client, const Side& server, const Effective& e) {
+  auto text = catalog::describe(c, cond, Lang::en);
+  auto any_os = [&](const std::vector<std::string>& os_list, bool all_known_required) -> Decision {
+    bool unknown = false, match = false;
+    for (const auto& os : os_list) {
+      if (os.empty()) {
+        unknown = true;
+        continue;
+      }
+      for (const auto& v : cond.values) match = match || catalog::os_matches(c, os, v);
+    }
+    if (match) return {Verdict::yes, text};
+    if (unknown || (all_known_required && os_list.empty())) return {Verdict::undecided, text + " (OS unknown)"};
+    return {Verdict::no, text};
+  };
+  if (cond.kind == "feature") {
+    for (const auto& v : cond.values) {
+      if (v == "netbios") {
+        if (!e.netbios) return {Verdict::undecided, "NetBIOS over TCP/IP: set settings.netbios"};
+        if (*e.netbios) return {Verdict::yes, text};
+        return {Verdict::no, "NetBIOS over TCP/IP is off (settings.netbios: false)"};
+      }
+      if (v == "winrm-1.1" || v == "winrm-2.0") {
+        std::string version = e.winrm.value_or("");
+        if (version.empty() && server.host) {
+          auto os = server.os.empty() ? "" : server.os[0];
+          if (!os.empty()) version = catalog::os_matches(c, os, ">=windows-7") ? "2.0" : "1.1";
+        }
+        if (version.empty()) return {Verdict::undecided, "WinRM version: set settings.winrm_version or the host OS"};
+        if (v == "winrm-" + version) return {Verdict::yes, text};
+        continue;
+      }
+      if (e.features.count(v)) return {Verdict::yes, text};
+    }
+    return {Verdict::no, text + " (not enabled in settings.features)"};
+  }
+  if (cond.kind == "scenario") {
+    for (const auto& v : cond.values)
+      if (e.scenarios.count(v)) return {Verdict::yes, text};
+    return {Verdict::no, text + " (scenario not in use)"};
+  }
+  if (cond.kind == "server_role") {
+    for (const auto& v : cond.values)
+      if (server.host && std::find(server.host->roles.begin(), server.host->roles.end(), v) != server.host->roles.end())
+        return {Verdict::yes, text};
+    return {Verdict::no, text};
+  }
+  if (cond.kind == "server_os") return any_os(server.os, true);
+  if (cond.kind == "client_os") return any_os(client.os, true);
+  return {Verdict::undecided, text + " (network-wide OS mix: not checked per flow)"};
+}
+
+struct FlowKey {
+  std::string src, dst;
+  Transport transport;
+  std::optional<std::uint16_t> sport;
+  std::string icmp;
+  auto operator<=>(const FlowKey&) const = default;
+};
+
+}  // namespace
+
+Plan make_plan(const Environment& env, const Catalog& c) {
+  Plan plan;
+  plan.site = env.site;
+  std::map<FlowKey, Flow> merged;
+  std::set<std::string> warned;
+  auto warn = [&](const std::string& w) {
+    if (warned.insert(w).second) plan.warnings.push_back(w);
+  };
+  for (const auto& access : env.access) {
+    auto clients = expand(env, c, access.from);
+    auto servers = destinations(env, c, access.to);
+    if (clients.empty() || servers.empty())
+      warn("access line " + std::to_string(access.line) + ": '" + (clients.empty() ? access.from : access.to) +
+           "' has no hosts");
+    for (const auto& client : clients) {
+      for (const auto& server : servers) {
+        if (client.endpoint.name == server.endpoint.name) continue;
+        std::set<std::string> services;
+        if (!access.services.empty()) {
+          services.insert(access.services.begin(), access.services.end());
+        } else {
+          auto offered = served_by(c, *server.host);
+          if (access.as.empty())
+            services = offered;
+          else
+            for (const auto& s : c.profile(access.as)->services)
+              if (offered.count(s)) services.insert(s);
+          if (services.empty())
+            warn("access line " + std::to_string(access.line) + ": " + server.endpoint.name + " serves nothing of " +
+                 (access.as.empty() ? "its roles" : "profile " + access.as));
+        }
+        auto e = effective(env, server.host, access.scenarios);
+        for (const auto& id : services) {
+          const auto* s = c.service(id);
+          // A scenario that replaces the port list (the encapsulated VPN case) applies per service.
+          bool scenario_rows_active = false;
+          for (const auto& q : s->requirements)
+            for (const auto& cond : q.conditions)
+              if (cond.kind == "scenario" && std::any_of(cond.values.begin(), cond.values.end(),
+                                                         [&](const auto& v) { return e.scenarios.count(v) > 0; }))
+                scenario_rows_active = true;
+          for (std::size_t i = 0; i < s->requirements.size(); ++i) {
+            const auto& q = s->requirements[i];
+            Reason reason{s->id, i};
+            auto skip = [&](const std::string& why, bool undecided) {
+              plan.skipped.push_back({client.endpoint.name, server.endpoint.name, reason, why, undecided});
+            };
+            bool has_scenario = std::any_of(q.conditions.begin(), q.conditions.end(),
+                                            [](const Condition& x) { return x.kind == "scenario"; });
+            if (scenario_rows_active && !has_scenario) {
+              skip("replaced by the encapsulated scenario", false);
+              continue;
+            }
+            Decision overall;
+            std::vector<Condition> conditions = s->conditions;
+            conditions.insert(conditions.end(), q.conditions.begin(), q.conditions.end());
+            for (const auto& cond : conditions) {
+              auto d = decide(c, cond, client, server, e);
+              if (d.verdict == Verdict::no) {
+                overall = d;
+                break;
+              }
+              if (d.verdict == Verdict::undecided) overall = d;
+            }
+            if (overall.verdict == Verdict::yes && q.optional && q.conditions.empty())
+              overall = {Verdict::undecided, "optional in the KB"};
+            if (overall.verdict != Verdict::yes) {
+              skip(overall.why, overall.verdict == Verdict::undecided);
+              continue;
+            }
+            PortSet ports = q.ports;
+            if (q.dynamic == "rpc") {
+              std::vector<std::string> os = client.os;
+              os.insert(os.end(), server.os.begin(), server.os.end());
+              os.erase(std::remove(os.begin(), os.end(), std::string()), os.end());
+              bool unknown = std::any_of(client.os.begin(), client.os.end(), [](auto& o) { return o.empty(); }) ||
+                             std::any_of(server.os.begin(), server.os.end(), [](auto& o) { return o.empty(); });
+              auto range = catalog::dynamic_rpc_range(c, unknown ? std::vector<std::string>{} : os, e.rpc);
+              if (range.assumed_both)
+                warn("OS unknown for " + client.endpoint.name + " or " + server.endpoint.name +
+                     ": both dynamic RPC ranges opened (set os:)");
+              ports = range.ports;
+            } else if (q.dynamic == "ftp-passive" && e.ftp_passive) {
+              ports = *e.ftp_passive;
+            }
+            auto add = [&](const Side& from, const Side& to, std::optional<std::uint16_t> sport, PortSet dports) {
+              FlowKey key{from.endpoint.name, to.endpoint.name, q.transport, sport, q.icmp_type};
+              auto [it, fresh] = merged.try_emplace(key);
+              auto& f = it->second;
+              if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}};
+              f.ports = f.ports.unite(dports);
+              if (std::find(f.reasons.begin(), f.reasons.end(), reason) == f.reasons.end()) f.reasons.push_back(reason);
+            };
+            if (q.direction == "inbound" || q.direction == "both") add(client, server, std::nullopt, ports);
+            if (q.direction == "outbound" || q.direction == "both") add(server, client, std::nullopt, ports);
+            if (q.direction == "outbound-from") {
+              // FTP active data: from the server's data port to any unprivileged client port.
+              auto port = ports.ranges().empty() ? std::uint16_t{20} : ports.ranges().front().lo;
+              add(server, client, port, PortSet{{1024, 65535}});
+            }
+            if (q.reply == "any-port")
+              warn(s->id + ": replies come from another port (" + q.protocol.en + "); the firewall must track them");
+          }
+        }
+      }
+    }
+  }
+  // Group destinations that share source, transport and ports into one flow: rules then grow with
+  // zone pairs and distinct port sets, not with hosts.
+  std::map<std::tuple<std::string, Transport, std::optional<std::uint16_t>, std::string, std::string>, Flow> grouped;
+  for (auto& [key, f] : merged) {
+    auto gk = std::tuple{f.source.name, f.transport, f.source_port, f.icmp_type, f.ports.to_string()};
+    auto [it, fresh] = grouped.try_emplace(gk, f);
+    if (fresh) continue;
+    auto& g = it->second;
+    g.destination.name += "," + f.destination.name;
+    g.destination.networks.insert(g.destination.networks.end(), f.destination.networks.begin(),
+                                  f.destination.networks.end());
+    for (const auto& r : f.reasons)
+      if (std::find(g.reasons.begin(), g.reasons.end(), r) == g.reasons.end()) g.reasons.push_back(r);
+  }
+  for (auto& [k, f] : grouped) {
+    std::sort(f.reasons.begin(), f.reasons.end());
+    plan.flows.push_back(std::move(f));
+  }
+  return plan;
+}
+
+std::vector<std::string> services_of(const Flow& flow) {
+  std::vector<std::string> out;
+  for (const auto& r : flow.reasons)
+    if (std::find(out.begin(), out.end(), r.service) == out.end()) out.push_back(r.service);
+  return out;
+}
+
+std::string reasons_text(const Flow& flow, const Catalog& c, Lang lang) {
+  // Compact: one entry per service, naming the rows of its own KB table ("§DNS Server #1,2");
+  // consolidated-table or prose rows only where the service table has none.
+  const bool ja = lang == Lang::ja;
+  std::string out;
+  for (const auto& id : services_of(flow)) {
+    const auto* s = c.service(id);
+    std::vector<int> rows, consolidated;
+    bool text = false;
+    for (const auto& r : flow.reasons) {
+      if (r.service != id) continue;
+      const auto& q = s->requirements[r.requirement];
+      bool own = false;
+      for (const auto& src : q.sources)
+        if (src.table == "service" && std::find(rows.begin(), rows.end(), src.row) == rows.end())
+          rows.push_back(src.row), own = true;
+      for (const auto& src : q.sources)
+        if (!own && src.table == "consolidated")
+          consolidated.push_back(src.row);
+        else if (!own && src.table == "text")
+          text = true;
+    }
+    std::sort(rows.begin(), rows.end());
+    std::sort(consolidated.begin(), consolidated.end());
+    auto list = [](const std::vector<int>& v) {
+      std::string l;
+      for (int x : v) l += (l.empty() ? "" : ",") + std::to_string(x);
+      return l;
+    };
+    std::string entry = "§" + (s->section.en.empty() ? s->names.in(lang) : s->section.in(lang));
+    if (!rows.empty()) entry += " #" + list(rows);
+    if (!consolidated.empty()) entry += (ja ? " 統合表 #" : " consolidated #") + list(consolidated);
+    if (text) entry += ja ? " 本文" : " text";
+    out += (out.empty() ? "" : "; ") + entry;
+  }
+  return out;
+}
+
+}  // namespace winports::plan

@@ -1,0 +1,179 @@
+// Site files and the planner: errors with file:line, the OS-dependent RPC range at both ends of a
+// flow, decided and undecided conditions, scenarios, direction, grouping.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "winports/catalog/embedded.hpp"
+#include "winports/emit/emitter.hpp"
+#include "winports/plan/planner.hpp"
+
+using namespace winports;
+using namespace winports::plan;
+
+namespace {
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Environment load_example(const std::string& name) {
+  auto path = std::string(WINPORTS_EXAMPLES) + "/" + name;
+  auto env = load_environment({path, read(path)}, catalog::builtin_catalog());
+  EXPECT_TRUE(env.ok()) << (env.ok() ? "" : env.error().to_string());
+  return env.ok() ? *env : Environment{};
+}
+
+Result<Environment> load_text(const std::string& text) {
+  return load_environment({"site.yaml", text}, catalog::builtin_catalog());
+}
+
+const Flow* find_flow(const Plan& p, const std::string& from, const std::string& to_contains, Transport t) {
+  for (const auto& f : p.flows)
+    if (f.source.name == from && f.destination.name.find(to_contains) != std::string::npos && f.transport == t)
+      return &f;
+  return nullptr;
+}
+
+const char* kSmall = R"(site: t
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  dc1: { address: 198.18.20.10, zone: servers, roles: [domain-controller] }
+access:
+  - { from: clients, to: dc1, as: domain-member }
+)";
+
+}  // namespace
+
+TEST(Environment, ExamplesLoad) {
+  for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml"}) {
+    auto env = load_example(name);
+    EXPECT_FALSE(env.zones.empty()) << name;
+  }
+}
+
+TEST(Environment, ErrorsNameLineFieldAndSuggest) {
+  struct Case {
+    std::string from, to;
+    int line;
+    std::string field, message;
+  };
+  std::vector<Case> cases = {
+      {"hosts:", "host:", 5, "host", "did you mean 'hosts'"},
+      {"198.18.20.10", "198.18.30.10", 6, "hosts.dc1.address", "outside zone 'servers'"},
+      {"198.18.20.0/24], os", "198.18.10.128/25], os", 4, "zones.servers.networks[0]", "overlaps 198.18.10.0/24"},
+      {"roles: [domain-controller]", "roles: [domain-controler]", 6, "hosts.dc1.roles[0]",
+       "did you mean 'domain-controller'"},
+      {"as: domain-member", "as: domain-membr", 8, "access[0].as", "did you mean 'domain-member'"},
+      {"to: dc1", "to: dc2", 8, "access[0].to", "no zone, host or role named 'dc2'"},
+      {"os: windows-11", "os: windows-12", 3, "zones.clients.os", "unknown OS"},
+      {"198.18.10.0/24", "198.18.10.1/24", 3, "zones.clients.networks[0]", "host bits zero"},
+  };
+  for (const auto& c : cases) {
+    std::string text = kSmall;
+    auto at = text.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    text.replace(at, c.from.size(), c.to);
+    auto env = load_text(text);
+    ASSERT_FALSE(env.ok()) << c.to;
+    EXPECT_EQ(env.error().file, "site.yaml");
+    EXPECT_EQ(env.error().line, c.line) << env.error().to_string();
+    EXPECT_EQ(env.error().field, c.field) << env.error().to_string();
+    EXPECT_NE(env.error().message.find(c.message), std::string::npos) << env.error().to_string();
+  }
+}
+
+TEST(Planner, RpcRangeFollowsBothEndsAndRestrictions) {
+  auto env = load_example("mixed-domain.yaml");
+  auto p = make_plan(env, catalog::builtin_catalog());
+  const auto* legacy_old = find_flow(p, "legacy", "dc-old", Transport::tcp);
+  ASSERT_NE(legacy_old, nullptr);
+  EXPECT_TRUE(legacy_old->ports.contains(1025) && legacy_old->ports.contains(5000)) << "XP to 2003: low range";
+  EXPECT_FALSE(legacy_old->ports.contains(49152)) << "no modern OS on this flow";
+  const auto* modern_old = find_flow(p, "modern", "dc-old", Transport::tcp);
+  ASSERT_NE(modern_old, nullptr);
+  EXPECT_TRUE(modern_old->ports.contains(3000) && modern_old->ports.contains(60000))
+      << "Windows 10 to 2003: both ranges";
+  const auto* to_restricted = find_flow(p, "modern", "dc-new", Transport::tcp);
+  ASSERT_NE(to_restricted, nullptr);
+  EXPECT_TRUE(to_restricted->ports.contains(50000));
+  EXPECT_FALSE(to_restricted->ports.contains(49152)) << "restricted range replaces the default";
+  EXPECT_FALSE(to_restricted->ports.contains(60000));
+}
+
+TEST(Planner, NetbiosDecidedByTheFileOrReportedUndecided) {
+  auto env = load_example("branch-office.yaml");  // netbios: false
+  auto p = make_plan(env, catalog::builtin_catalog());
+  for (const auto& f : p.flows) EXPECT_FALSE(f.transport == Transport::tcp && f.ports.contains(139)) << f.source.name;
+  auto small = load_text(kSmall);  // netbios not set
+  ASSERT_TRUE(small.ok());
+  auto q = make_plan(*small, catalog::builtin_catalog());
+  bool undecided = std::any_of(q.skipped.begin(), q.skipped.end(), [](const Skipped& s) {
+    return s.undecided && s.reason.service == "netlogon" && s.why.find("settings.netbios") != std::string::npos;
+  });
+  EXPECT_TRUE(undecided);
+  for (const auto& f : q.flows)
+    EXPECT_FALSE(f.ports.contains(139)) << "undecided is left out and reported, not guessed";
+}
+
+TEST(Planner, EncapsulatedScenarioOpensOnlyEspAnd500And4500ForAd) {
+  std::string text = kSmall;
+  text.replace(text.find("as: domain-member }"), 19,
+               "services: [active-directory], scenarios: [l2tp-ipsec-encapsulated] }");
+  auto env = load_text(text);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  std::vector<std::string> got;
+  for (const auto& f : p.flows) got.push_back(std::string(to_string(f.transport)) + ":" + f.ports.to_string());
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"esp:", "udp:500,4500"}));
+}
+
+TEST(Planner, OutgoingRowsReverseDirection) {
+  std::string text = kSmall;
+  text.replace(text.find("as: domain-member }"), 19, "services: [snmp-trap] }");
+  auto env = load_text(text);
+  ASSERT_TRUE(env.ok());
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  ASSERT_EQ(p.flows.size(), 1u);
+  EXPECT_EQ(p.flows[0].source.name, "dc1") << "traps go from the agent to the manager";
+  EXPECT_EQ(p.flows[0].destination.name, "clients");
+  EXPECT_EQ(p.flows[0].ports.to_string(), "162");
+}
+
+TEST(Planner, DestinationsWithTheSamePortsShareOneFlow) {
+  auto env = load_example("branch-office.yaml");
+  auto p = make_plan(env, catalog::builtin_catalog());
+  const auto* f = find_flow(p, "clients", "dc1", Transport::tcp);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->destination.name, "dc1,dc2");
+  EXPECT_EQ(f->destination.networks.size(), 2u);
+  for (const auto& flow : p.flows) EXPECT_FALSE(flow.reasons.empty());
+}
+
+TEST(Planner, EveryFlowPortComesFromARequirement) {
+  // No port added: each port of a flow is printed in one of its reasons' requirements or lies in
+  // that requirement's dynamic range.
+  const auto& c = catalog::builtin_catalog();
+  for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml"}) {
+    auto p = make_plan(load_example(name), c);
+    for (const auto& f : p.flows) {
+      PortSet covered;
+      for (const auto& r : f.reasons) {
+        const auto& q = c.service(r.service)->requirements[r.requirement];
+        covered = covered.unite(q.ports);
+        if (!q.dynamic.empty())
+          covered = covered.unite(c.legacy_rpc_range).unite(c.modern_rpc_range).unite(PortSet{{50000, 50999}});
+        if (q.direction == "outbound-from") covered.add({1024, 65535});
+      }
+      EXPECT_TRUE(covered.includes(f.ports))
+          << name << " " << f.source.name << "->" << f.destination.name << " " << f.ports.to_string();
+    }
+  }
+}

@@ -30,6 +30,22 @@ std::vector<std::string> names_of(const auto& items) {
   return out;
 }
 
+// A list of ids that must each name something known; unknown ones fail with a suggestion.
+template <class Items, class IdOf>
+std::vector<std::string> known_ids(const Reader& r, const YAML::Node& node, const std::string& path, const char* what,
+                                   const Items& items, IdOf id_of) {
+  auto values = r.strings(node, path);
+  std::vector<std::string> known;
+  for (const auto& item : items) known.push_back(id_of(item));
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (std::find(known.begin(), known.end(), values[i]) == known.end())
+      r.fail(node[i], Reader::index(path, i),
+             std::string("unknown ") + what + " '" + values[i] + "'" + closest(values[i], known));
+  return values;
+}
+
+auto by_id = [](const auto& item) { return item.id; };
+
 Settings parse_settings(const Reader& r, const YAML::Node& node, const std::string& path, const catalog::Catalog& c) {
   Settings s;
   if (!node.IsDefined() || node.IsNull()) return s;
@@ -55,22 +71,8 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
   if (node["netbios"].IsDefined()) s.netbios = r.boolean(node["netbios"], Reader::join(path, "netbios"));
   if (node["winrm_version"].IsDefined())
     s.winrm_version = r.one_of(node["winrm_version"], Reader::join(path, "winrm_version"), {"1.1", "2.0"});
-  s.features = r.strings(node["features"], Reader::join(path, "features"));
-  for (std::size_t i = 0; i < s.features.size(); ++i) {
-    std::vector<std::string> known;
-    for (const auto& f : c.features) known.push_back(f.id);
-    if (std::find(known.begin(), known.end(), s.features[i]) == known.end())
-      r.fail(node["features"][i], Reader::index(Reader::join(path, "features"), i),
-             "unknown feature '" + s.features[i] + "'" + closest(s.features[i], known));
-  }
-  s.scenarios = r.strings(node["scenarios"], Reader::join(path, "scenarios"));
-  for (std::size_t i = 0; i < s.scenarios.size(); ++i) {
-    std::vector<std::string> known;
-    for (const auto& f : c.scenarios) known.push_back(f.id);
-    if (std::find(known.begin(), known.end(), s.scenarios[i]) == known.end())
-      r.fail(node["scenarios"][i], Reader::index(Reader::join(path, "scenarios"), i),
-             "unknown scenario '" + s.scenarios[i] + "'" + closest(s.scenarios[i], known));
-  }
+  s.features = known_ids(r, node["features"], Reader::join(path, "features"), "feature", c.features, by_id);
+  s.scenarios = known_ids(r, node["scenarios"], Reader::join(path, "scenarios"), "scenario", c.scenarios, by_id);
   return s;
 }
 
@@ -200,22 +202,8 @@ Result<Environment> load_environment(const catalog::SourceFile& file, const cata
                                   [&](const Network& n) { return n.contains(h.address); });
         if (!inside) r.fail(addr_node, path + ".address", h.address.to_string() + " is outside zone '" + h.zone + "'");
         h.os = parse_os(r, kv.second["os"], path + ".os", c);
-        h.roles = r.strings(kv.second["roles"], path + ".roles");
-        for (std::size_t i = 0; i < h.roles.size(); ++i)
-          if (!c.role(h.roles[i])) {
-            std::vector<std::string> known;
-            for (const auto& role : c.roles) known.push_back(role.id);
-            r.fail(kv.second["roles"][i], Reader::index(path + ".roles", i),
-                   "unknown role '" + h.roles[i] + "'" + closest(h.roles[i], known));
-          }
-        h.services = r.strings(kv.second["services"], path + ".services");
-        for (std::size_t i = 0; i < h.services.size(); ++i)
-          if (!c.service(h.services[i])) {
-            std::vector<std::string> known;
-            for (const auto& s : c.services) known.push_back(s.id);
-            r.fail(kv.second["services"][i], Reader::index(path + ".services", i),
-                   "unknown service '" + h.services[i] + "'" + closest(h.services[i], known));
-          }
+        h.roles = known_ids(r, kv.second["roles"], path + ".roles", "role", c.roles, by_id);
+        h.services = known_ids(r, kv.second["services"], path + ".services", "service", c.services, by_id);
         h.settings = parse_settings(r, kv.second["settings"], path + ".settings", c);
         if (const auto* dup = env.host(h.name))
           r.fail(kv.first, path, "host defined twice (line " + std::to_string(dup->line) + ")");
@@ -253,14 +241,7 @@ Result<Environment> load_environment(const catalog::SourceFile& file, const cata
           r.fail(a["as"], path + ".as", "unknown profile '" + entry.as + "'" + closest(entry.as, known));
         }
       }
-      entry.services = r.strings(a["services"], path + ".services");
-      for (std::size_t k = 0; k < entry.services.size(); ++k)
-        if (!c.service(entry.services[k])) {
-          std::vector<std::string> known;
-          for (const auto& s : c.services) known.push_back(s.id);
-          r.fail(a["services"][k], Reader::index(path + ".services", k),
-                 "unknown service '" + entry.services[k] + "'" + closest(entry.services[k], known));
-        }
+      entry.services = known_ids(r, a["services"], path + ".services", "service", c.services, by_id);
       if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, "give either as: or services:, not both");
       entry.scenarios = r.strings(a["scenarios"], path + ".scenarios");
       env.access.push_back(std::move(entry));

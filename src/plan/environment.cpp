@@ -127,12 +127,12 @@ std::optional<Network> parse_network(std::string_view text) {
 }
 
 const Zone* Environment::zone(std::string_view name) const {
-  auto it = std::find_if(zones.begin(), zones.end(), [&](const Zone& z) { return z.name == name; });
-  return it == zones.end() ? nullptr : &*it;
+  auto it = zone_index.find(std::string(name));
+  return it == zone_index.end() ? nullptr : &zones[it->second];
 }
 const Host* Environment::host(std::string_view name) const {
-  auto it = std::find_if(hosts.begin(), hosts.end(), [&](const Host& h) { return h.name == name; });
-  return it == hosts.end() ? nullptr : &*it;
+  auto it = host_index.find(std::string(name));
+  return it == host_index.end() ? nullptr : &hosts[it->second];
 }
 std::string Environment::os_of(const Host& h) const {
   if (!h.os.empty()) return h.os;
@@ -175,6 +175,7 @@ Result<Environment> load_environment(const catalog::SourceFile& file, const cata
       }
       z.os = parse_os(r, kv.second["os"], path + ".os", c);
       z.settings = parse_settings(r, kv.second["settings"], path + ".settings", c);
+      env.zone_index.emplace(z.name, env.zones.size());
       env.zones.push_back(std::move(z));
     }
 
@@ -207,6 +208,7 @@ Result<Environment> load_environment(const catalog::SourceFile& file, const cata
         h.settings = parse_settings(r, kv.second["settings"], path + ".settings", c);
         if (const auto* dup = env.host(h.name))
           r.fail(kv.first, path, "host defined twice (line " + std::to_string(dup->line) + ")");
+        env.host_index.emplace(h.name, env.hosts.size());
         env.hosts.push_back(std::move(h));
       }
     }

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "winports/catalog/loader.hpp"
@@ -75,6 +76,10 @@ struct Environment {
   [[nodiscard]] const Zone* zone(std::string_view name) const;
   [[nodiscard]] const Host* host(std::string_view name) const;
   [[nodiscard]] std::string os_of(const Host& host) const;
+
+  // Name → position in zones/hosts; kept by the loader (sites have thousands of hosts).
+  std::unordered_map<std::string, std::size_t> zone_index;
+  std::unordered_map<std::string, std::size_t> host_index;
 };
 
 Result<Environment> load_environment(const catalog::SourceFile& file, const catalog::Catalog& catalog);

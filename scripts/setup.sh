@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config libcli11-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev
-  libutf8proc-dev libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format hyperfine python3 nftables)
+  libutf8proc-dev libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format hyperfine python3 nftables iptables)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

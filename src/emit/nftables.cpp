@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "winports/emit/emitter.hpp"
+#include "common.hpp"
 
 namespace winports::emit {
 namespace {
@@ -26,28 +26,10 @@ std::string addresses(const std::vector<plan::Network>& nets) {
   return nets.size() == 1 ? nets[0].to_string() : element_list(nets);
 }
 
-std::vector<plan::Network> of_family(const std::vector<plan::Network>& nets, int family) {
-  std::vector<plan::Network> out;
-  std::copy_if(nets.begin(), nets.end(), std::back_inserter(out),
-               [&](const plan::Network& n) { return n.family == family; });
-  return out;
-}
-
 std::string ports_list(const PortSet& ports) {
   std::string out;
   for (auto r : ports.ranges()) out += (out.empty() ? "" : ", ") + r.to_string();
   return ports.ranges().size() == 1 ? out : "{ " + out + " }";
-}
-
-// nft comments are limited to 128 bytes; the full KB trace goes on the line above.
-std::string short_comment(const std::vector<std::string>& services) {
-  std::string out;
-  for (const auto& s : services) {
-    std::string next = out + (out.empty() ? "" : ",") + s;
-    if (next.size() > 120) return out + ",…";
-    out = next;
-  }
-  return out;
 }
 
 std::string match_protocol(const plan::Flow& f, int family) {
@@ -75,11 +57,9 @@ std::string match_protocol(const plan::Flow& f, int family) {
 
 Result<std::string> emit_nftables(const Input& in) {
   const auto& env = in.env;
-  const plan::Host* only = nullptr;
-  if (!in.options.host.empty()) {
-    only = env.host(in.options.host);
-    if (!only) return Error{env.file, 0, 0, "--host", "no host named '" + in.options.host + "'"};
-  }
+  auto selected = detail::selected_host(in);
+  if (!selected) return selected.error();
+  const plan::Host* only = *selected;
   std::ostringstream out;
   auto table = "winports_" + identifier(env.site);
   out << "#!/usr/sbin/nft -f\n";
@@ -91,7 +71,7 @@ Result<std::string> emit_nftables(const Input& in) {
   std::set<std::string> zone_sets;
   for (const auto& z : env.zones)
     for (int family : {4, 6}) {
-      auto nets = of_family(z.networks, family);
+      auto nets = detail::of_family(z.networks, family);
       if (nets.empty()) continue;
       auto name = "zone_" + identifier(z.name) + "_v" + std::to_string(family);
       zone_sets.insert(name);
@@ -104,14 +84,10 @@ Result<std::string> emit_nftables(const Input& in) {
   out << "\t\tct state established,related accept\n\t\tct state invalid drop\n";
   for (const auto& f : in.plan.flows) {
     for (int family : {4, 6}) {
-      auto src = of_family(f.source.networks, family);
-      auto dst = of_family(f.destination.networks, family);
-      if (only)
-        dst.erase(std::remove_if(dst.begin(), dst.end(), [&](const auto& n) { return !n.contains(only->address); }),
-                  dst.end());
+      auto v = detail::view(f, family, only);
+      const auto& src = v.source;
+      const auto& dst = v.destination;
       if (src.empty() || dst.empty()) continue;
-      if (family == 4 && f.transport == Transport::icmpv6) continue;
-      if (family == 6 && f.transport == Transport::icmp) continue;
       std::string ip = family == 4 ? "ip" : "ip6";
       auto set_name = "zone_" + identifier(f.source.name) + "_v" + std::to_string(family);
       std::string saddr = env.zone(f.source.name) && zone_sets.count(set_name) ? "@" + set_name : addresses(src);
@@ -119,7 +95,7 @@ Result<std::string> emit_nftables(const Input& in) {
           << reasons_text(f, in.catalog, in.options.lang) << "\n";
       out << "\t\t" << ip << " saddr " << saddr;
       if (!only) out << " " << ip << " daddr " << addresses(dst);
-      out << " " << match_protocol(f, family) << " accept comment \"" << short_comment(plan::services_of(f)) << "\"\n";
+      out << " " << match_protocol(f, family) << " accept comment \"" << detail::services_comment(f) << "\"\n";
     }
   }
   out << "\t}\n}\n";

@@ -7,6 +7,8 @@ namespace winports::emit {
 const std::vector<Emitter>& emitters() {
   static const std::vector<Emitter> all = {
       {"nftables", "ruleset for nft -f (router forward chain, or --host input chain)", emit_nftables},
+      {"iptables", "IPv4 rules for iptables-restore (conntrack, multiport split at 15 ports)", emit_iptables},
+      {"ip6tables", "IPv6 rules for ip6tables-restore", emit_ip6tables},
       {"json", "flows with services, KB sources, skipped requirements and warnings", emit_json},
   };
   return all;

@@ -36,5 +36,7 @@ const Emitter* find_emitter(std::string_view name);
 
 Result<std::string> emit_nftables(const Input& in);
 Result<std::string> emit_json(const Input& in);
+Result<std::string> emit_iptables(const Input& in);
+Result<std::string> emit_ip6tables(const Input& in);
 
 }  // namespace winports::emit

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `nft -c -f` and `iptables-restore --test` must accept every example's rules (router and host
+# variants). Needs root and the nftables and iptables packages.
+set -u
+bin=$1 examples=$2
+if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! command -v iptables-restore >/dev/null; then
+  echo "SKIP: the syntax checks need root and the nftables and iptables packages"; exit 77
+fi
+fail=0
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+for site in "$examples"/*.yaml; do
+  "$bin" plan "$site" --format nftables >"$tmp" 2>/dev/null && nft -c -f "$tmp" && echo "ok: $(basename "$site")" || { echo "FAIL: $site"; fail=1; }
+  first_host=$(awk '/^hosts:/{h=1;next} h&&/^  [a-z0-9-]+:/{sub(":","",$1);print $1;exit}' "$site")
+  "$bin" plan "$site" --format nftables --host "$first_host" >"$tmp" 2>/dev/null && nft -c -f "$tmp" && echo "ok: $(basename "$site") --host $first_host" || { echo "FAIL: $site --host"; fail=1; }
+  for variant in "" "--host $first_host"; do
+    # shellcheck disable=SC2086
+    "$bin" plan "$site" --format iptables $variant >"$tmp" 2>/dev/null && iptables-restore --test "$tmp" \
+      && echo "ok: iptables $(basename "$site") $variant" || { echo "FAIL: iptables $site $variant"; fail=1; }
+    "$bin" plan "$site" --format ip6tables $variant >"$tmp" 2>/dev/null && ip6tables-restore --test "$tmp" \
+      && echo "ok: ip6tables $(basename "$site") $variant" || { echo "FAIL: ip6tables $site $variant"; fail=1; }
+  done
+done
+exit $fail

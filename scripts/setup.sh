@@ -12,5 +12,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Test-only: a real PowerShell grammar for checking generated scripts (npm registry).
+if command -v npm >/dev/null && [ ! -d tests/powershell/node_modules/web-tree-sitter ]; then
+  npm ci --prefix tests/powershell --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release ${WINPORTS_CMAKE_ARGS:-} >/dev/null
 cmake --build build

@@ -38,5 +38,6 @@ Result<std::string> emit_nftables(const Input& in);
 Result<std::string> emit_json(const Input& in);
 Result<std::string> emit_iptables(const Input& in);
 Result<std::string> emit_ip6tables(const Input& in);
+Result<std::string> emit_powershell(const Input& in);
 
 }  // namespace winports::emit

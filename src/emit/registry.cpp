@@ -9,7 +9,8 @@ const std::vector<Emitter>& emitters() {
       {"nftables", "ruleset for nft -f (router forward chain, or --host input chain)", emit_nftables},
       {"iptables", "IPv4 rules for iptables-restore (conntrack, multiport split at 15 ports)", emit_iptables},
       {"ip6tables", "IPv6 rules for ip6tables-restore", emit_ip6tables},
-      {"powershell", "Windows Firewall rules per host (New-NetFirewallRule, RPC/RPCEPMap keywords), re-runnable", emit_powershell},
+      {"powershell", "Windows Firewall rules per host (New-NetFirewallRule, RPC/RPCEPMap keywords), re-runnable",
+       emit_powershell},
       {"json", "flows with services, KB sources, skipped requirements and warnings", emit_json},
   };
   return all;

@@ -32,19 +32,6 @@ nlohmann::json source_json(const Service& s, const Source& src) {
   return j;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string md_cell(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out;
-}
-
 std::string ports_text(const Requirement& q) {
   if (!has_ports(q.transport)) return q.icmp_type.empty() ? "" : q.icmp_type;
   return q.ports.to_string();

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers every emitter shares: address families, host-variant filtering, comments.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,22 @@ inline FamilyView view(const plan::Flow& f, int family, const plan::Host* only) 
     v.destination.erase(std::remove_if(v.destination.begin(), v.destination.end(),
                                        [&](const plan::Network& n) { return !n.contains(only->address); }),
                         v.destination.end());
-  if ((family == 4 && f.transport == Transport::icmpv6) || (family == 6 && f.transport == Transport::icmp)) v = {};
+  // The KB's "ICMP" is the address family's ICMP (ping and path MTU work the same way over
+  // ICMPv6); only a requirement that names ICMPv6 is limited to IPv6.
+  if (family == 4 && f.transport == Transport::icmpv6) v = {};
   return v;
+}
+
+// Both families of one flow, each kept only where it has a source and a destination.
+inline FamilyView view_all(const plan::Flow& f, const plan::Host* only) {
+  FamilyView out;
+  for (int family : {4, 6}) {
+    auto v = view(f, family, only);
+    if (v.source.empty() || v.destination.empty()) continue;
+    out.source.insert(out.source.end(), v.source.begin(), v.source.end());
+    out.destination.insert(out.destination.end(), v.destination.begin(), v.destination.end());
+  }
+  return out;
 }
 
 // The host named by --host, or an error naming the flag.
@@ -53,6 +68,57 @@ inline std::string services_comment(const plan::Flow& f, std::size_t limit = 120
     std::string next = out + (out.empty() ? "" : ",") + s;
     if (next.size() > limit) return out + ",...";
     out = next;
+  }
+  return out;
+}
+
+// Windows Firewall (PowerShell and netsh) splits a TCP flow with dynamic RPC ports into plain
+// ports, the endpoint-mapper keyword (135) and the RPC keyword, which opens only the endpoints
+// RPC really assigns instead of the whole range.
+enum class RpcKeyword { none, rpc, endpoint_mapper };
+struct WindowsRule {
+  Transport transport = Transport::tcp;
+  std::vector<std::string> ports;  // plain local ports; empty with a keyword or for port-less protocols
+  RpcKeyword keyword = RpcKeyword::none;
+  bool echo = false;                         // ICMP echo request only
+  std::optional<std::uint16_t> remote_port;  // FTP active data comes from port 20
+};
+
+inline std::vector<WindowsRule> windows_rules(const plan::Flow& f) {
+  if (f.transport != Transport::tcp && f.transport != Transport::udp)
+    return {{f.transport, {}, RpcKeyword::none, f.icmp_type == "echo", std::nullopt}};
+  PortSet plain = f.ports;
+  bool rpc = f.transport == Transport::tcp && !f.source_port && !f.rpc_only.empty();
+  bool epmap = false;
+  if (rpc) {
+    plain = f.ports.subtract(f.rpc_only);
+    if (plain.contains(135)) epmap = true, plain = plain.subtract(PortSet{{135, 135}});
+  }
+  std::vector<WindowsRule> out;
+  std::vector<std::string> ports;
+  for (auto r : plain.ranges()) ports.push_back(r.to_string());
+  if (!ports.empty()) out.push_back({f.transport, ports, RpcKeyword::none, false, f.source_port});
+  if (epmap) out.push_back({f.transport, {}, RpcKeyword::endpoint_mapper, false, std::nullopt});
+  if (rpc) out.push_back({f.transport, {}, RpcKeyword::rpc, false, std::nullopt});
+  return out;
+}
+
+// One host's inbound Windows Firewall rules: every flow that reaches it, split as above, with the
+// remote addresses of the host's own family.
+struct HostRule {
+  const plan::Flow* flow;
+  std::vector<std::string> remote;
+  WindowsRule rule;
+};
+
+inline std::vector<HostRule> host_rules(const Input& in, const plan::Host& h) {
+  std::vector<HostRule> out;
+  for (const auto& f : in.plan.flows) {
+    auto v = view(f, h.address.family, &h);
+    if (v.source.empty() || v.destination.empty()) continue;
+    std::vector<std::string> remote;
+    for (const auto& s : v.source) remote.push_back(s.to_string());
+    for (auto& rule : windows_rules(f)) out.push_back({&f, remote, std::move(rule)});
   }
   return out;
 }

@@ -36,6 +36,11 @@ Result<std::string> emit_json(const Input& in) {
                      {"services", plan::services_of(f)},
                      {"reasons", reasons}};
     if (f.source_port) j["source_port"] = *f.source_port;
+    if (!f.rpc_only.empty()) {
+      nlohmann::json rpc = nlohmann::json::array();
+      for (auto r : f.rpc_only.ranges()) rpc.push_back({r.lo, r.hi});
+      j["rpc_dynamic_ports"] = rpc;
+    }
     if (!f.icmp_type.empty()) j["icmp_type"] = f.icmp_type;
     flows.push_back(std::move(j));
   }

@@ -25,51 +25,30 @@ std::string list(const std::vector<std::string>& items) {
   return "@(" + out + ")";
 }
 
-struct PsRule {
-  std::string protocol;                  // TCP, UDP, ICMPv4, ICMPv6, 47, 50, 51
-  std::vector<std::string> local_ports;  // empty: any
-  std::string icmp_type;                 // "8" / "128"
-};
-
-// Splits one flow into the rules Windows wants: RPC keywords apart from plain ports.
-std::vector<PsRule> rules_for(const plan::Flow& f, const catalog::Catalog& c, int family) {
-  std::vector<PsRule> out;
-  switch (f.transport) {
+// Windows' names for a rule's protocol and local ports.
+std::string protocol_name(const detail::WindowsRule& r, int family) {
+  switch (r.transport) {
     case Transport::tcp:
-    case Transport::udp: {
-      PortSet plain = f.ports;
-      bool rpc = false, epmap = false;
-      if (f.transport == Transport::tcp && !f.source_port) {
-        PortSet dynamic, fixed;
-        for (const auto& r : f.reasons) {
-          const auto& q = c.service(r.service)->requirements[r.requirement];
-          if (q.dynamic_rpc() && q.transport == Transport::tcp)
-            rpc = true;
-          else if (q.transport == Transport::tcp)
-            fixed = fixed.unite(q.ports);
-        }
-        if (rpc) {
-          // Ports only the dynamic range explains go to the RPC keyword; fixed ports stay.
-          plain = f.ports.intersect(fixed);
-          if (plain.contains(135)) epmap = true, plain = plain.subtract(PortSet{{135, 135}});
-        }
-      }
-      std::vector<std::string> ports;
-      for (auto r : plain.ranges()) ports.push_back(r.to_string());
-      std::string proto = f.transport == Transport::tcp ? "TCP" : "UDP";
-      if (!ports.empty()) out.push_back({proto, ports, ""});
-      if (epmap) out.push_back({proto, {"RPCEPMap"}, ""});
-      if (rpc) out.push_back({proto, {"RPC"}, ""});
-      break;
-    }
+      return "TCP";
+    case Transport::udp:
+      return "UDP";
     case Transport::icmp:
     case Transport::icmpv6:
-      out.push_back({family == 4 ? "ICMPv4" : "ICMPv6", {}, f.icmp_type == "echo" ? (family == 4 ? "8" : "128") : ""});
-      break;
+      return family == 4 ? "ICMPv4" : "ICMPv6";
     default:
-      out.push_back({std::to_string(ip_protocol_number(f.transport)), {}, ""});
+      return std::to_string(ip_protocol_number(r.transport));
   }
-  return out;
+}
+
+std::vector<std::string> local_ports(const detail::WindowsRule& r) {
+  switch (r.keyword) {
+    case detail::RpcKeyword::rpc:
+      return {"RPC"};
+    case detail::RpcKeyword::endpoint_mapper:
+      return {"RPCEPMap"};
+    default:
+      return r.ports;
+  }
 }
 
 }  // namespace
@@ -89,27 +68,24 @@ Result<std::string> emit_powershell(const Input& in) {
   out << "switch ($env:COMPUTERNAME) {\n";
   for (const auto& h : env.hosts) {
     if (*selected && &h != *selected) continue;
-    std::ostringstream body;
+    auto rules = detail::host_rules(in, h);
+    if (rules.empty()) continue;
+    out << "  " << quote(h.name) << " {\n";
     int n = 0;
-    for (const auto& f : in.plan.flows) {
-      auto v = detail::view(f, h.address.family, &h);
-      if (v.source.empty() || v.destination.empty()) continue;
-      std::vector<std::string> remote;
-      for (const auto& s : v.source) remote.push_back(s.to_string());
-      for (const auto& rule : rules_for(f, in.catalog, h.address.family)) {
-        ++n;
-        std::string name = "winports " + env.site + " " + f.source.name + " " + rule.protocol + " " + std::to_string(n);
-        body << "    New-NetFirewallRule -Group $group -Name " << quote(name) << " -DisplayName " << quote(name)
-             << " -Description "
-             << quote(f.source.name + " -> " + h.name + ": " + plan::reasons_text(f, in.catalog, in.options.lang))
-             << " -Direction Inbound -Action Allow -Profile Any -Protocol " << quote(rule.protocol);
-        if (!rule.local_ports.empty()) body << " -LocalPort " << list(rule.local_ports);
-        if (!rule.icmp_type.empty()) body << " -IcmpType " << quote(rule.icmp_type);
-        body << " -RemoteAddress " << list(remote) << " | Out-Null\n";
-      }
+    for (const auto& [f, remote, rule] : rules) {
+      auto protocol = protocol_name(rule, h.address.family);
+      auto ports = local_ports(rule);
+      std::string name = "winports " + env.site + " " + f->source.name + " " + protocol + " " + std::to_string(++n);
+      out << "    New-NetFirewallRule -Group $group -Name " << quote(name) << " -DisplayName " << quote(name)
+          << " -Description "
+          << quote(f->source.name + " -> " + h.name + ": " + plan::reasons_text(*f, in.catalog, in.options.lang))
+          << " -Direction Inbound -Action Allow -Profile Any -Protocol " << quote(protocol);
+      if (!ports.empty()) out << " -LocalPort " << list(ports);
+      if (rule.remote_port) out << " -RemotePort " << quote(std::to_string(*rule.remote_port));
+      if (rule.echo) out << " -IcmpType " << quote(h.address.family == 4 ? "8" : "128");
+      out << " -RemoteAddress " << list(remote) << " | Out-Null\n";
     }
-    if (n == 0) continue;
-    out << "  " << quote(h.name) << " {\n" << body.str() << "  }\n";
+    out << "  }\n";
   }
   out << "  default { Write-Warning ('winports: no rules for ' + $env:COMPUTERNAME + ' in site ' + " << quote(env.site)
       << ") }\n";

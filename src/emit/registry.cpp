@@ -11,7 +11,11 @@ const std::vector<Emitter>& emitters() {
       {"ip6tables", "IPv6 rules for ip6tables-restore", emit_ip6tables},
       {"powershell", "Windows Firewall rules per host (New-NetFirewallRule, RPC/RPCEPMap keywords), re-runnable",
        emit_powershell},
+      {"netsh", "Windows Firewall rules per host as a .cmd script (netsh advfirewall), re-runnable", emit_netsh},
+      {"asa", "Cisco ASA 9.x object-groups and one extended access list", emit_asa},
       {"json", "flows with services, KB sources, skipped requirements and warnings", emit_json},
+      {"csv", "one row per flow (RFC 4180), for spreadsheets and change requests", emit_csv},
+      {"md", "Markdown: flows table, requirements left out, warnings", emit_markdown},
   };
   return all;
 }

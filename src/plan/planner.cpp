@@ -159,6 +159,7 @@ Plan make_plan(const Environment& env, const Catalog& c) {
   Plan plan;
   plan.site = env.site;
   std::map<FlowKey, Flow> merged;
+  std::map<FlowKey, PortSet> fixed_ports;  // per merged flow: ports some non-RPC requirement names
   std::set<std::string> warned;
   auto warn = [&](const std::string& w) {
     if (warned.insert(w).second) plan.warnings.push_back(w);
@@ -244,8 +245,12 @@ Plan make_plan(const Environment& env, const Catalog& c) {
               FlowKey key{from.endpoint.name, to.endpoint.name, q.transport, sport, q.icmp_type};
               auto [it, fresh] = merged.try_emplace(key);
               auto& f = it->second;
-              if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}};
+              if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}, {}};
               f.ports = f.ports.unite(dports);
+              if (q.dynamic == "rpc")
+                f.rpc_only = f.rpc_only.unite(dports);
+              else
+                fixed_ports[key] = fixed_ports[key].unite(dports);
               if (std::find(f.reasons.begin(), f.reasons.end(), reason) == f.reasons.end()) f.reasons.push_back(reason);
             };
             if (q.direction == "inbound" || q.direction == "both") add(client, server, std::nullopt, ports);
@@ -264,9 +269,13 @@ Plan make_plan(const Environment& env, const Catalog& c) {
   }
   // Group destinations that share source, transport and ports into one flow: rules then grow with
   // zone pairs and distinct port sets, not with hosts.
-  std::map<std::tuple<std::string, Transport, std::optional<std::uint16_t>, std::string, std::string>, Flow> grouped;
+  std::map<std::tuple<std::string, Transport, std::optional<std::uint16_t>, std::string, std::string, std::string>,
+           Flow>
+      grouped;
   for (auto& [key, f] : merged) {
-    auto gk = std::tuple{f.source.name, f.transport, f.source_port, f.icmp_type, f.ports.to_string()};
+    f.rpc_only = f.rpc_only.subtract(fixed_ports[key]);
+    auto gk =
+        std::tuple{f.source.name, f.transport, f.source_port, f.icmp_type, f.ports.to_string(), f.rpc_only.to_string()};
     auto [it, fresh] = grouped.try_emplace(gk, f);
     if (fresh) continue;
     auto& g = it->second;

@@ -4,8 +4,10 @@
 // ports from one platform's output; this is the test that stops that here.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
@@ -34,7 +36,7 @@ Allowed expected(const Plan& p, const Host* only) {
   for (const auto& f : p.flows)
     for (const auto& s : f.source.networks)
       for (const auto& d : f.destination.networks) {
-        if (s.family != d.family) continue;
+        if (s.family != d.family || (s.family == 4 && f.transport == Transport::icmpv6)) continue;
         if (only && !d.contains(only->address)) continue;
         auto& ports = out[{s.to_string(), only ? std::string("self") : d.to_string(),
                            kind(f.transport, f.source_port, f.icmp_type)}];
@@ -119,6 +121,263 @@ Allowed read_iptables(const std::string& text, bool host_variant) {
   return out;
 }
 
+int family_of(const std::string& network) {
+  auto n = parse_network(network);
+  EXPECT_TRUE(n) << network;
+  return n ? n->family : 0;
+}
+
+// Adds every same-family (source, destination) pair; list formats put both families in one cell.
+void allow(Allowed& out, const std::vector<std::string>& sources, const std::vector<std::string>& dests,
+           const std::string& k, const PortSet& ports) {
+  for (const auto& s : sources)
+    for (const auto& d : dests)
+      if (d == "self" || family_of(s) == family_of(d)) out[{s, d, k}] = out[{s, d, k}].unite(ports);
+}
+
+std::string protocol_name(std::string p) {
+  std::transform(p.begin(), p.end(), p.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  if (p == "47") return "gre";
+  if (p == "50") return "esp";
+  if (p == "51") return "ah";
+  if (p.rfind("icmp", 0) == 0) return "icmp";
+  return p;
+}
+
+// Windows host firewalls: the RPC keyword stands for "the dynamic RPC endpoints" and reads back
+// as its own kind; RPCEPMap is TCP 135.
+// Network formats with --host: the flows reaching that host, with its own address as destination.
+Allowed expected_routed_to(const Plan& p, const Host* only) {
+  Allowed out;
+  for (const auto& f : p.flows)
+    for (const auto& s : f.source.networks)
+      for (const auto& d : f.destination.networks) {
+        if (s.family != d.family || !d.contains(only->address)) continue;
+        if (s.family == 4 && f.transport == Transport::icmpv6) continue;
+        auto& ports = out[{s.to_string(), d.to_string(), kind(f.transport, f.source_port, f.icmp_type)}];
+        ports = ports.unite(f.ports);
+      }
+  return out;
+}
+
+Allowed expected_windows(const Plan& p, const Host& host) {
+  Allowed out;
+  for (const auto& f : p.flows)
+    for (const auto& s : f.source.networks) {
+      if (s.family != host.address.family || (s.family == 4 && f.transport == Transport::icmpv6)) continue;
+      if (std::none_of(f.destination.networks.begin(), f.destination.networks.end(),
+                       [&](const Network& d) { return d.contains(host.address); }))
+        continue;
+      auto k = kind(f.transport, f.source_port, f.icmp_type);
+      if (f.transport == Transport::tcp && !f.source_port && !f.rpc_only.empty()) {
+        out[{s.to_string(), "self", "tcp/rpc"}];
+        auto rest = f.ports.subtract(f.rpc_only);
+        if (!rest.empty()) out[{s.to_string(), "self", k}] = out[{s.to_string(), "self", k}].unite(rest);
+        continue;
+      }
+      out[{s.to_string(), "self", k}] = out[{s.to_string(), "self", k}].unite(f.ports);
+    }
+  return out;
+}
+
+void windows_rule(Allowed& out, const std::string& protocol, const std::string& local, const std::string& remote_port,
+                  std::string icmp, const std::vector<std::string>& remote) {
+  std::string k = protocol_name(split_list(protocol).at(0));
+  auto items = split_list(local);
+  std::string keyword = items.size() == 1 ? items[0] : "";
+  PortSet ports;
+  if (keyword == "RPC")
+    k += "/rpc";
+  else if (keyword == "RPCEPMap" || keyword == "RPC-EPMap")
+    ports = PortSet{{135, 135}};
+  else if (!local.empty())
+    ports = ports_of(local, '-');
+  if (!split_list(remote_port).empty()) k += "/sport" + split_list(remote_port)[0];
+  if (!split_list(icmp).empty() && split_list(icmp)[0] != "any") icmp = split_list(icmp)[0];
+  if (icmp == "8" || icmp == "128" || icmp == "8,any" || icmp == "128,any") k += "/echo";
+  allow(out, remote, {"self"}, k, ports);
+}
+
+std::string strip_quotes(std::string text) {
+  text.erase(std::remove(text.begin(), text.end(), '\''), text.end());
+  text.erase(std::remove(text.begin(), text.end(), '@'), text.end());
+  for (char& ch : text)
+    if (ch == '(' || ch == ')') ch = ' ';
+  return text;
+}
+
+std::map<std::string, Allowed> read_powershell(const std::string& text) {
+  std::map<std::string, Allowed> out;
+  std::string host;
+  std::regex host_re(R"(^  '([^']+)' \{$)");
+  auto arg = [](const std::string& line, const std::string& name) {
+    std::smatch m;
+    std::regex re(" -" + name + R"( ('[^']*'|@\([^)]*\)))");
+    return std::regex_search(line, m, re) ? strip_quotes(m[1]) : std::string();
+  };
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, host_re)) host = m[1];
+    if (line.find("New-NetFirewallRule") == std::string::npos) continue;
+    windows_rule(out[host], arg(line, "Protocol"), arg(line, "LocalPort"), arg(line, "RemotePort"),
+                 arg(line, "IcmpType"), split_list(arg(line, "RemoteAddress")));
+  }
+  return out;
+}
+
+std::map<std::string, Allowed> read_netsh(const std::string& text) {
+  std::map<std::string, Allowed> out;
+  std::map<std::string, std::string> label_host;
+  std::string host;
+  std::istringstream lines(text);
+  std::string line;
+  auto arg = [](const std::string& l, const std::string& name) {
+    std::smatch m;
+    return std::regex_search(l, m, std::regex(" " + name + "=(\\S+)")) ? m[1].str() : std::string();
+  };
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::smatch m;
+    if (std::regex_match(line, m, std::regex(R"re(if /i "%COMPUTERNAME%"=="([^"]+)" goto (\S+))re")))
+      label_host[m[2]] = m[1];
+    if (line.size() > 1 && line[0] == ':') host = label_host.count(line.substr(1)) ? label_host[line.substr(1)] : "";
+    if (line.find("firewall add rule") == std::string::npos) continue;
+    auto protocol = arg(line, "protocol");
+    std::string icmp;
+    if (auto colon = protocol.find(':'); colon != std::string::npos)
+      icmp = protocol.substr(colon + 1), protocol.resize(colon);
+    windows_rule(out[host], protocol, arg(line, "localport"), arg(line, "remoteport"), icmp,
+                 split_list(arg(line, "remoteip")));
+  }
+  return out;
+}
+
+// "198.18.10.0 255.255.255.0" → "198.18.10.0/24"; "host X" → X.
+std::string asa_network(const std::string& object) {
+  std::istringstream in(object);
+  std::string a, b;
+  in >> a >> b;
+  if (a == "host") return b;
+  if (b.empty()) return a;
+  auto mask = parse_network(b);
+  int bits = 0;
+  for (int i = 0; i < 4; ++i) bits += __builtin_popcount(mask->bytes[i]);
+  return a + "/" + std::to_string(bits);
+}
+
+Allowed read_asa(const std::string& text) {
+  Allowed out;
+  std::map<std::string, std::vector<std::string>> networks;
+  std::map<std::string, PortSet> services;
+  std::string group;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, std::regex(R"(object-group (network|service) (\S+).*)"))) group = m[2];
+    if (std::regex_match(line, m, std::regex(R"( network-object (.*))"))) networks[group].push_back(asa_network(m[1]));
+    if (std::regex_match(line, m, std::regex(R"( port-object eq (\d+))")))
+      services[group].add({static_cast<std::uint16_t>(std::stoi(m[1])), static_cast<std::uint16_t>(std::stoi(m[1]))});
+    if (std::regex_match(line, m, std::regex(R"( port-object range (\d+) (\d+))")))
+      services[group].add({static_cast<std::uint16_t>(std::stoi(m[1])), static_cast<std::uint16_t>(std::stoi(m[2]))});
+    if (!std::regex_match(line, m,
+                          std::regex(R"(access-list \S+ extended permit (\S+) object-group (\S+)(?: eq (\d+))? )"
+                                     R"(object-group (\S+)(?: object-group (\S+))?( echo)?)")))
+      continue;
+    std::string protocol = m[1], k = protocol_name(protocol);
+    if (m[3].matched) k += "/sport" + m[3].str();
+    if (m[6].matched) k += "/echo";
+    auto sources = networks[m[2]], dests = networks[m[4]];
+    if (protocol == "icmp" || protocol == "icmp6") {
+      // The ACE's ICMP version picks the family out of the mixed groups.
+      int family = protocol == "icmp" ? 4 : 6;
+      std::erase_if(sources, [&](const std::string& n) { return family_of(n) != family; });
+    }
+    allow(out, sources, dests, k, m[5].matched ? services[m[5]] : PortSet{});
+  }
+  return out;
+}
+
+// The kind of a row in the project's table formats: "tcp", "tcp/sport20", "icmp/echo".
+std::string table_kind(const std::string& transport, const std::string& sport, const std::string& icmp) {
+  return protocol_name(transport) + (sport.empty() ? "" : "/sport" + sport) + (icmp.empty() ? "" : "/" + icmp);
+}
+
+std::vector<std::string> csv_row(const std::string& line) {
+  std::vector<std::string> fields{""};
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char ch = line[i];
+    if (quoted && ch == '"' && i + 1 < line.size() && line[i + 1] == '"')
+      fields.back() += '"', ++i;
+    else if (ch == '"')
+      quoted = !quoted;
+    else if (ch == ',' && !quoted)
+      fields.emplace_back();
+    else if (ch != '\r')
+      fields.back() += ch;
+  }
+  return fields;
+}
+
+Allowed read_csv(const std::string& text, bool host_variant) {
+  Allowed out;
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(csv_row(line)[4], "to_networks");
+  while (std::getline(lines, line)) {
+    auto f = csv_row(line);
+    EXPECT_EQ(f.size(), 12u) << line;
+    if (f.size() != 12) continue;
+    auto dests = host_variant ? std::vector<std::string>{"self"} : split_list(f[4]);
+    allow(out, split_list(f[2]), dests, table_kind(f[5], f[7], f[8]), ports_of(f[6], '-'));
+  }
+  return out;
+}
+
+Allowed read_markdown(const std::string& text, bool host_variant) {
+  Allowed out;
+  std::istringstream lines(text);
+  std::string line;
+  bool flows = true;
+  while (std::getline(lines, line)) {
+    if (line.rfind("## ", 0) == 0) flows = false;  // later sections are not rules
+    if (!flows || line.rfind("| ", 0) != 0 || line.rfind("| From", 0) == 0) continue;
+    std::vector<std::string> cells;
+    std::istringstream row(line.substr(1));
+    std::string cell;
+    while (std::getline(row, cell, '|')) cells.push_back(cell);
+    EXPECT_GE(cells.size(), 8u) << line;
+    if (cells.size() < 8) continue;
+    std::istringstream protocol(cells[4]);
+    std::string transport, word, sport, icmp;
+    protocol >> transport;
+    while (protocol >> word) (std::isdigit(static_cast<unsigned char>(word[0])) ? sport : icmp) = word;
+    if (icmp == "from" || icmp == "port") icmp.clear();
+    auto dests = host_variant ? std::vector<std::string>{"self"} : split_list(cells[3]);
+    allow(out, split_list(cells[1]), dests, table_kind(transport, sport, icmp), ports_of(cells[5], '-'));
+  }
+  return out;
+}
+
+Allowed read_json(const std::string& text, bool host_variant) {
+  Allowed out;
+  auto doc = nlohmann::json::parse(text);
+  for (const auto& f : doc["flows"]) {
+    PortSet ports;
+    for (const auto& r : f["ports"]) ports.add({r[0].get<std::uint16_t>(), r[1].get<std::uint16_t>()});
+    auto dests = host_variant ? std::vector<std::string>{"self"} : f["to_networks"].get<std::vector<std::string>>();
+    allow(out, f["from_networks"].get<std::vector<std::string>>(), dests,
+          table_kind(f["transport"], f.contains("source_port") ? std::to_string(f["source_port"].get<int>()) : "",
+                     f.value("icmp_type", "")),
+          ports);
+  }
+  return out;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::ostringstream ss;
@@ -141,12 +400,34 @@ void compare(const Allowed& want, const Allowed& got, const std::string& what) {
 
 }  // namespace
 
+// Beyond the examples: a Windows host as an active-FTP client (data from the server's port 20),
+// an IPv6 host with ICMPv6, GRE and ESP, so that every rule shape passes through every reader.
+const char* const kEdgeCases = R"(
+site: edge-cases
+zones:
+  lan: { networks: [198.18.30.0/24, "2001:db8:30::/64"], os: windows-11 }
+  srv: { networks: [198.18.40.0/24, "2001:db8:40::/64"], os: windows-server-2022 }
+hosts:
+  ws1: { address: 198.18.30.5, zone: lan, roles: [managed-server] }
+  ws6: { address: "2001:db8:30::5", zone: lan, roles: [managed-server] }
+  ftp1: { address: 198.18.40.7, zone: srv, roles: [ftp], settings: { features: [ftp-active] } }
+  vpn6: { address: "2001:db8:40::9", zone: srv, roles: [rras-vpn], settings: { features: [vpn-pptp, vpn-l2tp] } }
+  dc6: { address: "2001:db8:40::10", zone: srv, roles: [domain-controller] }
+access:
+  - { from: ws1, to: ftp1, services: [ftp] }
+  - { from: lan, to: vpn6 }
+  - { from: ws6, to: dc6, as: domain-member }
+  - { from: srv, to: lan, as: remote-admin }
+settings: { netbios: false }
+)";
+
 TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
   const auto& c = catalog::builtin_catalog();
-  for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml"}) {
+  for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "edge-cases"}) {
     auto path = std::string(WINPORTS_EXAMPLES) + "/" + name;
-    auto env = load_environment({path, read_file(path)}, c);
-    ASSERT_TRUE(env.ok());
+    auto env = std::string(name) == "edge-cases" ? load_environment({name, kEdgeCases}, c)
+                                                 : load_environment({path, read_file(path)}, c);
+    ASSERT_TRUE(env.ok()) << env.error().message;
     auto plan = make_plan(*env, c);
     std::vector<std::string> hosts{""};
     hosts.push_back(env->hosts.front().name);
@@ -161,6 +442,29 @@ TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
       auto v4 = emit::emit_iptables(in), v6 = emit::emit_ip6tables(in);
       ASSERT_TRUE(v4.ok() && v6.ok());
       compare(want, read_iptables(*v4 + *v6, only), std::string(name) + " iptables " + host);
+      auto asa = emit::emit_asa(in);
+      ASSERT_TRUE(asa.ok());
+      compare(host.empty() ? want : expected_routed_to(plan, only), read_asa(*asa), std::string(name) + " asa " + host);
+      auto csv = emit::emit_csv(in), md = emit::emit_markdown(in);
+      ASSERT_TRUE(csv.ok() && md.ok());
+      // The table formats list whole flows; with --host they keep only the flows that reach it.
+      auto want_tables = host.empty() ? want : expected_routed_to(plan, only);
+      compare(want_tables, read_csv(*csv, false), std::string(name) + " csv " + host);
+      compare(want_tables, read_markdown(*md, false), std::string(name) + " md " + host);
     }
+    emit::Input all{plan, *env, c, {Lang::en, ""}};
+    auto json = emit::emit_json(all);
+    ASSERT_TRUE(json.ok());
+    compare(expected(plan, nullptr), read_json(*json, false), std::string(name) + " json");
+    // Windows: each host's section must allow exactly what reaches that host.
+    auto ps = emit::emit_powershell(all), netsh = emit::emit_netsh(all);
+    ASSERT_TRUE(ps.ok() && netsh.ok());
+    auto ps_hosts = read_powershell(*ps), netsh_hosts = read_netsh(*netsh);
+    for (const auto& h : env->hosts) {
+      auto want = expected_windows(plan, h);
+      compare(want, ps_hosts[h.name], std::string(name) + " powershell " + h.name);
+      compare(want, netsh_hosts[h.name], std::string(name) + " netsh " + h.name);
+    }
+    EXPECT_EQ(ps_hosts.size(), netsh_hosts.size());
   }
 }

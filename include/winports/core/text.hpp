@@ -28,4 +28,9 @@ std::size_t display_width(std::string_view text);
 // Levenshtein distance over code points, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+// A CSV field per RFC 4180 (quoted only where needed) and a Markdown table cell ('|' escaped,
+// line breaks flattened): shared by the catalog export and the plan emitters.
+std::string csv_field(std::string_view text);
+std::string md_cell(std::string_view text);
+
 }  // namespace winports

@@ -39,5 +39,9 @@ Result<std::string> emit_json(const Input& in);
 Result<std::string> emit_iptables(const Input& in);
 Result<std::string> emit_ip6tables(const Input& in);
 Result<std::string> emit_powershell(const Input& in);
+Result<std::string> emit_netsh(const Input& in);
+Result<std::string> emit_asa(const Input& in);
+Result<std::string> emit_csv(const Input& in);
+Result<std::string> emit_markdown(const Input& in);
 
 }  // namespace winports::emit

@@ -31,6 +31,9 @@ struct Flow {
   std::optional<std::uint16_t> source_port;  // FTP active data comes from port 20
   std::string icmp_type;                     // "echo" or ""
   std::vector<Reason> reasons;
+  // Ports opened only for dynamic RPC endpoints (no fixed requirement names them): Windows'
+  // `RPC` local-port keyword covers exactly these, so host-firewall emitters need not list them.
+  PortSet rpc_only;
 };
 
 // A requirement that did not become a flow, and why; `explain` and the report show these.

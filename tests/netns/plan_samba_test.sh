@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# The plan against real traffic: a router namespace loads the nftables ruleset winports generates
+# for "clients may use dc1 as domain members", and from the client real tools must work through
+# it — DNS SRV lookup, kinit, LDAP on 389 and 3268, net ads join, smbclient to SYSVOL, an RPC call
+# on a dynamic endpoint found through the endpoint mapper — while a port the plan does not open
+# times out (dropped, not refused). Then again with Samba's dynamic RPC range restricted and the
+# plan restricted to match, and once with the two disagreeing (the RPC call must then fail).
+set -u
+bin=$(realpath "$1")
+here=$(dirname "$(realpath "$0")")
+source "$here/lab.sh"
+lab_require samba samba-tool kinit ldapsearch smbclient net rpcclient dig
+lab_up || exit 1
+lab_provision || exit 1
+
+fail=0
+check() {  # check NAME COMMAND... : run with a bound on time, report
+  local name=$1
+  shift
+  if "$@" >"$LAB_DIR/out" 2>&1; then
+    echo "ok: $name"
+  else
+    echo "FAIL: $name (exit $?)"
+    sed 's/^/    /' "$LAB_DIR/out" | tail -15
+    fail=1
+  fi
+}
+expect() {  # expect NAME PATTERN COMMAND... : the output must match
+  local name=$1 pattern=$2
+  shift 2
+  if "$@" >"$LAB_DIR/out" 2>&1 && grep -Eq "$pattern" "$LAB_DIR/out"; then
+    echo "ok: $name"
+  else
+    echo "FAIL: $name (wanted /$pattern/)"
+    sed 's/^/    /' "$LAB_DIR/out" | tail -15
+    fail=1
+  fi
+}
+# TCP connect from the client, 3 s at most: prints open, refused or timeout.
+tcp_state() {
+  local out
+  out=$(LAB_TIMEOUT=3 in_client bash -c "exec 3<>/dev/tcp/$LAB_DC_IP/$1" 2>&1)
+  case $? in
+    0) echo open ;;
+    124) echo timeout ;;
+    *) [[ $out == *refused* ]] && echo refused || echo "error: $out" ;;
+  esac
+}
+
+write_site() {  # write_site [RPC_RANGE]
+  cat >"$LAB_DIR/site.yaml" <<SITE
+site: netns-lab
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24] }
+hosts:
+  dc1: { address: $LAB_DC_IP, zone: servers, os: windows-server-2022, roles: [domain-controller] }
+access:
+  - { from: clients, to: dc1, as: domain-member }
+settings:
+  netbios: false
+SITE
+  [ -z "${1:-}" ] || printf '  rpc_dynamic_ports: %s\n' "$1" >>"$LAB_DIR/site.yaml"
+}
+
+load_plan() {
+  "$bin" plan "$LAB_DIR/site.yaml" --format nftables -o "$LAB_DIR/rules.nft" || return 1
+  in_router nft -f "$LAB_DIR/rules.nft"
+}
+
+join_conf() {  # a client smb.conf of its own, all state in the lab directory
+  local d="$LAB_DIR/client-$1"
+  mkdir -p "$d"/{private,lock,state,cache,run,ncalrpc}
+  cat >"$d/smb.conf" <<CONF
+[global]
+  workgroup = $LAB_DOMAIN
+  realm = $LAB_REALM
+  security = ads
+  netbios name = $1
+  private dir = $d/private
+  lock directory = $d/lock
+  state directory = $d/state
+  cache directory = $d/cache
+  pid directory = $d/run
+  ncalrpc dir = $d/ncalrpc
+  log file = $d/log
+  kerberos method = secrets and keytab
+  dedicated keytab file = $d/krb5.keytab
+  disable netbios = yes
+  client min protocol = SMB2
+CONF
+  echo "$d/smb.conf"
+}
+
+# TCP ports the DC's endpoint mapper hands out (ncacn_ip_tcp towers), one per line.
+# Samba registers its endpoints a moment after it starts listening: up to 10 tries, 1 s apart.
+mapped_ports() {
+  local try ports
+  for try in $(seq 10); do
+    ports=$(LAB_TIMEOUT=30 in_client rpcclient -U "administrator%$LAB_PASSWORD" "ncacn_ip_tcp:$LAB_DC_IP[135]" \
+      -c epmlookup 2>/dev/null | grep -Eo 'ncacn_ip_tcp:[^[]*\[[0-9]+' | grep -Eo '[0-9]+$' | sort -un | grep -vx 135)
+    [ -n "$ports" ] && break
+    sleep 1
+  done
+  echo "$ports"
+}
+
+in_range() {  # in_range LO HI PORTS... : every port inside
+  local lo=$1 hi=$2 p
+  shift 2
+  [ $# -gt 0 ] || return 1
+  for p in "$@"; do [ "$p" -ge "$lo" ] && [ "$p" -le "$hi" ] || return 1; done
+}
+
+run_client_tools() {  # run_client_tools VARIANT LO HI
+  local variant=$1 lo=$2 hi=$3 upn="administrator@$LAB_REALM"
+  expect "$variant: DNS SRV (udp 53)" "dc1\.winports\.test" \
+    in_client dig +short +time=3 +tries=1 "_ldap._tcp.dc._msdcs.${LAB_REALM,,}" SRV
+  expect "$variant: DNS SRV (tcp 53)" "dc1\.winports\.test" \
+    in_client dig +tcp +short +time=3 +tries=1 "_kerberos._tcp.${LAB_REALM,,}" SRV
+  check "$variant: kinit (kerberos 88)" in_client bash -c "echo '$LAB_PASSWORD' | kinit $upn"
+  expect "$variant: ldapsearch rootDSE on 389" "dnsHostName: (DC1|dc1)\.winports\.test" \
+    in_client ldapsearch -LLL -x -H "ldap://$LAB_DC_IP:389" -b "" -s base dnsHostName
+  expect "$variant: ldapsearch global catalog on 3268" "dnsHostName: (DC1|dc1)\.winports\.test" \
+    in_client ldapsearch -LLL -x -H "ldap://$LAB_DC_IP:3268" -b "" -s base dnsHostName
+  local conf
+  conf=$(join_conf "WP${variant^^}")
+  expect "$variant: net ads join (CLDAP, LDAP, Kerberos, SMB)" "Joined" \
+    in_client net ads join -s "$conf" -U "administrator%$LAB_PASSWORD" --no-dns-updates
+  expect "$variant: smbclient to SYSVOL (445)" "${LAB_REALM,,}" \
+    in_client smbclient "//dc1.${LAB_REALM,,}/sysvol" -U "administrator%$LAB_PASSWORD" -m SMB3 -c ls
+  # The endpoint mapper's answer, read through the firewall, must lie in the range the plan opened;
+  # then RPC calls that bind through the endpoint mapper to such a port: directory replication
+  # (drsuapi, as DCs and admin tools use it) and Netlogon's DsrGetDcName.
+  local ports
+  ports=$(mapped_ports | tr '\n' ' ')
+  if in_range "$lo" "$hi" $ports; then echo "ok: $variant: mapped endpoints ($ports) inside $lo-$hi"
+  else echo "FAIL: $variant: mapped endpoints '$ports' not inside $lo-$hi"; fail=1; fi
+  expect "$variant: drsuapi call on a dynamic endpoint (samba-tool drs showrepl)" "DSA object GUID" \
+    in_client samba-tool drs showrepl "$LAB_DC_IP" -U "administrator%$LAB_PASSWORD"
+  expect "$variant: netlogon call on a dynamic endpoint (DsrGetDcName)" "Default-First-Site-Name" \
+    in_client rpcclient -U "administrator%$LAB_PASSWORD" "ncacn_ip_tcp:$LAB_DC_IP[seal]" \
+    -c "dsr_getdcname ${LAB_REALM,,}"
+  # Samba listens on 139 (the router can reach it); the plan leaves NetBIOS out, so the client's
+  # connection must be dropped (a timeout), not refused. 5985 is not served and not opened: the
+  # same, since the router drops it before the DC could refuse.
+  local port state
+  for port in 139 5985; do
+    state=$(tcp_state "$port")
+    [ "$state" = timeout ] && echo "ok: $variant: tcp $port dropped by the router" ||
+      { echo "FAIL: $variant: tcp $port is $state, wanted timeout"; fail=1; }
+  done
+  state=$(LAB_TIMEOUT=3 in_router bash -c "exec 3<>/dev/tcp/$LAB_DC_IP/139" 2>&1 && echo open)
+  [ "$state" = open ] && echo "ok: $variant: tcp 139 is open from the router (the drop is the plan's)" ||
+    { echo "FAIL: $variant: the DC does not listen on 139: $state"; fail=1; }
+}
+
+# 1. Windows Server 2022 defaults: the dynamic range is 49152-65535 on both sides.
+lab_start_dc || exit 1
+write_site
+check "default: plan loads into the router" load_plan
+run_client_tools default 49152 65535
+lab_stop_dc
+
+# 2. Restricted: Samba and the plan both use 50000-50099.
+lab_start_dc "rpc server dynamic port range = 50000-50099" || exit 1
+write_site 50000-50099
+check "restricted: plan loads into the router" load_plan
+run_client_tools restricted 50000 50099
+lab_stop_dc
+
+# 3. Disagreeing: the plan restricts RPC to 50000-50099, Samba uses 49152-65535 and so hands out
+#    ports below 50000: the endpoint mapper still answers (135 is open) but the call must fail.
+lab_start_dc "rpc server dynamic port range = 49152-49199" || exit 1
+write_site 50000-50099
+check "mismatch: plan loads into the router" load_plan
+ports=$(mapped_ports | tr '\n' ' ')
+if in_range 49152 49199 $ports; then echo "ok: mismatch: endpoints ($ports) outside the plan's range"
+else echo "FAIL: mismatch: endpoints '$ports'"; fail=1; fi
+if LAB_TIMEOUT=15 in_client samba-tool drs showrepl "$LAB_DC_IP" -U "administrator%$LAB_PASSWORD" \
+  >"$LAB_DIR/out" 2>&1; then
+  echo "FAIL: mismatch: the RPC call went through a port the plan does not open"
+  fail=1
+else
+  echo "ok: mismatch: the drsuapi call fails (exit $?) when the DC's range is not the plan's"
+fi
+exit $fail

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "winports/catalog/loader.hpp"
@@ -36,15 +37,18 @@ class Reader {
   }
 
   // Every key of `map` must be one of `allowed`; the closest name is suggested otherwise.
-  void check_keys(const YAML::Node& map, const std::string& path, std::initializer_list<const char*> allowed) const {
+  void check_keys(const YAML::Node& map, const std::string& path,
+                  std::initializer_list<std::string_view> allowed) const {
+    check_keys(map, path, std::vector<std::string_view>(allowed));
+  }
+  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string_view>& allowed) const {
     if (!map.IsMap()) fail(map, path, "expected a mapping");
     for (const auto& kv : map) {
       auto key = kv.first.as<std::string>();
-      if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }) != allowed.end())
-        continue;
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       std::string best;
       std::size_t best_distance = 4;
-      for (const char* a : allowed) {
+      for (auto a : allowed) {
         auto d = edit_distance(key, a);
         if (d < best_distance) best_distance = d, best = a;
       }

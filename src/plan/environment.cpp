@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "../core/yaml_reader.hpp"
@@ -46,11 +47,28 @@ std::vector<std::string> known_ids(const Reader& r, const YAML::Node& node, cons
 
 auto by_id = [](const auto& item) { return item.id; };
 
+// Static RPC ports must differ from each other on one machine (Netlogon event 5809, KB 224196).
+void check_distinct_rpc_ports(const Reader& r, const YAML::Node& node, const std::string& path, const Settings& s) {
+  std::map<std::uint16_t, std::string> seen;
+  for (const auto& ps : port_settings()) {
+    if (ps.kind != PortSettingKind::static_rpc) continue;
+    auto it = s.ports.find(std::string(ps.key));
+    if (it == s.ports.end()) continue;
+    auto [other, fresh] = seen.emplace(it->second, std::string(ps.key));
+    if (!fresh)
+      r.fail(node[std::string(ps.key)], Reader::join(path, std::string(ps.key)),
+             "port " + std::to_string(it->second) + " is also " + other->second +
+                 "; static RPC ports must differ (Netlogon event 5809)");
+  }
+}
+
 Settings parse_settings(const Reader& r, const YAML::Node& node, const std::string& path, const catalog::Catalog& c) {
   Settings s;
   if (!node.IsDefined() || node.IsNull()) return s;
-  r.check_keys(node, path,
-               {"rpc_dynamic_ports", "netbios", "winrm_version", "ftp_passive_ports", "features", "scenarios"});
+  std::vector<std::string_view> keys{"rpc_dynamic_ports", "netbios",  "winrm_version", "ftp_passive_ports",
+                                     "legacy_clients",    "features", "scenarios"};
+  for (const auto& ps : port_settings()) keys.push_back(ps.key);
+  r.check_keys(node, path, keys);
   auto ranges = [&](const char* key) -> std::optional<PortSet> {
     auto n = node[key];
     if (!n.IsDefined()) return std::nullopt;
@@ -71,6 +89,17 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
   if (node["netbios"].IsDefined()) s.netbios = r.boolean(node["netbios"], Reader::join(path, "netbios"));
   if (node["winrm_version"].IsDefined())
     s.winrm_version = r.one_of(node["winrm_version"], Reader::join(path, "winrm_version"), {"1.1", "2.0"});
+  if (node["legacy_clients"].IsDefined())
+    s.legacy_clients = r.boolean(node["legacy_clients"], Reader::join(path, "legacy_clients"));
+  for (const auto& ps : port_settings()) {
+    auto n = node[std::string(ps.key)];
+    if (!n.IsDefined()) continue;
+    auto p = Reader::join(path, std::string(ps.key));
+    auto range = parse_port_range(r.scalar(n, p));
+    if (!range || range->lo != range->hi || range->lo == 0) r.fail(n, p, "expected one port number (1-65535)");
+    s.ports[std::string(ps.key)] = range->lo;
+  }
+  check_distinct_rpc_ports(r, node, path, s);
   s.features = known_ids(r, node["features"], Reader::join(path, "features"), "feature", c.features, by_id);
   s.scenarios = known_ids(r, node["scenarios"], Reader::join(path, "scenarios"), "scenario", c.scenarios, by_id);
   return s;
@@ -88,6 +117,24 @@ std::string parse_os(const Reader& r, const YAML::Node& node, const std::string&
 }
 
 }  // namespace
+
+const std::vector<PortSetting>& port_settings() {
+  using enum PortSettingKind;
+  static const std::vector<PortSetting> all = {
+      {"ntds_port", "active-directory", static_rpc, 0,
+       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters \"TCP/IP Port\" (DCs; reboot)"},
+      {"netlogon_port", "netlogon", static_rpc, 0,
+       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Netlogon\\Parameters \"DCTcpipPort\" (restart Netlogon)"},
+      {"frs_port", "frs", static_rpc, 0,
+       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTFRS\\Parameters \"RPC TCP/IP Port Assignment\""},
+      {"dfsr_port", "dfsr", static_rpc, 0, "dfsrdiag StaticRPC /port:N, or Set-DfsrServiceConfiguration -RPCPort N"},
+      {"dtc_port", "msdtc", static_rpc, 0, "HKLM\\Software\\Microsoft\\MSDTC \"ServerTcpPort\""},
+      {"rdp_port", "rds", replace, 3389,
+       "HKLM\\System\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp \"PortNumber\""},
+      {"ftp_control_port", "ftp", replace, 21, "IIS FTP site binding (active data then comes from this port - 1)"},
+  };
+  return all;
+}
 
 bool Network::contains(const Network& other) const {
   return family == other.family && prefix <= other.prefix && prefix_match(*this, other, prefix);
@@ -175,6 +222,8 @@ Result<Environment> load_environment(const catalog::SourceFile& file, const cata
       }
       z.os = parse_os(r, kv.second["os"], path + ".os", c);
       z.settings = parse_settings(r, kv.second["settings"], path + ".settings", c);
+      if (const auto* dup = env.zone(z.name))
+        r.fail(kv.first, path, "zone defined twice (line " + std::to_string(dup->line) + ")");
       env.zone_index.emplace(z.name, env.zones.size());
       env.zones.push_back(std::move(z));
     }

@@ -29,6 +29,7 @@ struct Effective {
   std::optional<bool> netbios;
   std::optional<std::string> winrm;
   std::optional<PortSet> ftp_passive;
+  std::map<std::string, std::uint16_t> ports;  // port settings, nearest level first
   std::set<std::string> features;
   std::set<std::string> scenarios;
 };
@@ -44,11 +45,29 @@ Effective effective(const Environment& env, const Host* host, const std::vector<
     if (!e.netbios && s->netbios) e.netbios = s->netbios;
     if (!e.winrm && s->winrm_version) e.winrm = s->winrm_version;
     if (!e.ftp_passive && s->ftp_passive_ports) e.ftp_passive = s->ftp_passive_ports;
+    e.ports.insert(s->ports.begin(), s->ports.end());  // insert keeps the nearer level's value
     e.features.insert(s->features.begin(), s->features.end());
     e.scenarios.insert(s->scenarios.begin(), s->scenarios.end());
   }
   e.scenarios.insert(access_scenarios.begin(), access_scenarios.end());
   return e;
+}
+
+// Pre-Vista clients that the file does not list host by host (settings.legacy_clients, nearest
+// level first): the side then counts as having a legacy OS.
+bool legacy_clients(const Environment& env, const Host* host, const Zone* zone) {
+  for (const Settings* s : {host ? &host->settings : nullptr, zone ? &zone->settings : nullptr, &env.settings})
+    if (s && s->legacy_clients) return *s->legacy_clients;
+  return false;
+}
+
+// A port setting (ntds_port, rdp_port …) that applies to this service, if the file gives it.
+std::optional<std::pair<const PortSetting*, std::uint16_t>> port_setting(const Effective& e,
+                                                                         const std::string& service) {
+  for (const auto& ps : port_settings())
+    if (ps.service == service)
+      if (auto it = e.ports.find(std::string(ps.key)); it != e.ports.end()) return std::pair{&ps, it->second};
+  return std::nullopt;
 }
 
 std::vector<Side> expand(const Environment& env, const Catalog& c, const std::string& name) {
@@ -145,6 +164,9 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
   return {Verdict::undecided, text + " (network-wide OS mix: not checked per flow)"};
 }
 
+// What `legacy_clients: true` stands for: the oldest client the catalog's legacy RPC era covers.
+constexpr std::string_view kLegacyClientOs = "windows-xp";
+
 struct FlowKey {
   std::string src, dst;
   Transport transport;
@@ -166,6 +188,8 @@ Plan make_plan(const Environment& env, const Catalog& c) {
   };
   for (const auto& access : env.access) {
     auto clients = expand(env, c, access.from);
+    for (auto& client : clients)
+      if (legacy_clients(env, client.host, client.zone)) client.os.push_back(std::string(kLegacyClientOs));
     auto servers = destinations(env, c, access.to);
     if (clients.empty() || servers.empty())
       warn("access line " + std::to_string(access.line) + ": '" + (clients.empty() ? access.from : access.to) +
@@ -227,7 +251,23 @@ Plan make_plan(const Environment& env, const Catalog& c) {
               continue;
             }
             PortSet ports = q.ports;
-            if (q.dynamic == "rpc") {
+            auto setting = port_setting(e, s->id);
+            bool pinned_rpc = false;
+            if (setting && setting->first->kind == PortSettingKind::replace) {
+              // The default port moves; a port derived from it (FTP data = control - 1) moves with it.
+              auto moved = setting->second;
+              if (q.derived_from && q.derived_from->first == setting->first->replaces)
+                ports = PortSet{{static_cast<std::uint16_t>(moved + q.derived_from->second),
+                                 static_cast<std::uint16_t>(moved + q.derived_from->second)}};
+              else if (ports.contains(setting->first->replaces))
+                ports = ports.subtract(PortSet{{setting->first->replaces, setting->first->replaces}})
+                            .unite(PortSet{{moved, moved}});
+            }
+            if (q.dynamic == "rpc" && setting && setting->first->kind == PortSettingKind::static_rpc &&
+                q.transport == Transport::tcp) {
+              ports = PortSet{{setting->second, setting->second}};
+              pinned_rpc = true;
+            } else if (q.dynamic == "rpc") {
               std::vector<std::string> os = client.os;
               os.insert(os.end(), server.os.begin(), server.os.end());
               os.erase(std::remove(os.begin(), os.end(), std::string()), os.end());
@@ -247,7 +287,7 @@ Plan make_plan(const Environment& env, const Catalog& c) {
               auto& f = it->second;
               if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}, {}};
               f.ports = f.ports.unite(dports);
-              if (q.dynamic == "rpc")
+              if (q.dynamic == "rpc" && !pinned_rpc)
                 f.rpc_only = f.rpc_only.unite(dports);
               else
                 fixed_ports[key] = fixed_ports[key].unite(dports);

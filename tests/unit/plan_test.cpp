@@ -74,6 +74,16 @@ TEST(Environment, ErrorsNameLineFieldAndSuggest) {
       {"to: dc1", "to: dc2", 8, "access[0].to", "no zone, host or role named 'dc2'"},
       {"os: windows-11", "os: windows-12", 3, "zones.clients.os", "unknown OS"},
       {"198.18.10.0/24", "198.18.10.1/24", 3, "zones.clients.networks[0]", "host bits zero"},
+      {"roles: [domain-controller] }", "roles: [domain-controller], settings: { ntds_prot: 50010 } }", 6,
+       "hosts.dc1.settings.ntds_prot", "did you mean 'ntds_port'"},
+      {"roles: [domain-controller] }",
+       "roles: [domain-controller],\n         settings: { ntds_port: 50010, netlogon_port: 50010 } }", 7,
+       "hosts.dc1.settings.netlogon_port", "static RPC ports must differ"},
+      {"roles: [domain-controller] }", "roles: [domain-controller], settings: { rdp_port: 70000 } }", 6,
+       "hosts.dc1.settings.rdp_port", "one port number"},
+      {"  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }",
+       "  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }\n  servers: { networks: [198.18.30.0/24] }",
+       5, "zones.servers", "zone defined twice (line 4)"},
   };
   for (const auto& c : cases) {
     std::string text = kSmall;
@@ -176,4 +186,76 @@ TEST(Planner, EveryFlowPortComesFromARequirement) {
           << name << " " << f.source.name << "->" << f.destination.name << " " << f.ports.to_string();
     }
   }
+}
+
+// Ports that Windows lets an administrator move (registry, netsh, IIS, DFSR tools).
+TEST(Planner, PortSettingsMoveTheKbDefaults) {
+  const char* site = R"(site: t
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  dc1: { address: 198.18.20.10, zone: servers, roles: [domain-controller],
+         settings: { ntds_port: 50010, netlogon_port: 50011 } }
+  ts1: { address: 198.18.20.30, zone: servers, roles: [rds-session-host], settings: { rdp_port: 3390 } }
+  ftp1: { address: 198.18.20.40, zone: servers, roles: [ftp],
+          settings: { ftp_control_port: 2121, features: [ftp-active] } }
+access:
+  - { from: clients, to: dc1, services: [active-directory, netlogon] }
+  - { from: clients, to: ts1, as: rdp-client }
+  - { from: clients, to: ftp1, services: [ftp] }
+settings: { netbios: false }
+)";
+  auto env = load_text(site);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  // AD and Netlogon pinned: their RPC needs the two static ports, not the dynamic range.
+  const auto* dc = find_flow(p, "clients", "dc1", Transport::tcp);
+  ASSERT_NE(dc, nullptr);
+  EXPECT_TRUE(dc->ports.contains(50010) && dc->ports.contains(50011) && dc->ports.contains(135));
+  EXPECT_FALSE(dc->ports.contains(49152) || dc->ports.contains(50012));
+  EXPECT_TRUE(dc->rpc_only.empty()) << "pinned ports are fixed ports, not the RPC keyword's";
+  for (auto t : {Transport::tcp, Transport::udp}) {
+    const auto* rdp = find_flow(p, "clients", "ts1", t);
+    ASSERT_NE(rdp, nullptr);
+    EXPECT_EQ(rdp->ports, (PortSet{{3390, 3390}}));
+  }
+  const auto* control = find_flow(p, "clients", "ftp1", Transport::tcp);
+  ASSERT_NE(control, nullptr);
+  EXPECT_TRUE(control->ports.contains(2121));
+  EXPECT_FALSE(control->ports.contains(21));
+  const auto* data = find_flow(p, "ftp1", "clients", Transport::tcp);
+  ASSERT_NE(data, nullptr);
+  EXPECT_EQ(data->source_port, std::optional<std::uint16_t>(2120)) << "active data comes from control - 1";
+
+  // Only one service pinned: the others still need the dynamic range.
+  std::string partial = site;
+  partial.replace(partial.find(", netlogon_port: 50011"), 22, "");
+  auto env2 = load_text(partial);
+  ASSERT_TRUE(env2.ok());
+  auto p2 = make_plan(*env2, catalog::builtin_catalog());
+  const auto* dc2 = find_flow(p2, "clients", "dc1", Transport::tcp);
+  ASSERT_NE(dc2, nullptr);
+  EXPECT_TRUE(dc2->ports.contains(50010) && dc2->ports.contains(49152));
+}
+
+TEST(Planner, LegacyClientsOpenTheOldRangeAndTheirRows) {
+  std::string text = kSmall;
+  auto without = make_plan(*load_text(text), catalog::builtin_catalog());
+  text.replace(text.find("os: windows-11 }"), 16, "os: windows-11, settings: { legacy_clients: true } }");
+  auto env = load_text(text);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto with = make_plan(*env, catalog::builtin_catalog());
+  const auto* before = find_flow(without, "clients", "dc1", Transport::tcp);
+  const auto* after = find_flow(with, "clients", "dc1", Transport::tcp);
+  ASSERT_TRUE(before && after);
+  EXPECT_FALSE(before->ports.contains(1025));
+  EXPECT_TRUE(after->ports.contains(1025) && after->ports.contains(5000) && after->ports.contains(49152));
+  // Group Policy's ICMP row applies to clients before Vista only.
+  auto echo = [](const Plan& p) {
+    return std::any_of(p.flows.begin(), p.flows.end(),
+                       [](const Flow& f) { return f.icmp_type == "echo" && f.destination.name == "dc1"; });
+  };
+  EXPECT_FALSE(echo(without));
+  EXPECT_TRUE(echo(with));
 }

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add_export_command(app, ctx, exit_code);
   add_catalog_command(app, ctx, exit_code);
   add_plan_commands(app, ctx, exit_code);
+  add_check_command(app, ctx, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

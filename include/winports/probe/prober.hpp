@@ -1,0 +1,49 @@
+#pragma once
+// PortQry-style probing from Linux: one epoll loop over non-blocking sockets, thousands of probes
+// in flight, per-probe deadlines, one retry for silence, a global rate limit. No root needed:
+// UDP ICMP errors arrive through IP_RECVERR on connected sockets.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "winports/core/port.hpp"
+#include "winports/core/result.hpp"
+#include "winports/plan/environment.hpp"
+
+namespace winports::probe {
+
+// PortQry's verdicts (docs/check.md defines each precisely).
+enum class Status {
+  listening,              // TCP handshake completed, or a UDP reply (a protocol probe's reply when there is one)
+  not_listening,          // TCP reset, or ICMP port unreachable
+  filtered,               // no answer to TCP, or ICMP administratively prohibited / host unreachable
+  listening_or_filtered,  // UDP silence where no protocol probe could prove more
+};
+std::string_view to_string(Status s);
+
+struct Request {
+  plan::Network address;  // a single address (/32 or /128)
+  Transport transport = Transport::tcp;
+  std::uint16_t port = 0;
+};
+
+struct Outcome {
+  Request request;
+  Status status = Status::filtered;
+  std::string detail;  // what the reply proved ("DNS reply, rcode NOERROR"), or why the verdict
+  std::chrono::microseconds elapsed{};
+};
+
+struct Options {
+  std::chrono::milliseconds timeout{1000};  // per attempt
+  int retries = 1;                          // extra attempts after silence
+  int concurrency = 1024;                   // probes in flight
+  int rate = 0;                             // new probes per second; 0 = unlimited
+};
+
+// Probes every request; outcomes come back in request order.
+Result<std::vector<Outcome>> run(const std::vector<Request>& requests, const Options& options);
+
+}  // namespace winports::probe

@@ -1,0 +1,310 @@
+// The probe engine: one epoll loop, non-blocking sockets, a deadline heap, a token-bucket rate.
+// TCP: a non-blocking connect; the handshake completing, a reset or silence decide. UDP: a
+// connected socket with IP_RECVERR, so ICMP errors come back on the socket's error queue without
+// raw sockets or root; a protocol probe's request goes out, and only a parsed reply proves more
+// than "listening or filtered".
+#include "winports/probe/prober.hpp"
+
+#include <arpa/inet.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <queue>
+
+#include "winports/probe/protocols.hpp"
+
+namespace winports::probe {
+
+std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::listening:
+      return "listening";
+    case Status::not_listening:
+      return "not-listening";
+    case Status::filtered:
+      return "filtered";
+    case Status::listening_or_filtered:
+      return "listening-or-filtered";
+  }
+  return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Slot {
+  std::size_t index = 0;  // into requests/outcomes
+  int fd = -1;
+  int attempt = 0;
+  unsigned generation = 0;  // invalidates stale heap entries when a slot is reused or retried
+  std::uint16_t id = 0;
+  const UdpProtocol* protocol = nullptr;
+  Clock::time_point started;
+  bool busy = false;
+};
+
+struct Deadline {
+  Clock::time_point at;
+  std::size_t slot;
+  unsigned generation;
+  bool operator>(const Deadline& o) const { return at > o.at; }
+};
+
+sockaddr_storage to_sockaddr(const Request& r, socklen_t& length) {
+  sockaddr_storage ss{};
+  if (r.address.family == 4) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(r.port);
+    std::memcpy(&a->sin_addr, r.address.bytes.data(), 4);
+    length = sizeof(sockaddr_in);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(r.port);
+    std::memcpy(&a->sin6_addr, r.address.bytes.data(), 16);
+    length = sizeof(sockaddr_in6);
+  }
+  return ss;
+}
+
+// An errno from connect or a UDP socket, as a verdict.
+std::pair<Status, std::string> classify(int error) {
+  switch (error) {
+    case ECONNREFUSED:
+      return {Status::not_listening, "refused (TCP reset or ICMP port unreachable)"};
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case EACCES:
+    case EPERM:
+      return {Status::filtered, std::string("ICMP unreachable: ") + std::strerror(error)};
+    default:
+      return {Status::filtered, std::string("error: ") + std::strerror(error)};
+  }
+}
+
+// The ICMP error queued on a UDP socket, with the type and code it carried.
+std::optional<std::pair<Status, std::string>> icmp_error(int fd) {
+  char control[512];
+  char data[64];
+  iovec iov{data, sizeof data};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return std::nullopt;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+          (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)))
+      continue;
+    sock_extended_err ee;
+    std::memcpy(&ee, CMSG_DATA(c), sizeof ee);
+    std::string icmp = "ICMP type " + std::to_string(ee.ee_type) + " code " + std::to_string(ee.ee_code);
+    bool v4 = ee.ee_origin == SO_EE_ORIGIN_ICMP, v6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
+    if ((v4 && ee.ee_type == 3 && ee.ee_code == 3) || (v6 && ee.ee_type == 1 && ee.ee_code == 4))
+      return std::pair{Status::not_listening, "ICMP port unreachable"};
+    if ((v4 && ee.ee_type == 3 && (ee.ee_code == 9 || ee.ee_code == 10 || ee.ee_code == 13)) ||
+        (v6 && ee.ee_type == 1 && ee.ee_code == 1))
+      return std::pair{Status::filtered, "ICMP administratively prohibited (" + icmp + ")"};
+    if (v4 || v6) return std::pair{Status::filtered, "ICMP unreachable (" + icmp + ")"};
+    return classify(static_cast<int>(ee.ee_errno));
+  }
+  return std::nullopt;
+}
+
+void raise_fd_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+class Engine {
+ public:
+  Engine(const std::vector<Request>& requests, const Options& options)
+      : requests_(requests), options_(options), outcomes_(requests.size()) {}
+
+  Result<std::vector<Outcome>> run() {
+    raise_fd_limit();
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    int in_flight_max = std::max(1, std::min<int>(options_.concurrency, static_cast<int>(limit.rlim_cur) - 64));
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) return Error{"", 0, 0, "probe", std::string("epoll_create1: ") + std::strerror(errno)};
+    slots_.resize(static_cast<std::size_t>(in_flight_max));
+    for (std::size_t i = 0; i < slots_.size(); ++i) free_.push_back(slots_.size() - 1 - i);
+    const auto begin = Clock::now();
+    std::size_t next = 0;
+    std::vector<epoll_event> events(256);
+    while (next < requests_.size() || in_flight_ > 0) {
+      auto now = Clock::now();
+      while (next < requests_.size() && !free_.empty() && rate_allows(begin, now)) start_new(next++, now);
+      int wait_ms = 50;
+      if (!deadlines_.empty())
+        wait_ms = static_cast<int>(std::clamp<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadlines_.top().at - now).count() + 1, 0, 50));
+      if (next < requests_.size() && options_.rate > 0) wait_ms = std::min(wait_ms, 5);
+      int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), wait_ms);
+      if (n < 0 && errno != EINTR) return Error{"", 0, 0, "probe", std::string("epoll_wait: ") + std::strerror(errno)};
+      for (int i = 0; i < n; ++i) on_event(events[static_cast<std::size_t>(i)].data.u64, events[i].events);
+      expire(Clock::now());
+    }
+    close(epoll_);
+    return std::move(outcomes_);
+  }
+
+ private:
+  bool rate_allows(Clock::time_point begin, Clock::time_point now) const {
+    if (options_.rate <= 0) return true;
+    double seconds = std::chrono::duration<double>(now - begin).count();
+    return static_cast<double>(started_) < 1.0 + seconds * options_.rate;
+  }
+
+  void start_new(std::size_t index, Clock::time_point now) {
+    auto s = free_.back();
+    free_.pop_back();
+    auto& slot = slots_[s];
+    slot = Slot{index,   -1,  0,   slot.generation + 1, static_cast<std::uint16_t>(index * 2654435761u >> 7),
+                nullptr, now, true};
+    outcomes_[index].request = requests_[index];
+    ++in_flight_;
+    attempt(s, now);
+  }
+
+  void attempt(std::size_t s, Clock::time_point now) {
+    auto& slot = slots_[s];
+    const auto& r = requests_[slot.index];
+    ++started_;
+    slot.generation++;
+    const bool udp = r.transport == Transport::udp;
+    const int family = r.address.family == 4 ? AF_INET : AF_INET6;
+    if (slot.fd < 0) {
+      slot.fd = socket(family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (slot.fd < 0) return finish(s, Status::filtered, std::string("socket: ") + std::strerror(errno));
+      if (udp) {
+        int on = 1;
+        if (family == AF_INET)
+          setsockopt(slot.fd, SOL_IP, IP_RECVERR, &on, sizeof on);
+        else
+          setsockopt(slot.fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof on);
+      }
+      socklen_t length = 0;
+      auto address = to_sockaddr(r, length);
+      if (connect(slot.fd, reinterpret_cast<sockaddr*>(&address), length) < 0 && errno != EINPROGRESS) {
+        auto [status, detail] = classify(errno);
+        return finish(s, status, detail);
+      }
+      epoll_event ev{};
+      ev.events = udp ? EPOLLIN : EPOLLOUT;
+      ev.data.u64 = s;
+      epoll_ctl(epoll_, EPOLL_CTL_ADD, slot.fd, &ev);
+    }
+    if (udp) {
+      slot.protocol = udp_protocol(r.port);
+      auto payload = slot.protocol ? slot.protocol->request(slot.id) : std::vector<std::uint8_t>{};
+      if (send(slot.fd, payload.data(), payload.size(), MSG_NOSIGNAL) < 0 && errno != EAGAIN) {
+        if (auto icmp = icmp_error(slot.fd)) return finish(s, icmp->first, icmp->second);
+        auto [status, detail] = classify(errno);
+        return finish(s, status, detail);
+      }
+    }
+    deadlines_.push({now + options_.timeout, s, slot.generation});
+  }
+
+  void on_event(std::size_t s, std::uint32_t events) {
+    if (s >= slots_.size() || !slots_[s].busy) return;
+    auto& slot = slots_[s];
+    if (requests_[slot.index].transport == Transport::tcp) {
+      int error = 0;
+      socklen_t length = sizeof error;
+      getsockopt(slot.fd, SOL_SOCKET, SO_ERROR, &error, &length);
+      if (error == 0 && (events & EPOLLOUT)) return finish(s, Status::listening, "TCP handshake completed");
+      auto [status, detail] = classify(error ? error : ECONNREFUSED);
+      return finish(s, status, detail);
+    }
+    if (events & EPOLLERR)
+      if (auto icmp = icmp_error(slot.fd)) return finish(s, icmp->first, icmp->second);
+    std::uint8_t buffer[2048];
+    for (;;) {
+      auto got = recv(slot.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (got < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+        if (auto icmp = icmp_error(slot.fd)) return finish(s, icmp->first, icmp->second);
+        auto [status, detail] = classify(errno);
+        return finish(s, status, detail);
+      }
+      std::span<const std::uint8_t> reply(buffer, static_cast<std::size_t>(got));
+      if (!slot.protocol) return finish(s, Status::listening, "UDP reply, " + std::to_string(got) + " bytes");
+      if (auto proved = slot.protocol->parse(reply, slot.id)) return finish(s, Status::listening, *proved);
+      // Not a reply to our request: keep waiting until the deadline.
+    }
+  }
+
+  void expire(Clock::time_point now) {
+    while (!deadlines_.empty() && deadlines_.top().at <= now) {
+      auto d = deadlines_.top();
+      deadlines_.pop();
+      auto& slot = slots_[d.slot];
+      if (!slot.busy || slot.generation != d.generation) continue;
+      if (slot.attempt < options_.retries) {
+        ++slot.attempt;
+        if (requests_[slot.index].transport == Transport::tcp) {
+          epoll_ctl(epoll_, EPOLL_CTL_DEL, slot.fd, nullptr);
+          close(slot.fd);
+          slot.fd = -1;
+        }
+        attempt(d.slot, now);
+        continue;
+      }
+      bool udp = requests_[slot.index].transport == Transport::udp;
+      finish(d.slot, udp ? Status::listening_or_filtered : Status::filtered,
+             udp ? (slot.protocol ? std::string("no ") + slot.protocol->name + " reply" : std::string("no reply"))
+                 : std::string("no answer to SYN"));
+    }
+  }
+
+  void finish(std::size_t s, Status status, std::string detail) {
+    auto& slot = slots_[s];
+    auto& out = outcomes_[slot.index];
+    out.status = status;
+    out.detail = std::move(detail);
+    out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - slot.started);
+    if (slot.fd >= 0) {
+      epoll_ctl(epoll_, EPOLL_CTL_DEL, slot.fd, nullptr);
+      close(slot.fd);
+    }
+    slot.fd = -1;
+    slot.busy = false;
+    slot.generation++;
+    free_.push_back(s);
+    --in_flight_;
+  }
+
+  const std::vector<Request>& requests_;
+  Options options_;
+  std::vector<Outcome> outcomes_;
+  std::vector<Slot> slots_;
+  std::vector<std::size_t> free_;
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  int epoll_ = -1;
+  int in_flight_ = 0;
+  long long started_ = 0;
+};
+
+}  // namespace
+
+Result<std::vector<Outcome>> run(const std::vector<Request>& requests, const Options& options) {
+  return Engine(requests, options).run();
+}
+
+}  // namespace winports::probe

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# winports check against a real Samba AD DC behind a router whose nftables accepts some of the DC's
+# ports, rejects some with ICMP administratively prohibited and drops others. Every verdict must
+# match what the router and the DC really do; UDP DNS must be proven by its reply.
+set -u
+bin=$(realpath "$1")
+here=$(dirname "$(realpath "$0")")
+source "$here/lab.sh"
+lab_require samba samba-tool
+lab_up || exit 1
+lab_provision || exit 1
+lab_start_dc || exit 1
+
+cat >"$LAB_DIR/router.nft" <<NFT
+table inet lab
+delete table inet lab
+table inet lab {
+  chain forward {
+    type filter hook forward priority 0; policy drop;
+    ct state established,related accept
+    ip daddr $LAB_DC_IP tcp dport { 53, 88, 135, 389, 445, 5985 } accept
+    ip daddr $LAB_DC_IP udp dport { 53, 9999 } accept
+    ip daddr $LAB_DC_IP tcp dport 636 reject with icmp type admin-prohibited
+    ip daddr $LAB_DC_IP udp dport 137 reject with icmp type admin-prohibited
+    ip saddr $LAB_DC_IP accept
+  }
+}
+NFT
+in_router nft -f "$LAB_DIR/router.nft" || exit 1
+
+# port/transport → the verdict the lab makes true
+declare -A want=(
+  [53/tcp]=listening [88/tcp]=listening [135/tcp]=listening [389/tcp]=listening [445/tcp]=listening
+  [5985/tcp]=not-listening [636/tcp]=filtered [3268/tcp]=filtered
+  [53/udp]=listening [9999/udp]=not-listening [137/udp]=filtered [138/udp]=listening-or-filtered
+)
+LAB_TIMEOUT=120 in_client "$bin" check "$LAB_DC_IP" --ports tcp:53,88,135,389,445,5985,636,3268,udp:53,9999,137,138 \
+  --timeout 700 --json >"$LAB_DIR/check.json"
+code=$?
+fail=0
+[ "$code" = 1 ] && echo "ok: exit 1 (some ports do not answer)" || { echo "FAIL: exit $code, wanted 1"; fail=1; }
+for key in "${!want[@]}"; do
+  port=${key%/*} transport=${key#*/}
+  got=$(python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1]))["results"] if x["port"]==int(sys.argv[2]) and x["transport"]==sys.argv[3]]; print(r[0]["status"] + "|" + r[0]["detail"] if r else "missing")' \
+    "$LAB_DIR/check.json" "$port" "$transport")
+  if [ "${got%%|*}" = "${want[$key]}" ]; then echo "ok: $key ${want[$key]} (${got#*|})"
+  else echo "FAIL: $key is '$got', wanted ${want[$key]}"; fail=1; fi
+done
+grep -q '"detail": "DNS response' "$LAB_DIR/check.json" && echo "ok: UDP 53 proven by a DNS response" ||
+  { echo "FAIL: no DNS response detail"; fail=1; }
+
+# --role: every fixed port the catalog lists for a DC, probed; the exit code says not all answer.
+LAB_TIMEOUT=120 in_client "$bin" check "$LAB_DC_IP" --role domain-controller --timeout 500 --json >"$LAB_DIR/role.json"
+count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' "$LAB_DIR/role.json")
+[ "$count" -ge 20 ] && echo "ok: --role domain-controller probed $count ports" || { echo "FAIL: --role probed $count"; fail=1; }
+exit $fail

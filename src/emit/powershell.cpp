@@ -4,8 +4,6 @@
 // single-quoted, and each merged flow stays one rule (addresses and ports are lists, never a
 // cartesian product). TCP 135 and the dynamic RPC range use the RPCEPMap and RPC keywords, which
 // let Windows open only the endpoints RPC really assigns.
-#include <map>
-#include <set>
 #include <sstream>
 
 #include "common.hpp"

@@ -31,14 +31,16 @@ std::string kind(Transport t, std::optional<std::uint16_t> sport, const std::str
   return k;
 }
 
-Allowed expected(const Plan& p, const Host* only) {
+// With `only`, the flows reaching that host; host firewalls name the destination "self", network
+// formats keep its address (`self_name` false).
+Allowed expected(const Plan& p, const Host* only, bool self_name = true) {
   Allowed out;
   for (const auto& f : p.flows)
     for (const auto& s : f.source.networks)
       for (const auto& d : f.destination.networks) {
         if (s.family != d.family || (s.family == 4 && f.transport == Transport::icmpv6)) continue;
         if (only && !d.contains(only->address)) continue;
-        auto& ports = out[{s.to_string(), only ? std::string("self") : d.to_string(),
+        auto& ports = out[{s.to_string(), only && self_name ? std::string("self") : d.to_string(),
                            kind(f.transport, f.source_port, f.icmp_type)}];
         ports = ports.unite(f.ports);
       }
@@ -146,20 +148,6 @@ std::string protocol_name(std::string p) {
 
 // Windows host firewalls: the RPC keyword stands for "the dynamic RPC endpoints" and reads back
 // as its own kind; RPCEPMap is TCP 135.
-// Network formats with --host: the flows reaching that host, with its own address as destination.
-Allowed expected_routed_to(const Plan& p, const Host* only) {
-  Allowed out;
-  for (const auto& f : p.flows)
-    for (const auto& s : f.source.networks)
-      for (const auto& d : f.destination.networks) {
-        if (s.family != d.family || !d.contains(only->address)) continue;
-        if (s.family == 4 && f.transport == Transport::icmpv6) continue;
-        auto& ports = out[{s.to_string(), d.to_string(), kind(f.transport, f.source_port, f.icmp_type)}];
-        ports = ports.unite(f.ports);
-      }
-  return out;
-}
-
 Allowed expected_windows(const Plan& p, const Host& host) {
   Allowed out;
   for (const auto& f : p.flows)
@@ -444,11 +432,11 @@ TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
       compare(want, read_iptables(*v4 + *v6, only), std::string(name) + " iptables " + host);
       auto asa = emit::emit_asa(in);
       ASSERT_TRUE(asa.ok());
-      compare(host.empty() ? want : expected_routed_to(plan, only), read_asa(*asa), std::string(name) + " asa " + host);
+      compare(host.empty() ? want : expected(plan, only, false), read_asa(*asa), std::string(name) + " asa " + host);
       auto csv = emit::emit_csv(in), md = emit::emit_markdown(in);
       ASSERT_TRUE(csv.ok() && md.ok());
       // The table formats list whole flows; with --host they keep only the flows that reach it.
-      auto want_tables = host.empty() ? want : expected_routed_to(plan, only);
+      auto want_tables = host.empty() ? want : expected(plan, only, false);
       compare(want_tables, read_csv(*csv, false), std::string(name) + " csv " + host);
       compare(want_tables, read_markdown(*md, false), std::string(name) + " md " + host);
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -317,6 +318,43 @@ Status parse_vocabulary(const SourceFile& file, Catalog& into) {
   });
 }
 
+Status parse_rpc_interfaces(const SourceFile& file, Catalog& into) {
+  return guarded([&]() -> Status {
+    Reader r(file.name);
+    auto root = parse_yaml(file);
+    r.check_keys(root, "", {"interfaces"});
+    auto node = root["interfaces"];
+    if (!node.IsMap()) r.fail(node, "interfaces", "expected a mapping of UUID to interface");
+    std::vector<std::string> known;
+    for (const auto& s : into.services) known.push_back(s.id);
+    for (const auto& kv : node) {
+      RpcInterface i;
+      i.uuid = kv.first.as<std::string>();
+      auto path = "interfaces." + i.uuid;
+      static const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+      if (!std::regex_match(i.uuid, kUuid)) r.fail(kv.first, path, "expected a lower-case UUID (8-4-4-4-12)");
+      r.check_keys(kv.second, path, {"name", "version", "service", "ept_map", "names"});
+      i.name = r.nonempty(r.required(kv.second, path, "name"), path + ".name");
+      i.version = r.integer(r.required(kv.second, path, "version"), path + ".version", 0, 65535);
+      if (kv.second["service"].IsDefined()) {
+        i.service = r.nonempty(kv.second["service"], path + ".service");
+        if (!into.service(i.service))
+          r.fail(kv.second["service"], path + ".service",
+                 "unknown service '" + i.service + "'" + closest(i.service, known));
+      }
+      if (kv.second["ept_map"].IsDefined()) i.ept_map = r.boolean(kv.second["ept_map"], path + ".ept_map");
+      i.names = r.text(r.required(kv.second, path, "names"), path + ".names");
+      auto it = std::find_if(into.rpc_interfaces.begin(), into.rpc_interfaces.end(),
+                             [&](const RpcInterface& x) { return x.uuid == i.uuid; });
+      if (it != into.rpc_interfaces.end())
+        *it = std::move(i);
+      else
+        into.rpc_interfaces.push_back(std::move(i));
+    }
+    return ok_status();
+  });
+}
+
 namespace {
 
 template <class T>
@@ -342,6 +380,11 @@ Status add_roles(Catalog& into, const std::filesystem::path& path, const char* k
       list.push_back(std::move(role));
   }
   return ok_status();
+}
+
+Status add_rpc_interfaces(Catalog& into, const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return ok_status();
+  return with_file(parse_rpc_interfaces({path.string(), read_file(path)}, into), path.string());
 }
 
 Status add_services(Catalog& into, const std::vector<std::filesystem::path>& files, bool allow_replace) {
@@ -378,6 +421,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   auto files = yaml_files(dir / "services");
   if (files.empty()) return Error{(dir / "services").string(), 0, 0, "", "no service files (*.yaml) found"};
   if (auto st = add_services(c, files, false); !st) return st.error();
+  if (auto st = add_rpc_interfaces(c, dir / "rpc-interfaces.yaml"); !st) return st.error();
   if (auto st = validate(c); !st) return st.error();
   return c;
 }
@@ -393,12 +437,14 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> files = yaml_files(dir / "services");
   for (const auto& p : yaml_files(dir)) {
     auto name = p.filename().string();
-    if (name != "roles.yaml" && name != "profiles.yaml" && name != "vocabulary.yaml" && name != "os.yaml")
+    if (name != "roles.yaml" && name != "profiles.yaml" && name != "vocabulary.yaml" && name != "os.yaml" &&
+        name != "rpc-interfaces.yaml")
       files.push_back(p);
   }
   if (files.empty() && !std::filesystem::exists(dir / "roles.yaml") && !std::filesystem::exists(vocab))
     return Error{dir.string(), 0, 0, "", "no catalog files (*.yaml, services/*.yaml, roles.yaml) found"};
   if (auto st = add_services(base, files, true); !st) return st;
+  if (auto st = add_rpc_interfaces(base, dir / "rpc-interfaces.yaml"); !st) return st;
   return validate(base);
 }
 

@@ -1,6 +1,7 @@
 #include "winports/catalog/model.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace winports::catalog {
 
@@ -26,6 +27,15 @@ const OsVersion* Catalog::os(std::string_view id_or_alias) const {
     if (std::find(os.aliases.begin(), os.aliases.end(), id_or_alias) != os.aliases.end()) return &os;
   }
   return nullptr;
+}
+
+const RpcInterface* Catalog::rpc_interface(std::string_view uuid) const {
+  auto same = [&](const RpcInterface& i) {
+    return std::equal(i.uuid.begin(), i.uuid.end(), uuid.begin(), uuid.end(),
+                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+  };
+  auto it = std::find_if(rpc_interfaces.begin(), rpc_interfaces.end(), same);
+  return it != rpc_interfaces.end() ? &*it : nullptr;
 }
 
 }  // namespace winports::catalog

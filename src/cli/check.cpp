@@ -2,6 +2,8 @@
 // answers (listening, or listening-or-filtered for silent UDP), 1 when any is not-listening or
 // filtered, 2 on bad arguments.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "context.hpp"
@@ -13,9 +15,19 @@
 namespace winports::cli {
 namespace {
 
-// The catalog's name for a port ("kdc, kpasswd"), fixed ports first; dynamic-range hits omitted.
-std::string service_of(const catalog::Catalog& c, Transport t, std::uint16_t port) {
-  catalog::PortQuery q{t, port, ""};
+// The interface's catalog name, else the endpoint mapper's annotation, else its UUID.
+std::string interface_name(const catalog::Catalog& c, const probe::RpcEndpoint& e) {
+  if (const auto* i = c.rpc_interface(e.uuid)) return i->name;
+  return e.annotation.empty() ? e.uuid : e.annotation;
+}
+
+// The catalog's name for a port ("kdc,kpasswd"); for a mapped RPC endpoint, its interface's service.
+std::string service_of(const catalog::Catalog& c, const probe::Outcome& o) {
+  if (o.rpc) {
+    const auto* i = c.rpc_interface(o.rpc->uuid);
+    return i && !i->service.empty() ? i->service : "rpc";
+  }
+  catalog::PortQuery q{o.request.transport, o.request.port, ""};
   std::string out;
   for (const auto& hit : catalog::lookup_port(c, q)) {
     if (!hit.via_dynamic_range.empty()) continue;
@@ -35,11 +47,32 @@ void add_service_ports(const catalog::Service& s, probe::PortSpec& spec) {
   }
 }
 
+std::string hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (auto b : bytes) out += {kDigits[b >> 4], kDigits[b & 15]};
+  return out;
+}
+
+// A table cell for many services: the first three and how many more (JSON keeps them all).
+std::string abbreviated(const std::string& services) {
+  std::size_t at = 0;
+  for (int i = 0; i < 3; ++i) {
+    at = services.find(',', at);
+    if (at == std::string::npos) return services;
+    ++at;
+  }
+  auto more = std::count(services.begin() + static_cast<std::ptrdiff_t>(at), services.end(), ',') + 1;
+  return services.substr(0, at - 1) + " +" + std::to_string(more);
+}
+
 }  // namespace
 
 void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> targets, services, roles;
-  static std::string ports;
+  static std::string ports, domain, community = "public";
+  static bool no_protocol = false;
+  static std::string trace_path;
   static int timeout_ms = 1000, concurrency = 1024, rate = 0, retries = 1;
   static bool force = false;
   auto* cmd = app.add_subcommand("check", "Probe ports on targets the way PortQry does (TCP and protocol-aware UDP)");
@@ -52,6 +85,11 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("--concurrency", concurrency, "Probes in flight")->check(CLI::Range(1, 65536));
   cmd->add_option("--rate", rate, "New probes per second (0: no limit)")->check(CLI::Range(0, 10000000));
   cmd->add_flag("--force", force, "Allow more than 65,536 addresses");
+  cmd->add_option("--domain", domain, "DNS domain for the CLDAP ping and the Kerberos realm");
+  cmd->add_option("--community", community, "SNMP v2c community")->capture_default_str();
+  cmd->add_option("--trace", trace_path, "Write every protocol request and reply to FILE, as hex");
+  cmd->add_flag("--no-protocol", no_protocol,
+                "Handshake and empty datagrams only (like nmap -sT/-sU without payloads); no RPC endpoints");
   cmd->add_flag("--json", ctx.json, "JSON output");
   cmd->callback([&] {
     const auto* c = ctx.load();
@@ -92,6 +130,20 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
     options.retries = retries;
     options.concurrency = concurrency;
     options.rate = rate;
+    options.protocols = !no_protocol;
+    options.hints.domain = domain;
+    options.hints.community = community;
+    for (const auto& i : c->rpc_interfaces)
+      if (i.ept_map) options.hints.rpc_map.push_back({i.uuid, static_cast<std::uint16_t>(i.version)});
+    std::ofstream trace;
+    if (!trace_path.empty()) {
+      trace.open(trace_path);
+      if (!trace) return void(exit_code = report(Error{trace_path, 0, 0, "--trace", "cannot write"}));
+      options.trace = [&](const probe::Request& r, bool sent, std::uint16_t id, std::span<const std::uint8_t> bytes) {
+        trace << r.address.to_string() << ' ' << to_string(r.transport) << '/' << r.port << " id " << id
+              << (sent ? " send " : " recv ") << hex(bytes) << '\n';
+      };
+    }
     auto outcomes = probe::run(requests, options);
     if (!outcomes) return void(exit_code = report(outcomes.error()));
     bool all_answer = true;
@@ -100,21 +152,29 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
           all_answer && (o.status == probe::Status::listening || o.status == probe::Status::listening_or_filtered);
     if (ctx.json) {
       nlohmann::json results = nlohmann::json::array();
-      for (const auto& o : *outcomes)
-        results.push_back({{"address", o.request.address.to_string()},
-                           {"transport", std::string(to_string(o.request.transport))},
-                           {"port", o.request.port},
-                           {"status", std::string(probe::to_string(o.status))},
-                           {"service", service_of(*c, o.request.transport, o.request.port)},
-                           {"detail", o.detail}});
+      for (const auto& o : *outcomes) {
+        nlohmann::json row = {{"address", o.request.address.to_string()},
+                              {"transport", std::string(to_string(o.request.transport))},
+                              {"port", o.request.port},
+                              {"status", std::string(probe::to_string(o.status))},
+                              {"service", service_of(*c, o)},
+                              {"detail", o.detail}};
+        if (o.rpc)
+          row["rpc"] = {{"interface", interface_name(*c, *o.rpc)},
+                        {"uuid", o.rpc->uuid},
+                        {"version", o.rpc->version},
+                        {"annotation", o.rpc->annotation}};
+        results.push_back(std::move(row));
+      }
       std::cout << nlohmann::json{{"results", results}}.dump(2) << '\n';
     } else {
       Table table({"ADDRESS", "PORT", "STATUS", "SERVICE", "DETAIL"});
       for (const auto& o : *outcomes)
-        table.add({o.request.address.to_string(),
-                   std::to_string(o.request.port) + "/" + std::string(to_string(o.request.transport)),
-                   std::string(probe::to_string(o.status)), service_of(*c, o.request.transport, o.request.port),
-                   o.detail});
+        table.add(
+            {o.request.address.to_string(),
+             std::to_string(o.request.port) + "/" + std::string(to_string(o.request.transport)),
+             std::string(probe::to_string(o.status)), abbreviated(service_of(*c, o)),
+             o.rpc ? "RPC " + interface_name(*c, *o.rpc) + " (mapped by the endpoint mapper); " + o.detail : o.detail});
       table.print(std::cout);
     }
     exit_code = all_answer ? kFound : kNotFound;

@@ -8,7 +8,7 @@
 
 namespace winports::probe {
 
-std::vector<std::uint8_t> dns_request(std::uint16_t id) {
+std::vector<std::uint8_t> dns_request(std::uint16_t id, const Hints&) {
   return {static_cast<std::uint8_t>(id >> 8),
           static_cast<std::uint8_t>(id & 0xff),
           0x00,  // QR=0 query, opcode 0, RD=0: no recursion asked of the server
@@ -32,6 +32,14 @@ std::optional<std::string> dns_parse(std::span<const std::uint8_t> reply, std::u
   if (reply.size() < 12) return std::nullopt;
   if (reply[0] != (id >> 8) || reply[1] != (id & 0xff)) return std::nullopt;
   if ((reply[2] & 0x80) == 0) return std::nullopt;  // not a response
+  // The question must come back whole: a datagram cut short is no proof.
+  std::size_t at = 12;
+  for (unsigned q = 0, questions = (reply[4] << 8) | reply[5]; q < questions; ++q) {
+    while (at < reply.size() && reply[at] != 0 && (reply[at] & 0xc0) != 0xc0) at += 1 + reply[at];
+    if (at < reply.size() && (reply[at] & 0xc0) == 0xc0) ++at;
+    at += 1 + 4;  // the terminating byte (or pointer's second), QTYPE, QCLASS
+    if (at > reply.size()) return std::nullopt;
+  }
   static constexpr std::array<const char*, 6> kRcodes = {"NOERROR",  "FORMERR", "SERVFAIL",
                                                          "NXDOMAIN", "NOTIMP",  "REFUSED"};
   unsigned rcode = reply[3] & 0x0f;

@@ -4,7 +4,7 @@
 
 namespace winports::probe {
 
-std::vector<std::uint8_t> ntp_request(std::uint16_t id) {
+std::vector<std::uint8_t> ntp_request(std::uint16_t id, const Hints&) {
   std::vector<std::uint8_t> packet(48, 0);
   packet[0] = (4 << 3) | 3;  // version 4, mode 3 (client)
   packet[46] = static_cast<std::uint8_t>(id >> 8);

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <queue>
 
 #include "winports/probe/protocols.hpp"
@@ -47,6 +48,8 @@ struct Slot {
   unsigned generation = 0;  // invalidates stale heap entries when a slot is reused or retried
   std::uint16_t id = 0;
   const UdpProtocol* protocol = nullptr;
+  std::unique_ptr<TcpConversation> conversation;  // after the handshake, when the port has a protocol
+  std::vector<std::uint8_t> received;             // since the conversation's last request
   Clock::time_point started;
   bool busy = false;
 };
@@ -74,6 +77,14 @@ sockaddr_storage to_sockaddr(const Request& r, socklen_t& length) {
     length = sizeof(sockaddr_in6);
   }
   return ss;
+}
+
+bool same_host(const sockaddr_storage& from, const Request& r) {
+  if (from.ss_family == AF_INET && r.address.family == 4)
+    return std::memcmp(&reinterpret_cast<const sockaddr_in&>(from).sin_addr, r.address.bytes.data(), 4) == 0;
+  if (from.ss_family == AF_INET6 && r.address.family == 6)
+    return std::memcmp(&reinterpret_cast<const sockaddr_in6&>(from).sin6_addr, r.address.bytes.data(), 16) == 0;
+  return false;
 }
 
 // An errno from connect or a UDP socket, as a verdict.
@@ -174,8 +185,8 @@ class Engine {
     auto s = free_.back();
     free_.pop_back();
     auto& slot = slots_[s];
-    slot = Slot{index,   -1,  0,   slot.generation + 1, static_cast<std::uint16_t>(index * 2654435761u >> 7),
-                nullptr, now, true};
+    slot = Slot{index, -1,  0,   slot.generation + 1, static_cast<std::uint16_t>(index * 2654435761u >> 7), nullptr, {},
+                {},    now, true};
     outcomes_[index].request = requests_[index];
     ++in_flight_;
     attempt(s, now);
@@ -192,6 +203,7 @@ class Engine {
       slot.fd = socket(family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
       if (slot.fd < 0) return finish(s, Status::filtered, std::string("socket: ") + std::strerror(errno));
       if (udp) {
+        slot.protocol = options_.protocols ? udp_protocol(r.port) : nullptr;
         int on = 1;
         if (family == AF_INET)
           setsockopt(slot.fd, SOL_IP, IP_RECVERR, &on, sizeof on);
@@ -200,7 +212,9 @@ class Engine {
       }
       socklen_t length = 0;
       auto address = to_sockaddr(r, length);
-      if (connect(slot.fd, reinterpret_cast<sockaddr*>(&address), length) < 0 && errno != EINPROGRESS) {
+      if (udp && slot.protocol && slot.protocol->reply_from_any_port) {
+        // Left unconnected: the reply comes from another port; on_event checks its address.
+      } else if (connect(slot.fd, reinterpret_cast<sockaddr*>(&address), length) < 0 && errno != EINPROGRESS) {
         auto [status, detail] = classify(errno);
         return finish(s, status, detail);
       }
@@ -210,9 +224,13 @@ class Engine {
       epoll_ctl(epoll_, EPOLL_CTL_ADD, slot.fd, &ev);
     }
     if (udp) {
-      slot.protocol = udp_protocol(r.port);
-      auto payload = slot.protocol ? slot.protocol->request(slot.id) : std::vector<std::uint8_t>{};
-      if (send(slot.fd, payload.data(), payload.size(), MSG_NOSIGNAL) < 0 && errno != EAGAIN) {
+      auto payload = slot.protocol ? slot.protocol->request(slot.id, options_.hints) : std::vector<std::uint8_t>{};
+      if (options_.trace && slot.protocol) options_.trace(r, true, slot.id, payload);
+      socklen_t length = 0;
+      auto address = to_sockaddr(r, length);
+      if (sendto(slot.fd, payload.data(), payload.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&address), length) <
+              0 &&
+          errno != EAGAIN) {
         if (auto icmp = icmp_error(slot.fd)) return finish(s, icmp->first, icmp->second);
         auto [status, detail] = classify(errno);
         return finish(s, status, detail);
@@ -225,28 +243,95 @@ class Engine {
     if (s >= slots_.size() || !slots_[s].busy) return;
     auto& slot = slots_[s];
     if (requests_[slot.index].transport == Transport::tcp) {
+      if (slot.conversation) return converse(s);
       int error = 0;
       socklen_t length = sizeof error;
       getsockopt(slot.fd, SOL_SOCKET, SO_ERROR, &error, &length);
-      if (error == 0 && (events & EPOLLOUT)) return finish(s, Status::listening, "TCP handshake completed");
+      if (error == 0 && (events & EPOLLOUT)) return connected(s);
       auto [status, detail] = classify(error ? error : ECONNREFUSED);
       return finish(s, status, detail);
     }
     if (events & EPOLLERR)
       if (auto icmp = icmp_error(slot.fd)) return finish(s, icmp->first, icmp->second);
     std::uint8_t buffer[2048];
+    const auto& r = requests_[slot.index];
     for (;;) {
-      auto got = recv(slot.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+      sockaddr_storage from{};
+      socklen_t from_length = sizeof from;
+      auto got =
+          recvfrom(slot.fd, buffer, sizeof buffer, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &from_length);
       if (got < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) return;
         if (auto icmp = icmp_error(slot.fd)) return finish(s, icmp->first, icmp->second);
         auto [status, detail] = classify(errno);
         return finish(s, status, detail);
       }
+      if (!same_host(from, r)) continue;  // an unconnected socket hears anyone
       std::span<const std::uint8_t> reply(buffer, static_cast<std::size_t>(got));
+      if (options_.trace) options_.trace(r, false, slot.id, reply);
       if (!slot.protocol) return finish(s, Status::listening, "UDP reply, " + std::to_string(got) + " bytes");
       if (auto proved = slot.protocol->parse(reply, slot.id)) return finish(s, Status::listening, *proved);
       // Not a reply to our request: keep waiting until the deadline.
+    }
+  }
+
+  // The handshake completed: speak the port's protocol if it has one, else the handshake decides.
+  void connected(std::size_t s) {
+    auto& slot = slots_[s];
+    const auto* protocol = options_.protocols ? tcp_protocol(requests_[slot.index].port) : nullptr;
+    if (!protocol) return finish(s, Status::listening, "TCP handshake completed");
+    slot.conversation = protocol->start(options_.hints);
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP;
+    ev.data.u64 = s;
+    epoll_ctl(epoll_, EPOLL_CTL_MOD, slot.fd, &ev);
+    send_request(s);
+  }
+
+  void send_request(std::size_t s) {
+    auto& slot = slots_[s];
+    auto request = slot.conversation->request();
+    if (options_.trace) options_.trace(requests_[slot.index], true, 0, request);
+    slot.received.clear();
+    // Requests are a few hundred bytes: a fresh socket's send buffer takes them whole.
+    if (send(slot.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
+      return finish(s, Status::listening,
+                    std::string("TCP handshake completed; sending the ") + tcp_protocol_name(s) + " request failed");
+    slot.generation++;
+    deadlines_.push({Clock::now() + options_.timeout, s, slot.generation});
+  }
+
+  const char* tcp_protocol_name(std::size_t s) const {
+    const auto* p = tcp_protocol(requests_[slots_[s].index].port);
+    return p ? p->name : "protocol";
+  }
+
+  void converse(std::size_t s) {
+    auto& slot = slots_[s];
+    std::uint8_t buffer[4096];
+    for (;;) {
+      auto got = recv(slot.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (got <= 0)
+        return finish(
+            s, Status::listening,
+            std::string("TCP handshake completed; connection closed before a ") + tcp_protocol_name(s) + " reply");
+      slot.received.insert(slot.received.end(), buffer, buffer + got);
+      if (slot.received.size() > (1u << 20))
+        return finish(s, Status::listening,
+                      std::string("TCP handshake completed; ") + tcp_protocol_name(s) + " reply over 1 MiB");
+    }
+    auto step = slot.conversation->receive(slot.received);
+    if (options_.trace && step.kind != Step::Kind::wait) options_.trace(requests_[slot.index], false, 0, slot.received);
+    switch (step.kind) {
+      case Step::Kind::wait:
+        return;
+      case Step::Kind::send:
+        return send_request(s);
+      case Step::Kind::proved:
+        return finish(s, Status::listening, std::move(step.detail));
+      case Step::Kind::failed:
+        return finish(s, Status::listening, "TCP handshake completed; " + step.detail);
     }
   }
 
@@ -256,6 +341,11 @@ class Engine {
       deadlines_.pop();
       auto& slot = slots_[d.slot];
       if (!slot.busy || slot.generation != d.generation) continue;
+      if (slot.conversation) {
+        finish(d.slot, Status::listening,
+               std::string("TCP handshake completed; no ") + tcp_protocol_name(d.slot) + " reply");
+        continue;
+      }
       if (slot.attempt < options_.retries) {
         ++slot.attempt;
         if (requests_[slot.index].transport == Transport::tcp) {
@@ -279,12 +369,16 @@ class Engine {
     out.status = status;
     out.detail = std::move(detail);
     out.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - slot.started);
+    if (slot.conversation && !slot.conversation->endpoints.empty())
+      endpoints_.push_back({slot.index, std::move(slot.conversation->endpoints)});
     if (slot.fd >= 0) {
       epoll_ctl(epoll_, EPOLL_CTL_DEL, slot.fd, nullptr);
       close(slot.fd);
     }
     slot.fd = -1;
     slot.busy = false;
+    slot.conversation.reset();
+    slot.received.clear();
     slot.generation++;
     free_.push_back(s);
     --in_flight_;
@@ -292,6 +386,11 @@ class Engine {
 
   const std::vector<Request>& requests_;
   Options options_;
+
+ public:
+  std::vector<std::pair<std::size_t, std::vector<RpcEndpoint>>> endpoints_;  // request index → endpoints
+
+ private:
   std::vector<Outcome> outcomes_;
   std::vector<Slot> slots_;
   std::vector<std::size_t> free_;
@@ -304,7 +403,31 @@ class Engine {
 }  // namespace
 
 Result<std::vector<Outcome>> run(const std::vector<Request>& requests, const Options& options) {
-  return Engine(requests, options).run();
+  Engine first(requests, options);
+  auto outcomes = first.run();
+  if (!outcomes || first.endpoints_.empty()) return outcomes;
+  // Each endpoint port once, whatever number of interfaces share it.
+  std::vector<Request> ports;
+  for (const auto& [index, endpoints] : first.endpoints_)
+    for (const auto& e : endpoints) {
+      Request r{requests[index].address, Transport::tcp, e.port};
+      auto same = [&](const Request& x) { return x.address == r.address && x.port == r.port; };
+      if (std::none_of(ports.begin(), ports.end(), same)) ports.push_back(r);
+    }
+  Options plain = options;
+  plain.protocols = false;  // an endpoint's protocol is DCE/RPC for an interface we do not speak
+  Engine second(ports, plain);
+  auto probed = second.run();
+  if (!probed) return probed.error();
+  for (const auto& [index, endpoints] : first.endpoints_)
+    for (const auto& e : endpoints)
+      for (const auto& o : *probed)
+        if (o.request.address == requests[index].address && o.request.port == e.port) {
+          auto copy = o;
+          copy.rpc = e;
+          outcomes->push_back(std::move(copy));
+        }
+  return outcomes;
 }
 
 }  // namespace winports::probe

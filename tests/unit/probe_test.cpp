@@ -16,7 +16,7 @@ using namespace winports;
 using namespace winports::probe;
 
 TEST(ProbeDns, ParsesAResponseToItsOwnQueryOnly) {
-  auto query = dns_request(0x1234);
+  auto query = dns_request(0x1234, {});
   ASSERT_EQ(query.size(), 17u);
   EXPECT_EQ(query[0], 0x12);
   EXPECT_EQ(query[1], 0x34);
@@ -33,7 +33,7 @@ TEST(ProbeDns, ParsesAResponseToItsOwnQueryOnly) {
 }
 
 TEST(ProbeNtp, ParsesAServerReplyEchoingTheRequest) {
-  auto request = ntp_request(0xBEEF);
+  auto request = ntp_request(0xBEEF, {});
   ASSERT_EQ(request.size(), 48u);
   EXPECT_EQ(request[0] & 7, 3);
   std::vector<std::uint8_t> reply(48, 0);

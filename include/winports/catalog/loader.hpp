@@ -22,6 +22,8 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context);
 Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key = "roles");
 Status parse_os_table(const SourceFile& file, Catalog& into);
 Status parse_vocabulary(const SourceFile& file, Catalog& into);
+// rpc-interfaces.yaml; parsed after the services, which its `service:` keys name.
+Status parse_rpc_interfaces(const SourceFile& file, Catalog& into);
 
 // Reads DIR/os.yaml, DIR/vocabulary.yaml, DIR/roles.yaml, DIR/profiles.yaml and DIR/services/*.yaml.
 Result<Catalog> load_directory(const std::filesystem::path& dir);

@@ -123,6 +123,17 @@ struct VocabularyEntry {
   auto members() { return std::tie(id, text); }
 };
 
+// A DCE/RPC interface by the UUID clients bind to; data/rpc-interfaces.yaml.
+struct RpcInterface {
+  std::string uuid;      // lower-case, 8-4-4-4-12
+  std::string name;      // short name as the IDL spells it: drsuapi, netlogon …
+  int version = 0;       // major version
+  std::string service;   // catalog service whose RPC ports it uses, or ""
+  bool ept_map = false;  // ask an endpoint mapper for it by name (ept_map), not only by enumeration
+  LocalizedText names;
+  auto members() { return std::tie(uuid, name, version, service, ept_map, names); }
+};
+
 struct Catalog {
   std::vector<Service> services;  // sorted by id
   std::vector<Role> roles;
@@ -132,14 +143,17 @@ struct Catalog {
   PortSet modern_rpc_range;
   std::vector<VocabularyEntry> features;
   std::vector<VocabularyEntry> scenarios;
+  std::vector<RpcInterface> rpc_interfaces;
 
   auto members() {
-    return std::tie(services, roles, profiles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios);
+    return std::tie(services, roles, profiles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios,
+                    rpc_interfaces);
   }
   [[nodiscard]] const Service* service(std::string_view id) const;
   [[nodiscard]] const Role* role(std::string_view id) const;
   [[nodiscard]] const Role* profile(std::string_view id) const;
   [[nodiscard]] const OsVersion* os(std::string_view id_or_alias) const;
+  [[nodiscard]] const RpcInterface* rpc_interface(std::string_view uuid) const;  // case-insensitive
 };
 
 }  // namespace winports::catalog

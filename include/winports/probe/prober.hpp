@@ -4,6 +4,9 @@
 // UDP ICMP errors arrive through IP_RECVERR on connected sockets.
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +14,7 @@
 #include "winports/core/port.hpp"
 #include "winports/core/result.hpp"
 #include "winports/plan/environment.hpp"
+#include "winports/probe/protocols.hpp"
 
 namespace winports::probe {
 
@@ -34,6 +38,7 @@ struct Outcome {
   Status status = Status::filtered;
   std::string detail;  // what the reply proved ("DNS reply, rcode NOERROR"), or why the verdict
   std::chrono::microseconds elapsed{};
+  std::optional<RpcEndpoint> rpc;  // set when an endpoint mapper handed this port out for an interface
 };
 
 struct Options {
@@ -41,9 +46,15 @@ struct Options {
   int retries = 1;                          // extra attempts after silence
   int concurrency = 1024;                   // probes in flight
   int rate = 0;                             // new probes per second; 0 = unlimited
+  bool protocols = true;                    // speak each port's protocol; false: handshake / empty datagram only
+  Hints hints;
+  // Called with every protocol request sent and every reply received (TCP: the whole reply a
+  // conversation acted on), for --trace and for recording test data.
+  std::function<void(const Request&, bool sent, std::uint16_t id, std::span<const std::uint8_t> bytes)> trace;
 };
 
-// Probes every request; outcomes come back in request order.
+// Probes every request; outcomes come back in request order. Then every TCP endpoint an endpoint
+// mapper handed out is probed too: one outcome per (endpoint, interface), after the others.
 Result<std::vector<Outcome>> run(const std::vector<Request>& requests, const Options& options);
 
 }  // namespace winports::probe

@@ -53,4 +53,61 @@ grep -q '"detail": "DNS response' "$LAB_DIR/check.json" && echo "ok: UDP 53 prov
 LAB_TIMEOUT=120 in_client "$bin" check "$LAB_DC_IP" --role domain-controller --timeout 500 --json >"$LAB_DIR/role.json"
 count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' "$LAB_DIR/role.json")
 [ "$count" -ge 20 ] && echo "ok: --role domain-controller probed $count ports" || { echo "FAIL: --role probed $count"; fail=1; }
+
+# Protocol proof and RPC endpoints: with the router passing the endpoint mapper, the dynamic range
+# and UDP Kerberos/CLDAP/kpasswd, UDP answers are "listening" (proved by a reply, not "or filtered")
+# and drsuapi is found on the very port the DC's own endpoint mapper hands to rpcclient.
+cat >"$LAB_DIR/router2.nft" <<NFT
+table inet lab
+delete table inet lab
+table inet lab {
+  chain forward {
+    type filter hook forward priority 0; policy drop;
+    ct state established,related accept
+    ip daddr $LAB_DC_IP tcp dport { 135, 389, 49152-65535 } accept
+    ip daddr $LAB_DC_IP udp dport { 88, 389, 464 } accept
+    ip saddr $LAB_DC_IP accept
+  }
+}
+NFT
+in_router nft -f "$LAB_DIR/router2.nft" || exit 1
+drsuapi_port=""
+for try in $(seq 10); do  # Samba registers endpoints a moment after it listens
+  drsuapi_port=$(LAB_TIMEOUT=30 in_client rpcclient -U "administrator%$LAB_PASSWORD" "ncacn_ip_tcp:$LAB_DC_IP[135]" \
+    -c epmlookup 2>/dev/null | grep -Eo 'ncacn_ip_tcp:[^[]*\[[0-9]+,abstract_syntax=e3514235-4b06-11d1-ab04-00c04fc2dcd2' |
+    grep -Eo '\[[0-9]+' | tr -d '[' | head -1)
+  [ -n "$drsuapi_port" ] && break
+  sleep 1
+done
+[ -n "$drsuapi_port" ] && echo "ok: rpcclient epmlookup puts drsuapi on $drsuapi_port" || { echo "FAIL: no drsuapi endpoint from rpcclient"; fail=1; }
+LAB_TIMEOUT=120 in_client "$bin" check "$LAB_DC_IP" --ports tcp:135,389,udp:88,389,464 --domain "${LAB_REALM,,}" \
+  --timeout 1000 --json >"$LAB_DIR/proto.json"
+python3 - "$LAB_DIR/proto.json" "$drsuapi_port" "${LAB_REALM}" <<'PY' || fail=1
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+drsuapi_port, realm = sys.argv[2], sys.argv[3]
+bad = 0
+def want(cond, text):
+    global bad
+    print(("ok: " if cond else "FAIL: ") + text)
+    bad |= not cond
+def one(port, transport):
+    r = [x for x in results if x["port"] == port and x["transport"] == transport and "rpc" not in x]
+    return r[0] if r else {"status": "missing", "detail": ""}
+for port, proof in [(88, "Kerberos KRB-ERROR 6 KDC_ERR_C_PRINCIPAL_UNKNOWN, realm " + realm),
+                    (389, "LDAP ping: DC dc1." + realm.lower()), (464, "kpasswd reply")]:
+    r = one(port, "udp")
+    want(r["status"] == "listening" and proof in r["detail"], f"udp/{port} {r['status']}: {r['detail']}")
+r = one(389, "tcp")
+want("LDAP rootDSE: dnsHostName dc1." + realm.lower() in r["detail"], "tcp/389 " + r["detail"])
+r = one(135, "tcp")
+want("entries enumerated" in r["detail"], "tcp/135 " + r["detail"])
+drs = [x for x in results if x.get("rpc", {}).get("interface") == "drsuapi"]
+want(len(drs) == 1 and str(drs[0]["port"]) == drsuapi_port and drs[0]["status"] == "listening"
+     and drs[0]["service"] == "active-directory",
+     f"drsuapi endpoint {[(d['port'], d['status'], d['service']) for d in drs]}, DC's mapper says {drsuapi_port}")
+netlogon = [x for x in results if x.get("rpc", {}).get("interface") == "netlogon"]
+want(len(netlogon) == 1 and netlogon[0]["status"] == "listening", f"netlogon endpoint {[(d['port'], d['status']) for d in netlogon]}")
+sys.exit(bad)
+PY
 exit $fail

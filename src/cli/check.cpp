@@ -2,40 +2,17 @@
 // answers (listening, or listening-or-filtered for silent UDP), 1 when any is not-listening or
 // filtered, 2 on bad arguments.
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "context.hpp"
+#include "probing.hpp"
 #include "table.hpp"
 #include "winports/catalog/query.hpp"
-#include "winports/probe/prober.hpp"
+#include "winports/core/file.hpp"
+#include "winports/probe/junit.hpp"
 #include "winports/probe/targets.hpp"
 
 namespace winports::cli {
 namespace {
-
-// The interface's catalog name, else the endpoint mapper's annotation, else its UUID.
-std::string interface_name(const catalog::Catalog& c, const probe::RpcEndpoint& e) {
-  if (const auto* i = c.rpc_interface(e.uuid)) return i->name;
-  return e.annotation.empty() ? e.uuid : e.annotation;
-}
-
-// The catalog's name for a port ("kdc,kpasswd"); for a mapped RPC endpoint, its interface's service.
-std::string service_of(const catalog::Catalog& c, const probe::Outcome& o) {
-  if (o.rpc) {
-    const auto* i = c.rpc_interface(o.rpc->uuid);
-    return i && !i->service.empty() ? i->service : "rpc";
-  }
-  catalog::PortQuery q{o.request.transport, o.request.port, ""};
-  std::string out;
-  for (const auto& hit : catalog::lookup_port(c, q)) {
-    if (!hit.via_dynamic_range.empty()) continue;
-    if (out.find(hit.service->id) != std::string::npos) continue;
-    out += (out.empty() ? "" : ",") + hit.service->id;
-  }
-  return out;
-}
 
 // Ports to probe for services: the TCP/UDP ports the KB prints (dynamic ranges are found through
 // the endpoint mapper, not swept).
@@ -47,50 +24,23 @@ void add_service_ports(const catalog::Service& s, probe::PortSpec& spec) {
   }
 }
 
-std::string hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) out += {kDigits[b >> 4], kDigits[b & 15]};
-  return out;
-}
-
-// A table cell for many services: the first three and how many more (JSON keeps them all).
-std::string abbreviated(const std::string& services) {
-  std::size_t at = 0;
-  for (int i = 0; i < 3; ++i) {
-    at = services.find(',', at);
-    if (at == std::string::npos) return services;
-    ++at;
-  }
-  auto more = std::count(services.begin() + static_cast<std::ptrdiff_t>(at), services.end(), ',') + 1;
-  return services.substr(0, at - 1) + " +" + std::to_string(more);
-}
+bool answers(probe::Status s) { return s == probe::Status::listening || s == probe::Status::listening_or_filtered; }
 
 }  // namespace
 
 void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> targets, services, roles;
-  static std::string ports, domain, community = "public";
-  static bool no_protocol = false;
-  static std::string trace_path;
-  static int timeout_ms = 1000, concurrency = 1024, rate = 0, retries = 1;
+  static std::string ports;
   static bool force = false;
+  static ProbeFlags flags;
   auto* cmd = app.add_subcommand("check", "Probe ports on targets the way PortQry does (TCP and protocol-aware UDP)");
   cmd->add_option("TARGET", targets, "IPv4/IPv6 address, host name or CIDR")->required();
   cmd->add_option("--ports,-p", ports, "tcp:135,445,49152-65535,udp:53,389 (a tcp:/udp: prefix switches transport)");
   cmd->add_option("--service", services, "Probe the ports the KB lists for this service (repeatable)");
   cmd->add_option("--role", roles, "Probe the ports of every service of this role (repeatable)");
-  cmd->add_option("--timeout", timeout_ms, "Milliseconds to wait per attempt")->check(CLI::Range(1, 600000));
-  cmd->add_option("--retries", retries, "Extra attempts after silence")->check(CLI::Range(0, 5));
-  cmd->add_option("--concurrency", concurrency, "Probes in flight")->check(CLI::Range(1, 65536));
-  cmd->add_option("--rate", rate, "New probes per second (0: no limit)")->check(CLI::Range(0, 10000000));
   cmd->add_flag("--force", force, "Allow more than 65,536 addresses");
-  cmd->add_option("--domain", domain, "DNS domain for the CLDAP ping and the Kerberos realm");
-  cmd->add_option("--community", community, "SNMP v2c community")->capture_default_str();
-  cmd->add_option("--trace", trace_path, "Write every protocol request and reply to FILE, as hex");
-  cmd->add_flag("--no-protocol", no_protocol,
-                "Handshake and empty datagrams only (like nmap -sT/-sU without payloads); no RPC endpoints");
   cmd->add_flag("--json", ctx.json, "JSON output");
+  flags.add_to(cmd);
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -125,56 +75,33 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
             for (std::uint32_t p = r.lo; p <= r.hi; ++p)
               requests.push_back({a, transport, static_cast<std::uint16_t>(p)});
     }
-    probe::Options options;
-    options.timeout = std::chrono::milliseconds(timeout_ms);
-    options.retries = retries;
-    options.concurrency = concurrency;
-    options.rate = rate;
-    options.protocols = !no_protocol;
-    options.hints.domain = domain;
-    options.hints.community = community;
-    for (const auto& i : c->rpc_interfaces)
-      if (i.ept_map) options.hints.rpc_map.push_back({i.uuid, static_cast<std::uint16_t>(i.version)});
     std::ofstream trace;
-    if (!trace_path.empty()) {
-      trace.open(trace_path);
-      if (!trace) return void(exit_code = report(Error{trace_path, 0, 0, "--trace", "cannot write"}));
-      options.trace = [&](const probe::Request& r, bool sent, std::uint16_t id, std::span<const std::uint8_t> bytes) {
-        trace << r.address.to_string() << ' ' << to_string(r.transport) << '/' << r.port << " id " << id
-              << (sent ? " send " : " recv ") << hex(bytes) << '\n';
-      };
-    }
-    auto outcomes = probe::run(requests, options);
+    auto options = flags.options(*c, trace);
+    if (!options) return void(exit_code = report(options.error()));
+    auto outcomes = probe::run(requests, *options);
     if (!outcomes) return void(exit_code = report(outcomes.error()));
-    bool all_answer = true;
-    for (const auto& o : *outcomes)
-      all_answer =
-          all_answer && (o.status == probe::Status::listening || o.status == probe::Status::listening_or_filtered);
+    bool all_answer = std::all_of(outcomes->begin(), outcomes->end(), [](const auto& o) { return answers(o.status); });
+    if (!flags.junit_path.empty()) {
+      std::vector<probe::JunitCase> cases;
+      for (const auto& o : *outcomes)
+        cases.push_back({o.request.address.to_string(), probe_name(*c, o) + " " + service_of(*c, o),
+                         static_cast<double>(o.elapsed.count()) / 1e6,
+                         answers(o.status) ? "" : std::string(probe::to_string(o.status)), o.detail});
+      std::string targets_text;
+      for (const auto& t : targets) targets_text += (targets_text.empty() ? "" : " ") + t;
+      auto xml = probe::junit_xml("winports check", {{"targets", targets_text}}, cases,
+                                  std::to_string(outcomes->size()) + " port(s) probed");
+      if (auto st = write_file_atomic(flags.junit_path, xml); !st) return void(exit_code = report(st.error()));
+    }
     if (ctx.json) {
       nlohmann::json results = nlohmann::json::array();
-      for (const auto& o : *outcomes) {
-        nlohmann::json row = {{"address", o.request.address.to_string()},
-                              {"transport", std::string(to_string(o.request.transport))},
-                              {"port", o.request.port},
-                              {"status", std::string(probe::to_string(o.status))},
-                              {"service", service_of(*c, o)},
-                              {"detail", o.detail}};
-        if (o.rpc)
-          row["rpc"] = {{"interface", interface_name(*c, *o.rpc)},
-                        {"uuid", o.rpc->uuid},
-                        {"version", o.rpc->version},
-                        {"annotation", o.rpc->annotation}};
-        results.push_back(std::move(row));
-      }
+      for (const auto& o : *outcomes) results.push_back(outcome_json(*c, o));
       std::cout << nlohmann::json{{"results", results}}.dump(2) << '\n';
     } else {
       Table table({"ADDRESS", "PORT", "STATUS", "SERVICE", "DETAIL"});
       for (const auto& o : *outcomes)
-        table.add(
-            {o.request.address.to_string(),
-             std::to_string(o.request.port) + "/" + std::string(to_string(o.request.transport)),
-             std::string(probe::to_string(o.status)), abbreviated(service_of(*c, o)),
-             o.rpc ? "RPC " + interface_name(*c, *o.rpc) + " (mapped by the endpoint mapper); " + o.detail : o.detail});
+        table.add({o.request.address.to_string(), probe_name(*c, o), std::string(probe::to_string(o.status)),
+                   abbreviated(service_of(*c, o)), o.detail});
       table.print(std::cout);
     }
     exit_code = all_answer ? kFound : kNotFound;

@@ -37,5 +37,6 @@ void add_export_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_check_command(CLI::App& app, Context& ctx, int& exit_code);
+void add_verify_command(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace winports::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add_catalog_command(app, ctx, exit_code);
   add_plan_commands(app, ctx, exit_code);
   add_check_command(app, ctx, exit_code);
+  add_verify_command(app, ctx, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "context.hpp"
+#include "site.hpp"
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/core/file.hpp"
@@ -12,7 +13,6 @@
 #include "winports/plan/planner.hpp"
 
 namespace winports::cli {
-namespace {
 
 Result<plan::Environment> read_environment(const std::string& path, const catalog::Catalog& c) {
   std::ifstream in(path, std::ios::binary);
@@ -36,8 +36,6 @@ bool side_matches(const plan::Endpoint& e, const std::string& name, const plan::
   }
   return false;
 }
-
-}  // namespace
 
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, format = "nftables", output, host, from, to, port;

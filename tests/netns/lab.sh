@@ -148,3 +148,25 @@ lab_stop_dc() {
   ip netns pids "$LAB_DC" | xargs -r kill -9 2>/dev/null
   LAB_SAMBA_PID=
 }
+
+# The lab as a site file: clients may use dc1 as domain members. lab_write_site [RPC_RANGE]
+lab_write_site() {
+  cat >"$LAB_DIR/site.yaml" <<SITE
+site: netns-lab
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24] }
+hosts:
+  dc1: { address: $LAB_DC_IP, zone: servers, os: windows-server-2022, roles: [domain-controller] }
+access:
+  - { from: clients, to: dc1, as: domain-member }
+settings:
+  netbios: false
+SITE
+  [ -z "${1:-}" ] || printf '  rpc_dynamic_ports: %s\n' "$1" >>"$LAB_DIR/site.yaml"
+}
+
+# The site's plan as the router's nftables ruleset. lab_load_plan WINPORTS_BINARY
+lab_load_plan() {
+  "$1" plan "$LAB_DIR/site.yaml" --format nftables -o "$LAB_DIR/rules.nft" && in_router nft -f "$LAB_DIR/rules.nft"
+}

@@ -47,26 +47,7 @@ tcp_state() {
   esac
 }
 
-write_site() {  # write_site [RPC_RANGE]
-  cat >"$LAB_DIR/site.yaml" <<SITE
-site: netns-lab
-zones:
-  clients: { networks: [198.18.10.0/24], os: windows-11 }
-  servers: { networks: [198.18.20.0/24] }
-hosts:
-  dc1: { address: $LAB_DC_IP, zone: servers, os: windows-server-2022, roles: [domain-controller] }
-access:
-  - { from: clients, to: dc1, as: domain-member }
-settings:
-  netbios: false
-SITE
-  [ -z "${1:-}" ] || printf '  rpc_dynamic_ports: %s\n' "$1" >>"$LAB_DIR/site.yaml"
-}
 
-load_plan() {
-  "$bin" plan "$LAB_DIR/site.yaml" --format nftables -o "$LAB_DIR/rules.nft" || return 1
-  in_router nft -f "$LAB_DIR/rules.nft"
-}
 
 join_conf() {  # a client smb.conf of its own, all state in the lab directory
   local d="$LAB_DIR/client-$1"
@@ -157,23 +138,23 @@ run_client_tools() {  # run_client_tools VARIANT LO HI
 
 # 1. Windows Server 2022 defaults: the dynamic range is 49152-65535 on both sides.
 lab_start_dc || exit 1
-write_site
-check "default: plan loads into the router" load_plan
+lab_write_site
+check "default: plan loads into the router" lab_load_plan "$bin"
 run_client_tools default 49152 65535
 lab_stop_dc
 
 # 2. Restricted: Samba and the plan both use 50000-50099.
 lab_start_dc "rpc server dynamic port range = 50000-50099" || exit 1
-write_site 50000-50099
-check "restricted: plan loads into the router" load_plan
+lab_write_site 50000-50099
+check "restricted: plan loads into the router" lab_load_plan "$bin"
 run_client_tools restricted 50000 50099
 lab_stop_dc
 
 # 3. Disagreeing: the plan restricts RPC to 50000-50099, Samba uses 49152-65535 and so hands out
 #    ports below 50000: the endpoint mapper still answers (135 is open) but the call must fail.
 lab_start_dc "rpc server dynamic port range = 49152-49199" || exit 1
-write_site 50000-50099
-check "mismatch: plan loads into the router" load_plan
+lab_write_site 50000-50099
+check "mismatch: plan loads into the router" lab_load_plan "$bin"
 ports=$(mapped_ports | tr '\n' ' ')
 if in_range 49152 49199 $ports; then echo "ok: mismatch: endpoints ($ports) outside the plan's range"
 else echo "FAIL: mismatch: endpoints '$ports'"; fail=1; fi

@@ -156,3 +156,29 @@ TEST(Loader, BlobRejectsTruncatedInput) {
     EXPECT_FALSE(r.ok()) << cut;
   }
 }
+
+TEST(Loader, RpcInterfacesMergeAndRefuseBadUuidsAndServices) {
+  Catalog c = builtin_catalog();
+  ASSERT_NE(c.rpc_interface("E3514235-4B06-11D1-AB04-00C04FC2DCD2"), nullptr) << "lookup ignores case";
+  EXPECT_EQ(c.rpc_interface("e3514235-4b06-11d1-ab04-00c04fc2dcd2")->service, "active-directory");
+  TempDir good;
+  good.write("rpc-interfaces.yaml",
+             "interfaces:\n  0a74ef1c-41a4-4e06-83ae-dc74fb1cdd53: {name: idletrigger, version: 1, service: rpc, "
+             "names: {ja: a, en: b}}\n");
+  ASSERT_TRUE(merge_directory(c, good.path()).ok());
+  EXPECT_EQ(c.rpc_interface("0a74ef1c-41a4-4e06-83ae-dc74fb1cdd53")->name, "idletrigger");
+  TempDir upper;
+  upper.write("rpc-interfaces.yaml",
+              "interfaces:\n  E1AF8308-5d1f-11c9-91a4-08002b14a0fa: {name: x, version: 1, names: {ja: a, en: b}}\n");
+  auto st = merge_directory(c, upper.path());
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().line, 2);
+  EXPECT_NE(st.error().message.find("lower-case UUID"), std::string::npos) << st.error().message;
+  TempDir service;
+  service.write("rpc-interfaces.yaml",
+                "interfaces:\n  e1af8308-5d1f-11c9-91a4-08002b14a0fa: {name: x, version: 1, service: rpcc, "
+                "names: {ja: a, en: b}}\n");
+  st = merge_directory(c, service.path());
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("unknown service 'rpcc'"), std::string::npos) << st.error().message;
+}

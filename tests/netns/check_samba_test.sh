@@ -11,22 +11,23 @@ lab_up || exit 1
 lab_provision || exit 1
 lab_start_dc || exit 1
 
-cat >"$LAB_DIR/router.nft" <<NFT
-table inet lab
-delete table inet lab
-table inet lab {
-  chain forward {
-    type filter hook forward priority 0; policy drop;
-    ct state established,related accept
-    ip daddr $LAB_DC_IP tcp dport { 53, 88, 135, 389, 445, 5985 } accept
-    ip daddr $LAB_DC_IP udp dport { 53, 9999 } accept
-    ip daddr $LAB_DC_IP tcp dport 636 reject with icmp type admin-prohibited
-    ip daddr $LAB_DC_IP udp dport 137 reject with icmp type admin-prohibited
-    ip saddr $LAB_DC_IP accept
-  }
+# The router's forward policy: drop, except replies, the DC's own traffic and the rules given
+# on standard input (one nft rule per line).
+router_rules() {
+  { printf 'table inet lab\ndelete table inet lab\ntable inet lab {\n  chain forward {\n'
+    printf '    type filter hook forward priority 0; policy drop;\n    ct state established,related accept\n'
+    sed 's/^/    /'
+    printf '    ip saddr %s accept\n  }\n}\n' "$LAB_DC_IP"; } >"$LAB_DIR/router.nft"
+  in_router nft -f "$LAB_DIR/router.nft"
 }
+
+
+router_rules <<NFT || exit 1
+ip daddr $LAB_DC_IP tcp dport { 53, 88, 135, 389, 445, 5985 } accept
+ip daddr $LAB_DC_IP udp dport { 53, 9999 } accept
+ip daddr $LAB_DC_IP tcp dport 636 reject with icmp type admin-prohibited
+ip daddr $LAB_DC_IP udp dport 137 reject with icmp type admin-prohibited
 NFT
-in_router nft -f "$LAB_DIR/router.nft" || exit 1
 
 # port/transport → the verdict the lab makes true
 declare -A want=(
@@ -57,20 +58,10 @@ count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["res
 # Protocol proof and RPC endpoints: with the router passing the endpoint mapper, the dynamic range
 # and UDP Kerberos/CLDAP/kpasswd, UDP answers are "listening" (proved by a reply, not "or filtered")
 # and drsuapi is found on the very port the DC's own endpoint mapper hands to rpcclient.
-cat >"$LAB_DIR/router2.nft" <<NFT
-table inet lab
-delete table inet lab
-table inet lab {
-  chain forward {
-    type filter hook forward priority 0; policy drop;
-    ct state established,related accept
-    ip daddr $LAB_DC_IP tcp dport { 135, 389, 49152-65535 } accept
-    ip daddr $LAB_DC_IP udp dport { 88, 389, 464 } accept
-    ip saddr $LAB_DC_IP accept
-  }
-}
+router_rules <<NFT || exit 1
+ip daddr $LAB_DC_IP tcp dport { 135, 389, 49152-65535 } accept
+ip daddr $LAB_DC_IP udp dport { 88, 389, 464 } accept
 NFT
-in_router nft -f "$LAB_DIR/router2.nft" || exit 1
 drsuapi_port=""
 for try in $(seq 10); do  # Samba registers endpoints a moment after it listens
   drsuapi_port=$(LAB_TIMEOUT=30 in_client rpcclient -U "administrator%$LAB_PASSWORD" "ncacn_ip_tcp:$LAB_DC_IP[135]" \

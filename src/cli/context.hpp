@@ -38,5 +38,7 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_check_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_verify_command(CLI::App& app, Context& ctx, int& exit_code);
+void add_discover_command(CLI::App& app, Context& ctx, int& exit_code);
+void add_local_command(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace winports::cli

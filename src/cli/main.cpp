@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   add_plan_commands(app, ctx, exit_code);
   add_check_command(app, ctx, exit_code);
   add_verify_command(app, ctx, exit_code);
+  add_discover_command(app, ctx, exit_code);
+  add_local_command(app, ctx, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

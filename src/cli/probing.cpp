@@ -2,7 +2,11 @@
 
 #include <algorithm>
 
+#include "context.hpp"
+#include "table.hpp"
 #include "winports/catalog/query.hpp"
+#include "winports/core/file.hpp"
+#include "winports/probe/junit.hpp"
 
 namespace winports::cli {
 namespace {
@@ -12,6 +16,16 @@ std::string hex(std::span<const std::uint8_t> bytes) {
   std::string out;
   for (auto b : bytes) out += {kDigits[b >> 4], kDigits[b & 15]};
   return out;
+}
+
+// Ports to probe for a service: the TCP/UDP ports the KB prints (dynamic ranges are found through
+// the endpoint mapper, not swept).
+void add_service_ports(const catalog::Service& s, probe::PortSpec& spec) {
+  for (const auto& q : s.requirements) {
+    if (q.dynamic_rpc() || q.ports.empty()) continue;
+    if (q.transport == Transport::tcp) spec.tcp = spec.tcp.unite(q.ports);
+    if (q.transport == Transport::udp) spec.udp = spec.udp.unite(q.ports);
+  }
 }
 
 }  // namespace
@@ -100,6 +114,67 @@ nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o) 
 std::string probe_name(const catalog::Catalog& c, const probe::Outcome& o) {
   return std::string(to_string(o.request.transport)) + "/" + std::to_string(o.request.port) +
          (o.rpc ? " (RPC " + interface_name(c, *o.rpc) + ")" : "");
+}
+
+Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& ports,
+                                  const std::vector<std::string>& services, const std::vector<std::string>& roles) {
+  probe::PortSpec spec;
+  if (!ports.empty()) {
+    auto parsed = probe::parse_port_spec(ports);
+    if (!parsed) return parsed.error();
+    spec = *parsed;
+  }
+  for (const auto& name : services) {
+    auto found = catalog::find_services(c, name);
+    if (found.empty()) return Error{"", 0, 0, "--service", "no service '" + name + "'"};
+    for (const auto* s : found) add_service_ports(*s, spec);
+  }
+  for (const auto& name : roles) {
+    const auto* role = c.role(name);
+    if (!role) return Error{"", 0, 0, "--role", "no role '" + name + "'"};
+    for (const auto& id : role->services) add_service_ports(*c.service(id), spec);
+  }
+  if (spec.empty()) return Error{"", 0, 0, "--ports", "nothing to probe: give --ports, --service or --role"};
+  return spec;
+}
+
+std::vector<probe::Request> requests_for(const std::vector<plan::Network>& addresses, const probe::PortSpec& spec) {
+  std::vector<probe::Request> requests;
+  for (const auto& a : addresses)
+    for (auto [transport, set] : {std::pair{Transport::tcp, &spec.tcp}, std::pair{Transport::udp, &spec.udp}})
+      for (auto r : set->ranges())
+        for (std::uint32_t p = r.lo; p <= r.hi; ++p) requests.push_back({a, transport, static_cast<std::uint16_t>(p)});
+  return requests;
+}
+
+bool answers(probe::Status s) { return s == probe::Status::listening || s == probe::Status::listening_or_filtered; }
+
+int print_outcomes(const catalog::Catalog& c, bool json, const ProbeFlags& flags, const std::string& suite,
+                   const std::string& targets, const std::vector<probe::Outcome>& outcomes, nlohmann::json extra) {
+  if (!flags.junit_path.empty()) {
+    std::vector<probe::JunitCase> cases;
+    for (const auto& o : outcomes)
+      cases.push_back({o.request.address.to_string(), probe_name(c, o) + " " + service_of(c, o),
+                       static_cast<double>(o.elapsed.count()) / 1e6,
+                       answers(o.status) ? "" : std::string(probe::to_string(o.status)), o.detail});
+    auto xml =
+        probe::junit_xml(suite, {{"targets", targets}}, cases, std::to_string(outcomes.size()) + " port(s) probed");
+    if (auto st = write_file_atomic(flags.junit_path, xml); !st) return report(st.error());
+  }
+  if (json) {
+    nlohmann::json results = nlohmann::json::array();
+    for (const auto& o : outcomes) results.push_back(outcome_json(c, o));
+    extra["results"] = std::move(results);
+    std::cout << extra.dump(2) << '\n';
+  } else {
+    Table table({"ADDRESS", "PORT", "STATUS", "SERVICE", "DETAIL"});
+    for (const auto& o : outcomes)
+      table.add({o.request.address.to_string(), probe_name(c, o), std::string(probe::to_string(o.status)),
+                 abbreviated(service_of(c, o)), o.detail});
+    table.print(std::cout);
+  }
+  return std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return answers(o.status); }) ? kFound
+                                                                                                        : kNotFound;
 }
 
 }  // namespace winports::cli

@@ -8,6 +8,7 @@
 
 #include "winports/catalog/model.hpp"
 #include "winports/probe/prober.hpp"
+#include "winports/probe/targets.hpp"
 
 namespace winports::cli {
 
@@ -29,5 +30,18 @@ std::string abbreviated(const std::string& services);  // "a,b,c +4" for table c
 nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o);
 // "198.18.20.10 tcp/135" and, for a mapped endpoint, its interface.
 std::string probe_name(const catalog::Catalog& c, const probe::Outcome& o);
+
+// check's and discover's question: the ports --ports, --service and --role name (dynamic ranges
+// left to the endpoint mapper), on every address.
+Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& ports,
+                                  const std::vector<std::string>& services, const std::vector<std::string>& roles);
+std::vector<probe::Request> requests_for(const std::vector<plan::Network>& addresses, const probe::PortSpec& spec);
+bool answers(probe::Status s);  // listening, or listening-or-filtered
+// The verdicts as a table or as JSON ({"results": …} plus `extra`'s members) on stdout, and as
+// JUnit when --junit asked. Returns check's exit code: 0 when every port answers, 1 if not, 2 on
+// a write error.
+int print_outcomes(const catalog::Catalog& c, bool json, const ProbeFlags& flags, const std::string& suite,
+                   const std::string& targets, const std::vector<probe::Outcome>& outcomes,
+                   nlohmann::json extra = nlohmann::json::object());
 
 }  // namespace winports::cli

@@ -73,25 +73,18 @@ done
 [ -n "$drsuapi_port" ] && echo "ok: rpcclient epmlookup puts drsuapi on $drsuapi_port" || { echo "FAIL: no drsuapi endpoint from rpcclient"; fail=1; }
 LAB_TIMEOUT=120 in_client "$bin" check "$LAB_DC_IP" --ports tcp:135,389,udp:88,389,464 --domain "${LAB_REALM,,}" \
   --timeout 1000 --json >"$LAB_DIR/proto.json"
-python3 - "$LAB_DIR/proto.json" "$drsuapi_port" "${LAB_REALM}" <<'PY' || fail=1
+PYTHONPATH="$here" python3 - "$LAB_DIR/proto.json" "$drsuapi_port" "${LAB_REALM}" <<'PY' || fail=1
 import json, sys
+from expect import want, one, done
 results = json.load(open(sys.argv[1]))["results"]
 drsuapi_port, realm = sys.argv[2], sys.argv[3]
-bad = 0
-def want(cond, text):
-    global bad
-    print(("ok: " if cond else "FAIL: ") + text)
-    bad |= not cond
-def one(port, transport):
-    r = [x for x in results if x["port"] == port and x["transport"] == transport and "rpc" not in x]
-    return r[0] if r else {"status": "missing", "detail": ""}
 for port, proof in [(88, "Kerberos KRB-ERROR 6 KDC_ERR_C_PRINCIPAL_UNKNOWN, realm " + realm),
                     (389, "LDAP ping: DC dc1." + realm.lower()), (464, "kpasswd reply")]:
-    r = one(port, "udp")
+    r = one(results, port, "udp")
     want(r["status"] == "listening" and proof in r["detail"], f"udp/{port} {r['status']}: {r['detail']}")
-r = one(389, "tcp")
+r = one(results, 389, "tcp")
 want("LDAP rootDSE: dnsHostName dc1." + realm.lower() in r["detail"], "tcp/389 " + r["detail"])
-r = one(135, "tcp")
+r = one(results, 135, "tcp")
 want("entries enumerated" in r["detail"], "tcp/135 " + r["detail"])
 drs = [x for x in results if x.get("rpc", {}).get("interface") == "drsuapi"]
 want(len(drs) == 1 and str(drs[0]["port"]) == drsuapi_port and drs[0]["status"] == "listening"
@@ -99,6 +92,68 @@ want(len(drs) == 1 and str(drs[0]["port"]) == drsuapi_port and drs[0]["status"] 
      f"drsuapi endpoint {[(d['port'], d['status'], d['service']) for d in drs]}, DC's mapper says {drsuapi_port}")
 netlogon = [x for x in results if x.get("rpc", {}).get("interface") == "netlogon"]
 want(len(netlogon) == 1 and netlogon[0]["status"] == "listening", f"netlogon endpoint {[(d['port'], d['status']) for d in netlogon]}")
-sys.exit(bad)
+done()
+PY
+
+# discover: the DC found through the SRV records the client's resolver (the DC) serves, then
+# checked as a domain-controller. DNS and part of the DC's ports pass the router; SMB does not.
+router_rules <<NFT || exit 1
+ip daddr $LAB_DC_IP tcp dport { 53, 88, 135, 389, 49152-65535 } accept
+ip daddr $LAB_DC_IP udp dport { 53, 88, 389, 464 } accept
+NFT
+LAB_TIMEOUT=60 in_client "$bin" discover "${LAB_REALM,,}" --list --json >"$LAB_DIR/dcs.json"
+code=$?
+[ "$code" = 0 ] && echo "ok: discover --list exit 0" || { echo "FAIL: discover --list exit $code"; fail=1; }
+LAB_TIMEOUT=120 in_client "$bin" discover "${LAB_REALM,,}" --dns-server "$LAB_DC_IP" --timeout 500 --json \
+  >"$LAB_DIR/discover.json"
+code=$?
+[ "$code" = 1 ] && echo "ok: discover exit 1 (SMB is dropped)" || { echo "FAIL: discover exit $code, wanted 1"; fail=1; }
+PYTHONPATH="$here" python3 - "$LAB_DIR/dcs.json" "$LAB_DIR/discover.json" "$LAB_DC_IP" "${LAB_REALM,,}" <<'PY' || fail=1
+import json, sys
+from expect import want, one, done
+listed, checked = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+dc_ip, domain = sys.argv[3], sys.argv[4]
+for doc in (listed, checked):
+    dcs = doc["domain_controllers"]
+    want(len(dcs) == 1 and dcs[0]["host"] == "dc1." + domain and dcs[0]["addresses"] == [dc_ip],
+         f"one DC found: {[(d['host'], d['addresses']) for d in dcs]}")
+    records = {(r["name"], r["port"]) for r in dcs[0]["records"]} if dcs else set()
+    want(records == {("_ldap._tcp.dc._msdcs." + domain, 389), ("_kerberos._tcp." + domain, 88),
+                     ("_gc._tcp." + domain, 3268)}, f"its SRV records {sorted(records)}")
+results = checked.get("results", [])
+r = one(results, 389, "udp")
+want(r["status"] == "listening" and "LDAP ping: DC dc1." + domain in r["detail"], "udp/389 " + r["detail"])
+want(one(results, 445, "tcp")["status"] == "filtered", "tcp/445 " + one(results, 445, "tcp")["status"])
+want(one(results, 88, "tcp")["status"] == "listening", "tcp/88 " + one(results, 88, "tcp")["status"])
+drs = [x for x in results if x.get("rpc", {}).get("interface") == "drsuapi"]
+want(len(drs) == 1 and drs[0]["status"] == "listening", f"drsuapi {[(d['port'], d['status']) for d in drs]}")
+done()
+PY
+LAB_TIMEOUT=60 in_client "$bin" discover nosuch.invalid --dns-server "$LAB_DC_IP" 2>"$LAB_DIR/nosuch.err"
+code=$?
+[ "$code" = 2 ] && grep -q "no SRV record names a domain controller of nosuch.invalid" "$LAB_DIR/nosuch.err" &&
+  echo "ok: discover of an unknown domain: exit 2, $(cat "$LAB_DIR/nosuch.err")" ||
+  { echo "FAIL: discover nosuch.invalid exit $code: $(cat "$LAB_DIR/nosuch.err")"; fail=1; }
+
+# local: the DC namespace's own listening sockets, as ss sees them, each with its Samba process.
+in_dc "$bin" local --json >"$LAB_DIR/local.json" || { echo "FAIL: local exit $?"; fail=1; }
+in_dc ss -lntuH >"$LAB_DIR/ss.txt"
+PYTHONPATH="$here" python3 - "$LAB_DIR/local.json" "$LAB_DIR/ss.txt" <<'PY' || fail=1
+import json, sys
+from expect import want, one, done
+sockets = json.load(open(sys.argv[1]))["sockets"]
+ours = {(s["transport"], s["address"], s["port"]) for s in sockets}
+theirs = set()
+for line in open(sys.argv[2]):
+    f = line.split()
+    address, _, port = f[4].rpartition(":")
+    theirs.add((f[0], address.strip("[]").replace("*", "0.0.0.0"), int(port)))
+want(ours == theirs and len(ours) >= 15, f"local lists the {len(theirs)} sockets ss -lntu lists (only ours: {sorted(ours - theirs)}, only ss: {sorted(theirs - ours)})")
+kdc = [s for s in sockets if s["transport"] == "tcp" and s["port"] == 88]
+want(kdc and "kdc" in kdc[0]["services"] and any(p["name"].startswith("kdc") for p in kdc[0]["processes"]),
+     f"tcp/88: services {kdc[0]['services'] if kdc else None}, processes {[p['name'] for p in kdc[0]['processes']] if kdc else None}")
+cldap = [s for s in sockets if s["transport"] == "udp" and s["port"] == 389]
+want(cldap and "active-directory" in cldap[0]["services"], "udp/389 is active-directory")
+done()
 PY
 exit $fail

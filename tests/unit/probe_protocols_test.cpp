@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "winports/catalog/embedded.hpp"
@@ -227,4 +228,37 @@ TEST(ProbeSpec, RdpConnectionConfirmAndWinRmHttp) {
   Bytes bytes(reply.begin(), reply.end());
   EXPECT_EQ(http->receive(std::span(bytes).first(bytes.size() - 2)).kind, Step::Kind::wait);
   EXPECT_EQ(http->receive(bytes).detail, "HTTP 405 Method Not Allowed, Server: Microsoft-HTTPAPI/2.0");
+}
+
+// Every parser has its own libFuzzer target: the fuzz build's port lists must name every port a
+// protocol probe answers to (and nothing else).
+TEST(ProbeFuzzTargets, OnePerRegisteredProtocol) {
+  std::ifstream in(WINPORTS_FUZZ_DIR "/CMakeLists.txt");
+  ASSERT_TRUE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  // The ports of the foreach loop that builds "fuzz_udp_${port}" or "fuzz_tcp_${port}".
+  auto ports_of = [&](const std::string& target) {
+    std::set<unsigned> ports;
+    auto at = text.str().rfind("foreach(port ", text.str().find(target + "${port}"));
+    std::istringstream list(text.str().substr(at + 13, text.str().find(')', at) - at - 13));
+    for (unsigned p; list >> p;) ports.insert(p);
+    return ports;
+  };
+  std::set<unsigned> udp, tcp;
+  for (unsigned p = 1; p < 65536; ++p) {
+    if (auto* u = udp_protocol(static_cast<std::uint16_t>(p))) udp.insert(p), (void)u;
+    if (auto* t = tcp_protocol(static_cast<std::uint16_t>(p))) tcp.insert(p), (void)t;
+  }
+  // TCP ports that share a conversation (LDAP on 3268, HTTP on 5985/47001) are fuzzed once.
+  using Start = decltype(TcpProtocol::start);
+  std::set<Start> tcp_parsers, fuzzed_tcp_parsers;
+  for (auto p : tcp) tcp_parsers.insert(tcp_protocol(static_cast<std::uint16_t>(p))->start);
+  for (auto p : ports_of("fuzz_tcp_")) {
+    auto* t = tcp_protocol(static_cast<std::uint16_t>(p));
+    ASSERT_TRUE(t) << "fuzz_tcp_" << p << " has no protocol";
+    fuzzed_tcp_parsers.insert(t->start);
+  }
+  EXPECT_EQ(ports_of("fuzz_udp_"), udp);
+  EXPECT_EQ(fuzzed_tcp_parsers, tcp_parsers);
 }

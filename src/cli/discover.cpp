@@ -1,0 +1,95 @@
+// winports discover DOMAIN: the domain's controllers from DNS SRV records (as Windows clients
+// find them), then each one checked as a domain-controller. Exit codes as for check; 2 also
+// when DNS names no DC.
+#include "winports/probe/discover.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+#include "probing.hpp"
+#include "table.hpp"
+
+namespace winports::cli {
+namespace {
+
+std::string records_text(const probe::DomainController& dc) {
+  std::string out;
+  for (const auto& r : dc.records) {
+    auto prefix = r.name.substr(0, r.name.find("._tcp") + 5);
+    out += (out.empty() ? "" : " ") + prefix + ":" + std::to_string(r.port);
+  }
+  return out;
+}
+
+nlohmann::json controller_json(const probe::DomainController& dc) {
+  nlohmann::json addresses = nlohmann::json::array(), records = nlohmann::json::array();
+  for (const auto& a : dc.addresses) addresses.push_back(a.to_string());
+  for (const auto& r : dc.records)
+    records.push_back({{"name", r.name}, {"port", r.port}, {"priority", r.priority}, {"weight", r.weight}});
+  return {{"host", dc.host}, {"addresses", addresses}, {"records", records}};
+}
+
+}  // namespace
+
+void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
+  static std::string domain;
+  static std::vector<std::string> servers, roles;
+  static int dns_timeout_ms = 2000;
+  static bool list_only = false;
+  static ProbeFlags flags;
+  auto* cmd = app.add_subcommand(
+      "discover", "Find a domain's controllers from DNS SRV records, then check each as a domain-controller");
+  cmd->add_option("DOMAIN", domain, "DNS name of the AD domain (also the CLDAP/Kerberos --domain)")->required();
+  cmd->add_option("--dns-server", servers, "DNS server to ask (ADDR or [ADDR]:PORT; default /etc/resolv.conf)");
+  cmd->add_option("--dns-timeout", dns_timeout_ms, "Milliseconds per DNS attempt")->check(CLI::Range(1, 60000));
+  cmd->add_option("--role", roles, "Roles to check each DC for (default domain-controller)");
+  cmd->add_flag("--list", list_only, "Only list the DCs found; probe nothing");
+  cmd->add_flag("--json", ctx.json, "JSON output");
+  flags.add_to(cmd);
+  cmd->callback([&] {
+    const auto* c = ctx.load();
+    if (!c) return void(exit_code = kUsageError);
+    probe::DiscoverOptions dopt;
+    dopt.servers = servers;
+    dopt.timeout = std::chrono::milliseconds(dns_timeout_ms);
+    auto found = probe::discover_domain(domain, dopt);
+    if (!found) return void(exit_code = report(found.error()));
+    for (const auto& note : found->notes) std::cerr << "winports: note: " << note << '\n';
+
+    nlohmann::json controllers = nlohmann::json::array();
+    for (const auto& dc : found->controllers) controllers.push_back(controller_json(dc));
+    if (!ctx.json) {
+      Table table({"DOMAIN CONTROLLER", "ADDRESSES", "SRV RECORDS"});
+      for (const auto& dc : found->controllers) {
+        std::string addresses;
+        for (const auto& a : dc.addresses) addresses += (addresses.empty() ? "" : " ") + a.to_string();
+        table.add({dc.host, addresses, records_text(dc)});
+      }
+      table.print(std::cout);
+    }
+    if (list_only) {
+      if (ctx.json) std::cout << nlohmann::json{{"domain_controllers", controllers}}.dump(2) << '\n';
+      return void(exit_code = kFound);
+    }
+
+    auto spec = port_spec(*c, "", {}, roles.empty() ? std::vector<std::string>{"domain-controller"} : roles);
+    if (!spec) return void(exit_code = report(spec.error()));
+    std::vector<plan::Network> addresses;
+    for (const auto& dc : found->controllers)
+      addresses.insert(addresses.end(), dc.addresses.begin(), dc.addresses.end());
+    std::sort(addresses.begin(), addresses.end());
+    addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+    auto probe_flags = flags;
+    if (probe_flags.domain.empty()) probe_flags.domain = domain;
+    std::ofstream trace;
+    auto options = probe_flags.options(*c, trace);
+    if (!options) return void(exit_code = report(options.error()));
+    auto outcomes = probe::run(requests_for(addresses, *spec), *options);
+    if (!outcomes) return void(exit_code = report(outcomes.error()));
+    if (!ctx.json) std::cout << '\n';
+    exit_code = print_outcomes(*c, ctx.json, probe_flags, "winports discover", domain, *outcomes,
+                               {{"domain", domain}, {"domain_controllers", controllers}});
+  });
+}
+
+}  // namespace winports::cli

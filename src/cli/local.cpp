@@ -1,0 +1,106 @@
+// winports local: PortQry's local mode — this machine's listening sockets, the processes that
+// hold them, and the catalog services their ports mean. Exit 0 when a socket is listed, 1 when
+// none (after --service / --tcp / --udp), 2 on error.
+#include "winports/probe/local.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "context.hpp"
+#include "probing.hpp"
+#include "table.hpp"
+#include "winports/catalog/query.hpp"
+
+namespace winports::cli {
+namespace {
+
+struct Meaning {
+  std::vector<std::string> services;  // the KB prints this port for them
+  std::string dynamic_range;          // "" or the OS era whose dynamic RPC range holds the port
+};
+
+Meaning meaning(const catalog::Catalog& c, Transport transport, std::uint16_t port) {
+  Meaning m;
+  for (const auto& hit : catalog::lookup_port(c, {transport, port, ""})) {
+    if (!hit.via_dynamic_range.empty()) {
+      if (m.dynamic_range.empty()) m.dynamic_range = hit.via_dynamic_range;
+      continue;
+    }
+    if (std::find(m.services.begin(), m.services.end(), hit.service->id) == m.services.end())
+      m.services.push_back(hit.service->id);
+  }
+  return m;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+}  // namespace
+
+void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
+  static std::vector<std::string> services;
+  static bool tcp_only = false, udp_only = false, known_only = false;
+  static std::string proc = "/proc";
+  auto* cmd = app.add_subcommand("local", "This machine's listening sockets and the catalog services they mean");
+  cmd->add_option("--service", services, "Only sockets on a port of this service (repeatable)");
+  cmd->add_flag("--tcp", tcp_only, "TCP only");
+  cmd->add_flag("--udp", udp_only, "UDP only");
+  cmd->add_flag("--known", known_only, "Only ports the catalog names");
+  cmd->add_option("--proc", proc, "Read the socket tables from this proc directory")->capture_default_str();
+  cmd->add_flag("--json", ctx.json, "JSON output");
+  cmd->callback([&] {
+    const auto* c = ctx.load();
+    if (!c) return void(exit_code = kUsageError);
+    std::vector<std::string> wanted;
+    for (const auto& name : services) {
+      auto found = catalog::find_services(*c, name);
+      if (found.empty()) return void(exit_code = report(Error{"", 0, 0, "--service", "no service '" + name + "'"}));
+      for (const auto* s : found) wanted.push_back(s->id);
+    }
+    auto sockets = probe::local_sockets(proc);
+    if (!sockets) return void(exit_code = report(sockets.error()));
+    nlohmann::json rows = nlohmann::json::array();
+    Table table({"PROTO", "ADDRESS", "PORT", "PROCESS", "SERVICE"});
+    std::size_t listed = 0;
+    for (const auto& s : *sockets) {
+      if ((tcp_only && s.transport != Transport::tcp) || (udp_only && s.transport != Transport::udp)) continue;
+      auto m = meaning(*c, s.transport, s.port);
+      if (known_only && m.services.empty()) continue;
+      if (!wanted.empty() && std::none_of(m.services.begin(), m.services.end(), [&](const std::string& id) {
+            return std::find(wanted.begin(), wanted.end(), id) != wanted.end();
+          }))
+        continue;
+      ++listed;
+      std::string processes;
+      nlohmann::json process_rows = nlohmann::json::array();
+      for (const auto& p : s.processes) {
+        processes += (processes.empty() ? "" : ",") + p.name + "[" + std::to_string(p.pid) + "]";
+        process_rows.push_back({{"pid", p.pid}, {"name", p.name}});
+      }
+      std::string service = joined(m.services);
+      if (service.empty() && !m.dynamic_range.empty()) service = "(dynamic RPC range, " + m.dynamic_range + ")";
+      if (ctx.json) {
+        rows.push_back({{"transport", std::string(to_string(s.transport))},
+                        {"address", s.address.to_string()},
+                        {"port", s.port},
+                        {"uid", s.uid},
+                        {"processes", process_rows},
+                        {"services", m.services},
+                        {"dynamic_rpc_range", m.dynamic_range}});
+      } else {
+        table.add({std::string(to_string(s.transport)), s.address.to_string(), std::to_string(s.port),
+                   processes.empty() ? "-" : abbreviated(processes), abbreviated(service)});
+      }
+    }
+    if (ctx.json)
+      std::cout << nlohmann::json{{"sockets", rows}}.dump(2) << '\n';
+    else
+      table.print(std::cout);
+    exit_code = listed ? kFound : kNotFound;
+  });
+}
+
+}  // namespace winports::cli

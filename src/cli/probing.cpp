@@ -31,7 +31,13 @@ void add_service_ports(const catalog::Service& s, probe::PortSpec& spec) {
 }  // namespace
 
 void ProbeFlags::add_to(CLI::App* cmd) {
-  cmd->add_option("--timeout", timeout_ms, "Milliseconds to wait per attempt")->check(CLI::Range(1, 600000));
+  cmd->add_option("--timeout", timeout_ms, "Milliseconds to wait per attempt, at most")
+      ->check(CLI::Range(1, 600000))
+      ->capture_default_str();
+  cmd->add_option("--min-timeout", min_timeout_ms,
+                  "Once a host has answered, silent probes wait its RTT estimate, but at least this (ms)")
+      ->check(CLI::Range(1, 600000))
+      ->capture_default_str();
   cmd->add_option("--retries", retries, "Extra attempts after silence")->check(CLI::Range(0, 5));
   cmd->add_option("--concurrency", concurrency, "Probes in flight")->check(CLI::Range(1, 65536));
   cmd->add_option("--rate", rate, "New probes per second (0: no limit)")->check(CLI::Range(0, 10000000));
@@ -46,6 +52,7 @@ void ProbeFlags::add_to(CLI::App* cmd) {
 Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstream& trace) const {
   probe::Options o;
   o.timeout = std::chrono::milliseconds(timeout_ms);
+  o.min_timeout = std::chrono::milliseconds(std::min(min_timeout_ms, timeout_ms));
   o.retries = retries;
   o.concurrency = concurrency;
   o.rate = rate;

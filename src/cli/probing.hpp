@@ -13,7 +13,7 @@
 namespace winports::cli {
 
 struct ProbeFlags {
-  int timeout_ms = 1000, concurrency = 1024, rate = 0, retries = 1;
+  int timeout_ms = 1000, min_timeout_ms = 100, concurrency = 1024, rate = 0, retries = 1;
   std::string domain, community = "public", trace_path, junit_path;
   bool no_protocol = false;
 

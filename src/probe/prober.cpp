@@ -15,7 +15,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <queue>
 
@@ -51,7 +53,23 @@ struct Slot {
   std::unique_ptr<TcpConversation> conversation;  // after the handshake, when the port has a protocol
   std::vector<std::uint8_t> received;             // since the conversation's last request
   Clock::time_point started;
+  Clock::time_point sent;  // this attempt's
   bool busy = false;
+};
+
+// A host's round-trip estimate (RFC 6298), from answers to first attempts only (Karn: a retry's
+// answer may belong to either attempt).
+struct RoundTrip {
+  double srtt = 0, rttvar = 0;  // milliseconds
+  bool known = false;
+  void add(double ms) {
+    if (!known) {
+      srtt = ms, rttvar = ms / 2, known = true;
+      return;
+    }
+    rttvar = 0.75 * rttvar + 0.25 * std::abs(srtt - ms);
+    srtt = 0.875 * srtt + 0.125 * ms;
+  }
 };
 
 struct Deadline {
@@ -185,8 +203,9 @@ class Engine {
     auto s = free_.back();
     free_.pop_back();
     auto& slot = slots_[s];
-    slot = Slot{index, -1,  0,   slot.generation + 1, static_cast<std::uint16_t>(index * 2654435761u >> 7), nullptr, {},
-                {},    now, true};
+    slot = Slot{
+        index, -1,  0,   slot.generation + 1, static_cast<std::uint16_t>(index * 2654435761u >> 7), nullptr, {}, {},
+        now,   now, true};
     outcomes_[index].request = requests_[index];
     ++in_flight_;
     attempt(s, now);
@@ -236,7 +255,25 @@ class Engine {
         return finish(s, status, detail);
       }
     }
-    deadlines_.push({now + options_.timeout, s, slot.generation});
+    slot.sent = now;
+    deadlines_.push({now + std::min(options_.min_timeout, options_.timeout), s, slot.generation});
+  }
+
+  // Something came back from the slot's host for this attempt.
+  void heard(std::size_t s) {
+    const auto& slot = slots_[s];
+    if (slot.attempt != 0) return;
+    rtt_[requests_[slot.index].address].add(
+        std::chrono::duration<double, std::milli>(Clock::now() - slot.sent).count());
+  }
+
+  // How long the slot's current attempt may wait in silence: the host's estimate once it has one.
+  Clock::duration patience(std::size_t s) const {
+    auto it = rtt_.find(requests_[slots_[s].index].address);
+    if (it == rtt_.end() || !it->second.known) return options_.timeout;
+    auto estimate = std::chrono::duration<double, std::milli>(it->second.srtt + 4 * it->second.rttvar);
+    return std::clamp<Clock::duration>(std::chrono::duration_cast<Clock::duration>(estimate), options_.min_timeout,
+                                       options_.timeout);
   }
 
   void on_event(std::size_t s, std::uint32_t events) {
@@ -247,12 +284,13 @@ class Engine {
       int error = 0;
       socklen_t length = sizeof error;
       getsockopt(slot.fd, SOL_SOCKET, SO_ERROR, &error, &length);
+      heard(s);
       if (error == 0 && (events & EPOLLOUT)) return connected(s);
       auto [status, detail] = classify(error ? error : ECONNREFUSED);
       return finish(s, status, detail);
     }
     if (events & EPOLLERR)
-      if (auto icmp = icmp_error(slot.fd)) return finish(s, icmp->first, icmp->second);
+      if (auto icmp = icmp_error(slot.fd)) return heard(s), finish(s, icmp->first, icmp->second);
     std::uint8_t buffer[2048];
     const auto& r = requests_[slot.index];
     for (;;) {
@@ -267,6 +305,7 @@ class Engine {
         return finish(s, status, detail);
       }
       if (!same_host(from, r)) continue;  // an unconnected socket hears anyone
+      heard(s);
       std::span<const std::uint8_t> reply(buffer, static_cast<std::size_t>(got));
       if (options_.trace) options_.trace(r, false, slot.id, reply);
       if (!slot.protocol) return finish(s, Status::listening, "UDP reply, " + std::to_string(got) + " bytes");
@@ -346,6 +385,13 @@ class Engine {
                std::string("TCP handshake completed; no ") + tcp_protocol_name(d.slot) + " reply");
         continue;
       }
+      // Silence so far: wait on while the host's patience lasts. Without an estimate yet, look
+      // again soon — another probe's answer may give one.
+      auto until = slot.sent + patience(d.slot);
+      if (until > now) {
+        deadlines_.push({std::min(until, now + options_.min_timeout), d.slot, d.generation});
+        continue;
+      }
       if (slot.attempt < options_.retries) {
         ++slot.attempt;
         if (requests_[slot.index].transport == Transport::tcp) {
@@ -357,9 +403,13 @@ class Engine {
         continue;
       }
       bool udp = requests_[slot.index].transport == Transport::udp;
+      auto waited = " in " +
+                    std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.started).count()) +
+                    " ms (" + std::to_string(slot.attempt + 1) + " attempt" + (slot.attempt ? "s)" : ")");
       finish(d.slot, udp ? Status::listening_or_filtered : Status::filtered,
-             udp ? (slot.protocol ? std::string("no ") + slot.protocol->name + " reply" : std::string("no reply"))
-                 : std::string("no answer to SYN"));
+             (udp ? (slot.protocol ? std::string("no ") + slot.protocol->name + " reply" : std::string("no reply"))
+                  : std::string("no answer to SYN")) +
+                 waited);
     }
   }
 
@@ -395,6 +445,7 @@ class Engine {
   std::vector<Slot> slots_;
   std::vector<std::size_t> free_;
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  std::map<plan::Network, RoundTrip> rtt_;
   int epoll_ = -1;
   int in_flight_ = 0;
   long long started_ = 0;

@@ -19,8 +19,10 @@ std::optional<std::string> tftp_parse(std::span<const std::uint8_t> reply, std::
   if (reply.size() < 4) return std::nullopt;
   unsigned opcode = wire::be16(reply, 0);
   if (opcode == 3) return "TFTP DATA block " + std::to_string(wire::be16(reply, 2));
-  if (opcode != 5) return std::nullopt;
-  return "TFTP ERROR " + std::to_string(wire::be16(reply, 2)) + " (" + wire::printable(reply.subspan(4), 80) + ")";
+  // ERROR's message is a NUL-terminated string (RFC 1350 §5): a datagram without the NUL is cut.
+  if (opcode != 5 || reply.back() != 0) return std::nullopt;
+  return "TFTP ERROR " + std::to_string(wire::be16(reply, 2)) + " (" +
+         wire::printable(reply.subspan(4, reply.size() - 5), 80) + ")";
 }
 
 }  // namespace winports::probe

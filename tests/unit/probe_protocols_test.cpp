@@ -31,8 +31,11 @@ Bytes unhex(const std::string& hex) {
   return out;
 }
 
-std::vector<Line> trace() {
-  std::ifstream in(std::string(WINPORTS_TEST_DATA) + "/probe/samba-ad-dc.trace");
+constexpr const char* kSamba = "samba-ad-dc.trace";       // the netns lab's Samba AD DC
+constexpr const char* kServers = "debian-servers.trace";  // snmpd, tftpd-hpa, chrony, xrdp, HTTP
+
+std::vector<Line> trace(const char* file = kSamba) {
+  std::ifstream in(std::string(WINPORTS_TEST_DATA) + "/probe/" + file);
   std::vector<Line> lines;
   std::string address, port, id_word, direction, hex;
   unsigned id = 0;
@@ -50,9 +53,9 @@ Hints recorded_hints() {
   return h;
 }
 
-std::pair<Line, Line> udp_exchange(const std::string& port) {
+std::pair<Line, Line> udp_exchange(const std::string& port, const char* file = kSamba) {
   Line send, recv;
-  for (const auto& l : trace())
+  for (const auto& l : trace(file))
     if (l.port == port) (l.sent ? send : recv) = l;
   return {send, recv};
 }
@@ -68,17 +71,11 @@ TEST(ProbeRecorded, TraceHoldsEveryProtocolOfTheLabDc) {
     EXPECT_GT(replies[port], 0) << port;
 }
 
-TEST(ProbeRecorded, UdpRequestsAreStillWhatTheServerAnsweredAndRepliesParse) {
-  const auto hints = recorded_hints();
-  const std::map<std::string, std::string> expect = {
-      {"udp/53", "DNS response, FORMERR"},
-      {"udp/88", "Kerberos KRB-ERROR 6 KDC_ERR_C_PRINCIPAL_UNKNOWN, realm WINPORTS.TEST"},
-      {"udp/137", "NetBIOS node status: __SAMBA__<00> group"},
-      {"udp/389", "LDAP ping: DC dc1.winports.test (DC1), domain winports.test, site Default-First-Site-Name"},
-      {"udp/464", "kpasswd reply: Kerberos KRB-ERROR"},
-  };
+// Each recorded UDP exchange: the request must still be what the server answered, the reply must
+// parse to what it meant, and every truncation of it must be refused or described differently.
+void expect_udp_replays(const char* file, const Hints& hints, const std::map<std::string, std::string>& expect) {
   for (const auto& [port, text] : expect) {
-    auto [send, recv] = udp_exchange(port);
+    auto [send, recv] = udp_exchange(port, file);
     const auto* protocol = udp_protocol(static_cast<std::uint16_t>(std::stoi(port.substr(4))));
     ASSERT_NE(protocol, nullptr) << port;
     auto id = static_cast<std::uint16_t>(send.id);
@@ -96,6 +93,27 @@ TEST(ProbeRecorded, UdpRequestsAreStillWhatTheServerAnsweredAndRepliesParse) {
   }
 }
 
+TEST(ProbeRecorded, UdpRequestsAreStillWhatTheServerAnsweredAndRepliesParse) {
+  expect_udp_replays(
+      kSamba, recorded_hints(),
+      {
+          {"udp/53", "DNS response, FORMERR"},
+          {"udp/88", "Kerberos KRB-ERROR 6 KDC_ERR_C_PRINCIPAL_UNKNOWN, realm WINPORTS.TEST"},
+          {"udp/137", "NetBIOS node status: __SAMBA__<00> group"},
+          {"udp/389", "LDAP ping: DC dc1.winports.test (DC1), domain winports.test, site Default-First-Site-Name"},
+          {"udp/464", "kpasswd reply: Kerberos KRB-ERROR"},
+      });
+}
+
+TEST(ProbeRecorded, SnmpTftpAndNtpFromDebianServers) {
+  expect_udp_replays(kServers, Hints{},
+                     {
+                         {"udp/69", "TFTP ERROR 1 (File not found)"},
+                         {"udp/123", "NTP v4 server reply, stratum 10"},
+                         {"udp/161", "SNMP v2c response, sysDescr: winports recording agent"},
+                     });
+}
+
 TEST(ProbeRecorded, UdpRepliesToAnotherRequestAreNotProof) {
   for (const char* port : {"udp/53", "udp/137", "udp/389"}) {
     auto [send, recv] = udp_exchange(port);
@@ -106,9 +124,9 @@ TEST(ProbeRecorded, UdpRepliesToAnotherRequestAreNotProof) {
 
 // Replays a recorded TCP conversation: each request must be what was sent, each reply is handed
 // over byte by byte (a reply split anywhere must wait, not be misread), and the last step proves.
-Step replay(const std::string& port, TcpConversation& conversation) {
+Step replay(const std::string& port, TcpConversation& conversation, const char* file = kSamba) {
   std::vector<Line> turns;
-  for (const auto& l : trace())
+  for (const auto& l : trace(file))
     if (l.port == port) turns.push_back(l);
   Step step;
   for (std::size_t i = 0; i + 1 < turns.size(); i += 2) {
@@ -156,6 +174,17 @@ TEST(ProbeRecorded, LdapAndSmbRepliesName) {
   auto step = replay("tcp/445", *smb);
   EXPECT_EQ(step.kind, Step::Kind::proved);
   EXPECT_EQ(step.detail, "SMB2 NEGOTIATE response, dialect 3.1.1, signing required");
+}
+
+TEST(ProbeRecorded, XrdpAndHttpServerReplies) {
+  auto rdp = rdp_start(Hints{});
+  auto step = replay("tcp/3389", *rdp, kServers);
+  EXPECT_EQ(step.kind, Step::Kind::proved);
+  EXPECT_EQ(step.detail, "RDP X.224 Connection Confirm, TLS");
+  auto http = http_start(Hints{});
+  step = replay("tcp/5985", *http, kServers);
+  EXPECT_EQ(step.kind, Step::Kind::proved);
+  EXPECT_EQ(step.detail.rfind("HTTP 404 File not found, Server: SimpleHTTP/0.6 Python/", 0), 0u) << step.detail;
 }
 
 TEST(ProbeRecorded, GarbageOnATcpPortIsNotProof) {

@@ -73,21 +73,34 @@ TEST(ProbeTargets, CidrExpandsAndRefusesHugeRangesWithoutForce) {
   EXPECT_EQ(expand_target("::1", 1, false)->size(), 1u);
 }
 
-TEST(ProbeEngine, LoopbackListeningClosedAndUdpReply) {
-  // A TCP listener and a UDP echo server on loopback ports the kernel picks.
-  int tcp = socket(AF_INET, SOCK_STREAM, 0), udp = socket(AF_INET, SOCK_DGRAM, 0);
+namespace {
+
+// A socket bound to a loopback port the kernel picks, and that port.
+std::pair<int, std::uint16_t> bound_loopback(int type) {
+  int fd = socket(AF_INET, type, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof a;
-  ASSERT_EQ(bind(tcp, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  return {fd, ntohs(a.sin_port)};
+}
+
+// A loopback port nothing listens on: bound, then closed.
+std::uint16_t closed_loopback_port() {
+  auto [fd, port] = bound_loopback(SOCK_STREAM);
+  close(fd);
+  return port;
+}
+
+}  // namespace
+
+TEST(ProbeEngine, LoopbackListeningClosedAndUdpReply) {
+  // A TCP listener and a UDP echo server on loopback ports the kernel picks.
+  auto [tcp, tcp_port] = bound_loopback(SOCK_STREAM);
   ASSERT_EQ(listen(tcp, 16), 0);
-  getsockname(tcp, reinterpret_cast<sockaddr*>(&a), &len);
-  auto tcp_port = ntohs(a.sin_port);
-  a.sin_port = 0;
-  ASSERT_EQ(bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  getsockname(udp, reinterpret_cast<sockaddr*>(&a), &len);
-  auto udp_port = ntohs(a.sin_port);
+  auto [udp, udp_port] = bound_loopback(SOCK_DGRAM);
   std::thread echo([udp] {
     char buf[64];
     sockaddr_in from{};
@@ -97,13 +110,7 @@ TEST(ProbeEngine, LoopbackListeningClosedAndUdpReply) {
     auto n = recvfrom(udp, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl);
     if (n >= 0) sendto(udp, "pong", 4, 0, reinterpret_cast<sockaddr*>(&from), fl);
   });
-  // A closed port: bind then close, so nothing listens there.
-  int closed = socket(AF_INET, SOCK_STREAM, 0);
-  a.sin_port = 0;
-  bind(closed, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  getsockname(closed, reinterpret_cast<sockaddr*>(&a), &len);
-  auto closed_port = ntohs(a.sin_port);
-  close(closed);
+  auto closed_port = closed_loopback_port();
 
   auto lo = *plan::parse_network("127.0.0.1");
   std::vector<Request> requests = {{lo, Transport::tcp, tcp_port},
@@ -123,4 +130,33 @@ TEST(ProbeEngine, LoopbackListeningClosedAndUdpReply) {
   EXPECT_EQ((*out)[2].status, probe::Status::listening) << (*out)[2].detail;
   EXPECT_EQ((*out)[3].status, probe::Status::not_listening) << (*out)[3].detail;
   EXPECT_EQ((*out)[3].detail, "ICMP port unreachable");
+}
+
+// Once the host has answered (here a TCP reset), a silent port waits the host's round-trip
+// estimate — bounded below by min_timeout — not the full timeout; without an answer, the full one.
+TEST(ProbeEngine, SilenceWaitsTheHostsRoundTripOnceItAnswered) {
+  auto [silent, silent_port] = bound_loopback(SOCK_DGRAM);  // bound, never answers
+  auto closed_port = closed_loopback_port();
+
+  auto lo = *plan::parse_network("127.0.0.1");
+  std::vector<Request> requests = {{lo, Transport::tcp, closed_port}, {lo, Transport::udp, silent_port}};
+  Options options;
+  options.protocols = false;
+  options.timeout = std::chrono::milliseconds(4000);
+  options.min_timeout = std::chrono::milliseconds(50);
+  auto adaptive = run(requests, options);
+  ASSERT_TRUE(adaptive.ok());
+  EXPECT_EQ((*adaptive)[0].status, probe::Status::not_listening);
+  const auto& quiet = (*adaptive)[1];
+  EXPECT_EQ(quiet.status, probe::Status::listening_or_filtered);
+  EXPECT_NE(quiet.detail.find("(2 attempts)"), std::string::npos) << quiet.detail;
+  EXPECT_LT(quiet.elapsed, std::chrono::milliseconds(4000)) << "two attempts within one full timeout";
+  EXPECT_GE(quiet.elapsed, std::chrono::milliseconds(100)) << "each attempt waits at least min_timeout";
+
+  // min_timeout equal to timeout: no adaptation, each attempt waits the full timeout.
+  options.timeout = options.min_timeout = std::chrono::milliseconds(300);
+  auto fixed = run({requests[1]}, options);
+  close(silent);
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_GE((*fixed)[0].elapsed, std::chrono::milliseconds(600));
 }

@@ -42,11 +42,15 @@ struct Outcome {
 };
 
 struct Options {
-  std::chrono::milliseconds timeout{1000};  // per attempt
-  int retries = 1;                          // extra attempts after silence
-  int concurrency = 1024;                   // probes in flight
-  int rate = 0;                             // new probes per second; 0 = unlimited
-  bool protocols = true;                    // speak each port's protocol; false: handshake / empty datagram only
+  // Per attempt, at most. Once a host has answered anything (SYN-ACK, reset, a datagram, an ICMP
+  // error), its silent probes wait only srtt + 4·rttvar of its first-attempt answers (RFC 6298),
+  // but at least min_timeout: a LAN host's dropped ports cost milliseconds, not seconds.
+  std::chrono::milliseconds timeout{1000};
+  std::chrono::milliseconds min_timeout{100};
+  int retries = 1;         // extra attempts after silence
+  int concurrency = 1024;  // probes in flight
+  int rate = 0;            // new probes per second; 0 = unlimited
+  bool protocols = true;   // speak each port's protocol; false: handshake / empty datagram only
   Hints hints;
   // Called with every protocol request sent and every reply received (TCP: the whole reply a
   // conversation acted on), for --trace and for recording test data.

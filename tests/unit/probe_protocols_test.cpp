@@ -32,7 +32,7 @@ Bytes unhex(const std::string& hex) {
 }
 
 constexpr const char* kSamba = "samba-ad-dc.trace";       // the netns lab's Samba AD DC
-constexpr const char* kServers = "debian-servers.trace";  // snmpd, tftpd-hpa, chrony, xrdp, HTTP
+constexpr const char* kServers = "debian-servers.trace";  // snmpd, tftpd-hpa, chrony, strongSwan, xrdp, HTTP
 
 std::vector<Line> trace(const char* file = kSamba) {
   std::ifstream in(std::string(WINPORTS_TEST_DATA) + "/probe/" + file);
@@ -105,12 +105,13 @@ TEST(ProbeRecorded, UdpRequestsAreStillWhatTheServerAnsweredAndRepliesParse) {
       });
 }
 
-TEST(ProbeRecorded, SnmpTftpAndNtpFromDebianServers) {
+TEST(ProbeRecorded, SnmpTftpNtpAndIkeFromDebianServers) {
   expect_udp_replays(kServers, Hints{},
                      {
                          {"udp/69", "TFTP ERROR 1 (File not found)"},
                          {"udp/123", "NTP v4 server reply, stratum 10"},
                          {"udp/161", "SNMP v2c response, sysDescr: winports recording agent"},
+                         {"udp/500", "IKE v1.0 reply, exchange 5, notify 14 NO-PROPOSAL-CHOSEN"},
                      });
 }
 

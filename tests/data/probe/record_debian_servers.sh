@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# How debian-servers.trace was recorded: real Debian servers (snmpd, tftpd-hpa, chrony, xrdp,
+# How debian-servers.trace was recorded: real Debian servers (snmpd, tftpd-hpa, chrony, xrdp, strongSwan,
 # Python's http.server standing in for WinRM's HTTP listener) answering winports' probes in a
 # private namespace on 198.18.50.10. Not run by the tests, which replay the trace; to record again,
 # as root with those packages installed:
@@ -21,7 +21,10 @@ printf 'allow 198.18.0.0/15\nlocal stratum 10\nbindaddress %s\ncmdport 0\npidfil
 in_ns chronyd -x -d -f "$dir/chrony.conf" >"$dir/chrony.log" 2>&1 &
 sed "s/^port=3389/port=tcp:\/\/$ip:3389/" /etc/xrdp/xrdp.ini >"$dir/xrdp.ini"
 in_ns xrdp --nodaemon --config "$dir/xrdp.ini" >"$dir/xrdp.log" 2>&1 &
+# strongSwan's charon answers IKE on 500 with no connection configured (NO-PROPOSAL-CHOSEN).
+printf 'charon {\n  port = 500\n  port_nat_t = 4500\n  interfaces_use = lo\n  install_routes = no\n  plugins {\n    kernel-netlink { load = yes }\n  }\n}\n' >"$dir/strongswan.conf"
+STRONGSWAN_CONF="$dir/strongswan.conf" in_ns /usr/lib/ipsec/charon >"$dir/charon.log" 2>&1 &
 in_ns python3 -m http.server 5985 --bind "$ip" --directory "$dir/tftp" >"$dir/http.log" 2>&1 &
-sleep 2
+sleep 3
 in_ns ss -lntu
-in_ns "$bin" check "$ip" --ports udp:69,123,161,tcp:3389,5985 --timeout 1500 --trace "$out"
+in_ns "$bin" check "$ip" --ports udp:69,123,161,500,tcp:3389,5985 --timeout 1500 --trace "$out"

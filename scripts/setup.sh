@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config libcli11-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev
-  libutf8proc-dev libc-ares-dev libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format hyperfine python3 nftables iptables libxml2-utils nmap
+  libutf8proc-dev libc-ares-dev libgraphviz-dev libxlsxwriter-dev libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format hyperfine python3 nftables iptables libxml2-utils nmap chromium fonts-ipafont-gothic python3-openpyxl
   # Network tests: a Samba AD DC and real clients in namespaces (samba-ad-provision is only a
   # recommendation of samba-ad-dc, so it is named here).
   iproute2 procps util-linux samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils smbclient dnsutils)
@@ -18,6 +18,9 @@ fi
 # Test-only: a real PowerShell grammar for checking generated scripts (npm registry).
 if command -v npm >/dev/null && [ ! -d tests/powershell/node_modules/web-tree-sitter ]; then
   npm ci --prefix tests/powershell --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+fi
+if command -v npm >/dev/null && [ ! -d tests/report/node_modules/puppeteer-core ]; then
+  npm ci --prefix tests/report --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 fi
 if command -v npm >/dev/null && [ ! -d tests/junit/node_modules/junit-xml ]; then
   npm ci --prefix tests/junit --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null

@@ -49,6 +49,8 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
+    if (emit::find_emitter(format)->binary && (output.empty() || output == "-"))
+      return void(exit_code = report(Error{"", 0, 0, "--output", format + " is a binary format: give -o FILE"}));
     auto env = read_environment(file, *c);
     if (!env) return void(exit_code = report(env.error()));
     auto plan = plan::make_plan(*env, *c);

@@ -16,6 +16,8 @@ const std::vector<Emitter>& emitters() {
       {"json", "flows with services, KB sources, skipped requirements and warnings", emit_json},
       {"csv", "one row per flow (RFC 4180), for spreadsheets and change requests", emit_csv},
       {"md", "Markdown: flows table, requirements left out, warnings", emit_markdown},
+      {"html", "one self-contained page: zone diagram, zone matrix, searchable rules, left out, warnings", emit_html},
+      {"xlsx", "Excel workbook: rules, flows with KB sources, the catalog subset (needs -o)", emit_xlsx, true},
   };
   return all;
 }

@@ -4,33 +4,12 @@
 
 #include <ctime>
 
+#include "winports/core/text.hpp"
+
 namespace winports::probe {
 namespace {
 
-// Attribute- and text-safe XML; the control characters XML 1.0 cannot carry are dropped.
-std::string xml(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        if (c >= 0x20 || c == '\t' || c == '\n') out += ch;
-    }
-  }
-  return out;
-}
+std::string xml(const std::string& s) { return markup_escaped(s); }
 
 std::string seconds_text(double s) {
   char buffer[32];

@@ -32,5 +32,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // line breaks flattened): shared by the catalog export and the plan emitters.
 std::string csv_field(std::string_view text);
 std::string md_cell(std::string_view text);
+// Text safe in XML and HTML, in content and in quoted attributes; the control characters XML 1.0
+// cannot carry are dropped. Shared by the JUnit report and the HTML report.
+std::string markup_escaped(std::string_view text);
 
 }  // namespace winports

@@ -29,6 +29,7 @@ struct Emitter {
   std::string_view name;
   std::string_view description;
   EmitFunction emit;
+  bool binary = false;  // not text: written only to a file (-o), never to a terminal
 };
 
 const std::vector<Emitter>& emitters();
@@ -43,5 +44,7 @@ Result<std::string> emit_netsh(const Input& in);
 Result<std::string> emit_asa(const Input& in);
 Result<std::string> emit_csv(const Input& in);
 Result<std::string> emit_markdown(const Input& in);
+Result<std::string> emit_html(const Input& in);
+Result<std::string> emit_xlsx(const Input& in);
 
 }  // namespace winports::emit

@@ -1,0 +1,158 @@
+// HTML: the plan as one self-contained page for people who will not read 300 rules — the zone
+// diagram (Graphviz layout, inline SVG), a zone × zone matrix, the rule table with a search box,
+// what was left out and the warnings. Inline CSS and JS only: the page requests nothing.
+#include <sstream>
+
+#include "common.hpp"
+#include "winports/core/text.hpp"
+#include "winports/report/zones.hpp"
+
+namespace winports::emit {
+namespace {
+
+std::string escaped(std::string_view text) { return markup_escaped(text); }
+
+struct Words {
+  const char* en;
+  const char* ja;
+};
+const char* say(const Words& w, Lang lang) { return lang == Lang::ja ? w.ja : w.en; }
+
+constexpr Words kTitle{"winports plan", "winports 計画"},
+    kIntro{
+        "Flows to allow between the zones of this site, with the Windows services that need them. Ports from "
+        "Microsoft KB 832017.",
+        "このサイトのゾーン間で許可するフローと、それを必要とする Windows サービス。ポートは Microsoft KB 832017 "
+        "による。"},
+    kDiagram{"Zones", "ゾーン"}, kMatrix{"Zone × zone", "ゾーン × ゾーン"}, kRules{"Rules", "ルール"},
+    kSearch{"Filter rules (address, port, service…)", "ルールを絞り込む（アドレス、ポート、サービス…）"},
+    kFrom{"From", "送信元"}, kTo{"To", "宛先"}, kFromNets{"From networks", "送信元アドレス"},
+    kToNets{"To networks", "宛先アドレス"}, kProtocol{"Protocol", "プロトコル"}, kPorts{"Ports", "ポート"},
+    kServices{"Services", "サービス"}, kKb{"KB", "KB"}, kLeftOut{"Left out", "除外した要件"},
+    kUndecided{"Undecided: the site file does not say", "未決定: サイト ファイルに記述がない"},
+    kRuledOut{"Ruled out by the site file", "サイト ファイルにより除外"}, kWhy{"Why", "理由"},
+    kRequirement{"Requirement", "要件"}, kService{"Service", "サービス"}, kWarnings{"Warnings", "警告"},
+    kCount{"rules", "件のルール"}, kShown{"shown", "件を表示"};
+
+constexpr const char* kStyle = R"(
+body{font-family:system-ui,"Segoe UI","Yu Gothic UI",Meiryo,"IPAGothic",sans-serif;margin:1.5em auto;max-width:1400px;padding:0 1em;color:#1d1d1f}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccd;padding-bottom:.2em}
+table{border-collapse:collapse;font-size:.85em;width:100%}th,td{border:1px solid #ccd;padding:.25em .45em;
+text-align:left;vertical-align:top}th{background:#eef3fb;position:sticky;top:0}tr:nth-child(even) td{background:#fafbfe}
+#zone-diagram svg{max-width:100%;height:auto}#matrix td.cell{min-width:6em}#matrix td.empty{background:#f4f4f4}
+#matrix th.row{position:static}.undecided{color:#a15c00}.warning{color:#a10000}input#search{width:100%;
+font-size:1em;padding:.4em;margin:.5em 0;box-sizing:border-box}.muted{color:#667}code{font-size:.95em}
+)";
+
+constexpr const char* kScript = R"(
+(function(){var box=document.getElementById('search'),rows=document.querySelectorAll('#rules tbody tr'),
+count=document.getElementById('shown');function filter(){var words=box.value.toLowerCase().split(/\s+/)
+.filter(Boolean),shown=0;rows.forEach(function(r){var t=r.textContent.toLowerCase(),ok=words.every(function(w)
+{return t.indexOf(w)>=0;});r.style.display=ok?'':'none';if(ok)shown++;});count.textContent=shown;}
+box.addEventListener('input',filter);filter();})();
+)";
+
+std::string protocol_text(const plan::Flow& f, Lang lang) {
+  std::string out(to_string(f.transport));
+  if (f.source_port) out += (lang == Lang::ja ? " 送信元ポート " : " from port ") + std::to_string(*f.source_port);
+  if (!f.icmp_type.empty()) out += " " + f.icmp_type;
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> emit_html(const Input& in) {
+  auto only = detail::selected_host(in);
+  if (!only) return only.error();
+  const Lang lang = in.options.lang;
+  auto links = report::zone_links(in.plan, in.env);
+  auto svg = report::render_svg(report::zone_dot(links, in.env));
+  if (!svg) return svg.error();
+
+  std::ostringstream out;
+  out << "<!DOCTYPE html>\n<html lang=\"" << (lang == Lang::ja ? "ja" : "en")
+      << "\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "script-src 'unsafe-inline'; img-src data:\">\n"
+      << "<title>" << say(kTitle, lang) << ": " << escaped(in.env.site) << "</title>\n<style>" << kStyle
+      << "</style>\n</head>\n<body>\n<h1>" << say(kTitle, lang) << ": " << escaped(in.env.site) << "</h1>\n<p>"
+      << say(kIntro, lang) << " <span class=\"muted\">" << in.plan.flows.size() << " " << say(kCount, lang)
+      << "</span></p>\n";
+
+  out << "<h2>" << say(kDiagram, lang) << "</h2>\n<div id=\"zone-diagram\">" << *svg << "</div>\n";
+
+  // Matrix: rows are sources, columns destinations, cells the services crossing.
+  std::vector<std::string> zones;
+  for (const auto& z : in.env.zones) zones.push_back(z.name);
+  for (const auto& l : links)
+    for (const auto& z : {l.from, l.to})
+      if (std::find(zones.begin(), zones.end(), z) == zones.end()) zones.push_back(z);
+  out << "<h2>" << say(kMatrix, lang) << "</h2>\n<table id=\"matrix\">\n<thead><tr><th>" << say(kFrom, lang) << " \\ "
+      << say(kTo, lang) << "</th>";
+  for (const auto& z : zones) out << "<th>" << escaped(z) << "</th>";
+  out << "</tr></thead>\n<tbody>\n";
+  for (const auto& from : zones) {
+    out << "<tr><th class=\"row\">" << escaped(from) << "</th>";
+    for (const auto& to : zones) {
+      auto it = std::find_if(links.begin(), links.end(), [&](const auto& l) { return l.from == from && l.to == to; });
+      if (it == links.end()) {
+        out << "<td class=\"empty\"></td>";
+        continue;
+      }
+      std::string services;
+      for (const auto& s : it->services) services += (services.empty() ? "" : ", ") + s;
+      out << "<td class=\"cell\" data-from=\"" << escaped(from) << "\" data-to=\"" << escaped(to) << "\">"
+          << escaped(services) << "</td>";
+    }
+    out << "</tr>\n";
+  }
+  out << "</tbody>\n</table>\n";
+
+  out << "<h2>" << say(kRules, lang) << " <span class=\"muted\">(<span id=\"shown\">" << in.plan.flows.size()
+      << "</span> " << say(kShown, lang) << ")</span></h2>\n<input id=\"search\" type=\"search\" placeholder=\""
+      << escaped(say(kSearch, lang)) << "\">\n<table id=\"rules\">\n<thead><tr><th>#</th><th>" << say(kFrom, lang)
+      << "</th><th>" << say(kFromNets, lang) << "</th><th>" << say(kTo, lang) << "</th><th>" << say(kToNets, lang)
+      << "</th><th>" << say(kProtocol, lang) << "</th><th>" << say(kPorts, lang) << "</th><th>" << say(kServices, lang)
+      << "</th><th>" << say(kKb, lang) << "</th></tr></thead>\n<tbody>\n";
+  std::size_t number = 0;
+  for (const auto& f : in.plan.flows) {
+    auto v = detail::view_all(f, *only);
+    if (v.source.empty()) continue;
+    std::string services;
+    for (const auto& s : plan::services_of(f)) services += (services.empty() ? "" : ", ") + s;
+    out << "<tr class=\"rule\"><td>" << ++number << "</td><td>" << escaped(f.source.name) << "</td><td><code>"
+        << escaped(detail::joined(v.source, ", ")) << "</code></td><td>" << escaped(f.destination.name)
+        << "</td><td><code>" << escaped(detail::joined(v.destination, ", ")) << "</code></td><td>"
+        << escaped(protocol_text(f, lang)) << "</td><td><code>" << escaped(f.ports.to_string()) << "</code></td><td>"
+        << escaped(services) << "</td><td>" << escaped(plan::reasons_text(f, in.catalog, lang)) << "</td></tr>\n";
+  }
+  out << "</tbody>\n</table>\n";
+
+  if (!in.plan.skipped.empty()) {
+    out << "<h2>" << say(kLeftOut, lang) << "</h2>\n<table id=\"left-out\">\n<thead><tr><th></th><th>"
+        << say(kFrom, lang) << "</th><th>" << say(kTo, lang) << "</th><th>" << say(kService, lang) << "</th><th>"
+        << say(kRequirement, lang) << "</th><th>" << say(kWhy, lang) << "</th></tr></thead>\n<tbody>\n";
+    for (bool undecided : {true, false})
+      for (const auto& s : in.plan.skipped) {
+        if (s.undecided != undecided || (*only && s.to != (*only)->name)) continue;
+        const auto* service = in.catalog.service(s.reason.service);
+        const auto& q = service->requirements[s.reason.requirement];
+        out << "<tr class=\"" << (undecided ? "undecided" : "ruled-out") << "\"><td>"
+            << say(undecided ? kUndecided : kRuledOut, lang) << "</td><td>" << escaped(s.from) << "</td><td>"
+            << escaped(s.to) << "</td><td>" << escaped(service->id) << "</td><td>"
+            << escaped(std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(lang))
+            << "</td><td>" << escaped(s.why) << "</td></tr>\n";
+      }
+    out << "</tbody>\n</table>\n";
+  }
+  if (!in.plan.warnings.empty()) {
+    out << "<h2>" << say(kWarnings, lang) << "</h2>\n<ul id=\"warnings\">\n";
+    for (const auto& w : in.plan.warnings) out << "<li class=\"warning\">" << escaped(w) << "</li>\n";
+    out << "</ul>\n";
+  }
+  out << "<p class=\"muted\">winports · Microsoft KB 832017</p>\n<script>" << kScript
+      << "</script>\n</body>\n</html>\n";
+  return out.str();
+}
+
+}  // namespace winports::emit

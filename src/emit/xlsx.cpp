@@ -1,0 +1,133 @@
+// Excel (libxlsxwriter): the plan as a workbook to filter and hand on — Microsoft ships this KB's
+// table as a sheet too. Sheets: Rules (one row per firewall rule), Flows (one row per rule and
+// the KB requirement behind it) and Catalog (every requirement of the services involved), each
+// with an autofilter and a frozen header row.
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "common.hpp"
+#include "winports/catalog/export.hpp"
+
+namespace winports::emit {
+namespace {
+
+struct Column {
+  const char* en;
+  const char* ja;
+  double width;
+};
+constexpr Column kNumber{"#", "#", 5}, kFrom{"From", "送信元", 16}, kFromNets{"From networks", "送信元アドレス", 22},
+    kTo{"To", "宛先", 16}, kToNets{"To networks", "宛先アドレス", 22}, kTransport{"Protocol", "プロトコル", 10},
+    kPorts{"Ports", "ポート", 22}, kServices{"Services", "サービス", 40}, kKb{"KB", "KB", 50},
+    kService{"Service", "サービス", 22}, kServiceName{"Service name", "サービス名", 30},
+    kApplication{"Application protocol", "アプリケーション プロトコル", 30}, kSource{"KB source", "KB の出典", 50},
+    kOptional{"Optional", "省略可能", 10}, kConditions{"Conditions", "条件", 40};
+
+struct Sheet {
+  lxw_worksheet* sheet;
+  lxw_format* header;
+  lxw_row_t row = 0;
+
+  void headers(const std::vector<Column>& columns, Lang lang) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const auto col = static_cast<lxw_col_t>(c);
+      worksheet_write_string(sheet, 0, col, lang == Lang::ja ? columns[c].ja : columns[c].en, header);
+      worksheet_set_column(sheet, col, col, columns[c].width, nullptr);
+    }
+    worksheet_freeze_panes(sheet, 1, 0);
+    width = columns.size();
+  }
+  void add(const std::vector<std::string>& cells) {
+    ++row;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      // Whole numbers (rule numbers, single ports) as numbers, so the sheet sorts them as such.
+      const auto& text = cells[c];
+      bool number = !text.empty() && text.size() < 10 && text.find_first_not_of("0123456789") == std::string::npos;
+      if (number)
+        worksheet_write_number(sheet, row, static_cast<lxw_col_t>(c), std::stod(text), nullptr);
+      else
+        worksheet_write_string(sheet, row, static_cast<lxw_col_t>(c), text.c_str(), nullptr);
+    }
+  }
+  void finish() const {
+    worksheet_autofilter(sheet, 0, 0, std::max<lxw_row_t>(row, 1), static_cast<lxw_col_t>(width - 1));
+  }
+  std::size_t width = 1;
+};
+
+std::string joined_text(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> emit_xlsx(const Input& in) {
+  auto only = detail::selected_host(in);
+  if (!only) return only.error();
+  const Lang lang = in.options.lang;
+  const bool ja = lang == Lang::ja;
+  // libxlsxwriter writes to a path: a private temporary file, read back and removed.
+  char path[] = "/tmp/winports-xlsx-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return Error{"", 0, 0, "xlsx", "cannot create a temporary file"};
+  close(fd);
+  lxw_workbook* book = workbook_new(path);
+  if (!book) {
+    unlink(path);
+    return Error{"", 0, 0, "xlsx", "libxlsxwriter cannot create the workbook"};
+  }
+  lxw_format* bold = workbook_add_format(book);
+  format_set_bold(bold);
+  format_set_bg_color(bold, 0xEEF3FB);
+
+  Sheet rules{workbook_add_worksheet(book, ja ? "ルール" : "Rules"), bold};
+  rules.headers({kNumber, kFrom, kFromNets, kTo, kToNets, kTransport, kPorts, kServices, kKb}, lang);
+  Sheet flows{workbook_add_worksheet(book, ja ? "フロー" : "Flows"), bold};
+  flows.headers({kNumber, kFrom, kTo, kTransport, kPorts, kService, kServiceName, kApplication, kSource}, lang);
+  std::vector<std::string> involved;
+  std::size_t number = 0;
+  for (const auto& f : in.plan.flows) {
+    auto v = detail::view_all(f, *only);
+    if (v.source.empty()) continue;
+    ++number;
+    std::string protocol(to_string(f.transport));
+    if (!f.icmp_type.empty()) protocol += " " + f.icmp_type;
+    rules.add({std::to_string(number), f.source.name, detail::joined(v.source, ", "), f.destination.name,
+               detail::joined(v.destination, ", "), protocol, f.ports.to_string(), joined_text(plan::services_of(f)),
+               plan::reasons_text(f, in.catalog, lang)});
+    for (const auto& r : f.reasons) {
+      const auto* s = in.catalog.service(r.service);
+      const auto& q = s->requirements[r.requirement];
+      flows.add({std::to_string(number), f.source.name, f.destination.name, protocol,
+                 q.dynamic_rpc() ? (ja ? "動的 RPC" : "dynamic RPC") : q.ports.to_string(), s->id, s->names.in(lang),
+                 q.protocol.in(lang), catalog::source_text(*s, q, lang)});
+      if (std::find(involved.begin(), involved.end(), s->id) == involved.end()) involved.push_back(s->id);
+    }
+  }
+  Sheet cat{workbook_add_worksheet(book, ja ? "カタログ" : "Catalog"), bold};
+  cat.headers({kService, kServiceName, kTransport, kPorts, kApplication, kOptional, kConditions, kSource}, lang);
+  std::sort(involved.begin(), involved.end());
+  for (const auto& id : involved) {
+    const auto* s = in.catalog.service(id);
+    for (const auto& q : s->requirements)
+      cat.add({s->id, s->names.in(lang), std::string(to_string(q.transport)),
+               q.dynamic_rpc() ? (ja ? "動的 RPC" : "dynamic RPC") : q.ports.to_string(), q.protocol.in(lang),
+               q.optional ? (ja ? "はい" : "yes") : "", catalog::conditions_text(in.catalog, *s, q, lang),
+               catalog::source_text(*s, q, lang)});
+  }
+  for (const auto* sheet : {&rules, &flows, &cat}) sheet->finish();
+  lxw_error closed = workbook_close(book);
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << file.rdbuf();
+  unlink(path);
+  if (closed != LXW_NO_ERROR) return Error{"", 0, 0, "xlsx", std::string("libxlsxwriter: ") + lxw_strerror(closed)};
+  return bytes.str();
+}
+
+}  // namespace winports::emit

@@ -1,0 +1,166 @@
+#include "winports/report/zones.hpp"
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+namespace winports::report {
+namespace {
+
+constexpr const char* kOutside = "(outside)";
+
+// Graphviz reports errors through a callback (by default to stderr): kept for our Error instead.
+std::string graphviz_errors;
+int keep_error(char* message) {
+  graphviz_errors += message;
+  return 0;
+}
+
+// DOT's double-quoted strings escape only the quote and the backslash.
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + '"';
+}
+
+// An id safe in DOT, SVG and CSS selectors.
+std::string slug(const std::string& text) {
+  std::string out;
+  for (unsigned char ch : text) out += std::isalnum(ch) ? static_cast<char>(ch) : '_';
+  return out;
+}
+
+// A multi-line label: each line quoted, joined with DOT's centred line break.
+std::string label(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) {
+    auto q = quoted(line);
+    out += (out.empty() ? "" : "\\n") + q.substr(1, q.size() - 2);
+  }
+  return '"' + out + '"';
+}
+
+// Services in lines of three, so long labels wrap instead of stretching the arrow.
+std::vector<std::string> wrapped(const std::vector<std::string>& services) {
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    if (i % 3 == 0) lines.emplace_back();
+    lines.back() += (i % 3 == 0 ? "" : ", ") + services[i];
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::vector<std::string> zones_of(const plan::Endpoint& endpoint, const plan::Environment& env) {
+  if (env.zone(endpoint.name)) return {endpoint.name};
+  if (const auto* h = env.host(endpoint.name)) return {h->zone};
+  std::vector<std::string> out;
+  for (const auto& n : endpoint.networks) {
+    std::string found = kOutside;
+    for (const auto& z : env.zones)
+      if (std::any_of(z.networks.begin(), z.networks.end(), [&](const plan::Network& zn) { return zn.contains(n); })) {
+        found = z.name;
+        break;
+      }
+    if (std::find(out.begin(), out.end(), found) == out.end()) out.push_back(found);
+  }
+  return out;
+}
+
+std::vector<ZoneLink> zone_links(const plan::Plan& plan, const plan::Environment& env) {
+  std::map<std::pair<std::string, std::string>, ZoneLink> by_pair;
+  for (std::size_t i = 0; i < plan.flows.size(); ++i) {
+    const auto& f = plan.flows[i];
+    for (const auto& from : zones_of(f.source, env))
+      for (const auto& to : zones_of(f.destination, env)) {
+        auto& link = by_pair[{from, to}];
+        link.from = from, link.to = to;
+        link.flows.push_back(i);
+        for (const auto& s : plan::services_of(f))
+          if (std::find(link.services.begin(), link.services.end(), s) == link.services.end())
+            link.services.push_back(s);
+      }
+  }
+  // Zone order is the file's, so the matrix and the diagram read as the site is written.
+  auto rank = [&](const std::string& zone) {
+    for (std::size_t i = 0; i < env.zones.size(); ++i)
+      if (env.zones[i].name == zone) return i;
+    return env.zones.size();
+  };
+  std::vector<ZoneLink> out;
+  for (auto& [key, link] : by_pair) {
+    std::sort(link.services.begin(), link.services.end());
+    out.push_back(std::move(link));
+  }
+  std::sort(out.begin(), out.end(), [&](const ZoneLink& a, const ZoneLink& b) {
+    return std::pair{rank(a.from), rank(a.to)} < std::pair{rank(b.from), rank(b.to)};
+  });
+  return out;
+}
+
+std::string zone_dot(const std::vector<ZoneLink>& links, const plan::Environment& env) {
+  std::string dot =
+      "digraph zones {\n  graph [rankdir=LR, nodesep=0.6, ranksep=1.4, fontname=\"sans-serif\"];\n"
+      "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", color=\"#3b6db3\", "
+      "fontname=\"sans-serif\", fontsize=11];\n  edge [color=\"#555555\", fontname=\"sans-serif\", "
+      "fontsize=9];\n";
+  std::vector<std::string> zones;
+  for (const auto& z : env.zones) zones.push_back(z.name);
+  for (const auto& l : links)
+    for (const auto& z : {l.from, l.to})
+      if (std::find(zones.begin(), zones.end(), z) == zones.end()) zones.push_back(z);
+  for (const auto& name : zones) {
+    std::vector<std::string> lines = {name};
+    if (const auto* z = env.zone(name)) {
+      for (const auto& n : z->networks) lines.push_back(n.to_string());
+      std::string hosts;
+      for (const auto& h : env.hosts)
+        if (h.zone == name) hosts += (hosts.empty() ? "" : ", ") + h.name;
+      if (!hosts.empty()) lines.push_back("[" + hosts + "]");
+    }
+    dot += "  " + quoted(name) + " [id=" + quoted("zone-" + slug(name)) + ", label=" + label(lines) + "];\n";
+  }
+  for (const auto& l : links) {
+    dot += "  " + quoted(l.from) + " -> " + quoted(l.to) + " [id=" + quoted("link-" + slug(l.from) + "-" + slug(l.to)) +
+           ", label=" + label(wrapped(l.services)) + ", tooltip=" + quoted(l.from + " → " + l.to) + "];\n";
+  }
+  return dot + "}\n";
+}
+
+Result<std::string> render_svg(const std::string& dot) {
+  // Graphviz keeps global state: one context for the process, used by one caller at a time.
+  static std::mutex lock;
+  std::lock_guard guard(lock);
+  static GVC_t* context = gvContext();
+  if (!context) return Error{"", 0, 0, "graphviz", "cannot create a Graphviz context"};
+  graphviz_errors.clear();
+  agseterrf(keep_error);
+  Agraph_t* graph = agmemread(dot.c_str());
+  if (!graph) {
+    while (!graphviz_errors.empty() && graphviz_errors.back() == '\n') graphviz_errors.pop_back();
+    return Error{"", 0, 0, "graphviz", "the zone graph did not parse: " + graphviz_errors};
+  }
+  if (gvLayout(context, graph, "dot") != 0) {
+    agclose(graph);
+    return Error{"", 0, 0, "graphviz", "dot layout failed (is the dot plugin installed?)"};
+  }
+  char* data = nullptr;
+  unsigned int length = 0;
+  int rendered = gvRenderData(context, graph, "svg", &data, &length);
+  std::string svg = rendered == 0 && data ? std::string(data, length) : std::string();
+  gvFreeRenderData(data);
+  gvFreeLayout(context, graph);
+  agclose(graph);
+  if (svg.empty()) return Error{"", 0, 0, "graphviz", "SVG rendering failed"};
+  auto start = svg.find("<svg");
+  return start == std::string::npos ? svg : svg.substr(start);
+}
+
+}  // namespace winports::report

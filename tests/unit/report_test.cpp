@@ -1,0 +1,89 @@
+// The report's zone view: endpoints placed in zones, links between zones with the services that
+// cross them, the Graphviz graph and its SVG layout.
+#include <gtest/gtest.h>
+
+#include "winports/catalog/embedded.hpp"
+#include "winports/plan/planner.hpp"
+#include "winports/report/zones.hpp"
+
+using namespace winports;
+
+namespace {
+
+plan::Environment site(const std::string& text) {
+  auto env = plan::load_environment({"site.yaml", text}, catalog::builtin_catalog());
+  EXPECT_TRUE(env.ok()) << (env.ok() ? "" : env.error().to_string());
+  return env.ok() ? *env : plan::Environment{};
+}
+
+constexpr const char* kSite = R"(
+site: t
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+  "dmz \"edge\"": { networks: [198.18.30.0/24], os: windows-server-2022 }
+hosts:
+  dc1: { address: 198.18.20.10, zone: servers, roles: [domain-controller] }
+  dc2: { address: 198.18.20.11, zone: servers, roles: [domain-controller] }
+  web: { address: 198.18.30.5, zone: "dmz \"edge\"", roles: [iis-web] }
+access:
+  - { from: clients, to: role:domain-controller, as: domain-member }
+  - { from: dc1, to: dc2, as: dc-replication }
+  - { from: clients, to: web, services: [iis-www] }
+)";
+
+}  // namespace
+
+TEST(ReportZones, EndpointsFallInTheirZones) {
+  auto env = site(kSite);
+  EXPECT_EQ(report::zones_of({"clients", {}}, env), std::vector<std::string>{"clients"});
+  EXPECT_EQ(report::zones_of({"dc1", {}}, env), std::vector<std::string>{"servers"});
+  auto a = *plan::parse_network("198.18.20.11"), b = *plan::parse_network("198.18.30.5"),
+       c = *plan::parse_network("203.0.113.9");
+  EXPECT_EQ(report::zones_of({"dc2,web,x", {a, b, c}}, env),
+            (std::vector<std::string>{"servers", "dmz \"edge\"", "(outside)"}));
+}
+
+TEST(ReportZones, LinksCarryTheServicesThatCross) {
+  auto env = site(kSite);
+  auto p = plan::make_plan(env, catalog::builtin_catalog());
+  auto links = report::zone_links(p, env);
+  ASSERT_EQ(links.size(), 3u);
+  // In the file's zone order: clients→servers, clients→dmz, servers→servers (replication).
+  EXPECT_EQ(links[0].from, "clients");
+  EXPECT_EQ(links[0].to, "servers");
+  EXPECT_EQ(links[1].to, "dmz \"edge\"");
+  EXPECT_EQ(links[2].from, "servers");
+  EXPECT_EQ(links[2].to, "servers");
+  auto has = [](const report::ZoneLink& l, const char* s) {
+    return std::find(l.services.begin(), l.services.end(), s) != l.services.end();
+  };
+  EXPECT_TRUE(has(links[0], "kdc"));
+  EXPECT_TRUE(has(links[0], "netlogon"));
+  EXPECT_FALSE(has(links[0], "iis-www"));
+  EXPECT_TRUE(has(links[1], "iis-www"));
+  EXPECT_TRUE(std::is_sorted(links[0].services.begin(), links[0].services.end()));
+  std::size_t flows = 0;
+  for (const auto& l : links) flows += l.flows.size();
+  EXPECT_EQ(flows, p.flows.size()) << "every flow lies on exactly one link here";
+}
+
+TEST(ReportZones, GraphvizLaysOutEveryZoneAndLink) {
+  auto env = site(kSite);
+  auto p = plan::make_plan(env, catalog::builtin_catalog());
+  auto dot = report::zone_dot(report::zone_links(p, env), env);
+  EXPECT_NE(dot.find(R"("dmz \"edge\"")"), std::string::npos) << "quotes in names escaped";
+  EXPECT_NE(dot.find("[dc1, dc2]"), std::string::npos) << "hosts listed in their zone";
+  auto svg = report::render_svg(dot);
+  ASSERT_TRUE(svg) << svg.error().to_string();
+  // Graphviz writes "-" in ids as the entity &#45;, which the browser reads back as "-".
+  for (std::size_t at; (at = svg->find("&#45;")) != std::string::npos;) svg->replace(at, 5, "-");
+  EXPECT_EQ(svg->rfind("<svg", 0), 0u) << "no XML prolog: ready to inline";
+  for (const char* id : {"zone-clients", "zone-servers", "zone-dmz__edge_", "link-clients-servers",
+                         "link-servers-servers", "link-clients-dmz__edge_"})
+    EXPECT_NE(svg->find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  EXPECT_NE(svg->find("netlogon"), std::string::npos) << "edge labels drawn";
+  auto bad = report::render_svg("digraph { a -> ");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("syntax error"), std::string::npos) << bad.error().message;
+}

@@ -8,11 +8,30 @@
 #include <fstream>
 #include <sstream>
 
+#include "../core/shared_library.hpp"
 #include "common.hpp"
 #include "winports/catalog/export.hpp"
 
 namespace winports::emit {
 namespace {
+
+#define XLSXWRITER_FUNCTIONS(X)                                                                                \
+  X(workbook_new)                                                                                              \
+  X(workbook_add_format) X(workbook_add_worksheet) X(workbook_close) X(format_set_bold) X(format_set_bg_color) \
+      X(worksheet_write_string) X(worksheet_write_number) X(worksheet_set_column) X(worksheet_freeze_panes)    \
+          X(worksheet_autofilter) X(lxw_strerror)
+
+struct XlsxWriter {
+  XLSXWRITER_FUNCTIONS(WINPORTS_API_MEMBER)
+};
+
+Result<XlsxWriter> load_xlsxwriter() {
+  auto library = SharedLibrary::open(WINPORTS_XLSXWRITER_SONAME, "xlsx");
+  if (!library) return library.error();
+  XlsxWriter api;
+  XLSXWRITER_FUNCTIONS(WINPORTS_API_BIND)
+  return api;
+}
 
 struct Column {
   const char* en;
@@ -27,6 +46,7 @@ constexpr Column kNumber{"#", "#", 5}, kFrom{"From", "送信元", 16}, kFromNets
     kOptional{"Optional", "省略可能", 10}, kConditions{"Conditions", "条件", 40};
 
 struct Sheet {
+  const XlsxWriter* x;
   lxw_worksheet* sheet;
   lxw_format* header;
   lxw_row_t row = 0;
@@ -34,10 +54,10 @@ struct Sheet {
   void headers(const std::vector<Column>& columns, Lang lang) {
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const auto col = static_cast<lxw_col_t>(c);
-      worksheet_write_string(sheet, 0, col, lang == Lang::ja ? columns[c].ja : columns[c].en, header);
-      worksheet_set_column(sheet, col, col, columns[c].width, nullptr);
+      x->worksheet_write_string(sheet, 0, col, lang == Lang::ja ? columns[c].ja : columns[c].en, header);
+      x->worksheet_set_column(sheet, col, col, columns[c].width, nullptr);
     }
-    worksheet_freeze_panes(sheet, 1, 0);
+    x->worksheet_freeze_panes(sheet, 1, 0);
     width = columns.size();
   }
   void add(const std::vector<std::string>& cells) {
@@ -47,13 +67,13 @@ struct Sheet {
       const auto& text = cells[c];
       bool number = !text.empty() && text.size() < 10 && text.find_first_not_of("0123456789") == std::string::npos;
       if (number)
-        worksheet_write_number(sheet, row, static_cast<lxw_col_t>(c), std::stod(text), nullptr);
+        x->worksheet_write_number(sheet, row, static_cast<lxw_col_t>(c), std::stod(text), nullptr);
       else
-        worksheet_write_string(sheet, row, static_cast<lxw_col_t>(c), text.c_str(), nullptr);
+        x->worksheet_write_string(sheet, row, static_cast<lxw_col_t>(c), text.c_str(), nullptr);
     }
   }
   void finish() const {
-    worksheet_autofilter(sheet, 0, 0, std::max<lxw_row_t>(row, 1), static_cast<lxw_col_t>(width - 1));
+    x->worksheet_autofilter(sheet, 0, 0, std::max<lxw_row_t>(row, 1), static_cast<lxw_col_t>(width - 1));
   }
   std::size_t width = 1;
 };
@@ -71,23 +91,26 @@ Result<std::string> emit_xlsx(const Input& in) {
   if (!only) return only.error();
   const Lang lang = in.options.lang;
   const bool ja = lang == Lang::ja;
+  static const auto loaded = load_xlsxwriter();
+  if (!loaded) return loaded.error();
+  const XlsxWriter* x = &*loaded;
   // libxlsxwriter writes to a path: a private temporary file, read back and removed.
   char path[] = "/tmp/winports-xlsx-XXXXXX";
   int fd = mkstemp(path);
   if (fd < 0) return Error{"", 0, 0, "xlsx", "cannot create a temporary file"};
   close(fd);
-  lxw_workbook* book = workbook_new(path);
+  lxw_workbook* book = x->workbook_new(path);
   if (!book) {
     unlink(path);
     return Error{"", 0, 0, "xlsx", "libxlsxwriter cannot create the workbook"};
   }
-  lxw_format* bold = workbook_add_format(book);
-  format_set_bold(bold);
-  format_set_bg_color(bold, 0xEEF3FB);
+  lxw_format* bold = x->workbook_add_format(book);
+  x->format_set_bold(bold);
+  x->format_set_bg_color(bold, 0xEEF3FB);
 
-  Sheet rules{workbook_add_worksheet(book, ja ? "ルール" : "Rules"), bold};
+  Sheet rules{x, x->workbook_add_worksheet(book, ja ? "ルール" : "Rules"), bold};
   rules.headers({kNumber, kFrom, kFromNets, kTo, kToNets, kTransport, kPorts, kServices, kKb}, lang);
-  Sheet flows{workbook_add_worksheet(book, ja ? "フロー" : "Flows"), bold};
+  Sheet flows{x, x->workbook_add_worksheet(book, ja ? "フロー" : "Flows"), bold};
   flows.headers({kNumber, kFrom, kTo, kTransport, kPorts, kService, kServiceName, kApplication, kSource}, lang);
   std::vector<std::string> involved;
   std::size_t number = 0;
@@ -109,7 +132,7 @@ Result<std::string> emit_xlsx(const Input& in) {
       if (std::find(involved.begin(), involved.end(), s->id) == involved.end()) involved.push_back(s->id);
     }
   }
-  Sheet cat{workbook_add_worksheet(book, ja ? "カタログ" : "Catalog"), bold};
+  Sheet cat{x, x->workbook_add_worksheet(book, ja ? "カタログ" : "Catalog"), bold};
   cat.headers({kService, kServiceName, kTransport, kPorts, kApplication, kOptional, kConditions, kSource}, lang);
   std::sort(involved.begin(), involved.end());
   for (const auto& id : involved) {
@@ -121,12 +144,12 @@ Result<std::string> emit_xlsx(const Input& in) {
                catalog::source_text(*s, q, lang)});
   }
   for (const auto* sheet : {&rules, &flows, &cat}) sheet->finish();
-  lxw_error closed = workbook_close(book);
+  lxw_error closed = x->workbook_close(book);
   std::ifstream file(path, std::ios::binary);
   std::stringstream bytes;
   bytes << file.rdbuf();
   unlink(path);
-  if (closed != LXW_NO_ERROR) return Error{"", 0, 0, "xlsx", std::string("libxlsxwriter: ") + lxw_strerror(closed)};
+  if (closed != LXW_NO_ERROR) return Error{"", 0, 0, "xlsx", std::string("libxlsxwriter: ") + x->lxw_strerror(closed)};
   return bytes.str();
 }
 

@@ -7,8 +7,25 @@
 #include <map>
 #include <mutex>
 
+#include "../core/shared_library.hpp"
+
 namespace winports::report {
 namespace {
+
+#define GRAPHVIZ_FUNCTIONS(X) \
+  X(gvContext) X(agseterrf) X(agmemread) X(agclose) X(gvLayout) X(gvRenderData) X(gvFreeRenderData) X(gvFreeLayout)
+
+struct Graphviz {
+  GRAPHVIZ_FUNCTIONS(WINPORTS_API_MEMBER)
+};
+
+Result<Graphviz> load_graphviz() {
+  auto library = SharedLibrary::open(WINPORTS_GVC_SONAME, "graphviz");
+  if (!library) return library.error();
+  Graphviz api;
+  GRAPHVIZ_FUNCTIONS(WINPORTS_API_BIND)
+  return api;
+}
 
 constexpr const char* kOutside = "(outside)";
 
@@ -138,26 +155,28 @@ Result<std::string> render_svg(const std::string& dot) {
   // Graphviz keeps global state: one context for the process, used by one caller at a time.
   static std::mutex lock;
   std::lock_guard guard(lock);
-  static GVC_t* context = gvContext();
+  static const auto gv = load_graphviz();
+  if (!gv) return gv.error();
+  static GVC_t* context = gv->gvContext();
   if (!context) return Error{"", 0, 0, "graphviz", "cannot create a Graphviz context"};
   graphviz_errors.clear();
-  agseterrf(keep_error);
-  Agraph_t* graph = agmemread(dot.c_str());
+  gv->agseterrf(keep_error);
+  Agraph_t* graph = gv->agmemread(dot.c_str());
   if (!graph) {
     while (!graphviz_errors.empty() && graphviz_errors.back() == '\n') graphviz_errors.pop_back();
     return Error{"", 0, 0, "graphviz", "the zone graph did not parse: " + graphviz_errors};
   }
-  if (gvLayout(context, graph, "dot") != 0) {
-    agclose(graph);
+  if (gv->gvLayout(context, graph, "dot") != 0) {
+    gv->agclose(graph);
     return Error{"", 0, 0, "graphviz", "dot layout failed (is the dot plugin installed?)"};
   }
   char* data = nullptr;
   unsigned int length = 0;
-  int rendered = gvRenderData(context, graph, "svg", &data, &length);
+  int rendered = gv->gvRenderData(context, graph, "svg", &data, &length);
   std::string svg = rendered == 0 && data ? std::string(data, length) : std::string();
-  gvFreeRenderData(data);
-  gvFreeLayout(context, graph);
-  agclose(graph);
+  gv->gvFreeRenderData(data);
+  gv->gvFreeLayout(context, graph);
+  gv->agclose(graph);
   if (svg.empty()) return Error{"", 0, 0, "graphviz", "SVG rendering failed"};
   auto start = svg.find("<svg");
   return start == std::string::npos ? svg : svg.substr(start);

@@ -71,5 +71,11 @@ sed -i 's/99999/7777/' "$tmp/user/services/bad.yaml"
 expect 0 "user catalog port lookup" -- "$bin" --catalog "$tmp/user" port 7777
 contains out "[bad]" "user service found by port"
 
+# The report libraries are loaded only when a report is written: a lookup must not pay for them.
+expect 0 "dynamic section readable" -- readelf -d "$bin"
+for lib in libgvc libcgraph libxlsxwriter libcrypto; do
+  if grep -q "NEEDED.*\[$lib\." "$tmp/out"; then echo "FAIL: $bin links $lib at start-up"; fail=1; else echo "ok: $lib loaded on demand only"; fi
+done
+
 [ $fail = 0 ] && echo "cli: all passed" || echo "cli: failures"
 exit $fail

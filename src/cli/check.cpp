@@ -39,7 +39,7 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (!outcomes) return void(exit_code = report(outcomes.error()));
     std::string targets_text;
     for (const auto& t : targets) targets_text += (targets_text.empty() ? "" : " ") + t;
-    exit_code = print_outcomes(*c, ctx.json, flags, "winports check", targets_text, *outcomes);
+    exit_code = print_outcomes(*c, ctx, flags, "winports check", targets_text, *outcomes);
   });
 }
 

@@ -87,7 +87,7 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto outcomes = probe::run(requests_for(addresses, *spec), *options);
     if (!outcomes) return void(exit_code = report(outcomes.error()));
     if (!ctx.json) std::cout << '\n';
-    exit_code = print_outcomes(*c, ctx.json, probe_flags, "winports discover", domain, *outcomes,
+    exit_code = print_outcomes(*c, ctx, probe_flags, "winports discover", domain, *outcomes,
                                {{"domain", domain}, {"domain_controllers", controllers}});
   });
 }

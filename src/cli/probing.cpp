@@ -7,6 +7,7 @@
 #include "winports/catalog/query.hpp"
 #include "winports/core/file.hpp"
 #include "winports/probe/junit.hpp"
+#include "winports/report/verdicts.hpp"
 
 namespace winports::cli {
 namespace {
@@ -47,6 +48,7 @@ void ProbeFlags::add_to(CLI::App* cmd) {
                 "Handshake and empty datagrams only (like nmap -sT/-sU without payloads); no RPC endpoints");
   cmd->add_option("--trace", trace_path, "Write every protocol request and reply to FILE, as hex");
   cmd->add_option("--junit", junit_path, "Also write the verdicts as a JUnit XML report to FILE");
+  cmd->add_option("--html", html_path, "Also write the verdicts as an HTML page to FILE (blocked first)");
 }
 
 Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstream& trace) const {
@@ -156,8 +158,9 @@ std::vector<probe::Request> requests_for(const std::vector<plan::Network>& addre
 
 bool answers(probe::Status s) { return s == probe::Status::listening || s == probe::Status::listening_or_filtered; }
 
-int print_outcomes(const catalog::Catalog& c, bool json, const ProbeFlags& flags, const std::string& suite,
+int print_outcomes(const catalog::Catalog& c, const Context& ctx, const ProbeFlags& flags, const std::string& suite,
                    const std::string& targets, const std::vector<probe::Outcome>& outcomes, nlohmann::json extra) {
+  const bool json = ctx.json;
   if (!flags.junit_path.empty()) {
     std::vector<probe::JunitCase> cases;
     for (const auto& o : outcomes)
@@ -167,6 +170,14 @@ int print_outcomes(const catalog::Catalog& c, bool json, const ProbeFlags& flags
     auto xml =
         probe::junit_xml(suite, {{"targets", targets}}, cases, std::to_string(outcomes.size()) + " port(s) probed");
     if (auto st = write_file_atomic(flags.junit_path, xml); !st) return report(st.error());
+  }
+  if (!flags.html_path.empty()) {
+    report::VerdictPage page{suite + " " + targets, std::to_string(outcomes.size()) + " port(s) probed", {}, {}, {}};
+    for (const auto& o : outcomes)
+      page.rows.push_back({"", o.request.address.to_string(), probe_name(c, o), std::string(probe::to_string(o.status)),
+                           report::verdict_of(o.status), service_of(c, o), o.detail});
+    if (auto st = write_file_atomic(flags.html_path, report::verdicts_html(std::move(page), ctx.lang())); !st)
+      return report(st.error());
   }
   if (json) {
     nlohmann::json results = nlohmann::json::array();

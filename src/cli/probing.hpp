@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "context.hpp"
 #include "winports/catalog/model.hpp"
 #include "winports/probe/prober.hpp"
 #include "winports/probe/targets.hpp"
@@ -14,7 +15,7 @@ namespace winports::cli {
 
 struct ProbeFlags {
   int timeout_ms = 1000, min_timeout_ms = 100, concurrency = 1024, rate = 0, retries = 1;
-  std::string domain, community = "public", trace_path, junit_path;
+  std::string domain, community = "public", trace_path, junit_path, html_path;
   bool no_protocol = false;
 
   void add_to(CLI::App* cmd);
@@ -37,10 +38,10 @@ Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& 
                                   const std::vector<std::string>& services, const std::vector<std::string>& roles);
 std::vector<probe::Request> requests_for(const std::vector<plan::Network>& addresses, const probe::PortSpec& spec);
 bool answers(probe::Status s);  // listening, or listening-or-filtered
-// The verdicts as a table or as JSON ({"results": …} plus `extra`'s members) on stdout, and as
-// JUnit when --junit asked. Returns check's exit code: 0 when every port answers, 1 if not, 2 on
-// a write error.
-int print_outcomes(const catalog::Catalog& c, bool json, const ProbeFlags& flags, const std::string& suite,
+// The verdicts as a table or as JSON ({"results": …} plus `extra`'s members) on stdout, as JUnit
+// when --junit asked and as a page when --html asked. Returns check's exit code: 0 when every port answers, 1 if not, 2
+// on a write error.
+int print_outcomes(const catalog::Catalog& c, const Context& ctx, const ProbeFlags& flags, const std::string& suite,
                    const std::string& targets, const std::vector<probe::Outcome>& outcomes,
                    nlohmann::json extra = nlohmann::json::object());
 

@@ -12,6 +12,8 @@
 #include "table.hpp"
 #include "winports/core/file.hpp"
 #include "winports/probe/junit.hpp"
+#include "winports/report/verdicts.hpp"
+#include "winports/report/zones.hpp"
 
 namespace winports::cli {
 namespace {
@@ -42,6 +44,25 @@ std::optional<std::size_t> endpoint_flow(const plan::Plan& plan, const std::vect
   }
   opened = false;
   return via_mapper;
+}
+
+enum class FlowState { unprobed, passed, blocked };
+
+// The zone diagram of the flows from this zone, each arrow painted by its flows' verdicts.
+Result<std::string> verdict_diagram(const plan::Plan& plan, const plan::Environment& env,
+                                    const std::vector<bool>& from_zone, const std::vector<FlowState>& state) {
+  plan::Plan crossing;
+  std::vector<FlowState> crossing_state;
+  for (std::size_t i = 0; i < plan.flows.size(); ++i)
+    if (from_zone[i]) crossing.flows.push_back(plan.flows[i]), crossing_state.push_back(state[i]);
+  auto links = report::zone_links(crossing, env);
+  for (auto& l : links) {
+    auto any = [&](FlowState s) {
+      return std::any_of(l.flows.begin(), l.flows.end(), [&](std::size_t i) { return crossing_state[i] == s; });
+    };
+    l.color = any(FlowState::blocked) ? report::kBlockedColor : any(FlowState::passed) ? report::kPassedColor : "";
+  }
+  return report::render_svg(report::zone_dot(links, env));
 }
 
 }  // namespace
@@ -114,6 +135,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
     };
     std::vector<Row> rows;
     std::set<std::string> broken;
+    std::vector<FlowState> flow_state(plan.flows.size());
     for (std::size_t k = 0; k < outcomes->size(); ++k) {
       const auto& o = (*outcomes)[k];
       bool opened = true;
@@ -121,6 +143,13 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
           k < flow_of.size() ? std::optional(flow_of[k]) : endpoint_flow(plan, from_zone, o, opened);
       bool blocked = o.status == probe::Status::filtered;
       rows.push_back({&o, flow ? &plan.flows[*flow] : nullptr, opened, blocked});
+      if (flow) {
+        auto& state = flow_state[*flow];
+        if (blocked)
+          state = FlowState::blocked;
+        else if (state == FlowState::unprobed)
+          state = FlowState::passed;
+      }
       if (blocked && flow)
         for (const auto& s : plan::services_of(plan.flows[*flow])) broken.insert(s);
     }
@@ -153,6 +182,19 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
       auto xml = probe::junit_xml("winports verify " + env->site + " from " + from, {{"site", file}, {"from", from}},
                                   cases, summary);
       if (auto st = write_file_atomic(flags.junit_path, xml); !st) return void(exit_code = report(st.error()));
+    }
+    if (!flags.html_path.empty()) {
+      report::VerdictPage page{"winports verify " + env->site + " from " + from, summary, {}, not_probed, {}};
+      for (const auto& r : rows)
+        page.rows.push_back({flow_name(r), r.outcome->request.address.to_string(), probe_name(*c, *r.outcome),
+                             std::string(probe::to_string(r.outcome->status)),
+                             r.blocked ? report::Verdict::blocked : report::verdict_of(r.outcome->status), services(r),
+                             note(r)});
+      auto svg = verdict_diagram(plan, *env, from_zone, flow_state);
+      if (!svg) return void(exit_code = report(svg.error()));
+      page.diagram_svg = std::move(*svg);
+      if (auto st = write_file_atomic(flags.html_path, report::verdicts_html(std::move(page), ctx.lang())); !st)
+        return void(exit_code = report(st.error()));
     }
     if (ctx.json) {
       nlohmann::json results = nlohmann::json::array();

@@ -3,6 +3,7 @@
 // what was left out and the warnings. Inline CSS and JS only: the page requests nothing.
 #include <sstream>
 
+#include "../report/page.hpp"
 #include "common.hpp"
 #include "winports/core/text.hpp"
 #include "winports/report/zones.hpp"
@@ -10,13 +11,9 @@
 namespace winports::emit {
 namespace {
 
-std::string escaped(std::string_view text) { return markup_escaped(text); }
-
-struct Words {
-  const char* en;
-  const char* ja;
-};
-const char* say(const Words& w, Lang lang) { return lang == Lang::ja ? w.ja : w.en; }
+using report::page::escaped;
+using report::page::say;
+using report::page::Words;
 
 constexpr Words kTitle{"winports plan", "winports 計画"},
     kIntro{
@@ -33,24 +30,6 @@ constexpr Words kTitle{"winports plan", "winports 計画"},
     kRuledOut{"Ruled out by the site file", "サイト ファイルにより除外"}, kWhy{"Why", "理由"},
     kRequirement{"Requirement", "要件"}, kService{"Service", "サービス"}, kWarnings{"Warnings", "警告"},
     kCount{"rules", "件のルール"}, kShown{"shown", "件を表示"};
-
-constexpr const char* kStyle = R"(
-body{font-family:system-ui,"Segoe UI","Yu Gothic UI",Meiryo,"IPAGothic",sans-serif;margin:1.5em auto;max-width:1400px;padding:0 1em;color:#1d1d1f}
-h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccd;padding-bottom:.2em}
-table{border-collapse:collapse;font-size:.85em;width:100%}th,td{border:1px solid #ccd;padding:.25em .45em;
-text-align:left;vertical-align:top}th{background:#eef3fb;position:sticky;top:0}tr:nth-child(even) td{background:#fafbfe}
-#zone-diagram svg{max-width:100%;height:auto}#matrix td.cell{min-width:6em}#matrix td.empty{background:#f4f4f4}
-#matrix th.row{position:static}.undecided{color:#a15c00}.warning{color:#a10000}input#search{width:100%;
-font-size:1em;padding:.4em;margin:.5em 0;box-sizing:border-box}.muted{color:#667}code{font-size:.95em}
-)";
-
-constexpr const char* kScript = R"(
-(function(){var box=document.getElementById('search'),rows=document.querySelectorAll('#rules tbody tr'),
-count=document.getElementById('shown');function filter(){var words=box.value.toLowerCase().split(/\s+/)
-.filter(Boolean),shown=0;rows.forEach(function(r){var t=r.textContent.toLowerCase(),ok=words.every(function(w)
-{return t.indexOf(w)>=0;});r.style.display=ok?'':'none';if(ok)shown++;});count.textContent=shown;}
-box.addEventListener('input',filter);filter();})();
-)";
 
 std::string protocol_text(const plan::Flow& f, Lang lang) {
   std::string out(to_string(f.transport));
@@ -70,13 +49,8 @@ Result<std::string> emit_html(const Input& in) {
   if (!svg) return svg.error();
 
   std::ostringstream out;
-  out << "<!DOCTYPE html>\n<html lang=\"" << (lang == Lang::ja ? "ja" : "en")
-      << "\">\n<head>\n<meta charset=\"utf-8\">\n"
-      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-         "script-src 'unsafe-inline'; img-src data:\">\n"
-      << "<title>" << say(kTitle, lang) << ": " << escaped(in.env.site) << "</title>\n<style>" << kStyle
-      << "</style>\n</head>\n<body>\n<h1>" << say(kTitle, lang) << ": " << escaped(in.env.site) << "</h1>\n<p>"
-      << say(kIntro, lang) << " <span class=\"muted\">" << in.plan.flows.size() << " " << say(kCount, lang)
+  report::page::head(out, std::string(say(kTitle, lang)) + ": " + in.env.site, lang);
+  out << "<p>" << say(kIntro, lang) << " <span class=\"muted\">" << in.plan.flows.size() << " " << say(kCount, lang)
       << "</span></p>\n";
 
   out << "<h2>" << say(kDiagram, lang) << "</h2>\n<div id=\"zone-diagram\">" << *svg << "</div>\n";
@@ -109,11 +83,12 @@ Result<std::string> emit_html(const Input& in) {
   out << "</tbody>\n</table>\n";
 
   out << "<h2>" << say(kRules, lang) << " <span class=\"muted\">(<span id=\"shown\">" << in.plan.flows.size()
-      << "</span> " << say(kShown, lang) << ")</span></h2>\n<input id=\"search\" type=\"search\" placeholder=\""
-      << escaped(say(kSearch, lang)) << "\">\n<table id=\"rules\">\n<thead><tr><th>#</th><th>" << say(kFrom, lang)
-      << "</th><th>" << say(kFromNets, lang) << "</th><th>" << say(kTo, lang) << "</th><th>" << say(kToNets, lang)
-      << "</th><th>" << say(kProtocol, lang) << "</th><th>" << say(kPorts, lang) << "</th><th>" << say(kServices, lang)
-      << "</th><th>" << say(kKb, lang) << "</th></tr></thead>\n<tbody>\n";
+      << "</span> " << say(kShown, lang) << ")</span></h2>\n";
+  report::page::search_box(out, "#rules tbody tr", say(kSearch, lang));
+  out << "<table id=\"rules\">\n<thead><tr><th>#</th><th>" << say(kFrom, lang) << "</th><th>" << say(kFromNets, lang)
+      << "</th><th>" << say(kTo, lang) << "</th><th>" << say(kToNets, lang) << "</th><th>" << say(kProtocol, lang)
+      << "</th><th>" << say(kPorts, lang) << "</th><th>" << say(kServices, lang) << "</th><th>" << say(kKb, lang)
+      << "</th></tr></thead>\n<tbody>\n";
   std::size_t number = 0;
   for (const auto& f : in.plan.flows) {
     auto v = detail::view_all(f, *only);
@@ -150,8 +125,7 @@ Result<std::string> emit_html(const Input& in) {
     for (const auto& w : in.plan.warnings) out << "<li class=\"warning\">" << escaped(w) << "</li>\n";
     out << "</ul>\n";
   }
-  out << "<p class=\"muted\">winports · Microsoft KB 832017</p>\n<script>" << kScript
-      << "</script>\n</body>\n</html>\n";
+  report::page::foot(out);
   return out.str();
 }
 

@@ -12,8 +12,12 @@
 namespace winports::report {
 namespace {
 
-#define GRAPHVIZ_FUNCTIONS(X) \
-  X(gvContext) X(agseterrf) X(agmemread) X(agclose) X(gvLayout) X(gvRenderData) X(gvFreeRenderData) X(gvFreeLayout)
+// The functions used, bound at run time (clang-format does not settle on macro bodies).
+// clang-format off
+#define GRAPHVIZ_FUNCTIONS(X)                                                                      \
+  X(gvContext) X(agseterrf) X(agmemread) X(agclose) X(gvLayout) X(gvRenderData)                    \
+  X(gvFreeRenderData) X(gvFreeLayout)
+// clang-format on
 
 struct Graphviz {
   GRAPHVIZ_FUNCTIONS(WINPORTS_API_MEMBER)
@@ -146,7 +150,9 @@ std::string zone_dot(const std::vector<ZoneLink>& links, const plan::Environment
   }
   for (const auto& l : links) {
     dot += "  " + quoted(l.from) + " -> " + quoted(l.to) + " [id=" + quoted("link-" + slug(l.from) + "-" + slug(l.to)) +
-           ", label=" + label(wrapped(l.services)) + ", tooltip=" + quoted(l.from + " → " + l.to) + "];\n";
+           ", label=" + label(wrapped(l.services)) + ", tooltip=" + quoted(l.from + " → " + l.to) +
+           (l.color.empty() ? "" : ", color=" + quoted(l.color) + ", fontcolor=" + quoted(l.color) + ", penwidth=2") +
+           "];\n";
   }
   return dot + "}\n";
 }

@@ -3,7 +3,9 @@
 # every required flow passes (exit 0) and drsuapi is reached on the endpoint the DC's mapper gives;
 # with Kerberos dropped at the router the flow is reported blocked with the services it breaks
 # (exit 1); with the plan's RPC range not the DC's, the mapped endpoints are blocked and named as
-# ports the plan does not open. The JUnit report of each run must validate against the schema.
+# ports the plan does not open. The JUnit report of each run must validate against the schema, and
+# the --html page of the blocked run is opened in headless Chromium (when the report tools are
+# installed; WINPORTS_REQUIRE_REPORT=1 requires them).
 set -u
 bin=$(realpath "$1")
 junit_check=$2
@@ -16,7 +18,7 @@ lab_start_dc || exit 1
 
 verify() {  # verify NAME: runs verify from the client zone into NAME.json / NAME.xml, prints the exit code
   LAB_TIMEOUT=120 in_client "$bin" verify "$LAB_DIR/site.yaml" --from clients --domain "${LAB_REALM,,}" --timeout 700 \
-    --json --junit "$LAB_DIR/$1.xml" >"$LAB_DIR/$1.json" 2>"$LAB_DIR/$1.err"
+    --json --junit "$LAB_DIR/$1.xml" --html "$LAB_DIR/$1.html" >"$LAB_DIR/$1.json" 2>"$LAB_DIR/$1.err"
   echo $?
 }
 fail=0
@@ -57,6 +59,17 @@ want $(query kdc '"kdc" in d["summary"]["broken_services"]' | grep -qx True; ech
 want $(query kdc 'd["results"][0]["blocked"]' | grep -qx True; echo $?) "blocked flows come first"
 "$junit_check" "$LAB_DIR/kdc.xml" && grep -q '<failure type="filtered"' "$LAB_DIR/kdc.xml" &&
   echo "ok: JUnit report validates and carries the failures" || { echo "FAIL: JUnit report"; fail=1; }
+browse=$here/../report/browse.cjs
+if command -v chromium >/dev/null && [ -d "$here/../report/node_modules/puppeteer-core" ]; then
+  rows=$(query kdc 'len(d["results"])')
+  timeout 120 node "$browse" verdicts "$LAB_DIR/kdc.html" "$LAB_DIR/kdc.png" "$rows" blocked link-clients-servers ||
+    fail=1
+  cp "$LAB_DIR/kdc.png" "${TMPDIR:-/tmp}/winports-verify-blocked.png" 2>/dev/null || true
+elif [ "${WINPORTS_REQUIRE_REPORT:-}" = 1 ]; then
+  echo "FAIL: chromium or tests/report/node_modules missing"; fail=1
+else
+  echo "skip: the verdict page is not opened (no chromium or npm packages)"
+fi
 
 # The plan's RPC range is not the DC's: the mapped endpoints are blocked and outside the plan.
 lab_write_site 50000-50099

@@ -24,7 +24,7 @@ for site in "$examples"/*.yaml; do
     "$bin" --lang "$lang" plan "$site" --format html -o "$out/$name.$lang.html" 2>/dev/null ||
       { echo "FAIL: $name html ($lang)"; fail=1; continue; }
     echo "== $name ($lang)"
-    timeout 120 node "$here/browse.cjs" "$out/$name.$lang.html" "$out/$name.$lang.png" "$rows" $zones || fail=1
+    timeout 120 node "$here/browse.cjs" plan "$out/$name.$lang.html" "$out/$name.$lang.png" "$rows" $zones || fail=1
   done
   grep -q '<html lang="ja">' "$out/$name.ja.html" && grep -q 'ゾーン' "$out/$name.ja.html" &&
     echo "ok: $name.ja.html is in Japanese" || { echo "FAIL: $name.ja.html is not Japanese"; fail=1; }
@@ -32,6 +32,33 @@ for site in "$examples"/*.yaml; do
   echo "== $name.xlsx"
   "$python" "$here/readback.py" "$out/$name.xlsx" "$out/$name.json" || fail=1
 done
+# check --html on loopback: a port a server of the test's own listens on, and a closed one.
+python3 -m http.server 0 --bind 127.0.0.1 --directory "$out" >"$out/http.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+port=""
+for try in $(seq 50); do
+  port=$(ss -ltnpH "sport > :1023" 2>/dev/null | awk -v pid="pid=$server," '$0 ~ pid {sub(/.*:/,"",$4); print $4; exit}')
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+if [ -z "$port" ]; then echo "FAIL: the test's HTTP server did not listen"; fail=1
+else
+  closed=$((port == 65535 ? port - 1 : port + 1))
+  for lang in en ja; do
+    "$bin" --lang "$lang" check 127.0.0.1 --ports "tcp:$port,$closed" --html "$out/check.$lang.html" >/dev/null 2>&1
+    code=$?
+    [ "$code" = 1 ] && echo "ok: check with a closed port exits 1" || { echo "FAIL: check exit $code"; fail=1; }
+    echo "== check.$lang.html"
+    timeout 120 node "$here/browse.cjs" verdicts "$out/check.$lang.html" "$out/check.$lang.png" 2 refused || fail=1
+  done
+fi
+# A page that cannot be written: exit 2, and no file left behind.
+"$bin" check 127.0.0.1 --ports "tcp:${port:-1}" --html "$out/no-such-dir/check.html" >/dev/null 2>"$out/stderr.txt"
+code=$?
+[ "$code" = 2 ] && [ ! -e "$out/no-such-dir" ] && grep -q "no-such-dir" "$out/stderr.txt" &&
+  echo "ok: --html to a missing directory: exit 2, named" || { echo "FAIL: --html unwritable exit $code"; fail=1; }
+
 # xlsx is binary: without -o it is refused, and nothing is written.
 "$bin" plan "$examples/dmz.yaml" --format xlsx >"$out/stdout.bin" 2>"$out/stderr.txt"
 code=$?

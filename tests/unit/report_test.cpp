@@ -1,9 +1,10 @@
 // The report's zone view: endpoints placed in zones, links between zones with the services that
-// cross them, the Graphviz graph and its SVG layout.
+// cross them, the Graphviz graph and its SVG layout; and the verdict page of check and verify.
 #include <gtest/gtest.h>
 
 #include "winports/catalog/embedded.hpp"
 #include "winports/plan/planner.hpp"
+#include "winports/report/verdicts.hpp"
 #include "winports/report/zones.hpp"
 
 using namespace winports;
@@ -86,4 +87,52 @@ TEST(ReportZones, GraphvizLaysOutEveryZoneAndLink) {
   auto bad = report::render_svg("digraph { a -> ");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("syntax error"), std::string::npos) << bad.error().message;
+}
+
+TEST(ReportZones, APaintedLinkIsDrawnInItsColour) {
+  auto env = site(kSite);
+  auto links = report::zone_links(plan::make_plan(env, catalog::builtin_catalog()), env);
+  ASSERT_GE(links.size(), 2u);
+  links[0].color = report::kBlockedColor;
+  auto svg = report::render_svg(report::zone_dot(links, env));
+  ASSERT_TRUE(svg) << svg.error().to_string();
+  EXPECT_NE(svg->find(std::string("stroke=\"") + report::kBlockedColor + "\""), std::string::npos);
+  EXPECT_EQ(svg->find(report::kPassedColor), std::string::npos) << "only the painted link is coloured";
+}
+
+TEST(ReportVerdicts, StatusesMapToVerdicts) {
+  EXPECT_EQ(report::verdict_of(probe::Status::filtered), report::Verdict::blocked);
+  EXPECT_EQ(report::verdict_of(probe::Status::not_listening), report::Verdict::refused);
+  EXPECT_EQ(report::verdict_of(probe::Status::listening_or_filtered), report::Verdict::unproven);
+  EXPECT_EQ(report::verdict_of(probe::Status::listening), report::Verdict::passed);
+}
+
+TEST(ReportVerdicts, BlockedFirstCountedAndEscaped) {
+  report::VerdictPage page{
+      "winports verify <lab> from clients", "3 probed, 1 blocked", {}, {"a -> b gre: not a port"}, {}};
+  page.rows = {
+      {"clients -> dc1", "198.18.20.10", "tcp/445", "listening", report::Verdict::passed, "server", "ok"},
+      {"clients -> dc1", "198.18.20.10", "udp/389", "listening-or-filtered", report::Verdict::unproven, "cldap",
+       "silence"},
+      {"clients -> dc1", "198.18.20.10", "tcp/88", "filtered", report::Verdict::blocked, "kdc", "no answer <& more>"},
+      {"clients -> dc1", "198.18.20.10", "tcp/464", "filtered", report::Verdict::blocked, "kpasswd", "x"}};
+  for (Lang lang : {Lang::en, Lang::ja}) {
+    auto html = report::verdicts_html(page, lang);
+    std::vector<std::string> order;
+    for (std::size_t at = 0; (at = html.find("<tr class=\"verdict ", at)) != std::string::npos; ++at)
+      order.push_back(html.substr(at + 19, html.find('"', at + 19) - at - 19));
+    EXPECT_EQ(order, (std::vector<std::string>{"blocked", "blocked", "unproven", "passed"}));
+    EXPECT_LT(html.find("tcp/88"), html.find("tcp/464")) << "the sort keeps the given order within a verdict";
+    EXPECT_NE(html.find("id=\"tally-blocked\">"), std::string::npos);
+    EXPECT_NE(html.find("<b>2</b>"), std::string::npos) << "two blocked counted";
+    EXPECT_NE(html.find("&lt;lab&gt;"), std::string::npos);
+    EXPECT_NE(html.find("no answer &lt;&amp; more&gt;"), std::string::npos);
+    EXPECT_EQ(html.find("<lab>"), std::string::npos) << "nothing unescaped";
+    EXPECT_NE(html.find("<ul id=\"not-probed\">"), std::string::npos);
+    EXPECT_NE(html.find("<th>" + std::string(lang == Lang::ja ? "フロー" : "Flow") + "</th>"), std::string::npos);
+    EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
+    EXPECT_EQ(html.find("id=\"zone-diagram\""), std::string::npos) << "no diagram was given";
+  }
+  for (auto& r : page.rows) r.flow.clear();
+  EXPECT_EQ(report::verdicts_html(page, Lang::en).find("<th>Flow</th>"), std::string::npos) << "check has no flows";
 }

@@ -15,6 +15,7 @@ struct ZoneLink {
   std::string from, to;               // zone names; equal for flows inside a zone
   std::vector<std::string> services;  // service ids, sorted
   std::vector<std::size_t> flows;     // indexes into Plan::flows
+  std::string color;                  // the arrow's colour; "" for the default (verify paints verdicts)
 };
 
 // The zones an endpoint's addresses fall in (a host's zone, a zone itself, a role's hosts' zones);

@@ -128,6 +128,35 @@ std::vector<PortHit> lookup_port(const Catalog& catalog, const PortQuery& query)
   return out;
 }
 
+PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint16_t port) {
+  PortQuery q{transport, std::nullopt, ""};
+  if (has_ports(transport)) q.port = port;
+  PortMeaning m;
+  for (const auto& hit : lookup_port(catalog, q)) {
+    if (!hit.via_dynamic_range.empty()) {
+      if (m.dynamic_range.find(hit.via_dynamic_range) == std::string::npos)
+        m.dynamic_range += (m.dynamic_range.empty() ? "" : ",") + hit.via_dynamic_range;
+      continue;
+    }
+    bool wide = false;
+    for (auto r : hit.requirement->ports.ranges())
+      if (r.lo <= port && port <= r.hi && std::uint32_t{r.hi} - r.lo + 1 >= kWideRange) wide = true;
+    // A printed range that is a whole dynamic RPC range ("49152-65535") says the same as a
+    // dynamic requirement.
+    if (wide) {
+      const char* era = catalog.modern_rpc_range.contains(port)   ? "modern"
+                        : catalog.legacy_rpc_range.contains(port) ? "legacy"
+                                                                  : "";
+      if (*era && m.dynamic_range.find(era) == std::string::npos)
+        m.dynamic_range += (m.dynamic_range.empty() ? "" : ",") + std::string(era);
+    }
+    auto& list = has_ports(transport) && wide ? m.wide : m.services;
+    if (std::find(list.begin(), list.end(), hit.service->id) == list.end()) list.push_back(hit.service->id);
+  }
+  if (!m.services.empty()) m.dynamic_range.clear();
+  return m;
+}
+
 std::vector<SearchHit> search(const Catalog& catalog, std::string_view text) {
   auto key = fold_for_match(text);
   std::vector<SearchHit> out;

@@ -14,24 +14,6 @@
 namespace winports::cli {
 namespace {
 
-struct Meaning {
-  std::vector<std::string> services;  // the KB prints this port for them
-  std::string dynamic_range;          // "" or the OS era whose dynamic RPC range holds the port
-};
-
-Meaning meaning(const catalog::Catalog& c, Transport transport, std::uint16_t port) {
-  Meaning m;
-  for (const auto& hit : catalog::lookup_port(c, {transport, port, ""})) {
-    if (!hit.via_dynamic_range.empty()) {
-      if (m.dynamic_range.empty()) m.dynamic_range = hit.via_dynamic_range;
-      continue;
-    }
-    if (std::find(m.services.begin(), m.services.end(), hit.service->id) == m.services.end())
-      m.services.push_back(hit.service->id);
-  }
-  return m;
-}
-
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
@@ -67,7 +49,8 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
     std::size_t listed = 0;
     for (const auto& s : *sockets) {
       if ((tcp_only && s.transport != Transport::tcp) || (udp_only && s.transport != Transport::udp)) continue;
-      auto m = meaning(*c, s.transport, s.port);
+      auto m = catalog::port_meaning(*c, s.transport, s.port);
+      m.services.insert(m.services.end(), m.wide.begin(), m.wide.end());  // a listener may be any of them
       if (known_only && m.services.empty()) continue;
       if (!wanted.empty() && std::none_of(m.services.begin(), m.services.end(), [&](const std::string& id) {
             return std::find(wanted.begin(), wanted.end(), id) != wanted.end();

@@ -34,10 +34,21 @@ class SharedLibrary {
   const char* field_;
 };
 
-// Declares a struct of function pointers named after the functions, and a loader that binds them
-// all: `API(f)` lists each function as X(f).
+// A struct `Api` of function pointers named after the functions LIST names (LIST(X) expands X(f)
+// for each), and `Result<Api> load_Api()` that opens the library and binds them all.
 #define WINPORTS_API_MEMBER(function) decltype(&::function) function = nullptr;
 #define WINPORTS_API_BIND(function) \
   if (auto bound = library->bind(#function, api.function); !bound) return bound.error();
+#define WINPORTS_SHARED_API(Api, LIST, soname, field)  \
+  struct Api {                                         \
+    LIST(WINPORTS_API_MEMBER)                          \
+  };                                                   \
+  inline Result<Api> load_##Api() {                    \
+    auto library = SharedLibrary::open(soname, field); \
+    if (!library) return library.error();              \
+    Api api;                                           \
+    LIST(WINPORTS_API_BIND)                            \
+    return api;                                        \
+  }
 
 }  // namespace winports

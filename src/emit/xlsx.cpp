@@ -23,17 +23,7 @@ namespace {
   X(worksheet_set_column) X(worksheet_freeze_panes) X(worksheet_autofilter) X(lxw_strerror)
 // clang-format on
 
-struct XlsxWriter {
-  XLSXWRITER_FUNCTIONS(WINPORTS_API_MEMBER)
-};
-
-Result<XlsxWriter> load_xlsxwriter() {
-  auto library = SharedLibrary::open(WINPORTS_XLSXWRITER_SONAME, "xlsx");
-  if (!library) return library.error();
-  XlsxWriter api;
-  XLSXWRITER_FUNCTIONS(WINPORTS_API_BIND)
-  return api;
-}
+WINPORTS_SHARED_API(XlsxWriter, XLSXWRITER_FUNCTIONS, WINPORTS_XLSXWRITER_SONAME, "xlsx")
 
 struct Column {
   const char* en;
@@ -93,7 +83,7 @@ Result<std::string> emit_xlsx(const Input& in) {
   if (!only) return only.error();
   const Lang lang = in.options.lang;
   const bool ja = lang == Lang::ja;
-  static const auto loaded = load_xlsxwriter();
+  static const auto loaded = load_XlsxWriter();
   if (!loaded) return loaded.error();
   const XlsxWriter* x = &*loaded;
   // libxlsxwriter writes to a path: a private temporary file, read back and removed.

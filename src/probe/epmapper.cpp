@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 
+#include "dcerpc.hpp"
 #include "one_shot.hpp"
 
 namespace winports::probe {
@@ -15,39 +16,13 @@ namespace {
 using wire::Bytes;
 using wire::View;
 
-constexpr std::uint8_t kBind = 11, kBindAck = 12, kBindNak = 13, kRequest = 0, kResponse = 2, kFault = 3;
-constexpr std::uint8_t kFirstFragment = 0x01, kLastFragment = 0x02;
+using namespace dcerpc;
 constexpr std::uint32_t kNotRegistered = 0x16c9a0d6;  // EPT_S_NOT_REGISTERED: no more entries
 constexpr int kMaxLookupRounds = 32;                  // 32 × 16 entries: bounded whatever the server says
 constexpr int kEntriesPerLookup = 16;                 // keeps each reply within one 4 KiB fragment
 
 constexpr const char* kEpmapperUuid = "e1af8308-5d1f-11c9-91a4-08002b14a0fa";
 constexpr const char* kNdrUuid = "8a885d04-1ceb-11c9-9fe8-08002b104860";
-
-// A UUID in NDR's little-endian wire order.
-std::optional<std::array<std::uint8_t, 16>> uuid_bytes(std::string_view text) {
-  std::string hex;
-  for (char c : text)
-    if (c != '-') hex += c;
-  if (hex.size() != 32) return std::nullopt;
-  std::array<std::uint8_t, 16> raw{};
-  for (std::size_t i = 0; i < 16; ++i) {
-    unsigned v = 0;
-    if (std::sscanf(hex.c_str() + 2 * i, "%2x", &v) != 1) return std::nullopt;
-    raw[i] = static_cast<std::uint8_t>(v);
-  }
-  std::reverse(raw.begin(), raw.begin() + 4);
-  std::reverse(raw.begin() + 4, raw.begin() + 6);
-  std::reverse(raw.begin() + 6, raw.begin() + 8);
-  return raw;
-}
-
-std::string uuid_text(View b) {
-  char out[40];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[3], b[2],
-                b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-  return out;
-}
 
 void put_uuid(Bytes& out, std::string_view text) {
   auto raw = uuid_bytes(text).value_or(std::array<std::uint8_t, 16>{});
@@ -143,41 +118,6 @@ Bytes map_stub(const RpcInterfaceId& id) {
   return s;
 }
 
-// A tower's floors as an endpoint, when it is ncacn_ip_tcp.
-std::optional<RpcEndpoint> tower_endpoint(View tower) {
-  wire::Cursor c(tower);
-  unsigned floors = c.le16();
-  if (!c.ok() || floors < 4 || floors > 8) return std::nullopt;
-  RpcEndpoint e;
-  bool connection_oriented = false, tcp = false;
-  for (unsigned i = 0; i < floors; ++i) {
-    auto lhs = c.take(c.le16());
-    auto rhs = c.take(c.le16());
-    if (!c.ok() || lhs.empty()) return std::nullopt;
-    if (i == 0) {
-      if (lhs[0] != 0x0d || lhs.size() < 19) return std::nullopt;
-      e.uuid = uuid_text(lhs.subspan(1, 16));
-      e.version = static_cast<std::uint16_t>(wire::le16(lhs, 17));
-    }
-    if (lhs[0] == 0x0b) connection_oriented = true;
-    if (lhs[0] == 0x07 && rhs.size() == 2) {
-      tcp = true;
-      e.port = static_cast<std::uint16_t>(wire::be16(rhs, 0));
-    }
-  }
-  if (!connection_oriented || !tcp || e.port == 0) return std::nullopt;
-  return e;
-}
-
-// The deferred tower of a twr_p_t: conformance, length, octets, alignment.
-View read_tower(wire::Cursor& c) {
-  c.le32();
-  auto length = c.le32();
-  auto tower = c.take(length);
-  c.align(4);
-  return tower;
-}
-
 class Epmapper final : public TcpConversation {
  public:
   explicit Epmapper(const Hints& hints) : to_map_(hints.rpc_map) {}
@@ -234,59 +174,24 @@ class Epmapper final : public TcpConversation {
   enum class State { bind, lookup, map };
 
   void on_lookup(const Bytes& stub) {
-    wire::Cursor c(stub);
-    auto handle = c.take(20);
-    auto count = c.le32();
-    c.le32();  // max count
-    c.le32();  // offset
-    auto actual = c.le32();
-    if (!c.ok() || actual != count || count > kEntriesPerLookup) {
+    auto page = lookup_reply(stub, kEntriesPerLookup);
+    if (!page.header_ok) {
       lookup_done_ = true;
       return;
     }
-    struct Row {
-      bool has_tower;
-      std::string annotation;
-    };
-    std::vector<Row> rows;
-    for (std::uint32_t i = 0; i < count && c.ok(); ++i) {
-      c.take(16);  // object UUID
-      bool has_tower = c.le32() != 0;
-      c.le32();  // annotation offset
-      auto length = c.le32();
-      auto text = c.take(length);
-      c.align(4);
-      std::string annotation = wire::printable(text, 64);
-      rows.push_back({has_tower, annotation});
-    }
-    for (auto& row : rows) {
-      if (!row.has_tower) continue;
-      auto tower = read_tower(c);
-      if (!c.ok()) break;
-      if (auto e = tower_endpoint(tower)) add(*e, row.annotation);
-    }
-    auto status = c.le32();
-    entries_ += count;
-    std::copy(handle.begin(), handle.end(), handle_.begin());
+    for (auto& e : page.endpoints) add(e, e.annotation);
+    entries_ += page.entries;
+    handle_ = page.handle;
     bool handle_empty = std::all_of(handle_.begin(), handle_.end(), [](auto b) { return b == 0; });
-    lookup_done_ = !c.ok() || status != 0 || handle_empty || count == 0;
-    if (status == kNotRegistered || (status == 0 && c.ok())) lookup_ok_ = true;
+    lookup_done_ = !page.well_formed || page.status != 0 || handle_empty || page.entries == 0;
+    if (page.status == kNotRegistered || (page.status == 0 && page.well_formed)) lookup_ok_ = true;
   }
 
   void on_map(const Bytes& stub) {
-    wire::Cursor c(stub);
-    c.take(20);
-    auto count = c.le32();
-    c.le32();
-    c.le32();
-    auto actual = c.le32();
-    if (!c.ok() || actual != count || count > 4) return;
-    for (std::uint32_t i = 0; i < count; ++i) c.le32();  // referents
-    for (std::uint32_t i = 0; i < count && c.ok(); ++i)
-      if (auto e = tower_endpoint(read_tower(c)); e && c.ok()) {
-        add(*e, "");
-        ++mapped_;
-      }
+    for (auto& e : map_reply_endpoints(stub)) {
+      add(e, "");
+      ++mapped_;
+    }
   }
 
   void add(RpcEndpoint e, const std::string& annotation) {

@@ -19,17 +19,7 @@ namespace {
   X(gvFreeRenderData) X(gvFreeLayout)
 // clang-format on
 
-struct Graphviz {
-  GRAPHVIZ_FUNCTIONS(WINPORTS_API_MEMBER)
-};
-
-Result<Graphviz> load_graphviz() {
-  auto library = SharedLibrary::open(WINPORTS_GVC_SONAME, "graphviz");
-  if (!library) return library.error();
-  Graphviz api;
-  GRAPHVIZ_FUNCTIONS(WINPORTS_API_BIND)
-  return api;
-}
+WINPORTS_SHARED_API(Graphviz, GRAPHVIZ_FUNCTIONS, WINPORTS_GVC_SONAME, "graphviz")
 
 constexpr const char* kOutside = "(outside)";
 
@@ -161,7 +151,7 @@ Result<std::string> render_svg(const std::string& dot) {
   // Graphviz keeps global state: one context for the process, used by one caller at a time.
   static std::mutex lock;
   std::lock_guard guard(lock);
-  static const auto gv = load_graphviz();
+  static const auto gv = load_Graphviz();
   if (!gv) return gv.error();
   static GVC_t* context = gv->gvContext();
   if (!context) return Error{"", 0, 0, "graphviz", "cannot create a Graphviz context"};

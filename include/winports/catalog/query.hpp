@@ -36,6 +36,18 @@ struct PortHit {
 };
 std::vector<PortHit> lookup_port(const Catalog& catalog, const PortQuery& query);
 
+// What a port means in one line: the services whose KB rows print it (ids, each once), those
+// whose row prints only a wide range holding it ("1024-65535": any high port), and, when no row
+// prints it, the OS eras ("modern", "legacy") whose dynamic RPC range holds it.
+struct PortMeaning {
+  std::vector<std::string> services;  // a row prints the port, or a range narrower than kWideRange
+  std::vector<std::string> wide;      // only a range of kWideRange ports or more holds it
+  std::string dynamic_range;          // "" or "modern" / "legacy" / "modern,legacy"
+};
+constexpr std::uint32_t kWideRange = 1024;
+// `port` is ignored for a port-less transport (GRE, ESP, AH, ICMP).
+PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint16_t port);
+
 struct SearchHit {
   const Service* service = nullptr;
   int rank = 0;         // lower is better: 0 name, 1 alias/system name, 2 protocol, 3 text

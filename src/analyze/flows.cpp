@@ -1,0 +1,368 @@
+#include "winports/analyze/flows.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <unordered_map>
+
+#include "../probe/dcerpc.hpp"
+#include "winports/catalog/query.hpp"
+
+namespace winports::analyze {
+namespace {
+
+namespace rpc = probe::dcerpc;
+
+constexpr std::uint16_t kEndpointMapperPort = 135;
+// An endpoint-mapper reply stream is kept only this far: a reply page is at most a few KiB, and a
+// stream that grows past this is not an endpoint mapper's.
+constexpr std::size_t kMaxRpcStream = 256 * 1024;
+
+// A connection, both directions: addresses and ports ordered so that each side has one slot.
+struct Key {
+  std::array<std::uint8_t, 16> address[2];
+  std::uint16_t port[2];
+  std::uint8_t protocol;
+  std::uint8_t family;
+  bool operator==(const Key& o) const {
+    return std::memcmp(address, o.address, sizeof address) == 0 && port[0] == o.port[0] && port[1] == o.port[1] &&
+           protocol == o.protocol && family == o.family;
+  }
+};
+
+struct KeyHash {
+  std::size_t operator()(const Key& k) const {
+    // FNV-1a over the fields: cheap, and good enough for addresses and ports.
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&](const void* data, std::size_t n) {
+      const auto* b = static_cast<const std::uint8_t*>(data);
+      for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+    };
+    std::size_t width = k.family == 4 ? 4 : 16;
+    mix(k.address[0].data(), width);
+    mix(k.address[1].data(), width);
+    mix(k.port, sizeof k.port);
+    mix(&k.protocol, 1);
+    return h;
+  }
+};
+
+// The endpoint-mapper side of a connection to 135: its replies, reassembled in order.
+struct RpcStream {
+  std::vector<std::uint8_t> bytes;
+  std::uint32_t next_sequence = 0;
+  bool synced = false;
+  std::vector<std::uint8_t> stub;  // a reply's stub across its fragments
+};
+
+constexpr std::int8_t kNobody = -1;
+
+struct Connection {
+  std::uint64_t packets = 0, bytes = 0;
+  double first = 0, last = 0;
+  std::int8_t first_from = kNobody, syn_from = kNobody, syn_ack_from = kNobody, bind_from = kNobody,
+              echo_from = kNobody, client_by_log = kNobody;
+  std::uint64_t dropped = 0;
+  std::int32_t bound_interface = -1;  // index into State::interfaces
+  std::unique_ptr<RpcStream> endpoint_mapper;
+};
+
+struct Mapping {
+  std::uint8_t family;
+  std::array<std::uint8_t, 16> client, server;
+  std::uint16_t port;
+  std::int32_t interface;
+  double time;
+};
+
+plan::Network network(int family, const std::array<std::uint8_t, 16>& bytes) {
+  plan::Network n;
+  n.family = family;
+  n.bytes = bytes;
+  n.prefix = family == 4 ? 32 : 128;
+  return n;
+}
+
+std::optional<Transport> transport_of(std::uint8_t protocol) {
+  switch (protocol) {
+    case 6:
+      return Transport::tcp;
+    case 17:
+      return Transport::udp;
+    case 1:
+      return Transport::icmp;
+    case 58:
+      return Transport::icmpv6;
+    case 47:
+      return Transport::gre;
+    case 50:
+      return Transport::esp;
+    case 51:
+      return Transport::ah;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const char* to_string(DecidedBy d) {
+  switch (d) {
+    case DecidedBy::log:
+      return "log";
+    case DecidedBy::syn:
+      return "syn";
+    case DecidedBy::rpc_bind:
+      return "rpc-bind";
+    case DecidedBy::catalog_port:
+      return "catalog-port";
+    case DecidedBy::first_packet:
+      return "first-packet";
+  }
+  return "?";
+}
+
+struct FlowTable::State {
+  std::unordered_map<Key, Connection, KeyHash> connections;
+  std::vector<std::string> interfaces;  // UUIDs seen in binds and endpoint-mapper replies
+  std::unordered_map<std::string, std::int32_t> interface_index;
+  std::vector<Mapping> mappings;
+  Summary summary;
+
+  State() { connections.reserve(1 << 14); }
+
+  std::int32_t intern(const std::string& uuid) {
+    auto [it, added] = interface_index.try_emplace(uuid, static_cast<std::int32_t>(interfaces.size()));
+    if (added) interfaces.push_back(uuid);
+    return it->second;
+  }
+
+  void watch_bind(Connection& c, int side, std::span<const std::uint8_t> payload) {
+    if (c.bind_from != kNobody || payload.size() < rpc::kHeaderSize || payload[0] != 5 ||
+        (payload[2] != rpc::kBind && payload[2] != rpc::kAlterContext))
+      return;
+    auto presented = rpc::presented_interfaces(payload);
+    if (presented.empty()) return;
+    c.bind_from = static_cast<std::int8_t>(side);
+    c.bound_interface = intern(presented.front().uuid);
+    ++summary.rpc_binds;
+  }
+
+  // Bytes from the endpoint mapper (the side on 135) to its client, in sequence order.
+  void watch_endpoint_mapper(const Key& k, Connection& c, int mapper_side, const Packet& p) {
+    if (p.payload.empty()) return;
+    if (!c.endpoint_mapper) c.endpoint_mapper = std::make_unique<RpcStream>();
+    auto& s = *c.endpoint_mapper;
+    if (!s.synced || p.sequence != s.next_sequence) {
+      // A gap, a retransmission or the capture's start: start again at a PDU boundary.
+      if (s.synced && static_cast<std::int32_t>(p.sequence - s.next_sequence) < 0) return;  // old data
+      s.bytes.clear();
+      s.stub.clear();
+      s.synced = rpc::starts_pdu(p.payload);
+      if (!s.synced) return;
+    }
+    s.next_sequence = p.sequence + static_cast<std::uint32_t>(p.payload.size());
+    s.bytes.insert(s.bytes.end(), p.payload.begin(), p.payload.end());
+    std::size_t at = 0;
+    while (s.bytes.size() - at >= rpc::kHeaderSize) {
+      std::span<const std::uint8_t> rest(s.bytes.data() + at, s.bytes.size() - at);
+      if (!rpc::starts_pdu(rest)) {
+        s.synced = false;
+        s.bytes.clear();
+        return;
+      }
+      std::size_t length = probe::wire::le16(rest, 8), auth = probe::wire::le16(rest, 10);
+      if (rest.size() < length) break;
+      if (rest[2] == rpc::kResponse && length >= 24 + (auth ? auth + 8 : 0)) {
+        std::size_t end = length - (auth ? auth + 8 : 0);
+        s.stub.insert(s.stub.end(), rest.begin() + 24, rest.begin() + static_cast<std::ptrdiff_t>(end));
+        if (rest[3] & rpc::kLastFragment) {
+          on_mapper_reply(k, mapper_side, s.stub, p.time);
+          s.stub.clear();
+        }
+      }
+      at += length;
+    }
+    s.bytes.erase(s.bytes.begin(), s.bytes.begin() + static_cast<std::ptrdiff_t>(at));
+    if (s.bytes.size() > kMaxRpcStream) s.bytes.clear(), s.synced = false;
+  }
+
+  void on_mapper_reply(const Key& k, int mapper_side, std::span<const std::uint8_t> stub, double time) {
+    auto endpoints = rpc::map_reply_endpoints(stub);
+    if (endpoints.empty()) endpoints = rpc::lookup_reply(stub, 4096).endpoints;
+    for (const auto& e : endpoints) {
+      mappings.push_back({k.family, k.address[1 - mapper_side], k.address[mapper_side], e.port, intern(e.uuid), time});
+      ++summary.rpc_endpoints_mapped;
+    }
+  }
+};
+
+FlowTable::FlowTable() : state_(std::make_unique<State>()) {}
+FlowTable::~FlowTable() = default;
+
+const Summary& FlowTable::summary() const { return state_->summary; }
+
+void FlowTable::skip(const std::string& reason, const std::string& where, std::uint64_t count) {
+  auto& s = state_->summary;
+  if (s.skipped[reason] == 0) s.first_skipped[reason] = where;
+  s.skipped[reason] += count;
+}
+
+void FlowTable::add(const Packet& p) {
+  auto& st = *state_;
+  st.summary.packets += p.packets;
+  st.summary.bytes += p.bytes;
+  Key k{};
+  k.family = static_cast<std::uint8_t>(p.family);
+  k.protocol = p.protocol;
+  // Side 0 is the lower (address, port).
+  int cmp = std::memcmp(p.source.data(), p.destination.data(), 16);
+  bool source_low = cmp < 0 || (cmp == 0 && p.source_port <= p.destination_port);
+  int source_side = source_low ? 0 : 1;
+  k.address[source_side] = p.source;
+  k.address[1 - source_side] = p.destination;
+  k.port[source_side] = p.source_port;
+  k.port[1 - source_side] = p.destination_port;
+
+  auto [it, added] = st.connections.try_emplace(k);
+  auto& c = it->second;
+  if (added) {
+    c.first = p.time;
+    c.first_from = static_cast<std::int8_t>(p.icmp_error ? 1 - source_side : source_side);
+    ++st.summary.connections;
+  }
+  c.packets += p.packets;
+  c.bytes += p.bytes;
+  c.first = std::min(c.first, p.time);
+  c.last = std::max({c.last, p.time, p.until});
+  if (p.dropped) c.dropped += p.packets;
+  if (p.source_is_client) c.client_by_log = static_cast<std::int8_t>(source_side);
+  if (p.protocol == 6) {
+    if ((p.tcp_flags & (kTcpSyn | kTcpAck)) == kTcpSyn) c.syn_from = static_cast<std::int8_t>(source_side);
+    if ((p.tcp_flags & (kTcpSyn | kTcpAck)) == (kTcpSyn | kTcpAck))
+      c.syn_ack_from = static_cast<std::int8_t>(source_side);
+    if (!p.payload.empty()) {
+      st.watch_bind(c, source_side, p.payload);
+      if (p.source_port == kEndpointMapperPort && p.destination_port != kEndpointMapperPort)
+        st.watch_endpoint_mapper(k, c, source_side, p);
+    }
+  } else if ((p.protocol == 1 && p.icmp_type == 8) || (p.protocol == 58 && p.icmp_type == 128)) {
+    c.echo_from = static_cast<std::int8_t>(source_side);
+  }
+}
+
+std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
+  const auto& st = *state_;
+  // Catalog answers per (transport, port), asked once each.
+  std::map<std::pair<Transport, std::uint16_t>, catalog::PortMeaning> meanings;
+  auto meaning = [&](Transport t, std::uint16_t port) -> const catalog::PortMeaning& {
+    auto [it, added] = meanings.try_emplace({t, port});
+    if (added) it->second = catalog::port_meaning(catalog, t, port);
+    return it->second;
+  };
+  auto known_port = [&](Transport t, std::uint16_t port) { return !meaning(t, port).services.empty(); };
+
+  // The interface an endpoint mapper handed this client for this port: the latest mapping
+  // before the connection began, else any for this server and port.
+  auto mapped_interface = [&](const Key& k, int client, double first) -> std::int32_t {
+    std::int32_t best = -1, any = -1;
+    double best_time = -1;
+    for (const auto& m : st.mappings) {
+      if (m.family != k.family || m.server != k.address[1 - client] || m.port != k.port[1 - client]) continue;
+      any = m.interface;
+      if (m.client == k.address[client] && m.time <= first + 1 && m.time >= best_time)
+        best = m.interface, best_time = m.time;
+    }
+    return best >= 0 ? best : any;
+  };
+
+  struct AggregateKey {
+    std::uint8_t family;
+    std::array<std::uint8_t, 16> server, client;
+    Transport transport;
+    std::uint16_t port;
+    std::string rpc;
+    auto operator<=>(const AggregateKey&) const = default;
+  };
+  std::map<AggregateKey, Flow> out;
+  for (const auto& [k, c] : st.connections) {
+    auto transport = transport_of(k.protocol);
+    if (!transport) continue;
+    // Who is the client.
+    int client = c.first_from;
+    DecidedBy how = DecidedBy::first_packet;
+    bool ports = has_ports(*transport);
+    if (c.client_by_log != kNobody) {
+      client = c.client_by_log, how = DecidedBy::log;
+    } else if (c.syn_from != kNobody) {
+      client = c.syn_from, how = DecidedBy::syn;
+    } else if (c.syn_ack_from != kNobody) {
+      client = 1 - c.syn_ack_from, how = DecidedBy::syn;
+    } else if (c.bind_from != kNobody) {
+      client = c.bind_from, how = DecidedBy::rpc_bind;
+    } else if (c.echo_from != kNobody) {
+      client = c.echo_from, how = DecidedBy::first_packet;
+    } else if (ports && k.port[0] != k.port[1]) {
+      bool known0 = known_port(*transport, k.port[0]), known1 = known_port(*transport, k.port[1]);
+      if (known0 != known1) client = known0 ? 1 : 0, how = DecidedBy::catalog_port;
+    }
+    int server = 1 - client;
+    std::uint16_t port = ports ? k.port[server] : 0;
+
+    std::string rpc_uuid, via;
+    if (*transport == Transport::tcp) {
+      if (c.bound_interface >= 0) {
+        rpc_uuid = st.interfaces[static_cast<std::size_t>(c.bound_interface)], via = "bind";
+      } else if (port != kEndpointMapperPort) {
+        if (auto i = mapped_interface(k, client, c.first); i >= 0)
+          rpc_uuid = st.interfaces[static_cast<std::size_t>(i)], via = "endpoint-mapper";
+      }
+    }
+    std::string rpc_name;
+    std::vector<std::string> services;
+    std::string dynamic;
+    const auto* known = rpc_uuid.empty() ? nullptr : catalog.rpc_interface(rpc_uuid);
+    if (!rpc_uuid.empty()) {
+      rpc_name = known ? known->name : rpc_uuid;
+      services.push_back(known && !known->service.empty() ? known->service : "rpc");
+    }
+    const auto& m = meaning(*transport, port);
+    if (services.empty() || (known && known->service == "rpc")) {
+      for (const auto& s : m.services)
+        if (std::find(services.begin(), services.end(), s) == services.end()) services.push_back(s);
+    }
+    std::vector<std::string> wide = services.empty() ? m.wide : std::vector<std::string>{};
+    if (services.empty()) dynamic = m.dynamic_range;
+
+    AggregateKey ak{k.family, k.address[server], k.address[client], *transport, port, rpc_name};
+    auto [it, added] = out.try_emplace(ak);
+    auto& f = it->second;
+    if (added) {
+      f.client = network(k.family, k.address[client]);
+      f.server = network(k.family, k.address[server]);
+      f.transport = *transport;
+      f.port = port;
+      f.services = services;
+      f.wide = wide;
+      f.rpc_interface = rpc_name;
+      f.rpc_via = via;
+      f.dynamic_range = dynamic;
+      f.decided_by = how;
+      f.first = c.first;
+      f.last = c.last;
+    }
+    if (f.rpc_via != "bind" && via == "bind") f.rpc_via = via;
+    f.decided_by = std::min(f.decided_by, how);
+    ++f.connections;
+    f.packets += c.packets;
+    f.bytes += c.bytes;
+    f.dropped += c.dropped;
+    f.first = std::min(f.first, c.first);
+    f.last = std::max(f.last, c.last);
+  }
+  std::vector<Flow> flows;
+  flows.reserve(out.size());
+  for (auto& [key, f] : out) flows.push_back(std::move(f));
+  return flows;
+}
+
+}  // namespace winports::analyze

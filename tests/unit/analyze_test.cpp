@@ -1,0 +1,477 @@
+// analyze: frames decoded from every link type it reads, flows with client and server decided and
+// services named, DCE/RPC binds and endpoint-mapper replies naming dynamic ports, the Zeek and
+// Windows Firewall readers, and the Samba domain-join capture the netns test records.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "../../src/analyze/decode.hpp"
+#include "../../src/probe/dcerpc.hpp"
+#include "winports/analyze/inputs.hpp"
+#include "winports/catalog/embedded.hpp"
+
+using namespace winports;
+using namespace winports::analyze;
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+void be16(Bytes& b, unsigned v) {
+  b.push_back(static_cast<std::uint8_t>(v >> 8)), b.push_back(static_cast<std::uint8_t>(v));
+}
+
+// An IPv4 packet (no options) around a transport header and payload.
+Bytes ipv4(std::uint8_t protocol, std::array<std::uint8_t, 4> src, std::array<std::uint8_t, 4> dst, const Bytes& l4,
+           std::uint16_t fragment = 0) {
+  Bytes b{0x45, 0};
+  be16(b, static_cast<unsigned>(20 + l4.size()));
+  be16(b, 1);
+  be16(b, fragment);
+  b.insert(b.end(), {64, protocol, 0, 0});
+  b.insert(b.end(), src.begin(), src.end());
+  b.insert(b.end(), dst.begin(), dst.end());
+  b.insert(b.end(), l4.begin(), l4.end());
+  return b;
+}
+
+Bytes tcp(std::uint16_t sport, std::uint16_t dport, std::uint8_t flags, const Bytes& payload = {},
+          std::uint32_t seq = 1000) {
+  Bytes b;
+  be16(b, sport), be16(b, dport);
+  be16(b, seq >> 16), be16(b, seq & 0xffff);
+  b.insert(b.end(), {0, 0, 0, 0, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0});
+  b.insert(b.end(), payload.begin(), payload.end());
+  return b;
+}
+
+Bytes udp(std::uint16_t sport, std::uint16_t dport, const Bytes& payload = {}) {
+  Bytes b;
+  be16(b, sport), be16(b, dport), be16(b, static_cast<unsigned>(8 + payload.size())), be16(b, 0);
+  b.insert(b.end(), payload.begin(), payload.end());
+  return b;
+}
+
+Bytes ethernet(const Bytes& ip, std::uint16_t type = 0x0800, int vlans = 0) {
+  Bytes b(12, 0xaa);
+  for (int i = 0; i < vlans; ++i) be16(b, 0x8100), be16(b, 10 + i);
+  be16(b, type);
+  b.insert(b.end(), ip.begin(), ip.end());
+  return b;
+}
+
+constexpr std::array<std::uint8_t, 4> kClient{198, 18, 10, 5}, kServer{198, 18, 20, 10};
+
+Packet decoded(int link, const Bytes& frame) {
+  Packet p;
+  const char* why = decode_frame(link, frame, p);
+  EXPECT_EQ(why, nullptr) << why;
+  return p;
+}
+
+const catalog::Catalog& cat() { return catalog::builtin_catalog(); }
+
+const Flow* find(const std::vector<Flow>& flows, Transport t, std::uint16_t port) {
+  for (const auto& f : flows)
+    if (f.transport == t && f.port == port) return &f;
+  return nullptr;
+}
+
+// A DCE/RPC bind presenting one interface (little-endian, no authentication).
+Bytes bind_pdu(const std::string& uuid, std::uint16_t version, std::uint8_t type = 11) {
+  Bytes b{5, 0, type, 3, 0x10, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+  b.insert(b.end(), {0xb8, 0x10, 0xb8, 0x10, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0});
+  auto raw = winports::probe::dcerpc::uuid_bytes(uuid).value();
+  b.insert(b.end(), raw.begin(), raw.end());
+  b.push_back(static_cast<std::uint8_t>(version)), b.push_back(0), b.push_back(0), b.push_back(0);
+  b.insert(b.end(), 20, 0x11);  // a transfer syntax
+  b[8] = static_cast<std::uint8_t>(b.size());
+  return b;
+}
+
+}  // namespace
+
+TEST(AnalyzeDecode, EthernetVlanIpv4Tcp) {
+  auto p = decoded(kLinkEthernet,
+                   ethernet(ipv4(6, kClient, kServer, tcp(50000, 445, kTcpSyn)), 0x8100 - 0x8100 + 0x0800, 2));
+  EXPECT_EQ(p.family, 4);
+  EXPECT_EQ(p.protocol, 6);
+  EXPECT_EQ(p.source_port, 50000);
+  EXPECT_EQ(p.destination_port, 445);
+  EXPECT_EQ(p.tcp_flags, kTcpSyn);
+  EXPECT_EQ(p.sequence, 1000u);
+  EXPECT_EQ(p.bytes, 40u);
+  EXPECT_EQ(p.source[0], 198);
+  EXPECT_EQ(p.destination[3], 10);
+}
+
+TEST(AnalyzeDecode, EthernetPaddingIsNotPayload) {
+  auto frame = ethernet(ipv4(17, kClient, kServer, udp(5353, 53, {1, 2})));
+  frame.insert(frame.end(), 12, 0);  // minimum frame size padding
+  auto p = decoded(kLinkEthernet, frame);
+  EXPECT_EQ(p.payload.size(), 2u);
+}
+
+TEST(AnalyzeDecode, LinuxCookedRawAndLoopback) {
+  auto ip = ipv4(17, kClient, kServer, udp(40000, 88));
+  Bytes sll(14, 0);
+  be16(sll, 0x0800);
+  sll.insert(sll.end(), ip.begin(), ip.end());
+  EXPECT_EQ(decoded(kLinkLinuxSll, sll).destination_port, 88);
+  Bytes sll2;
+  be16(sll2, 0x0800);
+  sll2.insert(sll2.end(), 18, 0);
+  sll2.insert(sll2.end(), ip.begin(), ip.end());
+  EXPECT_EQ(decoded(kLinkLinuxSll2, sll2).destination_port, 88);
+  EXPECT_EQ(decoded(kLinkRaw, ip).destination_port, 88);
+  Bytes null{2, 0, 0, 0};
+  null.insert(null.end(), ip.begin(), ip.end());
+  EXPECT_EQ(decoded(kLinkNull, null).destination_port, 88);
+}
+
+TEST(AnalyzeDecode, Ipv6WithExtensionHeaders) {
+  auto l4 = udp(546, 547);
+  Bytes ip{0x60, 0, 0, 0};
+  be16(ip, static_cast<unsigned>(8 + 8 + l4.size()));
+  ip.insert(ip.end(), {0, 64});  // next: hop-by-hop
+  for (int i = 0; i < 32; ++i) ip.push_back(static_cast<std::uint8_t>(i == 15 || i == 31 ? 1 : 0));
+  ip.insert(ip.end(), {44, 0, 1, 4, 0, 0, 0, 0});  // hop-by-hop → fragment
+  ip.insert(ip.end(), {17, 0, 0, 1, 0, 0, 0, 7});  // first fragment → UDP
+  ip.insert(ip.end(), l4.begin(), l4.end());
+  auto p = decoded(kLinkEthernet, ethernet(ip, 0x86dd));
+  EXPECT_EQ(p.family, 6);
+  EXPECT_EQ(p.protocol, 17);
+  EXPECT_EQ(p.destination_port, 547);
+  // A later fragment carries no ports: counted, not guessed.
+  ip[40 + 8 + 2] = 0x01;
+  Packet later;
+  EXPECT_STREQ(decode_frame(kLinkEthernet, ethernet(ip, 0x86dd), later), "IP fragment after the first");
+}
+
+TEST(AnalyzeDecode, SkipsWhatItCannotUse) {
+  Packet p;
+  EXPECT_STREQ(decode_frame(kLinkEthernet, ethernet(Bytes(28, 0), 0x0806), p), "not IP");
+  EXPECT_STREQ(decode_frame(kLinkEthernet, Bytes(10, 0), p), "truncated Ethernet header");
+  EXPECT_STREQ(decode_frame(kLinkEthernet, ethernet(ipv4(6, kClient, kServer, {1, 2, 3})), p), "truncated TCP header");
+  EXPECT_STREQ(decode_frame(kLinkEthernet, ethernet(ipv4(6, kClient, kServer, tcp(1, 2, 0), 0x0010)), p),
+               "IP fragment after the first");
+  EXPECT_STREQ(decode_frame(kLinkEthernet, ethernet(ipv4(2, kClient, kServer, {0x11})), p), "other IP protocol");
+  EXPECT_STREQ(decode_frame(9999, Bytes(40, 0), p), "unsupported link type");
+}
+
+TEST(AnalyzeDecode, IcmpErrorBelongsToTheConnectionItQuotes) {
+  auto original = ipv4(17, kClient, kServer, udp(41000, 161));
+  Bytes icmp{3, 3, 0, 0, 0, 0, 0, 0};
+  icmp.insert(icmp.end(), original.begin(), original.begin() + 28);
+  auto p = decoded(kLinkEthernet, ethernet(ipv4(1, kServer, kClient, icmp)));
+  EXPECT_TRUE(p.icmp_error);
+  EXPECT_EQ(p.protocol, 17);
+  EXPECT_EQ(p.source_port, 161);
+  EXPECT_EQ(p.destination_port, 41000);
+  EXPECT_EQ(p.source[3], 10);
+  // Seen alone, the error still makes the quoted sender the client.
+  FlowTable table;
+  p.time = 1;
+  table.add(p);
+  auto flows = table.flows(cat());
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].port, 161);
+  EXPECT_EQ(flows[0].client.to_string(), "198.18.10.5");
+}
+
+TEST(AnalyzeFlows, ClientAndServerDecided) {
+  FlowTable table;
+  auto add = [&](std::array<std::uint8_t, 4> s, std::array<std::uint8_t, 4> d, const Bytes& l4, std::uint8_t proto,
+                 double time) {
+    auto p = decoded(kLinkRaw, ipv4(proto, s, d, l4));
+    p.time = time;
+    table.add(p);
+  };
+  // The SYN decides, even on a port the catalog does not know.
+  add(kClient, kServer, tcp(40001, 7777, kTcpSyn), 6, 1);
+  add(kServer, kClient, tcp(7777, 40001, kTcpSyn | kTcpAck), 6, 2);
+  // Only the SYN-ACK seen: the other side is the client.
+  add(kServer, kClient, tcp(8888, 40002, kTcpSyn | kTcpAck), 6, 3);
+  // Mid-connection, the server speaking first: the catalog's port decides.
+  add(kServer, kClient, tcp(389, 40003, kTcpAck, {1}), 6, 4);
+  add(kClient, kServer, tcp(40003, 389, kTcpAck, {1}), 6, 5);
+  // Both sides on the same port (NetBIOS datagrams): who spoke first.
+  add(kClient, kServer, udp(138, 138), 17, 6);
+  add(kServer, kClient, udp(138, 138), 17, 7);
+  auto flows = table.flows(cat());
+  auto syn = find(flows, Transport::tcp, 7777);
+  ASSERT_TRUE(syn);
+  EXPECT_EQ(syn->client.to_string(), "198.18.10.5");
+  EXPECT_EQ(syn->decided_by, DecidedBy::syn);
+  EXPECT_TRUE(syn->services.empty());
+  auto synack = find(flows, Transport::tcp, 8888);
+  ASSERT_TRUE(synack);
+  EXPECT_EQ(synack->server.to_string(), "198.18.20.10");
+  auto ldap = find(flows, Transport::tcp, 389);
+  ASSERT_TRUE(ldap);
+  EXPECT_EQ(ldap->decided_by, DecidedBy::catalog_port);
+  EXPECT_EQ(ldap->server.to_string(), "198.18.20.10");
+  EXPECT_NE(std::find(ldap->services.begin(), ldap->services.end(), "active-directory"), ldap->services.end());
+  EXPECT_EQ(ldap->packets, 2u);
+  EXPECT_EQ(ldap->first, 4);
+  EXPECT_EQ(ldap->last, 5);
+  auto netbios = find(flows, Transport::udp, 138);
+  ASSERT_TRUE(netbios);
+  EXPECT_EQ(netbios->client.to_string(), "198.18.10.5");
+  EXPECT_EQ(netbios->decided_by, DecidedBy::first_packet);
+  EXPECT_EQ(table.summary().packets, 7u);
+  EXPECT_EQ(table.summary().connections, 4u);
+}
+
+TEST(AnalyzeFlows, ConnectionsAggregateByClientServerAndPort) {
+  FlowTable table;
+  for (std::uint16_t port = 50000; port < 50010; ++port) {
+    auto p = decoded(kLinkRaw, ipv4(6, kClient, kServer, tcp(port, 88, kTcpSyn)));
+    table.add(p);
+  }
+  auto flows = table.flows(cat());
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].connections, 10u);
+  EXPECT_EQ(flows[0].services, std::vector<std::string>{"kdc"});
+}
+
+TEST(AnalyzeFlows, DynamicPortsAndWideRanges) {
+  FlowTable table;
+  table.add(decoded(kLinkRaw, ipv4(6, kClient, kServer, tcp(40000, 49999, kTcpSyn))));
+  table.add(decoded(kLinkRaw, ipv4(6, kClient, kServer, tcp(40000, 18080, kTcpSyn))));
+  auto flows = table.flows(cat());
+  auto dynamic = find(flows, Transport::tcp, 49999);
+  ASSERT_TRUE(dynamic);
+  EXPECT_TRUE(dynamic->services.empty());
+  EXPECT_EQ(dynamic->dynamic_range, "modern");
+  auto high = find(flows, Transport::tcp, 18080);
+  ASSERT_TRUE(high);
+  EXPECT_TRUE(high->services.empty()) << "a port only a 1024-65535 row holds names no service";
+  EXPECT_FALSE(high->wide.empty());
+}
+
+TEST(AnalyzeFlows, BindNamesTheInterfaceAndTheClient) {
+  FlowTable table;
+  // No SYN in the capture: the bind's sender is the client.
+  table.add(decoded(kLinkRaw, ipv4(6, kServer, kClient, tcp(49153, 50123, kTcpAck, {}))));
+  table.add(decoded(kLinkRaw, ipv4(6, kClient, kServer,
+                                   tcp(50123, 49153, kTcpAck, bind_pdu("e3514235-4b06-11d1-ab04-00c04fc2dcd2", 4)))));
+  auto flows = table.flows(cat());
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].port, 49153);
+  EXPECT_EQ(flows[0].rpc_interface, "drsuapi");
+  EXPECT_EQ(flows[0].rpc_via, "bind");
+  EXPECT_EQ(flows[0].decided_by, DecidedBy::rpc_bind);
+  EXPECT_EQ(flows[0].services, std::vector<std::string>{"active-directory"});
+  EXPECT_EQ(table.summary().rpc_binds, 1u);
+}
+
+TEST(AnalyzeFlows, UnknownInterfaceKeepsItsUuid) {
+  FlowTable table;
+  table.add(decoded(kLinkRaw, ipv4(6, kClient, kServer, tcp(50124, 49160, kTcpSyn))));
+  table.add(decoded(
+      kLinkRaw,
+      ipv4(6, kClient, kServer, tcp(50124, 49160, kTcpAck, bind_pdu("01234567-89ab-cdef-0123-456789abcdef", 1, 14)))));
+  auto flows = table.flows(cat());
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].rpc_interface, "01234567-89ab-cdef-0123-456789abcdef");
+  EXPECT_EQ(flows[0].services, std::vector<std::string>{"rpc"});
+}
+
+// The recorded Samba domain join (tests/netns/analyze_samba_test.sh records it): every service
+// named, and the DC's dynamic port named drsuapi.
+TEST(AnalyzeCapture, SambaDomainJoin) {
+  FlowTable table;
+  auto st = read_input(std::string(WINPORTS_SOURCE_DIR) + "/tests/data/analyze/samba-join.pcap", table);
+  ASSERT_TRUE(st) << st.error().to_string();
+  auto flows = table.flows(cat());
+  EXPECT_TRUE(table.summary().skipped.empty());
+  EXPECT_GE(table.summary().rpc_endpoints_mapped, 1u);
+  const Flow* drsuapi = nullptr;
+  for (const auto& f : flows) {
+    if (f.rpc_interface == "drsuapi") drsuapi = &f;
+    if (f.transport == Transport::tcp) {
+      EXPECT_FALSE(f.services.empty()) << f.port;
+    }
+    // The lab's links also carry IPv6 router solicitations and MLD between link-local addresses.
+    if (f.client.family == 4) {
+      EXPECT_EQ(f.client.to_string(), "198.18.10.5") << f.port;
+    }
+  }
+  ASSERT_TRUE(drsuapi);
+  EXPECT_GE(drsuapi->port, 49152);
+  EXPECT_EQ(drsuapi->services, std::vector<std::string>{"active-directory"});
+  for (auto [t, port, service] : {std::tuple{Transport::tcp, 88, "kdc"},
+                                  {Transport::tcp, 389, "active-directory"},
+                                  {Transport::udp, 389, "active-directory"},
+                                  {Transport::udp, 53, "dns-server"},
+                                  {Transport::tcp, 445, "server"},
+                                  {Transport::tcp, 135, "rpc"}}) {
+    auto f = find(flows, t, static_cast<std::uint16_t>(port));
+    ASSERT_TRUE(f) << port;
+    EXPECT_NE(std::find(f->services.begin(), f->services.end(), service), f->services.end()) << port;
+  }
+}
+
+TEST(AnalyzeCapture, TruncatedAndCorruptCaptures) {
+  auto source = std::string(WINPORTS_SOURCE_DIR) + "/tests/data/analyze/samba-join.pcap";
+  std::ifstream in(source, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto dir = std::filesystem::temp_directory_path() / ("winports-analyze-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& content) {
+    std::ofstream(dir / name, std::ios::binary) << content;
+    return (dir / name).string();
+  };
+  // Cut mid-record: what came before counts, the rest is one counted skip.
+  FlowTable cut;
+  ASSERT_TRUE(read_input(write("cut.pcap", bytes.substr(0, bytes.size() / 2 + 7)), cut));
+  EXPECT_GT(cut.summary().packets, 10u);
+  ASSERT_EQ(cut.summary().skipped.size(), 1u);
+  EXPECT_NE(cut.summary().skipped.begin()->first.find("unreadable record"), std::string::npos);
+  // A header and nothing else: no flows, no error.
+  FlowTable empty;
+  EXPECT_TRUE(read_input(write("empty.pcap", bytes.substr(0, 24)), empty));
+  EXPECT_EQ(empty.summary().packets, 0u);
+  // The magic and a broken header: an error naming the file.
+  FlowTable broken;
+  auto st = read_input(write("broken.pcap", bytes.substr(0, 10)), broken);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().file.find("broken.pcap"), std::string::npos);
+  // Not a capture or a log at all.
+  st = read_input(write("notes.txt", "hello\n"), broken);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().field, "INPUT");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(AnalyzeInputs, DetectedByContent) {
+  EXPECT_EQ(detect_format(std::string("\xd4\xc3\xb2\xa1", 4)), Format::pcap);
+  EXPECT_EQ(detect_format(std::string("\x4d\x3c\xb2\xa1", 4)), Format::pcap);
+  EXPECT_EQ(detect_format(std::string("\x0a\x0d\x0d\x0a", 4)), Format::pcapng);
+  EXPECT_EQ(detect_format("#separator \\x09\n#set_separator\t,\n"), Format::zeek_tsv);
+  EXPECT_EQ(detect_format(R"({"ts":1.5,"uid":"C1","id.orig_h":"198.18.10.5"})"), Format::zeek_json);
+  EXPECT_EQ(detect_format("#Version: 1.5\n#Software: Microsoft Windows Firewall\n"), Format::pfirewall);
+  EXPECT_EQ(detect_format("GET / HTTP/1.1\r\n"), Format::unknown);
+}
+
+constexpr const char* kZeekTsv =
+    "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n"
+    "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\t"
+    "resp_bytes\tconn_state\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\n"
+    "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tcount\tcount\t"
+    "count\tcount\n"
+    "1700000000.5\tC1\t198.18.10.5\t50000\t198.18.20.10\t88\ttcp\tkrb_tcp\t0.25\t100\t200\tSF\t5\t400\t4\t500\n"
+    "1700000001.0\tC2\t198.18.10.5\t50001\t198.18.20.10\t88\ttcp\t-\t-\t-\t-\tS0\t1\t60\t0\t0\n"
+    "1700000002.0\tC3\t2001:db8::5\t8\t2001:db8::10\t0\ticmp\t-\t0.1\t-\t-\tOTH\t1\t64\t1\t64\n"
+    "1700000003.0\tC4\tnot-an-address\t1\t198.18.20.10\t53\tudp\t-\t-\t-\t-\tS0\t1\t60\t0\t0\n"
+    "1700000004.0\tC5\t198.18.10.5\n";
+
+TEST(AnalyzeZeek, TsvRecordsAreConnections) {
+  FlowTable table;
+  std::istringstream in(kZeekTsv);
+  auto st = read_zeek("conn.log", in, table);
+  ASSERT_TRUE(st) << st.error().to_string();
+  auto flows = table.flows(cat());
+  auto kdc = find(flows, Transport::tcp, 88);
+  ASSERT_TRUE(kdc);
+  EXPECT_EQ(kdc->connections, 2u);
+  EXPECT_EQ(kdc->packets, 10u);
+  EXPECT_EQ(kdc->bytes, 960u);
+  EXPECT_EQ(kdc->decided_by, DecidedBy::log);
+  EXPECT_DOUBLE_EQ(kdc->first, 1700000000.5);
+  EXPECT_DOUBLE_EQ(kdc->last, 1700000001.0);
+  auto ping = find(flows, Transport::icmpv6, 0);
+  ASSERT_TRUE(ping);
+  EXPECT_EQ(ping->client.to_string(), "2001:db8::5");
+  const auto& skipped = table.summary().skipped;
+  ASSERT_EQ(skipped.size(), 2u);
+  EXPECT_EQ(skipped.at("zeek: bad id.orig_h"), 1u);
+  EXPECT_EQ(table.summary().first_skipped.at("zeek: bad id.orig_h"), "conn.log:11");
+  EXPECT_EQ(table.summary().first_skipped.at("zeek: record with 3 fields, the header has 16"), "conn.log:12");
+}
+
+TEST(AnalyzeZeek, JsonLines) {
+  FlowTable table;
+  std::istringstream in(
+      R"({"ts":1700000000.25,"uid":"C1","id.orig_h":"198.18.10.5","id.orig_p":50000,"id.resp_h":"198.18.20.10","id.resp_p":445,"proto":"tcp","duration":1.5,"orig_pkts":3,"resp_pkts":2,"orig_ip_bytes":300,"resp_ip_bytes":200})"
+      "\n"
+      R"({"ts":"2023-11-14T22:13:21.500000Z","id.orig_h":"198.18.10.5","id.orig_p":50002,"id.resp_h":"198.18.20.10","id.resp_p":53,"proto":"udp"})"
+      "\nnot json\n"
+      R"({"ts":1700000000,"id.orig_h":"198.18.10.5","id.orig_p":-1,"id.resp_h":"198.18.20.10","id.resp_p":53,"proto":"udp"})"
+      "\n");
+  ASSERT_TRUE(read_zeek("conn.json", in, table));
+  auto flows = table.flows(cat());
+  auto smb = find(flows, Transport::tcp, 445);
+  ASSERT_TRUE(smb);
+  EXPECT_EQ(smb->packets, 5u);
+  EXPECT_DOUBLE_EQ(smb->last, 1700000001.75);
+  auto dns = find(flows, Transport::udp, 53);
+  ASSERT_TRUE(dns);
+  EXPECT_DOUBLE_EQ(dns->first, 1700000001.5);
+  EXPECT_EQ(table.summary().skipped.at("zeek: a line that is not a JSON object"), 1u);
+  EXPECT_EQ(table.summary().skipped.at("zeek: bad id.orig_p"), 1u);
+}
+
+TEST(AnalyzeZeek, HeaderErrorsNameTheLine) {
+  FlowTable table;
+  std::istringstream no_fields("1700000000.5\tC1\n");
+  auto st = read_zeek("conn.log", no_fields, table);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().line, 1);
+  EXPECT_EQ(st.error().field, "#fields");
+  std::istringstream missing("#separator \\x09\n#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tproto\n");
+  st = read_zeek("conn.log", missing, table);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().line, 2);
+  EXPECT_NE(st.error().message.find("id.resp_p"), std::string::npos);
+}
+
+constexpr const char* kFirewallLog =
+    "#Version: 1.5\r\n#Software: Microsoft Windows Firewall\r\n#Time Format: Local\r\n"
+    "#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype "
+    "icmpcode info path pid\r\n\r\n"
+    "2024-01-15 10:22:01 ALLOW TCP 198.18.10.5 198.18.20.10 51234 445 0 - 0 0 0 - - - SEND 4\r\n"
+    "2024-01-15 10:22:02 DROP UDP 198.18.10.7 198.18.20.10 137 137 78 - - - - - - - RECEIVE 0\r\n"
+    "2024-01-15 10:22:03 DROP UDP 198.18.10.7 198.18.20.10 137 137 78 - - - - - - - RECEIVE 0\r\n"
+    "2024-01-15 10:22:04 ALLOW ICMP 198.18.10.5 198.18.20.10 - - 60 - - - - 8 0 - SEND 0\r\n"
+    "2024-01-15 10:22:05 ALLOW TCP fe80::1 fe80::2 50000 5985 0 - 0 0 0 - - - RECEIVE 4\r\n"
+    "2024-01-15 10:22:06 INFO-EVENTS-LOST - - - - - - - - - - - - 12 - -\r\n"
+    "2024-01-15 25:00:00 ALLOW TCP 198.18.10.5 198.18.20.10 51234 445 0 - 0 0 0 - - - SEND 4\r\n"
+    "2024-01-15 10:22:07 ALLOW TCP 198.18.10.5\r\n";
+
+TEST(AnalyzeFirewallLog, AllowedAndDropped) {
+  FlowTable table;
+  std::istringstream in(kFirewallLog);
+  auto st = read_pfirewall("pfirewall.log", in, table);
+  ASSERT_TRUE(st) << st.error().to_string();
+  auto flows = table.flows(cat());
+  auto smb = find(flows, Transport::tcp, 445);
+  ASSERT_TRUE(smb);
+  EXPECT_EQ(smb->dropped, 0u);
+  EXPECT_EQ(smb->decided_by, DecidedBy::log);
+  auto netbios = find(flows, Transport::udp, 137);
+  ASSERT_TRUE(netbios);
+  EXPECT_EQ(netbios->dropped, 2u);
+  EXPECT_EQ(netbios->client.to_string(), "198.18.10.7");
+  EXPECT_TRUE(find(flows, Transport::icmp, 0));
+  auto winrm = find(flows, Transport::tcp, 5985);
+  ASSERT_TRUE(winrm);
+  EXPECT_EQ(winrm->server.to_string(), "fe80::2");
+  const auto& skipped = table.summary().skipped;
+  EXPECT_EQ(skipped.at("pfirewall: INFO-EVENTS-LOST line"), 1u);
+  EXPECT_EQ(skipped.at("pfirewall: bad time"), 1u);
+  EXPECT_EQ(table.summary().first_skipped.at("pfirewall: bad time"), "pfirewall.log:12");
+  EXPECT_EQ(skipped.at("pfirewall: line with 5 fields, #Fields has 18"), 1u);
+}
+
+TEST(AnalyzeFirewallLog, NoFieldsHeaderIsAnError) {
+  FlowTable table;
+  std::istringstream in("#Version: 1.5\n2024-01-15 10:22:01 ALLOW TCP 1.2.3.4 5.6.7.8 1 2 0\n");
+  auto st = read_pfirewall("pfirewall.log", in, table);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().line, 2);
+  EXPECT_EQ(st.error().field, "#Fields");
+}

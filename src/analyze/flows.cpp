@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include "../probe/dcerpc.hpp"
@@ -32,17 +33,17 @@ struct Key {
 
 struct KeyHash {
   std::size_t operator()(const Key& k) const {
-    // FNV-1a over the fields: cheap, and good enough for addresses and ports.
-    std::uint64_t h = 1469598103934665603ull;
-    auto mix = [&](const void* data, std::size_t n) {
-      const auto* b = static_cast<const std::uint8_t*>(data);
-      for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
+    // Two 64-bit words of each address (an IPv4 address is zero past its 4 bytes) and the ports,
+    // mixed by multiplication: far cheaper per packet than a byte-wise hash.
+    auto word = [](const std::array<std::uint8_t, 16>& a, std::size_t at) {
+      std::uint64_t w;
+      std::memcpy(&w, a.data() + at, 8);
+      return w;
     };
-    std::size_t width = k.family == 4 ? 4 : 16;
-    mix(k.address[0].data(), width);
-    mix(k.address[1].data(), width);
-    mix(k.port, sizeof k.port);
-    mix(&k.protocol, 1);
+    std::uint64_t h =
+        (std::uint64_t{k.port[0]} << 32 | std::uint64_t{k.port[1]} << 16 | k.protocol) + 0x9e3779b97f4a7c15ull;
+    for (auto w : {word(k.address[0], 0), word(k.address[0], 8), word(k.address[1], 0), word(k.address[1], 8)})
+      h = (h ^ w) * 0xff51afd7ed558ccdull, h ^= h >> 32;
     return h;
   }
 };
@@ -127,6 +128,9 @@ struct FlowTable::State {
   std::unordered_map<std::string, std::int32_t> interface_index;
   std::vector<Mapping> mappings;
   Summary summary;
+  // The connection of the previous packet: packets come in bursts, and this spares the lookup.
+  Key last_key{};
+  Connection* last = nullptr;
 
   State() { connections.reserve(1 << 14); }
 
@@ -223,8 +227,12 @@ void FlowTable::add(const Packet& p) {
   k.port[source_side] = p.source_port;
   k.port[1 - source_side] = p.destination_port;
 
-  auto [it, added] = st.connections.try_emplace(k);
-  auto& c = it->second;
+  bool added = false;
+  if (!st.last || !(k == st.last_key)) {
+    auto [it, inserted] = st.connections.try_emplace(k);
+    st.last = &it->second, st.last_key = k, added = inserted;
+  }
+  auto& c = *st.last;
   if (added) {
     c.first = p.time;
     c.first_from = static_cast<std::int8_t>(p.icmp_error ? 1 - source_side : source_side);
@@ -263,16 +271,18 @@ std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
 
   // The interface an endpoint mapper handed this client for this port: the latest mapping
   // before the connection began, else any for this server and port.
+  std::map<std::tuple<std::uint8_t, std::array<std::uint8_t, 16>, std::uint16_t>, std::vector<const Mapping*>>
+      mapped_to;
+  for (const auto& m : st.mappings) mapped_to[{m.family, m.server, m.port}].push_back(&m);
   auto mapped_interface = [&](const Key& k, int client, double first) -> std::int32_t {
-    std::int32_t best = -1, any = -1;
+    auto it = mapped_to.find({k.family, k.address[1 - client], k.port[1 - client]});
+    if (it == mapped_to.end()) return -1;
+    std::int32_t best = -1;
     double best_time = -1;
-    for (const auto& m : st.mappings) {
-      if (m.family != k.family || m.server != k.address[1 - client] || m.port != k.port[1 - client]) continue;
-      any = m.interface;
-      if (m.client == k.address[client] && m.time <= first + 1 && m.time >= best_time)
-        best = m.interface, best_time = m.time;
-    }
-    return best >= 0 ? best : any;
+    for (const auto* m : it->second)
+      if (m->client == k.address[client] && m->time <= first + 1 && m->time >= best_time)
+        best = m->interface, best_time = m->time;
+    return best >= 0 ? best : it->second.back()->interface;
   };
 
   struct AggregateKey {
@@ -280,10 +290,19 @@ std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
     std::array<std::uint8_t, 16> server, client;
     Transport transport;
     std::uint16_t port;
-    std::string rpc;
-    auto operator<=>(const AggregateKey&) const = default;
+    std::int32_t interface;  // index into State::interfaces, -1 for none
+    bool operator==(const AggregateKey&) const = default;
   };
-  std::map<AggregateKey, Flow> out;
+  struct AggregateHash {
+    std::size_t operator()(const AggregateKey& k) const {
+      std::uint64_t h = 1469598103934665603ull;
+      for (auto b : k.server) h = (h ^ b) * 1099511628211ull;
+      for (auto b : k.client) h = (h ^ b) * 1099511628211ull;
+      return h ^ (std::uint64_t{k.port} << 20) ^ (static_cast<std::uint64_t>(k.transport) << 40) ^
+             static_cast<std::uint64_t>(k.interface + 1);
+    }
+  };
+  std::unordered_map<AggregateKey, Flow, AggregateHash> out;
   for (const auto& [k, c] : st.connections) {
     auto transport = transport_of(k.protocol);
     if (!transport) continue;
@@ -308,49 +327,41 @@ std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
     int server = 1 - client;
     std::uint16_t port = ports ? k.port[server] : 0;
 
-    std::string rpc_uuid, via;
+    std::int32_t interface = -1;
+    const char* via = "";
     if (*transport == Transport::tcp) {
       if (c.bound_interface >= 0) {
-        rpc_uuid = st.interfaces[static_cast<std::size_t>(c.bound_interface)], via = "bind";
-      } else if (port != kEndpointMapperPort) {
-        if (auto i = mapped_interface(k, client, c.first); i >= 0)
-          rpc_uuid = st.interfaces[static_cast<std::size_t>(i)], via = "endpoint-mapper";
+        interface = c.bound_interface, via = "bind";
+      } else if (!known_port(Transport::tcp, port)) {  // endpoints are dynamic or configured ports
+        if (auto i = mapped_interface(k, client, c.first); i >= 0) interface = i, via = "endpoint-mapper";
       }
     }
-    std::string rpc_name;
-    std::vector<std::string> services;
-    std::string dynamic;
-    const auto* known = rpc_uuid.empty() ? nullptr : catalog.rpc_interface(rpc_uuid);
-    if (!rpc_uuid.empty()) {
-      rpc_name = known ? known->name : rpc_uuid;
-      services.push_back(known && !known->service.empty() ? known->service : "rpc");
-    }
-    const auto& m = meaning(*transport, port);
-    if (services.empty() || (known && known->service == "rpc")) {
-      for (const auto& s : m.services)
-        if (std::find(services.begin(), services.end(), s) == services.end()) services.push_back(s);
-    }
-    std::vector<std::string> wide = services.empty() ? m.wide : std::vector<std::string>{};
-    if (services.empty()) dynamic = m.dynamic_range;
-
-    AggregateKey ak{k.family, k.address[server], k.address[client], *transport, port, rpc_name};
-    auto [it, added] = out.try_emplace(ak);
+    auto [it, added] = out.try_emplace({k.family, k.address[server], k.address[client], *transport, port, interface});
     auto& f = it->second;
     if (added) {
       f.client = network(k.family, k.address[client]);
       f.server = network(k.family, k.address[server]);
       f.transport = *transport;
       f.port = port;
-      f.services = services;
-      f.wide = wide;
-      f.rpc_interface = rpc_name;
       f.rpc_via = via;
-      f.dynamic_range = dynamic;
       f.decided_by = how;
       f.first = c.first;
       f.last = c.last;
+      // What it means: the RPC interface's service, else (or for the endpoint mapper and DCOM,
+      // whose service is "rpc") what the catalog prints for the port.
+      const std::string* uuid = interface >= 0 ? &st.interfaces[static_cast<std::size_t>(interface)] : nullptr;
+      const auto* known = uuid ? catalog.rpc_interface(*uuid) : nullptr;
+      if (uuid) {
+        f.rpc_interface = known ? known->name : *uuid;
+        f.services.push_back(known && !known->service.empty() ? known->service : "rpc");
+      }
+      const auto& m = meaning(*transport, port);
+      if (f.services.empty() || (known && known->service == "rpc"))
+        for (const auto& id : m.services)
+          if (std::find(f.services.begin(), f.services.end(), id) == f.services.end()) f.services.push_back(id);
+      if (f.services.empty()) f.wide = m.wide, f.dynamic_range = m.dynamic_range;
     }
-    if (f.rpc_via != "bind" && via == "bind") f.rpc_via = via;
+    if (f.rpc_via != "bind" && std::string_view(via) == "bind") f.rpc_via = via;
     f.decided_by = std::min(f.decided_by, how);
     ++f.connections;
     f.packets += c.packets;
@@ -362,6 +373,11 @@ std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
   std::vector<Flow> flows;
   flows.reserve(out.size());
   for (auto& [key, f] : out) flows.push_back(std::move(f));
+  // A stable order: by server, port, client, then interface.
+  std::sort(flows.begin(), flows.end(), [](const Flow& a, const Flow& b) {
+    return std::tie(a.server, a.transport, a.port, a.client, a.rpc_interface) <
+           std::tie(b.server, b.transport, b.port, b.client, b.rpc_interface);
+  });
   return flows;
 }
 

@@ -4,6 +4,7 @@
 // none, 2 on unreadable input.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -42,25 +43,88 @@ std::string size_text(std::uint64_t bytes) {
   return out;
 }
 
-nlohmann::json flow_json(const analyze::Flow& f) {
-  nlohmann::json row = {{"client", f.client.to_string()},
-                        {"server", f.server.to_string()},
-                        {"transport", std::string(to_string(f.transport))},
-                        {"port", f.port},
-                        {"services", f.services},
-                        {"rpc_interface", f.rpc_interface.empty() ? nlohmann::json() : nlohmann::json(f.rpc_interface)},
-                        {"connections", f.connections},
-                        {"packets", f.packets},
-                        {"bytes", f.bytes},
-                        {"first", f.first},
-                        {"last", f.last},
-                        {"decided_by", analyze::to_string(f.decided_by)}};
-  if (!f.rpc_via.empty()) row["rpc_via"] = f.rpc_via;
-  if (!f.dynamic_range.empty()) row["dynamic_range"] = f.dynamic_range;
-  if (!f.wide.empty()) row["wide_range_services"] = f.wide;
-  if (f.dropped) row["dropped"] = f.dropped;
-  return row;
-}
+// The flows written straight to text, not built as a nlohmann::json tree first: a capture holds
+// thousands of flows, and the tree cost a quarter of a 64 MiB analysis (bench/analyze_vs_tshark.sh).
+// Same layout as nlohmann's dump(2).
+class FlowWriter {
+ public:
+  explicit FlowWriter(std::string& out) : out_(out) {}
+
+  void flow(const analyze::Flow& f, bool last) {
+    out_ += "    {\n";
+    first_ = true;
+    text("client", f.client.to_string());
+    text("server", f.server.to_string());
+    text("transport", to_string(f.transport));
+    number("port", f.port);
+    list("services", f.services);
+    if (f.rpc_interface.empty())
+      key("rpc_interface"), out_ += "null";
+    else
+      text("rpc_interface", f.rpc_interface);
+    if (!f.rpc_via.empty()) text("rpc_via", f.rpc_via);
+    if (!f.dynamic_range.empty()) text("dynamic_range", f.dynamic_range);
+    if (!f.wide.empty()) list("wide_range_services", f.wide);
+    number("connections", f.connections);
+    number("packets", f.packets);
+    number("bytes", f.bytes);
+    if (f.dropped) number("dropped", f.dropped);
+    real("first", f.first);
+    real("last", f.last);
+    text("decided_by", analyze::to_string(f.decided_by));
+    out_ += last ? "\n    }\n" : "\n    },\n";
+  }
+
+ private:
+  void key(std::string_view name) {
+    out_ += first_ ? "      \"" : ",\n      \"";
+    first_ = false;
+    out_ += name;
+    out_ += "\": ";
+  }
+  void quoted(std::string_view value) {
+    out_ += '"';
+    for (char c : value) {
+      if (c == '"' || c == '\\')
+        out_ += '\\', out_ += c;
+      else if (static_cast<unsigned char>(c) < 0x20) {
+        char escape[8];
+        std::snprintf(escape, sizeof escape, "\\u%04x", c);
+        out_ += escape;
+      } else
+        out_ += c;
+    }
+    out_ += '"';
+  }
+  void text(std::string_view name, std::string_view value) { key(name), quoted(value); }
+  void number(std::string_view name, std::uint64_t value) {
+    key(name);
+    char digits[24];
+    out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+  }
+  void real(std::string_view name, double value) {
+    key(name);
+    char digits[32];
+    out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+  }
+  void list(std::string_view name, const std::vector<std::string>& values) {
+    key(name);
+    if (values.empty()) {
+      out_ += "[]";
+      return;
+    }
+    out_ += "[\n";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      out_ += "        ";
+      quoted(values[i]);
+      out_ += i + 1 < values.size() ? ",\n" : "\n";
+    }
+    out_ += "      ]";
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
 
 }  // namespace
 
@@ -75,7 +139,6 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     analyze::FlowTable table;
-    nlohmann::json read = nlohmann::json::array();
     for (const auto& path : inputs) {
       if (auto st = analyze::read_input(path, table); !st) return void(exit_code = report(st.error()));
     }
@@ -85,21 +148,33 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
     for (const auto& f : flows)
       for (const auto& s : f.services) ++by_service[s];
     if (ctx.json) {
-      nlohmann::json out = {{"flows", nlohmann::json::array()}};
-      for (const auto& f : flows) out["flows"].push_back(flow_json(f));
       nlohmann::json skipped = nlohmann::json::object();
       for (const auto& [reason, count] : summary.skipped)
         skipped[reason] = {{"count", count}, {"first", summary.first_skipped.at(reason)}};
-      out["summary"] = {{"inputs", inputs},
-                        {"packets", summary.packets},
-                        {"bytes", summary.bytes},
-                        {"connections", summary.connections},
-                        {"flows", flows.size()},
-                        {"services", by_service},
-                        {"rpc_binds", summary.rpc_binds},
-                        {"rpc_endpoints_mapped", summary.rpc_endpoints_mapped},
-                        {"skipped", skipped}};
-      std::cout << out.dump(2) << '\n';
+      nlohmann::json totals = {{"inputs", inputs},
+                               {"packets", summary.packets},
+                               {"bytes", summary.bytes},
+                               {"connections", summary.connections},
+                               {"flows", flows.size()},
+                               {"services", by_service},
+                               {"rpc_binds", summary.rpc_binds},
+                               {"rpc_endpoints_mapped", summary.rpc_endpoints_mapped},
+                               {"skipped", skipped}};
+      std::string out = "{\n  \"flows\": [";
+      out += flows.empty() ? "],\n" : "\n";
+      out.reserve(flows.size() * 400);
+      FlowWriter writer(out);
+      for (std::size_t i = 0; i < flows.size(); ++i) writer.flow(flows[i], i + 1 == flows.size());
+      if (!flows.empty()) out += "  ],\n";
+      // The summary nested one level deeper than dump(2) puts it.
+      auto summary_text = totals.dump(2);
+      out += "  \"summary\": ";
+      for (char c : summary_text) {
+        out += c;
+        if (c == '\n') out += "  ";
+      }
+      out += "\n}\n";
+      std::cout << out;
     } else {
       // Grouped by what the flows mean: the services, else the dynamic range they fall in.
       std::vector<const analyze::Flow*> order;

@@ -71,6 +71,40 @@ sed -i 's/99999/7777/' "$tmp/user/services/bad.yaml"
 expect 0 "user catalog port lookup" -- "$bin" --catalog "$tmp/user" port 7777
 contains out "[bad]" "user service found by port"
 
+# analyze: the recorded domain join, logs written here, a site to hold them against.
+capture=$(dirname "$0")/../data/analyze/samba-join.pcap
+expect 0 "analyze a capture" -- "$bin" analyze "$capture"
+contains out "drsuapi (bind)" "the DC's dynamic port named drsuapi"
+printf 'hello\n' >"$tmp/notes.txt"
+expect 2 "analyze refuses what is no capture or log" -- "$bin" analyze "$tmp/notes.txt"
+contains err "notes.txt: INPUT: not a pcap" "the error names the file"
+expect 2 "analyze of a missing file" -- "$bin" analyze "$tmp/missing.pcap"
+expect 2 "--learn needs --env" -- "$bin" analyze "$capture" --learn
+cat >"$tmp/site.yaml" <<'SITE'
+site: lab
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24] }
+hosts:
+  dc1: { address: 198.18.20.10, zone: servers, os: windows-server-2022, roles: [domain-controller] }
+SITE
+cp "$tmp/site.yaml" "$tmp/dns-only.yaml"
+printf 'access:\n  - { from: clients, to: dc1, services: [dns-server] }\n' >>"$tmp/dns-only.yaml"
+expect 1 "analyze --env: the join breaks under a DNS-only plan" -- "$bin" analyze "$capture" --env "$tmp/dns-only.yaml"
+contains out "NOT ALLOWED" "flows the plan would break are marked"
+contains err "7 not allowed by the plan" "and counted (Kerberos, LDAP, CLDAP, RPC, SMB, DRSUAPI)"
+expect 0 "analyze --learn drafts an access list" -- "$bin" analyze "$capture" --env "$tmp/dns-only.yaml" --learn
+cp "$tmp/site.yaml" "$tmp/learned.yaml"
+grep -v '^#' "$tmp/out" >>"$tmp/learned.yaml"
+expect 0 "the learned access list allows everything observed" -- "$bin" analyze "$capture" --env "$tmp/learned.yaml"
+contains err "0 not allowed by the plan" "nothing would break"
+printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1700000000.5\tC1\t198.18.10.5\t50000\t198.18.20.10\t3389\ttcp\n' >"$tmp/conn.log"
+expect 1 "a Zeek log's RDP connection is not in the learned plan" -- "$bin" analyze "$tmp/conn.log" --env "$tmp/learned.yaml" --json
+contains out '"allowed": false' "marked in JSON"
+printf '#Version: 1.5\n#Fields: date time action protocol src-ip dst-ip src-port dst-port size path\n2024-01-15 10:22:01 DROP TCP 198.18.10.5 198.18.20.10 51234 445 52 RECEIVE\n' >"$tmp/pfirewall.log"
+expect 0 "a firewall log's dropped SMB packet is in the learned plan" -- "$bin" analyze "$tmp/pfirewall.log" --env "$tmp/learned.yaml" --json
+contains out '"dropped": 1' "counted as dropped"
+
 # The report libraries are loaded only when a report is written: a lookup must not pay for them.
 expect 0 "dynamic section readable" -- readelf -d "$bin"
 for lib in libgvc libcgraph libxlsxwriter libcrypto; do

@@ -5,10 +5,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "../../src/analyze/decode.hpp"
 #include "../../src/probe/dcerpc.hpp"
+#include "winports/analyze/compare.hpp"
 #include "winports/analyze/inputs.hpp"
 #include "winports/catalog/embedded.hpp"
 
@@ -474,4 +476,99 @@ TEST(AnalyzeFirewallLog, NoFieldsHeaderIsAnError) {
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().line, 2);
   EXPECT_EQ(st.error().field, "#Fields");
+}
+
+namespace {
+
+plan::Environment lab_site(const std::string& access) {
+  auto env = plan::load_environment({"site.yaml", R"(
+site: lab
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  "server room": { networks: [198.18.20.0/24] }
+hosts:
+  dc1: { address: 198.18.20.10, zone: "server room", os: windows-server-2022, roles: [domain-controller] }
+access:
+)" + access + "settings:\n  netbios: false\n"},
+                                    cat());
+  EXPECT_TRUE(env.ok()) << (env.ok() ? "" : env.error().to_string());
+  return env.ok() ? *env : plan::Environment{};
+}
+
+std::vector<Flow> join_flows() {
+  FlowTable table;
+  EXPECT_TRUE(read_input(std::string(WINPORTS_SOURCE_DIR) + "/tests/data/analyze/samba-join.pcap", table));
+  return table.flows(cat());
+}
+
+}  // namespace
+
+TEST(AnalyzeCompare, PlacedAndHeldAgainstThePlan) {
+  auto env = lab_site("  - { from: clients, to: dc1, as: domain-member }\n");
+  auto plan = plan::make_plan(env, cat());
+  auto flows = join_flows();
+  auto cmp = compare(flows, plan, env);
+  ASSERT_EQ(cmp.allowed_by.size(), flows.size());
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    if (flows[i].client.family != 4) {
+      EXPECT_TRUE(cmp.client[i].zone.empty()) << "link-local traffic is outside the site";
+      continue;
+    }
+    EXPECT_EQ(cmp.client[i].zone, "clients");
+    EXPECT_EQ(cmp.server[i].host, "dc1");
+    EXPECT_EQ(cmp.server[i].zone, "server room");
+    EXPECT_TRUE(cmp.allowed_by[i]) << flows[i].port << ": a domain member's join is what the profile allows";
+  }
+  // Planned but unused: LDAPS (636) and the global catalog (3268) were never asked for.
+  bool ldaps = false;
+  for (const auto& u : cmp.unobserved)
+    if (plan.flows[u.flow].transport == Transport::tcp && u.ports.contains(636) && u.ports.contains(3268) &&
+        !u.ports.contains(389) && !u.ports.contains(49153))
+      ldaps = true;
+  EXPECT_TRUE(ldaps);
+}
+
+TEST(AnalyzeCompare, WhatThePlanWouldBreak) {
+  // Only name resolution allowed: Kerberos, LDAP, SMB and DRSUAPI would break.
+  auto env = lab_site("  - { from: clients, to: dc1, services: [dns-server] }\n");
+  auto plan = plan::make_plan(env, cat());
+  auto flows = join_flows();
+  auto cmp = compare(flows, plan, env);
+  std::set<std::uint16_t> denied;
+  for (std::size_t i = 0; i < flows.size(); ++i)
+    if (!cmp.allowed_by[i] && flows[i].client.family == 4) denied.insert(flows[i].port);
+  std::uint16_t drsuapi = 0;
+  for (const auto& f : flows)
+    if (f.rpc_interface == "drsuapi") drsuapi = f.port;
+  EXPECT_NE(drsuapi, 0);
+  EXPECT_EQ(denied, (std::set<std::uint16_t>{88, 135, 389, 445, drsuapi}));
+}
+
+TEST(AnalyzeLearn, FewestServicesThatExplainWhatWasSeen) {
+  auto env = lab_site("  - { from: clients, to: dc1, services: [dns-server] }\n");
+  auto flows = join_flows();
+  auto cmp = compare(flows, plan::make_plan(env, cat()), env);
+  auto yaml = learned_access(flows, cmp);
+  EXPECT_NE(yaml.find("  - { from: clients, to: dc1, services: [active-directory, dns-server, kdc, rpc] }"),
+            std::string::npos)
+      << yaml;
+  EXPECT_NE(yaml.find("# fe80::"), std::string::npos) << "outside traffic left as a comment";
+  // The draft, put in the site, allows everything that was observed.
+  std::string access;
+  for (std::size_t at = yaml.find("  - {"); at != std::string::npos; at = yaml.find("  - {", at + 1))
+    access += yaml.substr(at, yaml.find('\n', at) - at + 1);
+  auto learned = lab_site(access);
+  auto again = compare(flows, plan::make_plan(learned, cat()), learned);
+  for (std::size_t i = 0; i < flows.size(); ++i)
+    if (flows[i].client.family == 4) {
+      EXPECT_TRUE(again.allowed_by[i]) << flows[i].port;
+    }
+  // Zone names that YAML would misread are quoted.
+  Comparison placed;
+  placed.client = {{"", "client room"}};
+  placed.server = {{"dc1", "server room"}};
+  Flow f;
+  f.services = {"kdc"};
+  f.port = 88;
+  EXPECT_NE(learned_access({f}, placed).find("{ from: \"client room\", to: dc1, services: [kdc] }"), std::string::npos);
 }

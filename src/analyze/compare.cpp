@@ -1,0 +1,152 @@
+#include "winports/analyze/compare.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace winports::analyze {
+namespace {
+
+// The KB's "ICMP" is the address family's ICMP: a plan flow for ICMP allows ICMPv6 too.
+bool same_transport(Transport planned, Transport observed) {
+  return planned == observed || (planned == Transport::icmp && observed == Transport::icmpv6);
+}
+
+bool covers(const plan::Endpoint& side, const plan::Network& address) {
+  return std::any_of(side.networks.begin(), side.networks.end(),
+                     [&](const plan::Network& n) { return n.contains(address); });
+}
+
+// A name as a YAML plain scalar when it is one, else double-quoted.
+std::string yaml_scalar(const std::string& name) {
+  bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+  if (plain) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+// The fewest services that explain every observed flow (greedy set cover: the service that
+// explains most of what is left, first by name on ties). Port 445 alone may mean seventeen
+// services; beside 88, 389 and a drsuapi endpoint it means active-directory.
+std::set<std::string> fewest_services(std::vector<std::vector<std::string>> left) {
+  std::set<std::string> chosen;
+  while (!left.empty()) {
+    std::map<std::string, std::size_t> explains;
+    for (const auto& options : left)
+      for (const auto& s : options) ++explains[s];
+    auto best = std::max_element(explains.begin(), explains.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    chosen.insert(best->first);
+    std::erase_if(left, [&](const std::vector<std::string>& options) {
+      return std::find(options.begin(), options.end(), best->first) != options.end();
+    });
+  }
+  return chosen;
+}
+
+}  // namespace
+
+Placement place(const plan::Environment& env, const plan::Network& address) {
+  Placement p;
+  for (const auto& h : env.hosts)
+    if (h.address.contains(address)) {
+      p.host = h.name, p.zone = h.zone;
+      return p;
+    }
+  for (const auto& z : env.zones)
+    if (std::any_of(z.networks.begin(), z.networks.end(),
+                    [&](const plan::Network& n) { return n.contains(address); })) {
+      p.zone = z.name;
+      break;
+    }
+  return p;
+}
+
+Comparison compare(const std::vector<Flow>& observed, const plan::Plan& plan, const plan::Environment& env) {
+  Comparison out;
+  // Per plan flow, the ports observed flows used.
+  std::vector<PortSet> used(plan.flows.size());
+  std::vector<bool> any(plan.flows.size(), false);
+  for (const auto& f : observed) {
+    out.client.push_back(place(env, f.client));
+    out.server.push_back(place(env, f.server));
+    std::optional<std::size_t> match;
+    for (std::size_t i = 0; i < plan.flows.size() && !match; ++i) {
+      const auto& p = plan.flows[i];
+      if (!same_transport(p.transport, f.transport) || !covers(p.source, f.client) || !covers(p.destination, f.server))
+        continue;
+      if (has_ports(f.transport) && !p.ports.contains(f.port)) continue;
+      match = i;
+    }
+    out.allowed_by.push_back(match);
+    if (match) {
+      any[*match] = true;
+      if (has_ports(f.transport)) used[*match] = used[*match].unite(PortSet{{f.port, f.port}});
+    }
+  }
+  for (std::size_t i = 0; i < plan.flows.size(); ++i) {
+    const auto& p = plan.flows[i];
+    if (!has_ports(p.transport)) {
+      if (!any[i]) out.unobserved.push_back({i, {}});
+      continue;
+    }
+    // A range counts as used when any of its ports was (a dynamic RPC range is used one port at
+    // a time).
+    PortSet unused;
+    for (auto r : p.ports.ranges())
+      if (used[i].intersect(PortSet{{r.lo, r.hi}}).empty()) unused = unused.unite(PortSet{{r.lo, r.hi}});
+    if (!unused.empty()) out.unobserved.push_back({i, unused});
+  }
+  return out;
+}
+
+std::string learned_access(const std::vector<Flow>& observed, const Comparison& placed) {
+  struct Entry {
+    std::set<std::string> ports;
+    std::vector<std::vector<std::string>> candidates;  // per observed flow, the services it may mean
+  };
+  std::map<std::pair<std::string, std::string>, Entry> entries;
+  std::vector<std::string> unexplained;
+  for (std::size_t i = 0; i < observed.size(); ++i) {
+    const auto& f = observed[i];
+    const auto& from = placed.client[i].zone;
+    const auto& to = placed.server[i].name();
+    std::string what = f.client.to_string() + " -> " + f.server.to_string() + " " +
+                       std::string(to_string(f.transport)) +
+                       (has_ports(f.transport) ? "/" + std::to_string(f.port) : "");
+    if (from.empty() || to.empty()) {
+      unexplained.push_back(what + ": outside the site's zones");
+      continue;
+    }
+    if (f.services.empty()) {
+      unexplained.push_back(what + " (" + from + " -> " + to + "): no catalog service");
+      continue;
+    }
+    // The interface's service when the capture named one, else every service the port may mean.
+    auto& entry = entries[{from, to}];
+    // A named RPC interface means its own service; a port may mean any the KB lists for it.
+    entry.candidates.push_back(f.rpc_interface.empty() ? f.services : std::vector<std::string>{f.services.front()});
+    entry.ports.insert(std::string(to_string(f.transport)) +
+                       (has_ports(f.transport) ? "/" + std::to_string(f.port) : "") +
+                       (f.rpc_interface.empty() ? "" : " (" + f.rpc_interface + ")"));
+  }
+  std::string out = "# Drafted by winports analyze --learn from what was observed; review before use.\naccess:\n";
+  for (const auto& [pair, entry] : entries) {
+    out += "  # observed:";
+    for (const auto& p : entry.ports) out += " " + p;
+    out += "\n  - { from: " + yaml_scalar(pair.first) + ", to: " + yaml_scalar(pair.second) + ", services: [";
+    bool first = true;
+    for (const auto& s : fewest_services(entry.candidates)) out += (first ? "" : ", ") + s, first = false;
+    out += "] }\n";
+  }
+  for (const auto& u : unexplained) out += "  # " + u + "\n";
+  return out;
+}
+
+}  // namespace winports::analyze

@@ -241,8 +241,8 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
       out += "\n}\n";
       std::cout << out;
     } else {
-      // Grouped by zone pair (with a site), then by what the flows mean: the services, else the
-      // dynamic range they fall in.
+      // Grouped by what the flows mean (the services, else the dynamic range they fall in), then,
+      // with a site, by zone pair.
       std::vector<std::size_t> order(flows.size());
       for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
       auto pair_of = [&](std::size_t i) {
@@ -251,11 +251,11 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
         return name(cmp->client[i].zone) + " -> " + name(cmp->server[i].zone);
       };
       std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return std::tuple{pair_of(a), flows[a].services.empty(), meaning_text(flows[a])} <
-               std::tuple{pair_of(b), flows[b].services.empty(), meaning_text(flows[b])};
+        return std::tuple{flows[a].services.empty(), meaning_text(flows[a]), pair_of(a)} <
+               std::tuple{flows[b].services.empty(), meaning_text(flows[b]), pair_of(b)};
       });
       std::vector<std::string> header = {"SERVICES", "SERVER", "PORT", "RPC", "CLIENT", "CONN", "PACKETS", "BYTES"};
-      if (cmp) header.insert(header.begin(), "ZONES"), header.push_back("PLAN");
+      if (cmp) header.insert(header.begin() + 1, "ZONES"), header.push_back("PLAN");
       Table t(header);
       std::string group, zones;
       for (auto i : order) {
@@ -263,7 +263,7 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
         auto meaning = meaning_text(f);
         auto pair = pair_of(i);
         std::vector<std::string> row = {
-            meaning == group && pair == zones ? "" : abbreviated(meaning),
+            meaning == group ? "" : abbreviated(meaning),
             f.server.to_string() + (cmp && !cmp->server[i].host.empty() ? " (" + cmp->server[i].host + ")" : ""),
             port_text(f),
             f.rpc_interface.empty() ? "" : f.rpc_interface + " (" + f.rpc_via + ")",
@@ -272,7 +272,7 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
             std::to_string(f.packets),
             size_text(f.bytes)};
         if (cmp) {
-          row.insert(row.begin(), pair == zones ? "" : pair);
+          row.insert(row.begin() + 1, meaning == group && pair == zones ? "" : pair);
           row.push_back(cmp->allowed_by[i]                                                 ? "allowed"
                         : std::find(breaking.begin(), breaking.end(), i) != breaking.end() ? "NOT ALLOWED"
                                                                                            : "outside the site");

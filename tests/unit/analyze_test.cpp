@@ -3,6 +3,7 @@
 // Windows Firewall readers, and the Samba domain-join capture the netns test records.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -571,4 +572,67 @@ TEST(AnalyzeLearn, FewestServicesThatExplainWhatWasSeen) {
   f.services = {"kdc"};
   f.port = 88;
   EXPECT_NE(learned_access({f}, placed).find("{ from: \"client room\", to: dc1, services: [kdc] }"), std::string::npos);
+}
+
+// pcapng (libpcap reads it too): the recorded join rewritten as a section header, one interface
+// and enhanced packet blocks gives the same flows as the pcap.
+TEST(AnalyzeCapture, PcapngGivesTheSameFlows) {
+  auto source = std::string(WINPORTS_SOURCE_DIR) + "/tests/data/analyze/samba-join.pcap";
+  std::ifstream in(source, std::ios::binary);
+  std::string pcap((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string ng;
+  auto u32 = [&](std::uint32_t v) { ng.append(reinterpret_cast<const char*>(&v), 4); };
+  auto u16 = [&](std::uint16_t v) { ng.append(reinterpret_cast<const char*>(&v), 2); };
+  u32(0x0a0d0d0a), u32(28), u32(0x1a2b3c4d), u16(1), u16(0), u32(0xffffffff), u32(0xffffffff), u32(28);
+  u32(1), u32(20), u16(1), u16(0), u32(262144), u32(20);  // interface: Ethernet, microseconds
+  std::size_t packets = 0;
+  for (std::size_t at = 24; at + 16 <= pcap.size(); ++packets) {
+    std::uint32_t sec, usec, caplen, length;
+    std::memcpy(&sec, pcap.data() + at, 4), std::memcpy(&usec, pcap.data() + at + 4, 4);
+    std::memcpy(&caplen, pcap.data() + at + 8, 4), std::memcpy(&length, pcap.data() + at + 12, 4);
+    std::uint64_t stamp = std::uint64_t{sec} * 1000000 + usec;
+    std::uint32_t padded = (caplen + 3) / 4 * 4, total = 32 + padded;
+    u32(6), u32(total), u32(0), u32(static_cast<std::uint32_t>(stamp >> 32)), u32(static_cast<std::uint32_t>(stamp));
+    u32(caplen), u32(length);
+    ng.append(pcap, at + 16, caplen);
+    ng.append(padded - caplen, '\0');
+    u32(total);
+    at += 16 + caplen;
+  }
+  auto path = std::filesystem::temp_directory_path() / ("winports-join-" + std::to_string(::getpid()) + ".pcapng");
+  std::ofstream(path, std::ios::binary) << ng;
+  FlowTable from_ng;
+  auto st = read_input(path.string(), from_ng);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(st) << st.error().to_string();
+  EXPECT_EQ(detect_format(ng.substr(0, 4)), Format::pcapng);
+  EXPECT_EQ(from_ng.summary().packets, packets);
+  auto a = from_ng.flows(cat()), b = join_flows();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].port, b[i].port);
+    EXPECT_EQ(a[i].services, b[i].services);
+    EXPECT_EQ(a[i].rpc_interface, b[i].rpc_interface);
+    EXPECT_EQ(a[i].bytes, b[i].bytes);
+    EXPECT_DOUBLE_EQ(a[i].first, b[i].first);
+  }
+}
+
+TEST(AnalyzeFlows, PortlessProtocols) {
+  FlowTable table;
+  table.add(decoded(kLinkRaw, ipv4(47, kClient, kServer, {0, 0, 0x88, 0x0b})));        // GRE (PPTP)
+  table.add(decoded(kLinkRaw, ipv4(50, kServer, kClient, {1, 2, 3, 4, 0, 0, 0, 1})));  // ESP
+  Bytes echo{8, 0, 0, 0, 0, 1, 0, 1};
+  table.add(decoded(kLinkRaw, ipv4(1, kServer, kClient, {0, 0, 0, 0, 0, 1, 0, 1})));  // echo reply first
+  table.add(decoded(kLinkRaw, ipv4(1, kClient, kServer, echo)));
+  auto flows = table.flows(cat());
+  auto gre = find(flows, Transport::gre, 0);
+  ASSERT_TRUE(gre);
+  EXPECT_FALSE(gre->services.empty()) << "the KB lists GRE (PPTP)";
+  auto esp = find(flows, Transport::esp, 0);
+  ASSERT_TRUE(esp);
+  EXPECT_EQ(esp->client.to_string(), "198.18.20.10") << "who spoke first";
+  auto ping = find(flows, Transport::icmp, 0);
+  ASSERT_TRUE(ping);
+  EXPECT_EQ(ping->client.to_string(), "198.18.10.5") << "the echo request's sender, though the reply came first";
 }

@@ -74,6 +74,10 @@ const char* transport(std::uint8_t protocol, View l4, Packet& out) {
       out.icmp_type = l4[0];
       if (icmp_error(protocol, l4[0]))
         return l4.size() < 8 ? "truncated ICMP error" : quoted(out.family, l4.subspan(8), out);
+      // Router and neighbour discovery and multicast listener reports never leave the link:
+      // no firewall between zones sees them.
+      if (protocol == 58 && ((l4[0] >= 130 && l4[0] <= 137) || l4[0] == 143))
+        return "ICMPv6 neighbour discovery or multicast listener (link-local)";
       return nullptr;
     case 47:
     case 50:

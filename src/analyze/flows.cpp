@@ -203,12 +203,22 @@ struct FlowTable::State {
 FlowTable::FlowTable() : state_(std::make_unique<State>()) {}
 FlowTable::~FlowTable() = default;
 
-const Summary& FlowTable::summary() const { return state_->summary; }
+Summary FlowTable::summary() const {
+  Summary s = state_->summary;
+  s.connections = state_->connections.size();
+  return s;
+}
 
-void FlowTable::skip(const std::string& reason, const std::string& where, std::uint64_t count) {
-  auto& s = state_->summary;
-  if (s.skipped[reason] == 0) s.first_skipped[reason] = where;
-  s.skipped[reason] += count;
+bool FlowTable::count_again(std::string_view reason) {
+  auto it = state_->summary.skipped.find(reason);
+  if (it == state_->summary.skipped.end()) return false;
+  ++it->second;
+  return true;
+}
+
+void FlowTable::first_skip(std::string_view reason, std::string where) {
+  state_->summary.skipped.emplace(reason, 1);
+  state_->summary.first_skipped.emplace(reason, std::move(where));
 }
 
 void FlowTable::add(const Packet& p) {
@@ -236,7 +246,6 @@ void FlowTable::add(const Packet& p) {
   if (added) {
     c.first = p.time;
     c.first_from = static_cast<std::int8_t>(p.icmp_error ? 1 - source_side : source_side);
-    ++st.summary.connections;
   }
   c.packets += p.packets;
   c.bytes += p.bytes;

@@ -98,7 +98,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
     if (got != 1) {
       // libpcap stops at a truncated or corrupt record: what came before still counts.
       table.skip(std::string("unreadable record, the rest of the file: ") + pcap.pcap_geterr(handle),
-                 path + " packet " + std::to_string(number));
+                 [&] { return path + " packet " + std::to_string(number); });
       break;
     }
     if (number % 4096 == 0) {
@@ -106,7 +106,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
     }
     packet.time = static_cast<double>(header->ts.tv_sec) + static_cast<double>(header->ts.tv_usec) / 1e6;
     if (const char* why = decode_frame(link, {data, header->caplen}, packet))
-      table.skip(why, path + " packet " + std::to_string(number));
+      table.skip(why, [&] { return path + " packet " + std::to_string(number); });
     else
       table.add(packet);
   }

@@ -51,7 +51,7 @@ Status read_pfirewall(const std::string& path, std::istream& in, FlowTable& tabl
   std::size_t number = 0, width = 0;
   bool have_fields = false;
   Packet p;
-  auto where = [&] { return path + ":" + std::to_string(number); };
+  auto where = [&] { return path + ":" + std::to_string(number); };  // asked only for a first skip
   while (std::getline(in, line)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -76,17 +76,17 @@ Status read_pfirewall(const std::string& path, std::istream& in, FlowTable& tabl
     if (cells.size() != width) {
       table.skip(
           "pfirewall: line with " + std::to_string(cells.size()) + " fields, #Fields has " + std::to_string(width),
-          where());
+          where);
       continue;
     }
     auto cell = [&](Column k) { return column[k] < 0 ? std::string_view("-") : cells[column[k]]; };
     auto action = cell(kAction);
     if (action != "ALLOW" && action != "DROP") {
       // INFO-EVENTS-LOST and the like: no connection.
-      table.skip("pfirewall: " + std::string(action) + " line", where());
+      table.skip("pfirewall: " + std::string(action) + " line", where);
       continue;
     }
-    auto bad = [&](Column k) { table.skip(std::string("pfirewall: bad ") + kNames[k], where()); };
+    auto bad = [&](Column k) { table.skip(std::string("pfirewall: bad ") + kNames[k], where); };
     p = Packet{};
     std::array<std::uint8_t, 16> destination{};
     int destination_family = 0;

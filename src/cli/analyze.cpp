@@ -179,10 +179,12 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
       return void(exit_code = flows.empty() ? kNotFound : kFound);
     }
     // With a site: observed flows between its zones that its plan does not allow would break.
-    std::vector<std::size_t> breaking;
+    std::vector<bool> breaks(flows.size(), false);
+    std::size_t breaking = 0;
     if (cmp)
       for (std::size_t i = 0; i < flows.size(); ++i)
-        if (!cmp->allowed_by[i] && !cmp->client[i].zone.empty() && !cmp->server[i].zone.empty()) breaking.push_back(i);
+        if (!cmp->allowed_by[i] && !cmp->client[i].zone.empty() && !cmp->server[i].zone.empty())
+          breaks[i] = true, ++breaking;
     auto plan_flow_name = [&](std::size_t i) {
       return plan->flows[i].source.name + " -> " + plan->flows[i].destination.name;
     };
@@ -212,7 +214,7 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
                                 {"services", plan::services_of(f)}});
         }
         totals["site"] = site;
-        totals["not_allowed"] = breaking.size();
+        totals["not_allowed"] = breaking;
         totals["unobserved"] = std::move(unobserved);
       }
       std::string out = "{\n  \"flows\": [";
@@ -243,16 +245,19 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
     } else {
       // Grouped by what the flows mean (the services, else the dynamic range they fall in), then,
       // with a site, by zone pair.
+      // Each flow's group texts, built once rather than in every comparison of the sort.
       std::vector<std::size_t> order(flows.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      auto pair_of = [&](std::size_t i) {
-        if (!cmp) return std::string();
-        auto name = [](const std::string& zone) { return zone.empty() ? std::string("(outside)") : zone; };
-        return name(cmp->client[i].zone) + " -> " + name(cmp->server[i].zone);
-      };
+      std::vector<std::string> meanings(flows.size()), pairs(flows.size());
+      auto zone_name = [](const std::string& zone) { return zone.empty() ? std::string("(outside)") : zone; };
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+        meanings[i] = meaning_text(flows[i]);
+        if (cmp) pairs[i] = zone_name(cmp->client[i].zone) + " -> " + zone_name(cmp->server[i].zone);
+      }
       std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return std::tuple{flows[a].services.empty(), meaning_text(flows[a]), pair_of(a)} <
-               std::tuple{flows[b].services.empty(), meaning_text(flows[b]), pair_of(b)};
+        using Rank = std::tuple<bool, const std::string&, const std::string&>;
+        return Rank{flows[a].services.empty(), meanings[a], pairs[a]} <
+               Rank{flows[b].services.empty(), meanings[b], pairs[b]};
       });
       std::vector<std::string> header = {"SERVICES", "SERVER", "PORT", "RPC", "CLIENT", "CONN", "PACKETS", "BYTES"};
       if (cmp) header.insert(header.begin() + 1, "ZONES"), header.push_back("PLAN");
@@ -260,8 +265,8 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
       std::string group, zones;
       for (auto i : order) {
         const auto& f = flows[i];
-        auto meaning = meaning_text(f);
-        auto pair = pair_of(i);
+        const auto& meaning = meanings[i];
+        const auto& pair = pairs[i];
         std::vector<std::string> row = {
             meaning == group ? "" : abbreviated(meaning),
             f.server.to_string() + (cmp && !cmp->server[i].host.empty() ? " (" + cmp->server[i].host + ")" : ""),
@@ -273,9 +278,7 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
             size_text(f.bytes)};
         if (cmp) {
           row.insert(row.begin() + 1, meaning == group && pair == zones ? "" : pair);
-          row.push_back(cmp->allowed_by[i]                                                 ? "allowed"
-                        : std::find(breaking.begin(), breaking.end(), i) != breaking.end() ? "NOT ALLOWED"
-                                                                                           : "outside the site");
+          row.push_back(cmp->allowed_by[i] ? "allowed" : breaks[i] ? "NOT ALLOWED" : "outside the site");
         }
         t.add(std::move(row));
         group = meaning, zones = pair;
@@ -298,14 +301,14 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
       for (const auto& [reason, count] : summary.skipped) skipped += count;
       if (skipped) std::cerr << ", " << skipped << " skipped";
       if (cmp)
-        std::cerr << "; " << breaking.size() << " not allowed by the plan, " << cmp->unobserved.size()
+        std::cerr << "; " << breaking << " not allowed by the plan, " << cmp->unobserved.size()
                   << " planned never observed";
       std::cerr << '\n';
       for (const auto& [reason, count] : summary.skipped)
         std::cerr << "winports: skipped " << count << " × " << reason << " (first: " << summary.first_skipped.at(reason)
                   << ")\n";
     }
-    exit_code = flows.empty() || !breaking.empty() ? kNotFound : kFound;
+    exit_code = flows.empty() || breaking ? kNotFound : kFound;
   });
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "winports/catalog/model.hpp"
@@ -63,8 +64,8 @@ struct Flow {
 // What was read and what was not, with the reason for each skip.
 struct Summary {
   std::uint64_t packets = 0, bytes = 0, connections = 0;
-  std::map<std::string, std::uint64_t> skipped;      // reason → packets or lines
-  std::map<std::string, std::string> first_skipped;  // reason → "file:line" (or packet) of the first
+  std::map<std::string, std::uint64_t, std::less<>> skipped;  // reason → packets or lines
+  std::map<std::string, std::string> first_skipped;           // reason → "file:line" (or packet) of the first
   std::uint64_t rpc_endpoints_mapped = 0, rpc_binds = 0;
 };
 
@@ -76,15 +77,20 @@ class FlowTable {
   FlowTable& operator=(const FlowTable&) = delete;
 
   void add(const Packet& p);
-  // Counts what a reader could not use; `where` ("conn.log:12", "trace.pcap packet 7") is kept
-  // for the first of each reason.
-  void skip(const std::string& reason, const std::string& where, std::uint64_t count = 1);
+  // Counts what a reader could not use; `where()` ("conn.log:12", "trace.pcap packet 7") is
+  // asked only for the first of each reason: a capture may skip every other frame.
+  template <class Where>
+  void skip(std::string_view reason, Where&& where) {
+    if (!count_again(reason)) first_skip(reason, where());
+  }
   // Client and server decided, services named, connections aggregated; sorted by server, port,
   // client.
   [[nodiscard]] std::vector<Flow> flows(const catalog::Catalog& catalog) const;
-  [[nodiscard]] const Summary& summary() const;
+  [[nodiscard]] Summary summary() const;
 
  private:
+  bool count_again(std::string_view reason);  // false when the reason is new
+  void first_skip(std::string_view reason, std::string where);
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     out += std::to_string(blob[i]) + ",";
   }
   out += "\n};\nextern \"C\" const std::size_t winports_catalog_blob_size = " + std::to_string(blob.size()) + ";\n";
-  if (auto st = winports::write_file_atomic(argv[2], out); !st) {
+  if (auto st = winports::write_output(argv[2], out); !st) {
     std::cerr << "error: " << st.error().to_string() << '\n';
     return 1;
   }

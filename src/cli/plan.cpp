@@ -44,7 +44,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* cmd = app.add_subcommand("plan", "Compute the flows a site needs and emit firewall rules");
   cmd->add_option("FILE", file, "Site description (YAML; see docs/environment.md)")->required();
   cmd->add_option("--format,-f", format, "Output format")->check(CLI::IsMember(names));
-  cmd->add_option("--output,-o", output, "Write to FILE atomically instead of standard output");
+  cmd->add_option("--output,-o", output, "Write to FILE instead of standard output (a regular file is replaced atomically; devices, FIFOs and symlinks are written through)");
   cmd->add_option("--host", host, "Host-firewall variant for this host (nftables)");
   cmd->callback([&] {
     const auto* c = ctx.load();
@@ -64,7 +64,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
                 << " requirement(s) left out because the file does not decide them (see --format json, \"skipped\")\n";
     if (output.empty() || output == "-")
       std::cout << *text;
-    else if (auto st = write_file_atomic(output, *text); !st)
+    else if (auto st = write_output(output, *text); !st)
       return void(exit_code = report(st.error()));
     exit_code = kFound;
   });

@@ -169,14 +169,14 @@ int print_outcomes(const catalog::Catalog& c, const Context& ctx, const ProbeFla
                        answers(o.status) ? "" : std::string(probe::to_string(o.status)), o.detail});
     auto xml =
         probe::junit_xml(suite, {{"targets", targets}}, cases, std::to_string(outcomes.size()) + " port(s) probed");
-    if (auto st = write_file_atomic(flags.junit_path, xml); !st) return report(st.error());
+    if (auto st = write_output(flags.junit_path, xml); !st) return report(st.error());
   }
   if (!flags.html_path.empty()) {
     report::VerdictPage page{suite + " " + targets, std::to_string(outcomes.size()) + " port(s) probed", {}, {}, {}};
     for (const auto& o : outcomes)
       page.rows.push_back({"", o.request.address.to_string(), probe_name(c, o), std::string(probe::to_string(o.status)),
                            report::verdict_of(o.status), service_of(c, o), o.detail});
-    if (auto st = write_file_atomic(flags.html_path, report::verdicts_html(std::move(page), ctx.lang())); !st)
+    if (auto st = write_output(flags.html_path, report::verdicts_html(std::move(page), ctx.lang())); !st)
       return report(st.error());
   }
   if (json) {

@@ -181,7 +181,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
                          services(r) + ": " + note(r)});
       auto xml = probe::junit_xml("winports verify " + env->site + " from " + from, {{"site", file}, {"from", from}},
                                   cases, summary);
-      if (auto st = write_file_atomic(flags.junit_path, xml); !st) return void(exit_code = report(st.error()));
+      if (auto st = write_output(flags.junit_path, xml); !st) return void(exit_code = report(st.error()));
     }
     if (!flags.html_path.empty()) {
       report::VerdictPage page{"winports verify " + env->site + " from " + from, summary, {}, not_probed, {}};
@@ -193,7 +193,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
       auto svg = verdict_diagram(plan, *env, from_zone, flow_state);
       if (!svg) return void(exit_code = report(svg.error()));
       page.diagram_svg = std::move(*svg);
-      if (auto st = write_file_atomic(flags.html_path, report::verdicts_html(std::move(page), ctx.lang())); !st)
+      if (auto st = write_output(flags.html_path, report::verdicts_html(std::move(page), ctx.lang())); !st)
         return void(exit_code = report(st.error()));
     }
     if (ctx.json) {

@@ -48,6 +48,25 @@ python3 -c "import json,sys; d=json.load(open('$tmp/catalog.json')); sys.exit(0 
   && echo "ok: exported JSON parses" || { echo "FAIL: exported JSON"; fail=1; }
 expect 0 "export csv" -- "$bin" export --format csv
 
+# -o never replaces what it writes through (as root, renaming over /dev/null broke daemons).
+examples=$(dirname "$0")/../../examples
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/from-fifo" &
+reader=$!
+expect 0 "plan -o FIFO" -- "$bin" plan "$examples/branch-office.yaml" --format json -o "$tmp/fifo"
+wait $reader
+[ -p "$tmp/fifo" ] && echo "ok: the FIFO is still a FIFO" || { echo "FAIL: -o replaced the FIFO"; fail=1; }
+contains from-fifo '"flows"' "the plan went through the FIFO"
+echo old >"$tmp/target.json"
+ln -s target.json "$tmp/link.json"
+expect 0 "export -o SYMLINK" -- "$bin" export --format json -o "$tmp/link.json"
+[ -L "$tmp/link.json" ] && echo "ok: the symlink is still a symlink" || { echo "FAIL: -o replaced the symlink"; fail=1; }
+contains target.json '"services"' "the symlink's target holds the export"
+expect 0 "plan -o /dev/stdout" -- "$bin" plan "$examples/branch-office.yaml" --format csv -o /dev/stdout
+contains out "dc1" "-o /dev/stdout writes to standard output"
+expect 2 "-o a directory" -- "$bin" export --format json -o "$tmp"
+contains err "Is a directory" "the reason is the system's"
+
 # A bad user catalog: exit 2, file:line: field in the message, and no output file written.
 mkdir -p "$tmp/user/services"
 cat >"$tmp/user/services/bad.yaml" <<'YAML'

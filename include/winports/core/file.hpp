@@ -6,8 +6,15 @@
 
 namespace winports {
 
-// Writes `content` to a temporary file beside `path`, then renames it over `path`, so a reader
-// never sees a half-written file and a failure leaves any old file untouched.
-Status write_file_atomic(const std::filesystem::path& path, std::string_view content);
+// Writes `content` to the output path a user named, without ever destroying what the path is.
+// winports runs as root, so renaming over `/dev/null` or a FIFO would replace a device node:
+// - nothing there, or a regular file: a temporary file beside it is renamed over it, so a reader
+//   never sees a half-written file and a failure leaves the old one untouched (the old file's
+//   mode and owner are kept; a file with other hard links is written in place, keeping the links);
+// - a symlink: followed, and its final target treated by these same rules (the link stays a link);
+// - a device node, FIFO or `/dev/stdout`-style link into /proc/*/fd: written through;
+// - a directory or socket: refused.
+// Errors carry the path and the system's reason; nothing is written on error.
+Status write_output(const std::filesystem::path& path, std::string_view content);
 
 }  // namespace winports

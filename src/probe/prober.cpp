@@ -348,20 +348,30 @@ class Engine {
   void converse(std::size_t s) {
     auto& slot = slots_[s];
     std::uint8_t buffer[4096];
+    // A server may write its reply and close at once: the data and the end of stream (or a reset)
+    // then arrive in one wakeup, and the data read before them must be parsed before either counts.
+    bool closed = false;
     for (;;) {
       auto got = recv(slot.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (got < 0 && errno == EINTR) continue;
       if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      if (got <= 0)
-        return finish(
-            s, Status::listening,
-            std::string("TCP handshake completed; connection closed before a ") + tcp_protocol_name(s) + " reply");
+      if (got <= 0) {
+        closed = true;
+        break;
+      }
       slot.received.insert(slot.received.end(), buffer, buffer + got);
       if (slot.received.size() > (1u << 20))
         return finish(s, Status::listening,
                       std::string("TCP handshake completed; ") + tcp_protocol_name(s) + " reply over 1 MiB");
     }
-    auto step = slot.conversation->receive(slot.received);
-    if (options_.trace && step.kind != Step::Kind::wait) options_.trace(requests_[slot.index], false, 0, slot.received);
+    auto step = slot.received.empty() ? Step{} : slot.conversation->receive(slot.received);
+    if (options_.trace && (step.kind != Step::Kind::wait || (closed && !slot.received.empty())))
+      options_.trace(requests_[slot.index], false, 0, slot.received);
+    if (closed && (step.kind == Step::Kind::wait || step.kind == Step::Kind::send)) {
+      return finish(s, Status::listening,
+                    std::string("TCP handshake completed; connection closed before ") +
+                        (slot.received.empty() ? "a " : "the end of a ") + tcp_protocol_name(s) + " reply");
+    }
     switch (step.kind) {
       case Step::Kind::wait:
         return;

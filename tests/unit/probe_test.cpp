@@ -160,3 +160,55 @@ TEST(ProbeEngine, SilenceWaitsTheHostsRoundTripOnceItAnswered) {
   ASSERT_TRUE(fixed.ok());
   EXPECT_GE((*fixed)[0].elapsed, std::chrono::milliseconds(600));
 }
+
+// A server that writes its whole reply and closes in one go: the reply and the end of stream reach
+// the prober in one wakeup, and the reply must still be parsed (it was lost 5 times in 30).
+TEST(ProbeEngine, AReplyFollowedAtOnceByCloseIsStillParsed) {
+  // WinRM's port on an address of loopback's /8 that nothing else here uses.
+  int server = socket(AF_INET, SOCK_STREAM, 0);
+  int on = 1;
+  setsockopt(server, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(5985);
+  inet_pton(AF_INET, "127.77.0.1", &a.sin_addr);
+  if (bind(server, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(server, 64) != 0) {
+    close(server);
+    GTEST_SKIP() << "127.77.0.1:5985 is taken";
+  }
+  constexpr int kRuns = 200;
+  std::thread serve([server] {
+    const std::string reply =
+        "HTTP/1.1 405 \r\nAllow: POST\r\nServer: Microsoft-HTTPAPI/2.0\r\nDate: Tue, 01 Dec 2026 00:00:00 "
+        "GMT\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    timeval tv{10, 0};
+    setsockopt(server, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    for (int i = 0; i < kRuns; ++i) {
+      int c = accept(server, nullptr, nullptr);
+      if (c < 0) return;
+      std::string got;
+      char buf[512];
+      while (got.find("\r\n\r\n") == std::string::npos) {
+        auto n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+      }
+      // One write, then close: no gap for the prober to read the data before the FIN.
+      send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+      close(c);
+    }
+  });
+  std::vector<Request> requests(kRuns, Request{*plan::parse_network("127.77.0.1"), Transport::tcp, 5985});
+  Options options;
+  options.timeout = std::chrono::milliseconds(3000);
+  options.concurrency = 4;
+  auto out = run(requests, options);
+  serve.join();
+  close(server);
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->size(), static_cast<std::size_t>(kRuns));
+  int missed = 0;
+  for (const auto& o : *out)
+    if (o.detail.rfind("HTTP 405", 0) != 0) ++missed, ADD_FAILURE() << o.detail;
+  EXPECT_EQ(missed, 0);
+}

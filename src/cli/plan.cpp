@@ -39,13 +39,18 @@ bool side_matches(const plan::Endpoint& e, const std::string& name, const plan::
 
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, format = "nftables", output, host, from, to, port;
+  static bool log_drops = false;
   std::vector<std::string> names;
   for (const auto& e : emit::emitters()) names.emplace_back(e.name);
   auto* cmd = app.add_subcommand("plan", "Compute the flows a site needs and emit firewall rules");
   cmd->add_option("FILE", file, "Site description (YAML; see docs/environment.md)")->required();
   cmd->add_option("--format,-f", format, "Output format")->check(CLI::IsMember(names));
-  cmd->add_option("--output,-o", output, "Write to FILE instead of standard output (a regular file is replaced atomically; devices, FIFOs and symlinks are written through)");
-  cmd->add_option("--host", host, "Host-firewall variant for this host (nftables)");
+  cmd->add_option("--output,-o", output,
+                  "Write to FILE instead of standard output (a regular file is replaced atomically; devices, FIFOs and "
+                  "symlinks are written through)");
+  cmd->add_option("--host", host, "Host-firewall variant for this host (nftables, iptables)");
+  cmd->add_flag("--log-drops", log_drops,
+                "nftables, iptables: log unplanned traffic between the site's zones (10/s) before dropping it");
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -54,7 +59,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     auto env = read_environment(file, *c);
     if (!env) return void(exit_code = report(env.error()));
     auto plan = plan::make_plan(*env, *c);
-    auto text = emit::find_emitter(format)->emit({plan, *env, *c, {ctx.lang(), host}});
+    auto text = emit::find_emitter(format)->emit({plan, *env, *c, {ctx.lang(), host, log_drops}});
     if (!text) return void(exit_code = report(text.error()));
     for (const auto& w : plan.warnings) std::cerr << "winports: warning: " << w << '\n';
     std::size_t undecided = 0;

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers every emitter shares: address families, host-variant filtering, comments.
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,38 @@ inline FamilyView view_all(const plan::Flow& f, const plan::Host* only) {
     out.destination.insert(out.destination.end(), v.destination.begin(), v.destination.end());
   }
   return out;
+}
+
+// Every address of the site in one family: its zones' networks and its hosts' addresses, with
+// the ones inside another left out (nft refuses overlapping elements in an interval set). The
+// emitters for live firewalls act only on traffic whose ends are both in here; the rest of what a
+// router carries is not the site's to decide.
+inline std::vector<plan::Network> site_networks(const plan::Environment& env, int family) {
+  std::vector<plan::Network> all;
+  for (const auto& z : env.zones)
+    for (const auto& n : z.networks)
+      if (n.family == family) all.push_back(n);
+  for (const auto& h : env.hosts)
+    if (h.address.family == family) all.push_back(h.address);
+  std::sort(all.begin(), all.end(), [](const plan::Network& a, const plan::Network& b) {
+    return a.prefix != b.prefix ? a.prefix < b.prefix : a < b;  // widest first
+  });
+  std::vector<plan::Network> out;
+  for (const auto& n : all)
+    if (std::none_of(out.begin(), out.end(), [&](const plan::Network& kept) { return kept.contains(n); }))
+      out.push_back(n);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The log prefix of dropped site traffic: the site's name, quoted safely, within the 127 bytes
+// nftables and the LOG target both allow (iptables: 29).
+inline std::string log_prefix(std::string_view site, std::size_t limit = 28) {
+  std::string out = "winports ";
+  for (char ch : site)
+    if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.') out += ch;
+  if (out.size() > limit - 2) out.resize(limit - 2);
+  return out + ": ";
 }
 
 // The host named by --host, or an error naming the flag.

@@ -1,6 +1,10 @@
-// iptables-restore (and ip6tables-restore): the filter table with a drop policy on FORWARD (or,
-// with --host, INPUT), conntrack for return traffic, one rule per merged flow; multiport takes at
-// most 15 ports (a range counts as two), so longer port lists are split across rules.
+// iptables-restore --noflush (and ip6tables): the site's own chains in the filter table, reached by
+// one jump from FORWARD (or, with --host, INPUT) that only the site's traffic follows; conntrack
+// for return traffic, one rule per merged flow, a counted drop for the rest of the site's traffic.
+// multiport takes at most 15 ports (a range counts as two), so longer port lists are split.
+// `iptables-script` wraps both families' restores with the jump added only if missing.
+#include <cctype>
+#include <cstdio>
 #include <sstream>
 
 #include "common.hpp"
@@ -23,22 +27,68 @@ std::vector<std::string> multiport_chunks(const PortSet& ports) {
   return chunks;
 }
 
-Result<std::string> emit_family(const Input& in, int family) {
+// The site's chains: `base` is jumped to from FORWARD (INPUT with --host) and passes on only
+// the site's traffic; `base-site` decides it. iptables allows 28 characters in a chain name, so a
+// long site name is cut and a hash of the whole name keeps two sites apart.
+struct Chains {
+  std::string base, destination, site;
+};
+
+Chains chains_for(const Input& in, bool host_variant) {
+  std::string id;
+  for (char ch : in.env.site) id += std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' ? ch : '_';
+  std::string base = (host_variant ? "wpin-" : "wp-") + id;
+  constexpr std::size_t kLongestBase = 28 - 5;  // room for "-site"
+  if (base.size() > kLongestBase) {
+    std::uint32_t hash = 2166136261u;  // FNV-1a
+    for (unsigned char ch : in.env.site) hash = (hash ^ ch) * 16777619u;
+    char tail[8];
+    std::snprintf(tail, sizeof tail, "-%05x", hash & 0xfffffu);
+    base = base.substr(0, kLongestBase - 6) + tail;
+  }
+  return {base, base + "-dst", base + "-site"};
+}
+
+// The restore text of one family: only the site's chains, for iptables-restore --noflush.
+Result<std::string> restore_text(const Input& in, int family, bool with_header) {
   auto only = detail::selected_host(in);
   if (!only) return only.error();
-  const std::string chain = *only ? "INPUT" : "FORWARD";
+  const auto c = chains_for(in, *only != nullptr);
+  const std::string hook = *only ? "INPUT" : "FORWARD";
+  const std::string tool = family == 4 ? "iptables" : "ip6tables";
   std::ostringstream out;
-  out << "# winports plan for site " << in.env.site << (*only ? " (host firewall of " + (*only)->name + ")" : "")
-      << ", for " << (family == 4 ? "iptables-restore" : "ip6tables-restore") << "\n";
-  out << "# Ports from Microsoft KB 832017; each rule names the services it serves.\n";
-  out << "*filter\n:" << chain << " DROP [0:0]\n";
-  if (*only) out << "-A INPUT -i lo -j ACCEPT\n";
-  out << "-A " << chain << " -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n";
-  out << "-A " << chain << " -m conntrack --ctstate INVALID -j DROP\n";
+  if (with_header) {
+    out << "# winports plan for site " << in.env.site << (*only ? " (host firewall of " + (*only)->name + ")" : "")
+        << ", for " << tool << "-restore --noflush\n";
+    out << "# Ports from Microsoft KB 832017; each rule names the services it serves.\n";
+    out << "# Only the chains declared here (" << c.base << "*) are flushed and refilled; every other chain,\n"
+        << "# rule and policy stays as it is. Without --noflush, " << tool
+        << "-restore would flush the whole filter table.\n";
+    out << "# The jump from " << hook << " must exist once; a restore file cannot add it only if missing, so\n"
+        << "# load it with:  " << tool << "-restore -w --noflush FILE && { " << tool << " -w -C " << hook << " -j "
+        << c.base << " 2>/dev/null || " << tool << " -w -I " << hook << " 1 -j " << c.base << "; }\n"
+        << "# (or use --format iptables-script, which does exactly that for both families).\n";
+    out << "# Scope: traffic " << (*only ? "from the site's zones to this host" : "with both ends in the site's zones")
+        << "; the rest returns to " << hook << " untouched. Unplanned site traffic is dropped by the last rule\n"
+        << "# of " << c.site << " (its counter: " << tool << " -L " << c.site << " -v).\n";
+  }
+  out << "*filter\n:" << c.base << " - [0:0]\n";
+  if (!*only) out << ":" << c.destination << " - [0:0]\n";
+  out << ":" << c.site << " - [0:0]\n";
+  // Goto, not jump: when a source or destination is not the site's, the packet returns straight
+  // to the hook's chain, as if these chains were not there.
+  auto site_nets = detail::site_networks(in.env, family);
+  for (const auto& n : site_nets)
+    out << "-A " << c.base << " -s " << n.to_string() << " -g " << (*only ? c.site : c.destination) << "\n";
+  if (!*only)
+    for (const auto& n : site_nets)
+      out << "-A " << c.destination << " -d " << n.to_string() << " -g " << c.site << "\n";
+  out << "-A " << c.site << " -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n";
+  out << "-A " << c.site << " -m conntrack --ctstate INVALID -j DROP\n";
   for (const auto& f : in.plan.flows) {
     auto v = detail::view(f, family, *only);
     if (v.source.empty() || v.destination.empty()) continue;
-    std::string head = "-A " + chain + " -s " + detail::joined(v.source, ",");
+    std::string head = "-A " + c.site + " -s " + detail::joined(v.source, ",");
     if (!*only) head += " -d " + detail::joined(v.destination, ",");
     std::string tail = " -m comment --comment \"" + detail::services_comment(f) + "\" -j ACCEPT\n";
     out << "# " << f.source.name << " -> " << f.destination.name << ": "
@@ -63,13 +113,47 @@ Result<std::string> emit_family(const Input& in, int family) {
         out << head << " -p " << to_string(f.transport) << tail;
     }
   }
+  if (in.options.log_drops)
+    out << "-A " << c.site << " -m limit --limit 10/sec --limit-burst 20 -j LOG --log-prefix \""
+        << detail::log_prefix(in.env.site) << "\"\n";
+  out << "-A " << c.site << " -m comment --comment \"not in the plan\" -j DROP\n";
   out << "COMMIT\n";
   return out.str();
 }
 
 }  // namespace
 
-Result<std::string> emit_iptables(const Input& in) { return emit_family(in, 4); }
-Result<std::string> emit_ip6tables(const Input& in) { return emit_family(in, 6); }
+Result<std::string> emit_iptables(const Input& in) { return restore_text(in, 4, true); }
+Result<std::string> emit_ip6tables(const Input& in) { return restore_text(in, 6, true); }
+
+// One shell script for both families: each restore with --noflush, then the jump added only if it
+// is missing, so the script can run any number of times.
+Result<std::string> emit_iptables_script(const Input& in) {
+  auto only = detail::selected_host(in);
+  if (!only) return only.error();
+  const auto c = chains_for(in, *only != nullptr);
+  const std::string hook = *only ? "INPUT" : "FORWARD";
+  std::ostringstream out;
+  out << "#!/bin/sh\n";
+  out << "# winports plan for site " << in.env.site << (*only ? " (host firewall of " + (*only)->name + ")" : "")
+      << ": the site's own iptables chains and one jump to them.\n";
+  out << "# Run as root: sh FILE. Each family's chains (" << c.base
+      << "*) are replaced in one iptables-restore --noflush\n"
+      << "# transaction; every other chain, rule and policy stays. The jump from " << hook
+      << " is added only if missing,\n# so running this again changes nothing else. Scope: traffic "
+      << (*only ? "from the site's zones to this host" : "with both ends in the site's zones")
+      << ";\n# unplanned site traffic is dropped by the last rule of " << c.site << ".\n";
+  out << "set -eu\n";
+  for (int family : {4, 6}) {
+    if (detail::site_networks(in.env, family).empty()) continue;
+    auto text = restore_text(in, family, false);
+    if (!text) return text.error();
+    const std::string tool = family == 4 ? "iptables" : "ip6tables";
+    out << "\n" << tool << "-restore -w --noflush <<'WINPORTS_RULES'\n" << *text << "WINPORTS_RULES\n";
+    out << tool << " -w -C " << hook << " -j " << c.base << " 2>/dev/null || " << tool << " -w -I " << hook << " 1 -j "
+        << c.base << "\n";
+  }
+  return out.str();
+}
 
 }  // namespace winports::emit

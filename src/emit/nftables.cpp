@@ -1,6 +1,7 @@
-// nftables: one table per site, named sets for zones, a forward chain with policy drop (or, with
-// --host, that host's input chain), one commented rule per merged flow. Loads with `nft -f`;
-// re-running it replaces the table (declare, delete, define).
+// nftables: one table per site, named sets for zones and for the whole site, a base chain that
+// accepts by default and sends only the site's traffic to its `site` chain (one commented rule per
+// merged flow, then a counted drop). Loads with `nft -f`; re-running it replaces the table
+// (declare, delete, define) in one transaction.
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -62,10 +63,20 @@ Result<std::string> emit_nftables(const Input& in) {
   const plan::Host* only = *selected;
   std::ostringstream out;
   auto table = "winports_" + identifier(env.site);
+  const char* hook = only ? "input" : "forward";
   out << "#!/usr/sbin/nft -f\n";
   out << "# winports plan for site " << env.site << (only ? " (host firewall of " + only->name + ")" : "") << "\n";
   out << "# Ports from Microsoft KB 832017; each rule names the services and KB rows it serves.\n";
-  out << "# Re-running this file replaces the table.\n";
+  out << "# Scope: only traffic "
+      << (only ? "from the site's zones to this host" : "with both ends in the site's zones")
+      << " (sets site_v4, site_v6) is decided here;\n"
+      << "# everything else passes this table untouched (" << hook
+      << " policy accept), for the machine's other rules to decide.\n";
+  out << "# Drops: " << (only ? "traffic from the site's zones to this host" : "traffic between the site's zones")
+      << " that the plan does not allow, counted in `nft list counter inet " << table << " unplanned`"
+      << (in.options.log_drops ? " and logged (10/second)" : "") << ".\n";
+  out << "# Load: nft -f FILE. Re-running replaces table inet " << table
+      << " only, in one transaction; no other table is touched.\n";
   out << "table inet " << table << "\ndelete table inet " << table << "\n\n";
   out << "table inet " << table << " {\n";
   std::set<std::string> zone_sets;
@@ -78,9 +89,27 @@ Result<std::string> emit_nftables(const Input& in) {
       out << "\tset " << name << " {\n\t\ttype " << (family == 4 ? "ipv4_addr" : "ipv6_addr")
           << "\n\t\tflags interval\n\t\telements = " << element_list(nets) << "\n\t}\n\n";
     }
-  out << "\tchain " << (only ? "input" : "forward") << " {\n";
-  out << "\t\ttype filter hook " << (only ? "input" : "forward") << " priority filter; policy drop;\n";
-  if (only) out << "\t\tiif lo accept\n";
+  std::vector<int> site_families;
+  for (int family : {4, 6}) {
+    auto nets = detail::site_networks(env, family);
+    if (nets.empty()) continue;
+    site_families.push_back(family);
+    out << "\tset site_v" << family << " {\n\t\ttype " << (family == 4 ? "ipv4_addr" : "ipv6_addr")
+        << "\n\t\tflags interval\n\t\telements = " << element_list(nets) << "\n\t}\n\n";
+  }
+  out << "\tcounter unplanned {\n\t}\n\n";
+  // A drop in any base chain on the hook drops the packet for every table, so the base chain
+  // accepts by default and only the site's own traffic goes on to the chain that may drop it.
+  out << "\tchain " << hook << " {\n";
+  out << "\t\ttype filter hook " << hook << " priority filter; policy accept;\n";
+  for (int family : site_families) {
+    std::string ip = family == 4 ? "ip" : "ip6", set = "@site_v" + std::to_string(family);
+    out << "\t\t" << ip << " saddr " << set;
+    if (!only) out << " " << ip << " daddr " << set;
+    out << " jump site\n";
+  }
+  out << "\t}\n\n";
+  out << "\tchain site {\n";
   out << "\t\tct state established,related accept\n\t\tct state invalid drop\n";
   for (const auto& f : in.plan.flows) {
     for (int family : {4, 6}) {
@@ -98,6 +127,12 @@ Result<std::string> emit_nftables(const Input& in) {
       out << " " << match_protocol(f, family) << " accept comment \"" << detail::services_comment(f) << "\"\n";
     }
   }
+  out << "\n\t\t# Not in the plan: counted and dropped.\n";
+  // A limit that is exceeded stops its rule, so the log has a rule of its own and the drop
+  // after it applies to every packet.
+  if (in.options.log_drops)
+    out << "\t\tlimit rate 10/second burst 20 packets log prefix \"" << detail::log_prefix(env.site) << "\"\n";
+  out << "\t\tcounter name unplanned drop\n";
   out << "\t}\n}\n";
   return out.str();
 }

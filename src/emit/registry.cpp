@@ -6,9 +6,13 @@ namespace winports::emit {
 
 const std::vector<Emitter>& emitters() {
   static const std::vector<Emitter> all = {
-      {"nftables", "ruleset for nft -f (router forward chain, or --host input chain)", emit_nftables},
-      {"iptables", "IPv4 rules for iptables-restore (conntrack, multiport split at 15 ports)", emit_iptables},
-      {"ip6tables", "IPv6 rules for ip6tables-restore", emit_ip6tables},
+      {"nftables", "the site's own table for nft -f (router forward path, or --host input); only site traffic",
+       emit_nftables},
+      {"iptables", "the site's own IPv4 chains for iptables-restore --noflush (the jump: see iptables-script)",
+       emit_iptables},
+      {"ip6tables", "the site's own IPv6 chains for ip6tables-restore --noflush", emit_ip6tables},
+      {"iptables-script", "sh script: both families' chains restored with --noflush, the jump added once",
+       emit_iptables_script},
       {"powershell", "Windows Firewall rules per host (New-NetFirewallRule, RPC/RPCEPMap keywords), re-runnable",
        emit_powershell},
       {"netsh", "Windows Firewall rules per host as a .cmd script (netsh advfirewall), re-runnable", emit_netsh},

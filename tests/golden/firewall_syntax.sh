@@ -11,14 +11,19 @@ tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 for site in "$examples"/*.yaml; do
   "$bin" plan "$site" --format nftables >"$tmp" 2>/dev/null && nft -c -f "$tmp" && echo "ok: $(basename "$site")" || { echo "FAIL: $site"; fail=1; }
+  "$bin" plan "$site" --format nftables --log-drops >"$tmp" 2>/dev/null && grep -q 'log prefix' "$tmp" && nft -c -f "$tmp" \
+    && echo "ok: $(basename "$site") --log-drops" || { echo "FAIL: $site --log-drops"; fail=1; }
   first_host=$(awk '/^hosts:/{h=1;next} h&&/^  [a-z0-9-]+:/{sub(":","",$1);print $1;exit}' "$site")
   "$bin" plan "$site" --format nftables --host "$first_host" >"$tmp" 2>/dev/null && nft -c -f "$tmp" && echo "ok: $(basename "$site") --host $first_host" || { echo "FAIL: $site --host"; fail=1; }
-  for variant in "" "--host $first_host"; do
+  for variant in "" "--host $first_host" "--log-drops"; do
     # shellcheck disable=SC2086
-    "$bin" plan "$site" --format iptables $variant >"$tmp" 2>/dev/null && iptables-restore --test "$tmp" \
+    "$bin" plan "$site" --format iptables $variant >"$tmp" 2>/dev/null && iptables-restore --test --noflush "$tmp" \
       && echo "ok: iptables $(basename "$site") $variant" || { echo "FAIL: iptables $site $variant"; fail=1; }
-    "$bin" plan "$site" --format ip6tables $variant >"$tmp" 2>/dev/null && ip6tables-restore --test "$tmp" \
+    "$bin" plan "$site" --format ip6tables $variant >"$tmp" 2>/dev/null && ip6tables-restore --test --noflush "$tmp" \
       && echo "ok: ip6tables $(basename "$site") $variant" || { echo "FAIL: ip6tables $site $variant"; fail=1; }
+    # shellcheck disable=SC2086
+    "$bin" plan "$site" --format iptables-script $variant >"$tmp" 2>/dev/null && sh -n "$tmp" \
+      && echo "ok: iptables-script $(basename "$site") $variant" || { echo "FAIL: iptables-script $site $variant"; fail=1; }
   done
 done
 exit $fail

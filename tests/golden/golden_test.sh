@@ -7,7 +7,7 @@ bin=$1 examples=$2 golden=$3
 fail=0
 for site in "$examples"/*.yaml; do
   name=$(basename "$site" .yaml)
-  for format in nftables iptables powershell netsh asa json csv md html; do
+  for format in nftables iptables iptables-script powershell netsh asa json csv md html; do
     want="$golden/$name.$format"
     got=$("$bin" --lang en plan "$site" --format "$format" 2>/dev/null) || { echo "FAIL: $name $format: exit $?"; fail=1; continue; }
     if [ "${WINPORTS_UPDATE_GOLDEN:-}" = 1 ]; then printf '%s\n' "$got" >"$want"; echo "updated $want"; continue; fi

@@ -104,20 +104,20 @@ Allowed read_nftables(const std::string& text, bool host_variant) {
 
 Allowed read_iptables(const std::string& text, bool host_variant) {
   Allowed out;
-  std::regex rule_re(R"(^-A (FORWARD|INPUT) -s (\S+)(?: -d (\S+))? -p (\S+)(.*)-j ACCEPT$)");
+  std::regex rule_re(R"(^-A \S+-site -s (\S+)(?: -d (\S+))? -p (\S+)(.*)-j ACCEPT$)");
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
     std::smatch m;
     if (!std::regex_search(line, m, rule_re)) continue;
-    std::string proto = m[4], rest = m[5], k = proto == "ipv6-icmp" ? "icmp" : proto;
+    std::string proto = m[3], rest = m[4], k = proto == "ipv6-icmp" ? "icmp" : proto;
     PortSet ports;
     std::smatch pm;
     if (std::regex_search(rest, pm, std::regex(R"(--sport (\d+))"))) k += "/sport" + pm[1].str();
     if (std::regex_search(rest, pm, std::regex(R"(--dports (\S+))"))) ports = ports_of(pm[1], ':');
     if (rest.find("echo-request") != std::string::npos) k += "/echo";
-    auto dests = host_variant ? std::vector<std::string>{"self"} : split_list(m[3]);
-    for (const auto& s : split_list(m[2]))
+    auto dests = host_variant ? std::vector<std::string>{"self"} : split_list(m[2]);
+    for (const auto& s : split_list(m[1]))
       for (const auto& d : dests) out[{s, d, k}] = out[{s, d, k}].unite(ports);
   }
   return out;
@@ -430,6 +430,9 @@ TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
       auto v4 = emit::emit_iptables(in), v6 = emit::emit_ip6tables(in);
       ASSERT_TRUE(v4.ok() && v6.ok());
       compare(want, read_iptables(*v4 + *v6, only), std::string(name) + " iptables " + host);
+      auto script = emit::emit_iptables_script(in);
+      ASSERT_TRUE(script.ok());
+      compare(want, read_iptables(*script, only), std::string(name) + " iptables-script " + host);
       auto asa = emit::emit_asa(in);
       ASSERT_TRUE(asa.ok());
       compare(host.empty() ? want : expected(plan, only, false), read_asa(*asa), std::string(name) + " asa " + host);

@@ -14,6 +14,9 @@ namespace winports::emit {
 struct Options {
   Lang lang = Lang::en;
   std::string host;  // host-firewall variant for this host ("" = network firewall)
+  // nftables/iptables: log unplanned traffic between the site's zones (rate-limited) before
+  // dropping it; it is counted either way.
+  bool log_drops = false;
 };
 
 struct Input {
@@ -39,6 +42,7 @@ Result<std::string> emit_nftables(const Input& in);
 Result<std::string> emit_json(const Input& in);
 Result<std::string> emit_iptables(const Input& in);
 Result<std::string> emit_ip6tables(const Input& in);
+Result<std::string> emit_iptables_script(const Input& in);
 Result<std::string> emit_powershell(const Input& in);
 Result<std::string> emit_netsh(const Input& in);
 Result<std::string> emit_asa(const Input& in);

@@ -290,7 +290,7 @@ Status parse_os_table(const SourceFile& file, Catalog& into) {
     for (std::size_t i = 0; i < versions.size(); ++i) {
       auto path = Reader::index("versions", i);
       const auto& v = versions[i];
-      r.check_keys(v, path, {"id", "names", "kind", "dynamic_rpc", "aliases"});
+      r.check_keys(v, path, {"id", "names", "kind", "dynamic_rpc", "aliases", "host_firewall"});
       OsVersion os;
       os.id = r.nonempty(r.required(v, path, "id"), path + ".id");
       os.names = r.text(r.required(v, path, "names"), path + ".names");
@@ -299,6 +299,11 @@ Status parse_os_table(const SourceFile& file, Catalog& into) {
                    ? RpcEra::legacy
                    : RpcEra::modern;
       os.aliases = r.strings(v["aliases"], path + ".aliases");
+      os.host_firewall = r.strings(v["host_firewall"], path + ".host_firewall");
+      for (std::size_t t = 0; t < os.host_firewall.size(); ++t)
+        if (os.host_firewall[t] != "netsh-advfirewall" && os.host_firewall[t] != "netsecurity")
+          r.fail(v["host_firewall"][t], Reader::index(path + ".host_firewall", t),
+                 "'" + os.host_firewall[t] + "' is not one of: netsh-advfirewall, netsecurity");
       into.os_versions.push_back(std::move(os));
     }
     return ok_status();

@@ -40,6 +40,7 @@ bool side_matches(const plan::Endpoint& e, const std::string& name, const plan::
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, format = "nftables", output, host, from, to, port;
   static bool log_drops = false;
+  static std::vector<std::string> replace_acl;
   std::vector<std::string> names;
   for (const auto& e : emit::emitters()) names.emplace_back(e.name);
   auto* cmd = app.add_subcommand("plan", "Compute the flows a site needs and emit firewall rules");
@@ -51,6 +52,9 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("--host", host, "Host-firewall variant for this host (nftables, iptables)");
   cmd->add_flag("--log-drops", log_drops,
                 "nftables, iptables: log unplanned traffic between the site's zones (10/s) before dropping it");
+  cmd->add_option(
+      "--replace-acl", replace_acl,
+      "asa: the list in use now (NAME, or INTERFACE=NAME per interface), removed once the new one is bound");
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -59,9 +63,12 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     auto env = read_environment(file, *c);
     if (!env) return void(exit_code = report(env.error()));
     auto plan = plan::make_plan(*env, *c);
-    auto text = emit::find_emitter(format)->emit({plan, *env, *c, {ctx.lang(), host, log_drops}});
+    std::vector<std::string> refusals;
+    auto text =
+        emit::find_emitter(format)->emit({plan, *env, *c, {ctx.lang(), host, log_drops, replace_acl}, &refusals});
     if (!text) return void(exit_code = report(text.error()));
     for (const auto& w : plan.warnings) std::cerr << "winports: warning: " << w << '\n';
+    for (const auto& w : refusals) std::cerr << "winports: warning: " << w << '\n';
     std::size_t undecided = 0;
     for (const auto& s : plan.skipped) undecided += s.undecided;
     if (undecided)

@@ -1,9 +1,13 @@
-// Cisco ASA (9.x, unified IPv4/IPv6 ACLs): a network object-group per endpoint, a service
-// object-group per merged TCP/UDP flow, and one extended access list with a remark per flow.
-// The ASA is stateful, so return traffic needs no rule. Pasted in configuration mode, the output
-// first clears its own access list and object-groups, so running it twice gives the same config;
-// binding it to an interface (access-group) is left to the administrator, who knows the interface.
+// Cisco ASA (9.x, unified IPv4/IPv6 ACLs): network and service object-groups and extended access
+// lists, every name derived from its content — the same members give the same group name and the
+// same rules the same list name, so a change to one part of the site renames nothing else and a
+// change review shows only what changed. Replacing leaves no gap: the new list is defined beside
+// the one in use, bound with `access-group` (which swaps the interface's binding in one step), and
+// only then is the previous list removed (named by --replace-acl, or by the closing remark). A zone
+// may name the interface its traffic arrives on (`asa_interface`): each interface then gets the
+// list of the flows entering it. The ASA is stateful, so return traffic needs no rule.
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "common.hpp"
@@ -31,91 +35,191 @@ std::string network_object(const plan::Network& n) {
          "." + std::to_string((mask >> 8) & 255) + "." + std::to_string(mask & 255);
 }
 
-// ASA remarks hold at most 100 characters; cut at a UTF-8 character boundary.
-std::string remark(std::string text) {
-  if (text.size() <= 100) return text;
-  std::size_t cut = 97;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut) + "...";
+// Cut at a UTF-8 character boundary: remarks hold 100 characters, descriptions 200.
+std::string cut(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t at = limit - 3;
+  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+  return text.substr(0, at) + "...";
 }
+
+struct Group {
+  std::string definition;           // the lines after "object-group …"
+  std::vector<std::string> owners;  // endpoint names that use it (network groups' description)
+  std::string header;
+};
 
 struct Writer {
   const Input& in;
   const plan::Host* only;
-  std::string acl;
-  std::ostringstream clear, groups, rules;
-  std::map<std::string, std::string> network_groups;  // endpoint name → object-group name
-  int services = 0;
+  std::string prefix;  // "wp-SITE"
+  std::map<std::string, Group> groups;
+  std::vector<std::string> group_order;                  // first use first
+  std::map<std::string, std::vector<std::string>> aces;  // interface ("" = one list) → ACE lines (without the name)
 
-  std::string network_group(const plan::Endpoint& e, const std::vector<plan::Network>& nets) {
-    std::string key = e.name;
-    for (const auto& n : nets) key += " " + n.to_string();
-    if (auto it = network_groups.find(key); it != network_groups.end()) return it->second;
-    std::string name = "wp-" + name_part(in.env.site, 16) + "-" + std::to_string(network_groups.size() + 1) + "-" +
-                       name_part(e.name, 30);
-    network_groups[key] = name;
-    clear << "no object-group network " << name << "\n";
-    groups << "object-group network " << name << "\n description " << remark(e.name) << "\n";
-    for (const auto& n : nets) groups << " " << network_object(n) << "\n";
-    return name;
+  const std::string& add_group(const std::string& kind, const std::string& header, const std::string& body,
+                               const std::string& owner) {
+    auto name = prefix + (kind == "network" ? "-n-" : "-s-") + detail::content_hash(header + "\n" + body);
+    auto [it, fresh] = groups.try_emplace(name, Group{body, {}, "object-group " + kind + " " + name + header});
+    if (fresh) group_order.push_back(name);
+    // Endpoint names may already be lists ("mail1,web1"): each name once.
+    auto& owners = it->second.owners;
+    for (std::size_t start = 0; start < owner.size();) {
+      auto end = std::min(owner.find(',', start), owner.size());
+      auto one = owner.substr(start, end - start);
+      if (std::find(owners.begin(), owners.end(), one) == owners.end()) owners.push_back(one);
+      start = end + 1;
+    }
+    return it->first;
+  }
+
+  std::string network_group(const std::string& owner, std::vector<plan::Network> nets) {
+    std::sort(nets.begin(), nets.end());
+    std::string body;
+    for (const auto& n : nets) body += " " + network_object(n) + "\n";
+    return add_group("network", "", body, owner);
   }
 
   std::string service_group(const plan::Flow& f) {
-    std::string name = "wp-" + name_part(in.env.site, 16) + "-svc-" + std::to_string(++services);
-    clear << "no object-group service " << name << "\n";
-    groups << "object-group service " << name << " " << to_string(f.transport) << "\n";
+    std::string body;
     for (auto r : f.ports.ranges())
-      groups << (r.lo == r.hi ? " port-object eq " + std::to_string(r.lo)
-                              : " port-object range " + std::to_string(r.lo) + " " + std::to_string(r.hi))
-             << "\n";
-    return name;
+      body += (r.lo == r.hi ? " port-object eq " + std::to_string(r.lo)
+                            : " port-object range " + std::to_string(r.lo) + " " + std::to_string(r.hi)) +
+              "\n";
+    return add_group("service", " " + std::string(to_string(f.transport)), body, "");
   }
 
-  void flow(const plan::Flow& f) {
+  // The interface a source network's traffic arrives on: its zone's, or "" when no zone names one.
+  std::string interface_of(const plan::Network& n) const {
+    for (const auto& z : in.env.zones)
+      for (const auto& zn : z.networks)
+        if (zn.contains(n)) return z.asa_interface;
+    return "";
+  }
+
+  void flow(const plan::Flow& f, bool by_interface) {
+    auto pieces = [&](const std::vector<plan::Network>& src, const std::vector<plan::Network>& dst,
+                      const std::string& protocol) {
+      if (src.empty() || dst.empty()) return;
+      if (!by_interface) return ace("", f, src, dst, protocol);
+      std::map<std::string, std::vector<plan::Network>> per_interface;
+      for (const auto& n : src) per_interface[interface_of(n)].push_back(n);
+      for (const auto& [iface, nets] : per_interface) {
+        if (iface.empty()) {
+          detail::refuse(in, "asa: " + f.source.name + " -> " + f.destination.name + " " + protocol +
+                                 ": no rule, because the zone of " + nets.front().to_string() +
+                                 " names no asa_interface while other zones do");
+          continue;
+        }
+        ace(iface, f, nets, dst, protocol);
+      }
+    };
     if (f.transport == Transport::icmp || f.transport == Transport::icmpv6) {
       // An ACE's ICMP version picks one family, so ICMP gets one rule per family.
       for (int family : {4, 6}) {
         auto v = detail::view(f, family, only);
-        if (!v.source.empty() && !v.destination.empty())
-          ace(f, v.source, v.destination, std::string(family == 4 ? "icmp" : "icmp6"));
+        pieces(v.source, v.destination, family == 4 ? "icmp" : "icmp6");
       }
       return;
     }
     auto [src, dst] = detail::view_all(f, only);
-    if (!src.empty() && !dst.empty()) ace(f, src, dst, std::string(to_string(f.transport)));
+    pieces(src, dst, std::string(to_string(f.transport)));
   }
 
-  void ace(const plan::Flow& f, const std::vector<plan::Network>& src, const std::vector<plan::Network>& dst,
-           const std::string& protocol) {
-    auto s = "object-group " + network_group(f.source, src);
-    auto d = "object-group " + network_group(f.destination, dst);
-    rules << "access-list " << acl << " remark "
-          << remark(f.source.name + " -> " + f.destination.name + ": " +
-                    plan::reasons_text(f, in.catalog, in.options.lang))
-          << "\n";
-    rules << "access-list " << acl << " extended permit " << protocol << " " << s;
+  void ace(const std::string& iface, const plan::Flow& f, const std::vector<plan::Network>& src,
+           const std::vector<plan::Network>& dst, const std::string& protocol) {
+    auto& lines = aces[iface];
+    lines.push_back("remark " + cut(f.source.name + " -> " + f.destination.name + ": " +
+                                        plan::reasons_text(f, in.catalog, in.options.lang),
+                                    100));
+    std::string rule = "extended permit " + protocol + " object-group " + network_group(f.source.name, src);
+    auto d = "object-group " + network_group(f.destination.name, dst);
     if (f.transport == Transport::tcp || f.transport == Transport::udp)
-      rules << (f.source_port ? " eq " + std::to_string(*f.source_port) : "") << " " << d << " object-group "
-            << service_group(f);
+      rule += (f.source_port ? " eq " + std::to_string(*f.source_port) : "") + " " + d + " object-group " +
+              service_group(f);
     else
-      rules << " " << d << (f.icmp_type == "echo" ? " echo" : "");
-    rules << "\n";
+      rule += " " + d + (f.icmp_type == "echo" ? " echo" : "");
+    lines.push_back(rule);
   }
 };
+
+// --replace-acl: "NAME" for the one list, "INTERFACE=NAME" per interface.
+std::map<std::string, std::string> previous_lists(const Input& in) {
+  std::map<std::string, std::string> out;
+  for (const auto& item : in.options.replace_acl) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos)
+      out[""] = item;
+    else
+      out[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return out;
+}
 
 }  // namespace
 
 Result<std::string> emit_asa(const Input& in) {
   auto only = detail::selected_host(in);
   if (!only) return only.error();
-  Writer w{in, *only, "winports-" + name_part(in.env.site, 40), {}, {}, {}, {}, 0};
-  for (const auto& f : in.plan.flows) w.flow(f);
+  bool by_interface = std::any_of(in.env.zones.begin(), in.env.zones.end(),
+                                  [](const plan::Zone& z) { return !z.asa_interface.empty(); });
+  if (!by_interface)
+    detail::refuse(in,
+                   "asa: no zone names its asa_interface, so one access list holds every flow; bind it to the "
+                   "interface the site's traffic arrives on (the closing remark says how)");
+  Writer w{in, *only, "wp-" + name_part(in.env.site, 16), {}, {}, {}};
+  for (const auto& f : in.plan.flows) w.flow(f, by_interface);
+  auto previous = previous_lists(in);
+  for (const auto& [iface, name] : previous)
+    if (!w.aces.count(iface))
+      return Error{in.env.file, 0, 0, "--replace-acl",
+                   iface.empty() ? "a list without an interface needs zones without asa_interface"
+                                 : "no flow enters interface '" + iface + "'"};
+
   std::ostringstream out;
   out << "! winports plan for site " << in.env.site << (*only ? " (traffic to " + (*only)->name + ")" : "")
       << ", for Cisco ASA 9.x (configuration mode).\n";
   out << "! Ports from Microsoft KB 832017; each remark names the services and KB rows of the next rule.\n";
-  out << "! Re-running replaces the list and its groups. Bind it: access-group " << w.acl << " in interface <inside>\n";
-  out << "clear configure access-list " << w.acl << "\n" << w.clear.str() << w.groups.str() << w.rules.str();
+  out << "! Names derive from content: an unchanged group or list keeps its name, and re-entering it adds nothing.\n";
+  out << "! Order: groups, the new list beside the one in use, access-group (swaps the binding in one step),\n";
+  out << "! then the previous list is removed: at no moment is an interface without its list.\n";
+  out << "!\n! Object-groups\n";
+  for (const auto& name : w.group_order) {
+    const auto& g = w.groups.at(name);
+    out << g.header << "\n";
+    if (!g.owners.empty()) {
+      std::string owners;
+      for (const auto& o : g.owners) owners += (owners.empty() ? "" : ",") + o;
+      out << " description " << cut(owners, 200) << "\n";
+    }
+    out << g.definition;
+  }
+  for (const auto& [iface, lines] : w.aces) {
+    std::string all;
+    for (const auto& l : lines) all += l + "\n";
+    auto acl = w.prefix + (iface.empty() ? "" : "-" + name_part(iface, 16)) + "-" + detail::content_hash(all);
+    auto old = previous.find(iface);
+    std::string where = iface.empty() ? "<interface>" : iface;
+    out << "!\n! Access list for traffic arriving on " << (iface.empty() ? "the site's interface" : iface) << "\n";
+    if (old != previous.end() && old->second == acl) {
+      out << "! " << acl << " is the list in use and has not changed: nothing to replace.\n";
+      continue;
+    }
+    for (const auto& l : lines) out << "access-list " << acl << " " << l << "\n";
+    if (iface.empty())
+      out << "! Bind it to the interface the site's traffic arrives on:\n! access-group " << acl
+          << " in interface <interface>\n";
+    else
+      out << "access-group " << acl << " in interface " << iface << "\n";
+    if (old != previous.end())
+      out << (iface.empty() ? "! then remove the list it replaced:\n! " : "") << "clear configure access-list "
+          << old->second << "\n";
+    else
+      out << "! Then remove the list it replaced (`show running-config access-group` names it): clear configure "
+             "access-list <previous>\n";
+  }
+  out << "!\n! Object-groups of earlier plans that no list uses any more can go with `no object-group …`\n"
+         "! (the ASA refuses to remove a group in use).\n";
   return out.str();
 }
 

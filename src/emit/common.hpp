@@ -86,6 +86,17 @@ inline std::string log_prefix(std::string_view site, std::size_t limit = 28) {
   return out + ": ";
 }
 
+// A short, stable name part derived from content (FNV-1a, 32 bits, as hex): names built from it stay
+// the same while the content does, so an unrelated change to the site renames nothing.
+inline std::string content_hash(std::string_view content, int hex_digits = 8) {
+  std::uint32_t hash = 2166136261u;
+  for (unsigned char ch : content) hash = (hash ^ ch) * 16777619u;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = hex_digits - 1; i >= 0; --i) out += kHex[(hash >> (4 * i)) & 15u];
+  return out;
+}
+
 // The host named by --host, or an error naming the flag.
 inline Result<const plan::Host*> selected_host(const Input& in) {
   if (in.options.host.empty()) return static_cast<const plan::Host*>(nullptr);
@@ -134,6 +145,70 @@ inline std::vector<WindowsRule> windows_rules(const plan::Flow& f) {
   if (epmap) out.push_back({f.transport, {}, RpcKeyword::endpoint_mapper, false, std::nullopt});
   if (rpc) out.push_back({f.transport, {}, RpcKeyword::rpc, false, std::nullopt});
   return out;
+}
+
+// "Lightweight Directory Access Protocol (LDAP) Server" → "LDAP": a rule title has room for a few
+// protocols, and the KB's names carry their acronym in parentheses.
+inline std::string short_protocol_name(const std::string& name) {
+  auto open = name.rfind('('), close = name.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open + 2 || close - open - 1 > 8) return name;
+  auto inner = name.substr(open + 1, close - open - 1);
+  bool acronym = std::all_of(inner.begin(), inner.end(), [](char ch) {
+    return std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '-';
+  });
+  return acronym ? inner : name;
+}
+
+// What a Windows rule is for, as wf.msc shows it: "branch-01: clients → dc1 — Kerberos, LDAP,
+// SMB (TCP)". The application protocols are those of the flow's requirements this rule carries
+// (its plain ports, 135 for RPCEPMap, the dynamic range for RPC), in the output's language.
+inline std::string rule_title(const Input& in, const plan::Flow& f, const WindowsRule& rule, const plan::Host& h,
+                              std::string_view protocol) {
+  std::vector<std::pair<std::uint16_t, std::string>> named;  // (lowest port carried, protocol)
+  PortSet plain;
+  for (const auto& p : rule.ports)
+    if (auto r = parse_port_range(p)) plain.add(*r);
+  for (const auto& reason : f.reasons) {
+    const auto* service = in.catalog.service(reason.service);
+    if (!service || reason.requirement >= service->requirements.size()) continue;
+    const auto& q = service->requirements[reason.requirement];
+    if (q.transport != rule.transport && !(rule.transport == Transport::icmp && q.transport == Transport::icmpv6))
+      continue;
+    bool carried = rule.keyword == RpcKeyword::rpc               ? q.dynamic_rpc()
+                   : rule.keyword == RpcKeyword::endpoint_mapper ? q.ports.contains(135)
+                   : rule.ports.empty()                          ? true
+                                                                 : !q.ports.intersect(plain).empty();
+    auto name = short_protocol_name(q.protocol.in(in.options.lang));
+    if (!carried || name.empty()) continue;
+    auto carried_ports = plain.empty() ? q.ports : q.ports.intersect(plain);
+    std::uint16_t lowest = carried_ports.empty() ? 0 : carried_ports.ranges().front().lo;
+    named.emplace_back(lowest, name);
+  }
+  // In port order (DNS, Kerberos, LDAP, SMB …), each protocol once.
+  std::stable_sort(named.begin(), named.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> names;
+  for (const auto& [port, name] : named)
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  constexpr std::size_t kNamesShown = 4;
+  std::string what;
+  for (std::size_t i = 0; i < names.size() && i < kNamesShown; ++i) what += (i ? ", " : "") + names[i];
+  if (names.size() > kNamesShown) what += " +" + std::to_string(names.size() - kNamesShown);
+  std::string kind(protocol);
+  if (rule.keyword == RpcKeyword::rpc) kind += " RPC";
+  if (rule.keyword == RpcKeyword::endpoint_mapper) kind += " RPCEPMap";
+  return in.env.site + ": " + f.source.name + " \u2192 " + h.name + (what.empty() ? "" : " \u2014 " + what) + " (" +
+         kind + ")";
+}
+
+// The host's Windows version, when the site names one the catalog knows.
+inline const catalog::OsVersion* host_os(const Input& in, const plan::Host& h) {
+  auto id = in.env.os_of(h);
+  return id.empty() ? nullptr : in.catalog.os(id);
+}
+
+// A format that cannot express something says so; the CLI prints these as warnings.
+inline void refuse(const Input& in, std::string text) {
+  if (in.warnings) in.warnings->push_back(std::move(text));
 }
 
 // One host's inbound Windows Firewall rules: every flow that reaches it, split as above, with the

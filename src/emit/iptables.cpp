@@ -4,7 +4,6 @@
 // multiport takes at most 15 ports (a range counts as two), so longer port lists are split.
 // `iptables-script` wraps both families' restores with the jump added only if missing.
 #include <cctype>
-#include <cstdio>
 #include <sstream>
 
 #include "common.hpp"
@@ -40,11 +39,7 @@ Chains chains_for(const Input& in, bool host_variant) {
   std::string base = (host_variant ? "wpin-" : "wp-") + id;
   constexpr std::size_t kLongestBase = 28 - 5;  // room for "-site"
   if (base.size() > kLongestBase) {
-    std::uint32_t hash = 2166136261u;  // FNV-1a
-    for (unsigned char ch : in.env.site) hash = (hash ^ ch) * 16777619u;
-    char tail[8];
-    std::snprintf(tail, sizeof tail, "-%05x", hash & 0xfffffu);
-    base = base.substr(0, kLongestBase - 6) + tail;
+    base = base.substr(0, kLongestBase - 6) + "-" + detail::content_hash(in.env.site, 5);
   }
   return {base, base + "-dst", base + "-site"};
 }

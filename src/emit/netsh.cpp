@@ -1,8 +1,9 @@
 // Windows Firewall, netsh advfirewall, as a .cmd script for hosts without PowerShell's NetSecurity
-// module. `add rule` has no group parameter, so every rule carries the same name ("winports:SITE")
-// and the script first deletes that name: running it twice gives the same rules. Each host jumps
-// to its own label by %COMPUTERNAME%; each merged flow stays one rule (address and port lists).
-// The RPC and RPC-EPMap local-port keywords replace the dynamic range, as in the PowerShell output.
+// module (Vista, 7, 2008, 2008 R2). `add rule` has no group parameter, so a run's rules share one
+// name, alternating between "winports:SITE:a" and ":b": the new name's rules are added, then the
+// old name deleted, so replacing leaves no gap and a failure leaves the previous rules in place.
+// Each host jumps to its own label by %COMPUTERNAME%; each merged flow stays one rule (address and
+// port lists). The RPC and RPC-EPMap local-port keywords replace the dynamic range.
 #include <sstream>
 
 #include "common.hpp"
@@ -56,6 +57,16 @@ std::string localport_value(const detail::WindowsRule& r) {
   }
 }
 
+// XP and Server 2003 have no advfirewall context: their hosts get no rules, and a warning.
+bool has_advfirewall(const Input& in, const plan::Host& h) {
+  const auto* os = detail::host_os(in, h);
+  if (!os || os->has_host_firewall("netsh-advfirewall")) return true;
+  detail::refuse(in, "netsh: no rules for " + h.name + " (" + os->names.en +
+                         "): netsh advfirewall needs Windows Vista / Windows Server 2008 or later; no host-firewall "
+                         "output exists for it");
+  return false;
+}
+
 }  // namespace
 
 Result<std::string> emit_netsh(const Input& in) {
@@ -66,35 +77,61 @@ Result<std::string> emit_netsh(const Input& in) {
   std::ostringstream head, body;
   head << "@echo off\r\n";
   head << "rem winports plan for site " << batch_value(env.site)
-       << ": Windows Firewall rules (inbound) for each host, for netsh advfirewall.\r\n";
-  head << "rem Ports from Microsoft KB 832017. Run as administrator; every rule is named \"" << name
-       << "\" and the script deletes that name first, so running it again gives the same rules.\r\n";
-  head << "chcp 65001 >nul\r\n";
-  head << "netsh advfirewall firewall delete rule name=\"" << name << "\" >nul 2>&1\r\n";
+       << ": Windows Firewall inbound rules for each host, for netsh advfirewall (Vista / 2008 and later).\r\n";
+  head << "rem Ports from Microsoft KB 832017. Run as administrator: script.cmd [PROFILE], PROFILE being any (the "
+          "default), domain, private, public or a comma list.\r\n";
+  head << "rem The rules of a run are named \"" << name << ":a\" or \"" << name
+       << ":b\", whichever is not in use: the new ones are added first,\r\n";
+  head << "rem then the previous name deleted, so there is no moment without rules. If netsh refuses a rule, its "
+          "message is shown,\r\n";
+  head << "rem the rules this run added are deleted, the previous ones stay, and the script exits with 1.\r\n";
+  head << "setlocal\r\nchcp 65001 >nul\r\n";
+  head << "set \"WP_PROFILE=any\"\r\nif not \"%~1\"==\"\" set \"WP_PROFILE=%~1\"\r\n";
+  head << "set \"WP_NEW=" << name << ":a\"\r\nset \"WP_OLD=" << name << ":b\"\r\n";
+  head << "netsh advfirewall firewall show rule name=\"" << name << ":a\" >nul 2>&1\r\n";
+  head << "if not errorlevel 1 (\r\n  set \"WP_NEW=" << name << ":b\"\r\n  set \"WP_OLD=" << name << ":a\"\r\n)\r\n";
+  // netsh writes its errors to standard output: each command's output is kept, and shown on failure.
+  head << "set \"WP_LOG=%TEMP%\\winports-netsh-%RANDOM%.log\"\r\n";
   int label = 0;
   for (const auto& h : env.hosts) {
     if (*selected && &h != *selected) continue;
     auto rules = detail::host_rules(in, h);
-    if (rules.empty()) continue;
+    if (rules.empty() || !has_advfirewall(in, h)) continue;
     ++label;
     head << "if /i \"%COMPUTERNAME%\"==\"" << batch_value(h.name) << "\" goto host_" << label << "\r\n";
     body << ":host_" << label << "\r\n";
     for (const auto& [f, remote, rule] : rules) {
       std::string remoteip;
       for (const auto& r : remote) remoteip += (remoteip.empty() ? "" : ",") + r;
-      body << "netsh advfirewall firewall add rule name=\"" << name << "\" description=\""
+      body << "netsh advfirewall firewall add rule name=\"%WP_NEW%\" description=\""
            << batch_value(f->source.name + " -> " + h.name + ": " + plan::reasons_text(*f, in.catalog, in.options.lang))
-           << "\" dir=in action=allow profile=any protocol=" << protocol_value(rule, h.address.family);
+           << "\" dir=in action=allow profile=%WP_PROFILE% protocol=" << protocol_value(rule, h.address.family);
       if (auto ports = localport_value(rule); !ports.empty()) body << " localport=" << ports;
       if (rule.remote_port) body << " remoteport=" << *rule.remote_port;
-      body << " remoteip=" << remoteip << " >nul || goto failed\r\n";
+      body << " remoteip=" << remoteip << " >\"%WP_LOG%\" 2>&1 || goto failed\r\n";
     }
-    body << "goto done\r\n";
+    body << "goto replaced\r\n";
   }
   head << "echo winports: no rules for %COMPUTERNAME% in site " << batch_value(env.site) << "\r\n";
-  head << "goto done\r\n";
-  return head.str() + body.str() +
-         ":failed\r\necho winports: netsh refused a rule; see the message above 1>&2\r\nexit /b 1\r\n:done\r\n";
+  head << "exit /b 0\r\n";
+  // A first run finds nothing to delete ("No rules match"): not a failure. The unsuffixed name is
+  // what earlier versions of this script used.
+  std::string tail =
+      ":replaced\r\n"
+      "netsh advfirewall firewall delete rule name=\"%WP_OLD%\" >nul 2>&1\r\n"
+      "netsh advfirewall firewall delete rule name=\"" +
+      name +
+      "\" >nul 2>&1\r\n"
+      "del \"%WP_LOG%\" >nul 2>&1\r\n"
+      "exit /b 0\r\n"
+      ":failed\r\n"
+      "type \"%WP_LOG%\" 1>&2\r\n"
+      "echo winports: netsh refused a rule (its message is above); deleting the rules this run added, the previous "
+      "ones stay 1>&2\r\n"
+      "netsh advfirewall firewall delete rule name=\"%WP_NEW%\" >nul 2>&1\r\n"
+      "del \"%WP_LOG%\" >nul 2>&1\r\n"
+      "exit /b 1\r\n";
+  return head.str() + body.str() + tail;
 }
 
 }  // namespace winports::emit

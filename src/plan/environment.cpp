@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -204,7 +205,7 @@ Result<Environment> load_environment(const catalog::SourceFile& file, const cata
       z.name = kv.first.as<std::string>();
       z.line = kv.first.Mark().line + 1;
       auto path = "zones." + z.name;
-      r.check_keys(kv.second, path, {"networks", "os", "settings"});
+      r.check_keys(kv.second, path, {"networks", "os", "settings", "asa_interface"});
       auto nets = r.required(kv.second, path, "networks");
       auto net_path = path + ".networks";
       if (!nets.IsSequence() || nets.size() == 0) r.fail(nets, net_path, "expected a non-empty list of networks");
@@ -221,6 +222,17 @@ Result<Environment> load_environment(const catalog::SourceFile& file, const cata
         z.networks.push_back(*n);
       }
       z.os = parse_os(r, kv.second["os"], path + ".os", c);
+      if (auto iface = kv.second["asa_interface"]; iface.IsDefined()) {
+        // An ASA nameif: letters, digits, '-', '_' and '.', at most 48 characters.
+        z.asa_interface = r.nonempty(iface, path + ".asa_interface");
+        bool valid =
+            z.asa_interface.size() <= 48 && std::all_of(z.asa_interface.begin(), z.asa_interface.end(), [](char ch) {
+              return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+            });
+        if (!valid)
+          r.fail(iface, path + ".asa_interface",
+                 "'" + z.asa_interface + "' is not an ASA interface name (nameif: letters, digits, - _ ., up to 48)");
+      }
       z.settings = parse_settings(r, kv.second["settings"], path + ".settings", c);
       if (const auto* dup = env.zone(z.name))
         r.fail(kv.first, path, "zone defined twice (line " + std::to_string(dup->line) + ")");

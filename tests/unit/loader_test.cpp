@@ -182,3 +182,35 @@ TEST(Loader, RpcInterfacesMergeAndRefuseBadUuidsAndServices) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("unknown service 'rpcc'"), std::string::npos) << st.error().message;
 }
+
+TEST(Loader, OsVersionsSayWhatCanScriptTheirFirewall) {
+  const auto& c = builtin_catalog();
+  auto tools = [&](const char* id) { return c.os(id)->host_firewall; };
+  EXPECT_TRUE(tools("windows-server-2003-r2").empty());
+  EXPECT_TRUE(tools("windows-xp-sp2").empty());
+  EXPECT_EQ(tools("windows-vista"), (std::vector<std::string>{"netsh-advfirewall"}));
+  EXPECT_EQ(tools("windows-server-2008-r2"), (std::vector<std::string>{"netsh-advfirewall"}));
+  EXPECT_EQ(tools("windows-8"), (std::vector<std::string>{"netsh-advfirewall", "netsecurity"}));
+  EXPECT_EQ(tools("windows-server-2012"), (std::vector<std::string>{"netsh-advfirewall", "netsecurity"}));
+  // Every version from Windows 8 on, in release order, has both.
+  bool from_8 = false;
+  for (const auto& os : c.os_versions) {
+    from_8 = from_8 || os.id == "windows-8";
+    if (from_8) EXPECT_TRUE(os.has_host_firewall("netsecurity")) << os.id;
+  }
+}
+
+TEST(Loader, AnUnknownHostFirewallToolIsAnErrorWithItsLine) {
+  const char* os = R"(dynamic_rpc_ranges:
+  legacy: {ports: ["1025-5000"], names: {ja: "a", en: "a"}}
+  modern: {ports: ["49152-65535"], names: {ja: "b", en: "b"}}
+versions:
+  - {id: windows-x, names: {ja: "X", en: "X"}, kind: server, dynamic_rpc: modern, host_firewall: [netsh]}
+)";
+  Catalog c;
+  auto st = parse_os_table({"os.yaml", os}, c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().line, 5) << st.error().to_string();
+  EXPECT_EQ(st.error().field, "versions[0].host_firewall[0]");
+  EXPECT_NE(st.error().message.find("not one of: netsh-advfirewall, netsecurity"), std::string::npos);
+}

@@ -84,6 +84,10 @@ TEST(Environment, ErrorsNameLineFieldAndSuggest) {
       {"  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }",
        "  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }\n  servers: { networks: [198.18.30.0/24] }",
        5, "zones.servers", "zone defined twice (line 4)"},
+      {"os: windows-11 }", "os: windows-11, asa_interface: \"in side\" }", 3, "zones.clients.asa_interface",
+       "not an ASA interface name"},
+      {"os: windows-11 }", "os: windows-11, asa_intreface: inside }", 3, "zones.clients.asa_intreface",
+       "did you mean 'asa_interface'"},
   };
   for (const auto& c : cases) {
     std::string text = kSmall;

@@ -114,7 +114,15 @@ struct OsVersion {
   std::string kind;  // client | server | both
   RpcEra era = RpcEra::modern;
   std::vector<std::string> aliases;
-  auto members() { return std::tie(id, names, kind, era, aliases); }
+  // What configures its firewall from a script: "netsh-advfirewall" (Vista/2008 on),
+  // "netsecurity" (the PowerShell module, Windows 8/Server 2012 on); none before Vista.
+  std::vector<std::string> host_firewall;
+  [[nodiscard]] bool has_host_firewall(std::string_view tool) const {
+    for (const auto& t : host_firewall)
+      if (t == tool) return true;
+    return false;
+  }
+  auto members() { return std::tie(id, names, kind, era, aliases, host_firewall); }
 };
 
 struct VocabularyEntry {

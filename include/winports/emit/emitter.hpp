@@ -17,6 +17,9 @@ struct Options {
   // nftables/iptables: log unplanned traffic between the site's zones (rate-limited) before
   // dropping it; it is counted either way.
   bool log_drops = false;
+  // asa: the access lists in use now, as `show running-config access-group` names them ("NAME",
+  // or "INTERFACE=NAME" per interface): removed once the new list is bound.
+  std::vector<std::string> replace_acl = {};
 };
 
 struct Input {
@@ -24,6 +27,9 @@ struct Input {
   const plan::Environment& env;
   const catalog::Catalog& catalog;
   Options options;
+  // Where a format says what it cannot express (a host whose Windows has no NetSecurity module,
+  // say); never silently: the CLI prints each as a warning.
+  std::vector<std::string>* warnings = nullptr;
 };
 
 using EmitFunction = Result<std::string> (*)(const Input&);

@@ -57,7 +57,8 @@ struct Settings {
 struct Zone {
   std::string name;
   std::vector<Network> networks;
-  std::string os;  // default OS of hosts in the zone ("" unknown)
+  std::string os;             // default OS of hosts in the zone ("" unknown)
+  std::string asa_interface;  // the Cisco ASA interface (nameif) its traffic arrives on, if named
   Settings settings;
   int line = 0;
 };

@@ -1,5 +1,7 @@
 #include "winports/analyze/inputs.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 namespace winports::analyze {
@@ -47,7 +49,7 @@ Format detect_format(std::string_view head) {
 
 Status read_input(const std::string& path, FlowTable& table) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path, 0, 0, "INPUT", "cannot read"};
+  if (!in) return Error{path, 0, 0, "INPUT", std::string("cannot read: ") + std::strerror(errno)};
   std::string head(4096, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));

@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "../core/shared_library.hpp"
@@ -75,7 +77,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
   // a quarter of a 64 MiB analysis). Files that cannot be mapped (pipes) are read as files.
   MappedFile mapped(path);
   FILE* file = mapped ? fmemopen(mapped.data(), mapped.size(), "rb") : std::fopen(path.c_str(), "rb");
-  if (!file) return Error{path, 0, 0, "capture", "cannot read"};
+  if (!file) return Error{path, 0, 0, "capture", std::string("cannot read: ") + std::strerror(errno)};
   std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
   pcap_t* handle = pcap.pcap_fopen_offline(file, error);  // closes the file with the handle
   if (!handle) {

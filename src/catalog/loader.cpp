@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "../core/yaml_reader.hpp"
+#include "winports/core/file.hpp"
 
 namespace winports::catalog {
 namespace {
@@ -171,11 +172,11 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
   return q;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// A file of the catalog directory: read whole, or an error with the system's reason.
+Result<SourceFile> source_file(const std::filesystem::path& path) {
+  auto text = winports::read_file(path);
+  if (!text) return text.error();
+  return SourceFile{path.string(), std::move(*text)};
 }
 
 std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir) {
@@ -384,7 +385,9 @@ Result<T> with_file(Result<T> result, const std::string& file) {
 
 Status add_roles(Catalog& into, const std::filesystem::path& path, const char* key = "roles") {
   if (!std::filesystem::exists(path)) return ok_status();
-  auto roles = with_file(parse_roles({path.string(), read_file(path)}, key), path.string());
+  auto file = source_file(path);
+  if (!file) return file.error();
+  auto roles = with_file(parse_roles(*file, key), path.string());
   if (!roles) return roles.error();
   auto& list = std::string(key) == "roles" ? into.roles : into.profiles;
   for (auto& role : *roles) {
@@ -399,12 +402,16 @@ Status add_roles(Catalog& into, const std::filesystem::path& path, const char* k
 
 Status add_rpc_interfaces(Catalog& into, const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) return ok_status();
-  return with_file(parse_rpc_interfaces({path.string(), read_file(path)}, into), path.string());
+  auto file = source_file(path);
+  if (!file) return file.error();
+  return with_file(parse_rpc_interfaces(*file, into), path.string());
 }
 
 Status add_services(Catalog& into, const std::vector<std::filesystem::path>& files, bool allow_replace) {
   for (const auto& path : files) {
-    auto service = with_file(parse_service({path.string(), read_file(path)}, into), path.string());
+    auto file = source_file(path);
+    if (!file) return file.error();
+    auto service = with_file(parse_service(*file, into), path.string());
     if (!service) return service.error();
     auto it =
         std::find_if(into.services.begin(), into.services.end(), [&](const Service& s) { return s.id == service->id; });
@@ -428,9 +435,13 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
     if (!std::filesystem::exists(dir / required))
       return Error{(dir / required).string(), 0, 0, "", "missing catalog file"};
   auto os_path = (dir / "os.yaml").string();
-  if (auto st = with_file(parse_os_table({os_path, read_file(os_path)}, c), os_path); !st) return st.error();
+  auto os_file = source_file(os_path);
+  if (!os_file) return os_file.error();
+  if (auto st = with_file(parse_os_table(*os_file, c), os_path); !st) return st.error();
   auto vocab_path = (dir / "vocabulary.yaml").string();
-  if (auto st = with_file(parse_vocabulary({vocab_path, read_file(vocab_path)}, c), vocab_path); !st) return st.error();
+  auto vocab_file = source_file(vocab_path);
+  if (!vocab_file) return vocab_file.error();
+  if (auto st = with_file(parse_vocabulary(*vocab_file, c), vocab_path); !st) return st.error();
   if (auto st = add_roles(c, dir / "roles.yaml"); !st) return st.error();
   if (auto st = add_roles(c, dir / "profiles.yaml", "profiles"); !st) return st.error();
   auto files = yaml_files(dir / "services");
@@ -445,8 +456,11 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return Error{dir.string(), 0, 0, "", "not a directory"};
   auto vocab = dir / "vocabulary.yaml";
-  if (std::filesystem::exists(vocab))
-    if (auto st = with_file(parse_vocabulary({vocab.string(), read_file(vocab)}, base), vocab.string()); !st) return st;
+  if (std::filesystem::exists(vocab)) {
+    auto file = source_file(vocab);
+    if (!file) return file.error();
+    if (auto st = with_file(parse_vocabulary(*file, base), vocab.string()); !st) return st;
+  }
   if (auto st = add_roles(base, dir / "roles.yaml"); !st) return st;
   if (auto st = add_roles(base, dir / "profiles.yaml", "profiles"); !st) return st;
   std::vector<std::filesystem::path> files = yaml_files(dir / "services");

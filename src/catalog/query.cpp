@@ -78,6 +78,10 @@ Result<PortQuery> parse_port_query(std::string_view text) {
     bool a_is_number = !a.empty() && std::isdigit(static_cast<unsigned char>(a.front()));
     number = a_is_number ? a : b;
     proto = a_is_number ? b : a;
+  } else if (text.size() > 1 && (text.front() == '-' || text.front() == '+') &&
+             std::isdigit(static_cast<unsigned char>(text[1]))) {
+    // "-1" looks like a number, not a protocol name: say so.
+    return Error{"", 0, 0, "PORT", quoted(text) + " is not a port number (0-65535)"};
   } else if (!text.empty() && !std::isdigit(static_cast<unsigned char>(text.front()))) {
     proto = text;
     number = {};

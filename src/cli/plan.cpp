@@ -15,11 +15,9 @@
 namespace winports::cli {
 
 Result<plan::Environment> read_environment(const std::string& path, const catalog::Catalog& c) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path, 0, 0, "", "cannot read file"};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return plan::load_environment({path, ss.str()}, c);
+  auto text = read_file(path);
+  if (!text) return text.error();
+  return plan::load_environment({path, std::move(*text)}, c);
 }
 
 bool side_matches(const plan::Endpoint& e, const std::string& name, const plan::Environment& env) {

@@ -141,4 +141,24 @@ Status write_output(const fs::path& path, std::string_view content) {
   return Error{path.string(), 0, 0, "", "cannot write: not a file, device or FIFO"};
 }
 
+Result<std::string> read_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return system_error(path, "cannot read", errno);
+  std::string out;
+  char buffer[1 << 16];
+  for (;;) {
+    auto n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return system_error(path, "cannot read", err);
+    }
+    if (n == 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
 }  // namespace winports

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "winports/core/file.hpp"
+
 namespace winports::probe {
 namespace {
 
@@ -58,14 +60,6 @@ std::vector<std::string_view> fields(std::string_view line) {
   return out;
 }
 
-std::string read_whole(const std::filesystem::path& path, bool& ok) {
-  std::ifstream in(path);
-  ok = static_cast<bool>(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // inode → processes, from every /proc/PID/fd/N link "socket:[INODE]" this user may read.
 std::map<std::uint64_t, std::vector<LocalProcess>> socket_owners(const std::filesystem::path& proc) {
   std::map<std::uint64_t, std::vector<LocalProcess>> owners;
@@ -83,8 +77,8 @@ std::map<std::uint64_t, std::vector<LocalProcess>> socket_owners(const std::file
       std::uint64_t inode = 0;
       if (std::from_chars(target.data() + 8, target.data() + target.size() - 1, inode).ec != std::errc()) continue;
       if (comm.empty()) {
-        bool ok = false;
-        comm = read_whole(entry.path() / "comm", ok);
+        auto text = read_file(entry.path() / "comm");  // a process may be gone by now: then "?"
+        comm = text ? *text : std::string();
         while (!comm.empty() && (comm.back() == '\n' || comm.back() == '\r')) comm.pop_back();
         if (comm.empty()) comm = "?";
       }
@@ -147,13 +141,12 @@ Result<std::vector<LocalSocket>> local_sockets(const std::filesystem::path& proc
   for (auto [name, transport, family] : {Table{"tcp", Transport::tcp, 4}, Table{"tcp6", Transport::tcp, 6},
                                          Table{"udp", Transport::udp, 4}, Table{"udp6", Transport::udp, 6}}) {
     const auto path = proc / "net" / name;
-    bool ok = false;
-    auto text = read_whole(path, ok);
-    if (!ok) {
-      if (family == 6) continue;
-      return Error{path.string(), 0, 0, "", "cannot read"};
+    auto text = read_file(path);
+    if (!text) {
+      if (family == 6) continue;  // a kernel without IPv6 has no tcp6/udp6
+      return text.error();
     }
-    auto parsed = parse_proc_net(text, transport, family, path.string());
+    auto parsed = parse_proc_net(*text, transport, family, path.string());
     if (!parsed) return parsed.error();
     all.insert(all.end(), parsed->begin(), parsed->end());
   }

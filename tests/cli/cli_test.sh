@@ -27,6 +27,12 @@ expect 0 "port 389/udp found" -- "$bin" port 389/udp --json
 contains out '"via_dynamic_range"' "port --json has results"
 expect 1 "port 1000/udp not in the KB" -- "$bin" port 1000/udp
 expect 2 "bad port is a usage error" -- "$bin" port 70000
+expect 2 "a negative port is a usage error" -- "$bin" port -1
+contains err "'-1' is not a port number" "the message says it is not a port number"
+expect 2 "an unreadable site file" -- "$bin" plan "$tmp/no-such-site.yaml" --format json
+contains err "no-such-site.yaml: cannot read: No such file or directory" "the system's reason is given"
+expect 2 "a directory as site file" -- "$bin" plan "$tmp" --format json
+contains err "cannot read: Is a directory" "a directory says so"
 expect 0 "seed typo port (57222 is a real port, in the dynamic range)" -- "$bin" port 57222
 contains err "is 5722 with a footnote mark" "hint for the KB's 57222"
 expect 0 "service by Japanese name" -- "$bin" service "ライセンス ログ サービス" --lang en

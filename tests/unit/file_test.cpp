@@ -192,3 +192,17 @@ TEST_F(WriteOutput, AMissingDirectorySaysWhy) {
 }
 
 }  // namespace
+
+TEST_F(WriteOutput, ReadFileGivesTheContentOrTheSystemsReason) {
+  put(dir_ / "a.yaml", std::string(200000, 'x'));  // more than one read
+  auto text = winports::read_file(dir_ / "a.yaml");
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->size(), 200000u);
+  auto missing = winports::read_file(dir_ / "missing.yaml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message, "cannot read: No such file or directory");
+  EXPECT_EQ(missing.error().file, (dir_ / "missing.yaml").string());
+  auto directory = winports::read_file(dir_);
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.error().message, "cannot read: Is a directory");
+}

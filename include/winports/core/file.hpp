@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "winports/core/result.hpp"
@@ -16,5 +17,9 @@ namespace winports {
 // - a directory or socket: refused.
 // Errors carry the path and the system's reason; nothing is written on error.
 Status write_output(const std::filesystem::path& path, std::string_view content);
+
+// The whole file, or an error naming the path and the system's reason ("No such file or
+// directory", "Permission denied", "Is a directory").
+Result<std::string> read_file(const std::filesystem::path& path);
 
 }  // namespace winports

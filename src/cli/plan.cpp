@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "context.hpp"
@@ -33,6 +34,28 @@ bool side_matches(const plan::Endpoint& e, const std::string& name, const plan::
     }
   }
   return false;
+}
+
+// Does any address of the flow's side fall in what the user named (or the other way round)?
+bool overlaps(const std::vector<plan::Network>& side, const plan::Place& place) {
+  for (const auto& a : side)
+    for (const auto& b : place.networks)
+      if (a.overlaps(b)) return true;
+  return false;
+}
+
+// The addresses a skipped requirement's side names ("clients", "dc1,dc2").
+std::vector<plan::Network> networks_named(const std::string& names, const plan::Environment& env,
+                                          const catalog::Catalog& c) {
+  std::vector<plan::Network> out;
+  for (std::size_t start = 0; start <= names.size();) {
+    auto end = std::min(names.find(',', start), names.size());
+    if (auto place = plan::resolve_place(env, c, names.substr(start, end - start), "")) {
+      out.insert(out.end(), place->networks.begin(), place->networks.end());
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -92,16 +115,21 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!env) return void(exit_code = report(env.error()));
     auto query = catalog::parse_port_query(port);
     if (!query) return void(exit_code = report(query.error()));
+    auto source = plan::resolve_place(*env, *c, from, "--from");
+    if (!source) return void(exit_code = report(source.error()));
+    auto destination = plan::resolve_place(*env, *c, to, "--to");
+    if (!destination) return void(exit_code = report(destination.error()));
     auto plan = plan::make_plan(*env, *c);
     auto matches_port = [&](Transport t, const PortSet& ports) {
       if (query->transport && *query->transport != t) return false;
       return !query->port || ports.contains(*query->port);
     };
     bool allowed = false;
+    std::set<std::string> services_between;  // what the plan allows between the two, on any port
     for (const auto& f : plan.flows) {
-      if (!side_matches(f.source, from, *env) || !side_matches(f.destination, to, *env) ||
-          !matches_port(f.transport, f.ports))
-        continue;
+      if (!overlaps(f.source.networks, *source) || !overlaps(f.destination.networks, *destination)) continue;
+      for (const auto& id : plan::services_of(f)) services_between.insert(id);
+      if (!matches_port(f.transport, f.ports)) continue;
       allowed = true;
       std::cout << "ALLOWED " << f.source.name << " -> " << f.destination.name << " " << to_string(f.transport) << " "
                 << (f.ports.empty() ? "-" : f.ports.to_string()) << '\n';
@@ -114,15 +142,32 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
       }
     }
     if (!allowed) {
-      std::cout << "NOT ALLOWED " << from << " -> " << to << " " << port << '\n';
+      std::cout << "NOT ALLOWED " << source->label << " -> " << destination->label << " " << port << '\n';
+      bool said = false;
+      std::set<std::string> printed;
       for (const auto& s : plan.skipped) {
         const auto* svc = c->service(s.reason.service);
         const auto& q = svc->requirements[s.reason.requirement];
-        if ((s.from == from || side_matches({s.from, {}}, from, *env)) && side_matches({s.to, {}}, to, *env) &&
-            (matches_port(q.transport, q.ports) || (!q.dynamic.empty() && query->port && *query->port >= 1025)))
-          std::cout << "  " << svc->id << ": " << q.protocol.in(lang) << " — "
-                    << (s.undecided ? "undecided: " : "left out: ") << s.why << " ("
-                    << catalog::source_text(*svc, q, lang) << ")\n";
+        if (!overlaps(networks_named(s.from, *env, *c), *source) ||
+            !overlaps(networks_named(s.to, *env, *c), *destination))
+          continue;
+        if (matches_port(q.transport, q.ports) || (!q.dynamic.empty() && query->port && *query->port >= 1025)) {
+          std::string line = "  " + svc->id + ": " + q.protocol.in(lang) + " — " +
+                             (s.undecided ? "undecided: " : "left out: ") + s.why + " (" +
+                             catalog::source_text(*svc, q, lang) + ")";
+          if (printed.insert(line).second) std::cout << line << '\n';  // once, whichever entry skipped it
+          said = true;
+        }
+      }
+      // Always a reason: nothing grants this pair anything, or what is granted does not cover the port.
+      if (!said && services_between.empty())
+        std::cout << "  no access entry from " << source->label << " to " << destination->label
+                  << " grants anything (see access: in " << file << ")\n";
+      else if (!said) {
+        std::string granted;
+        for (const auto& id : services_between) granted += (granted.empty() ? "" : ", ") + id;
+        std::cout << "  the access entries from " << source->label << " to " << destination->label << " grant "
+                  << granted << "; none of these uses " << port << '\n';
       }
     }
     exit_code = allowed ? kFound : kNotFound;

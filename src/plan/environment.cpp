@@ -313,4 +313,36 @@ Result<Environment> load_environment(const catalog::SourceFile& file, const cata
   });
 }
 
+Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, std::string_view name,
+                            std::string_view field) {
+  auto fail = [&](std::string message) { return Error{env.file, 0, 0, std::string(field), std::move(message)}; };
+  std::string text(name);
+  if (text.rfind("role:", 0) == 0) {
+    auto role = text.substr(5);
+    if (!c.role(role)) {
+      std::vector<std::string> roles;
+      for (const auto& r : c.roles) roles.push_back("role:" + r.id);
+      return fail("no role named '" + role + "'" + closest(text, roles));
+    }
+    Place place{text, {}};
+    for (const auto& h : env.hosts)
+      if (std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end()) place.networks.push_back(h.address);
+    if (place.networks.empty()) return fail("no host of the site has role '" + role + "'");
+    return place;
+  }
+  if (const auto* h = env.host(text)) return Place{h->name, {h->address}};
+  if (const auto* z = env.zone(text)) return Place{"zone " + z->name, z->networks};
+  if (auto n = parse_network(text)) {
+    for (const auto& h : env.hosts)
+      if (n->contains(h.address) && h.address.contains(*n)) return Place{text + " (" + h.name + ")", {*n}};
+    for (const auto& z : env.zones)
+      for (const auto& zn : z.networks)
+        if (zn.contains(*n)) return Place{text + " (zone " + z.name + ")", {*n}};
+    return fail(text + " is in no zone of the site");
+  }
+  std::vector<std::string> names = names_of(env.zones);
+  for (const auto& h : env.hosts) names.push_back(h.name);
+  return fail("no zone, host or role named '" + text + "'" + closest(text, names));
+}
+
 }  // namespace winports::plan

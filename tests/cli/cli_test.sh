@@ -54,6 +54,24 @@ python3 -c "import json,sys; d=json.load(open('$tmp/catalog.json')); sys.exit(0 
   && echo "ok: exported JSON parses" || { echo "FAIL: exported JSON"; fail=1; }
 expect 0 "export csv" -- "$bin" export --format csv
 
+# explain: names are checked, addresses and role: placed, and a NOT ALLOWED always says why.
+branch="$(dirname "$0")/../../examples/branch-office.yaml"
+expect 2 "explain refuses an unknown zone" -- "$bin" explain "$branch" --from nosuchzone --to dc1 --port 445
+contains err "--from: no zone, host or role named 'nosuchzone'" "the flag and the name are given"
+expect 2 "explain suggests for a host typo" -- "$bin" explain "$branch" --from clients --to dc3 --port 445
+contains err "did you mean 'dc1'?" "explain suggests the closest host"
+expect 2 "explain refuses an address in no zone" -- "$bin" explain "$branch" --from 198.18.99.1 --to fs1 --port 445
+contains err "198.18.99.1 is in no zone of the site" "an address outside the zones is an error"
+expect 0 "explain places an address and takes role:" -- "$bin" explain "$branch" --from 198.18.10.5 --to role:domain-controller --port 88/udp
+contains out "ALLOWED clients -> dc1,dc2 udp" "the client address is placed in its zone"
+expect 1 "explain: no access entry" -- "$bin" explain "$branch" --from dc1 --to fs1 --port 445
+contains out "no access entry from dc1 to fs1 grants anything" "NOT ALLOWED says there is no access entry"
+expect 1 "explain: a port the entries do not use" -- "$bin" explain "$branch" --from clients --to dc1 --port 8080
+contains out "none of these uses 8080" "NOT ALLOWED says what the entries grant instead"
+expect 1 "explain: a condition left it out" -- "$bin" explain "$branch" --from clients --to fs1 --port 139/tcp
+contains out "left out: NetBIOS over TCP/IP is off" "NOT ALLOWED names the condition"
+[ "$(grep -c '^  server: NetBIOS Session' "$tmp/out")" = 1 ] && echo "ok: each reason once" || { echo "FAIL: repeated reasons"; cat "$tmp/out"; fail=1; }
+
 # -o never replaces what it writes through (as root, renaming over /dev/null broke daemons).
 examples=$(dirname "$0")/../../examples
 mkfifo "$tmp/fifo"

@@ -196,7 +196,9 @@ TEST(Loader, OsVersionsSayWhatCanScriptTheirFirewall) {
   bool from_8 = false;
   for (const auto& os : c.os_versions) {
     from_8 = from_8 || os.id == "windows-8";
-    if (from_8) EXPECT_TRUE(os.has_host_firewall("netsecurity")) << os.id;
+    if (from_8) {
+      EXPECT_TRUE(os.has_host_firewall("netsecurity")) << os.id;
+    }
   }
 }
 

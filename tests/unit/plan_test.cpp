@@ -263,3 +263,35 @@ TEST(Planner, LegacyClientsOpenTheOldRangeAndTheirRows) {
   EXPECT_FALSE(echo(without));
   EXPECT_TRUE(echo(with));
 }
+
+TEST(Environment, PlacesResolveNamesAddressesAndRolesOrSayWhy) {
+  auto env = load_text(kSmall);
+  ASSERT_TRUE(env.ok());
+  const auto& c = catalog::builtin_catalog();
+  auto zone = resolve_place(*env, c, "clients", "--from");
+  ASSERT_TRUE(zone.ok());
+  EXPECT_EQ(zone->label, "zone clients");
+  EXPECT_EQ(zone->networks.at(0).to_string(), "198.18.10.0/24");
+  auto host = resolve_place(*env, c, "198.18.20.10", "--to");
+  ASSERT_TRUE(host.ok());
+  EXPECT_EQ(host->label, "198.18.20.10 (dc1)");
+  auto in_zone = resolve_place(*env, c, "198.18.10.7", "--from");
+  ASSERT_TRUE(in_zone.ok());
+  EXPECT_EQ(in_zone->label, "198.18.10.7 (zone clients)");
+  auto role = resolve_place(*env, c, "role:domain-controller", "--to");
+  ASSERT_TRUE(role.ok());
+  EXPECT_EQ(role->networks.size(), 1u);
+  struct Bad {
+    const char* name;
+    const char* message;
+  };
+  for (auto [name, message] : {Bad{"dc2", "no zone, host or role named 'dc2' (did you mean 'dc1'?)"},
+                               Bad{"198.18.99.1", "198.18.99.1 is in no zone of the site"},
+                               Bad{"role:domain-controler", "(did you mean 'role:domain-controller'?)"},
+                               Bad{"role:file-server", "no host of the site has role 'file-server'"}}) {
+    auto bad = resolve_place(*env, c, name, "--to");
+    ASSERT_FALSE(bad.ok()) << name;
+    EXPECT_EQ(bad.error().field, "--to");
+    EXPECT_NE(bad.error().message.find(message), std::string::npos) << bad.error().message;
+  }
+}

@@ -102,4 +102,15 @@ struct Environment {
 
 Result<Environment> load_environment(const catalog::SourceFile& file, const catalog::Catalog& catalog);
 
+// What a name given on the command line (explain --from/--to) stands for: a zone (its networks), a
+// host (its address), role:NAME (its hosts' addresses) or an address or prefix inside a zone of
+// the site (itself). An unknown name, or an address in no zone, is an error naming `field`, with
+// the closest name.
+struct Place {
+  std::string label;  // "dc1", "zone clients", "198.18.10.5 (zone clients)"
+  std::vector<Network> networks;
+};
+Result<Place> resolve_place(const Environment& env, const catalog::Catalog& catalog, std::string_view name,
+                            std::string_view field);
+
 }  // namespace winports::plan

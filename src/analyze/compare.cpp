@@ -12,9 +12,8 @@ bool same_transport(Transport planned, Transport observed) {
   return planned == observed || (planned == Transport::icmp && observed == Transport::icmpv6);
 }
 
-bool covers(const plan::Endpoint& side, const plan::Network& address) {
-  return std::any_of(side.networks.begin(), side.networks.end(),
-                     [&](const plan::Network& n) { return n.contains(address); });
+bool covers(const plan::Endpoint& side, const Network& address) {
+  return std::any_of(side.networks.begin(), side.networks.end(), [&](const Network& n) { return n.contains(address); });
 }
 
 // A name as a YAML plain scalar when it is one, else double-quoted.
@@ -52,7 +51,7 @@ std::set<std::string> fewest_services(std::vector<std::vector<std::string>> left
 
 }  // namespace
 
-Placement place(const plan::Environment& env, const plan::Network& address) {
+Placement place(const plan::Environment& env, const Network& address) {
   Placement p;
   for (const auto& h : env.hosts)
     if (h.address.contains(address)) {
@@ -60,8 +59,7 @@ Placement place(const plan::Environment& env, const plan::Network& address) {
       return p;
     }
   for (const auto& z : env.zones)
-    if (std::any_of(z.networks.begin(), z.networks.end(),
-                    [&](const plan::Network& n) { return n.contains(address); })) {
+    if (std::any_of(z.networks.begin(), z.networks.end(), [&](const Network& n) { return n.contains(address); })) {
       p.zone = z.name;
       break;
     }

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 
+#include "winports/wire/bytes.hpp"
+
 namespace winports::analyze {
 namespace {
 
-using View = std::span<const std::uint8_t>;
-
-unsigned be16(View v, std::size_t at) { return unsigned(v[at]) << 8 | v[at + 1]; }
-std::uint32_t be32(View v, std::size_t at) { return std::uint32_t(be16(v, at)) << 16 | be16(v, at + 2); }
+using wire::be16;
+using wire::be32;
+using wire::View;
 
 constexpr std::uint16_t kIpv4 = 0x0800, kIpv6 = 0x86dd;
 constexpr int kMaxVlanTags = 4, kMaxIpv6Headers = 8;

@@ -6,13 +6,13 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "../probe/dcerpc.hpp"
 #include "winports/catalog/query.hpp"
+#include "winports/wire/dcerpc.hpp"
 
 namespace winports::analyze {
 namespace {
 
-namespace rpc = probe::dcerpc;
+namespace rpc = wire::dcerpc;
 
 constexpr std::uint16_t kEndpointMapperPort = 135;
 // An endpoint-mapper reply stream is kept only this far: a reply page is at most a few KiB, and a
@@ -76,8 +76,8 @@ struct Mapping {
   double time;
 };
 
-plan::Network network(int family, const std::array<std::uint8_t, 16>& bytes) {
-  plan::Network n;
+Network network(int family, const std::array<std::uint8_t, 16>& bytes) {
+  Network n;
   n.family = family;
   n.bytes = bytes;
   n.prefix = family == 4 ? 32 : 128;
@@ -174,7 +174,7 @@ struct FlowTable::State {
         s.bytes.clear();
         return;
       }
-      std::size_t length = probe::wire::le16(rest, 8), auth = probe::wire::le16(rest, 10);
+      std::size_t length = wire::le16(rest, 8), auth = wire::le16(rest, 10);
       if (rest.size() < length) break;
       if (rest[2] == rpc::kResponse && length >= 24 + (auth ? auth + 8 : 0)) {
         std::size_t end = length - (auth ? auth + 8 : 0);
@@ -269,14 +269,16 @@ void FlowTable::add(const Packet& p) {
 
 std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
   const auto& st = *state_;
-  // Catalog answers per (transport, port), asked once each.
-  std::map<std::pair<Transport, std::uint16_t>, catalog::PortMeaning> meanings;
-  auto meaning = [&](Transport t, std::uint16_t port) -> const catalog::PortMeaning& {
-    auto [it, added] = meanings.try_emplace({t, port});
-    if (added) it->second = catalog::port_meaning(catalog, t, port);
+  // Catalog answers per (transport, port, interface), asked once each.
+  std::map<std::tuple<Transport, std::uint16_t, std::string>, catalog::Meaning> meanings;
+  auto meaning = [&](Transport t, std::uint16_t port, const std::string* uuid) -> const catalog::Meaning& {
+    auto [it, added] = meanings.try_emplace({t, port, uuid ? *uuid : std::string()});
+    if (added)
+      it->second = uuid ? catalog::describe(catalog, t, port, catalog::InterfaceRef{*uuid, ""})
+                        : catalog::describe(catalog, t, port);
     return it->second;
   };
-  auto known_port = [&](Transport t, std::uint16_t port) { return !meaning(t, port).services.empty(); };
+  auto known_port = [&](Transport t, std::uint16_t port) { return !meaning(t, port, nullptr).services.empty(); };
 
   // The interface an endpoint mapper handed this client for this port: the latest mapping
   // before the connection began, else any for this server and port.
@@ -356,19 +358,12 @@ std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
       f.decided_by = how;
       f.first = c.first;
       f.last = c.last;
-      // What it means: the RPC interface's service, else (or for the endpoint mapper and DCOM,
-      // whose service is "rpc") what the catalog prints for the port.
       const std::string* uuid = interface >= 0 ? &st.interfaces[static_cast<std::size_t>(interface)] : nullptr;
-      const auto* known = uuid ? catalog.rpc_interface(*uuid) : nullptr;
-      if (uuid) {
-        f.rpc_interface = known ? known->name : *uuid;
-        f.services.push_back(known && !known->service.empty() ? known->service : "rpc");
-      }
-      const auto& m = meaning(*transport, port);
-      if (f.services.empty() || (known && known->service == "rpc"))
-        for (const auto& id : m.services)
-          if (std::find(f.services.begin(), f.services.end(), id) == f.services.end()) f.services.push_back(id);
-      if (f.services.empty()) f.wide = m.wide, f.dynamic_range = m.dynamic_range;
+      const auto& m = meaning(*transport, port, uuid);
+      f.rpc_interface = m.interface;
+      f.services = m.services;
+      f.wide = m.wide;
+      f.dynamic_range = m.dynamic_range;
     }
     if (f.rpc_via != "bind" && std::string_view(via) == "bind") f.rpc_via = via;
     f.decided_by = std::min(f.decided_by, how);

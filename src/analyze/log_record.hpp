@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "winports/analyze/flows.hpp"
-#include "winports/plan/environment.hpp"
+#include "winports/core/network.hpp"
 
 namespace winports::analyze::log {
 
@@ -21,7 +21,7 @@ std::optional<Number> number(std::string_view text) {
 // An address field ("198.18.20.10", "fe80::1"); false when it is not one.
 inline bool address(std::string_view text, int& family, std::array<std::uint8_t, 16>& bytes) {
   if (text.empty() || text.find('/') != std::string_view::npos) return false;
-  auto n = plan::parse_network(text);
+  auto n = parse_network(text);
   if (!n) return false;
   family = n->family;
   bytes = n->bytes;

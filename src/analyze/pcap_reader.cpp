@@ -12,9 +12,9 @@
 #include <cstring>
 #include <string>
 
-#include "../core/shared_library.hpp"
 #include "decode.hpp"
 #include "winports/analyze/inputs.hpp"
+#include "winports/core/shared_library.hpp"
 
 namespace winports::analyze {
 namespace {

@@ -5,8 +5,8 @@
 #include <set>
 #include <sstream>
 
-#include "../core/yaml_reader.hpp"
 #include "winports/core/file.hpp"
+#include "winports/core/yaml_reader.hpp"
 
 namespace winports::catalog {
 namespace {
@@ -170,13 +170,6 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
     q.sources.push_back(std::move(src));
   }
   return q;
-}
-
-// A file of the catalog directory: read whole, or an error with the system's reason.
-Result<SourceFile> source_file(const std::filesystem::path& path) {
-  auto text = winports::read_file(path);
-  if (!text) return text.error();
-  return SourceFile{path.string(), std::move(*text)};
 }
 
 std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir) {
@@ -385,7 +378,7 @@ Result<T> with_file(Result<T> result, const std::string& file) {
 
 Status add_roles(Catalog& into, const std::filesystem::path& path, const char* key = "roles") {
   if (!std::filesystem::exists(path)) return ok_status();
-  auto file = source_file(path);
+  auto file = read_source_file(path);
   if (!file) return file.error();
   auto roles = with_file(parse_roles(*file, key), path.string());
   if (!roles) return roles.error();
@@ -402,14 +395,14 @@ Status add_roles(Catalog& into, const std::filesystem::path& path, const char* k
 
 Status add_rpc_interfaces(Catalog& into, const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) return ok_status();
-  auto file = source_file(path);
+  auto file = read_source_file(path);
   if (!file) return file.error();
   return with_file(parse_rpc_interfaces(*file, into), path.string());
 }
 
 Status add_services(Catalog& into, const std::vector<std::filesystem::path>& files, bool allow_replace) {
   for (const auto& path : files) {
-    auto file = source_file(path);
+    auto file = read_source_file(path);
     if (!file) return file.error();
     auto service = with_file(parse_service(*file, into), path.string());
     if (!service) return service.error();
@@ -435,11 +428,11 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
     if (!std::filesystem::exists(dir / required))
       return Error{(dir / required).string(), 0, 0, "", "missing catalog file"};
   auto os_path = (dir / "os.yaml").string();
-  auto os_file = source_file(os_path);
+  auto os_file = read_source_file(os_path);
   if (!os_file) return os_file.error();
   if (auto st = with_file(parse_os_table(*os_file, c), os_path); !st) return st.error();
   auto vocab_path = (dir / "vocabulary.yaml").string();
-  auto vocab_file = source_file(vocab_path);
+  auto vocab_file = read_source_file(vocab_path);
   if (!vocab_file) return vocab_file.error();
   if (auto st = with_file(parse_vocabulary(*vocab_file, c), vocab_path); !st) return st.error();
   if (auto st = add_roles(c, dir / "roles.yaml"); !st) return st.error();
@@ -457,7 +450,7 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir, ec)) return Error{dir.string(), 0, 0, "", "not a directory"};
   auto vocab = dir / "vocabulary.yaml";
   if (std::filesystem::exists(vocab)) {
-    auto file = source_file(vocab);
+    auto file = read_source_file(vocab);
     if (!file) return file.error();
     if (auto st = with_file(parse_vocabulary(*file, base), vocab.string()); !st) return st;
   }

@@ -161,6 +161,32 @@ PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint1
   return m;
 }
 
+std::string Meaning::text() const {
+  if (!services.empty()) return join(services, ",");
+  if (!dynamic_range.empty()) return "(dynamic RPC range: " + dynamic_range + ")";
+  if (!wide.empty()) return "(a high port: " + join(wide, ",") + ")";
+  return "(not in the catalog)";
+}
+
+Meaning describe(const Catalog& catalog, Transport transport, std::uint16_t port,
+                 std::optional<InterfaceRef> interface) {
+  Meaning m;
+  const RpcInterface* known = nullptr;
+  if (interface) {
+    known = catalog.rpc_interface(interface->uuid);
+    m.interface = known                            ? known->name
+                  : !interface->annotation.empty() ? std::string(interface->annotation)
+                                                   : std::string(interface->uuid);
+    m.services.push_back(known && !known->service.empty() ? known->service : "rpc");
+  }
+  if (interface && (!known || known->service != "rpc")) return m;
+  auto printed = port_meaning(catalog, transport, port);
+  for (auto& id : printed.services)
+    if (std::find(m.services.begin(), m.services.end(), id) == m.services.end()) m.services.push_back(std::move(id));
+  if (m.services.empty()) m.wide = std::move(printed.wide), m.dynamic_range = std::move(printed.dynamic_range);
+  return m;
+}
+
 std::vector<SearchHit> search(const Catalog& catalog, std::string_view text) {
   auto key = fold_for_match(text);
   std::vector<SearchHit> out;

@@ -1,10 +1,13 @@
 // winports check: PortQry's question for many targets at once. Exit 0 when every probed port
 // answers (listening, or listening-or-filtered for silent UDP), 1 when any is not-listening or
 // filtered, 2 on bad arguments.
+#include "winports/verify/check.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include "context.hpp"
 #include "probing.hpp"
+#include "winports/core/text.hpp"
 
 namespace winports::cli {
 
@@ -24,9 +27,9 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
-    auto spec = port_spec(*c, ports, services, roles);
+    auto spec = verify::port_spec(*c, ports, services, roles);
     if (!spec) return void(exit_code = report(spec.error()));
-    std::vector<plan::Network> addresses;
+    std::vector<Network> addresses;
     for (const auto& t : targets) {
       auto expanded = probe::expand_target(t, 65536 - addresses.size(), force);
       if (!expanded) return void(exit_code = report(expanded.error()));
@@ -35,11 +38,10 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
     std::ofstream trace;
     auto options = flags.options(*c, trace);
     if (!options) return void(exit_code = report(options.error()));
-    auto outcomes = probe::run(requests_for(addresses, *spec), *options);
+    auto outcomes = probe::run(verify::requests_for(addresses, *spec), *options);
     if (!outcomes) return void(exit_code = report(outcomes.error()));
-    std::string targets_text;
-    for (const auto& t : targets) targets_text += (targets_text.empty() ? "" : " ") + t;
-    exit_code = print_outcomes(*c, ctx, flags, "winports check", targets_text, *outcomes);
+    exit_code = print_lines(ctx, flags, verify::kCheckColumns, verify::check_lines(*c, *outcomes),
+                            check_printout("winports check", join(targets, " "), outcomes->size()));
   });
 }
 

@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "probing.hpp"
 #include "table.hpp"
+#include "winports/verify/check.hpp"
 
 namespace winports::cli {
 namespace {
@@ -72,9 +73,9 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
       return void(exit_code = kFound);
     }
 
-    auto spec = port_spec(*c, "", {}, roles.empty() ? std::vector<std::string>{"domain-controller"} : roles);
+    auto spec = verify::port_spec(*c, "", {}, roles.empty() ? std::vector<std::string>{"domain-controller"} : roles);
     if (!spec) return void(exit_code = report(spec.error()));
-    std::vector<plan::Network> addresses;
+    std::vector<Network> addresses;
     for (const auto& dc : found->controllers)
       addresses.insert(addresses.end(), dc.addresses.begin(), dc.addresses.end());
     std::sort(addresses.begin(), addresses.end());
@@ -84,11 +85,12 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
     std::ofstream trace;
     auto options = probe_flags.options(*c, trace);
     if (!options) return void(exit_code = report(options.error()));
-    auto outcomes = probe::run(requests_for(addresses, *spec), *options);
+    auto outcomes = probe::run(verify::requests_for(addresses, *spec), *options);
     if (!outcomes) return void(exit_code = report(outcomes.error()));
     if (!ctx.json) std::cout << '\n';
-    exit_code = print_outcomes(*c, ctx, probe_flags, "winports discover", domain, *outcomes,
-                               {{"domain", domain}, {"domain_controllers", controllers}});
+    exit_code = print_lines(ctx, probe_flags, verify::kCheckColumns, verify::check_lines(*c, *outcomes),
+                            check_printout("winports discover", domain, outcomes->size(),
+                                           {{"domain", domain}, {"domain_controllers", controllers}}));
   });
 }
 

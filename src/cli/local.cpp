@@ -10,17 +10,9 @@
 #include "probing.hpp"
 #include "table.hpp"
 #include "winports/catalog/query.hpp"
+#include "winports/core/text.hpp"
 
 namespace winports::cli {
-namespace {
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
-
-}  // namespace
 
 void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> services;
@@ -49,10 +41,11 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
     std::size_t listed = 0;
     for (const auto& s : *sockets) {
       if ((tcp_only && s.transport != Transport::tcp) || (udp_only && s.transport != Transport::udp)) continue;
-      auto m = catalog::port_meaning(*c, s.transport, s.port);
-      m.services.insert(m.services.end(), m.wide.begin(), m.wide.end());  // a listener may be any of them
-      if (known_only && m.services.empty()) continue;
-      if (!wanted.empty() && std::none_of(m.services.begin(), m.services.end(), [&](const std::string& id) {
+      auto m = catalog::describe(*c, s.transport, s.port);
+      auto candidates = m.services;  // a listener on a wide range's port may be any of them
+      candidates.insert(candidates.end(), m.wide.begin(), m.wide.end());
+      if (known_only && candidates.empty()) continue;
+      if (!wanted.empty() && std::none_of(candidates.begin(), candidates.end(), [&](const std::string& id) {
             return std::find(wanted.begin(), wanted.end(), id) != wanted.end();
           }))
         continue;
@@ -63,19 +56,17 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
         processes += (processes.empty() ? "" : ",") + p.name + "[" + std::to_string(p.pid) + "]";
         process_rows.push_back({{"pid", p.pid}, {"name", p.name}});
       }
-      std::string service = joined(m.services);
-      if (service.empty() && !m.dynamic_range.empty()) service = "(dynamic RPC range, " + m.dynamic_range + ")";
       if (ctx.json) {
         rows.push_back({{"transport", std::string(to_string(s.transport))},
                         {"address", s.address.to_string()},
                         {"port", s.port},
                         {"uid", s.uid},
                         {"processes", process_rows},
-                        {"services", m.services},
+                        {"services", candidates},
                         {"dynamic_rpc_range", m.dynamic_range}});
       } else {
         table.add({std::string(to_string(s.transport)), s.address.to_string(), std::to_string(s.port),
-                   processes.empty() ? "-" : abbreviated(processes), abbreviated(service)});
+                   processes.empty() ? "-" : abbreviated(processes), abbreviated(m.text())});
       }
     }
     if (ctx.json)

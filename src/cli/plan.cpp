@@ -12,50 +12,14 @@
 #include "winports/core/file.hpp"
 #include "winports/emit/emitter.hpp"
 #include "winports/plan/planner.hpp"
+#include "winports/verify/explain.hpp"
 
 namespace winports::cli {
 
-Result<plan::Environment> read_environment(const std::string& path, const catalog::Catalog& c) {
-  auto text = read_file(path);
-  if (!text) return text.error();
-  return plan::load_environment({path, std::move(*text)}, c);
-}
-
-bool side_matches(const plan::Endpoint& e, const std::string& name, const plan::Environment& env) {
-  for (std::string_view part : {std::string_view(e.name)}) {
-    std::size_t start = 0;
-    while (start <= part.size()) {
-      auto end = part.find(',', start);
-      auto piece = part.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-      if (piece == name) return true;
-      if (const auto* h = env.host(piece); h && h->zone == name) return true;
-      if (end == std::string_view::npos) break;
-      start = end + 1;
-    }
-  }
-  return false;
-}
-
-// Does any address of the flow's side fall in what the user named (or the other way round)?
-bool overlaps(const std::vector<plan::Network>& side, const plan::Place& place) {
-  for (const auto& a : side)
-    for (const auto& b : place.networks)
-      if (a.overlaps(b)) return true;
-  return false;
-}
-
-// The addresses a skipped requirement's side names ("clients", "dc1,dc2").
-std::vector<plan::Network> networks_named(const std::string& names, const plan::Environment& env,
-                                          const catalog::Catalog& c) {
-  std::vector<plan::Network> out;
-  for (std::size_t start = 0; start <= names.size();) {
-    auto end = std::min(names.find(',', start), names.size());
-    if (auto place = plan::resolve_place(env, c, names.substr(start, end - start), "")) {
-      out.insert(out.end(), place->networks.begin(), place->networks.end());
-    }
-    start = end + 1;
-  }
-  return out;
+Result<plan::Environment> read_site(const std::string& path, const catalog::Catalog& c) {
+  auto file = read_source_file(path);
+  if (!file) return file.error();
+  return plan::load_environment(*file, c);
 }
 
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -81,7 +45,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!c) return void(exit_code = kUsageError);
     if (emit::find_emitter(format)->binary && (output.empty() || output == "-"))
       return void(exit_code = report(Error{"", 0, 0, "--output", format + " is a binary format: give -o FILE"}));
-    auto env = read_environment(file, *c);
+    auto env = read_site(file, *c);
     if (!env) return void(exit_code = report(env.error()));
     auto plan = plan::make_plan(*env, *c);
     std::vector<std::string> refusals;
@@ -111,7 +75,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto lang = ctx.lang();
-    auto env = read_environment(file, *c);
+    auto env = read_site(file, *c);
     if (!env) return void(exit_code = report(env.error()));
     auto query = catalog::parse_port_query(port);
     if (!query) return void(exit_code = report(query.error()));
@@ -120,57 +84,9 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     auto destination = plan::resolve_place(*env, *c, to, "--to");
     if (!destination) return void(exit_code = report(destination.error()));
     auto plan = plan::make_plan(*env, *c);
-    auto matches_port = [&](Transport t, const PortSet& ports) {
-      if (query->transport && *query->transport != t) return false;
-      return !query->port || ports.contains(*query->port);
-    };
-    bool allowed = false;
-    std::set<std::string> services_between;  // what the plan allows between the two, on any port
-    for (const auto& f : plan.flows) {
-      if (!overlaps(f.source.networks, *source) || !overlaps(f.destination.networks, *destination)) continue;
-      for (const auto& id : plan::services_of(f)) services_between.insert(id);
-      if (!matches_port(f.transport, f.ports)) continue;
-      allowed = true;
-      std::cout << "ALLOWED " << f.source.name << " -> " << f.destination.name << " " << to_string(f.transport) << " "
-                << (f.ports.empty() ? "-" : f.ports.to_string()) << '\n';
-      for (const auto& r : f.reasons) {
-        const auto* s = c->service(r.service);
-        const auto& q = s->requirements[r.requirement];
-        if (!query->port || q.ports.contains(*query->port) || !q.dynamic.empty())
-          std::cout << "  " << s->names.in(lang) << " [" << s->id << "]: " << q.protocol.in(lang) << " — "
-                    << catalog::source_text(*s, q, lang) << '\n';
-      }
-    }
-    if (!allowed) {
-      std::cout << "NOT ALLOWED " << source->label << " -> " << destination->label << " " << port << '\n';
-      bool said = false;
-      std::set<std::string> printed;
-      for (const auto& s : plan.skipped) {
-        const auto* svc = c->service(s.reason.service);
-        const auto& q = svc->requirements[s.reason.requirement];
-        if (!overlaps(networks_named(s.from, *env, *c), *source) ||
-            !overlaps(networks_named(s.to, *env, *c), *destination))
-          continue;
-        if (matches_port(q.transport, q.ports) || (!q.dynamic.empty() && query->port && *query->port >= 1025)) {
-          std::string line = "  " + svc->id + ": " + q.protocol.in(lang) + " — " +
-                             (s.undecided ? "undecided: " : "left out: ") + s.why + " (" +
-                             catalog::source_text(*svc, q, lang) + ")";
-          if (printed.insert(line).second) std::cout << line << '\n';  // once, whichever entry skipped it
-          said = true;
-        }
-      }
-      // Always a reason: nothing grants this pair anything, or what is granted does not cover the port.
-      if (!said && services_between.empty())
-        std::cout << "  no access entry from " << source->label << " to " << destination->label
-                  << " grants anything (see access: in " << file << ")\n";
-      else if (!said) {
-        std::string granted;
-        for (const auto& id : services_between) granted += (granted.empty() ? "" : ", ") + id;
-        std::cout << "  the access entries from " << source->label << " to " << destination->label << " grant "
-                  << granted << "; none of these uses " << port << '\n';
-      }
-    }
-    exit_code = allowed ? kFound : kNotFound;
+    auto explained = verify::explain(plan, *env, *c, *source, *destination, *query, port, lang);
+    for (const auto& line : explained.lines) std::cout << line << '\n';
+    exit_code = explained.allowed ? kFound : kNotFound;
   });
 }
 

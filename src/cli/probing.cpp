@@ -4,10 +4,10 @@
 
 #include "context.hpp"
 #include "table.hpp"
-#include "winports/catalog/query.hpp"
 #include "winports/core/file.hpp"
-#include "winports/probe/junit.hpp"
+#include "winports/report/junit.hpp"
 #include "winports/report/verdicts.hpp"
+#include "winports/verify/check.hpp"
 
 namespace winports::cli {
 namespace {
@@ -17,16 +17,6 @@ std::string hex(std::span<const std::uint8_t> bytes) {
   std::string out;
   for (auto b : bytes) out += {kDigits[b >> 4], kDigits[b & 15]};
   return out;
-}
-
-// Ports to probe for a service: the TCP/UDP ports the KB prints (dynamic ranges are found through
-// the endpoint mapper, not swept).
-void add_service_ports(const catalog::Service& s, probe::PortSpec& spec) {
-  for (const auto& q : s.requirements) {
-    if (q.dynamic_rpc() || q.ports.empty()) continue;
-    if (q.transport == Transport::tcp) spec.tcp = spec.tcp.unite(q.ports);
-    if (q.transport == Transport::udp) spec.udp = spec.udp.unite(q.ports);
-  }
 }
 
 }  // namespace
@@ -61,8 +51,7 @@ Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstr
   o.protocols = !no_protocol;
   o.hints.domain = domain;
   o.hints.community = community;
-  for (const auto& i : c.rpc_interfaces)
-    if (i.ept_map) o.hints.rpc_map.push_back({i.uuid, static_cast<std::uint16_t>(i.version)});
+  o.hints.rpc_map = verify::interfaces_to_map(c);
   if (!trace_path.empty()) {
     trace.open(trace_path);
     if (!trace) return Error{trace_path, 0, 0, "--trace", "cannot write"};
@@ -74,125 +63,36 @@ Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstr
   return o;
 }
 
-std::string interface_name(const catalog::Catalog& c, const probe::RpcEndpoint& e) {
-  if (const auto* i = c.rpc_interface(e.uuid)) return i->name;
-  return e.annotation.empty() ? e.uuid : e.annotation;
-}
-
-std::string service_of(const catalog::Catalog& c, const probe::Outcome& o) {
-  if (o.rpc) {
-    const auto* i = c.rpc_interface(o.rpc->uuid);
-    return i && !i->service.empty() ? i->service : "rpc";
-  }
-  catalog::PortQuery q{o.request.transport, o.request.port, ""};
-  std::string out;
-  for (const auto& hit : catalog::lookup_port(c, q)) {
-    if (!hit.via_dynamic_range.empty()) continue;
-    if (out.find(hit.service->id) != std::string::npos) continue;
-    out += (out.empty() ? "" : ",") + hit.service->id;
-  }
-  return out;
-}
-
-std::string abbreviated(const std::string& services) {
-  std::size_t at = 0;
-  for (int i = 0; i < 3; ++i) {
-    at = services.find(',', at);
-    if (at == std::string::npos) return services;
-    ++at;
-  }
-  auto more = std::count(services.begin() + static_cast<std::ptrdiff_t>(at), services.end(), ',') + 1;
-  return services.substr(0, at - 1) + " +" + std::to_string(more);
-}
-
-nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o) {
-  nlohmann::json row = {{"address", o.request.address.to_string()},
-                        {"transport", std::string(to_string(o.request.transport))},
-                        {"port", o.request.port},
-                        {"status", std::string(probe::to_string(o.status))},
-                        {"service", service_of(c, o)},
-                        {"detail", o.detail}};
-  if (o.rpc)
-    row["rpc"] = {{"interface", interface_name(c, *o.rpc)},
-                  {"uuid", o.rpc->uuid},
-                  {"version", o.rpc->version},
-                  {"annotation", o.rpc->annotation}};
-  return row;
-}
-
-std::string probe_name(const catalog::Catalog& c, const probe::Outcome& o) {
-  return std::string(to_string(o.request.transport)) + "/" + std::to_string(o.request.port) +
-         (o.rpc ? " (RPC " + interface_name(c, *o.rpc) + ")" : "");
-}
-
-Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& ports,
-                                  const std::vector<std::string>& services, const std::vector<std::string>& roles) {
-  probe::PortSpec spec;
-  if (!ports.empty()) {
-    auto parsed = probe::parse_port_spec(ports);
-    if (!parsed) return parsed.error();
-    spec = *parsed;
-  }
-  for (const auto& name : services) {
-    auto found = catalog::find_services(c, name);
-    if (found.empty()) return Error{"", 0, 0, "--service", "no service '" + name + "'"};
-    for (const auto* s : found) add_service_ports(*s, spec);
-  }
-  for (const auto& name : roles) {
-    const auto* role = c.role(name);
-    if (!role) return Error{"", 0, 0, "--role", "no role '" + name + "'"};
-    for (const auto& id : role->services) add_service_ports(*c.service(id), spec);
-  }
-  if (spec.empty()) return Error{"", 0, 0, "--ports", "nothing to probe: give --ports, --service or --role"};
-  return spec;
-}
-
-std::vector<probe::Request> requests_for(const std::vector<plan::Network>& addresses, const probe::PortSpec& spec) {
-  std::vector<probe::Request> requests;
-  for (const auto& a : addresses)
-    for (auto [transport, set] : {std::pair{Transport::tcp, &spec.tcp}, std::pair{Transport::udp, &spec.udp}})
-      for (auto r : set->ranges())
-        for (std::uint32_t p = r.lo; p <= r.hi; ++p) requests.push_back({a, transport, static_cast<std::uint16_t>(p)});
-  return requests;
-}
-
-bool answers(probe::Status s) { return s == probe::Status::listening || s == probe::Status::listening_or_filtered; }
-
-int print_outcomes(const catalog::Catalog& c, const Context& ctx, const ProbeFlags& flags, const std::string& suite,
-                   const std::string& targets, const std::vector<probe::Outcome>& outcomes, nlohmann::json extra) {
-  const bool json = ctx.json;
+int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<std::string>& columns,
+                const std::vector<verify::Line>& lines, Printout printout) {
   if (!flags.junit_path.empty()) {
-    std::vector<probe::JunitCase> cases;
-    for (const auto& o : outcomes)
-      cases.push_back({o.request.address.to_string(), probe_name(c, o) + " " + service_of(c, o),
-                       static_cast<double>(o.elapsed.count()) / 1e6,
-                       answers(o.status) ? "" : std::string(probe::to_string(o.status)), o.detail});
-    auto xml =
-        probe::junit_xml(suite, {{"targets", targets}}, cases, std::to_string(outcomes.size()) + " port(s) probed");
+    std::vector<report::JunitCase> cases;
+    for (const auto& l : lines) cases.push_back(l.junit);
+    auto xml = report::junit_xml(printout.suite, printout.properties, cases, printout.summary);
     if (auto st = write_output(flags.junit_path, xml); !st) return report(st.error());
   }
   if (!flags.html_path.empty()) {
-    report::VerdictPage page{suite + " " + targets, std::to_string(outcomes.size()) + " port(s) probed", {}, {}, {}};
-    for (const auto& o : outcomes)
-      page.rows.push_back({"", o.request.address.to_string(), probe_name(c, o), std::string(probe::to_string(o.status)),
-                           report::verdict_of(o.status), service_of(c, o), o.detail});
+    report::VerdictPage page{printout.page_title, printout.summary, {}, printout.not_probed, {}};
+    for (const auto& l : lines) page.rows.push_back(l.row);
+    if (printout.diagram) {
+      auto svg = printout.diagram();
+      if (!svg) return report(svg.error());
+      page.diagram_svg = std::move(*svg);
+    }
     if (auto st = write_output(flags.html_path, report::verdicts_html(std::move(page), ctx.lang())); !st)
       return report(st.error());
   }
-  if (json) {
+  if (ctx.json) {
     nlohmann::json results = nlohmann::json::array();
-    for (const auto& o : outcomes) results.push_back(outcome_json(c, o));
-    extra["results"] = std::move(results);
-    std::cout << extra.dump(2) << '\n';
+    for (const auto& l : lines) results.push_back(l.json);
+    printout.json["results"] = std::move(results);
+    std::cout << printout.json.dump(2) << '\n';
   } else {
-    Table table({"ADDRESS", "PORT", "STATUS", "SERVICE", "DETAIL"});
-    for (const auto& o : outcomes)
-      table.add({o.request.address.to_string(), probe_name(c, o), std::string(probe::to_string(o.status)),
-                 abbreviated(service_of(c, o)), o.detail});
+    Table table(columns);
+    for (const auto& l : lines) table.add(l.cells);
     table.print(std::cout);
   }
-  return std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return answers(o.status); }) ? kFound
-                                                                                                        : kNotFound;
+  return std::any_of(lines.begin(), lines.end(), [](const verify::Line& l) { return l.failed; }) ? kNotFound : kFound;
 }
 
 }  // namespace winports::cli

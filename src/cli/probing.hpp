@@ -1,15 +1,16 @@
 #pragma once
-// What check and verify share: the probe flags, naming outcomes from the catalog, and the
-// table / JSON / JUnit renderings of the verdicts.
+// What check, discover and verify share: the probe flags, and printing their lines as a table or
+// JSON on stdout, as JUnit (--junit) and as a page (--html).
 #include <CLI/CLI.hpp>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "context.hpp"
 #include "winports/catalog/model.hpp"
 #include "winports/probe/prober.hpp"
-#include "winports/probe/targets.hpp"
+#include "winports/verify/verdicts.hpp"
 
 namespace winports::cli {
 
@@ -23,26 +24,24 @@ struct ProbeFlags {
   Result<probe::Options> options(const catalog::Catalog& c, std::ofstream& trace) const;
 };
 
-std::string interface_name(const catalog::Catalog& c, const probe::RpcEndpoint& e);
-// The catalog's names for the port ("kdc,kpasswd"); for a mapped RPC endpoint, its interface's service.
-std::string service_of(const catalog::Catalog& c, const probe::Outcome& o);
-std::string abbreviated(const std::string& services);  // "a,b,c +4" for table cells
-// One result as JSON: address, transport, port, status, service, detail and rpc when mapped.
-nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o);
-// "198.18.20.10 tcp/135" and, for a mapped endpoint, its interface.
-std::string probe_name(const catalog::Catalog& c, const probe::Outcome& o);
+struct Printout {
+  std::string suite;  // "winports check", "winports verify lab from clients"
+  std::vector<std::pair<std::string, std::string>> properties;
+  std::string page_title, summary;
+  std::vector<std::string> not_probed;
+  std::function<Result<std::string>()> diagram;    // the page's SVG, drawn only when --html asks
+  nlohmann::json json = nlohmann::json::object();  // --json: these members, and "results"
+};
 
-// check's and discover's question: the ports --ports, --service and --role name (dynamic ranges
-// left to the endpoint mapper), on every address.
-Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& ports,
-                                  const std::vector<std::string>& services, const std::vector<std::string>& roles);
-std::vector<probe::Request> requests_for(const std::vector<plan::Network>& addresses, const probe::PortSpec& spec);
-bool answers(probe::Status s);  // listening, or listening-or-filtered
-// The verdicts as a table or as JSON ({"results": …} plus `extra`'s members) on stdout, as JUnit
-// when --junit asked and as a page when --html asked. Returns check's exit code: 0 when every port answers, 1 if not, 2
-// on a write error.
-int print_outcomes(const catalog::Catalog& c, const Context& ctx, const ProbeFlags& flags, const std::string& suite,
-                   const std::string& targets, const std::vector<probe::Outcome>& outcomes,
-                   nlohmann::json extra = nlohmann::json::object());
+// check's and discover's: the suite, what was probed, "N port(s) probed".
+inline Printout check_printout(const std::string& suite, const std::string& targets, std::size_t probed,
+                               nlohmann::json json = nlohmann::json::object()) {
+  auto summary = std::to_string(probed) + " port(s) probed";
+  return {suite, {{"targets", targets}}, suite + " " + targets, summary, {}, {}, std::move(json)};
+}
+
+// Prints the lines; returns 0 when none failed, 1 if any did, 2 on a write error.
+int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<std::string>& columns,
+                const std::vector<verify::Line>& lines, Printout printout);
 
 }  // namespace winports::cli

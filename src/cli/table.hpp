@@ -8,7 +8,8 @@ namespace winports::cli {
 
 class Table {
  public:
-  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  explicit Table(std::vector<std::string> header, std::vector<std::vector<std::string>> rows = {})
+      : header_(std::move(header)), rows_(std::move(rows)) {}
   void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
   [[nodiscard]] bool empty() const { return rows_.empty(); }
   void print(std::ostream& out) const;

@@ -161,4 +161,10 @@ Result<std::string> read_file(const fs::path& path) {
   return out;
 }
 
+Result<SourceFile> read_source_file(const std::filesystem::path& path) {
+  auto text = read_file(path);
+  if (!text) return text.error();
+  return SourceFile{path.string(), std::move(*text)};
+}
+
 }  // namespace winports

@@ -125,4 +125,15 @@ std::string markup_escaped(std::string_view text) {
   return out;
 }
 
+std::string abbreviated(const std::string& list) {
+  std::size_t at = 0;
+  for (int i = 0; i < 3; ++i) {
+    at = list.find(',', at);
+    if (at == std::string::npos) return list;
+    ++at;
+  }
+  auto more = std::count(list.begin() + static_cast<std::ptrdiff_t>(at), list.end(), ',') + 1;
+  return list.substr(0, at - 1) + " +" + std::to_string(more);
+}
+
 }  // namespace winports

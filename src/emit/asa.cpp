@@ -24,7 +24,7 @@ std::string name_part(std::string_view text, std::size_t limit) {
   return out;
 }
 
-std::string network_object(const plan::Network& n) {
+std::string network_object(const Network& n) {
   const int full = n.family == 4 ? 32 : 128;
   if (n.prefix == full) return "network-object host " + n.to_string();
   if (n.family == 6) return "network-object " + n.to_string();
@@ -73,7 +73,7 @@ struct Writer {
     return it->first;
   }
 
-  std::string network_group(const std::string& owner, std::vector<plan::Network> nets) {
+  std::string network_group(const std::string& owner, std::vector<Network> nets) {
     std::sort(nets.begin(), nets.end());
     std::string body;
     for (const auto& n : nets) body += " " + network_object(n) + "\n";
@@ -90,7 +90,7 @@ struct Writer {
   }
 
   // The interface a source network's traffic arrives on: its zone's, or "" when no zone names one.
-  std::string interface_of(const plan::Network& n) const {
+  std::string interface_of(const Network& n) const {
     for (const auto& z : in.env.zones)
       for (const auto& zn : z.networks)
         if (zn.contains(n)) return z.asa_interface;
@@ -98,17 +98,15 @@ struct Writer {
   }
 
   void flow(const plan::Flow& f, bool by_interface) {
-    auto pieces = [&](const std::vector<plan::Network>& src, const std::vector<plan::Network>& dst,
-                      const std::string& protocol) {
+    auto pieces = [&](const std::vector<Network>& src, const std::vector<Network>& dst, const std::string& protocol) {
       if (src.empty() || dst.empty()) return;
       if (!by_interface) return ace("", f, src, dst, protocol);
-      std::map<std::string, std::vector<plan::Network>> per_interface;
+      std::map<std::string, std::vector<Network>> per_interface;
       for (const auto& n : src) per_interface[interface_of(n)].push_back(n);
       for (const auto& [iface, nets] : per_interface) {
         if (iface.empty()) {
-          detail::refuse(in, "asa: " + f.source.name + " -> " + f.destination.name + " " + protocol +
-                                 ": no rule, because the zone of " + nets.front().to_string() +
-                                 " names no asa_interface while other zones do");
+          detail::refuse(in, "asa: " + plan::flow_label(f) + " " + protocol + ": no rule, because the zone of " +
+                                 nets.front().to_string() + " names no asa_interface while other zones do");
           continue;
         }
         ace(iface, f, nets, dst, protocol);
@@ -126,12 +124,11 @@ struct Writer {
     pieces(src, dst, std::string(to_string(f.transport)));
   }
 
-  void ace(const std::string& iface, const plan::Flow& f, const std::vector<plan::Network>& src,
-           const std::vector<plan::Network>& dst, const std::string& protocol) {
+  void ace(const std::string& iface, const plan::Flow& f, const std::vector<Network>& src,
+           const std::vector<Network>& dst, const std::string& protocol) {
     auto& lines = aces[iface];
-    lines.push_back("remark " + cut(f.source.name + " -> " + f.destination.name + ": " +
-                                        plan::reasons_text(f, in.catalog, in.options.lang),
-                                    100));
+    lines.push_back("remark " +
+                    cut(plan::flow_label(f) + ": " + plan::reasons_text(f, in.catalog, in.options.lang), 100));
     std::string rule = "extended permit " + protocol + " object-group " + network_group(f.source.name, src);
     auto d = "object-group " + network_group(f.destination.name, dst);
     if (f.transport == Transport::tcp || f.transport == Transport::udp)

@@ -6,35 +6,33 @@
 #include <string>
 #include <vector>
 
+#include "winports/core/text.hpp"
 #include "winports/emit/emitter.hpp"
 
 namespace winports::emit::detail {
 
-inline std::vector<plan::Network> of_family(const std::vector<plan::Network>& nets, int family) {
-  std::vector<plan::Network> out;
-  std::copy_if(nets.begin(), nets.end(), std::back_inserter(out),
-               [&](const plan::Network& n) { return n.family == family; });
+inline std::vector<Network> of_family(const std::vector<Network>& nets, int family) {
+  std::vector<Network> out;
+  std::copy_if(nets.begin(), nets.end(), std::back_inserter(out), [&](const Network& n) { return n.family == family; });
   return out;
 }
 
-inline std::string joined(const std::vector<plan::Network>& nets, const char* separator) {
-  std::string out;
-  for (const auto& n : nets) out += (out.empty() ? "" : separator) + n.to_string();
-  return out;
+inline std::string joined(const std::vector<Network>& nets, std::string_view separator) {
+  return join(nets, separator, [](const Network& n) { return n.to_string(); });
 }
 
 // The addresses of one flow in one family, after the host variant (--host) is applied;
 // empty `source` or `destination` means the flow has nothing in this family.
 struct FamilyView {
-  std::vector<plan::Network> source;
-  std::vector<plan::Network> destination;
+  std::vector<Network> source;
+  std::vector<Network> destination;
 };
 
 inline FamilyView view(const plan::Flow& f, int family, const plan::Host* only) {
   FamilyView v{of_family(f.source.networks, family), of_family(f.destination.networks, family)};
   if (only)
     v.destination.erase(std::remove_if(v.destination.begin(), v.destination.end(),
-                                       [&](const plan::Network& n) { return !n.contains(only->address); }),
+                                       [&](const Network& n) { return !n.contains(only->address); }),
                         v.destination.end());
   // The KB's "ICMP" is the address family's ICMP (ping and path MTU work the same way over
   // ICMPv6); only a requirement that names ICMPv6 is limited to IPv6.
@@ -58,20 +56,19 @@ inline FamilyView view_all(const plan::Flow& f, const plan::Host* only) {
 // the ones inside another left out (nft refuses overlapping elements in an interval set). The
 // emitters for live firewalls act only on traffic whose ends are both in here; the rest of what a
 // router carries is not the site's to decide.
-inline std::vector<plan::Network> site_networks(const plan::Environment& env, int family) {
-  std::vector<plan::Network> all;
+inline std::vector<Network> site_networks(const plan::Environment& env, int family) {
+  std::vector<Network> all;
   for (const auto& z : env.zones)
     for (const auto& n : z.networks)
       if (n.family == family) all.push_back(n);
   for (const auto& h : env.hosts)
     if (h.address.family == family) all.push_back(h.address);
-  std::sort(all.begin(), all.end(), [](const plan::Network& a, const plan::Network& b) {
+  std::sort(all.begin(), all.end(), [](const Network& a, const Network& b) {
     return a.prefix != b.prefix ? a.prefix < b.prefix : a < b;  // widest first
   });
-  std::vector<plan::Network> out;
+  std::vector<Network> out;
   for (const auto& n : all)
-    if (std::none_of(out.begin(), out.end(), [&](const plan::Network& kept) { return kept.contains(n); }))
-      out.push_back(n);
+    if (std::none_of(out.begin(), out.end(), [&](const Network& kept) { return kept.contains(n); })) out.push_back(n);
   std::sort(out.begin(), out.end());
   return out;
 }

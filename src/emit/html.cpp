@@ -3,9 +3,9 @@
 // what was left out and the warnings. Inline CSS and JS only: the page requests nothing.
 #include <sstream>
 
-#include "../report/page.hpp"
 #include "common.hpp"
 #include "winports/core/text.hpp"
+#include "winports/report/page.hpp"
 #include "winports/report/zones.hpp"
 
 namespace winports::emit {

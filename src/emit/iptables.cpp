@@ -86,8 +86,7 @@ Result<std::string> restore_text(const Input& in, int family, bool with_header) 
     std::string head = "-A " + c.site + " -s " + detail::joined(v.source, ",");
     if (!*only) head += " -d " + detail::joined(v.destination, ",");
     std::string tail = " -m comment --comment \"" + detail::services_comment(f) + "\" -j ACCEPT\n";
-    out << "# " << f.source.name << " -> " << f.destination.name << ": "
-        << plan::reasons_text(f, in.catalog, in.options.lang) << "\n";
+    out << "# " << plan::flow_label(f) << ": " << plan::reasons_text(f, in.catalog, in.options.lang) << "\n";
     switch (f.transport) {
       case Transport::tcp:
       case Transport::udp: {

@@ -9,7 +9,7 @@ namespace winports::emit {
 
 Result<std::string> emit_json(const Input& in) {
   const auto& c = in.catalog;
-  auto nets = [](const std::vector<plan::Network>& v) {
+  auto nets = [](const std::vector<Network>& v) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& n : v) out.push_back(n.to_string());
     return out;

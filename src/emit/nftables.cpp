@@ -17,13 +17,13 @@ std::string identifier(std::string_view text) {
   return out;
 }
 
-std::string element_list(const std::vector<plan::Network>& nets) {
+std::string element_list(const std::vector<Network>& nets) {
   std::string out;
   for (const auto& n : nets) out += (out.empty() ? "" : ", ") + n.to_string();
   return "{ " + out + " }";
 }
 
-std::string addresses(const std::vector<plan::Network>& nets) {
+std::string addresses(const std::vector<Network>& nets) {
   return nets.size() == 1 ? nets[0].to_string() : element_list(nets);
 }
 
@@ -120,8 +120,7 @@ Result<std::string> emit_nftables(const Input& in) {
       std::string ip = family == 4 ? "ip" : "ip6";
       auto set_name = "zone_" + identifier(f.source.name) + "_v" + std::to_string(family);
       std::string saddr = env.zone(f.source.name) && zone_sets.count(set_name) ? "@" + set_name : addresses(src);
-      out << "\n\t\t# " << f.source.name << " -> " << f.destination.name << ": "
-          << reasons_text(f, in.catalog, in.options.lang) << "\n";
+      out << "\n\t\t# " << plan::flow_label(f) << ": " << reasons_text(f, in.catalog, in.options.lang) << "\n";
       out << "\t\t" << ip << " saddr " << saddr;
       if (!only) out << " " << ip << " daddr " << addresses(dst);
       out << " " << match_protocol(f, family) << " accept comment \"" << detail::services_comment(f) << "\"\n";

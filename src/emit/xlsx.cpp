@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "../core/shared_library.hpp"
 #include "common.hpp"
 #include "winports/catalog/export.hpp"
+#include "winports/core/shared_library.hpp"
 
 namespace winports::emit {
 namespace {
@@ -70,12 +70,6 @@ struct Sheet {
   std::size_t width = 1;
 };
 
-std::string joined_text(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
-
 }  // namespace
 
 Result<std::string> emit_xlsx(const Input& in) {
@@ -113,7 +107,7 @@ Result<std::string> emit_xlsx(const Input& in) {
     std::string protocol(to_string(f.transport));
     if (!f.icmp_type.empty()) protocol += " " + f.icmp_type;
     rules.add({std::to_string(number), f.source.name, detail::joined(v.source, ", "), f.destination.name,
-               detail::joined(v.destination, ", "), protocol, f.ports.to_string(), joined_text(plan::services_of(f)),
+               detail::joined(v.destination, ", "), protocol, f.ports.to_string(), join(plan::services_of(f), ", "),
                plan::reasons_text(f, in.catalog, lang)});
     for (const auto& r : f.reasons) {
       const auto* s = in.catalog.service(r.service);

@@ -377,4 +377,6 @@ std::string reasons_text(const Flow& flow, const Catalog& c, Lang lang) {
   return out;
 }
 
+std::string flow_label(const Flow& f) { return f.source.name + " -> " + f.destination.name; }
+
 }  // namespace winports::plan

@@ -4,11 +4,14 @@
 #include <array>
 #include <utility>
 
-#include "ldap_message.hpp"
 #include "winports/probe/protocols.hpp"
-#include "wire.hpp"
+#include "winports/wire/bytes.hpp"
+#include "winports/wire/ldap.hpp"
 
 namespace winports::probe {
+
+namespace ber = wire::ber;
+namespace ldap = wire::ldap;
 namespace {
 
 // A name in the response: DNS labels, possibly ending in a pointer into the structure (RFC 1035

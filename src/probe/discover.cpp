@@ -31,7 +31,7 @@ struct SrvQuery {
 struct AddressQuery {
   std::string host;
   int status = ARES_SUCCESS;
-  std::vector<plan::Network> addresses;
+  std::vector<Network> addresses;
 };
 
 void on_srv(void* arg, int status, int /*timeouts*/, unsigned char* answer, int length) {
@@ -51,7 +51,7 @@ void on_addresses(void* arg, int status, int /*timeouts*/, ares_addrinfo* result
   q->status = status;
   if (!result) return;
   for (auto* node = result->nodes; node; node = node->ai_next) {
-    plan::Network n;
+    Network n;
     if (node->ai_family == AF_INET) {
       const auto* sin = reinterpret_cast<const sockaddr_in*>(node->ai_addr);
       std::memcpy(n.bytes.data(), &sin->sin_addr, 4);

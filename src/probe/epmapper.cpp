@@ -7,10 +7,12 @@
 #include <array>
 #include <cstdio>
 
-#include "dcerpc.hpp"
 #include "one_shot.hpp"
+#include "winports/wire/dcerpc.hpp"
 
 namespace winports::probe {
+
+namespace dcerpc = wire::dcerpc;
 namespace {
 
 using wire::Bytes;

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "winports/probe/protocols.hpp"
-#include "wire.hpp"
+#include "winports/wire/bytes.hpp"
 
 namespace winports::probe {
 namespace {

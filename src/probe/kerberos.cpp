@@ -7,11 +7,13 @@
 #include <cctype>
 #include <utility>
 
-#include "ber.hpp"
 #include "winports/probe/protocols.hpp"
-#include "wire.hpp"
+#include "winports/wire/ber.hpp"
+#include "winports/wire/bytes.hpp"
 
 namespace winports::probe {
+
+namespace ber = wire::ber;
 namespace {
 
 std::string realm_of(const Hints& hints) {

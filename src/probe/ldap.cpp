@@ -1,9 +1,13 @@
 // LDAP (TCP 389, global catalog 3268): an anonymous rootDSE read, which every AD DC allows. The
 // entry names the DC and the naming contexts it holds.
-#include "ldap_message.hpp"
+#include "winports/wire/ldap.hpp"
+
 #include "one_shot.hpp"
 
 namespace winports::probe {
+
+namespace ber = wire::ber;
+namespace ldap = wire::ldap;
 namespace {
 
 constexpr int kMessageId = 1;

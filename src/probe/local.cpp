@@ -26,13 +26,13 @@ Result<std::uint64_t> hex_field(std::string_view text, std::string_view source, 
 
 // "0100007F:0CEA": the address as the kernel prints it — 32-bit words in host byte order — and
 // the port in hex.
-Result<std::pair<plan::Network, std::uint16_t>> endpoint(std::string_view text, int family, std::string_view source,
-                                                         int line, const char* field) {
+Result<std::pair<Network, std::uint16_t>> endpoint(std::string_view text, int family, std::string_view source, int line,
+                                                   const char* field) {
   const std::size_t digits = family == 4 ? 8 : 32;
   auto colon = text.find(':');
   if (colon != digits)
     return Error{std::string(source), line, 0, field, "'" + std::string(text) + "' is not ADDRESS:PORT in hex"};
-  plan::Network n;
+  Network n;
   n.family = family;
   n.prefix = family == 4 ? 32 : 128;
   for (std::size_t word = 0; word < digits / 8; ++word) {

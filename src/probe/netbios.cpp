@@ -2,7 +2,7 @@
 // `nbtstat -A` sends). The reply lists the names the host registered: proof that NBNS answers, and
 // the host's NetBIOS and domain names.
 #include "winports/probe/protocols.hpp"
-#include "wire.hpp"
+#include "winports/wire/bytes.hpp"
 
 namespace winports::probe {
 

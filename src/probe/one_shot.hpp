@@ -2,7 +2,7 @@
 // A TCP conversation of one request and one reply: the parser says whether the bytes so far are a
 // whole reply yet (wait), what it proved, or why it proves nothing.
 #include "winports/probe/protocols.hpp"
-#include "wire.hpp"
+#include "winports/wire/bytes.hpp"
 
 namespace winports::probe {
 

@@ -455,7 +455,7 @@ class Engine {
   std::vector<Slot> slots_;
   std::vector<std::size_t> free_;
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
-  std::map<plan::Network, RoundTrip> rtt_;
+  std::map<Network, RoundTrip> rtt_;
   int epoll_ = -1;
   int in_flight_ = 0;
   long long started_ = 0;

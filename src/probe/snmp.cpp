@@ -1,10 +1,12 @@
 // SNMP (UDP 161): a v2c GetRequest for sysDescr.0 with the configured community. An agent answers
 // only a community it knows; silence therefore stays "listening or filtered", never "not listening".
-#include "ber.hpp"
 #include "winports/probe/protocols.hpp"
-#include "wire.hpp"
+#include "winports/wire/ber.hpp"
+#include "winports/wire/bytes.hpp"
 
 namespace winports::probe {
+
+namespace ber = wire::ber;
 
 std::vector<std::uint8_t> snmp_request(std::uint16_t id, const Hints& hints) {
   ber::Writer w;

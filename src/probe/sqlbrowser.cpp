@@ -1,7 +1,7 @@
 // SQL Server Browser (UDP 1434): CLNT_UCAST_EX (MC-SQLR 2.2.2) asks for every instance; the
 // SVR_RESP lists each instance's name, version and TCP port as ";"-separated key/value pairs.
 #include "winports/probe/protocols.hpp"
-#include "wire.hpp"
+#include "winports/wire/bytes.hpp"
 
 namespace winports::probe {
 

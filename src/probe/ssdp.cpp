@@ -4,7 +4,7 @@
 #include <string>
 
 #include "winports/probe/protocols.hpp"
-#include "wire.hpp"
+#include "winports/wire/bytes.hpp"
 
 namespace winports::probe {
 

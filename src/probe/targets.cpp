@@ -27,17 +27,17 @@ Result<PortSpec> parse_port_spec(std::string_view text) {
   return spec;
 }
 
-Result<std::vector<plan::Network>> expand_target(std::string_view target, std::size_t limit, bool force) {
-  if (auto net = plan::parse_network(target)) {
+Result<std::vector<Network>> expand_target(std::string_view target, std::size_t limit, bool force) {
+  if (auto net = parse_network(target)) {
     const int bits = (net->family == 4 ? 32 : 128) - net->prefix;
     if (bits > 62 || (!force && (std::size_t{1} << bits) > limit))
       return Error{"", 0, 0, "TARGET",
                    std::string(target) + " holds more than " + std::to_string(limit) + " addresses (use --force)"};
-    std::vector<plan::Network> out;
+    std::vector<Network> out;
     const std::size_t count = std::size_t{1} << bits;
     out.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
-      plan::Network a = *net;
+      Network a = *net;
       a.prefix = net->family == 4 ? 32 : 128;
       // Add i to the address, big-endian, from the last byte.
       std::size_t carry = i;
@@ -58,9 +58,9 @@ Result<std::vector<plan::Network>> expand_target(std::string_view target, std::s
   if (int rc = getaddrinfo(name.c_str(), nullptr, &hints, &found); rc != 0)
     return Error{"", 0, 0, "TARGET", name + ": " + gai_strerror(rc)};
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
-  std::vector<plan::Network> out;
+  std::vector<Network> out;
   for (auto* ai = found; ai; ai = ai->ai_next) {
-    plan::Network a;
+    Network a;
     if (ai->ai_family == AF_INET) {
       a.family = 4, a.prefix = 32;
       std::memcpy(a.bytes.data(), &reinterpret_cast<sockaddr_in*>(ai->ai_addr)->sin_addr, 4);

@@ -1,7 +1,7 @@
 // TFTP (UDP 69): a read request for a file no server holds. The server answers ERROR (or DATA)
 // from a new port of its own (RFC 1350 §4), so this probe's socket is left unconnected.
 #include "winports/probe/protocols.hpp"
-#include "wire.hpp"
+#include "winports/wire/bytes.hpp"
 
 namespace winports::probe {
 

@@ -4,7 +4,7 @@
 #include <array>
 #include <sstream>
 
-#include "page.hpp"
+#include "winports/report/page.hpp"
 
 namespace winports::report {
 namespace {
@@ -31,20 +31,6 @@ std::string spaced(const std::string& list) {
 }
 
 }  // namespace
-
-Verdict verdict_of(probe::Status status) {
-  switch (status) {
-    case probe::Status::filtered:
-      return Verdict::blocked;
-    case probe::Status::not_listening:
-      return Verdict::refused;
-    case probe::Status::listening_or_filtered:
-      return Verdict::unproven;
-    case probe::Status::listening:
-      return Verdict::passed;
-  }
-  return Verdict::blocked;
-}
 
 const char* to_string(Verdict v) { return kVerdictWords[static_cast<std::size_t>(v)].en; }
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <mutex>
 
-#include "../core/shared_library.hpp"
+#include "winports/core/shared_library.hpp"
 
 namespace winports::report {
 namespace {
@@ -76,7 +76,7 @@ std::vector<std::string> zones_of(const plan::Endpoint& endpoint, const plan::En
   for (const auto& n : endpoint.networks) {
     std::string found = kOutside;
     for (const auto& z : env.zones)
-      if (std::any_of(z.networks.begin(), z.networks.end(), [&](const plan::Network& zn) { return zn.contains(n); })) {
+      if (std::any_of(z.networks.begin(), z.networks.end(), [&](const Network& zn) { return zn.contains(n); })) {
         found = z.name;
         break;
       }

@@ -139,7 +139,7 @@ contains err "7 not allowed by the plan" "and counted (Kerberos, LDAP, CLDAP, RP
 expect 0 "analyze --learn drafts an access list" -- "$bin" analyze "$capture" --env "$tmp/dns-only.yaml" --learn
 cp "$tmp/site.yaml" "$tmp/learned.yaml"
 grep -v '^#' "$tmp/out" >>"$tmp/learned.yaml"
-expect 0 "the learned access list allows everything observed" -- "$bin" analyze "$capture" --env "$tmp/learned.yaml"
+expect 0 "the learned access list allows everything observed (--site)" -- "$bin" analyze "$capture" --site "$tmp/learned.yaml"
 contains err "0 not allowed by the plan" "nothing would break"
 printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1700000000.5\tC1\t198.18.10.5\t50000\t198.18.20.10\t3389\ttcp\n' >"$tmp/conn.log"
 expect 1 "a Zeek log's RDP connection is not in the learned plan" -- "$bin" analyze "$tmp/conn.log" --env "$tmp/learned.yaml" --json

@@ -10,7 +10,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace winports::catalog;
   static const Catalog& base = builtin_catalog();
-  SourceFile file{"fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size)};
+  winports::SourceFile file{"fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size)};
   auto service = parse_service(file, base);
   if (!service.ok() && service.error().to_string().empty()) __builtin_trap();
   (void)parse_roles(file);

@@ -10,10 +10,10 @@
 #include <sstream>
 
 #include "../../src/analyze/decode.hpp"
-#include "../../src/probe/dcerpc.hpp"
 #include "winports/analyze/compare.hpp"
 #include "winports/analyze/inputs.hpp"
 #include "winports/catalog/embedded.hpp"
+#include "winports/wire/dcerpc.hpp"
 
 using namespace winports;
 using namespace winports::analyze;
@@ -86,7 +86,7 @@ const Flow* find(const std::vector<Flow>& flows, Transport t, std::uint16_t port
 Bytes bind_pdu(const std::string& uuid, std::uint16_t version, std::uint8_t type = 11) {
   Bytes b{5, 0, type, 3, 0x10, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
   b.insert(b.end(), {0xb8, 0x10, 0xb8, 0x10, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0});
-  auto raw = winports::probe::dcerpc::uuid_bytes(uuid).value();
+  auto raw = winports::wire::dcerpc::uuid_bytes(uuid).value();
   b.insert(b.end(), raw.begin(), raw.end());
   b.push_back(static_cast<std::uint8_t>(version)), b.push_back(0), b.push_back(0), b.push_back(0);
   b.insert(b.end(), 20, 0x11);  // a transfer syntax
@@ -551,8 +551,8 @@ TEST(AnalyzeLearn, FewestServicesThatExplainWhatWasSeen) {
   auto env = lab_site("  - { from: clients, to: dc1, services: [dns-server] }\n");
   auto flows = join_flows();
   Flow outside;  // from an address in no zone of the site
-  outside.client = *plan::parse_network("198.19.99.1");
-  outside.server = *plan::parse_network("198.18.20.10");
+  outside.client = *parse_network("198.19.99.1");
+  outside.server = *parse_network("198.18.20.10");
   outside.port = 3389;
   outside.services = {"rds"};
   flows.push_back(outside);

@@ -112,7 +112,7 @@ TEST(ProbeEngine, LoopbackListeningClosedAndUdpReply) {
   });
   auto closed_port = closed_loopback_port();
 
-  auto lo = *plan::parse_network("127.0.0.1");
+  auto lo = *parse_network("127.0.0.1");
   std::vector<Request> requests = {{lo, Transport::tcp, tcp_port},
                                    {lo, Transport::tcp, closed_port},
                                    {lo, Transport::udp, udp_port},
@@ -138,7 +138,7 @@ TEST(ProbeEngine, SilenceWaitsTheHostsRoundTripOnceItAnswered) {
   auto [silent, silent_port] = bound_loopback(SOCK_DGRAM);  // bound, never answers
   auto closed_port = closed_loopback_port();
 
-  auto lo = *plan::parse_network("127.0.0.1");
+  auto lo = *parse_network("127.0.0.1");
   std::vector<Request> requests = {{lo, Transport::tcp, closed_port}, {lo, Transport::udp, silent_port}};
   Options options;
   options.protocols = false;
@@ -198,7 +198,7 @@ TEST(ProbeEngine, AReplyFollowedAtOnceByCloseIsStillParsed) {
       close(c);
     }
   });
-  std::vector<Request> requests(kRuns, Request{*plan::parse_network("127.77.0.1"), Transport::tcp, 5985});
+  std::vector<Request> requests(kRuns, Request{*parse_network("127.77.0.1"), Transport::tcp, 5985});
   Options options;
   options.timeout = std::chrono::milliseconds(3000);
   options.concurrency = 4;

@@ -6,6 +6,7 @@
 #include "winports/plan/planner.hpp"
 #include "winports/report/verdicts.hpp"
 #include "winports/report/zones.hpp"
+#include "winports/verify/verdicts.hpp"
 
 using namespace winports;
 
@@ -39,8 +40,7 @@ TEST(ReportZones, EndpointsFallInTheirZones) {
   auto env = site(kSite);
   EXPECT_EQ(report::zones_of({"clients", {}}, env), std::vector<std::string>{"clients"});
   EXPECT_EQ(report::zones_of({"dc1", {}}, env), std::vector<std::string>{"servers"});
-  auto a = *plan::parse_network("198.18.20.11"), b = *plan::parse_network("198.18.30.5"),
-       c = *plan::parse_network("203.0.113.9");
+  auto a = *parse_network("198.18.20.11"), b = *parse_network("198.18.30.5"), c = *parse_network("203.0.113.9");
   EXPECT_EQ(report::zones_of({"dc2,web,x", {a, b, c}}, env),
             (std::vector<std::string>{"servers", "dmz \"edge\"", "(outside)"}));
 }
@@ -101,10 +101,10 @@ TEST(ReportZones, APaintedLinkIsDrawnInItsColour) {
 }
 
 TEST(ReportVerdicts, StatusesMapToVerdicts) {
-  EXPECT_EQ(report::verdict_of(probe::Status::filtered), report::Verdict::blocked);
-  EXPECT_EQ(report::verdict_of(probe::Status::not_listening), report::Verdict::refused);
-  EXPECT_EQ(report::verdict_of(probe::Status::listening_or_filtered), report::Verdict::unproven);
-  EXPECT_EQ(report::verdict_of(probe::Status::listening), report::Verdict::passed);
+  EXPECT_EQ(verify::verdict_of(probe::Status::filtered), report::Verdict::blocked);
+  EXPECT_EQ(verify::verdict_of(probe::Status::not_listening), report::Verdict::refused);
+  EXPECT_EQ(verify::verdict_of(probe::Status::listening_or_filtered), report::Verdict::unproven);
+  EXPECT_EQ(verify::verdict_of(probe::Status::listening), report::Verdict::passed);
 }
 
 TEST(ReportVerdicts, BlockedFirstCountedAndEscaped) {

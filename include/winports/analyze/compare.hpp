@@ -18,7 +18,7 @@ struct Placement {
   std::string host, zone;
   [[nodiscard]] const std::string& name() const { return host.empty() ? zone : host; }
 };
-Placement place(const plan::Environment& env, const plan::Network& address);
+Placement place(const plan::Environment& env, const Network& address);
 
 struct Comparison {
   // Per observed flow, in the order given.

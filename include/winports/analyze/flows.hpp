@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "winports/catalog/model.hpp"
+#include "winports/core/network.hpp"
 #include "winports/core/port.hpp"
-#include "winports/plan/environment.hpp"
 
 namespace winports::analyze {
 
@@ -47,7 +47,7 @@ const char* to_string(DecidedBy d);
 // Flows aggregated by (client, server, transport, server port, RPC interface): what the JSON
 // lists.
 struct Flow {
-  plan::Network client, server;  // host addresses (/32 or /128)
+  Network client, server;  // host addresses (/32 or /128)
   Transport transport = Transport::tcp;
   std::uint16_t port = 0;             // the server's port; 0 for GRE, ESP and ICMP
   std::vector<std::string> services;  // catalog ids its port and transport (or RPC interface) mean

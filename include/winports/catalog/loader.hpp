@@ -6,14 +6,10 @@
 #include <vector>
 
 #include "winports/catalog/model.hpp"
+#include "winports/core/file.hpp"
 #include "winports/core/result.hpp"
 
 namespace winports::catalog {
-
-struct SourceFile {
-  std::string name;  // shown in errors
-  std::string text;
-};
 
 // Parses one service file. `context` supplies the vocabulary, OS table and roles used to check
 // conditions; cross-service references (uses:) are checked by validate().

@@ -48,6 +48,25 @@ constexpr std::uint32_t kWideRange = 1024;
 // `port` is ignored for a port-less transport (GRE, ESP, AH, ICMP).
 PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint16_t port);
 
+// What a port means, and for an endpoint an endpoint mapper handed out (or a bind named) its RPC
+// interface: the one answer check, verify, local and analyze all give. A known interface means its
+// service (an unknown one "rpc"); the endpoint mapper's and DCOM's service ("rpc") says nothing of
+// the caller, so then, as with no interface, the services whose rows print the port follow, once each.
+struct Meaning {
+  std::vector<std::string> services;
+  std::vector<std::string> wide;  // no service: the ones whose only row holding it is a wide range
+  std::string dynamic_range;      // no service: the OS eras whose dynamic RPC range holds it
+  std::string interface;          // the interface's catalog name, else the annotation, else its UUID
+  // "kdc,kpasswd"; else "(dynamic RPC range: modern)", "(a high port: …)", "(not in the catalog)".
+  [[nodiscard]] std::string text() const;
+};
+struct InterfaceRef {
+  std::string_view uuid;
+  std::string_view annotation;  // what the endpoint mapper says, for an interface the catalog lacks
+};
+Meaning describe(const Catalog& catalog, Transport transport, std::uint16_t port,
+                 std::optional<InterfaceRef> interface = std::nullopt);
+
 struct SearchHit {
   const Service* service = nullptr;
   int rank = 0;         // lower is better: 0 name, 1 alias/system name, 2 protocol, 3 text

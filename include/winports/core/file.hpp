@@ -18,8 +18,17 @@ namespace winports {
 // Errors carry the path and the system's reason; nothing is written on error.
 Status write_output(const std::filesystem::path& path, std::string_view content);
 
+// An input file's name (shown in errors) and its whole text: what every reader of outside input
+// takes, so a test or a fuzzer can hand one over without a file.
+struct SourceFile {
+  std::string name;
+  std::string text;
+};
+
 // The whole file, or an error naming the path and the system's reason ("No such file or
 // directory", "Permission denied", "Is a directory").
 Result<std::string> read_file(const std::filesystem::path& path);
+// read_file, named by the path as given.
+Result<SourceFile> read_source_file(const std::filesystem::path& path);
 
 }  // namespace winports

@@ -6,6 +6,23 @@
 
 namespace winports {
 
+// The items, `separator` between them; `show` turns an item into text (identity by default).
+template <class Range, class Show>
+std::string join(const Range& items, std::string_view separator, Show&& show) {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += separator;
+    first = false;
+    out += show(item);
+  }
+  return out;
+}
+template <class Range>
+std::string join(const Range& items, std::string_view separator) {
+  return join(items, separator, [](const auto& item) -> decltype(auto) { return item; });
+}
+
 enum class Lang { ja, en };
 
 struct LocalizedText {
@@ -27,6 +44,9 @@ std::size_t display_width(std::string_view text);
 
 // Levenshtein distance over code points, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// "a,b,c +4": a comma-separated list cut to three items for a table cell.
+std::string abbreviated(const std::string& list);
 
 // A CSV field per RFC 4180 (quoted only where needed) and a Markdown table cell ('|' escaped,
 // line breaks flattened): shared by the catalog export and the plan emitters.

@@ -11,21 +11,10 @@
 
 #include "winports/catalog/loader.hpp"
 #include "winports/catalog/model.hpp"
+#include "winports/core/network.hpp"
 #include "winports/core/result.hpp"
 
 namespace winports::plan {
-
-// An IPv4 or IPv6 prefix. A bare address is a /32 or /128.
-struct Network {
-  int family = 4;  // 4 or 6
-  std::array<std::uint8_t, 16> bytes{};
-  int prefix = 32;
-  [[nodiscard]] bool contains(const Network& other) const;  // other ⊆ this
-  [[nodiscard]] bool overlaps(const Network& other) const;
-  [[nodiscard]] std::string to_string() const;
-  auto operator<=>(const Network&) const = default;
-};
-std::optional<Network> parse_network(std::string_view text);
 
 // The port customisations the KB points to (registry values, netsh, IIS, DFSR tools), as a table:
 // the planner applies them by kind, and the loader and docs list them from here.
@@ -100,7 +89,7 @@ struct Environment {
   std::unordered_map<std::string, std::size_t> host_index;
 };
 
-Result<Environment> load_environment(const catalog::SourceFile& file, const catalog::Catalog& catalog);
+Result<Environment> load_environment(const SourceFile& file, const catalog::Catalog& catalog);
 
 // What a name given on the command line (explain --from/--to) stands for: a zone (its networks), a
 // host (its address), role:NAME (its hosts' addresses) or an address or prefix inside a zone of

@@ -35,6 +35,8 @@ struct Flow {
   // `RPC` local-port keyword covers exactly these, so host-firewall emitters need not list them.
   PortSet rpc_only;
 };
+// "clients -> dc1": how every output names a flow.
+std::string flow_label(const Flow& flow);
 
 // A requirement that did not become a flow, and why; `explain` and the report show these.
 struct Skipped {

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "winports/core/network.hpp"
 #include "winports/core/result.hpp"
-#include "winports/plan/environment.hpp"
 
 namespace winports::probe {
 
@@ -20,7 +20,7 @@ struct SrvRecord {
 
 struct DomainController {
   std::string host;                                             // SRV target, lower case, without the trailing dot
-  std::vector<plan::Network> addresses;                         // A and AAAA of the host
+  std::vector<Network> addresses;                               // A and AAAA of the host
   std::vector<SrvRecord> records;                               // every record that named it
   [[nodiscard]] bool listed_as(std::string_view prefix) const;  // e.g. "_gc._tcp"
 };

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "winports/core/network.hpp"
 #include "winports/core/port.hpp"
 #include "winports/core/result.hpp"
-#include "winports/plan/environment.hpp"
 
 namespace winports::probe {
 
@@ -21,7 +21,7 @@ struct LocalProcess {
 
 struct LocalSocket {
   Transport transport = Transport::tcp;
-  plan::Network address;  // the bound address (0.0.0.0 or :: for every address)
+  Network address;  // the bound address (0.0.0.0 or :: for every address)
   std::uint16_t port = 0;
   std::uint32_t uid = 0;
   std::uint64_t inode = 0;

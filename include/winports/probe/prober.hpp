@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "winports/core/network.hpp"
 #include "winports/core/port.hpp"
 #include "winports/core/result.hpp"
-#include "winports/plan/environment.hpp"
 #include "winports/probe/protocols.hpp"
 
 namespace winports::probe {
@@ -28,7 +28,7 @@ enum class Status {
 std::string_view to_string(Status s);
 
 struct Request {
-  plan::Network address;  // a single address (/32 or /128)
+  Network address;  // a single address (/32 or /128)
   Transport transport = Transport::tcp;
   std::uint16_t port = 0;
 };

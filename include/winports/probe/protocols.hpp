@@ -8,13 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "winports/wire/dcerpc.hpp"
+
 namespace winports::probe {
 
 // An RPC interface to ask an endpoint mapper for by name (ept_map).
-struct RpcInterfaceId {
-  std::string uuid;  // 8-4-4-4-12
-  std::uint16_t version = 0;
-};
+using RpcInterfaceId = wire::dcerpc::InterfaceId;
 
 // What requests may carry: names the user knows, and the RPC interfaces to map.
 struct Hints {
@@ -38,13 +37,7 @@ const UdpProtocol* udp_protocol(std::uint16_t port);
 
 // An endpoint an RPC endpoint mapper handed out (ncacn_ip_tcp only: the others cross no firewall
 // as a port of their own).
-struct RpcEndpoint {
-  std::uint16_t port = 0;
-  std::string uuid;
-  std::uint16_t version = 0;
-  std::string annotation;
-  bool operator==(const RpcEndpoint&) const = default;
-};
+using RpcEndpoint = wire::dcerpc::Endpoint;
 
 // One turn of a TCP conversation after the handshake.
 struct Step {

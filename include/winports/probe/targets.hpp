@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "winports/core/network.hpp"
 #include "winports/core/port.hpp"
 #include "winports/core/result.hpp"
-#include "winports/plan/environment.hpp"
 
 namespace winports::probe {
 
@@ -18,6 +18,6 @@ Result<PortSpec> parse_port_spec(std::string_view text);
 
 // Addresses of one target: an address, a CIDR (every address in it; more than `limit` is an
 // error unless `force`), or a host name (resolved through the system resolver).
-Result<std::vector<plan::Network>> expand_target(std::string_view target, std::size_t limit, bool force);
+Result<std::vector<Network>> expand_target(std::string_view target, std::size_t limit, bool force);
 
 }  // namespace winports::probe

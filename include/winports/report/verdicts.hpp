@@ -6,16 +6,12 @@
 #include <vector>
 
 #include "winports/core/text.hpp"
-#include "winports/probe/prober.hpp"
 
 namespace winports::report {
 
 // The order the page lists them in: what breaks Windows first.
 enum class Verdict { blocked, refused, unproven, passed };
 
-// blocked: no answer to TCP or an ICMP prohibition (filtered); refused: not listening; unproven:
-// UDP silence (listening or filtered); passed: listening.
-Verdict verdict_of(probe::Status status);
 const char* to_string(Verdict v);
 
 struct VerdictRow {

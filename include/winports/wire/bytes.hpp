@@ -1,5 +1,5 @@
 #pragma once
-// Small byte-order helpers for the probes' wire formats. Hand-written: each probe encodes a few
+// Byte-order helpers for the wire formats the probes write and analyze reads. Hand-written: each probe encodes a few
 // fixed fields, and no packaged library covers DCE/RPC, NetBIOS, IKE and SMB2 framing together.
 #include <cstdint>
 #include <optional>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace winports::probe::wire {
+namespace winports::wire {
 
 using Bytes = std::vector<std::uint8_t>;
 using View = std::span<const std::uint8_t>;
@@ -82,4 +82,4 @@ class Cursor {
   bool ok_ = true;
 };
 
-}  // namespace winports::probe::wire
+}  // namespace winports::wire

@@ -1,9 +1,9 @@
-#include "dcerpc.hpp"
+#include "winports/wire/dcerpc.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
-namespace winports::probe::dcerpc {
+namespace winports::wire::dcerpc {
 
 using wire::View;
 
@@ -31,11 +31,11 @@ std::string uuid_text(View b) {
   return out;
 }
 
-std::optional<RpcEndpoint> tower_endpoint(View tower) {
+std::optional<Endpoint> tower_endpoint(View tower) {
   wire::Cursor c(tower);
   unsigned floors = c.le16();
   if (!c.ok() || floors < 4 || floors > 8) return std::nullopt;
-  RpcEndpoint e;
+  Endpoint e;
   bool connection_oriented = false, tcp = false;
   for (unsigned i = 0; i < floors; ++i) {
     auto lhs = c.take(c.le16());
@@ -64,8 +64,8 @@ View read_tower(wire::Cursor& c) {
   return tower;
 }
 
-std::vector<RpcEndpoint> map_reply_endpoints(View stub) {
-  std::vector<RpcEndpoint> out;
+std::vector<Endpoint> map_reply_endpoints(View stub) {
+  std::vector<Endpoint> out;
   wire::Cursor c(stub);
   c.take(20);  // entry handle
   auto count = c.le32();
@@ -123,8 +123,8 @@ bool starts_pdu(View bytes) {
   return bytes.size() >= kHeaderSize && bytes[0] == 5 && bytes[1] == 0 && wire::le16(bytes, 8) >= kHeaderSize;
 }
 
-std::vector<RpcInterfaceId> presented_interfaces(View pdu) {
-  std::vector<RpcInterfaceId> out;
+std::vector<InterfaceId> presented_interfaces(View pdu) {
+  std::vector<InterfaceId> out;
   if (!starts_pdu(pdu) || (pdu[2] != kBind && pdu[2] != kAlterContext)) return out;
   // Little-endian data representation only: every Windows and Samba peer sends it.
   if ((pdu[4] & 0xf0) != 0x10) return out;
@@ -148,4 +148,4 @@ std::vector<RpcInterfaceId> presented_interfaces(View pdu) {
   return out;
 }
 
-}  // namespace winports::probe::dcerpc
+}  // namespace winports::wire::dcerpc

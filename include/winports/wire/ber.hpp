@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace winports::probe::ber {
+namespace winports::wire::ber {
 
 using Bytes = std::vector<std::uint8_t>;
 using View = std::span<const std::uint8_t>;
@@ -129,4 +129,4 @@ inline std::optional<long long> integer(const Tlv& t) {
 
 inline std::string text(const Tlv& t) { return std::string(t.value.begin(), t.value.end()); }
 
-}  // namespace winports::probe::ber
+}  // namespace winports::wire::ber

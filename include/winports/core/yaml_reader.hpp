@@ -8,14 +8,12 @@
 #include <string_view>
 #include <vector>
 
-#include "winports/catalog/loader.hpp"
+#include "winports/core/file.hpp"
 #include "winports/core/port.hpp"
 #include "winports/core/result.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::yaml {
-
-using catalog::SourceFile;
 
 // Thrown only inside this file and turned into Error at each entry point, so that deep
 // field checks stay short; nothing escapes the module.

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "ber.hpp"
+#include "winports/wire/ber.hpp"
 
-namespace winports::probe::ldap {
+namespace winports::wire::ldap {
 
 // A base search of "" with the filter the caller writes into the writer, asking for `attributes`.
 template <class Filter>
@@ -57,4 +57,4 @@ inline std::optional<Entry> search_entry(ber::View message, int message_id) {
   return entry;
 }
 
-}  // namespace winports::probe::ldap
+}  // namespace winports::wire::ldap

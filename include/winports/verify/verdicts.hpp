@@ -1,0 +1,42 @@
+#pragma once
+// Probe outcomes as verdicts a reader acts on: PortQry's statuses mapped to the report's verdicts,
+// each outcome named from the catalog (its port, and the RPC interface an endpoint mapper handed
+// out), and the lines check and verify print, write as JSON, as JUnit and as a page.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "winports/catalog/model.hpp"
+#include "winports/probe/prober.hpp"
+#include "winports/report/junit.hpp"
+#include "winports/report/verdicts.hpp"
+
+namespace winports::verify {
+
+// blocked: no answer to TCP or an ICMP prohibition (filtered); refused: not listening; unproven:
+// UDP silence (listening or filtered); passed: listening.
+report::Verdict verdict_of(probe::Status status);
+bool answers(probe::Status status);  // listening, or listening-or-filtered
+
+// The catalog's services for the outcome's port, or for a mapped endpoint its interface's
+// (catalog::describe), as one text: "kdc,kpasswd".
+std::string services_of(const catalog::Catalog& catalog, const probe::Outcome& outcome);
+// "tcp/135", and for a mapped endpoint "tcp/49667 (RPC drsuapi)".
+std::string probe_name(const catalog::Catalog& catalog, const probe::Outcome& outcome);
+// address, transport, port, status, service, detail, and rpc for a mapped endpoint.
+nlohmann::json outcome_json(const catalog::Catalog& catalog, const probe::Outcome& outcome);
+
+// One result as every output shows it: the table's cells, a JUnit case, a row of the page, JSON.
+struct Line {
+  bool failed = false;  // counts against the exit code
+  std::vector<std::string> cells;
+  report::JunitCase junit;
+  report::VerdictRow row;
+  nlohmann::json json;
+};
+
+// check's lines: one per outcome, in probe order; a port that does not answer fails.
+extern const std::vector<std::string> kCheckColumns;
+std::vector<Line> check_lines(const catalog::Catalog& catalog, const std::vector<probe::Outcome>& outcomes);
+
+}  // namespace winports::verify

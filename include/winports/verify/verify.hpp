@@ -1,0 +1,70 @@
+#pragma once
+// verify: the flows a plan requires from one vantage point, as probe requests, and the probes'
+// outcomes held against them — each flow's state, the services a blocked flow breaks, and the
+// endpoints an endpoint mapper hands out beyond the plan. Dynamic RPC ranges are not swept: the
+// endpoint mapper on 135 says which ports the server really uses. The prober is a parameter, so all
+// of it runs in unit tests without root or a network.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "winports/plan/environment.hpp"
+#include "winports/plan/planner.hpp"
+#include "winports/probe/prober.hpp"
+#include "winports/verify/verdicts.hpp"
+
+namespace winports::verify {
+
+constexpr std::uint32_t kLargestSweptRange = 64;  // wider ranges (RPC, FTP passive) are not swept
+
+struct Probes {
+  std::vector<probe::Request> requests;
+  std::vector<std::size_t> flow_of;     // requests[k] probes plan.flows[flow_of[k]]
+  std::vector<bool> from_vantage;       // per plan flow: its source holds the vantage
+  std::vector<std::string> not_probed;  // what no probe from here can test, and why
+};
+// The requests for every TCP/UDP flow whose source holds `vantage`, to each single address of its
+// destination; an error naming --from when there is none.
+Result<Probes> probes_for(const plan::Plan& plan, const plan::Place& vantage, const std::string& file);
+
+enum class FlowState { unprobed, passed, blocked };
+
+// One outcome held against the plan.
+struct Finding {
+  std::size_t outcome = 0;
+  std::optional<std::size_t> flow;  // none: an endpoint outside every flow from the vantage
+  bool opened = true;               // the plan opens this port
+  bool blocked = false;             // filtered
+};
+
+struct Verification {
+  std::string site, vantage;
+  plan::Plan plan;
+  Probes probes;
+  std::vector<probe::Outcome> outcomes;
+  std::vector<Finding> findings;      // blocked first, then in probe order
+  std::vector<FlowState> flow_state;  // per plan flow
+  std::vector<std::string> broken;    // services of blocked flows, sorted, each once
+  std::size_t blocked = 0, unproven = 0;
+};
+
+// Ties outcomes (in request order, then the mapped endpoints) back to the flows they probe.
+void judge(Verification& v);
+
+// The prober: probe::run in the CLI, a fake in the tests.
+using Prober = std::function<Result<std::vector<probe::Outcome>>(const std::vector<probe::Request>&)>;
+// Plans the site, probes from `vantage` and judges; errors name the file and the flag.
+Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& vantage,
+                            const Prober& prober);
+
+// "12 probed from clients, 1 blocked (breaks kdc), 2 unproven (UDP silence), 3 not probed".
+std::string summary(const Verification& v);
+extern const std::vector<std::string> kVerifyColumns;
+std::vector<Line> verify_lines(const catalog::Catalog& catalog, const Verification& v);
+// The summary object of --json.
+nlohmann::json summary_json(const Verification& v);
+// The zone diagram of the flows from the vantage, each arrow painted by its flows' verdicts.
+Result<std::string> verdict_diagram(const Verification& v, const plan::Environment& env);
+
+}  // namespace winports::verify

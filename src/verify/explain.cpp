@@ -1,0 +1,81 @@
+#include "winports/verify/explain.hpp"
+
+#include <set>
+
+#include "winports/catalog/export.hpp"
+
+namespace winports::verify {
+namespace {
+
+// Does any address of the flow's side fall in the place (or the other way round)?
+bool overlaps(const std::vector<Network>& side, const plan::Place& place) {
+  for (const auto& a : side)
+    for (const auto& b : place.networks)
+      if (a.overlaps(b)) return true;
+  return false;
+}
+
+// The addresses a skipped requirement's side names ("clients", "dc1,dc2").
+std::vector<Network> networks_named(const std::string& names, const plan::Environment& env, const catalog::Catalog& c) {
+  std::vector<Network> out;
+  for (std::size_t start = 0; start <= names.size();) {
+    auto end = std::min(names.find(',', start), names.size());
+    if (auto place = plan::resolve_place(env, c, names.substr(start, end - start), "")) {
+      out.insert(out.end(), place->networks.begin(), place->networks.end());
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Explanation explain(const plan::Plan& plan, const plan::Environment& env, const catalog::Catalog& c,
+                    const plan::Place& from, const plan::Place& to, const catalog::PortQuery& query,
+                    const std::string& port_text, Lang lang) {
+  Explanation out;
+  auto matches_port = [&](Transport t, const PortSet& ports) {
+    if (query.transport && *query.transport != t) return false;
+    return !query.port || ports.contains(*query.port);
+  };
+  std::set<std::string> services_between;  // what the plan allows between the two, on any port
+  for (const auto& f : plan.flows) {
+    if (!overlaps(f.source.networks, from) || !overlaps(f.destination.networks, to)) continue;
+    for (const auto& id : plan::services_of(f)) services_between.insert(id);
+    if (!matches_port(f.transport, f.ports)) continue;
+    out.allowed = true;
+    out.lines.push_back("ALLOWED " + plan::flow_label(f) + " " + std::string(to_string(f.transport)) + " " +
+                        (f.ports.empty() ? "-" : f.ports.to_string()));
+    for (const auto& r : f.reasons) {
+      const auto* s = c.service(r.service);
+      const auto& q = s->requirements[r.requirement];
+      if (!query.port || q.ports.contains(*query.port) || !q.dynamic.empty())
+        out.lines.push_back("  " + s->names.in(lang) + " [" + s->id + "]: " + q.protocol.in(lang) + " — " +
+                            catalog::source_text(*s, q, lang));
+    }
+  }
+  if (out.allowed) return out;
+  out.lines.push_back("NOT ALLOWED " + from.label + " -> " + to.label + " " + port_text);
+  std::set<std::string> said;  // each reason once, whichever access entry skipped it
+  for (const auto& s : plan.skipped) {
+    const auto* svc = c.service(s.reason.service);
+    const auto& q = svc->requirements[s.reason.requirement];
+    if (!overlaps(networks_named(s.from, env, c), from) || !overlaps(networks_named(s.to, env, c), to)) continue;
+    if (!matches_port(q.transport, q.ports) && !(!q.dynamic.empty() && query.port && *query.port >= 1025)) continue;
+    std::string line = "  " + svc->id + ": " + q.protocol.in(lang) + " — " +
+                       (s.undecided ? "undecided: " : "left out: ") + s.why + " (" +
+                       catalog::source_text(*svc, q, lang) + ")";
+    if (said.insert(line).second) out.lines.push_back(std::move(line));
+  }
+  if (!said.empty()) return out;
+  // Always a reason: nothing grants this pair anything, or what is granted does not cover the port.
+  if (services_between.empty())
+    out.lines.push_back("  no access entry from " + from.label + " to " + to.label +
+                        " grants anything (see access: in " + env.file + ")");
+  else
+    out.lines.push_back("  the access entries from " + from.label + " to " + to.label + " grant " +
+                        join(services_between, ", ") + "; none of these uses " + port_text);
+  return out;
+}
+
+}  // namespace winports::verify

@@ -1,0 +1,81 @@
+#include "winports/verify/verdicts.hpp"
+
+#include <algorithm>
+
+#include "winports/catalog/query.hpp"
+#include "winports/core/text.hpp"
+
+namespace winports::verify {
+namespace {
+
+catalog::Meaning meaning_of(const catalog::Catalog& c, const probe::Outcome& o) {
+  if (!o.rpc) return catalog::describe(c, o.request.transport, o.request.port);
+  return catalog::describe(c, o.request.transport, o.request.port,
+                           catalog::InterfaceRef{o.rpc->uuid, o.rpc->annotation});
+}
+
+}  // namespace
+
+report::Verdict verdict_of(probe::Status status) {
+  switch (status) {
+    case probe::Status::filtered:
+      return report::Verdict::blocked;
+    case probe::Status::not_listening:
+      return report::Verdict::refused;
+    case probe::Status::listening_or_filtered:
+      return report::Verdict::unproven;
+    case probe::Status::listening:
+      return report::Verdict::passed;
+  }
+  return report::Verdict::blocked;
+}
+
+bool answers(probe::Status s) { return s == probe::Status::listening || s == probe::Status::listening_or_filtered; }
+
+std::string services_of(const catalog::Catalog& c, const probe::Outcome& o) {
+  auto m = meaning_of(c, o);
+  // A probed port is named by every row that holds it, a wide range's too: the prober asked for it.
+  m.services.insert(m.services.end(), m.wide.begin(), m.wide.end());
+  return join(m.services, ",");
+}
+
+std::string probe_name(const catalog::Catalog& c, const probe::Outcome& o) {
+  return std::string(to_string(o.request.transport)) + "/" + std::to_string(o.request.port) +
+         (o.rpc ? " (RPC " + meaning_of(c, o).interface + ")" : "");
+}
+
+nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o) {
+  nlohmann::json row = {{"address", o.request.address.to_string()},
+                        {"transport", std::string(to_string(o.request.transport))},
+                        {"port", o.request.port},
+                        {"status", std::string(probe::to_string(o.status))},
+                        {"service", services_of(c, o)},
+                        {"detail", o.detail}};
+  if (o.rpc)
+    row["rpc"] = {{"interface", meaning_of(c, o).interface},
+                  {"uuid", o.rpc->uuid},
+                  {"version", o.rpc->version},
+                  {"annotation", o.rpc->annotation}};
+  return row;
+}
+
+const std::vector<std::string> kCheckColumns = {"ADDRESS", "PORT", "STATUS", "SERVICE", "DETAIL"};
+
+std::vector<Line> check_lines(const catalog::Catalog& c, const std::vector<probe::Outcome>& outcomes) {
+  std::vector<Line> lines;
+  lines.reserve(outcomes.size());
+  for (const auto& o : outcomes) {
+    auto address = o.request.address.to_string(), port = probe_name(c, o), services = services_of(c, o);
+    std::string status(probe::to_string(o.status));
+    bool failed = !answers(o.status);
+    lines.push_back(
+        {failed,
+         {address, port, status, abbreviated(services), o.detail},
+         {address, port + " " + services, static_cast<double>(o.elapsed.count()) / 1e6, failed ? status : "", o.detail},
+         {"", address, port, status, verdict_of(o.status), services, o.detail},
+         outcome_json(c, o)});
+  }
+  return lines;
+}
+
+}  // namespace winports::verify

@@ -1,0 +1,183 @@
+#include "winports/verify/verify.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "winports/report/zones.hpp"
+
+namespace winports::verify {
+namespace {
+
+bool single_address(const Network& n) { return n.prefix == (n.family == 4 ? 32 : 128); }
+
+bool overlaps(const std::vector<Network>& side, const std::vector<Network>& place) {
+  return std::any_of(side.begin(), side.end(), [&](const Network& a) {
+    return std::any_of(place.begin(), place.end(), [&](const Network& b) { return a.overlaps(b); });
+  });
+}
+
+// The requests of one flow, or why (parts of) it cannot be probed.
+void add_flow(const plan::Flow& f, std::size_t index, Probes& out) {
+  auto label = plan::flow_label(f);
+  auto transport = std::string(to_string(f.transport));
+  if (f.transport != Transport::tcp && f.transport != Transport::udp)
+    return out.not_probed.push_back(label + " " + transport + ": not a port");
+  if (f.source_port) return out.not_probed.push_back(label + ": needs source port " + std::to_string(*f.source_port));
+  const auto swept = f.ports.subtract(f.rpc_only);
+  for (auto r : swept.ranges()) {
+    if (std::uint32_t{r.hi} - r.lo + 1 > kLargestSweptRange) {
+      out.not_probed.push_back(label + " " + transport + "/" + std::to_string(r.lo) + "-" + std::to_string(r.hi) +
+                               ": a range, not swept");
+      continue;
+    }
+    for (const auto& n : f.destination.networks) {
+      if (!single_address(n)) continue;
+      for (std::uint32_t p = r.lo; p <= r.hi; ++p) {
+        out.requests.push_back({n, f.transport, static_cast<std::uint16_t>(p)});
+        out.flow_of.push_back(index);
+      }
+    }
+  }
+  for (const auto& n : f.destination.networks)
+    if (!single_address(n)) out.not_probed.push_back(label + ": " + n.to_string() + " is a network; name its hosts");
+}
+
+// The flow from the vantage that an endpoint the endpoint mapper handed out belongs to: the TCP
+// flow to that address opening the port, else (the plan does not open it) the one carrying 135.
+std::optional<std::size_t> endpoint_flow(const Verification& v, const probe::Outcome& o, bool& opened) {
+  std::optional<std::size_t> via_mapper;
+  for (std::size_t i = 0; i < v.plan.flows.size(); ++i) {
+    const auto& f = v.plan.flows[i];
+    if (!v.probes.from_vantage[i] || f.transport != Transport::tcp) continue;
+    bool to_address = std::any_of(f.destination.networks.begin(), f.destination.networks.end(),
+                                  [&](const Network& n) { return n.contains(o.request.address); });
+    if (!to_address) continue;
+    if (f.ports.contains(o.request.port)) return opened = true, i;
+    if (f.ports.contains(135)) via_mapper = i;
+  }
+  opened = false;
+  return via_mapper;
+}
+
+}  // namespace
+
+Result<Probes> probes_for(const plan::Plan& plan, const plan::Place& vantage, const std::string& file) {
+  Probes out;
+  out.from_vantage.resize(plan.flows.size());
+  for (std::size_t i = 0; i < plan.flows.size(); ++i) {
+    if (!(out.from_vantage[i] = overlaps(plan.flows[i].source.networks, vantage.networks))) continue;
+    add_flow(plan.flows[i], i, out);
+  }
+  if (out.requests.empty())
+    return Error{file, 0, 0, "--from", "no TCP or UDP flow from " + vantage.label + " to a host"};
+  return out;
+}
+
+void judge(Verification& v) {
+  std::set<std::string> broken;
+  v.flow_state.assign(v.plan.flows.size(), FlowState::unprobed);
+  v.findings.clear();
+  for (std::size_t k = 0; k < v.outcomes.size(); ++k) {
+    const auto& o = v.outcomes[k];
+    Finding finding{k, std::nullopt, true, o.status == probe::Status::filtered};
+    finding.flow =
+        k < v.probes.flow_of.size() ? std::optional(v.probes.flow_of[k]) : endpoint_flow(v, o, finding.opened);
+    if (finding.flow) {
+      auto& state = v.flow_state[*finding.flow];
+      if (finding.blocked)
+        state = FlowState::blocked;
+      else if (state == FlowState::unprobed)
+        state = FlowState::passed;
+      if (finding.blocked)
+        for (const auto& s : plan::services_of(v.plan.flows[*finding.flow])) broken.insert(s);
+    }
+    v.findings.push_back(finding);
+  }
+  std::stable_partition(v.findings.begin(), v.findings.end(), [](const Finding& f) { return f.blocked; });
+  v.blocked = static_cast<std::size_t>(
+      std::count_if(v.findings.begin(), v.findings.end(), [](const Finding& f) { return f.blocked; }));
+  v.unproven =
+      static_cast<std::size_t>(std::count_if(v.outcomes.begin(), v.outcomes.end(), [](const probe::Outcome& o) {
+        return o.status == probe::Status::listening_or_filtered;
+      }));
+  v.broken.assign(broken.begin(), broken.end());
+}
+
+Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& vantage,
+                            const Prober& prober) {
+  auto place = plan::resolve_place(env, catalog, vantage, "--from");
+  if (!place) return place.error();
+  Verification v;
+  v.site = env.site;
+  v.vantage = vantage;
+  v.plan = plan::make_plan(env, catalog);
+  auto probes = probes_for(v.plan, *place, env.file);
+  if (!probes) return probes.error();
+  v.probes = std::move(*probes);
+  auto outcomes = prober(v.probes.requests);
+  if (!outcomes) return outcomes.error();
+  v.outcomes = std::move(*outcomes);
+  judge(v);
+  return v;
+}
+
+std::string summary(const Verification& v) {
+  return std::to_string(v.findings.size()) + " probed from " + v.vantage + ", " + std::to_string(v.blocked) +
+         " blocked" + (v.broken.empty() ? "" : " (breaks " + join(v.broken, ",") + ")") + ", " +
+         std::to_string(v.unproven) + " unproven (UDP silence), " + std::to_string(v.probes.not_probed.size()) +
+         " not probed";
+}
+
+const std::vector<std::string> kVerifyColumns = {"FLOW", "ADDRESS", "PORT", "STATUS", "SERVICES", "DETAIL"};
+
+std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v) {
+  std::vector<Line> lines;
+  lines.reserve(v.findings.size());
+  for (const auto& f : v.findings) {
+    const auto& o = v.outcomes[f.outcome];
+    const plan::Flow* flow = f.flow ? &v.plan.flows[*f.flow] : nullptr;
+    auto label = flow ? plan::flow_label(*flow) : std::string("?");
+    auto required_by = flow ? plan::services_of(*flow) : std::vector<std::string>{};
+    // A mapped endpoint means its interface; a planned port the services the plan opens it for.
+    auto services = o.rpc || !flow ? services_of(c, o) : join(required_by, ",");
+    auto note =
+        f.opened ? o.detail : "the endpoint mapper hands out this port but the plan does not open it; " + o.detail;
+    auto address = o.request.address.to_string(), port = probe_name(c, o);
+    std::string status(probe::to_string(o.status));
+    auto json = outcome_json(c, o);
+    json["flow"] = label;
+    json["required_by"] = required_by;
+    json["opened_by_plan"] = f.opened;
+    json["blocked"] = f.blocked;
+    lines.push_back(
+        {f.blocked,
+         {label, address, port, (f.blocked ? "BLOCKED " : "") + status, abbreviated(services), note},
+         {label, address + " " + port, static_cast<double>(o.elapsed.count()) / 1e6, f.blocked ? status : "",
+          services + ": " + note},
+         {label, address, port, status, f.blocked ? report::Verdict::blocked : verdict_of(o.status), services, note},
+         std::move(json)});
+  }
+  return lines;
+}
+
+nlohmann::json summary_json(const Verification& v) {
+  return {{"from", v.vantage},      {"probed", v.findings.size()}, {"blocked", v.blocked},
+          {"unproven", v.unproven}, {"broken_services", v.broken}, {"not_probed", v.probes.not_probed}};
+}
+
+Result<std::string> verdict_diagram(const Verification& v, const plan::Environment& env) {
+  plan::Plan crossing;
+  std::vector<FlowState> crossing_state;
+  for (std::size_t i = 0; i < v.plan.flows.size(); ++i)
+    if (v.probes.from_vantage[i]) crossing.flows.push_back(v.plan.flows[i]), crossing_state.push_back(v.flow_state[i]);
+  auto links = report::zone_links(crossing, env);
+  for (auto& l : links) {
+    auto any = [&](FlowState s) {
+      return std::any_of(l.flows.begin(), l.flows.end(), [&](std::size_t i) { return crossing_state[i] == s; });
+    };
+    l.color = any(FlowState::blocked) ? report::kBlockedColor : any(FlowState::passed) ? report::kPassedColor : "";
+  }
+  return report::render_svg(report::zone_dot(links, env));
+}
+
+}  // namespace winports::verify

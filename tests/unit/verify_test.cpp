@@ -1,0 +1,244 @@
+// verify as a library, with a fake prober: which flows become requests from a vantage, how
+// outcomes and mapped endpoints are tied back to flows, what a blocked flow breaks; explain's
+// reasons; and catalog::describe, the one answer to "what does this port mean".
+#include "winports/verify/verify.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "winports/catalog/embedded.hpp"
+#include "winports/catalog/query.hpp"
+#include "winports/verify/check.hpp"
+#include "winports/verify/explain.hpp"
+
+using namespace winports;
+
+namespace {
+
+const char* kSite = R"(site: lab
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  ws1: { address: 198.18.10.5, zone: clients }
+  dc1: { address: 198.18.20.10, zone: servers, roles: [domain-controller] }
+access:
+  - { from: clients, to: dc1, as: domain-member }
+)";
+
+plan::Environment site() {
+  auto env = plan::load_environment({"site.yaml", kSite}, catalog::builtin_catalog());
+  EXPECT_TRUE(env.ok()) << (env.ok() ? "" : env.error().to_string());
+  return env.ok() ? *env : plan::Environment{};
+}
+
+// Answers every request with a fixed status per port (listening by default), and has the endpoint
+// mapper on 135 hand out `mapped` afterwards, as probe::run does.
+struct FakeProber {
+  std::map<std::uint16_t, probe::Status> status;
+  std::vector<probe::RpcEndpoint> mapped;
+  std::size_t asked = 0;
+  Result<std::vector<probe::Outcome>> operator()(const std::vector<probe::Request>& requests) {
+    asked += requests.size();
+    std::vector<probe::Outcome> out;
+    for (const auto& r : requests) {
+      auto it = status.find(r.port);
+      out.push_back({r, it == status.end() ? probe::Status::listening : it->second, "fake", {}, std::nullopt});
+    }
+    for (const auto& e : mapped) {
+      probe::Request r{*parse_network("198.18.20.10"), Transport::tcp, e.port};
+      out.push_back({r, probe::Status::listening, "mapped", {}, e});
+    }
+    return out;
+  }
+};
+
+const char* kDrsuapi = "e3514235-4b06-11d1-ab04-00c04fc2dcd2";
+
+}  // namespace
+
+TEST(Verify, RequestsCoverTheVantagesFlowsToSingleAddressesOnly) {
+  auto env = site();
+  const auto& c = catalog::builtin_catalog();
+  auto plan = plan::make_plan(env, c);
+  auto place = plan::resolve_place(env, c, "ws1", "--from");
+  ASSERT_TRUE(place.ok());
+  auto probes = verify::probes_for(plan, *place, env.file);
+  ASSERT_TRUE(probes.ok());
+  ASSERT_EQ(probes->requests.size(), probes->flow_of.size());
+  for (std::size_t k = 0; k < probes->requests.size(); ++k) {
+    const auto& f = plan.flows[probes->flow_of[k]];
+    EXPECT_TRUE(f.ports.contains(probes->requests[k].port));
+    EXPECT_FALSE(f.rpc_only.contains(probes->requests[k].port)) << "dynamic RPC ports are mapped, not swept";
+    EXPECT_EQ(probes->requests[k].address.to_string(), "198.18.20.10");
+  }
+  bool kerberos = false;
+  for (const auto& r : probes->requests) kerberos |= r.port == 88;
+  EXPECT_TRUE(kerberos);
+  // From the server zone nothing is planned: an error naming --from.
+  auto servers = plan::resolve_place(env, c, "servers", "--from");
+  ASSERT_TRUE(servers.ok());
+  auto none = verify::probes_for(plan, *servers, env.file);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().field, "--from");
+}
+
+TEST(Verify, ABlockedPortBlocksItsFlowAndNamesWhatItBreaks) {
+  auto env = site();
+  const auto& c = catalog::builtin_catalog();
+  FakeProber fake;
+  fake.status[88] = probe::Status::filtered;
+  auto v = verify::verify(env, c, "clients", std::ref(fake));
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  EXPECT_EQ(fake.asked, v->probes.requests.size());
+  ASSERT_GT(v->blocked, 0u);
+  EXPECT_TRUE(v->findings.front().blocked) << "blocked findings come first";
+  EXPECT_NE(std::find(v->broken.begin(), v->broken.end(), "kdc"), v->broken.end()) << verify::summary(*v);
+  EXPECT_TRUE(std::is_sorted(v->broken.begin(), v->broken.end()));
+  std::size_t blocked_flows = 0;
+  for (auto s : v->flow_state) blocked_flows += s == verify::FlowState::blocked;
+  EXPECT_GE(blocked_flows, 1u);
+  auto lines = verify::verify_lines(c, *v);
+  ASSERT_EQ(lines.size(), v->findings.size());
+  EXPECT_TRUE(lines.front().failed);
+  EXPECT_EQ(lines.front().cells.at(3).rfind("BLOCKED ", 0), 0u);
+  EXPECT_EQ(lines.front().json["blocked"], true);
+  EXPECT_EQ(lines.front().row.verdict, report::Verdict::blocked);
+  EXPECT_EQ(verify::summary_json(*v)["blocked"], v->blocked);
+  // Nothing blocked: no finding fails.
+  FakeProber open;
+  auto clean = verify::verify(env, c, "clients", std::ref(open));
+  ASSERT_TRUE(clean.ok());
+  EXPECT_EQ(clean->blocked, 0u);
+  EXPECT_TRUE(clean->broken.empty());
+}
+
+TEST(Verify, MappedEndpointsJoinTheFlowThatOpensThemOrSayThePlanDoesNot) {
+  auto env = site();
+  const auto& c = catalog::builtin_catalog();
+  FakeProber fake;
+  fake.mapped = {{49668, kDrsuapi, 4, ""}, {40000, kDrsuapi, 4, ""}};
+  auto v = verify::verify(env, c, "clients", std::ref(fake));
+  ASSERT_TRUE(v.ok());
+  auto lines = verify::verify_lines(c, *v);
+  std::map<std::uint16_t, const verify::Finding*> by_port;
+  for (const auto& f : v->findings)
+    if (v->outcomes[f.outcome].rpc) by_port[v->outcomes[f.outcome].request.port] = &f;
+  ASSERT_EQ(by_port.size(), 2u);
+  ASSERT_TRUE(by_port[49668]->flow.has_value());
+  EXPECT_TRUE(by_port[49668]->opened) << "49152-65535 is Server 2022's dynamic range";
+  ASSERT_TRUE(by_port[40000]->flow.has_value()) << "tied to the flow carrying 135";
+  EXPECT_FALSE(by_port[40000]->opened);
+  bool said = false;
+  for (const auto& l : lines)
+    if (l.cells.at(2).find("40000") != std::string::npos) {
+      said = l.cells.at(5).find("the plan does not open it") != std::string::npos;
+      EXPECT_NE(l.cells.at(2).find("(RPC drsuapi)"), std::string::npos);
+    }
+  EXPECT_TRUE(said);
+}
+
+TEST(Verify, AnUnknownVantageIsAnErrorNamingTheFlagAndTheClosestName) {
+  auto env = site();
+  FakeProber fake;
+  auto v = verify::verify(env, catalog::builtin_catalog(), "client", std::ref(fake));
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().field, "--from");
+  EXPECT_NE(v.error().message.find("did you mean 'clients'?"), std::string::npos) << v.error().message;
+  EXPECT_EQ(fake.asked, 0u) << "nothing probed on bad input";
+}
+
+TEST(Verify, CheckLinesFailWhatDoesNotAnswer) {
+  const auto& c = catalog::builtin_catalog();
+  auto address = *parse_network("198.18.20.10");
+  std::vector<probe::Outcome> outcomes = {
+      {{address, Transport::tcp, 88}, probe::Status::listening, "", {}, std::nullopt},
+      {{address, Transport::udp, 389}, probe::Status::listening_or_filtered, "", {}, std::nullopt},
+      {{address, Transport::tcp, 445}, probe::Status::not_listening, "", {}, std::nullopt}};
+  auto lines = verify::check_lines(c, outcomes);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_FALSE(lines[0].failed);
+  EXPECT_FALSE(lines[1].failed) << "UDP silence is not a failure";
+  EXPECT_TRUE(lines[2].failed);
+  EXPECT_EQ(lines[2].junit.failure_type, "not-listening");
+  EXPECT_EQ(lines[2].row.verdict, report::Verdict::refused);
+  EXPECT_NE(lines[0].json["service"].get<std::string>().find("kdc"), std::string::npos);
+}
+
+TEST(Verify, PortSpecsNameTheFlagOfWhatIsUnknown) {
+  const auto& c = catalog::builtin_catalog();
+  auto spec = verify::port_spec(c, "", {}, {"domain-controller"});
+  ASSERT_TRUE(spec.ok());
+  EXPECT_TRUE(spec->tcp.contains(88));
+  EXPECT_FALSE(spec->tcp.contains(50000)) << "dynamic RPC ranges are left to the endpoint mapper";
+  auto bad_role = verify::port_spec(c, "", {}, {"no-such-role"});
+  ASSERT_FALSE(bad_role.ok());
+  EXPECT_EQ(bad_role.error().field, "--role");
+  auto nothing = verify::port_spec(c, "", {}, {});
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_EQ(nothing.error().field, "--ports");
+  auto requests = verify::requests_for({*parse_network("198.18.20.10"), *parse_network("198.18.20.11")}, *spec);
+  EXPECT_EQ(requests.size(), 2 * (spec->tcp.count() + spec->udp.count()));
+}
+
+TEST(Explain, AllowedWithItsKbRowsOrNotAllowedWithAReason) {
+  auto env = site();
+  const auto& c = catalog::builtin_catalog();
+  auto plan = plan::make_plan(env, c);
+  auto from = plan::resolve_place(env, c, "clients", "--from");
+  auto to = plan::resolve_place(env, c, "dc1", "--to");
+  ASSERT_TRUE(from.ok() && to.ok());
+  auto kerberos = verify::explain(plan, env, c, *from, *to, *catalog::parse_port_query("88/tcp"), "88/tcp", Lang::en);
+  EXPECT_TRUE(kerberos.allowed);
+  ASSERT_GE(kerberos.lines.size(), 2u);
+  EXPECT_EQ(kerberos.lines[0].rfind("ALLOWED clients -> dc1 tcp", 0), 0u) << kerberos.lines[0];
+  bool kb_row = false;
+  for (const auto& l : kerberos.lines) kb_row |= l.find("[kdc]") != std::string::npos;
+  EXPECT_TRUE(kb_row);
+  auto back = verify::explain(plan, env, c, *to, *from, *catalog::parse_port_query("88/tcp"), "88/tcp", Lang::en);
+  EXPECT_FALSE(back.allowed);
+  ASSERT_EQ(back.lines.size(), 2u);
+  EXPECT_NE(back.lines[1].find("no access entry from dc1 to zone clients grants anything"), std::string::npos)
+      << back.lines[1];
+  auto odd = verify::explain(plan, env, c, *from, *to, *catalog::parse_port_query("8080/tcp"), "8080/tcp", Lang::en);
+  EXPECT_FALSE(odd.allowed);
+  ASSERT_EQ(odd.lines.size(), 2u);
+  EXPECT_NE(odd.lines[1].find("none of these uses 8080/tcp"), std::string::npos) << odd.lines[1];
+}
+
+TEST(Describe, EveryServiceOfAPortOnceEvenWhenOneIdContainsAnother) {
+  // Two services whose ids nest ("server" inside "dns-server") on one port: the old check naming
+  // matched ids as substrings of the list built so far and dropped "server".
+  catalog::Catalog c = catalog::builtin_catalog();
+  auto* dns = const_cast<catalog::Service*>(c.service("dns-server"));
+  auto* server = const_cast<catalog::Service*>(c.service("server"));
+  ASSERT_TRUE(dns && server);
+  for (auto* s : {dns, server}) {
+    ASSERT_FALSE(s->requirements.empty());
+    s->requirements.front().transport = Transport::tcp;
+    s->requirements.front().ports = PortSet{{7777, 7777}};
+    s->requirements.front().dynamic.clear();
+  }
+  auto m = catalog::describe(c, Transport::tcp, 7777);
+  EXPECT_NE(std::find(m.services.begin(), m.services.end(), "server"), m.services.end()) << m.text();
+  EXPECT_NE(std::find(m.services.begin(), m.services.end(), "dns-server"), m.services.end()) << m.text();
+  EXPECT_EQ(m.text(), join(m.services, ","));
+}
+
+TEST(Describe, AnInterfaceMeansItsServiceAndTheMapperMeansThePort) {
+  const auto& c = catalog::builtin_catalog();
+  auto drs = catalog::describe(c, Transport::tcp, 49668, catalog::InterfaceRef{kDrsuapi, ""});
+  EXPECT_EQ(drs.interface, "drsuapi");
+  ASSERT_EQ(drs.services.size(), 1u);
+  EXPECT_EQ(drs.services[0], "active-directory");
+  auto unknown = catalog::describe(c, Transport::tcp, 49668,
+                                   catalog::InterfaceRef{"12345678-0000-0000-0000-000000000000", "Vendor agent"});
+  EXPECT_EQ(unknown.interface, "Vendor agent");
+  EXPECT_EQ(unknown.services, std::vector<std::string>{"rpc"});
+  auto high = catalog::describe(c, Transport::tcp, 50000);
+  EXPECT_TRUE(high.services.empty());
+  EXPECT_EQ(high.text(), "(dynamic RPC range: modern)");
+  auto none = catalog::describe(c, Transport::tcp, 1);
+  EXPECT_EQ(none.text(), "(not in the catalog)");
+}

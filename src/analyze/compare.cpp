@@ -7,11 +7,6 @@
 namespace winports::analyze {
 namespace {
 
-// The KB's "ICMP" is the address family's ICMP: a plan flow for ICMP allows ICMPv6 too.
-bool same_transport(Transport planned, Transport observed) {
-  return planned == observed || (planned == Transport::icmp && observed == Transport::icmpv6);
-}
-
 bool covers(const plan::Endpoint& side, const Network& address) {
   return std::any_of(side.networks.begin(), side.networks.end(), [&](const Network& n) { return n.contains(address); });
 }
@@ -52,18 +47,9 @@ std::set<std::string> fewest_services(std::vector<std::vector<std::string>> left
 }  // namespace
 
 Placement place(const plan::Environment& env, const Network& address) {
-  Placement p;
-  for (const auto& h : env.hosts)
-    if (h.address.contains(address)) {
-      p.host = h.name, p.zone = h.zone;
-      return p;
-    }
-  for (const auto& z : env.zones)
-    if (std::any_of(z.networks.begin(), z.networks.end(), [&](const Network& n) { return n.contains(address); })) {
-      p.zone = z.name;
-      break;
-    }
-  return p;
+  if (const auto* h = env.host_at(address)) return {h->name, h->zone};
+  const auto* z = env.zone_of(address);
+  return {"", z ? z->name : ""};
 }
 
 Comparison compare(const std::vector<Flow>& observed, const plan::Plan& plan, const plan::Environment& env) {
@@ -77,7 +63,7 @@ Comparison compare(const std::vector<Flow>& observed, const plan::Plan& plan, co
     std::optional<std::size_t> match;
     for (std::size_t i = 0; i < plan.flows.size() && !match; ++i) {
       const auto& p = plan.flows[i];
-      if (!same_transport(p.transport, f.transport) || !covers(p.source, f.client) || !covers(p.destination, f.server))
+      if (!carries(p.transport, f.transport) || !covers(p.source, f.client) || !covers(p.destination, f.server))
         continue;
       if (has_ports(f.transport) && !p.ports.contains(f.port)) continue;
       match = i;

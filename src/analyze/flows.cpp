@@ -6,18 +6,13 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "rpc_watch.hpp"
 #include "winports/catalog/query.hpp"
-#include "winports/wire/dcerpc.hpp"
 
 namespace winports::analyze {
 namespace {
 
-namespace rpc = wire::dcerpc;
-
 constexpr std::uint16_t kEndpointMapperPort = 135;
-// An endpoint-mapper reply stream is kept only this far: a reply page is at most a few KiB, and a
-// stream that grows past this is not an endpoint mapper's.
-constexpr std::size_t kMaxRpcStream = 256 * 1024;
 
 // A connection, both directions: addresses and ports ordered so that each side has one slot.
 struct Key {
@@ -48,14 +43,6 @@ struct KeyHash {
   }
 };
 
-// The endpoint-mapper side of a connection to 135: its replies, reassembled in order.
-struct RpcStream {
-  std::vector<std::uint8_t> bytes;
-  std::uint32_t next_sequence = 0;
-  bool synced = false;
-  std::vector<std::uint8_t> stub;  // a reply's stub across its fragments
-};
-
 constexpr std::int8_t kNobody = -1;
 
 struct Connection {
@@ -64,8 +51,8 @@ struct Connection {
   std::int8_t first_from = kNobody, syn_from = kNobody, syn_ack_from = kNobody, bind_from = kNobody,
               echo_from = kNobody, client_by_log = kNobody;
   std::uint64_t dropped = 0;
-  std::int32_t bound_interface = -1;  // index into State::interfaces
-  std::unique_ptr<RpcStream> endpoint_mapper;
+  std::int32_t bound_interface = -1;              // index into State::interfaces
+  std::unique_ptr<MapperStream> endpoint_mapper;  // the side on 135, of a connection to it
 };
 
 struct Mapping {
@@ -141,62 +128,24 @@ struct FlowTable::State {
   }
 
   void watch_bind(Connection& c, int side, std::span<const std::uint8_t> payload) {
-    if (c.bind_from != kNobody || payload.size() < rpc::kHeaderSize || payload[0] != 5 ||
-        (payload[2] != rpc::kBind && payload[2] != rpc::kAlterContext))
-      return;
-    auto presented = rpc::presented_interfaces(payload);
-    if (presented.empty()) return;
+    if (c.bind_from != kNobody) return;
+    auto uuid = bound_interface(payload);
+    if (!uuid) return;
     c.bind_from = static_cast<std::int8_t>(side);
-    c.bound_interface = intern(presented.front().uuid);
+    c.bound_interface = intern(*uuid);
     ++summary.rpc_binds;
   }
 
-  // Bytes from the endpoint mapper (the side on 135) to its client, in sequence order.
+  // Bytes from the endpoint mapper (the side on 135) to its client: each complete reply's endpoints.
   void watch_endpoint_mapper(const Key& k, Connection& c, int mapper_side, const Packet& p) {
     if (p.payload.empty()) return;
-    if (!c.endpoint_mapper) c.endpoint_mapper = std::make_unique<RpcStream>();
-    auto& s = *c.endpoint_mapper;
-    if (!s.synced || p.sequence != s.next_sequence) {
-      // A gap, a retransmission or the capture's start: start again at a PDU boundary.
-      if (s.synced && static_cast<std::int32_t>(p.sequence - s.next_sequence) < 0) return;  // old data
-      s.bytes.clear();
-      s.stub.clear();
-      s.synced = rpc::starts_pdu(p.payload);
-      if (!s.synced) return;
-    }
-    s.next_sequence = p.sequence + static_cast<std::uint32_t>(p.payload.size());
-    s.bytes.insert(s.bytes.end(), p.payload.begin(), p.payload.end());
-    std::size_t at = 0;
-    while (s.bytes.size() - at >= rpc::kHeaderSize) {
-      std::span<const std::uint8_t> rest(s.bytes.data() + at, s.bytes.size() - at);
-      if (!rpc::starts_pdu(rest)) {
-        s.synced = false;
-        s.bytes.clear();
-        return;
+    if (!c.endpoint_mapper) c.endpoint_mapper = std::make_unique<MapperStream>();
+    for (const auto& stub : c.endpoint_mapper->feed(p.sequence, p.payload))
+      for (const auto& e : mapped_endpoints(stub)) {
+        mappings.push_back(
+            {k.family, k.address[1 - mapper_side], k.address[mapper_side], e.port, intern(e.uuid), p.time});
+        ++summary.rpc_endpoints_mapped;
       }
-      std::size_t length = wire::le16(rest, 8), auth = wire::le16(rest, 10);
-      if (rest.size() < length) break;
-      if (rest[2] == rpc::kResponse && length >= 24 + (auth ? auth + 8 : 0)) {
-        std::size_t end = length - (auth ? auth + 8 : 0);
-        s.stub.insert(s.stub.end(), rest.begin() + 24, rest.begin() + static_cast<std::ptrdiff_t>(end));
-        if (rest[3] & rpc::kLastFragment) {
-          on_mapper_reply(k, mapper_side, s.stub, p.time);
-          s.stub.clear();
-        }
-      }
-      at += length;
-    }
-    s.bytes.erase(s.bytes.begin(), s.bytes.begin() + static_cast<std::ptrdiff_t>(at));
-    if (s.bytes.size() > kMaxRpcStream) s.bytes.clear(), s.synced = false;
-  }
-
-  void on_mapper_reply(const Key& k, int mapper_side, std::span<const std::uint8_t> stub, double time) {
-    auto endpoints = rpc::map_reply_endpoints(stub);
-    if (endpoints.empty()) endpoints = rpc::lookup_reply(stub, 4096).endpoints;
-    for (const auto& e : endpoints) {
-      mappings.push_back({k.family, k.address[1 - mapper_side], k.address[mapper_side], e.port, intern(e.uuid), time});
-      ++summary.rpc_endpoints_mapped;
-    }
   }
 };
 

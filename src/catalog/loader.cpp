@@ -328,40 +328,86 @@ Status parse_vocabulary(const SourceFile& file, Catalog& into) {
   });
 }
 
-Status parse_rpc_interfaces(const SourceFile& file, Catalog& into) {
+namespace {
+
+// A catalog file of one top-level mapping (interfaces:, port_settings:): each entry to `entry`.
+template <class Entry>
+Status parse_mapping_file(const SourceFile& file, const char* key, const char* expected, Entry&& entry) {
   return guarded([&]() -> Status {
     Reader r(file.name);
     auto root = parse_yaml(file);
-    r.check_keys(root, "", {"interfaces"});
-    auto node = root["interfaces"];
-    if (!node.IsMap()) r.fail(node, "interfaces", "expected a mapping of UUID to interface");
-    std::vector<std::string> known;
-    for (const auto& s : into.services) known.push_back(s.id);
-    for (const auto& kv : node) {
-      RpcInterface i;
-      i.uuid = kv.first.as<std::string>();
-      auto path = "interfaces." + i.uuid;
-      if (!is_uuid(i.uuid)) r.fail(kv.first, path, "expected a lower-case UUID (8-4-4-4-12)");
-      r.check_keys(kv.second, path, {"name", "version", "service", "ept_map", "names"});
-      i.name = r.nonempty(r.required(kv.second, path, "name"), path + ".name");
-      i.version = r.integer(r.required(kv.second, path, "version"), path + ".version", 0, 65535);
-      if (kv.second["service"].IsDefined()) {
-        i.service = r.nonempty(kv.second["service"], path + ".service");
-        if (!into.service(i.service))
-          r.fail(kv.second["service"], path + ".service",
-                 "unknown service '" + i.service + "'" + closest(i.service, known));
-      }
-      if (kv.second["ept_map"].IsDefined()) i.ept_map = r.boolean(kv.second["ept_map"], path + ".ept_map");
-      i.names = r.text(r.required(kv.second, path, "names"), path + ".names");
-      auto it = std::find_if(into.rpc_interfaces.begin(), into.rpc_interfaces.end(),
-                             [&](const RpcInterface& x) { return x.uuid == i.uuid; });
-      if (it != into.rpc_interfaces.end())
-        *it = std::move(i);
-      else
-        into.rpc_interfaces.push_back(std::move(i));
-    }
+    r.check_keys(root, "", {key});
+    auto node = root[key];
+    if (!node.IsMap()) r.fail(node, key, expected);
+    for (const auto& kv : node) entry(r, kv);
     return ok_status();
   });
+}
+
+// A later file's entry replaces the one of the same key (a user's directory overrides the KB's).
+template <class T, class Key>
+void put(std::vector<T>& items, T item, Key key) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& x) { return key(x) == key(item); });
+  if (it != items.end())
+    *it = std::move(item);
+  else
+    items.push_back(std::move(item));
+}
+
+// A `service:` value naming a service of the catalog, with the closest id when it names none.
+const Service& service_named(const Reader& r, const YAML::Node& node, const std::string& path, const Catalog& c) {
+  auto id = r.nonempty(node, path);
+  if (const auto* s = c.service(id)) return *s;
+  std::vector<std::string> ids;
+  for (const auto& s : c.services) ids.push_back(s.id);
+  r.fail(node, path, "unknown service '" + id + "'" + closest(id, ids));
+}
+
+}  // namespace
+
+Status parse_rpc_interfaces(const SourceFile& file, Catalog& into) {
+  return parse_mapping_file(
+      file, "interfaces", "expected a mapping of UUID to interface", [&](const Reader& r, const auto& kv) {
+        RpcInterface i;
+        i.uuid = kv.first.template as<std::string>();
+        auto path = "interfaces." + i.uuid;
+        if (!is_uuid(i.uuid)) r.fail(kv.first, path, "expected a lower-case UUID (8-4-4-4-12)");
+        r.check_keys(kv.second, path, {"name", "version", "service", "ept_map", "names"});
+        i.name = r.nonempty(r.required(kv.second, path, "name"), path + ".name");
+        i.version = r.integer(r.required(kv.second, path, "version"), path + ".version", 0, 65535);
+        if (kv.second["service"].IsDefined())
+          i.service = service_named(r, kv.second["service"], path + ".service", into).id;
+        if (kv.second["ept_map"].IsDefined()) i.ept_map = r.boolean(kv.second["ept_map"], path + ".ept_map");
+        i.names = r.text(r.required(kv.second, path, "names"), path + ".names");
+        put(into.rpc_interfaces, std::move(i), [](const RpcInterface& x) { return x.uuid; });
+      });
+}
+
+Status parse_port_settings(const SourceFile& file, Catalog& into) {
+  return parse_mapping_file(
+      file, "port_settings", "expected a mapping of site-file key to setting", [&](const Reader& r, const auto& kv) {
+        PortSetting ps;
+        ps.key = kv.first.template as<std::string>();
+        auto path = "port_settings." + ps.key;
+        r.check_keys(kv.second, path, {"service", "kind", "replaces", "where"});
+        const auto& service = service_named(r, r.required(kv.second, path, "service"), path + ".service", into);
+        ps.service = service.id;
+        auto kind = r.one_of(r.required(kv.second, path, "kind"), path + ".kind", {"static-rpc", "replace"});
+        ps.kind = kind == "replace" ? PortSettingKind::replace : PortSettingKind::static_rpc;
+        if (ps.kind == PortSettingKind::replace) {
+          ps.replaces = r.integer(r.required(kv.second, path, "replaces"), path + ".replaces", 1, 65535);
+          bool printed = std::any_of(
+              service.requirements.begin(), service.requirements.end(),
+              [&](const Requirement& q) { return q.ports.contains(static_cast<std::uint16_t>(ps.replaces)); });
+          if (!printed)
+            r.fail(kv.second["replaces"], path + ".replaces",
+                   "no row of " + ps.service + " has port " + std::to_string(ps.replaces));
+        } else if (kv.second["replaces"].IsDefined()) {
+          r.fail(kv.second["replaces"], path + ".replaces", "only a 'replace' setting replaces a port");
+        }
+        ps.where = r.nonempty(r.required(kv.second, path, "where"), path + ".where");
+        put(into.port_settings, std::move(ps), [](const PortSetting& x) { return x.key; });
+      });
 }
 
 namespace {
@@ -398,6 +444,13 @@ Status add_rpc_interfaces(Catalog& into, const std::filesystem::path& path) {
   auto file = read_source_file(path);
   if (!file) return file.error();
   return with_file(parse_rpc_interfaces(*file, into), path.string());
+}
+
+Status add_port_settings(Catalog& into, const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return ok_status();
+  auto file = read_source_file(path);
+  if (!file) return file.error();
+  return with_file(parse_port_settings(*file, into), path.string());
 }
 
 Status add_services(Catalog& into, const std::vector<std::filesystem::path>& files, bool allow_replace) {
@@ -441,6 +494,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   if (files.empty()) return Error{(dir / "services").string(), 0, 0, "", "no service files (*.yaml) found"};
   if (auto st = add_services(c, files, false); !st) return st.error();
   if (auto st = add_rpc_interfaces(c, dir / "rpc-interfaces.yaml"); !st) return st.error();
+  if (auto st = add_port_settings(c, dir / "port-settings.yaml"); !st) return st.error();
   if (auto st = validate(c); !st) return st.error();
   return c;
 }
@@ -460,14 +514,15 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   for (const auto& p : yaml_files(dir)) {
     auto name = p.filename().string();
     if (name != "roles.yaml" && name != "profiles.yaml" && name != "vocabulary.yaml" && name != "os.yaml" &&
-        name != "rpc-interfaces.yaml")
+        name != "rpc-interfaces.yaml" && name != "port-settings.yaml")
       files.push_back(p);
   }
   if (files.empty() && !std::filesystem::exists(dir / "roles.yaml") && !std::filesystem::exists(vocab) &&
-      !std::filesystem::exists(dir / "rpc-interfaces.yaml"))
+      !std::filesystem::exists(dir / "rpc-interfaces.yaml") && !std::filesystem::exists(dir / "port-settings.yaml"))
     return Error{dir.string(), 0, 0, "", "no catalog files (*.yaml, services/*.yaml, roles.yaml) found"};
   if (auto st = add_services(base, files, true); !st) return st;
   if (auto st = add_rpc_interfaces(base, dir / "rpc-interfaces.yaml"); !st) return st;
+  if (auto st = add_port_settings(base, dir / "port-settings.yaml"); !st) return st;
   return validate(base);
 }
 

@@ -54,9 +54,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!text) return void(exit_code = report(text.error()));
     for (const auto& w : plan.warnings) std::cerr << "winports: warning: " << w << '\n';
     for (const auto& w : refusals) std::cerr << "winports: warning: " << w << '\n';
-    std::size_t undecided = 0;
-    for (const auto& s : plan.skipped) undecided += s.undecided;
-    if (undecided)
+    if (auto undecided = plan::undecided_count(plan))
       std::cerr << "winports: " << undecided
                 << " requirement(s) left out because the file does not decide them (see --format json, \"skipped\")\n";
     if (output.empty() || output == "-")

@@ -37,6 +37,10 @@ std::optional<std::uint16_t> parse_port(std::string_view s) {
 
 std::string_view to_string(Transport t) { return kTransports[static_cast<std::size_t>(t)].name; }
 int ip_protocol_number(Transport t) { return kTransports[static_cast<std::size_t>(t)].ip_protocol; }
+bool carries(Transport planned, Transport seen) {
+  return planned == seen || (planned == Transport::icmp && seen == Transport::icmpv6);
+}
+
 bool has_ports(Transport t) { return t == Transport::tcp || t == Transport::udp; }
 
 std::optional<Transport> parse_transport(std::string_view text) {

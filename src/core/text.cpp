@@ -125,6 +125,19 @@ std::string markup_escaped(std::string_view text) {
   return out;
 }
 
+std::string identifier(std::string_view text, std::string_view also, char replacement) {
+  std::string out;
+  for (char ch : text) {
+    bool kept = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                also.find(ch) != std::string_view::npos;
+    if (kept)
+      out += ch;
+    else if (replacement)
+      out += replacement;
+  }
+  return out;
+}
+
 std::string abbreviated(const std::string& list) {
   std::size_t at = 0;
   for (int i = 0; i < 3; ++i) {

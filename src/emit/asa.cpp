@@ -16,11 +16,8 @@ namespace winports::emit {
 namespace {
 
 std::string name_part(std::string_view text, std::size_t limit) {
-  std::string out;
-  for (char ch : text) {
-    if (out.size() == limit) break;
-    out += std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.' ? ch : '_';
-  }
+  auto out = identifier(text, "-_.");
+  if (out.size() > limit) out.resize(limit);
   return out;
 }
 

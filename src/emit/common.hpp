@@ -76,9 +76,7 @@ inline std::vector<Network> site_networks(const plan::Environment& env, int fami
 // The log prefix of dropped site traffic: the site's name, quoted safely, within the 127 bytes
 // nftables and the LOG target both allow (iptables: 29).
 inline std::string log_prefix(std::string_view site, std::size_t limit = 28) {
-  std::string out = "winports ";
-  for (char ch : site)
-    if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.') out += ch;
+  std::string out = "winports " + identifier(site, "-_.", '\0');
   if (out.size() > limit - 2) out.resize(limit - 2);
   return out + ": ";
 }
@@ -169,8 +167,7 @@ inline std::string rule_title(const Input& in, const plan::Flow& f, const Window
     const auto* service = in.catalog.service(reason.service);
     if (!service || reason.requirement >= service->requirements.size()) continue;
     const auto& q = service->requirements[reason.requirement];
-    if (q.transport != rule.transport && !(rule.transport == Transport::icmp && q.transport == Transport::icmpv6))
-      continue;
+    if (!carries(rule.transport, q.transport)) continue;
     bool carried = rule.keyword == RpcKeyword::rpc               ? q.dynamic_rpc()
                    : rule.keyword == RpcKeyword::endpoint_mapper ? q.ports.contains(135)
                    : rule.ports.empty()                          ? true

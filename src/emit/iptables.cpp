@@ -34,8 +34,7 @@ struct Chains {
 };
 
 Chains chains_for(const Input& in, bool host_variant) {
-  std::string id;
-  for (char ch : in.env.site) id += std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' ? ch : '_';
+  auto id = identifier(in.env.site, "-");
   std::string base = (host_variant ? "wpin-" : "wp-") + id;
   constexpr std::size_t kLongestBase = 28 - 5;  // room for "-site"
   if (base.size() > kLongestBase) {

@@ -11,12 +11,6 @@
 namespace winports::emit {
 namespace {
 
-std::string identifier(std::string_view text) {
-  std::string out;
-  for (char ch : text) out += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-  return out;
-}
-
 std::string element_list(const std::vector<Network>& nets) {
   std::string out;
   for (const auto& n : nets) out += (out.empty() ? "" : ", ") + n.to_string();

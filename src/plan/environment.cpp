@@ -37,10 +37,11 @@ std::vector<std::string> known_ids(const Reader& r, const YAML::Node& node, cons
 auto by_id = [](const auto& item) { return item.id; };
 
 // Static RPC ports must differ from each other on one machine (Netlogon event 5809, KB 224196).
-void check_distinct_rpc_ports(const Reader& r, const YAML::Node& node, const std::string& path, const Settings& s) {
+void check_distinct_rpc_ports(const Reader& r, const YAML::Node& node, const std::string& path, const Settings& s,
+                              const catalog::Catalog& c) {
   std::map<std::uint16_t, std::string> seen;
-  for (const auto& ps : port_settings()) {
-    if (ps.kind != PortSettingKind::static_rpc) continue;
+  for (const auto& ps : c.port_settings) {
+    if (ps.kind != catalog::PortSettingKind::static_rpc) continue;
     auto it = s.ports.find(std::string(ps.key));
     if (it == s.ports.end()) continue;
     auto [other, fresh] = seen.emplace(it->second, std::string(ps.key));
@@ -56,7 +57,7 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
   if (!node.IsDefined() || node.IsNull()) return s;
   std::vector<std::string_view> keys{"rpc_dynamic_ports", "netbios",  "winrm_version", "ftp_passive_ports",
                                      "legacy_clients",    "features", "scenarios"};
-  for (const auto& ps : port_settings()) keys.push_back(ps.key);
+  for (const auto& ps : c.port_settings) keys.push_back(ps.key);
   r.check_keys(node, path, keys);
   auto ranges = [&](const char* key) -> std::optional<PortSet> {
     auto n = node[key];
@@ -80,7 +81,7 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
     s.winrm_version = r.one_of(node["winrm_version"], Reader::join(path, "winrm_version"), {"1.1", "2.0"});
   if (node["legacy_clients"].IsDefined())
     s.legacy_clients = r.boolean(node["legacy_clients"], Reader::join(path, "legacy_clients"));
-  for (const auto& ps : port_settings()) {
+  for (const auto& ps : c.port_settings) {
     auto n = node[std::string(ps.key)];
     if (!n.IsDefined()) continue;
     auto p = Reader::join(path, std::string(ps.key));
@@ -88,7 +89,7 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
     if (!range || range->lo != range->hi || range->lo == 0) r.fail(n, p, "expected one port number (1-65535)");
     s.ports[std::string(ps.key)] = range->lo;
   }
-  check_distinct_rpc_ports(r, node, path, s);
+  check_distinct_rpc_ports(r, node, path, s, c);
   s.features = known_ids(r, node["features"], Reader::join(path, "features"), "feature", c.features, by_id);
   s.scenarios = known_ids(r, node["scenarios"], Reader::join(path, "scenarios"), "scenario", c.scenarios, by_id);
   return s;
@@ -107,24 +108,6 @@ std::string parse_os(const Reader& r, const YAML::Node& node, const std::string&
 
 }  // namespace
 
-const std::vector<PortSetting>& port_settings() {
-  using enum PortSettingKind;
-  static const std::vector<PortSetting> all = {
-      {"ntds_port", "active-directory", static_rpc, 0,
-       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters \"TCP/IP Port\" (DCs; reboot)"},
-      {"netlogon_port", "netlogon", static_rpc, 0,
-       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Netlogon\\Parameters \"DCTcpipPort\" (restart Netlogon)"},
-      {"frs_port", "frs", static_rpc, 0,
-       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTFRS\\Parameters \"RPC TCP/IP Port Assignment\""},
-      {"dfsr_port", "dfsr", static_rpc, 0, "dfsrdiag StaticRPC /port:N, or Set-DfsrServiceConfiguration -RPCPort N"},
-      {"dtc_port", "msdtc", static_rpc, 0, "HKLM\\Software\\Microsoft\\MSDTC \"ServerTcpPort\""},
-      {"rdp_port", "rds", replace, 3389,
-       "HKLM\\System\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp \"PortNumber\""},
-      {"ftp_control_port", "ftp", replace, 21, "IIS FTP site binding (active data then comes from this port - 1)"},
-  };
-  return all;
-}
-
 const Zone* Environment::zone(std::string_view name) const {
   auto it = zone_index.find(std::string(name));
   return it == zone_index.end() ? nullptr : &zones[it->second];
@@ -132,6 +115,17 @@ const Zone* Environment::zone(std::string_view name) const {
 const Host* Environment::host(std::string_view name) const {
   auto it = host_index.find(std::string(name));
   return it == host_index.end() ? nullptr : &hosts[it->second];
+}
+const Zone* Environment::zone_of(const Network& address) const {
+  for (const auto& z : zones)
+    if (std::any_of(z.networks.begin(), z.networks.end(), [&](const Network& n) { return n.contains(address); }))
+      return &z;
+  return nullptr;
+}
+const Host* Environment::host_at(const Network& address) const {
+  for (const auto& h : hosts)
+    if (h.address.contains(address) && address.contains(h.address)) return &h;
+  return nullptr;
 }
 std::string Environment::os_of(const Host& h) const {
   if (!h.os.empty()) return h.os;
@@ -284,11 +278,8 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
   if (const auto* h = env.host(text)) return Place{h->name, {h->address}};
   if (const auto* z = env.zone(text)) return Place{"zone " + z->name, z->networks};
   if (auto n = parse_network(text)) {
-    for (const auto& h : env.hosts)
-      if (n->contains(h.address) && h.address.contains(*n)) return Place{text + " (" + h.name + ")", {*n}};
-    for (const auto& z : env.zones)
-      for (const auto& zn : z.networks)
-        if (zn.contains(*n)) return Place{text + " (zone " + z.name + ")", {*n}};
+    if (const auto* h = env.host_at(*n)) return Place{text + " (" + h->name + ")", {*n}};
+    if (const auto* z = env.zone_of(*n)) return Place{text + " (zone " + z->name + ")", {*n}};
     return fail(text + " is in no zone of the site");
   }
   std::vector<std::string> names = names_of(env.zones);

@@ -62,9 +62,9 @@ bool legacy_clients(const Environment& env, const Host* host, const Zone* zone) 
 }
 
 // A port setting (ntds_port, rdp_port …) that applies to this service, if the file gives it.
-std::optional<std::pair<const PortSetting*, std::uint16_t>> port_setting(const Effective& e,
-                                                                         const std::string& service) {
-  for (const auto& ps : port_settings())
+std::optional<std::pair<const catalog::PortSetting*, std::uint16_t>> port_setting(const Catalog& c, const Effective& e,
+                                                                                  const std::string& service) {
+  for (const auto& ps : c.port_settings)
     if (ps.service == service)
       if (auto it = e.ports.find(std::string(ps.key)); it != e.ports.end()) return std::pair{&ps, it->second};
   return std::nullopt;
@@ -175,162 +175,202 @@ struct FlowKey {
   auto operator<=>(const FlowKey&) const = default;
 };
 
-}  // namespace
+// make_plan's steps over one site: every access entry's (client, server) pairs, the services the
+// entry grants there, each requirement decided by its conditions, its ports after the site's
+// settings, its flows by direction; then flows merged per (source, destination, transport) and
+// destinations grouped.
+class Planner {
+ public:
+  Planner(const Environment& env, const Catalog& c) : env_(env), c_(c) { plan_.site = env.site; }
 
-Plan make_plan(const Environment& env, const Catalog& c) {
-  Plan plan;
-  plan.site = env.site;
-  std::map<FlowKey, Flow> merged;
-  std::map<FlowKey, PortSet> fixed_ports;  // per merged flow: ports some non-RPC requirement names
-  std::set<std::string> warned;
-  auto warn = [&](const std::string& w) {
-    if (warned.insert(w).second) plan.warnings.push_back(w);
-  };
-  for (const auto& access : env.access) {
-    auto clients = expand(env, c, access.from);
+  Plan run() {
+    for (const auto& access : env_.access) add_access(access);
+    group_destinations();
+    return std::move(plan_);
+  }
+
+ private:
+  void warn(const std::string& w) {
+    if (warned_.insert(w).second) plan_.warnings.push_back(w);
+  }
+
+  void add_access(const Access& access) {
+    auto clients = expand(env_, c_, access.from);
     for (auto& client : clients)
-      if (legacy_clients(env, client.host, client.zone)) client.os.push_back(std::string(kLegacyClientOs));
-    auto servers = destinations(env, c, access.to);
+      if (legacy_clients(env_, client.host, client.zone)) client.os.push_back(std::string(kLegacyClientOs));
+    auto servers = destinations(env_, c_, access.to);
     if (clients.empty() || servers.empty())
       warn("access line " + std::to_string(access.line) + ": '" + (clients.empty() ? access.from : access.to) +
            "' has no hosts");
-    for (const auto& client : clients) {
+    for (const auto& client : clients)
       for (const auto& server : servers) {
         if (client.endpoint.name == server.endpoint.name) continue;
-        std::set<std::string> services;
-        if (!access.services.empty()) {
-          services.insert(access.services.begin(), access.services.end());
-        } else {
-          auto offered = served_by(c, *server.host);
-          if (access.as.empty())
-            services = offered;
-          else
-            for (const auto& s : c.profile(access.as)->services)
-              if (offered.count(s)) services.insert(s);
-          if (services.empty())
-            warn("access line " + std::to_string(access.line) + ": " + server.endpoint.name + " serves nothing of " +
-                 (access.as.empty() ? "its roles" : "profile " + access.as));
-        }
-        auto e = effective(env, server.host, access.scenarios);
-        for (const auto& id : services) {
-          const auto* s = c.service(id);
-          // A scenario that replaces the port list (the encapsulated VPN case) applies per service.
-          bool scenario_rows_active = false;
-          for (const auto& q : s->requirements)
-            for (const auto& cond : q.conditions)
-              if (cond.kind == "scenario" && std::any_of(cond.values.begin(), cond.values.end(),
-                                                         [&](const auto& v) { return e.scenarios.count(v) > 0; }))
-                scenario_rows_active = true;
-          for (std::size_t i = 0; i < s->requirements.size(); ++i) {
-            const auto& q = s->requirements[i];
-            Reason reason{s->id, i};
-            auto skip = [&](const std::string& why, bool undecided) {
-              plan.skipped.push_back({client.endpoint.name, server.endpoint.name, reason, why, undecided});
-            };
-            bool has_scenario = std::any_of(q.conditions.begin(), q.conditions.end(),
-                                            [](const Condition& x) { return x.kind == "scenario"; });
-            if (scenario_rows_active && !has_scenario) {
-              skip("replaced by the encapsulated scenario", false);
-              continue;
-            }
-            Decision overall;
-            std::vector<Condition> conditions = s->conditions;
-            conditions.insert(conditions.end(), q.conditions.begin(), q.conditions.end());
-            for (const auto& cond : conditions) {
-              auto d = decide(c, cond, client, server, e);
-              if (d.verdict == Verdict::no) {
-                overall = d;
-                break;
-              }
-              if (d.verdict == Verdict::undecided) overall = d;
-            }
-            if (overall.verdict == Verdict::yes && q.optional && q.conditions.empty())
-              overall = {Verdict::undecided, "optional in the KB"};
-            if (overall.verdict != Verdict::yes) {
-              skip(overall.why, overall.verdict == Verdict::undecided);
-              continue;
-            }
-            PortSet ports = q.ports;
-            auto setting = port_setting(e, s->id);
-            bool pinned_rpc = false;
-            if (setting && setting->first->kind == PortSettingKind::replace) {
-              // The default port moves; a port derived from it (FTP data = control - 1) moves with it.
-              auto moved = setting->second;
-              if (q.derived_from && q.derived_from->first == setting->first->replaces)
-                ports = PortSet{{static_cast<std::uint16_t>(moved + q.derived_from->second),
-                                 static_cast<std::uint16_t>(moved + q.derived_from->second)}};
-              else if (ports.contains(setting->first->replaces))
-                ports = ports.subtract(PortSet{{setting->first->replaces, setting->first->replaces}})
-                            .unite(PortSet{{moved, moved}});
-            }
-            if (q.dynamic == "rpc" && setting && setting->first->kind == PortSettingKind::static_rpc &&
-                q.transport == Transport::tcp) {
-              ports = PortSet{{setting->second, setting->second}};
-              pinned_rpc = true;
-            } else if (q.dynamic == "rpc") {
-              std::vector<std::string> os = client.os;
-              os.insert(os.end(), server.os.begin(), server.os.end());
-              os.erase(std::remove(os.begin(), os.end(), std::string()), os.end());
-              bool unknown = std::any_of(client.os.begin(), client.os.end(), [](auto& o) { return o.empty(); }) ||
-                             std::any_of(server.os.begin(), server.os.end(), [](auto& o) { return o.empty(); });
-              auto range = catalog::dynamic_rpc_range(c, unknown ? std::vector<std::string>{} : os, e.rpc);
-              if (range.assumed_both)
-                warn("OS unknown for " + client.endpoint.name + " or " + server.endpoint.name +
-                     ": both dynamic RPC ranges opened (set os:)");
-              ports = range.ports;
-            } else if (q.dynamic == "ftp-passive" && e.ftp_passive) {
-              ports = *e.ftp_passive;
-            }
-            auto add = [&](const Side& from, const Side& to, std::optional<std::uint16_t> sport, PortSet dports) {
-              FlowKey key{from.endpoint.name, to.endpoint.name, q.transport, sport, q.icmp_type};
-              auto [it, fresh] = merged.try_emplace(key);
-              auto& f = it->second;
-              if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}, {}};
-              f.ports = f.ports.unite(dports);
-              if (q.dynamic == "rpc" && !pinned_rpc)
-                f.rpc_only = f.rpc_only.unite(dports);
-              else
-                fixed_ports[key] = fixed_ports[key].unite(dports);
-              if (std::find(f.reasons.begin(), f.reasons.end(), reason) == f.reasons.end()) f.reasons.push_back(reason);
-            };
-            if (q.direction == "inbound" || q.direction == "both") add(client, server, std::nullopt, ports);
-            if (q.direction == "outbound" || q.direction == "both") add(server, client, std::nullopt, ports);
-            if (q.direction == "outbound-from") {
-              // FTP active data: from the server's data port to any unprivileged client port.
-              auto port = ports.ranges().empty() ? std::uint16_t{20} : ports.ranges().front().lo;
-              add(server, client, port, PortSet{{1024, 65535}});
-            }
-            if (q.reply == "any-port")
-              warn(s->id + ": replies come from another port (" + q.protocol.en + "); the firewall must track them");
-          }
-        }
+        auto e = effective(env_, server.host, access.scenarios);
+        for (const auto& id : services_granted(access, server)) add_service(*c_.service(id), client, server, e);
       }
+  }
+
+  // The entry's services: its list, else what the server's roles serve, narrowed to its profile.
+  std::set<std::string> services_granted(const Access& access, const Side& server) {
+    if (!access.services.empty()) return {access.services.begin(), access.services.end()};
+    auto offered = served_by(c_, *server.host);
+    std::set<std::string> services;
+    if (access.as.empty())
+      services = offered;
+    else
+      for (const auto& s : c_.profile(access.as)->services)
+        if (offered.count(s)) services.insert(s);
+    if (services.empty())
+      warn("access line " + std::to_string(access.line) + ": " + server.endpoint.name + " serves nothing of " +
+           (access.as.empty() ? "its roles" : "profile " + access.as));
+    return services;
+  }
+
+  void add_service(const Service& s, const Side& client, const Side& server, const Effective& e) {
+    // A scenario that replaces the port list (the encapsulated VPN case) applies per service.
+    bool scenario_rows_active = false;
+    for (const auto& q : s.requirements)
+      for (const auto& cond : q.conditions)
+        if (cond.kind == "scenario" && std::any_of(cond.values.begin(), cond.values.end(),
+                                                   [&](const auto& v) { return e.scenarios.count(v) > 0; }))
+          scenario_rows_active = true;
+    for (std::size_t i = 0; i < s.requirements.size(); ++i) {
+      const auto& q = s.requirements[i];
+      Reason reason{s.id, i};
+      auto skip = [&](const std::string& why, bool undecided) {
+        plan_.skipped.push_back({client.endpoint.name, server.endpoint.name, reason, why, undecided});
+      };
+      bool has_scenario = std::any_of(q.conditions.begin(), q.conditions.end(),
+                                      [](const Condition& x) { return x.kind == "scenario"; });
+      if (scenario_rows_active && !has_scenario) {
+        skip("replaced by the encapsulated scenario", false);
+        continue;
+      }
+      auto decision = decide_requirement(s, q, client, server, e);
+      if (decision.verdict != Verdict::yes) {
+        skip(decision.why, decision.verdict == Verdict::undecided);
+        continue;
+      }
+      bool pinned_rpc = false;
+      auto ports = ports_for(s, q, client, server, e, pinned_rpc);
+      add_flows(q, reason, client, server, ports, pinned_rpc);
+      if (q.reply == "any-port")
+        warn(s.id + ": replies come from another port (" + q.protocol.en + "); the firewall must track them");
     }
   }
+
+  // The service's and the row's conditions: the first "no" decides; else any "undecided" does.
+  Decision decide_requirement(const Service& s, const Requirement& q, const Side& client, const Side& server,
+                              const Effective& e) const {
+    Decision overall;
+    std::vector<Condition> conditions = s.conditions;
+    conditions.insert(conditions.end(), q.conditions.begin(), q.conditions.end());
+    for (const auto& cond : conditions) {
+      auto d = decide(c_, cond, client, server, e);
+      if (d.verdict == Verdict::no) return d;
+      if (d.verdict == Verdict::undecided) overall = d;
+    }
+    if (overall.verdict == Verdict::yes && q.optional && q.conditions.empty())
+      overall = {Verdict::undecided, "optional in the KB"};
+    return overall;
+  }
+
+  // The row's ports after the site's settings: a moved port, a static RPC port, the dynamic RPC
+  // range of the OS versions involved, a restricted FTP passive range.
+  PortSet ports_for(const Service& s, const Requirement& q, const Side& client, const Side& server, const Effective& e,
+                    bool& pinned_rpc) {
+    PortSet ports = q.ports;
+    auto setting = port_setting(c_, e, s.id);
+    if (setting && setting->first->kind == catalog::PortSettingKind::replace) {
+      // The default port moves; a port derived from it (FTP data = control - 1) moves with it.
+      auto moved = setting->second;
+      if (q.derived_from && q.derived_from->first == setting->first->replaces)
+        ports = PortSet{{static_cast<std::uint16_t>(moved + q.derived_from->second),
+                         static_cast<std::uint16_t>(moved + q.derived_from->second)}};
+      else if (auto old = static_cast<std::uint16_t>(setting->first->replaces); ports.contains(old))
+        ports = ports.subtract(PortSet{{old, old}}).unite(PortSet{{moved, moved}});
+    }
+    if (q.dynamic == "rpc" && setting && setting->first->kind == catalog::PortSettingKind::static_rpc &&
+        q.transport == Transport::tcp) {
+      pinned_rpc = true;
+      return PortSet{{setting->second, setting->second}};
+    }
+    if (q.dynamic == "rpc") {
+      std::vector<std::string> os = client.os;
+      os.insert(os.end(), server.os.begin(), server.os.end());
+      os.erase(std::remove(os.begin(), os.end(), std::string()), os.end());
+      bool unknown = std::any_of(client.os.begin(), client.os.end(), [](auto& o) { return o.empty(); }) ||
+                     std::any_of(server.os.begin(), server.os.end(), [](auto& o) { return o.empty(); });
+      auto range = catalog::dynamic_rpc_range(c_, unknown ? std::vector<std::string>{} : os, e.rpc);
+      if (range.assumed_both)
+        warn("OS unknown for " + client.endpoint.name + " or " + server.endpoint.name +
+             ": both dynamic RPC ranges opened (set os:)");
+      return range.ports;
+    }
+    if (q.dynamic == "ftp-passive" && e.ftp_passive) return *e.ftp_passive;
+    return ports;
+  }
+
+  // The row's flows by its direction, merged per (source, destination, transport, source port).
+  void add_flows(const Requirement& q, const Reason& reason, const Side& client, const Side& server,
+                 const PortSet& ports, bool pinned_rpc) {
+    auto add = [&](const Side& from, const Side& to, std::optional<std::uint16_t> sport, const PortSet& dports) {
+      FlowKey key{from.endpoint.name, to.endpoint.name, q.transport, sport, q.icmp_type};
+      auto [it, fresh] = merged_.try_emplace(key);
+      auto& f = it->second;
+      if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}, {}};
+      f.ports = f.ports.unite(dports);
+      if (q.dynamic == "rpc" && !pinned_rpc)
+        f.rpc_only = f.rpc_only.unite(dports);
+      else
+        fixed_ports_[key] = fixed_ports_[key].unite(dports);
+      if (std::find(f.reasons.begin(), f.reasons.end(), reason) == f.reasons.end()) f.reasons.push_back(reason);
+    };
+    if (q.direction == "inbound" || q.direction == "both") add(client, server, std::nullopt, ports);
+    if (q.direction == "outbound" || q.direction == "both") add(server, client, std::nullopt, ports);
+    if (q.direction == "outbound-from") {
+      // FTP active data: from the server's data port to any unprivileged client port.
+      auto port = ports.ranges().empty() ? std::uint16_t{20} : ports.ranges().front().lo;
+      add(server, client, port, PortSet{{1024, 65535}});
+    }
+  }
+
   // Group destinations that share source, transport and ports into one flow: rules then grow with
   // zone pairs and distinct port sets, not with hosts.
-  std::map<std::tuple<std::string, Transport, std::optional<std::uint16_t>, std::string, std::string, std::string>,
-           Flow>
-      grouped;
-  for (auto& [key, f] : merged) {
-    f.rpc_only = f.rpc_only.subtract(fixed_ports[key]);
-    auto gk =
-        std::tuple{f.source.name, f.transport, f.source_port, f.icmp_type, f.ports.to_string(), f.rpc_only.to_string()};
-    auto [it, fresh] = grouped.try_emplace(gk, f);
-    if (fresh) continue;
-    auto& g = it->second;
-    g.destination.name += "," + f.destination.name;
-    g.destination.networks.insert(g.destination.networks.end(), f.destination.networks.begin(),
-                                  f.destination.networks.end());
-    for (const auto& r : f.reasons)
-      if (std::find(g.reasons.begin(), g.reasons.end(), r) == g.reasons.end()) g.reasons.push_back(r);
+  void group_destinations() {
+    std::map<std::tuple<std::string, Transport, std::optional<std::uint16_t>, std::string, std::string, std::string>,
+             Flow>
+        grouped;
+    for (auto& [key, f] : merged_) {
+      f.rpc_only = f.rpc_only.subtract(fixed_ports_[key]);
+      auto gk = std::tuple{f.source.name, f.transport,         f.source_port,
+                           f.icmp_type,   f.ports.to_string(), f.rpc_only.to_string()};
+      auto [it, fresh] = grouped.try_emplace(gk, f);
+      if (fresh) continue;
+      auto& g = it->second;
+      g.destination.name += "," + f.destination.name;
+      g.destination.networks.insert(g.destination.networks.end(), f.destination.networks.begin(),
+                                    f.destination.networks.end());
+      for (const auto& r : f.reasons)
+        if (std::find(g.reasons.begin(), g.reasons.end(), r) == g.reasons.end()) g.reasons.push_back(r);
+    }
+    for (auto& [k, f] : grouped) {
+      std::sort(f.reasons.begin(), f.reasons.end());
+      plan_.flows.push_back(std::move(f));
+    }
   }
-  for (auto& [k, f] : grouped) {
-    std::sort(f.reasons.begin(), f.reasons.end());
-    plan.flows.push_back(std::move(f));
-  }
-  return plan;
-}
+
+  const Environment& env_;
+  const Catalog& c_;
+  Plan plan_;
+  std::map<FlowKey, Flow> merged_;
+  std::map<FlowKey, PortSet> fixed_ports_;  // per merged flow: ports some non-RPC requirement names
+  std::set<std::string> warned_;
+};
+
+}  // namespace
+
+Plan make_plan(const Environment& env, const Catalog& c) { return Planner(env, c).run(); }
 
 std::vector<std::string> services_of(const Flow& flow) {
   std::vector<std::string> out;
@@ -375,6 +415,11 @@ std::string reasons_text(const Flow& flow, const Catalog& c, Lang lang) {
     out += (out.empty() ? "" : "; ") + entry;
   }
   return out;
+}
+
+std::size_t undecided_count(const Plan& plan) {
+  return static_cast<std::size_t>(
+      std::count_if(plan.skipped.begin(), plan.skipped.end(), [](const Skipped& s) { return s.undecided; }));
 }
 
 std::string flow_label(const Flow& f) { return f.source.name + " -> " + f.destination.name; }

@@ -41,11 +41,7 @@ std::string quoted(const std::string& text) {
 }
 
 // An id safe in DOT, SVG and CSS selectors.
-std::string slug(const std::string& text) {
-  std::string out;
-  for (unsigned char ch : text) out += std::isalnum(ch) ? static_cast<char>(ch) : '_';
-  return out;
-}
+std::string slug(const std::string& text) { return identifier(text); }
 
 // A multi-line label: each line quoted, joined with DOT's centred line break.
 std::string label(const std::vector<std::string>& lines) {
@@ -74,12 +70,8 @@ std::vector<std::string> zones_of(const plan::Endpoint& endpoint, const plan::En
   if (const auto* h = env.host(endpoint.name)) return {h->zone};
   std::vector<std::string> out;
   for (const auto& n : endpoint.networks) {
-    std::string found = kOutside;
-    for (const auto& z : env.zones)
-      if (std::any_of(z.networks.begin(), z.networks.end(), [&](const Network& zn) { return zn.contains(n); })) {
-        found = z.name;
-        break;
-      }
+    const auto* zone = env.zone_of(n);
+    std::string found = zone ? zone->name : kOutside;
     if (std::find(out.begin(), out.end(), found) == out.end()) out.push_back(found);
   }
   return out;

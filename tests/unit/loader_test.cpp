@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "test_util.hpp"
 #include "winports/catalog/embedded.hpp"
 #include "winports/catalog/serialize.hpp"
@@ -215,4 +218,51 @@ versions:
   EXPECT_EQ(st.error().line, 5) << st.error().to_string();
   EXPECT_EQ(st.error().field, "versions[0].host_firewall[0]");
   EXPECT_NE(st.error().message.find("not one of: netsh-advfirewall, netsecurity"), std::string::npos);
+}
+
+TEST(Loader, PortSettingsAreDataCheckedAgainstTheirService) {
+  const Catalog& shipped = builtin_catalog();
+  ASSERT_EQ(shipped.port_settings.size(), 7u);
+  auto rdp = std::find_if(shipped.port_settings.begin(), shipped.port_settings.end(),
+                          [](const PortSetting& ps) { return ps.key == "rdp_port"; });
+  ASSERT_NE(rdp, shipped.port_settings.end());
+  EXPECT_EQ(rdp->kind, PortSettingKind::replace);
+  EXPECT_EQ(rdp->replaces, 3389);
+  EXPECT_NE(rdp->where.find("PortNumber"), std::string::npos);
+  struct Case {
+    const char* text;
+    int line;
+    const char* field;
+    const char* message;
+  };
+  for (auto [text, line, field, message] : {
+           Case{"port_settings:\n  x_port: {service: ntds, kind: static-rpc, where: w}\n", 2,
+                "port_settings.x_port.service", "unknown service 'ntds'"},
+           Case{"port_settings:\n  x_port:\n    service: rds\n    kind: move\n    where: w\n", 4,
+                "port_settings.x_port.kind", "'move' is not one of: static-rpc, replace"},
+           Case{"port_settings:\n  x_port: {service: rds, kind: replace, replaces: 3390, where: w}\n", 2,
+                "port_settings.x_port.replaces", "no row of rds has port 3390"},
+           Case{"port_settings:\n  x_port: {service: netlogon, kind: static-rpc, replaces: 135, where: w}\n", 2,
+                "port_settings.x_port.replaces", "only a 'replace' setting replaces a port"},
+       }) {
+    Catalog c = shipped;
+    auto st = parse_port_settings({"port-settings.yaml", text}, c);
+    ASSERT_FALSE(st.ok()) << text;
+    EXPECT_EQ(st.error().line, line) << st.error().to_string();
+    EXPECT_EQ(st.error().field, field) << st.error().to_string();
+    EXPECT_NE(st.error().message.find(message), std::string::npos) << st.error().to_string();
+  }
+  // docs/environment.md's table lists every shipped key with its service.
+  std::ifstream doc(std::string(WINPORTS_SOURCE_DIR) + "/docs/environment.md");
+  std::string docs((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+  for (const auto& ps : shipped.port_settings)
+    EXPECT_NE(docs.find("| `" + ps.key + "` | " + ps.service + " |"), std::string::npos) << ps.key;
+  // A user's directory adds a setting a site file may then use.
+  Catalog c = shipped;
+  TempDir user;
+  user.write("port-settings.yaml",
+             "port_settings:\n  winrm_https_port: {service: rds, kind: replace, replaces: 3389, "
+             "where: somewhere}\n");
+  ASSERT_TRUE(merge_directory(c, user.path()).ok());
+  EXPECT_EQ(c.port_settings.size(), 8u);
 }

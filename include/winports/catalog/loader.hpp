@@ -20,8 +20,11 @@ Status parse_os_table(const SourceFile& file, Catalog& into);
 Status parse_vocabulary(const SourceFile& file, Catalog& into);
 // rpc-interfaces.yaml; parsed after the services, which its `service:` keys name.
 Status parse_rpc_interfaces(const SourceFile& file, Catalog& into);
+// port-settings.yaml; parsed after the services, which its `service:` keys name.
+Status parse_port_settings(const SourceFile& file, Catalog& into);
 
-// Reads DIR/os.yaml, DIR/vocabulary.yaml, DIR/roles.yaml, DIR/profiles.yaml and DIR/services/*.yaml.
+// Reads DIR/os.yaml, DIR/vocabulary.yaml, DIR/roles.yaml, DIR/profiles.yaml, DIR/services/*.yaml,
+// DIR/rpc-interfaces.yaml and DIR/port-settings.yaml.
 Result<Catalog> load_directory(const std::filesystem::path& dir);
 
 // Adds a user's directory on top of `base`: services/*.yaml or *.yaml service files replace

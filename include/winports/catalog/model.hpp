@@ -142,6 +142,21 @@ struct RpcInterface {
   auto members() { return std::tie(uuid, name, version, service, ept_map, names); }
 };
 
+// A port customisation the KB points to (registry values, netsh, IIS, DFSR tools): a site file's
+// key moves the service's port; data/port-settings.yaml lists them.
+enum class PortSettingKind {
+  static_rpc,  // the service's RPC interface listens on this port instead of the dynamic range
+  replace,     // the service's default port `replaces` moves to this port (and ports derived from it)
+};
+struct PortSetting {
+  std::string key;      // the key in a site file's settings
+  std::string service;  // the catalog service it applies to
+  PortSettingKind kind = PortSettingKind::static_rpc;
+  int replaces = 0;   // the default port (kind replace)
+  std::string where;  // where Windows sets it
+  auto members() { return std::tie(key, service, kind, replaces, where); }
+};
+
 struct Catalog {
   std::vector<Service> services;  // sorted by id
   std::vector<Role> roles;
@@ -152,10 +167,11 @@ struct Catalog {
   std::vector<VocabularyEntry> features;
   std::vector<VocabularyEntry> scenarios;
   std::vector<RpcInterface> rpc_interfaces;
+  std::vector<PortSetting> port_settings;
 
   auto members() {
     return std::tie(services, roles, profiles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios,
-                    rpc_interfaces);
+                    rpc_interfaces, port_settings);
   }
   [[nodiscard]] const Service* service(std::string_view id) const;
   [[nodiscard]] const Role* role(std::string_view id) const;

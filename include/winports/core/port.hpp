@@ -16,6 +16,9 @@ std::string_view to_string(Transport t);
 std::optional<Transport> parse_transport(std::string_view text);
 bool has_ports(Transport t);
 int ip_protocol_number(Transport t);
+// Whether a rule or flow for `planned` carries traffic of `seen`: the KB's "ICMP" is the address
+// family's ICMP, so one for icmp carries ICMPv6 too.
+bool carries(Transport planned, Transport seen);
 
 struct PortRange {
   std::uint16_t lo = 0;

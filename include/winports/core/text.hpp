@@ -45,6 +45,11 @@ std::size_t display_width(std::string_view text);
 // Levenshtein distance over code points, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+// A name as an identifier the target allows: ASCII letters and digits and the characters of
+// `also`; any other byte becomes `replacement`, or is dropped when it is '\0'. One function for
+// nftables sets, iptables chains, ASA object names, log prefixes and the DOT/SVG/CSS ids.
+std::string identifier(std::string_view text, std::string_view also = "", char replacement = '_');
+
 // "a,b,c +4": a comma-separated list cut to three items for a table cell.
 std::string abbreviated(const std::string& list);
 

@@ -16,28 +16,13 @@
 
 namespace winports::plan {
 
-// The port customisations the KB points to (registry values, netsh, IIS, DFSR tools), as a table:
-// the planner applies them by kind, and the loader and docs list them from here.
-enum class PortSettingKind {
-  static_rpc,  // the service's RPC interface listens on this port instead of the dynamic range
-  replace,     // the service's default port `replaces` moves to this port (and ports derived from it)
-};
-struct PortSetting {
-  std::string_view key;      // settings key in the site file
-  std::string_view service;  // catalog service id it applies to
-  PortSettingKind kind;
-  std::uint16_t replaces;  // default port (kind replace)
-  std::string_view where;  // where Windows sets it
-};
-const std::vector<PortSetting>& port_settings();
-
 // Customisations; unset fields fall back to the next level (host → zone → site → KB default).
 struct Settings {
   std::optional<PortSet> rpc_dynamic_ports;  // restricted RPC range (registry or netsh)
   std::optional<bool> netbios;               // NetBIOS over TCP/IP in use
   std::optional<std::string> winrm_version;  // "1.1" or "2.0"; default from the host OS
   std::optional<PortSet> ftp_passive_ports;
-  std::map<std::string, std::uint16_t> ports;  // port_settings() key → port (ntds_port: 50010 …)
+  std::map<std::string, std::uint16_t> ports;  // a catalog port setting's key → port (ntds_port: 50010 …)
   std::optional<bool> legacy_clients;          // pre-Vista clients present beyond the listed hosts
   std::vector<std::string> features;           // vocabulary features in use
   std::vector<std::string> scenarios;          // e.g. l2tp-ipsec-encapsulated
@@ -83,6 +68,10 @@ struct Environment {
   [[nodiscard]] const Zone* zone(std::string_view name) const;
   [[nodiscard]] const Host* host(std::string_view name) const;
   [[nodiscard]] std::string os_of(const Host& host) const;
+  // The zone whose networks hold `address` (an address or a prefix), and the host at an address;
+  // null where none does.
+  [[nodiscard]] const Zone* zone_of(const Network& address) const;
+  [[nodiscard]] const Host* host_at(const Network& address) const;
 
   // Name → position in zones/hosts; kept by the loader (sites have thousands of hosts).
   std::unordered_map<std::string, std::size_t> zone_index;

@@ -54,6 +54,8 @@ struct Plan {
 };
 
 Plan make_plan(const Environment& env, const catalog::Catalog& catalog);
+// The requirements left out because the site file does not decide them.
+std::size_t undecided_count(const Plan& plan);
 
 // "KB §Net Logon table row 6; …" for the reasons of a flow, de-duplicated; and the service ids.
 std::vector<std::string> services_of(const Flow& flow);

@@ -1,6 +1,6 @@
 #pragma once
 // DCE/RPC connection-oriented PDUs as both sides of winports see them: the endpoint-mapper probe
-// (src/probe/epmapper.cpp) asks, and analyze (src/analyze/flows.cpp) reads captured binds and
+// (src/probe/epmapper.cpp) asks, and analyze (src/analyze/rpc_watch.cpp) reads captured binds and
 // endpoint-mapper replies. Hand-written NDR (C706, MS-RPCE): a few fixed layouts, and no packaged
 // library parses DCE/RPC without a whole RPC runtime.
 #include <array>

@@ -216,83 +216,113 @@ void FlowTable::add(const Packet& p) {
   }
 }
 
-std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
-  const auto& st = *state_;
-  // Catalog answers per (transport, port, interface), asked once each.
-  std::map<std::tuple<Transport, std::uint16_t, std::string>, catalog::Meaning> meanings;
-  auto meaning = [&](Transport t, std::uint16_t port, const std::string* uuid) -> const catalog::Meaning& {
-    auto [it, added] = meanings.try_emplace({t, port, uuid ? *uuid : std::string()});
-    if (added)
-      it->second = uuid ? catalog::describe(catalog, t, port, catalog::InterfaceRef{*uuid, ""})
-                        : catalog::describe(catalog, t, port);
-    return it->second;
-  };
-  auto known_port = [&](Transport t, std::uint16_t port) { return !meaning(t, port, nullptr).services.empty(); };
+namespace {
 
-  // The interface an endpoint mapper handed this client for this port: the latest mapping
-  // before the connection began, else any for this server and port.
-  std::map<std::tuple<std::uint8_t, std::array<std::uint8_t, 16>, std::uint16_t>, std::vector<const Mapping*>>
-      mapped_to;
-  for (const auto& m : st.mappings) mapped_to[{m.family, m.server, m.port}].push_back(&m);
-  auto mapped_interface = [&](const Key& k, int client, double first) -> std::int32_t {
-    auto it = mapped_to.find({k.family, k.address[1 - client], k.port[1 - client]});
-    if (it == mapped_to.end()) return -1;
+// Catalog answers per (transport, port, interface), asked once each: a capture has thousands of
+// flows on a few dozen ports.
+class CatalogAnswers {
+ public:
+  explicit CatalogAnswers(const catalog::Catalog& c) : catalog_(c) {}
+  const catalog::Meaning& operator()(Transport t, std::uint16_t port, const std::string* uuid) {
+    auto [it, added] = cache_.try_emplace({t, port, uuid ? *uuid : std::string()});
+    if (added)
+      it->second = uuid ? catalog::describe(catalog_, t, port, catalog::InterfaceRef{*uuid, ""})
+                        : catalog::describe(catalog_, t, port);
+    return it->second;
+  }
+  bool known_port(Transport t, std::uint16_t port) { return !(*this)(t, port, nullptr).services.empty(); }
+
+ private:
+  const catalog::Catalog& catalog_;
+  std::map<std::tuple<Transport, std::uint16_t, std::string>, catalog::Meaning> cache_;
+};
+
+// The interface an endpoint mapper handed a client for a server's port: the latest mapping
+// before the connection began, else any for this server and port.
+class MappedInterfaces {
+ public:
+  explicit MappedInterfaces(const std::vector<Mapping>& mappings) {
+    for (const auto& m : mappings) by_server_[{m.family, m.server, m.port}].push_back(&m);
+  }
+  std::int32_t operator()(const Key& k, int client, double first) const {
+    auto it = by_server_.find({k.family, k.address[1 - client], k.port[1 - client]});
+    if (it == by_server_.end()) return -1;
     std::int32_t best = -1;
     double best_time = -1;
     for (const auto* m : it->second)
       if (m->client == k.address[client] && m->time <= first + 1 && m->time >= best_time)
         best = m->interface, best_time = m->time;
     return best >= 0 ? best : it->second.back()->interface;
-  };
+  }
 
-  struct AggregateKey {
-    std::uint8_t family;
-    std::array<std::uint8_t, 16> server, client;
-    Transport transport;
-    std::uint16_t port;
-    std::int32_t interface;  // index into State::interfaces, -1 for none
-    bool operator==(const AggregateKey&) const = default;
-  };
-  struct AggregateHash {
-    std::size_t operator()(const AggregateKey& k) const {
-      std::uint64_t h = 1469598103934665603ull;
-      for (auto b : k.server) h = (h ^ b) * 1099511628211ull;
-      for (auto b : k.client) h = (h ^ b) * 1099511628211ull;
-      return h ^ (std::uint64_t{k.port} << 20) ^ (static_cast<std::uint64_t>(k.transport) << 40) ^
-             static_cast<std::uint64_t>(k.interface + 1);
-    }
-  };
+ private:
+  std::map<std::tuple<std::uint8_t, std::array<std::uint8_t, 16>, std::uint16_t>, std::vector<const Mapping*>>
+      by_server_;
+};
+
+// Which side of a connection is the client, and what said so (docs/analyze.md, in this order).
+std::pair<int, DecidedBy> client_of(const Key& k, const Connection& c, Transport transport, CatalogAnswers& answers) {
+  if (c.client_by_log != kNobody) return {c.client_by_log, DecidedBy::log};
+  if (c.syn_from != kNobody) return {c.syn_from, DecidedBy::syn};
+  if (c.syn_ack_from != kNobody) return {1 - c.syn_ack_from, DecidedBy::syn};
+  if (c.bind_from != kNobody) return {c.bind_from, DecidedBy::rpc_bind};
+  if (c.echo_from != kNobody) return {c.echo_from, DecidedBy::first_packet};
+  if (has_ports(transport) && k.port[0] != k.port[1]) {
+    bool known0 = answers.known_port(transport, k.port[0]), known1 = answers.known_port(transport, k.port[1]);
+    if (known0 != known1) return {known0 ? 1 : 0, DecidedBy::catalog_port};
+  }
+  return {c.first_from, DecidedBy::first_packet};
+}
+
+struct AggregateKey {
+  std::uint8_t family;
+  std::array<std::uint8_t, 16> server, client;
+  Transport transport;
+  std::uint16_t port;
+  std::int32_t interface;  // index into State::interfaces, -1 for none
+  bool operator==(const AggregateKey&) const = default;
+};
+struct AggregateHash {
+  std::size_t operator()(const AggregateKey& k) const {
+    std::uint64_t h = 1469598103934665603ull;
+    for (auto b : k.server) h = (h ^ b) * 1099511628211ull;
+    for (auto b : k.client) h = (h ^ b) * 1099511628211ull;
+    return h ^ (std::uint64_t{k.port} << 20) ^ (static_cast<std::uint64_t>(k.transport) << 40) ^
+           static_cast<std::uint64_t>(k.interface + 1);
+  }
+};
+
+// One more connection of a flow: its counters and time span.
+void count_connection(Flow& f, const Connection& c, DecidedBy how, std::string_view via) {
+  if (f.rpc_via != "bind" && via == "bind") f.rpc_via = via;
+  f.decided_by = std::min(f.decided_by, how);
+  ++f.connections;
+  f.packets += c.packets;
+  f.bytes += c.bytes;
+  f.dropped += c.dropped;
+  f.first = std::min(f.first, c.first);
+  f.last = std::max(f.last, c.last);
+}
+
+}  // namespace
+
+std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
+  const auto& st = *state_;
+  CatalogAnswers answers(catalog);
+  MappedInterfaces mapped_interface(st.mappings);
   std::unordered_map<AggregateKey, Flow, AggregateHash> out;
   for (const auto& [k, c] : st.connections) {
     auto transport = transport_of(k.protocol);
     if (!transport) continue;
-    // Who is the client.
-    int client = c.first_from;
-    DecidedBy how = DecidedBy::first_packet;
-    bool ports = has_ports(*transport);
-    if (c.client_by_log != kNobody) {
-      client = c.client_by_log, how = DecidedBy::log;
-    } else if (c.syn_from != kNobody) {
-      client = c.syn_from, how = DecidedBy::syn;
-    } else if (c.syn_ack_from != kNobody) {
-      client = 1 - c.syn_ack_from, how = DecidedBy::syn;
-    } else if (c.bind_from != kNobody) {
-      client = c.bind_from, how = DecidedBy::rpc_bind;
-    } else if (c.echo_from != kNobody) {
-      client = c.echo_from, how = DecidedBy::first_packet;
-    } else if (ports && k.port[0] != k.port[1]) {
-      bool known0 = known_port(*transport, k.port[0]), known1 = known_port(*transport, k.port[1]);
-      if (known0 != known1) client = known0 ? 1 : 0, how = DecidedBy::catalog_port;
-    }
+    auto [client, how] = client_of(k, c, *transport, answers);
     int server = 1 - client;
-    std::uint16_t port = ports ? k.port[server] : 0;
-
+    std::uint16_t port = has_ports(*transport) ? k.port[server] : 0;
     std::int32_t interface = -1;
     const char* via = "";
     if (*transport == Transport::tcp) {
       if (c.bound_interface >= 0) {
         interface = c.bound_interface, via = "bind";
-      } else if (!known_port(Transport::tcp, port)) {  // endpoints are dynamic or configured ports
+      } else if (!answers.known_port(Transport::tcp, port)) {  // endpoints are dynamic or configured ports
         if (auto i = mapped_interface(k, client, c.first); i >= 0) interface = i, via = "endpoint-mapper";
       }
     }
@@ -308,20 +338,13 @@ std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
       f.first = c.first;
       f.last = c.last;
       const std::string* uuid = interface >= 0 ? &st.interfaces[static_cast<std::size_t>(interface)] : nullptr;
-      const auto& m = meaning(*transport, port, uuid);
+      const auto& m = answers(*transport, port, uuid);
       f.rpc_interface = m.interface;
       f.services = m.services;
       f.wide = m.wide;
       f.dynamic_range = m.dynamic_range;
     }
-    if (f.rpc_via != "bind" && std::string_view(via) == "bind") f.rpc_via = via;
-    f.decided_by = std::min(f.decided_by, how);
-    ++f.connections;
-    f.packets += c.packets;
-    f.bytes += c.bytes;
-    f.dropped += c.dropped;
-    f.first = std::min(f.first, c.first);
-    f.last = std::max(f.last, c.last);
+    count_connection(f, c, how, via);
   }
   std::vector<Flow> flows;
   flows.reserve(out.size());

@@ -5,11 +5,9 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "common.hpp"
 #include "winports/catalog/export.hpp"
+#include "winports/core/file.hpp"
 #include "winports/core/shared_library.hpp"
 
 namespace winports::emit {
@@ -131,12 +129,10 @@ Result<std::string> emit_xlsx(const Input& in) {
   }
   for (const auto* sheet : {&rules, &flows, &cat}) sheet->finish();
   lxw_error closed = x->workbook_close(book);
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << file.rdbuf();
+  auto bytes = read_file(path);
   unlink(path);
   if (closed != LXW_NO_ERROR) return Error{"", 0, 0, "xlsx", std::string("libxlsxwriter: ") + x->lxw_strerror(closed)};
-  return bytes.str();
+  return bytes;
 }
 
 }  // namespace winports::emit

@@ -112,8 +112,8 @@ Result<std::string> emit_nftables(const Input& in) {
       const auto& dst = v.destination;
       if (src.empty() || dst.empty()) continue;
       std::string ip = family == 4 ? "ip" : "ip6";
-      auto set_name = "zone_" + identifier(f.source.name) + "_v" + std::to_string(family);
-      std::string saddr = env.zone(f.source.name) && zone_sets.count(set_name) ? "@" + set_name : addresses(src);
+      auto set_name = "zone_" + identifier(f.source.zone) + "_v" + std::to_string(family);
+      std::string saddr = !f.source.zone.empty() && zone_sets.count(set_name) ? "@" + set_name : addresses(src);
       out << "\n\t\t# " << plan::flow_label(f) << ": " << reasons_text(f, in.catalog, in.options.lang) << "\n";
       out << "\t\t" << ip << " saddr " << saddr;
       if (!only) out << " " << ip << " daddr " << addresses(dst);

@@ -70,18 +70,21 @@ std::optional<std::pair<const catalog::PortSetting*, std::uint16_t>> port_settin
   return std::nullopt;
 }
 
+Side host_side(const Environment& env, const Host& h) {
+  return {{h.name, "", {h.name}, {h.address}}, {env.os_of(h)}, &h, env.zone(h.zone)};
+}
+
 std::vector<Side> expand(const Environment& env, const Catalog& c, const std::string& name) {
   std::vector<Side> out;
   if (name.rfind("role:", 0) == 0) {
     for (const auto& h : env.hosts)
-      if (std::find(h.roles.begin(), h.roles.end(), name.substr(5)) != h.roles.end())
-        out.push_back({{h.name, {h.address}}, {env.os_of(h)}, &h, env.zone(h.zone)});
+      if (std::find(h.roles.begin(), h.roles.end(), name.substr(5)) != h.roles.end()) out.push_back(host_side(env, h));
     (void)c;
     return out;
   }
-  if (const auto* h = env.host(name)) return {{{h->name, {h->address}}, {env.os_of(*h)}, h, env.zone(h->zone)}};
+  if (const auto* h = env.host(name)) return {host_side(env, *h)};
   const auto* z = env.zone(name);
-  Side side{{z->name, z->networks}, {z->os}, nullptr, z};
+  Side side{{z->name, z->name, {}, z->networks}, {z->os}, nullptr, z};
   for (const auto& h : env.hosts)
     if (h.zone == z->name && !h.os.empty()) side.os.push_back(h.os);
   out.push_back(side);
@@ -93,7 +96,7 @@ std::vector<Side> destinations(const Environment& env, const Catalog& c, const s
   if (env.zone(name)) {
     std::vector<Side> out;
     for (const auto& h : env.hosts)
-      if (h.zone == name) out.push_back({{h.name, {h.address}}, {env.os_of(h)}, &h, env.zone(h.zone)});
+      if (h.zone == name) out.push_back(host_side(env, h));
     return out;
   }
   return expand(env, c, name);
@@ -238,7 +241,8 @@ class Planner {
       const auto& q = s.requirements[i];
       Reason reason{s.id, i};
       auto skip = [&](const std::string& why, bool undecided) {
-        plan_.skipped.push_back({client.endpoint.name, server.endpoint.name, reason, why, undecided});
+        plan_.skipped.push_back({client.endpoint.name, server.endpoint.name, client.endpoint.networks,
+                                 server.endpoint.networks, reason, why, undecided});
       };
       bool has_scenario = std::any_of(q.conditions.begin(), q.conditions.end(),
                                       [](const Condition& x) { return x.kind == "scenario"; });
@@ -349,6 +353,8 @@ class Planner {
       if (fresh) continue;
       auto& g = it->second;
       g.destination.name += "," + f.destination.name;
+      if (g.destination.zone != f.destination.zone) g.destination.zone.clear();
+      g.destination.hosts.insert(g.destination.hosts.end(), f.destination.hosts.begin(), f.destination.hosts.end());
       g.destination.networks.insert(g.destination.networks.end(), f.destination.networks.begin(),
                                     f.destination.networks.end());
       for (const auto& r : f.reasons)

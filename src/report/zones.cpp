@@ -66,9 +66,10 @@ std::vector<std::string> wrapped(const std::vector<std::string>& services) {
 }  // namespace
 
 std::vector<std::string> zones_of(const plan::Endpoint& endpoint, const plan::Environment& env) {
-  if (env.zone(endpoint.name)) return {endpoint.name};
-  if (const auto* h = env.host(endpoint.name)) return {h->zone};
+  if (!endpoint.zone.empty()) return {endpoint.zone};
   std::vector<std::string> out;
+  if (endpoint.hosts.size() == 1)
+    if (const auto* h = env.host(endpoint.hosts.front())) return {h->zone};
   for (const auto& n : endpoint.networks) {
     const auto* zone = env.zone_of(n);
     std::string found = zone ? zone->name : kOutside;

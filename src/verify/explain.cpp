@@ -15,19 +15,6 @@ bool overlaps(const std::vector<Network>& side, const plan::Place& place) {
   return false;
 }
 
-// The addresses a skipped requirement's side names ("clients", "dc1,dc2").
-std::vector<Network> networks_named(const std::string& names, const plan::Environment& env, const catalog::Catalog& c) {
-  std::vector<Network> out;
-  for (std::size_t start = 0; start <= names.size();) {
-    auto end = std::min(names.find(',', start), names.size());
-    if (auto place = plan::resolve_place(env, c, names.substr(start, end - start), "")) {
-      out.insert(out.end(), place->networks.begin(), place->networks.end());
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 Explanation explain(const plan::Plan& plan, const plan::Environment& env, const catalog::Catalog& c,
@@ -60,7 +47,7 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
   for (const auto& s : plan.skipped) {
     const auto* svc = c.service(s.reason.service);
     const auto& q = svc->requirements[s.reason.requirement];
-    if (!overlaps(networks_named(s.from, env, c), from) || !overlaps(networks_named(s.to, env, c), to)) continue;
+    if (!overlaps(s.from_networks, from) || !overlaps(s.to_networks, to)) continue;
     if (!matches_port(q.transport, q.ports) && !(!q.dynamic.empty() && query.port && *query.port >= 1025)) continue;
     std::string line = "  " + svc->id + ": " + q.protocol.in(lang) + " — " +
                        (s.undecided ? "undecided: " : "left out: ") + s.why + " (" +

@@ -38,10 +38,10 @@ access:
 
 TEST(ReportZones, EndpointsFallInTheirZones) {
   auto env = site(kSite);
-  EXPECT_EQ(report::zones_of({"clients", {}}, env), std::vector<std::string>{"clients"});
-  EXPECT_EQ(report::zones_of({"dc1", {}}, env), std::vector<std::string>{"servers"});
+  EXPECT_EQ(report::zones_of({"clients", "clients", {}, {}}, env), std::vector<std::string>{"clients"});
+  EXPECT_EQ(report::zones_of({"dc1", "", {"dc1"}, {}}, env), std::vector<std::string>{"servers"});
   auto a = *parse_network("198.18.20.11"), b = *parse_network("198.18.30.5"), c = *parse_network("203.0.113.9");
-  EXPECT_EQ(report::zones_of({"dc2,web,x", {a, b, c}}, env),
+  EXPECT_EQ(report::zones_of({"dc2,web,x", "", {"dc2", "web", "x"}, {a, b, c}}, env),
             (std::vector<std::string>{"servers", "dmz \"edge\"", "(outside)"}));
 }
 

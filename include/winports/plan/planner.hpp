@@ -16,9 +16,12 @@ struct Reason {
   auto operator<=>(const Reason&) const = default;
 };
 
-// One endpoint group: a zone, a host or a role's hosts, with its addresses.
+// One side of a flow: a whole zone, or hosts (one, a role's, or destinations grouped), with its
+// addresses. `name` is how outputs show it ("clients", "dc1,dc2").
 struct Endpoint {
   std::string name;
+  std::string zone;                // the zone this side is, when it is a whole zone
+  std::vector<std::string> hosts;  // the hosts this side is, otherwise
   std::vector<Network> networks;
   auto operator<=>(const Endpoint&) const = default;
 };
@@ -40,7 +43,8 @@ std::string flow_label(const Flow& flow);
 
 // A requirement that did not become a flow, and why; `explain` and the report show these.
 struct Skipped {
-  std::string from, to;
+  std::string from, to;                             // the sides' names
+  std::vector<Network> from_networks, to_networks;  // and their addresses
   Reason reason;
   std::string why;
   bool undecided = false;  // the file does not say (as opposed to: the file rules it out)

@@ -62,6 +62,11 @@ std::string conditions_text(const Catalog& catalog, const Service& s, const Requ
   for (const auto& c : s.conditions) add(describe(catalog, c, lang));
   for (const auto& c : q.conditions) add(describe(catalog, c, lang));
   if (q.direction != "inbound") add((lang == Lang::ja ? "方向: " : "direction: ") + q.direction);
+  if (!q.listener.empty())
+    if (const auto* role = catalog.role(q.listener))
+      add((lang == Lang::ja ? "待ち受け: " : "listener: ") + role->names.in(lang));
+  if (q.obsolete)
+    add((lang == Lang::ja ? "現行 Windows では未使用: " : "unused by current Windows: ") + q.obsolete->why.in(lang));
   if (q.reply == "any-port") add(lang == Lang::ja ? "応答は任意のポートから" : "replies from any port");
   return out;
 }
@@ -88,6 +93,11 @@ nlohmann::json requirement_json(const Catalog& catalog, const Service& s, const 
                    {"corrections", corrections},
                    {"source", sources}};
   if (!q.icmp_type.empty()) j["icmp_type"] = q.icmp_type;
+  if (!q.listener.empty()) j["listener"] = q.listener;
+  if (q.obsolete)
+    j["obsolete"] = {{"why", text_json(q.obsolete->why)},
+                     {"source", q.obsolete->source},
+                     {"unless", conditions_json(catalog, q.obsolete->unless)}};
   if (q.derived_from) j["derived_from"] = {{"port", q.derived_from->first}, {"offset", q.derived_from->second}};
   return j;
 }

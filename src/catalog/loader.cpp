@@ -41,7 +41,8 @@ std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node,
   for (std::size_t i = 0; i < node.size(); ++i) {
     auto item_path = Reader::index(path, i);
     const auto& item = node[i];
-    r.check_keys(item, item_path, {"feature", "scenario", "server_os", "client_os", "network_os", "server_role"});
+    r.check_keys(item, item_path,
+                 {"feature", "scenario", "server_os", "client_os", "network_os", "server_role", "profile"});
     if (item.size() != 1) r.fail(item, item_path, "a condition names exactly one kind");
     Condition c;
     c.kind = item.begin()->first.as<std::string>();
@@ -60,6 +61,9 @@ std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node,
       } else if (c.kind == "server_role") {
         found = context.role(v) != nullptr;
         for (const auto& role : context.roles) known.push_back(role.id);
+      } else if (c.kind == "profile") {
+        found = context.profile(v) != nullptr;
+        for (const auto& profile : context.profiles) known.push_back(profile.id);
       } else {
         std::string id = v;
         if (id.rfind(">=", 0) == 0)
@@ -93,7 +97,7 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
                               const Catalog& context) {
   r.check_keys(node, path,
                {"protocol", "transport", "ports", "dynamic", "direction", "reply", "icmp_type", "derived_from",
-                "optional", "conditions", "notes", "corrections", "sources"});
+                "optional", "listener", "obsolete", "conditions", "notes", "corrections", "sources"});
   Requirement q;
   q.protocol = r.text(r.required(node, path, "protocol"), Reader::join(path, "protocol"));
   auto transport_node = r.required(node, path, "transport");
@@ -122,6 +126,21 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
                                r.integer(r.required(d, dp, "offset"), Reader::join(dp, "offset"), -65535, 65535)};
   }
   if (node["optional"].IsDefined()) q.optional = r.boolean(node["optional"], Reader::join(path, "optional"));
+  if (auto l = node["listener"]; l.IsDefined()) {
+    q.listener = r.nonempty(l, Reader::join(path, "listener"));
+    if (!context.role(q.listener)) {
+      std::vector<std::string> known;
+      for (const auto& role : context.roles) known.push_back(role.id);
+      r.fail(l, Reader::join(path, "listener"), "unknown role '" + q.listener + "'" + closest(q.listener, known));
+    }
+  }
+  if (auto o = node["obsolete"]; o.IsDefined()) {
+    auto op = Reader::join(path, "obsolete");
+    r.check_keys(o, op, {"why", "source", "unless"});
+    q.obsolete = Obsolete{r.text(r.required(o, op, "why"), Reader::join(op, "why")),
+                          r.nonempty(r.required(o, op, "source"), Reader::join(op, "source")),
+                          parse_conditions(r, o["unless"], Reader::join(op, "unless"), context)};
+  }
   q.conditions = parse_conditions(r, node["conditions"], Reader::join(path, "conditions"), context);
   q.notes = r.strings(node["notes"], Reader::join(path, "notes"));
   for (std::size_t i = 0; i < q.notes.size(); ++i) {

@@ -79,6 +79,8 @@ std::string describe(const Catalog& catalog, const Condition& condition, Lang la
     label = ja ? "クライアント OS" : "client OS";
   else if (condition.kind == "network_os")
     label = ja ? "ネットワーク内の OS" : "some host runs";
+  else if (condition.kind == "profile")
+    label = ja ? "利用者プロファイル" : "asked for as";
   else
     label = ja ? "サーバーの役割" : "server role";
   std::string values;
@@ -91,6 +93,8 @@ std::string describe(const Catalog& catalog, const Condition& condition, Lang la
     else if (condition.kind == "server_role") {
       const auto* role = catalog.role(v);
       values += role ? role->names.in(lang) : v;
+    } else if (condition.kind == "profile") {
+      values += v;
     } else
       values += os_name(v);
   }

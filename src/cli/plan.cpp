@@ -16,15 +16,23 @@
 
 namespace winports::cli {
 
-Result<plan::Environment> read_site(const std::string& path, const catalog::Catalog& c) {
+Result<plan::Environment> read_site(const std::string& path, const catalog::Catalog& c, bool kb_literal) {
   auto file = read_source_file(path);
   if (!file) return file.error();
-  return plan::load_environment(*file, c);
+  auto env = plan::load_environment(*file, c);
+  if (env && kb_literal) env->settings.kb_literal = true;
+  return env;
+}
+
+void add_kb_literal_flag(CLI::App* cmd, bool& kb_literal) {
+  cmd->add_flag("--kb-literal", kb_literal,
+                "The KB's literal answer: rows current Windows no longer uses, and both dynamic RPC ranges in a "
+                "network that mixes OS eras (as settings.kb_literal)");
 }
 
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, format = "nftables", output, host, from, to, port;
-  static bool log_drops = false;
+  static bool log_drops = false, kb_literal = false;
   static std::vector<std::string> replace_acl;
   std::vector<std::string> names;
   for (const auto& e : emit::emitters()) names.emplace_back(e.name);
@@ -35,6 +43,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
                   "Write to FILE instead of standard output (a regular file is replaced atomically; devices, FIFOs and "
                   "symlinks are written through)");
   cmd->add_option("--host", host, "Host-firewall variant for this host (nftables, iptables)");
+  add_kb_literal_flag(cmd, kb_literal);
   cmd->add_flag("--log-drops", log_drops,
                 "nftables, iptables: log unplanned traffic between the site's zones (10/s) before dropping it");
   cmd->add_option(
@@ -45,7 +54,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!c) return void(exit_code = kUsageError);
     if (emit::find_emitter(format)->binary && (output.empty() || output == "-"))
       return void(exit_code = report(Error{"", 0, 0, "--output", format + " is a binary format: give -o FILE"}));
-    auto env = read_site(file, *c);
+    auto env = read_site(file, *c, kb_literal);
     if (!env) return void(exit_code = report(env.error()));
     auto plan = plan::make_plan(*env, *c);
     std::vector<std::string> refusals;
@@ -69,11 +78,12 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   explain->add_option("--from", from, "Source zone or host")->required();
   explain->add_option("--to", to, "Destination host or zone")->required();
   explain->add_option("--port", port, "PORT[/tcp|/udp] or gre/esp/icmp")->required();
+  add_kb_literal_flag(explain, kb_literal);
   explain->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto lang = ctx.lang();
-    auto env = read_site(file, *c);
+    auto env = read_site(file, *c, kb_literal);
     if (!env) return void(exit_code = report(env.error()));
     auto query = catalog::parse_port_query(port);
     if (!query) return void(exit_code = report(query.error()));

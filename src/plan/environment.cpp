@@ -58,6 +58,7 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
   std::vector<std::string_view> keys{"rpc_dynamic_ports", "netbios",  "winrm_version", "ftp_passive_ports",
                                      "legacy_clients",    "features", "scenarios"};
   for (const auto& ps : c.port_settings) keys.push_back(ps.key);
+  if (path == "settings") keys.push_back("kb_literal");  // a network-wide choice, not a host's
   r.check_keys(node, path, keys);
   auto ranges = [&](const char* key) -> std::optional<PortSet> {
     auto n = node[key];
@@ -81,6 +82,7 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
     s.winrm_version = r.one_of(node["winrm_version"], Reader::join(path, "winrm_version"), {"1.1", "2.0"});
   if (node["legacy_clients"].IsDefined())
     s.legacy_clients = r.boolean(node["legacy_clients"], Reader::join(path, "legacy_clients"));
+  if (node["kb_literal"].IsDefined()) s.kb_literal = r.boolean(node["kb_literal"], Reader::join(path, "kb_literal"));
   for (const auto& ps : c.port_settings) {
     auto n = node[std::string(ps.key)];
     if (!n.IsDefined()) continue;

@@ -23,7 +23,7 @@ struct Side {
   const Zone* zone = nullptr;
 };
 
-// Settings resolved host → zone → site.
+// Settings resolved host → zone → site, and what the access entry asks for.
 struct Effective {
   std::optional<PortSet> rpc;
   std::optional<bool> netbios;
@@ -32,13 +32,14 @@ struct Effective {
   std::map<std::string, std::uint16_t> ports;  // port settings, nearest level first
   std::set<std::string> features;
   std::set<std::string> scenarios;
+  std::string profile;  // the entry's `as:` ("" when it names services)
 };
 
-Effective effective(const Environment& env, const Host* host, const std::vector<std::string>& access_scenarios) {
+Effective effective(const Environment& env, const Side& side, const Access& access) {
   Effective e;
   std::vector<const Settings*> levels;
-  if (host) levels.push_back(&host->settings);
-  if (host && env.zone(host->zone)) levels.push_back(&env.zone(host->zone)->settings);
+  if (side.host) levels.push_back(&side.host->settings);
+  if (side.zone) levels.push_back(&side.zone->settings);
   levels.push_back(&env.settings);
   for (const auto* s : levels) {
     if (!e.rpc && s->rpc_dynamic_ports) e.rpc = s->rpc_dynamic_ports;
@@ -49,8 +50,32 @@ Effective effective(const Environment& env, const Host* host, const std::vector<
     e.features.insert(s->features.begin(), s->features.end());
     e.scenarios.insert(s->scenarios.begin(), s->scenarios.end());
   }
-  e.scenarios.insert(access_scenarios.begin(), access_scenarios.end());
+  e.scenarios.insert(access.scenarios.begin(), access.scenarios.end());
+  e.profile = access.as;
   return e;
+}
+
+// Whether the site mixes RPC eras anywhere (pre-Vista and later hosts, or legacy_clients): the KB's
+// literal "a mixed network needs both ranges" then opens both everywhere.
+bool mixes_eras(const Environment& env, const Catalog& c) {
+  bool legacy = false, modern = false;
+  auto count = [&](const std::string& os) {
+    if (const auto* v = c.os(os)) (v->era == catalog::RpcEra::legacy ? legacy : modern) = true;
+  };
+  for (const auto& z : env.zones) {
+    count(z.os);
+    if (z.settings.legacy_clients.value_or(false)) legacy = true;
+  }
+  for (const auto& h : env.hosts) {
+    count(env.os_of(h));
+    if (h.settings.legacy_clients.value_or(false)) legacy = true;
+  }
+  if (env.settings.legacy_clients.value_or(false)) legacy = true;
+  return legacy && modern;
+}
+
+bool has_role(const Side& side, const std::string& role) {
+  return side.host && std::find(side.host->roles.begin(), side.host->roles.end(), role) != side.host->roles.end();
 }
 
 // Pre-Vista clients that the file does not list host by host (settings.legacy_clients, nearest
@@ -158,9 +183,14 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
   }
   if (cond.kind == "server_role") {
     for (const auto& v : cond.values)
-      if (server.host && std::find(server.host->roles.begin(), server.host->roles.end(), v) != server.host->roles.end())
-        return {Verdict::yes, text};
+      if (has_role(server, v)) return {Verdict::yes, text};
     return {Verdict::no, text};
+  }
+  if (cond.kind == "profile") {
+    // An entry that names services asks for all of each; one that names a profile, for its rows.
+    if (e.profile.empty() || std::find(cond.values.begin(), cond.values.end(), e.profile) != cond.values.end())
+      return {Verdict::yes, text};
+    return {Verdict::no, text + " (asked for as " + e.profile + ")"};
   }
   if (cond.kind == "server_os") return any_os(server.os, true);
   if (cond.kind == "client_os") return any_os(client.os, true);
@@ -184,10 +214,14 @@ struct FlowKey {
 // destinations grouped.
 class Planner {
  public:
-  Planner(const Environment& env, const Catalog& c) : env_(env), c_(c) { plan_.site = env.site; }
+  Planner(const Environment& env, const Catalog& c)
+      : env_(env), c_(c), kb_literal_(env.settings.kb_literal.value_or(false)), mixed_eras_(mixes_eras(env, c)) {
+    plan_.site = env.site;
+  }
 
   Plan run() {
     for (const auto& access : env_.access) add_access(access);
+    warn_unreached_listeners();
     group_destinations();
     return std::move(plan_);
   }
@@ -208,10 +242,15 @@ class Planner {
     for (const auto& client : clients)
       for (const auto& server : servers) {
         if (client.endpoint.name == server.endpoint.name) continue;
-        auto e = effective(env_, server.host, access.scenarios);
-        for (const auto& id : services_granted(access, server)) add_service(*c_.service(id), client, server, e);
+        auto e = effective(env_, server, access);
+        auto granted = services_granted(access, server);
+        if (!granted.empty() && server.host)
+          for (const auto& role : server.host->roles) reached_.insert({zone_name(client), role});
+        for (const auto& id : granted) add_service(*c_.service(id), access, client, server, e);
       }
   }
+
+  static std::string zone_name(const Side& side) { return side.zone ? side.zone->name : side.endpoint.name; }
 
   // The entry's services: its list, else what the server's roles serve, narrowed to its profile.
   std::set<std::string> services_granted(const Access& access, const Side& server) {
@@ -229,7 +268,7 @@ class Planner {
     return services;
   }
 
-  void add_service(const Service& s, const Side& client, const Side& server, const Effective& e) {
+  void add_service(const Service& s, const Access& access, const Side& client, const Side& server, const Effective& e) {
     // A scenario that replaces the port list (the encapsulated VPN case) applies per service.
     bool scenario_rows_active = false;
     for (const auto& q : s.requirements)
@@ -244,6 +283,15 @@ class Planner {
         plan_.skipped.push_back({client.endpoint.name, server.endpoint.name, client.endpoint.networks,
                                  server.endpoint.networks, reason, why, undecided});
       };
+      // A row another role listens for (Offline Files' LDAP is a DC's) never opens on this host.
+      if (!q.listener.empty() && !has_role(listener_of(q, client, server), q.listener)) {
+        skip("its listener is a host of role " + q.listener + ", not " + listener_of(q, client, server).endpoint.name,
+             false);
+        auto& missing = unreached_[{zone_name(client), q.listener}];
+        if (missing.line == 0) missing.line = access.line;
+        missing.services.insert(s.id);
+        continue;
+      }
       bool has_scenario = std::any_of(q.conditions.begin(), q.conditions.end(),
                                       [](const Condition& x) { return x.kind == "scenario"; });
       if (scenario_rows_active && !has_scenario) {
@@ -255,34 +303,92 @@ class Planner {
         skip(decision.why, decision.verdict == Verdict::undecided);
         continue;
       }
-      bool pinned_rpc = false;
-      auto ports = ports_for(s, q, client, server, e, pinned_rpc);
-      add_flows(q, reason, client, server, ports, pinned_rpc);
+      if (auto unused = still_used(q, client, server, e); unused.verdict != Verdict::yes) {
+        skip(unused.why, unused.verdict == Verdict::undecided);
+        continue;
+      }
+      add_flows(s, q, reason, access, client, server);
       if (q.reply == "any-port")
         warn(s.id + ": replies come from another port (" + q.protocol.en + "); the firewall must track them");
     }
   }
 
+  // The host that listens for a row: the server for inbound rows, the client for rows the server
+  // opens towards it.
+  static const Side& listener_of(const Requirement& q, const Side& client, const Side& server) {
+    return q.direction == "inbound" || q.direction == "both" ? server : client;
+  }
+
   // The service's and the row's conditions: the first "no" decides; else any "undecided" does.
-  Decision decide_requirement(const Service& s, const Requirement& q, const Side& client, const Side& server,
-                              const Effective& e) const {
+  Decision decide_all(const std::vector<Condition>& conditions, const Side& client, const Side& server,
+                      const Effective& e) const {
     Decision overall;
-    std::vector<Condition> conditions = s.conditions;
-    conditions.insert(conditions.end(), q.conditions.begin(), q.conditions.end());
     for (const auto& cond : conditions) {
       auto d = decide(c_, cond, client, server, e);
       if (d.verdict == Verdict::no) return d;
       if (d.verdict == Verdict::undecided) overall = d;
     }
+    return overall;
+  }
+
+  Decision decide_requirement(const Service& s, const Requirement& q, const Side& client, const Side& server,
+                              const Effective& e) const {
+    std::vector<Condition> conditions = s.conditions;
+    conditions.insert(conditions.end(), q.conditions.begin(), q.conditions.end());
+    auto overall = decide_all(conditions, client, server, e);
     if (overall.verdict == Verdict::yes && q.optional && q.conditions.empty())
       overall = {Verdict::undecided, "optional in the KB"};
     return overall;
   }
 
-  // The row's ports after the site's settings: a moved port, a static RPC port, the dynamic RPC
-  // range of the OS versions involved, a restricted FTP passive range.
-  PortSet ports_for(const Service& s, const Requirement& q, const Side& client, const Side& server, const Effective& e,
-                    bool& pinned_rpc) {
+  // A row current Windows no longer uses opens only where its `unless` holds (both ends pre-Vista
+  // for connectionless RPC), or when the site asks for the KB's literal answer.
+  Decision still_used(const Requirement& q, const Side& client, const Side& server, const Effective& e) const {
+    if (!q.obsolete || kb_literal_) return {};
+    auto why = "unused by current Windows: " + q.obsolete->why.en + " (" + q.obsolete->source + ")";
+    if (q.obsolete->unless.empty()) return {Verdict::no, why};
+    auto d = decide_all(q.obsolete->unless, client, server, e);
+    if (d.verdict == Verdict::yes) return d;
+    return {d.verdict, why + (d.verdict == Verdict::undecided ? "; " + d.why : "")};
+  }
+
+  // One direction of a row: who sends, who receives, and who listens (the receiver, except for
+  // FTP active data where the server connects back from its data port).
+  struct Leg {
+    const Side* from;
+    const Side* to;
+    bool data_back = false;  // outbound-from: from the server's data port to any client port
+  };
+
+  void add_flows(const Service& s, const Requirement& q, const Reason& reason, const Access& access, const Side& client,
+                 const Side& server) {
+    std::vector<Leg> legs;
+    if (q.direction == "inbound" || q.direction == "both") legs.push_back({&client, &server});
+    if (q.direction == "outbound" || q.direction == "both") legs.push_back({&server, &client});
+    if (q.direction == "outbound-from") legs.push_back({&server, &client, true});
+    for (const auto& leg : legs) {
+      // The listener's settings and OS decide its ports; the data port is the server's own.
+      const Side& owner = leg.data_back ? *leg.from : *leg.to;
+      auto e = effective(env_, owner, access);
+      Ports ports = ports_for(s, q, owner, e);
+      if (leg.data_back) {
+        auto port = ports.set.ranges().empty() ? std::uint16_t{20} : ports.set.ranges().front().lo;
+        add(q, reason, *leg.from, *leg.to, port, {PortSet{{1024, 65535}}, false, {}});
+      } else {
+        add(q, reason, *leg.from, *leg.to, std::nullopt, ports);
+      }
+    }
+  }
+
+  struct Ports {
+    PortSet set;
+    bool rpc_range = false;  // the listener's dynamic RPC range (not a fixed or pinned port)
+    std::string basis;       // whose range it is
+  };
+
+  // The row's ports on its listener after the site's settings: a moved port, a static RPC port, the
+  // listener's dynamic RPC range, a restricted FTP passive range.
+  Ports ports_for(const Service& s, const Requirement& q, const Side& listener, const Effective& e) {
     PortSet ports = q.ports;
     auto setting = port_setting(c_, e, s.id);
     if (setting && setting->first->kind == catalog::PortSettingKind::replace) {
@@ -295,47 +401,67 @@ class Planner {
         ports = ports.subtract(PortSet{{old, old}}).unite(PortSet{{moved, moved}});
     }
     if (q.dynamic == "rpc" && setting && setting->first->kind == catalog::PortSettingKind::static_rpc &&
-        q.transport == Transport::tcp) {
-      pinned_rpc = true;
-      return PortSet{{setting->second, setting->second}};
-    }
-    if (q.dynamic == "rpc") {
-      std::vector<std::string> os = client.os;
-      os.insert(os.end(), server.os.begin(), server.os.end());
-      os.erase(std::remove(os.begin(), os.end(), std::string()), os.end());
-      bool unknown = std::any_of(client.os.begin(), client.os.end(), [](auto& o) { return o.empty(); }) ||
-                     std::any_of(server.os.begin(), server.os.end(), [](auto& o) { return o.empty(); });
-      auto range = catalog::dynamic_rpc_range(c_, unknown ? std::vector<std::string>{} : os, e.rpc);
-      if (range.assumed_both)
-        warn("OS unknown for " + client.endpoint.name + " or " + server.endpoint.name +
-             ": both dynamic RPC ranges opened (set os:)");
-      return range.ports;
-    }
-    if (q.dynamic == "ftp-passive" && e.ftp_passive) return *e.ftp_passive;
-    return ports;
+        q.transport == Transport::tcp)
+      return {PortSet{{setting->second, setting->second}}, false, {}};
+    if (q.dynamic == "rpc") return rpc_range_of(listener, e);
+    if (q.dynamic == "ftp-passive" && e.ftp_passive) return {*e.ftp_passive, false, {}};
+    return {ports, false, {}};
   }
 
-  // The row's flows by its direction, merged per (source, destination, transport, source port).
-  void add_flows(const Requirement& q, const Reason& reason, const Side& client, const Side& server,
-                 const PortSet& ports, bool pinned_rpc) {
-    auto add = [&](const Side& from, const Side& to, std::optional<std::uint16_t> sport, const PortSet& dports) {
-      FlowKey key{from.endpoint.name, to.endpoint.name, q.transport, sport, q.icmp_type};
-      auto [it, fresh] = merged_.try_emplace(key);
-      auto& f = it->second;
-      if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}, {}};
-      f.ports = f.ports.unite(dports);
-      if (q.dynamic == "rpc" && !pinned_rpc)
-        f.rpc_only = f.rpc_only.unite(dports);
+  // A server allocates its RPC endpoints from its own dynamic range: the listener's OS (or its
+  // restricted range) decides, whatever the client runs.
+  Ports rpc_range_of(const Side& listener, const Effective& e) {
+    const auto& name = listener.endpoint.name;
+    if (e.rpc) return {*e.rpc, true, "restricted dynamic RPC range of " + name + " (rpc_dynamic_ports)"};
+    if (kb_literal_ && mixed_eras_) {
+      auto both = c_.legacy_rpc_range.unite(c_.modern_rpc_range);
+      return {both, true, "both dynamic RPC ranges: the network mixes OS eras (kb_literal)"};
+    }
+    std::vector<std::string> os;
+    bool unknown = listener.os.empty();
+    for (const auto& o : listener.os) {
+      if (o.empty())
+        unknown = true;
       else
-        fixed_ports_[key] = fixed_ports_[key].unite(dports);
-      if (std::find(f.reasons.begin(), f.reasons.end(), reason) == f.reasons.end()) f.reasons.push_back(reason);
-    };
-    if (q.direction == "inbound" || q.direction == "both") add(client, server, std::nullopt, ports);
-    if (q.direction == "outbound" || q.direction == "both") add(server, client, std::nullopt, ports);
-    if (q.direction == "outbound-from") {
-      // FTP active data: from the server's data port to any unprivileged client port.
-      auto port = ports.ranges().empty() ? std::uint16_t{20} : ports.ranges().front().lo;
-      add(server, client, port, PortSet{{1024, 65535}});
+        os.push_back(o);
+    }
+    auto range = catalog::dynamic_rpc_range(c_, unknown ? std::vector<std::string>{} : os);
+    if (range.assumed_both) {
+      warn("OS unknown for " + name + ": both dynamic RPC ranges opened (set os:)");
+      return {range.ports, true, "dynamic RPC range of " + name + " (OS unknown: both ranges)"};
+    }
+    std::vector<std::string> names;
+    for (const auto& o : os)
+      if (auto n = c_.os(o)->names.en; std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+    return {range.ports, true, "dynamic RPC range of " + name + " (" + join(names, ", ") + ")"};
+  }
+
+  // One flow of a row, merged per (source, destination, transport, source port).
+  void add(const Requirement& q, const Reason& reason, const Side& from, const Side& to,
+           std::optional<std::uint16_t> sport, const Ports& dports) {
+    FlowKey key{from.endpoint.name, to.endpoint.name, q.transport, sport, q.icmp_type};
+    auto [it, fresh] = merged_.try_emplace(key);
+    auto& f = it->second;
+    if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}, {}, {}};
+    f.ports = f.ports.unite(dports.set);
+    if (dports.rpc_range)
+      f.rpc_only = f.rpc_only.unite(dports.set);
+    else
+      fixed_ports_[key] = fixed_ports_[key].unite(dports.set);
+    if (!dports.basis.empty() &&
+        std::find(f.rpc_ranges.begin(), f.rpc_ranges.end(), dports.basis) == f.rpc_ranges.end())
+      f.rpc_ranges.push_back(dports.basis);
+    if (std::find(f.reasons.begin(), f.reasons.end(), reason) == f.reasons.end()) f.reasons.push_back(reason);
+  }
+
+  // A client whose rows another role listens for, with no access entry from its zone to any host of
+  // that role: it will not work, and the plan cannot invent the flow. Said once per (zone, role).
+  void warn_unreached_listeners() {
+    for (const auto& [key, missing] : unreached_) {
+      if (reached_.count(key)) continue;
+      const auto& [zone, role] = key;
+      warn("access line " + std::to_string(missing.line) + ": " + zone + " also needs a host of role " + role +
+           " for " + join(missing.services, ", ") + ", but no access entry from " + zone + " reaches one");
     }
   }
 
@@ -359,6 +485,9 @@ class Planner {
                                     f.destination.networks.end());
       for (const auto& r : f.reasons)
         if (std::find(g.reasons.begin(), g.reasons.end(), r) == g.reasons.end()) g.reasons.push_back(r);
+      for (const auto& basis : f.rpc_ranges)
+        if (std::find(g.rpc_ranges.begin(), g.rpc_ranges.end(), basis) == g.rpc_ranges.end())
+          g.rpc_ranges.push_back(basis);
     }
     for (auto& [k, f] : grouped) {
       std::sort(f.reasons.begin(), f.reasons.end());
@@ -366,9 +495,18 @@ class Planner {
     }
   }
 
+  struct Unreached {
+    int line = 0;  // the first access entry that needed the role
+    std::set<std::string> services;
+  };
+
   const Environment& env_;
   const Catalog& c_;
+  const bool kb_literal_;
+  const bool mixed_eras_;
   Plan plan_;
+  std::set<std::pair<std::string, std::string>> reached_;  // (client zone, role) some entry grants
+  std::map<std::pair<std::string, std::string>, Unreached> unreached_;
   std::map<FlowKey, Flow> merged_;
   std::map<FlowKey, PortSet> fixed_ports_;  // per merged flow: ports some non-RPC requirement names
   std::set<std::string> warned_;

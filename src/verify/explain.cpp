@@ -40,15 +40,32 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
         out.lines.push_back("  " + s->names.in(lang) + " [" + s->id + "]: " + q.protocol.in(lang) + " — " +
                             catalog::source_text(*s, q, lang));
     }
+    // Whose OS (or setting) chose the dynamic range that carries the port.
+    if (!query.port || f.rpc_only.contains(*query.port))
+      for (const auto& basis : f.rpc_ranges) out.lines.push_back("  " + basis);
   }
   if (out.allowed) return out;
   out.lines.push_back("NOT ALLOWED " + from.label + " -> " + to.label + " " + port_text);
   std::set<std::string> said;  // each reason once, whichever access entry skipped it
+  // A port of the other era's range: the listener's own range is what the plan opens.
+  auto any_range = c.legacy_rpc_range.unite(c.modern_rpc_range);
+  for (const auto& f : plan.flows) {
+    if (!overlaps(f.source.networks, from) || !overlaps(f.destination.networks, to) || f.rpc_ranges.empty()) continue;
+    if (!query.port || !any_range.contains(*query.port) || (query.transport && *query.transport != f.transport))
+      continue;
+    for (const auto& basis : f.rpc_ranges) {
+      std::string line =
+          "  " + plan::flow_label(f) + ": RPC endpoints are in the " + basis + ", which does not hold " + port_text;
+      if (said.insert(line).second) out.lines.push_back(std::move(line));
+    }
+  }
   for (const auto& s : plan.skipped) {
     const auto* svc = c.service(s.reason.service);
     const auto& q = svc->requirements[s.reason.requirement];
     if (!overlaps(s.from_networks, from) || !overlaps(s.to_networks, to)) continue;
-    if (!matches_port(q.transport, q.ports) && !(!q.dynamic.empty() && query.port && *query.port >= 1025)) continue;
+    // A dynamic row may have carried the port in either era's range (or a restricted one within).
+    auto could_carry = q.dynamic.empty() ? q.ports : q.ports.unite(c.legacy_rpc_range).unite(c.modern_rpc_range);
+    if (!matches_port(q.transport, could_carry)) continue;
     std::string line = "  " + svc->id + ": " + q.protocol.in(lang) + " — " +
                        (s.undecided ? "undecided: " : "left out: ") + s.why + " (" +
                        catalog::source_text(*svc, q, lang) + ")";

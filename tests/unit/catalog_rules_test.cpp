@@ -148,7 +148,7 @@ TEST(Conditions, FtpActiveDataIsControlMinusOneAndTftpRepliesFromAnyPort) {
   EXPECT_EQ(data->derived_from->first + data->derived_from->second, 20);
   EXPECT_EQ(data->direction, "outbound-from");
   EXPECT_EQ(find(*c.service("tftp"), Transport::udp, 69)->reply, "any-port");
-  EXPECT_EQ(find(*c.service("snmp-trap"), Transport::udp, 162)->direction, "outbound");
+  EXPECT_EQ(find(*c.service("snmp-trap"), Transport::udp, 162)->direction, "inbound") << "the trap service receives";
 }
 
 TEST(Conditions, EncapsulatedVpnNeedsOnlyEspAnd500And4500) {

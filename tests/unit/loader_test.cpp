@@ -96,6 +96,13 @@ TEST(Loader, BadFilesNameFileLineAndField) {
        9 /* yaml-cpp gives an empty flow list no mark: the requirement's line */, "requirements[0].ports",
        "need at least one port"},
       {"gre with ports", replace(kGood, "transport: tcp", "transport: gre"), 11, "requirements[0].ports", "no ports"},
+      {"unknown listener", replace(kGood, "    notes: [nb]\n", "    notes: [nb]\n    listener: domain-controler\n"), 14,
+       "requirements[0].listener", "did you mean 'domain-controller'"},
+      {"unknown profile", replace(kGood, "{feature: netbios}", "{profile: domain-membr}"), 12,
+       "requirements[0].conditions[0].profile", "did you mean 'domain-member'"},
+      {"obsolete without a reason",
+       replace(kGood, "    notes: [nb]\n", "    notes: [nb]\n    obsolete: {source: \"MS-RPCE\"}\n"), 14,
+       "requirements[0].obsolete.why", "missing required key"},
   };
   for (const auto& c : cases) {
     auto s = parse(c.text);

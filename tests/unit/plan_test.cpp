@@ -1,5 +1,5 @@
-// Site files and the planner: errors with file:line, the OS-dependent RPC range at both ends of a
-// flow, decided and undecided conditions, scenarios, direction, grouping.
+// Site files and the planner: errors with file:line, the listener's OS-dependent RPC range, decided and undecided
+// conditions, scenarios, direction, grouping.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -103,22 +103,71 @@ TEST(Environment, ErrorsNameLineFieldAndSuggest) {
   }
 }
 
-TEST(Planner, RpcRangeFollowsBothEndsAndRestrictions) {
+TEST(Planner, RpcRangeIsTheListenersAndSoIsItsRestriction) {
   auto env = load_example("mixed-domain.yaml");
   auto p = make_plan(env, catalog::builtin_catalog());
   const auto* legacy_old = find_flow(p, "legacy", "dc-old", Transport::tcp);
   ASSERT_NE(legacy_old, nullptr);
   EXPECT_TRUE(legacy_old->ports.contains(1025) && legacy_old->ports.contains(5000)) << "XP to 2003: low range";
-  EXPECT_FALSE(legacy_old->ports.contains(49152)) << "no modern OS on this flow";
+  EXPECT_FALSE(legacy_old->ports.contains(49152)) << "the 2003 DC never listens in the modern range";
   const auto* modern_old = find_flow(p, "modern", "dc-old", Transport::tcp);
   ASSERT_NE(modern_old, nullptr);
-  EXPECT_TRUE(modern_old->ports.contains(3000) && modern_old->ports.contains(60000))
-      << "Windows 10 to 2003: both ranges";
+  EXPECT_TRUE(modern_old->ports.contains(3000)) << "Windows 10 to 2003: the 2003 DC's range";
+  EXPECT_FALSE(modern_old->ports.contains(60000)) << "the client's OS does not move the server's endpoints";
+  EXPECT_EQ(modern_old->rpc_ranges, std::vector<std::string>{"dynamic RPC range of dc-old (Windows Server 2003)"});
   const auto* to_restricted = find_flow(p, "modern", "dc-new", Transport::tcp);
   ASSERT_NE(to_restricted, nullptr);
   EXPECT_TRUE(to_restricted->ports.contains(50000));
   EXPECT_FALSE(to_restricted->ports.contains(49152)) << "restricted range replaces the default";
   EXPECT_FALSE(to_restricted->ports.contains(60000));
+  // Replication both ways: each DC opens its own range, whichever DC calls.
+  const auto* to_old = find_flow(p, "dc-new", "dc-old", Transport::tcp);
+  const auto* to_new = find_flow(p, "dc-old", "dc-new", Transport::tcp);
+  ASSERT_TRUE(to_old && to_new);
+  EXPECT_TRUE(to_old->ports.contains(1025) && !to_old->ports.contains(50000) && !to_old->ports.contains(49152));
+  EXPECT_TRUE(to_new->ports.contains(50000) && !to_new->ports.contains(1025));
+
+  // The KB's literal reading: a network that mixes eras opens both ranges everywhere (unless
+  // restricted, which stays the listener's).
+  env.settings.kb_literal = true;
+  auto literal = make_plan(env, catalog::builtin_catalog());
+  const auto* both = find_flow(literal, "modern", "dc-old", Transport::tcp);
+  ASSERT_NE(both, nullptr);
+  EXPECT_TRUE(both->ports.contains(3000) && both->ports.contains(60000));
+  const auto* still_restricted = find_flow(literal, "modern", "dc-new", Transport::tcp);
+  ASSERT_NE(still_restricted, nullptr);
+  EXPECT_FALSE(still_restricted->ports.contains(60000));
+}
+
+TEST(Planner, OldClientsDoNotWidenAModernServersRange) {
+  const char* site = R"(site: t
+zones:
+  old: { networks: [198.18.10.0/24], os: windows-server-2003 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  old2003: { address: 198.18.10.5, zone: old }
+  dc01: { address: 198.18.20.10, zone: servers, roles: [domain-controller] }
+access:
+  - { from: old2003, to: dc01, as: domain-member }
+settings: { netbios: false }
+)";
+  auto env = load_text(site);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  const auto& c = catalog::builtin_catalog();
+  auto p = make_plan(*env, c);
+  const auto* tcp = find_flow(p, "old2003", "dc01", Transport::tcp);
+  ASSERT_NE(tcp, nullptr);
+  EXPECT_FALSE(tcp->ports.contains(3000)) << "a 2022 DC's endpoints are never in 1025-5000";
+  EXPECT_TRUE(tcp->ports.contains(49152));
+  EXPECT_EQ(tcp->rpc_ranges, std::vector<std::string>{"dynamic RPC range of dc01 (Windows Server 2022)"});
+  // Connectionless RPC needs both ends pre-Vista: a 2022 listener leaves the UDP row out, saying why.
+  const auto* udp = find_flow(p, "old2003", "dc01", Transport::udp);
+  ASSERT_NE(udp, nullptr);
+  EXPECT_FALSE(udp->ports.contains(49152));
+  bool said = std::any_of(p.skipped.begin(), p.skipped.end(), [](const Skipped& s) {
+    return s.reason.service == "group-policy" && s.why.find("ncadg_ip_udp") != std::string::npos;
+  });
+  EXPECT_TRUE(said);
 }
 
 TEST(Planner, NetbiosDecidedByTheFileOrReportedUndecided) {
@@ -149,15 +198,17 @@ TEST(Planner, EncapsulatedScenarioOpensOnlyEspAnd500And4500ForAd) {
   EXPECT_EQ(got, (std::vector<std::string>{"esp:", "udp:500,4500"}));
 }
 
-TEST(Planner, OutgoingRowsReverseDirection) {
+TEST(Planner, TrapsGoToTheHostRunningTheTrapService) {
+  // The SNMP Trap service receives traps (KB: 「トラップ メッセージを受信します」): its host listens
+  // on 162 and the agents send to it.
   std::string text = kSmall;
   text.replace(text.find("as: domain-member }"), 19, "services: [snmp-trap] }");
   auto env = load_text(text);
   ASSERT_TRUE(env.ok());
   auto p = make_plan(*env, catalog::builtin_catalog());
   ASSERT_EQ(p.flows.size(), 1u);
-  EXPECT_EQ(p.flows[0].source.name, "dc1") << "traps go from the agent to the manager";
-  EXPECT_EQ(p.flows[0].destination.name, "clients");
+  EXPECT_EQ(p.flows[0].source.name, "clients") << "agents send to the manager";
+  EXPECT_EQ(p.flows[0].destination.name, "dc1");
   EXPECT_EQ(p.flows[0].ports.to_string(), "162");
 }
 
@@ -243,7 +294,7 @@ settings: { netbios: false }
   EXPECT_TRUE(dc2->ports.contains(50010) && dc2->ports.contains(49152));
 }
 
-TEST(Planner, LegacyClientsOpenTheOldRangeAndTheirRows) {
+TEST(Planner, LegacyClientsOpenTheirRowsNotTheOldRange) {
   std::string text = kSmall;
   auto without = make_plan(*load_text(text), catalog::builtin_catalog());
   text.replace(text.find("os: windows-11 }"), 16, "os: windows-11, settings: { legacy_clients: true } }");
@@ -254,7 +305,8 @@ TEST(Planner, LegacyClientsOpenTheOldRangeAndTheirRows) {
   const auto* after = find_flow(with, "clients", "dc1", Transport::tcp);
   ASSERT_TRUE(before && after);
   EXPECT_FALSE(before->ports.contains(1025));
-  EXPECT_TRUE(after->ports.contains(1025) && after->ports.contains(5000) && after->ports.contains(49152));
+  EXPECT_FALSE(after->ports.contains(1025)) << "old clients do not move a 2022 DC's endpoints";
+  EXPECT_TRUE(after->ports.contains(49152));
   // Group Policy's ICMP row applies to clients before Vista only.
   auto echo = [](const Plan& p) {
     return std::any_of(p.flows.begin(), p.flows.end(),
@@ -294,4 +346,90 @@ TEST(Environment, PlacesResolveNamesAddressesAndRolesOrSayWhy) {
     EXPECT_EQ(bad.error().field, "--to");
     EXPECT_NE(bad.error().message.find(message), std::string::npos) << bad.error().message;
   }
+}
+
+namespace {
+
+// "tcp:53,88,…" per transport of the flows from `from` to `to`.
+std::vector<std::string> opened(const Plan& p, const std::string& from, const std::string& to) {
+  std::vector<std::string> out;
+  for (const auto& f : p.flows)
+    if (f.source.name == from && f.destination.name == to)
+      out.push_back(std::string(to_string(f.transport)) + ":" + f.ports.to_string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST(Planner, AModernMemberOpensExactlyTheDcPortsItUses) {
+  auto env = load_text(kSmall);
+  ASSERT_TRUE(env.ok());
+  env->settings.netbios = false;
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  EXPECT_EQ(opened(p, "clients", "dc1"),
+            (std::vector<std::string>{"icmp:", "tcp:53,88,135,389,445,464,636,3268-3269,49152-65535",
+                                      "udp:53,88,123,389,464"}));
+  const auto* tcp = find_flow(p, "clients", "dc1", Transport::tcp);
+  ASSERT_NE(tcp, nullptr);
+  EXPECT_EQ(tcp->rpc_only.to_string(), "49152-65535") << "host firewalls say RPC for the range";
+  env->settings.netbios = true;
+  auto with_netbios = make_plan(*env, catalog::builtin_catalog());
+  EXPECT_EQ(opened(with_netbios, "clients", "dc1"),
+            (std::vector<std::string>{"icmp:", "tcp:53,88,135,139,389,445,464,636,3268-3269,49152-65535",
+                                      "udp:53,88,123,137-138,389,464"}));
+}
+
+TEST(Planner, UnusedRowsComeBackOnlyWithKbLiteral) {
+  auto env = load_text(kSmall);
+  ASSERT_TRUE(env.ok());
+  env->settings.netbios = false;
+  env->settings.kb_literal = true;
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  const auto* udp = find_flow(p, "clients", "dc1", Transport::udp);
+  ASSERT_NE(udp, nullptr);
+  EXPECT_TRUE(udp->ports.contains(636)) << "the consolidated table's UDP 636";
+  EXPECT_TRUE(udp->ports.contains(49152)) << "Group Policy's DCOM over UDP";
+}
+
+TEST(Planner, ARowOpensOnlyOnTheRoleThatListensForIt) {
+  const char* site = R"(site: t
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  dc1: { address: 198.18.20.10, zone: servers, roles: [domain-controller] }
+  fs1: { address: 198.18.20.20, zone: servers, roles: [file-server] }
+access:
+  - { from: clients, to: fs1, as: file-client }
+settings: { netbios: false }
+)";
+  auto env = load_text(site);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  EXPECT_EQ(opened(p, "clients", "fs1"), (std::vector<std::string>{"tcp:445"}))
+      << "no file server listens on LDAP or the global catalog";
+  auto warned = [&](const Plan& plan) {
+    return std::count_if(plan.warnings.begin(), plan.warnings.end(), [](const std::string& w) {
+      return w.find("access line 9: clients also needs a host of role domain-controller for") != std::string::npos &&
+             w.find("offline-files") != std::string::npos;
+    });
+  };
+  EXPECT_EQ(warned(p), 1) << "said once per (zone, role)";
+  // With an entry from the zone to a DC, the rows are the DC's and nothing is missing.
+  std::string reached = site;
+  reached.insert(reached.find("settings:"), "  - { from: clients, to: dc1, as: domain-member }\n");
+  auto env2 = load_text(reached);
+  ASSERT_TRUE(env2.ok()) << env2.error().to_string();
+  EXPECT_EQ(warned(make_plan(*env2, catalog::builtin_catalog())), 0);
+}
+
+TEST(Planner, AdwsIsForAdministrationToolsNotForMembers) {
+  auto env = load_text(kSmall);
+  ASSERT_TRUE(env.ok());
+  auto member = make_plan(*env, catalog::builtin_catalog());
+  for (const auto& f : member.flows) EXPECT_FALSE(f.ports.contains(9389)) << "a member's logon needs no ADWS";
+  env->access[0].as = "ad-admin";
+  auto admin = make_plan(*env, catalog::builtin_catalog());
+  EXPECT_EQ(opened(admin, "clients", "dc1"), (std::vector<std::string>{"tcp:9389"}));
 }

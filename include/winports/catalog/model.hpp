@@ -13,7 +13,8 @@
 namespace winports::catalog {
 
 // One condition a requirement (or a whole service) needs; see data/vocabulary.yaml.
-// kind: feature | scenario | server_os | client_os | network_os | server_role.
+// kind: feature | scenario | server_os | client_os | network_os | server_role | profile (the access
+// entry asks through one of these consumer profiles).
 // values: ids; for *_os kinds an entry may be "<id" or ">=id".
 struct Condition {
   std::string kind;
@@ -46,6 +47,16 @@ struct Correction {
   bool operator==(const Correction&) const = default;
 };
 
+// A row the KB prints that current Windows does not use (connectionless RPC, UDP 636 …): the plan
+// leaves it out, saying why, unless the site asks for the KB's literal answer (settings.kb_literal).
+struct Obsolete {
+  LocalizedText why;
+  std::string source;             // the document that says so
+  std::vector<Condition> unless;  // the row still applies where all of these hold (both ends pre-Vista)
+  auto members() { return std::tie(why, source, unless); }
+  bool operator==(const Obsolete&) const = default;
+};
+
 struct Requirement {
   LocalizedText protocol;  // application protocol
   Transport transport = Transport::tcp;
@@ -56,6 +67,10 @@ struct Requirement {
   std::string icmp_type;                            // "echo" or ""
   std::optional<std::pair<int, int>> derived_from;  // (port, offset): FTP active data = control - 1
   bool optional = false;
+  // The role whose hosts listen on these ports, when not the host running the service: Offline
+  // Files' LDAP and GC rows are a domain controller's ports, not the file server's.
+  std::string listener;
+  std::optional<Obsolete> obsolete;
   std::vector<Condition> conditions;
   std::vector<std::string> notes;  // ids into Service::notes
   std::vector<Correction> corrections;
@@ -63,8 +78,8 @@ struct Requirement {
 
   [[nodiscard]] bool dynamic_rpc() const { return dynamic == "rpc"; }
   auto members() {
-    return std::tie(protocol, transport, ports, dynamic, direction, reply, icmp_type, derived_from, optional,
-                    conditions, notes, corrections, sources);
+    return std::tie(protocol, transport, ports, dynamic, direction, reply, icmp_type, derived_from, optional, listener,
+                    obsolete, conditions, notes, corrections, sources);
   }
 };
 

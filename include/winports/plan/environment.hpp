@@ -26,6 +26,9 @@ struct Settings {
   std::optional<bool> legacy_clients;          // pre-Vista clients present beyond the listed hosts
   std::vector<std::string> features;           // vocabulary features in use
   std::vector<std::string> scenarios;          // e.g. l2tp-ipsec-encapsulated
+  // The KB's literal answer (site level only): rows current Windows does not use, and both dynamic
+  // RPC ranges everywhere in a network that mixes eras.
+  std::optional<bool> kb_literal;
 };
 
 struct Zone {

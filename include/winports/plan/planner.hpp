@@ -37,6 +37,8 @@ struct Flow {
   // Ports opened only for dynamic RPC endpoints (no fixed requirement names them): Windows'
   // `RPC` local-port keyword covers exactly these, so host-firewall emitters need not list them.
   PortSet rpc_only;
+  // Whose dynamic RPC range the ports are: "dynamic RPC range of dc1 (Windows Server 2022)".
+  std::vector<std::string> rpc_ranges;
 };
 // "clients -> dc1": how every output names a flow.
 std::string flow_label(const Flow& flow);

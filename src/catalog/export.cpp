@@ -22,6 +22,10 @@ nlohmann::json conditions_json(const Catalog& catalog, const std::vector<Conditi
   return out;
 }
 
+nlohmann::json obsolete_json(const Catalog& catalog, const Obsolete& o) {
+  return {{"why", text_json(o.why)}, {"source", o.source}, {"unless", conditions_json(catalog, o.unless)}};
+}
+
 nlohmann::json source_json(const Service& s, const Source& src) {
   nlohmann::json j{{"table", src.table}};
   if (!s.section.en.empty()) j["section"] = text_json(s.section);
@@ -61,6 +65,8 @@ std::string conditions_text(const Catalog& catalog, const Service& s, const Requ
   if (q.optional) add(lang == Lang::ja ? "省略可能" : "optional");
   for (const auto& c : s.conditions) add(describe(catalog, c, lang));
   for (const auto& c : q.conditions) add(describe(catalog, c, lang));
+  if (s.obsolete)
+    add((lang == Lang::ja ? "現行 Windows にない: " : "not in current Windows: ") + s.obsolete->why.in(lang));
   if (q.direction != "inbound") add((lang == Lang::ja ? "方向: " : "direction: ") + q.direction);
   if (!q.listener.empty())
     if (const auto* role = catalog.role(q.listener))
@@ -94,10 +100,7 @@ nlohmann::json requirement_json(const Catalog& catalog, const Service& s, const 
                    {"source", sources}};
   if (!q.icmp_type.empty()) j["icmp_type"] = q.icmp_type;
   if (!q.listener.empty()) j["listener"] = q.listener;
-  if (q.obsolete)
-    j["obsolete"] = {{"why", text_json(q.obsolete->why)},
-                     {"source", q.obsolete->source},
-                     {"unless", conditions_json(catalog, q.obsolete->unless)}};
+  if (q.obsolete) j["obsolete"] = obsolete_json(catalog, *q.obsolete);
   if (q.derived_from) j["derived_from"] = {{"port", q.derived_from->first}, {"offset", q.derived_from->second}};
   return j;
 }
@@ -128,6 +131,7 @@ nlohmann::json service_json(const Catalog& catalog, const Service& s) {
       {"discrepancies", disc},
       {"requirements", reqs}};
   j["section"] = s.section.en.empty() ? nlohmann::json() : text_json(s.section);
+  if (s.obsolete) j["obsolete"] = obsolete_json(catalog, *s.obsolete);
   return j;
 }
 

@@ -83,6 +83,15 @@ std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node,
   return out;
 }
 
+std::optional<Obsolete> parse_obsolete(const Reader& r, const YAML::Node& node, const std::string& path,
+                                       const Catalog& context) {
+  if (!node.IsDefined()) return std::nullopt;
+  r.check_keys(node, path, {"why", "source", "unless"});
+  return Obsolete{r.text(r.required(node, path, "why"), Reader::join(path, "why")),
+                  r.nonempty(r.required(node, path, "source"), Reader::join(path, "source")),
+                  parse_conditions(r, node["unless"], Reader::join(path, "unless"), context)};
+}
+
 AdRelation parse_ad_relation(const Reader& r, const YAML::Node& node, const std::string& path) {
   AdRelation rel;
   if (!node.IsDefined()) return rel;
@@ -134,13 +143,7 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
       r.fail(l, Reader::join(path, "listener"), "unknown role '" + q.listener + "'" + closest(q.listener, known));
     }
   }
-  if (auto o = node["obsolete"]; o.IsDefined()) {
-    auto op = Reader::join(path, "obsolete");
-    r.check_keys(o, op, {"why", "source", "unless"});
-    q.obsolete = Obsolete{r.text(r.required(o, op, "why"), Reader::join(op, "why")),
-                          r.nonempty(r.required(o, op, "source"), Reader::join(op, "source")),
-                          parse_conditions(r, o["unless"], Reader::join(op, "unless"), context)};
-  }
+  q.obsolete = parse_obsolete(r, node["obsolete"], Reader::join(path, "obsolete"), context);
   q.conditions = parse_conditions(r, node["conditions"], Reader::join(path, "conditions"), context);
   q.notes = r.strings(node["notes"], Reader::join(path, "notes"));
   for (std::size_t i = 0; i < q.notes.size(); ++i) {
@@ -213,7 +216,7 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     auto root = parse_yaml(file);
     r.check_keys(root, "",
                  {"id", "names", "section", "aliases", "system_services", "description", "conditions", "uses",
-                  "active_directory", "notes", "general_notes", "discrepancies", "requirements"});
+                  "obsolete", "active_directory", "notes", "general_notes", "discrepancies", "requirements"});
     Service s;
     auto id_node = r.required(root, "", "id");
     s.id = r.nonempty(id_node, "id");
@@ -230,6 +233,7 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     s.description = r.text(r.required(root, "", "description"), "description");
     s.conditions = parse_conditions(r, root["conditions"], "conditions", context);
     s.uses = r.strings(root["uses"], "uses");
+    s.obsolete = parse_obsolete(r, root["obsolete"], "obsolete", context);
     if (auto ad = root["active_directory"]; ad.IsDefined()) {
       r.check_keys(ad, "active_directory", {"ad_depends_on", "depends_on_ad"});
       s.ad_depends_on = parse_ad_relation(r, ad["ad_depends_on"], "active_directory.ad_depends_on");

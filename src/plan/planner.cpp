@@ -55,22 +55,23 @@ Effective effective(const Environment& env, const Side& side, const Access& acce
   return e;
 }
 
-// Whether the site mixes RPC eras anywhere (pre-Vista and later hosts, or legacy_clients): the KB's
-// literal "a mixed network needs both ranges" then opens both everywhere.
-bool mixes_eras(const Environment& env, const Catalog& c) {
-  bool legacy = false, modern = false;
-  auto count = [&](const std::string& os) {
-    if (const auto* v = c.os(os)) (v->era == catalog::RpcEra::legacy ? legacy : modern) = true;
+// Every OS the site runs ("" where a zone or host does not say; Windows XP for legacy_clients):
+// network_os conditions and the KB's literal "a mixed network needs both ranges" read it.
+std::vector<std::string> network_os(const Environment& env) {
+  std::vector<std::string> out;
+  auto legacy = [&](const Settings& s) {
+    if (s.legacy_clients.value_or(false)) out.emplace_back("windows-xp");
   };
-  for (const auto& z : env.zones) {
-    count(z.os);
-    if (z.settings.legacy_clients.value_or(false)) legacy = true;
-  }
-  for (const auto& h : env.hosts) {
-    count(env.os_of(h));
-    if (h.settings.legacy_clients.value_or(false)) legacy = true;
-  }
-  if (env.settings.legacy_clients.value_or(false)) legacy = true;
+  for (const auto& z : env.zones) out.push_back(z.os), legacy(z.settings);
+  for (const auto& h : env.hosts) out.push_back(env.os_of(h)), legacy(h.settings);
+  legacy(env.settings);
+  return out;
+}
+
+bool mixes_eras(const Catalog& c, const std::vector<std::string>& os_list) {
+  bool legacy = false, modern = false;
+  for (const auto& os : os_list)
+    if (const auto* v = c.os(os)) (v->era == catalog::RpcEra::legacy ? legacy : modern) = true;
   return legacy && modern;
 }
 
@@ -140,7 +141,8 @@ struct Decision {
   std::string why;
 };
 
-Decision decide(const Catalog& c, const Condition& cond, const Side& client, const Side& server, const Effective& e) {
+Decision decide(const Catalog& c, const Condition& cond, const Side& client, const Side& server, const Effective& e,
+                const std::vector<std::string>& network) {
   auto text = catalog::describe(c, cond, Lang::en);
   auto any_os = [&](const std::vector<std::string>& os_list, bool all_known_required) -> Decision {
     bool unknown = false, match = false;
@@ -194,7 +196,8 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
   }
   if (cond.kind == "server_os") return any_os(server.os, true);
   if (cond.kind == "client_os") return any_os(client.os, true);
-  return {Verdict::undecided, text + " (network-wide OS mix: not checked per flow)"};
+  if (cond.kind == "network_os") return any_os(network, true);
+  return {Verdict::undecided, text};
 }
 
 // What `legacy_clients: true` stands for: the oldest client the catalog's legacy RPC era covers.
@@ -215,7 +218,11 @@ struct FlowKey {
 class Planner {
  public:
   Planner(const Environment& env, const Catalog& c)
-      : env_(env), c_(c), kb_literal_(env.settings.kb_literal.value_or(false)), mixed_eras_(mixes_eras(env, c)) {
+      : env_(env),
+        c_(c),
+        kb_literal_(env.settings.kb_literal.value_or(false)),
+        network_os_(network_os(env)),
+        mixed_eras_(mixes_eras(c, network_os_)) {
     plan_.site = env.site;
   }
 
@@ -303,7 +310,7 @@ class Planner {
         skip(decision.why, decision.verdict == Verdict::undecided);
         continue;
       }
-      if (auto unused = still_used(q, client, server, e); unused.verdict != Verdict::yes) {
+      if (auto unused = still_used(s, q, client, server, e); unused.verdict != Verdict::yes) {
         skip(unused.why, unused.verdict == Verdict::undecided);
         continue;
       }
@@ -324,7 +331,7 @@ class Planner {
                       const Effective& e) const {
     Decision overall;
     for (const auto& cond : conditions) {
-      auto d = decide(c_, cond, client, server, e);
+      auto d = decide(c_, cond, client, server, e, network_os_);
       if (d.verdict == Verdict::no) return d;
       if (d.verdict == Verdict::undecided) overall = d;
     }
@@ -343,13 +350,17 @@ class Planner {
 
   // A row current Windows no longer uses opens only where its `unless` holds (both ends pre-Vista
   // for connectionless RPC), or when the site asks for the KB's literal answer.
-  Decision still_used(const Requirement& q, const Side& client, const Side& server, const Effective& e) const {
-    if (!q.obsolete || kb_literal_) return {};
-    auto why = "unused by current Windows: " + q.obsolete->why.en + " (" + q.obsolete->source + ")";
-    if (q.obsolete->unless.empty()) return {Verdict::no, why};
-    auto d = decide_all(q.obsolete->unless, client, server, e);
-    if (d.verdict == Verdict::yes) return d;
-    return {d.verdict, why + (d.verdict == Verdict::undecided ? "; " + d.why : "")};
+  Decision still_used(const Service& s, const Requirement& q, const Side& client, const Side& server,
+                      const Effective& e) const {
+    if (kb_literal_) return {};
+    for (const auto* obsolete : {s.obsolete ? &*s.obsolete : nullptr, q.obsolete ? &*q.obsolete : nullptr}) {
+      if (!obsolete) continue;
+      auto why = "unused by current Windows: " + obsolete->why.en + " (" + obsolete->source + ")";
+      if (obsolete->unless.empty()) return {Verdict::no, why};
+      auto d = decide_all(obsolete->unless, client, server, e);
+      if (d.verdict != Verdict::yes) return {d.verdict, why + "; it applies only where " + d.why};
+    }
+    return {};
   }
 
   // One direction of a row: who sends, who receives, and who listens (the receiver, except for
@@ -503,6 +514,7 @@ class Planner {
   const Environment& env_;
   const Catalog& c_;
   const bool kb_literal_;
+  const std::vector<std::string> network_os_;
   const bool mixed_eras_;
   Plan plan_;
   std::set<std::pair<std::string, std::string>> reached_;  // (client zone, role) some entry grants

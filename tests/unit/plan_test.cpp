@@ -433,3 +433,32 @@ TEST(Planner, AdwsIsForAdministrationToolsNotForMembers) {
   auto admin = make_plan(*env, catalog::builtin_catalog());
   EXPECT_EQ(opened(admin, "clients", "dc1"), (std::vector<std::string>{"tcp:9389"}));
 }
+
+TEST(Planner, ServicesGoneFromTheListenersWindowsAreLeftOutWithTheReason) {
+  const char* site = R"(site: t
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24] }
+hosts:
+  new: { address: 198.18.20.10, zone: servers, os: windows-server-2022, services: [computer-browser, frs] }
+  old: { address: 198.18.20.11, zone: servers, os: windows-server-2003, services: [computer-browser, frs] }
+access:
+  - { from: clients, to: new, services: [computer-browser, frs] }
+  - { from: clients, to: old, services: [computer-browser, frs] }
+settings: { netbios: true }
+)";
+  auto env = load_text(site);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  EXPECT_TRUE(opened(p, "clients", "new").empty()) << "no browser and no FRS on Windows Server 2022";
+  EXPECT_FALSE(opened(p, "clients", "old").empty()) << "a 2003 server still runs both";
+  auto said = std::count_if(p.skipped.begin(), p.skipped.end(), [](const Skipped& s) {
+    return s.to == "new" && s.reason.service == "computer-browser" && s.why.find("SMBv1") != std::string::npos;
+  });
+  EXPECT_GT(said, 0);
+  env->settings.kb_literal = true;
+  auto literal = make_plan(*env, catalog::builtin_catalog());
+  const auto* browser = find_flow(literal, "clients", "new", Transport::udp);  // grouped with old: same ports
+  ASSERT_NE(browser, nullptr) << "the KB's answer";
+  EXPECT_TRUE(browser->ports.contains(138));
+}

@@ -98,6 +98,7 @@ struct Service {
   LocalizedText description;
   std::vector<Condition> conditions;  // apply to every requirement
   std::vector<std::string> uses;      // other services it needs (ids)
+  std::optional<Obsolete> obsolete;   // the whole service is gone from current Windows (unless: where it runs)
   AdRelation ad_depends_on;           // "Active Directory が依存するサービス"
   AdRelation depends_on_ad;           // "Active Directory サービスを必要とするサービス"
   std::map<std::string, LocalizedText> notes;
@@ -107,8 +108,8 @@ struct Service {
   std::string origin;  // file it was loaded from ("builtin:..." when embedded)
 
   auto members() {
-    return std::tie(id, names, section, aliases, system_services, description, conditions, uses, ad_depends_on,
-                    depends_on_ad, notes, general_notes, discrepancies, requirements, origin);
+    return std::tie(id, names, section, aliases, system_services, description, conditions, uses, obsolete,
+                    ad_depends_on, depends_on_ad, notes, general_notes, discrepancies, requirements, origin);
   }
 };
 

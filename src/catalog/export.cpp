@@ -74,6 +74,7 @@ std::string conditions_text(const Catalog& catalog, const Service& s, const Requ
   if (q.obsolete)
     add((lang == Lang::ja ? "現行 Windows では未使用: " : "unused by current Windows: ") + q.obsolete->why.in(lang));
   if (q.reply == "any-port") add(lang == Lang::ja ? "応答は任意のポートから" : "replies from any port");
+  if (q.by_name) add(lang == Lang::ja ? "サービス名を指定したときだけ" : "only when named in services:");
   return out;
 }
 
@@ -101,6 +102,7 @@ nlohmann::json requirement_json(const Catalog& catalog, const Service& s, const 
   if (!q.icmp_type.empty()) j["icmp_type"] = q.icmp_type;
   if (!q.listener.empty()) j["listener"] = q.listener;
   if (q.obsolete) j["obsolete"] = obsolete_json(catalog, *q.obsolete);
+  if (q.by_name) j["by_name"] = true;
   if (q.derived_from) j["derived_from"] = {{"port", q.derived_from->first}, {"offset", q.derived_from->second}};
   return j;
 }

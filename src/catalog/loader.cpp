@@ -106,7 +106,7 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
                               const Catalog& context) {
   r.check_keys(node, path,
                {"protocol", "transport", "ports", "dynamic", "direction", "reply", "icmp_type", "derived_from",
-                "optional", "listener", "obsolete", "conditions", "notes", "corrections", "sources"});
+                "optional", "listener", "obsolete", "by_name", "conditions", "notes", "corrections", "sources"});
   Requirement q;
   q.protocol = r.text(r.required(node, path, "protocol"), Reader::join(path, "protocol"));
   auto transport_node = r.required(node, path, "transport");
@@ -144,6 +144,7 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
     }
   }
   q.obsolete = parse_obsolete(r, node["obsolete"], Reader::join(path, "obsolete"), context);
+  if (node["by_name"].IsDefined()) q.by_name = r.boolean(node["by_name"], Reader::join(path, "by_name"));
   q.conditions = parse_conditions(r, node["conditions"], Reader::join(path, "conditions"), context);
   q.notes = r.strings(node["notes"], Reader::join(path, "notes"));
   for (std::size_t i = 0; i < q.notes.size(); ++i) {
@@ -276,11 +277,26 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
     for (const auto& kv : roles) {
       auto id = kv.first.as<std::string>();
       auto path = std::string(key) + "." + id;
-      r.check_keys(kv.second, path, {"names", "services", "optional_services"});
-      Role role{id, r.text(r.required(kv.second, path, "names"), path + ".names"),
+      r.check_keys(kv.second, path, {"names", "services", "optional_services", "base", "by_os"});
+      Role role{id,
+                r.text(r.required(kv.second, path, "names"), path + ".names"),
                 r.strings(r.required(kv.second, path, "services"), path + ".services"),
                 r.strings(kv.second["optional_services"], path + ".optional_services"),
-                file.name + ":" + std::to_string(kv.first.Mark().line + 1)};
+                file.name + ":" + std::to_string(kv.first.Mark().line + 1),
+                false,
+                {}};
+      if (kv.second["base"].IsDefined()) role.base = r.boolean(kv.second["base"], path + ".base");
+      if (auto by_os = kv.second["by_os"]; by_os.IsDefined()) {
+        if (!by_os.IsSequence()) r.fail(by_os, path + ".by_os", "expected a list of {os, kind, services}");
+        for (std::size_t i = 0; i < by_os.size(); ++i) {
+          auto ip = Reader::index(path + ".by_os", i);
+          r.check_keys(by_os[i], ip, {"os", "kind", "services"});
+          OsServices entry{r.nonempty(r.required(by_os[i], ip, "os"), ip + ".os"), "",
+                           r.strings(r.required(by_os[i], ip, "services"), ip + ".services")};
+          if (by_os[i]["kind"].IsDefined()) entry.kind = r.one_of(by_os[i]["kind"], ip + ".kind", {"client", "server"});
+          role.by_os.push_back(std::move(entry));
+        }
+      }
       out.push_back(std::move(role));
     }
     return out;
@@ -559,8 +575,10 @@ Status validate(const Catalog& catalog) {
     for (const auto& u : s.uses)
       if (!ids.count(u)) return Error{s.origin, 0, 0, "uses", "unknown service '" + u + "'" + closest(u, known)};
   auto check_bundles = [&](const std::vector<Role>& bundles, const char* kind) -> Status {
-    for (const auto& bundle : bundles)
-      for (const auto* list : {&bundle.services, &bundle.optional_services})
+    for (const auto& bundle : bundles) {
+      std::vector<const std::vector<std::string>*> lists{&bundle.services, &bundle.optional_services};
+      for (const auto& by_os : bundle.by_os) lists.push_back(&by_os.services);
+      for (const auto* list : lists)
         for (const auto& id : *list)
           if (!ids.count(id)) {
             auto colon = bundle.origin.rfind(':');
@@ -568,6 +586,7 @@ Status validate(const Catalog& catalog) {
                          colon == std::string::npos ? 0 : std::stoi(bundle.origin.substr(colon + 1)), 0,
                          std::string(kind) + "." + bundle.id, "unknown service '" + id + "'" + closest(id, known)};
           }
+    }
     return ok_status();
   };
   if (auto st = check_bundles(catalog.roles, "roles"); !st) return st;

@@ -52,6 +52,85 @@ void check_distinct_rpc_ports(const Reader& r, const YAML::Node& node, const std
   }
 }
 
+// Each side an access entry's name stands for, as the planner expands it: a zone (as a source) or
+// its hosts (as a destination), a host, or role:NAME's hosts.
+struct AccessSide {
+  std::string name;
+  std::vector<Network> networks;
+  const Host* host = nullptr;
+};
+std::vector<AccessSide> access_sides(const Environment& env, const std::string& name, bool destination) {
+  std::vector<AccessSide> out;
+  auto role = name.rfind("role:", 0) == 0 ? name.substr(5) : "";
+  if (const auto* h = env.host(name)) return {{h->name, {h->address}, h}};
+  if (const auto* z = env.zone(name); z && !destination) return {{z->name, z->networks, nullptr}};
+  for (const auto& h : env.hosts)
+    if (role.empty() ? h.zone == name : std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end())
+      out.push_back({h.name, {h.address}, &h});
+  return out;
+}
+
+std::set<int> families(const std::vector<Network>& networks) {
+  std::set<int> out;
+  for (const auto& n : networks) out.insert(n.family);
+  return out;
+}
+
+bool shares_family(const std::set<int>& a, const std::set<int>& b) {
+  return std::any_of(a.begin(), a.end(), [&](int f) { return b.count(f) > 0; });
+}
+
+std::string family_names(const std::set<int>& f) {
+  return join(f, " and ", [](int family) { return "IPv" + std::to_string(family); });
+}
+
+// A client that shares no address family with any host of the destination gets no rule in any
+// format: refuse the entry rather than plan flows every emitter would drop. (Single hosts of a zone
+// or role it cannot reach beside others it can are the planner's warning.)
+void check_families(const Reader& r, const YAML::Node& node, const std::string& path, const Environment& env,
+                    const Access& entry) {
+  auto servers = access_sides(env, entry.to, true);
+  for (const auto& from : access_sides(env, entry.from, false)) {
+    auto a = families(from.networks);
+    std::set<int> theirs;
+    bool reachable = false;
+    for (const auto& to : servers) {
+      if (from.name == to.name) continue;
+      auto b = families(to.networks);
+      theirs.insert(b.begin(), b.end());
+      reachable |= shares_family(a, b);
+    }
+    if (!reachable && !theirs.empty())
+      r.fail(node, path,
+             from.name + " (" + family_names(a) + ") and " + entry.to + " (" + family_names(theirs) +
+                 ") share no address family: no rule can carry their traffic");
+  }
+}
+
+// An entry that grants nothing on every host of its destination is a mistake, not a rule: say
+// what the destination serves. (Hosts that get nothing beside others that do are the planner's
+// warning; a destination without hosts keeps its warning too.)
+void check_grants(const Reader& r, const YAML::Node& node, const std::string& path, const Environment& env,
+                  const catalog::Catalog& c, const Access& entry) {
+  if (!entry.services.empty()) return;
+  auto hosts = access_sides(env, entry.to, true);
+  std::set<std::string> served;
+  for (const auto& side : hosts) {
+    auto offered = services_served(c, env, *side.host, !entry.as.empty());
+    if (entry.as.empty() && !offered.empty()) return;
+    if (!entry.as.empty())
+      for (const auto& s : c.profile(entry.as)->services)
+        if (offered.count(s)) return;
+    served.insert(offered.begin(), offered.end());
+  }
+  if (hosts.empty()) return;
+  std::string what = served.empty() ? "nothing" : join(served, ", ");
+  if (entry.as.empty()) r.fail(node, path, entry.to + " serves nothing through its roles: give as: or services:");
+  r.fail(node, path,
+         "profile " + entry.as + " (" + join(c.profile(entry.as)->services, ", ") + ") grants nothing on " + entry.to +
+             ", which serves " + what);
+}
+
 Settings parse_settings(const Reader& r, const YAML::Node& node, const std::string& path, const catalog::Catalog& c) {
   Settings s;
   if (!node.IsDefined() || node.IsNull()) return s;
@@ -254,10 +333,31 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
       entry.services = known_ids(r, a["services"], path + ".services", "service", c.services, by_id);
       if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, "give either as: or services:, not both");
       entry.scenarios = r.strings(a["scenarios"], path + ".scenarios");
+      check_families(r, a, path, env, entry);
+      check_grants(r, a, path, env, c, entry);
       env.access.push_back(std::move(entry));
     }
     return env;
   });
+}
+
+std::set<std::string> services_served(const catalog::Catalog& c, const Environment& env, const Host& host, bool base) {
+  std::set<std::string> out(host.services.begin(), host.services.end());
+  auto os = env.os_of(host);
+  const auto* version = c.os(os);
+  auto add = [&](const catalog::Role& role) {
+    out.insert(role.services.begin(), role.services.end());
+    for (const auto& entry : role.by_os)
+      if (version && catalog::os_matches(c, os, entry.os) &&
+          (entry.kind.empty() || version->kind == entry.kind || version->kind == "both"))
+        out.insert(entry.services.begin(), entry.services.end());
+  };
+  for (const auto& id : host.roles)
+    if (const auto* role = c.role(id)) add(*role);
+  if (base)
+    for (const auto& role : c.roles)
+      if (role.base) add(role);
+  return out;
 }
 
 Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, std::string_view name,

@@ -33,6 +33,7 @@ struct Effective {
   std::set<std::string> features;
   std::set<std::string> scenarios;
   std::string profile;  // the entry's `as:` ("" when it names services)
+  bool named = false;   // the entry names its services one by one
 };
 
 Effective effective(const Environment& env, const Side& side, const Access& access) {
@@ -52,6 +53,7 @@ Effective effective(const Environment& env, const Side& side, const Access& acce
   }
   e.scenarios.insert(access.scenarios.begin(), access.scenarios.end());
   e.profile = access.as;
+  e.named = !access.services.empty();
   return e;
 }
 
@@ -73,6 +75,12 @@ bool mixes_eras(const Catalog& c, const std::vector<std::string>& os_list) {
   for (const auto& os : os_list)
     if (const auto* v = c.os(os)) (v->era == catalog::RpcEra::legacy ? legacy : modern) = true;
   return legacy && modern;
+}
+
+bool shares_family(const std::vector<Network>& a, const std::vector<Network>& b) {
+  return std::any_of(a.begin(), a.end(), [&](const Network& x) {
+    return std::any_of(b.begin(), b.end(), [&](const Network& y) { return x.family == y.family; });
+  });
 }
 
 bool has_role(const Side& side, const std::string& role) {
@@ -126,13 +134,6 @@ std::vector<Side> destinations(const Environment& env, const Catalog& c, const s
     return out;
   }
   return expand(env, c, name);
-}
-
-std::set<std::string> served_by(const Catalog& c, const Host& h) {
-  std::set<std::string> out(h.services.begin(), h.services.end());
-  for (const auto& r : h.roles)
-    if (const auto* role = c.role(r)) out.insert(role->services.begin(), role->services.end());
-  return out;
 }
 
 enum class Verdict { yes, no, undecided };
@@ -249,6 +250,11 @@ class Planner {
     for (const auto& client : clients)
       for (const auto& server : servers) {
         if (client.endpoint.name == server.endpoint.name) continue;
+        if (!shares_family(client.endpoint.networks, server.endpoint.networks)) {
+          warn("access line " + std::to_string(access.line) + ": " + client.endpoint.name + " and " +
+               server.endpoint.name + " share no address family: no flow between them");
+          continue;
+        }
         auto e = effective(env_, server, access);
         auto granted = services_granted(access, server);
         if (!granted.empty() && server.host)
@@ -262,7 +268,7 @@ class Planner {
   // The entry's services: its list, else what the server's roles serve, narrowed to its profile.
   std::set<std::string> services_granted(const Access& access, const Side& server) {
     if (!access.services.empty()) return {access.services.begin(), access.services.end()};
-    auto offered = served_by(c_, *server.host);
+    auto offered = services_served(c_, env_, *server.host, !access.as.empty());
     std::set<std::string> services;
     if (access.as.empty())
       services = offered;
@@ -297,6 +303,10 @@ class Planner {
         auto& missing = unreached_[{zone_name(client), q.listener}];
         if (missing.line == 0) missing.line = access.line;
         missing.services.insert(s.id);
+        continue;
+      }
+      if (q.by_name && !e.named) {
+        skip("opened only when an access entry names " + s.id + " in services:", false);
         continue;
       }
       bool has_scenario = std::any_of(q.conditions.begin(), q.conditions.end(),

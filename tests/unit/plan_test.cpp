@@ -462,3 +462,62 @@ settings: { netbios: true }
   ASSERT_NE(browser, nullptr) << "the KB's answer";
   EXPECT_TRUE(browser->ports.contains(138));
 }
+
+TEST(Planner, EveryWindowsHostServesTheEndpointMapperServerEventLogAndOnServersWinrm) {
+  const char* site = R"(site: t
+zones:
+  admins: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+  desks: { networks: [198.18.30.0/24], os: windows-11 }
+hosts:
+  web1: { address: 198.18.20.30, zone: servers, roles: [iis-web] }
+  pc1: { address: 198.18.30.5, zone: desks }
+access:
+  - { from: admins, to: web1, as: remote-admin }
+  - { from: admins, to: pc1, as: remote-admin }
+settings: { netbios: false }
+)";
+  auto env = load_text(site);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  EXPECT_EQ(opened(p, "admins", "web1"), (std::vector<std::string>{"tcp:135,445,5985,49152-65535"}))
+      << "endpoint mapper and the listener's range, SMB, event log over RPC, WinRM; no 593";
+  EXPECT_EQ(opened(p, "admins", "pc1"), (std::vector<std::string>{"tcp:135,445,49152-65535"}))
+      << "client editions do not listen for WinRM by default";
+  // Named one by one, RPC over HTTP comes back.
+  env->access[0].as.clear();
+  env->access[0].services = {"rpc"};
+  auto named = make_plan(*env, catalog::builtin_catalog());
+  const auto* tcp = find_flow(named, "admins", "web1", Transport::tcp);
+  ASSERT_NE(tcp, nullptr);
+  EXPECT_TRUE(tcp->ports.contains(593));
+}
+
+TEST(Environment, AnEntryThatGrantsNothingOrCrossesAddressFamiliesIsAnError) {
+  const char* site = R"(site: t
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  v6: { networks: ["2001:db8:10::/64"], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  fs1: { address: 198.18.20.20, zone: servers, roles: [file-server] }
+access:
+  - { from: clients, to: fs1, as: file-client }
+)";
+  ASSERT_TRUE(load_text(site).ok());
+  std::string nothing = site;
+  nothing.replace(nothing.find("as: file-client"), 15, "as: rdp-client");
+  auto e1 = load_text(nothing);
+  ASSERT_FALSE(e1.ok());
+  EXPECT_EQ(e1.error().line, 9);
+  EXPECT_NE(e1.error().message.find("profile rdp-client (rds) grants nothing on fs1, which serves"), std::string::npos)
+      << e1.error().to_string();
+  EXPECT_NE(e1.error().message.find("offline-files"), std::string::npos) << "says what fs1 serves";
+  std::string crossed = site;
+  crossed.replace(crossed.find("from: clients"), 13, "from: v6");
+  auto e2 = load_text(crossed);
+  ASSERT_FALSE(e2.ok());
+  EXPECT_EQ(e2.error().line, 9);
+  EXPECT_NE(e2.error().message.find("v6 (IPv6) and fs1 (IPv4) share no address family"), std::string::npos)
+      << e2.error().to_string();
+}

@@ -33,8 +33,20 @@ std::string kind(Transport t, std::optional<std::uint16_t> sport, const std::str
 
 // With `only`, the flows reaching that host; host firewalls name the destination "self", network
 // formats keep its address (`self_name` false).
+// A planned flow no rule can carry (a destination host's address no source address shares a family
+// with) would pass every comparison below unnoticed: every format would drop it without a word. A
+// whole zone on either side may hold a family the other side lacks: its rules are for the shared one.
+void expect_carriable(const Flow& f) {
+  if (f.destination.hosts.empty()) return;
+  for (const auto& d : f.destination.networks)
+    EXPECT_TRUE(std::any_of(f.source.networks.begin(), f.source.networks.end(),
+                            [&](const Network& s) { return s.family == d.family; }))
+        << flow_label(f) << ": " << d.to_string() << " shares no address family with the source: a silent drop";
+}
+
 Allowed expected(const Plan& p, const Host* only, bool self_name = true) {
   Allowed out;
+  for (const auto& f : p.flows) expect_carriable(f);
   for (const auto& f : p.flows)
     for (const auto& s : f.source.networks)
       for (const auto& d : f.destination.networks) {

@@ -71,6 +71,9 @@ struct Requirement {
   // Files' LDAP and GC rows are a domain controller's ports, not the file server's.
   std::string listener;
   std::optional<Obsolete> obsolete;
+  // Opened only when an access entry names the service (services: [rpc]), never through a profile
+  // or a role: RPC over HTTP and the consolidated table's 1024-65535 are no host's default needs.
+  bool by_name = false;
   std::vector<Condition> conditions;
   std::vector<std::string> notes;  // ids into Service::notes
   std::vector<Correction> corrections;
@@ -79,7 +82,7 @@ struct Requirement {
   [[nodiscard]] bool dynamic_rpc() const { return dynamic == "rpc"; }
   auto members() {
     return std::tie(protocol, transport, ports, dynamic, direction, reply, icmp_type, derived_from, optional, listener,
-                    obsolete, conditions, notes, corrections, sources);
+                    obsolete, by_name, conditions, notes, corrections, sources);
   }
 };
 
@@ -113,13 +116,25 @@ struct Service {
   }
 };
 
+// Services a role adds on hosts of some OS versions only (WinRM listens by default on servers from
+// Windows Server 2012, not on client editions).
+struct OsServices {
+  std::string os;    // an os condition value: id, "<id" or ">=id"
+  std::string kind;  // client | server | "" (either)
+  std::vector<std::string> services;
+  auto members() { return std::tie(os, kind, services); }
+  bool operator==(const OsServices&) const = default;
+};
+
 struct Role {
   std::string id;
   LocalizedText names;
   std::vector<std::string> services;
   std::vector<std::string> optional_services;
   std::string origin;  // file:line it was defined at, for errors
-  auto members() { return std::tie(id, names, services, optional_services, origin); }
+  bool base = false;   // every Windows host has it (the endpoint mapper, the Server service …)
+  std::vector<OsServices> by_os;
+  auto members() { return std::tie(id, names, services, optional_services, origin, base, by_os); }
 };
 
 enum class RpcEra : std::uint8_t { legacy, modern };

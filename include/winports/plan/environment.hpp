@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -81,7 +82,14 @@ struct Environment {
   std::unordered_map<std::string, std::size_t> host_index;
 };
 
+// Loads and checks a site: besides its syntax, every access entry must grant something on some host
+// of its destination, and each of its (client, server) pairs must share an address family.
 Result<Environment> load_environment(const SourceFile& file, const catalog::Catalog& catalog);
+
+// What a host serves: its roles' services and its own; with `base`, also what every Windows host
+// of its OS runs (the base roles: endpoint mapper, Server, Event Log, WinRM on servers from 2012).
+std::set<std::string> services_served(const catalog::Catalog& catalog, const Environment& env, const Host& host,
+                                      bool base);
 
 // What a name given on the command line (explain --from/--to) stands for: a zone (its networks), a
 // host (its address), role:NAME (its hosts' addresses) or an address or prefix inside a zone of

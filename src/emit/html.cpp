@@ -29,7 +29,8 @@ constexpr Words kTitle{"winports plan", "winports 計画"},
     kUndecided{"Undecided: the site file does not say", "未決定: サイト ファイルに記述がない"},
     kRuledOut{"Ruled out by the site file", "サイト ファイルにより除外"}, kWhy{"Why", "理由"},
     kRequirement{"Requirement", "要件"}, kService{"Service", "サービス"}, kWarnings{"Warnings", "警告"},
-    kCount{"rules", "件のルール"}, kShown{"shown", "件を表示"};
+    kCount{"rules", "件のルール"}, kShown{"shown", "件を表示"}, kPairs{"Flows", "フロー"},
+    kExamples{"For example", "例"};
 
 std::string protocol_text(const plan::Flow& f, Lang lang) {
   std::string out(to_string(f.transport));
@@ -105,16 +106,18 @@ Result<std::string> emit_html(const Input& in) {
 
   if (!in.plan.skipped.empty()) {
     out << "<h2>" << say(kLeftOut, lang) << "</h2>\n<table id=\"left-out\">\n<thead><tr><th></th><th>"
-        << say(kFrom, lang) << "</th><th>" << say(kTo, lang) << "</th><th>" << say(kService, lang) << "</th><th>"
+        << say(kPairs, lang) << "</th><th>" << say(kExamples, lang) << "</th><th>" << say(kService, lang) << "</th><th>"
         << say(kRequirement, lang) << "</th><th>" << say(kWhy, lang) << "</th></tr></thead>\n<tbody>\n";
     for (bool undecided : {true, false})
       for (const auto& s : in.plan.skipped) {
-        if (s.undecided != undecided || (*only && s.to != (*only)->name)) continue;
+        if (s.undecided != undecided) continue;
+        auto pairs = plan::skipped_pairs(in.plan, s, *only ? (*only)->name : "");
+        if (pairs.empty()) continue;
         const auto* service = in.catalog.service(s.reason.service);
         const auto& q = service->requirements[s.reason.requirement];
         out << "<tr class=\"" << (undecided ? "undecided" : "ruled-out") << "\"><td>"
-            << say(undecided ? kUndecided : kRuledOut, lang) << "</td><td>" << escaped(s.from) << "</td><td>"
-            << escaped(s.to) << "</td><td>" << escaped(service->id) << "</td><td>"
+            << say(undecided ? kUndecided : kRuledOut, lang) << "</td><td>" << pairs.size() << "</td><td>"
+            << escaped(plan::skipped_pairs_text(pairs)) << "</td><td>" << escaped(service->id) << "</td><td>"
             << escaped(std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(lang))
             << "</td><td>" << escaped(s.why) << "</td></tr>\n";
       }

@@ -47,10 +47,12 @@ Result<std::string> emit_json(const Input& in) {
   nlohmann::json skipped = nlohmann::json::array();
   for (const auto& s : in.plan.skipped) {
     auto j = reason_json(s.reason);
-    j["from"] = s.from;
-    j["to"] = s.to;
     j["why"] = s.why;
     j["undecided"] = s.undecided;
+    j["count"] = s.pairs.size();
+    auto pairs = nlohmann::json::array();
+    for (auto [from, to] : s.pairs) pairs.push_back({in.plan.sides[from].name, in.plan.sides[to].name});
+    j["pairs"] = std::move(pairs);
     skipped.push_back(std::move(j));
   }
   nlohmann::json out{{"site", in.plan.site}, {"flows", flows}, {"skipped", skipped}, {"warnings", in.plan.warnings}};

@@ -36,19 +36,20 @@ Result<std::string> emit_markdown(const Input& in) {
   for (bool undecided : {true, false}) {
     for (const auto& s : in.plan.skipped) {
       if (s.undecided != undecided) continue;
-      if (*only && s.to != (*only)->name) continue;
+      auto pairs = plan::skipped_pairs(in.plan, s, *only ? (*only)->name : "");
+      if (pairs.empty()) continue;
       if (!any_skipped)
-        out << (ja ? "\n## 除外した要件\n\n| 送信元 | 宛先 | サービス | 要件 | 理由 | 未決定 |\n"
-                   : "\n## Left out\n\n| From | To | Service | Requirement | Why | Undecided |\n")
+        out << (ja ? "\n## 除外した要件\n\n| フロー | 例 | サービス | 要件 | 理由 | 未決定 |\n"
+                   : "\n## Left out\n\n| Flows | For example | Service | Requirement | Why | Undecided |\n")
             << "|---|---|---|---|---|---|\n";
       any_skipped = true;
       const auto* service = in.catalog.service(s.reason.service);
       const auto& q = service->requirements[s.reason.requirement];
       std::string requirement =
           std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(in.options.lang);
-      out << "| " << md_cell(s.from) << " | " << md_cell(s.to) << " | " << md_cell(service->id) << " | "
-          << md_cell(requirement) << " | " << md_cell(s.why) << " | " << (undecided ? (ja ? "はい" : "yes") : "")
-          << " |\n";
+      out << "| " << pairs.size() << " | " << md_cell(plan::skipped_pairs_text(pairs)) << " | " << md_cell(service->id)
+          << " | " << md_cell(requirement) << " | " << md_cell(s.why) << " | "
+          << (undecided ? (ja ? "はい" : "yes") : "") << " |\n";
     }
   }
   if (!in.plan.warnings.empty()) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/rules.hpp"
@@ -144,7 +145,8 @@ struct Decision {
 
 Decision decide(const Catalog& c, const Condition& cond, const Side& client, const Side& server, const Effective& e,
                 const std::vector<std::string>& network) {
-  auto text = catalog::describe(c, cond, Lang::en);
+  // The condition's words only where a decision is not "yes": plans decide millions of rows.
+  auto text = [&] { return catalog::describe(c, cond, Lang::en); };
   auto any_os = [&](const std::vector<std::string>& os_list, bool all_known_required) -> Decision {
     bool unknown = false, match = false;
     for (const auto& os : os_list) {
@@ -154,15 +156,15 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
       }
       for (const auto& v : cond.values) match = match || catalog::os_matches(c, os, v);
     }
-    if (match) return {Verdict::yes, text};
-    if (unknown || (all_known_required && os_list.empty())) return {Verdict::undecided, text + " (OS unknown)"};
-    return {Verdict::no, text};
+    if (match) return {Verdict::yes, {}};
+    if (unknown || (all_known_required && os_list.empty())) return {Verdict::undecided, text() + " (OS unknown)"};
+    return {Verdict::no, text()};
   };
   if (cond.kind == "feature") {
     for (const auto& v : cond.values) {
       if (v == "netbios") {
         if (!e.netbios) return {Verdict::undecided, "NetBIOS over TCP/IP: set settings.netbios"};
-        if (*e.netbios) return {Verdict::yes, text};
+        if (*e.netbios) return {Verdict::yes, {}};
         return {Verdict::no, "NetBIOS over TCP/IP is off (settings.netbios: false)"};
       }
       if (v == "winrm-1.1" || v == "winrm-2.0") {
@@ -172,44 +174,54 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
           if (!os.empty()) version = catalog::os_matches(c, os, ">=windows-7") ? "2.0" : "1.1";
         }
         if (version.empty()) return {Verdict::undecided, "WinRM version: set settings.winrm_version or the host OS"};
-        if (v == "winrm-" + version) return {Verdict::yes, text};
+        if (v == "winrm-" + version) return {Verdict::yes, {}};
         continue;
       }
-      if (e.features.count(v)) return {Verdict::yes, text};
+      if (e.features.count(v)) return {Verdict::yes, {}};
     }
-    return {Verdict::no, text + " (not enabled in settings.features)"};
+    return {Verdict::no, text() + " (not enabled in settings.features)"};
   }
   if (cond.kind == "scenario") {
     for (const auto& v : cond.values)
-      if (e.scenarios.count(v)) return {Verdict::yes, text};
-    return {Verdict::no, text + " (scenario not in use)"};
+      if (e.scenarios.count(v)) return {Verdict::yes, {}};
+    return {Verdict::no, text() + " (scenario not in use)"};
   }
   if (cond.kind == "server_role") {
     for (const auto& v : cond.values)
-      if (has_role(server, v)) return {Verdict::yes, text};
-    return {Verdict::no, text};
+      if (has_role(server, v)) return {Verdict::yes, {}};
+    return {Verdict::no, text()};
   }
   if (cond.kind == "profile") {
     // An entry that names services asks for all of each; one that names a profile, for its rows.
     if (e.profile.empty() || std::find(cond.values.begin(), cond.values.end(), e.profile) != cond.values.end())
-      return {Verdict::yes, text};
-    return {Verdict::no, text + " (asked for as " + e.profile + ")"};
+      return {Verdict::yes, {}};
+    return {Verdict::no, text() + " (asked for as " + e.profile + ")"};
   }
   if (cond.kind == "server_os") return any_os(server.os, true);
   if (cond.kind == "client_os") return any_os(client.os, true);
   if (cond.kind == "network_os") return any_os(network, true);
-  return {Verdict::undecided, text};
+  return {Verdict::undecided, text()};
 }
 
 // What `legacy_clients: true` stands for: the oldest client the catalog's legacy RPC era covers.
 constexpr std::string_view kLegacyClientOs = "windows-xp";
 
+// A merged flow's identity by interned side names: millions of rows are merged on a large site, and
+// comparing names there dominated planning.
 struct FlowKey {
-  std::string src, dst;
+  std::uint32_t src, dst;
   Transport transport;
-  std::optional<std::uint16_t> sport;
-  std::string icmp;
-  auto operator<=>(const FlowKey&) const = default;
+  std::int32_t sport;  // -1 for none
+  bool echo;
+  bool operator==(const FlowKey&) const = default;
+};
+struct FlowKeyHash {
+  std::size_t operator()(const FlowKey& k) const {
+    std::uint64_t h = (std::uint64_t{k.src} << 32) ^ k.dst;
+    h = h * 0x9e3779b97f4a7c15ULL ^ (static_cast<std::uint64_t>(k.transport) << 20) ^
+        static_cast<std::uint64_t>(k.sport + 1) ^ (k.echo ? 1ULL << 40 : 0);
+    return std::hash<std::uint64_t>{}(h);
+  }
 };
 
 // make_plan's steps over one site: every access entry's (client, server) pairs, the services the
@@ -240,14 +252,13 @@ class Planner {
   }
 
   void add_access(const Access& access) {
-    auto clients = expand(env_, c_, access.from);
-    for (auto& client : clients)
-      if (legacy_clients(env_, client.host, client.zone)) client.os.push_back(std::string(kLegacyClientOs));
-    auto servers = destinations(env_, c_, access.to);
+    const auto& clients = sources(access.from);
+    const auto& servers = servers_of(access.to);
     if (clients.empty() || servers.empty())
       warn("access line " + std::to_string(access.line) + ": '" + (clients.empty() ? access.from : access.to) +
            "' has no hosts");
-    for (const auto& client : clients)
+    for (const auto& client : clients) {
+      const auto client_e = effective(env_, client, access);  // the listener's settings for rows towards it
       for (const auto& server : servers) {
         if (client.endpoint.name == server.endpoint.name) continue;
         if (!shares_family(client.endpoint.networks, server.endpoint.networks)) {
@@ -259,8 +270,26 @@ class Planner {
         auto granted = services_granted(access, server);
         if (!granted.empty() && server.host)
           for (const auto& role : server.host->roles) reached_.insert({zone_name(client), role});
-        for (const auto& id : granted) add_service(*c_.service(id), access, client, server, e);
+        for (const auto& id : granted) add_service(*c_.service(id), access, client, server, e, client_e);
       }
+    }
+  }
+
+  // Each name expanded once: a site names the same zones in thousands of entries, and expanding a
+  // zone walks every host.
+  const std::vector<Side>& sources(const std::string& name) {
+    auto [it, fresh] = sources_.try_emplace(name);
+    if (fresh) {
+      it->second = expand(env_, c_, name);
+      for (auto& client : it->second)
+        if (legacy_clients(env_, client.host, client.zone)) client.os.push_back(std::string(kLegacyClientOs));
+    }
+    return it->second;
+  }
+  const std::vector<Side>& servers_of(const std::string& name) {
+    auto [it, fresh] = servers_.try_emplace(name);
+    if (fresh) it->second = destinations(env_, c_, name);
+    return it->second;
   }
 
   static std::string zone_name(const Side& side) { return side.zone ? side.zone->name : side.endpoint.name; }
@@ -281,7 +310,8 @@ class Planner {
     return services;
   }
 
-  void add_service(const Service& s, const Access& access, const Side& client, const Side& server, const Effective& e) {
+  void add_service(const Service& s, const Access& access, const Side& client, const Side& server, const Effective& e,
+                   const Effective& client_e) {
     // A scenario that replaces the port list (the encapsulated VPN case) applies per service.
     bool scenario_rows_active = false;
     for (const auto& q : s.requirements)
@@ -292,10 +322,7 @@ class Planner {
     for (std::size_t i = 0; i < s.requirements.size(); ++i) {
       const auto& q = s.requirements[i];
       Reason reason{s.id, i};
-      auto skip = [&](const std::string& why, bool undecided) {
-        plan_.skipped.push_back({client.endpoint.name, server.endpoint.name, client.endpoint.networks,
-                                 server.endpoint.networks, reason, why, undecided});
-      };
+      auto skip = [&](const std::string& why, bool undecided) { record_skip(reason, why, undecided, client, server); };
       // A row another role listens for (Offline Files' LDAP is a DC's) never opens on this host.
       if (!q.listener.empty() && !has_role(listener_of(q, client, server), q.listener)) {
         skip("its listener is a host of role " + q.listener + ", not " + listener_of(q, client, server).endpoint.name,
@@ -324,10 +351,25 @@ class Planner {
         skip(unused.why, unused.verdict == Verdict::undecided);
         continue;
       }
-      add_flows(s, q, reason, access, client, server);
+      add_flows(s, q, reason, client, server, e, client_e);
       if (q.reply == "any-port")
         warn(s.id + ": replies come from another port (" + q.protocol.en + "); the firewall must track them");
     }
+  }
+
+  void record_skip(const Reason& reason, const std::string& why, bool undecided, const Side& from, const Side& to) {
+    auto [it, fresh] =
+        skip_index_.try_emplace(std::tuple{reason.service, reason.requirement, why, undecided}, plan_.skipped.size());
+    if (fresh) plan_.skipped.push_back({reason, why, undecided, {}});
+    auto pair = std::pair{side_index(from), side_index(to)};
+    auto& pairs = plan_.skipped[it->second].pairs;
+    if (pairs.empty() || pairs.back() != pair) pairs.push_back(pair);
+  }
+
+  std::uint32_t side_index(const Side& side) {
+    auto [it, fresh] = side_index_.try_emplace(side.endpoint.name, static_cast<std::uint32_t>(plan_.sides.size()));
+    if (fresh) plan_.sides.push_back(side.endpoint);
+    return it->second;
   }
 
   // The host that listens for a row: the server for inbound rows, the client for rows the server
@@ -381,8 +423,8 @@ class Planner {
     bool data_back = false;  // outbound-from: from the server's data port to any client port
   };
 
-  void add_flows(const Service& s, const Requirement& q, const Reason& reason, const Access& access, const Side& client,
-                 const Side& server) {
+  void add_flows(const Service& s, const Requirement& q, const Reason& reason, const Side& client, const Side& server,
+                 const Effective& server_e, const Effective& client_e) {
     std::vector<Leg> legs;
     if (q.direction == "inbound" || q.direction == "both") legs.push_back({&client, &server});
     if (q.direction == "outbound" || q.direction == "both") legs.push_back({&server, &client});
@@ -390,8 +432,7 @@ class Planner {
     for (const auto& leg : legs) {
       // The listener's settings and OS decide its ports; the data port is the server's own.
       const Side& owner = leg.data_back ? *leg.from : *leg.to;
-      auto e = effective(env_, owner, access);
-      Ports ports = ports_for(s, q, owner, e);
+      Ports ports = ports_for(s, q, owner, &owner == &server ? server_e : client_e);
       if (leg.data_back) {
         auto port = ports.set.ranges().empty() ? std::uint16_t{20} : ports.set.ranges().front().lo;
         add(q, reason, *leg.from, *leg.to, port, {PortSet{{1024, 65535}}, false, {}});
@@ -460,15 +501,16 @@ class Planner {
   // One flow of a row, merged per (source, destination, transport, source port).
   void add(const Requirement& q, const Reason& reason, const Side& from, const Side& to,
            std::optional<std::uint16_t> sport, const Ports& dports) {
-    FlowKey key{from.endpoint.name, to.endpoint.name, q.transport, sport, q.icmp_type};
+    FlowKey key{name_id(from.endpoint.name), name_id(to.endpoint.name), q.transport, sport ? *sport : -1,
+                !q.icmp_type.empty()};
     auto [it, fresh] = merged_.try_emplace(key);
-    auto& f = it->second;
+    auto& f = it->second.flow;
     if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}, {}, {}};
     f.ports = f.ports.unite(dports.set);
     if (dports.rpc_range)
       f.rpc_only = f.rpc_only.unite(dports.set);
     else
-      fixed_ports_[key] = fixed_ports_[key].unite(dports.set);
+      it->second.fixed = it->second.fixed.unite(dports.set);
     if (!dports.basis.empty() &&
         std::find(f.rpc_ranges.begin(), f.rpc_ranges.end(), dports.basis) == f.rpc_ranges.end())
       f.rpc_ranges.push_back(dports.basis);
@@ -492,8 +534,18 @@ class Planner {
     std::map<std::tuple<std::string, Transport, std::optional<std::uint16_t>, std::string, std::string, std::string>,
              Flow>
         grouped;
-    for (auto& [key, f] : merged_) {
-      f.rpc_only = f.rpc_only.subtract(fixed_ports_[key]);
+    // In the order of the sides' names, as outputs list them.
+    std::vector<Merged*> ordered;
+    ordered.reserve(merged_.size());
+    for (auto& [key, m] : merged_) ordered.push_back(&m);
+    auto order = [](const Flow& f) {
+      return std::tie(f.source.name, f.destination.name, f.transport, f.source_port, f.icmp_type);
+    };
+    std::sort(ordered.begin(), ordered.end(),
+              [&](const Merged* a, const Merged* b) { return order(a->flow) < order(b->flow); });
+    for (auto* m : ordered) {
+      auto& f = m->flow;
+      f.rpc_only = f.rpc_only.subtract(m->fixed);
       auto gk = std::tuple{f.source.name, f.transport,         f.source_port,
                            f.icmp_type,   f.ports.to_string(), f.rpc_only.to_string()};
       auto [it, fresh] = grouped.try_emplace(gk, f);
@@ -527,10 +579,21 @@ class Planner {
   const std::vector<std::string> network_os_;
   const bool mixed_eras_;
   Plan plan_;
+  std::unordered_map<std::string, std::vector<Side>> sources_, servers_;
+  std::map<std::tuple<std::string, std::size_t, std::string, bool>, std::size_t> skip_index_;
+  std::unordered_map<std::string, std::uint32_t> side_index_;
   std::set<std::pair<std::string, std::string>> reached_;  // (client zone, role) some entry grants
   std::map<std::pair<std::string, std::string>, Unreached> unreached_;
-  std::map<FlowKey, Flow> merged_;
-  std::map<FlowKey, PortSet> fixed_ports_;  // per merged flow: ports some non-RPC requirement names
+  struct Merged {
+    Flow flow;
+    PortSet fixed;  // ports some non-RPC requirement names
+  };
+  std::unordered_map<FlowKey, Merged, FlowKeyHash> merged_;
+  std::unordered_map<std::string, std::uint32_t> name_ids_;
+
+  std::uint32_t name_id(const std::string& name) {
+    return name_ids_.try_emplace(name, static_cast<std::uint32_t>(name_ids_.size())).first->second;
+  }
   std::set<std::string> warned_;
 };
 
@@ -586,6 +649,28 @@ std::string reasons_text(const Flow& flow, const Catalog& c, Lang lang) {
 std::size_t undecided_count(const Plan& plan) {
   return static_cast<std::size_t>(
       std::count_if(plan.skipped.begin(), plan.skipped.end(), [](const Skipped& s) { return s.undecided; }));
+}
+
+std::vector<std::pair<const Endpoint*, const Endpoint*>> skipped_pairs(const Plan& plan, const Skipped& skipped,
+                                                                       const std::string& to_host) {
+  std::vector<std::pair<const Endpoint*, const Endpoint*>> out;
+  for (auto [from, to] : skipped.pairs) {
+    const auto& destination = plan.sides[to];
+    if (!to_host.empty() &&
+        std::find(destination.hosts.begin(), destination.hosts.end(), to_host) == destination.hosts.end())
+      continue;
+    out.emplace_back(&plan.sides[from], &destination);
+  }
+  return out;
+}
+
+std::string skipped_pairs_text(const std::vector<std::pair<const Endpoint*, const Endpoint*>>& pairs,
+                               std::size_t shown) {
+  std::string out;
+  for (std::size_t i = 0; i < pairs.size() && i < shown; ++i)
+    out += (i ? ", " : "") + pairs[i].first->name + " -> " + pairs[i].second->name;
+  if (pairs.size() > shown) out += " (+" + std::to_string(pairs.size() - shown) + " more)";
+  return out;
 }
 
 std::string flow_label(const Flow& f) { return f.source.name + " -> " + f.destination.name; }

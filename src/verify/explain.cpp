@@ -1,5 +1,6 @@
 #include "winports/verify/explain.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "winports/catalog/export.hpp"
@@ -62,7 +63,10 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
   for (const auto& s : plan.skipped) {
     const auto* svc = c.service(s.reason.service);
     const auto& q = svc->requirements[s.reason.requirement];
-    if (!overlaps(s.from_networks, from) || !overlaps(s.to_networks, to)) continue;
+    if (std::none_of(s.pairs.begin(), s.pairs.end(), [&](const auto& pair) {
+          return overlaps(plan.sides[pair.first].networks, from) && overlaps(plan.sides[pair.second].networks, to);
+        }))
+      continue;
     // A dynamic row may have carried the port in either era's range (or a restricted one within).
     auto could_carry = q.dynamic.empty() ? q.ports : q.ports.unite(c.legacy_rpc_range).unite(c.modern_rpc_range);
     if (!matches_port(q.transport, could_carry)) continue;

@@ -43,21 +43,30 @@ struct Flow {
 // "clients -> dc1": how every output names a flow.
 std::string flow_label(const Flow& flow);
 
-// A requirement that did not become a flow, and why; `explain` and the report show these.
+// A requirement that did not become a flow, and why, once per (requirement, reason) with every
+// (from, to) pair it was left out for: a site that leaves NetBIOS open records one entry per row,
+// not one per pair of hosts. `explain` and the reports show these.
 struct Skipped {
-  std::string from, to;                             // the sides' names
-  std::vector<Network> from_networks, to_networks;  // and their addresses
   Reason reason;
   std::string why;
   bool undecided = false;  // the file does not say (as opposed to: the file rules it out)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (from, to): indices into Plan::sides
 };
 
 struct Plan {
   std::string site;
   std::vector<Flow> flows;  // minimal: merged per (source, destination, transport), destinations grouped
   std::vector<Skipped> skipped;
+  std::vector<Endpoint> sides;  // the sides the skipped entries name
   std::vector<std::string> warnings;
 };
+
+// The pairs of a left-out entry, those towards `to_host` only when it is given, as
+// "clients -> dc1, clients -> dc2 (+3 more)" with at most `shown` named.
+std::vector<std::pair<const Endpoint*, const Endpoint*>> skipped_pairs(const Plan& plan, const Skipped& skipped,
+                                                                       const std::string& to_host = "");
+std::string skipped_pairs_text(const std::vector<std::pair<const Endpoint*, const Endpoint*>>& pairs,
+                               std::size_t shown = 3);
 
 Plan make_plan(const Environment& env, const catalog::Catalog& catalog);
 // The requirements left out because the site file does not decide them.

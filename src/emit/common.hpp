@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "winports/core/text.hpp"
@@ -213,9 +214,42 @@ struct HostRule {
   WindowsRule rule;
 };
 
-inline std::vector<HostRule> host_rules(const Input& in, const plan::Host& h) {
+// The flows that can reach each host, found once: a site has thousands of hosts and of flows, and
+// a flow reaches a host only as one of its destination hosts or through the host's zone.
+class FlowsByHost {
+ public:
+  explicit FlowsByHost(const plan::Plan& plan) {
+    for (std::size_t i = 0; i < plan.flows.size(); ++i) {
+      const auto& d = plan.flows[i].destination;
+      if (!d.hosts.empty())
+        for (const auto& h : d.hosts) by_host_[h].push_back(i);
+      else if (!d.zone.empty())
+        by_zone_[d.zone].push_back(i);
+      else
+        other_.push_back(i);
+    }
+  }
+  // In plan order, as the outputs list them.
+  [[nodiscard]] std::vector<std::size_t> candidates(const plan::Host& h) const {
+    std::vector<std::size_t> out = other_;
+    if (auto it = by_host_.find(h.name); it != by_host_.end())
+      out.insert(out.end(), it->second.begin(), it->second.end());
+    if (auto it = by_zone_.find(h.zone); it != by_zone_.end())
+      out.insert(out.end(), it->second.begin(), it->second.end());
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<std::size_t>> by_host_, by_zone_;
+  std::vector<std::size_t> other_;
+};
+
+inline std::vector<HostRule> host_rules(const Input& in, const plan::Host& h, const FlowsByHost& index) {
   std::vector<HostRule> out;
-  for (const auto& f : in.plan.flows) {
+  for (auto i : index.candidates(h)) {
+    const auto& f = in.plan.flows[i];
     auto v = view(f, h.address.family, &h);
     if (v.source.empty() || v.destination.empty()) continue;
     std::vector<std::string> remote;

@@ -93,9 +93,10 @@ Result<std::string> emit_netsh(const Input& in) {
   // netsh writes its errors to standard output: each command's output is kept, and shown on failure.
   head << "set \"WP_LOG=%TEMP%\\winports-netsh-%RANDOM%.log\"\r\n";
   int label = 0;
+  const detail::FlowsByHost reaching(in.plan);
   for (const auto& h : env.hosts) {
     if (*selected && &h != *selected) continue;
-    auto rules = detail::host_rules(in, h);
+    auto rules = detail::host_rules(in, h, reaching);
     if (rules.empty() || !has_advfirewall(in, h)) continue;
     ++label;
     head << "if /i \"%COMPUTERNAME%\"==\"" << batch_value(h.name) << "\" goto host_" << label << "\r\n";

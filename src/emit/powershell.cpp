@@ -139,9 +139,10 @@ Result<std::string> emit_powershell(const Input& in) {
   out << "$site = " << quote(env.site) << "\n";
   out << "$group = " << quote(group) << "\n";
   out << "$rules = @(\n";
+  const detail::FlowsByHost reaching(in.plan);
   for (const auto& h : env.hosts) {
     if (*selected && &h != *selected) continue;
-    auto rules = detail::host_rules(in, h);
+    auto rules = detail::host_rules(in, h, reaching);
     if (rules.empty() || !has_netsecurity(in, h)) continue;
     int n = 0;
     for (const auto& [f, remote, rule] : rules) {

@@ -1,6 +1,7 @@
 // HTML: the plan as one self-contained page for people who will not read 300 rules — the zone
 // diagram (Graphviz layout, inline SVG), a zone × zone matrix, the rule table with a search box,
 // what was left out and the warnings. Inline CSS and JS only: the page requests nothing.
+#include <map>
 #include <sstream>
 
 #include "common.hpp"
@@ -30,7 +31,9 @@ constexpr Words kTitle{"winports plan", "winports 計画"},
     kRuledOut{"Ruled out by the site file", "サイト ファイルにより除外"}, kWhy{"Why", "理由"},
     kRequirement{"Requirement", "要件"}, kService{"Service", "サービス"}, kWarnings{"Warnings", "警告"},
     kCount{"rules", "件のルール"}, kShown{"shown", "件を表示"}, kPairs{"Flows", "フロー"},
-    kExamples{"For example", "例"};
+    kExamples{"For example", "例"},
+    kTooManyLinks{"zone pairs: more than a diagram can show legibly; the matrix below holds them all",
+                  "組のゾーン間通信: 図にできる数を超えるため省略 (下の表にすべて記載)"};
 
 std::string protocol_text(const plan::Flow& f, Lang lang) {
   std::string out(to_string(f.transport));
@@ -46,7 +49,12 @@ Result<std::string> emit_html(const Input& in) {
   if (!only) return only.error();
   const Lang lang = in.options.lang;
   auto links = report::zone_links(in.plan, in.env);
-  auto svg = report::render_svg(report::zone_dot(links, in.env));
+  // Graphviz needs minutes and gigabytes for thousands of labelled edges, and nobody reads such a
+  // drawing: past this many zone pairs the matrix below stands alone.
+  constexpr std::size_t kMostLinksDrawn = 400;
+  const bool drawn = links.size() <= kMostLinksDrawn;
+  Result<std::string> svg = std::string();
+  if (drawn) svg = report::render_svg(report::zone_dot(links, in.env));
   if (!svg) return svg.error();
 
   std::ostringstream out;
@@ -54,7 +62,11 @@ Result<std::string> emit_html(const Input& in) {
   out << "<p>" << say(kIntro, lang) << " <span class=\"muted\">" << in.plan.flows.size() << " " << say(kCount, lang)
       << "</span></p>\n";
 
-  out << "<h2>" << say(kDiagram, lang) << "</h2>\n<div id=\"zone-diagram\">" << *svg << "</div>\n";
+  if (drawn)
+    out << "<h2>" << say(kDiagram, lang) << "</h2>\n<div id=\"zone-diagram\">" << *svg << "</div>\n";
+  else
+    out << "<h2>" << say(kDiagram, lang) << "</h2>\n<p class=\"muted\">" << links.size() << " "
+        << say(kTooManyLinks, lang) << " (" << kMostLinksDrawn << ")</p>\n";
 
   // Matrix: rows are sources, columns destinations, cells the services crossing.
   std::vector<std::string> zones;
@@ -66,14 +78,17 @@ Result<std::string> emit_html(const Input& in) {
       << say(kTo, lang) << "</th>";
   for (const auto& z : zones) out << "<th>" << escaped(z) << "</th>";
   out << "</tr></thead>\n<tbody>\n";
+  std::map<std::pair<std::string, std::string>, const report::ZoneLink*> by_pair;
+  for (const auto& l : links) by_pair[{l.from, l.to}] = &l;
   for (const auto& from : zones) {
     out << "<tr><th class=\"row\">" << escaped(from) << "</th>";
     for (const auto& to : zones) {
-      auto it = std::find_if(links.begin(), links.end(), [&](const auto& l) { return l.from == from && l.to == to; });
-      if (it == links.end()) {
+      auto found = by_pair.find({from, to});
+      if (found == by_pair.end()) {
         out << "<td class=\"empty\"></td>";
         continue;
       }
+      const auto* it = found->second;
       std::string services;
       for (const auto& s : it->services) services += (services.empty() ? "" : ", ") + s;
       out << "<td class=\"cell\" data-from=\"" << escaped(from) << "\" data-to=\"" << escaped(to) << "\">"

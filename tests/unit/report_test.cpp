@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "winports/catalog/embedded.hpp"
+#include "winports/emit/emitter.hpp"
 #include "winports/plan/planner.hpp"
 #include "winports/report/verdicts.hpp"
 #include "winports/report/zones.hpp"
@@ -135,4 +136,27 @@ TEST(ReportVerdicts, BlockedFirstCountedAndEscaped) {
   }
   for (auto& r : page.rows) r.flow.clear();
   EXPECT_EQ(report::verdicts_html(page, Lang::en).find("<th>Flow</th>"), std::string::npos) << "check has no flows";
+}
+
+TEST(ReportZones, APageWithMoreZonePairsThanADiagramCanShowKeepsTheMatrix) {
+  // 21 zones, each reaching a host in every other: 420 zone pairs, beyond the drawing's 400.
+  std::string text = "site: t\nzones:\n";
+  for (int z = 0; z < 21; ++z)
+    text += "  z" + std::to_string(z) + ": { networks: [198.18." + std::to_string(z) + ".0/24], os: windows-11 }\n";
+  text += "hosts:\n";
+  for (int z = 0; z < 21; ++z)
+    text += "  h" + std::to_string(z) + ": { address: 198.18." + std::to_string(z) + ".5, zone: z" + std::to_string(z) +
+            ", roles: [iis-web] }\n";
+  text += "access:\n";
+  for (int a = 0; a < 21; ++a)
+    for (int b = 0; b < 21; ++b)
+      if (a != b) text += "  - { from: z" + std::to_string(a) + ", to: h" + std::to_string(b) + ", as: web-client }\n";
+  auto env = site(text);
+  auto p = plan::make_plan(env, catalog::builtin_catalog());
+  ASSERT_EQ(report::zone_links(p, env).size(), 420u);
+  auto page = emit::find_emitter("html")->emit({p, env, catalog::builtin_catalog(), {Lang::en, ""}});
+  ASSERT_TRUE(page) << page.error().to_string();
+  EXPECT_EQ(page->find("<svg"), std::string::npos) << "no drawing of 420 labelled edges";
+  EXPECT_NE(page->find("420 zone pairs: more than a diagram can show legibly"), std::string::npos);
+  EXPECT_NE(page->find("data-from=\"z20\" data-to=\"z19\""), std::string::npos) << "the matrix holds every pair";
 }

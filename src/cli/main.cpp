@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add_discover_command(app, ctx, exit_code);
   add_local_command(app, ctx, exit_code);
   add_analyze_command(app, ctx, exit_code);
+  add_audit_command(app, ctx, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -242,6 +242,7 @@ class Planner {
   Plan run() {
     for (const auto& access : env_.access) add_access(access);
     warn_unreached_listeners();
+    fold_echo_into_all_icmp();
     group_destinations();
     return std::move(plan_);
   }
@@ -525,6 +526,29 @@ class Planner {
       const auto& [zone, role] = key;
       warn("access line " + std::to_string(missing.line) + ": " + zone + " also needs a host of role " + role +
            " for " + join(missing.services, ", ") + ", but no access entry from " + zone + " reaches one");
+    }
+  }
+
+  // An ICMP echo flow beside an all-ICMP flow between the same sides adds nothing a firewall could
+  // tell apart: its rule would never match (the audit finds such rules). Its reasons join the wider flow.
+  void fold_echo_into_all_icmp() {
+    for (auto it = merged_.begin(); it != merged_.end();) {
+      if (!it->first.echo) {
+        ++it;
+        continue;
+      }
+      FlowKey wider = it->first;
+      wider.echo = false;
+      auto all = merged_.find(wider);
+      if (all == merged_.end()) {
+        ++it;
+        continue;
+      }
+      for (const auto& r : it->second.flow.reasons)
+        if (std::find(all->second.flow.reasons.begin(), all->second.flow.reasons.end(), r) ==
+            all->second.flow.reasons.end())
+          all->second.flow.reasons.push_back(r);
+      it = merged_.erase(it);
     }
   }
 

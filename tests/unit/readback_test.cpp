@@ -11,6 +11,7 @@
 #include <regex>
 #include <sstream>
 
+#include "sites.hpp"
 #include "winports/catalog/embedded.hpp"
 #include "winports/emit/emitter.hpp"
 #include "winports/plan/planner.hpp"
@@ -397,32 +398,11 @@ void compare(const Allowed& want, const Allowed& got, const std::string& what) {
 
 }  // namespace
 
-// Beyond the examples: a Windows host as an active-FTP client (data from the server's port 20),
-// an IPv6 host with ICMPv6, GRE and ESP, so that every rule shape passes through every reader.
-const char* const kEdgeCases = R"(
-site: edge-cases
-zones:
-  lan: { networks: [198.18.30.0/24, "2001:db8:30::/64"], os: windows-11 }
-  srv: { networks: [198.18.40.0/24, "2001:db8:40::/64"], os: windows-server-2022 }
-hosts:
-  ws1: { address: 198.18.30.5, zone: lan, roles: [managed-server] }
-  ws6: { address: "2001:db8:30::5", zone: lan, roles: [managed-server] }
-  ftp1: { address: 198.18.40.7, zone: srv, roles: [ftp], settings: { features: [ftp-active] } }
-  vpn6: { address: "2001:db8:40::9", zone: srv, roles: [rras-vpn], settings: { features: [vpn-pptp, vpn-l2tp] } }
-  dc6: { address: "2001:db8:40::10", zone: srv, roles: [domain-controller] }
-access:
-  - { from: ws1, to: ftp1, services: [ftp] }
-  - { from: lan, to: vpn6 }
-  - { from: ws6, to: dc6, as: domain-member }
-  - { from: srv, to: lan, as: remote-admin }
-settings: { netbios: false }
-)";
-
 TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
   const auto& c = catalog::builtin_catalog();
   for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "edge-cases"}) {
     auto path = std::string(WINPORTS_EXAMPLES) + "/" + name;
-    auto env = std::string(name) == "edge-cases" ? load_environment({name, kEdgeCases}, c)
+    auto env = std::string(name) == "edge-cases" ? load_environment({name, test::kEdgeCases}, c)
                                                  : load_environment({path, read_file(path)}, c);
     ASSERT_TRUE(env.ok()) << env.error().message;
     auto plan = make_plan(*env, c);

@@ -1,0 +1,67 @@
+#pragma once
+// A firewall's real ruleset held against the site's plan: the planned flows it blocks (and the
+// services that break), what it accepts between the site's zones beyond the plan (and what the
+// catalog says those ports mean), the replies it drops, the rules that never match, and what it
+// could not decide. Router rulesets are read on the forward path; with a host, that host's input path.
+#include <string>
+#include <vector>
+
+#include "winports/audit/evaluate.hpp"
+#include "winports/audit/ruleset.hpp"
+#include "winports/plan/planner.hpp"
+
+namespace winports::audit {
+
+// Ports (or a port-less protocol) between two places of the site.
+struct PortFinding {
+  std::string from;  // zone or host names of the site, as the plan names them
+  std::string to;
+  std::string transport;              // "tcp", "udp", "icmp", "gre" … (icmp: the family's ICMP)
+  PortSet ports;                      // empty for a port-less protocol
+  std::vector<std::string> services;  // what the plan needs them for, or what the catalog says they mean
+  std::string kb;                     // KB rows, for blocked flows
+  // Set only where the finding holds for part of its sides' addresses.
+  std::string source_addresses;
+  std::string destination_addresses;
+  std::vector<Location> rules;  // the rules that drop (blocked) or accept (extra) it; policies are not rules
+};
+
+struct ShadowFinding {
+  Location rule;
+  std::string text;
+  std::vector<Location> by;
+};
+
+struct UnsupportedFinding {
+  Location where;  // empty file: not a rule (a family no file covers)
+  std::string construct;
+  std::vector<std::string> flows;  // the planned flows it leaves undecided ("clients -> dc1 tcp 445")
+};
+
+struct Audit {
+  std::string site;
+  std::string path;  // "forward (router)" or "input of HOST"
+  std::vector<PortFinding> blocked;
+  std::vector<PortFinding> replies;  // replies of planned flows the ruleset drops
+  std::vector<PortFinding> extra;
+  std::vector<ShadowFinding> shadowed;
+  std::vector<UnsupportedFinding> unsupported;
+  std::size_t flows = 0;
+  std::size_t rules = 0;
+  std::vector<std::string> assumptions;
+  [[nodiscard]] bool clean() const {
+    return blocked.empty() && replies.empty() && extra.empty() && shadowed.empty() && unsupported.empty();
+  }
+};
+
+// `host` empty: a router between the zones; else that host's own firewall.
+Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan,
+                    const Ruleset& ruleset, const std::string& host);
+
+// The `--json` payload: {"blocked","replies","extra","shadowed","unsupported","summary"}.
+std::string audit_json(const Audit& audit);
+// The table: findings grouped by zone pair, blocked first.
+std::string audit_text(const Audit& audit);
+std::string audit_summary(const Audit& audit);
+
+}  // namespace winports::audit

@@ -1,0 +1,83 @@
+#pragma once
+// A firewall's ruleset as the audit evaluates it, whatever format it was read from: chains of rules,
+// each a match (a Cube) and a verdict, and the stages a packet crosses in order (base chains by hook
+// and priority, or iptables' built-in chains table by table), each with its policy. Readers (one file
+// per format) build it; the evaluator (evaluate.hpp) never sees syntax.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "winports/audit/space.hpp"
+#include "winports/core/result.hpp"
+
+namespace winports::audit {
+
+enum class Verdict : std::uint8_t { none, accept, drop, jump, go_to, return_ };
+
+// Where a rule was read: "fw.nft:42", or for nft's JSON (one line) the chain and handle.
+struct Location {
+  std::string file;
+  int line = 0;
+  std::string where;  // "inet filter forward handle 12" when the line says nothing
+  [[nodiscard]] std::string to_string() const;
+};
+
+struct Rule {
+  Location location;
+  std::string text;  // the rule as the file has it, for the reader of a finding
+  Cube match;
+  Verdict verdict = Verdict::none;
+  std::string target;  // the chain of a jump or goto (its key in Ruleset::chains)
+  // A condition the audit cannot evaluate (an interface other than loopback, a rate limit, a mark,
+  // a NAT, a set it cannot see): the packets the rest of the match selects are undecided.
+  std::string unsupported;
+  bool local_only = false;  // matches loopback traffic only: none of the site's, and no finding either
+};
+
+struct Chain {
+  std::string name;  // key in Ruleset::chains ("inet filter forward", "filter FORWARD")
+  std::vector<Rule> rules;
+};
+
+// One step every packet of the path crosses: a base chain, and what happens to what it leaves undecided.
+struct Stage {
+  std::string chain;
+  bool policy_accept = true;
+  int priority = 0;
+  // Only packets of these families cross it (an `ip` table sees IPv4 only; iptables-save IPv4).
+  bool ipv4 = true;
+  bool ipv6 = true;
+  // A chain that may rewrite the destination (DNAT in prerouting): whatever it matches is undecided.
+  bool rewrites = false;
+};
+
+// The path a packet takes through this firewall: a router's forward path, or a host's input path.
+enum class Path : std::uint8_t { forward, input };
+
+struct Ruleset {
+  std::map<std::string, Chain> chains;
+  std::vector<Stage> stages;  // in the order a packet crosses them
+  // Families this ruleset speaks for: an iptables-save dump says nothing of IPv6.
+  bool covers_ipv4 = false;
+  bool covers_ipv6 = false;
+  std::vector<std::string> files;
+  // Constructs read but not modelled, with their location, even where no rule of the path uses them.
+  std::vector<std::pair<Location, std::string>> notes;
+};
+
+// Readers, one per format (their files: nft_json.cpp, nft_text.cpp, iptables_save.cpp). `path`
+// picks the hooks or built-in chains the audit follows. Bad syntax: an error with file, line and field.
+enum class Format : std::uint8_t { automatic, nft_json, nft, iptables_save };
+std::optional<Format> parse_format(std::string_view name);
+Result<Ruleset> read_nft_json(const std::string& file, const std::string& text, Path path);
+Result<Ruleset> read_nft_text(const std::string& file, const std::string& text, Path path);
+Result<Ruleset> read_iptables_save(const std::string& file, const std::string& text, Path path);
+// Detects the format from the content unless `format` names one.
+Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path,
+                             Format format = Format::automatic);
+// Several files as one firewall (iptables-save and ip6tables-save): the stages of each in turn.
+Ruleset merge(std::vector<Ruleset> parts);
+
+}  // namespace winports::audit

@@ -1,0 +1,329 @@
+#include "winports/audit/audit.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "winports/catalog/query.hpp"
+#include "winports/core/text.hpp"
+
+namespace winports::audit {
+namespace {
+
+ProtocolSet protocol_of(Transport t, int family) {
+  ProtocolSet p;
+  int n = ip_protocol_number(t);
+  if (t == Transport::icmp || t == Transport::icmpv6) n = family == 4 ? 1 : 58;  // the family's ICMP
+  p.set(static_cast<std::size_t>(n));
+  return p;
+}
+
+std::string transport_name(int protocol) {
+  if (protocol == 58) return "icmp";  // the KB's ICMP is the family's
+  return protocol_name(protocol);
+}
+
+int first_protocol(const ProtocolSet& p) {
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (p.test(i)) return static_cast<int>(i);
+  return -1;
+}
+
+// The packets of a planned flow that open a connection: one cube per (source, destination) network
+// pair of one family; on a host's firewall only those towards that host.
+std::vector<Cube> cubes_of(const plan::Flow& f, const Network* host, std::uint8_t states) {
+  std::vector<Cube> out;
+  for (const auto& s : f.source.networks)
+    for (const auto& d : f.destination.networks) {
+      if (s.family != d.family || (s.family == 4 && f.transport == Transport::icmpv6)) continue;
+      if (host && !d.contains(*host)) continue;
+      Cube c;
+      c.source = AddressSet::of(s);
+      c.destination = AddressSet::of(host ? *host : d);
+      c.protocols = protocol_of(f.transport, s.family);
+      if (has_ports(f.transport)) c.destination_ports = f.ports;
+      if (f.source_port) c.source_ports = PortSet{{*f.source_port, *f.source_port}};
+      if (f.icmp_type == "echo") {
+        c.icmp_types.reset();
+        c.icmp_types.set(s.family == 4 ? 8 : 128);
+      }
+      c.states = states;
+      out.push_back(std::move(c));
+    }
+  return out;
+}
+
+// The replies of a flow: from its destination back to its source, from the ports it opened.
+std::vector<Cube> replies_of(const plan::Flow& f) {
+  auto out = cubes_of(f, nullptr, static_cast<std::uint8_t>(CtState::established));
+  for (auto& c : out) {
+    std::swap(c.source, c.destination);
+    std::swap(c.source_ports, c.destination_ports);
+    c.icmp_types.set();  // an echo's reply is another type
+  }
+  return out;
+}
+
+std::string label_of(const PortFinding& f) {
+  return f.from + " -> " + f.to + " " + f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string());
+}
+
+class Auditor {
+ public:
+  Auditor(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan, const Ruleset& r)
+      : env_(env), catalog_(catalog), plan_(plan), ruleset_(r) {}
+
+  Result<Audit> run(const std::string& host_name) {
+    Audit a;
+    a.site = env_.site;
+    const Network* host = nullptr;
+    if (!host_name.empty()) {
+      const auto* h = env_.host(host_name);
+      if (!h) return Error{env_.file, 0, 0, "--host", "the site has no host '" + host_name + "'"};
+      host = &h->address;
+      host_name_ = host_name;
+      a.path = "input of " + host_name;
+    } else {
+      a.path = "forward (router)";
+    }
+    for (const auto& [name, chain] : ruleset_.chains) a.rules += chain.rules.size();
+    assumptions(a, host != nullptr);
+    for (const auto& f : plan_.flows) {
+      auto cubes = cubes_of(f, host, static_cast<std::uint8_t>(CtState::new_));
+      if (cubes.empty()) continue;
+      ++a.flows;
+      auto outcome = evaluate(ruleset_, cubes);
+      add_blocked(a.blocked, f, outcome, false);
+      note_undecided(f, outcome);
+      if (!host) {
+        auto back = evaluate(ruleset_, replies_of(f));
+        add_blocked(a.replies, f, back, true);
+        note_undecided(f, back);
+      }
+    }
+    add_extra(a, host);
+    for (auto& s : shadowed_rules(ruleset_)) {
+      ShadowFinding sf{s.rule->location, s.rule->text, {}};
+      for (const Rule* by : s.by) sf.by.push_back(by->location);
+      a.shadowed.push_back(std::move(sf));
+    }
+    for (auto& [key, u] : undecided_) a.unsupported.push_back(std::move(u));
+    return a;
+  }
+
+ private:
+  void assumptions(Audit& a, bool host) {
+    if (!ruleset_.covers_ipv4) a.assumptions.push_back("no ruleset for IPv4: IPv4 flows are undecided");
+    if (!ruleset_.covers_ipv6) a.assumptions.push_back("no ruleset for IPv6: IPv6 flows are undecided");
+    if (ruleset_.stages.empty())
+      a.assumptions.push_back(std::string("no chain on the ") + (host ? "input" : "forward") +
+                              " path: the firewall accepts everything there");
+    for (const auto& [where, what] : ruleset_.notes) a.assumptions.push_back(where.to_string() + ": " + what);
+  }
+
+  // Services of the flow that need some of `ports` (every one for a port-less transport).
+  plan::Flow narrowed(const plan::Flow& f, const PortSet& ports) const {
+    plan::Flow out = f;
+    if (!has_ports(f.transport)) return out;
+    out.reasons.clear();
+    for (const auto& r : f.reasons) {
+      const auto* s = catalog_.service(r.service);
+      if (!s || r.requirement >= s->requirements.size()) continue;
+      const auto& q = s->requirements[r.requirement];
+      bool needs = !q.ports.intersect(ports).empty() || (q.dynamic_rpc() && !f.rpc_only.intersect(ports).empty()) ||
+                   (q.dynamic_rpc() && !f.ports.subtract(f.rpc_only).intersect(ports).empty() && q.ports.empty());
+      if (needs) out.reasons.push_back(r);
+    }
+    if (out.reasons.empty()) out.reasons = f.reasons;  // a port only the listener's settings moved there
+    return out;
+  }
+
+  void add_blocked(std::vector<PortFinding>& into, const plan::Flow& f, const Outcome& outcome, bool reply) {
+    if (outcome.dropped.empty()) return;
+    PortSet ports;
+    AddressSet sources, destinations;
+    std::set<std::string> seen;
+    std::vector<Location> rules;
+    for (std::size_t i = 0; i < outcome.dropped.size(); ++i) {
+      const auto& c = outcome.dropped[i];
+      ports = ports.unite(reply ? c.source_ports : c.destination_ports);
+      sources = sources.unite(reply ? c.destination : c.source);
+      destinations = destinations.unite(reply ? c.source : c.destination);
+      const Rule* by = outcome.dropped_by[i];
+      std::string key = by ? by->location.to_string() : "policy";
+      if (by && seen.insert(key).second) rules.push_back(by->location);
+    }
+    PortFinding pf;
+    pf.from = reply ? f.destination.name : f.source.name;
+    pf.to = reply ? f.source.name : f.destination.name;
+    if (reply && !host_name_.empty()) pf.from = host_name_;
+    pf.transport = std::string(to_string(f.transport == Transport::icmpv6 ? Transport::icmp : f.transport));
+    if (has_ports(f.transport)) pf.ports = ports.intersect(f.ports);
+    auto n = narrowed(f, pf.ports);
+    pf.services = plan::services_of(n);
+    pf.kb = plan::reasons_text(n, catalog_, Lang::en);
+    AddressSet all_sources, all_destinations;
+    for (const auto& c : cubes_of(f, nullptr, 1)) {
+      all_sources = all_sources.unite(c.source);
+      all_destinations = all_destinations.unite(c.destination);
+    }
+    if (!sources.includes(all_sources)) pf.source_addresses = sources.to_string();
+    if (!destinations.includes(all_destinations) && host_name_.empty())
+      pf.destination_addresses = destinations.to_string();
+    pf.rules = std::move(rules);
+    into.push_back(std::move(pf));
+  }
+
+  void note_undecided(const plan::Flow& f, const Outcome& outcome) {
+    for (const auto& u : outcome.undecided) {
+      std::string key = u.rule ? u.rule->location.to_string() : u.why;
+      auto& entry = undecided_[key];
+      if (entry.construct.empty()) {
+        entry.construct = u.why;
+        if (u.rule) entry.where = u.rule->location;
+      }
+      int p = first_protocol(u.packets.protocols);
+      PortFinding pf{f.source.name, f.destination.name, transport_name(p), {}, {}, {}, {}, {}, {}};
+      if (p == 6 || p == 17) pf.ports = u.packets.destination_ports.intersect(f.ports);
+      auto text = label_of(pf);
+      if (std::find(entry.flows.begin(), entry.flows.end(), text) == entry.flows.end()) entry.flows.push_back(text);
+    }
+  }
+
+  // A name for some addresses of a zone: the zone when they are all of it, host names when each
+  // is a host, the zone "except" hosts when only hosts are missing, else the zone with the addresses.
+  std::string place(const plan::Zone& zone, const AddressSet& addresses) const {
+    AddressSet whole;
+    for (const auto& n : zone.networks)
+      if (!addresses.family(n.family).empty()) whole.add(n);  // the families these addresses are of
+    if (addresses.includes(whole)) return zone.name;
+    auto hosts_of = [&](const AddressSet& set) -> std::optional<std::string> {
+      std::vector<std::string> names;
+      for (const auto& n : set.prefixes()) {
+        const auto* h = (n.prefix == (n.family == 4 ? 32 : 128)) ? env_.host_at(n) : nullptr;
+        if (!h) return std::nullopt;
+        names.push_back(h->name);
+      }
+      return join(names, ",");
+    };
+    if (auto names = hosts_of(addresses)) return *names;
+    if (auto missing = hosts_of(whole.subtract(addresses))) return zone.name + " except " + *missing;
+    return zone.name + " (" + addresses.to_string() + ")";
+  }
+
+  std::vector<std::string> meaning(Transport t, const PortSet& ports) const {
+    std::set<std::string> out;
+    for (const auto& r : ports.ranges()) {
+      if (r.size() <= 64) {
+        for (std::uint32_t p = r.lo; p <= r.hi; ++p)
+          for (auto& s : catalog::describe(catalog_, t, static_cast<std::uint16_t>(p)).services) out.insert(s);
+        continue;
+      }
+      // A wide range: the services whose own (narrow) rows fall in it.
+      for (const auto& s : catalog_.services)
+        for (const auto& q : s.requirements)
+          if (q.transport == t && !q.ports.empty() && q.ports.count() < catalog::kWideRange &&
+              !q.ports.intersect(PortSet{r}).empty())
+            out.insert(s.id);
+    }
+    return {out.begin(), out.end()};
+  }
+
+  void add_extra(Audit& a, const Network* host) {
+    // Every planned flow's opening packets: what is accepted beyond these is extra.
+    std::vector<Cube> planned;
+    for (const auto& f : plan_.flows)
+      for (auto& c : cubes_of(f, host, static_cast<std::uint8_t>(CtState::new_))) planned.push_back(std::move(c));
+    for (const auto& from : env_.zones) {
+      for (const auto& to : env_.zones) {
+        if (host && &to != env_.zone(env_.host(host_name_)->zone)) continue;
+        Cube space;
+        space.source = AddressSet();
+        for (const auto& n : from.networks) space.source.add(n);
+        space.destination = AddressSet();
+        if (host)
+          space.destination = AddressSet::of(*host);
+        else
+          for (const auto& n : to.networks) space.destination.add(n);
+        space.states = static_cast<std::uint8_t>(CtState::new_);
+        // Both ends of one family: a zone pair's cross-family space holds no real packet.
+        std::vector<Cube> spaces;
+        for (int family : {4, 6}) {
+          Cube c = space;
+          c.source = c.source.only(family);
+          c.destination = c.destination.only(family);
+          if (!c.empty()) spaces.push_back(std::move(c));
+        }
+        if (spaces.empty()) continue;
+        auto outcome = evaluate(ruleset_, spaces);
+        std::vector<Cube> relevant;
+        for (const auto& p : planned)
+          for (const auto& sp : spaces)
+            if (overlaps(p, sp)) {
+              relevant.push_back(p);
+              break;
+            }
+        auto beyond = subtract_all(std::move(outcome.accepted), relevant);
+        if (!beyond.empty()) add_pair_extra(a, from, to, beyond, host != nullptr);
+      }
+    }
+  }
+
+  // One line per protocol and port set of a zone pair, its addresses united; a pair open to (nearly)
+  // every protocol is one line.
+  void add_pair_extra(Audit& a, const plan::Zone& from, const plan::Zone& to, const std::vector<Cube>& beyond,
+                      bool host) {
+    ProtocolSet protocols;
+    for (const auto& c : beyond) protocols |= c.protocols;
+    auto named = [&](const AddressSet& src, const AddressSet& dst, std::string transport, PortSet ports) {
+      PortFinding pf;
+      pf.from = place(from, src);
+      pf.to = host ? host_name_ : place(to, dst);
+      pf.transport = std::move(transport);
+      pf.ports = std::move(ports);
+      if (auto t = parse_transport(pf.transport); t && has_ports(*t)) pf.services = meaning(*t, pf.ports);
+      a.extra.push_back(std::move(pf));
+    };
+    if (protocols.count() >= 200) {
+      AddressSet src, dst;
+      for (const auto& c : beyond) src = src.unite(c.source), dst = dst.unite(c.destination);
+      named(src, dst, "any", {});
+      a.extra.back().services = {"every protocol"};
+      return;
+    }
+    for (std::size_t i = 0; i < protocols.size(); ++i) {
+      if (!protocols.test(i)) continue;
+      bool ports = port_protocols().test(i);
+      std::vector<std::pair<PortSet, std::pair<AddressSet, AddressSet>>> groups;
+      for (const auto& c : beyond) {
+        if (!c.protocols.test(i)) continue;
+        PortSet key = ports ? c.destination_ports : PortSet{};
+        auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == key; });
+        if (g == groups.end()) {
+          groups.push_back({key, {c.source, c.destination}});
+        } else {
+          g->second.first = g->second.first.unite(c.source);
+          g->second.second = g->second.second.unite(c.destination);
+        }
+      }
+      for (auto& [key, sides] : groups) named(sides.first, sides.second, transport_name(static_cast<int>(i)), key);
+    }
+  }
+
+  const plan::Environment& env_;
+  const catalog::Catalog& catalog_;
+  const plan::Plan& plan_;
+  const Ruleset& ruleset_;
+  std::string host_name_;
+  std::map<std::string, UnsupportedFinding> undecided_;
+};
+
+}  // namespace
+
+Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan,
+                    const Ruleset& ruleset, const std::string& host) {
+  return Auditor(env, catalog, plan, ruleset).run(host);
+}
+
+}  // namespace winports::audit

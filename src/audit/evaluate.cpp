@@ -1,0 +1,174 @@
+#include "winports/audit/evaluate.hpp"
+
+namespace winports::audit {
+namespace {
+
+// iptables allows 50 nested jumps before the kernel refuses a ruleset, nft's limit is similar; a
+// deeper path here means a loop the file itself could not load.
+constexpr int kMaxDepth = 64;
+
+struct ChainResult {
+  std::vector<Cube> fall_through;  // returned, or ran off the end: the caller goes on
+};
+
+class Evaluator {
+ public:
+  Evaluator(const Ruleset& ruleset, Outcome& out) : ruleset_(ruleset), out_(out) {}
+
+  // Runs `packets` through `chain`; accepted, dropped and undecided parts go to the outcome (accepted
+  // into `accepted`, which the stage hands on), what the chain does not decide is returned.
+  std::vector<Cube> run(const std::string& chain_name, std::vector<Cube> packets, std::vector<Cube>& accepted,
+                        int depth) {
+    auto it = ruleset_.chains.find(chain_name);
+    if (it == ruleset_.chains.end() || depth > kMaxDepth) {
+      for (auto& p : packets)
+        out_.undecided.push_back({std::move(p), nullptr,
+                                  depth > kMaxDepth ? "jumps nest deeper than " + std::to_string(kMaxDepth)
+                                                    : "chain " + chain_name + " is not in the ruleset"});
+      return {};
+    }
+    std::vector<Cube> returned;
+    for (const Rule& rule : it->second.rules) {
+      if (packets.empty()) break;
+      if (rule.verdict == Verdict::none && rule.unsupported.empty()) continue;
+      std::vector<Cube> inside, outside;
+      for (auto& p : packets) {
+        if (!overlaps(p, rule.match)) {
+          outside.push_back(std::move(p));
+          continue;
+        }
+        inside.push_back(intersect(p, rule.match));
+        for (auto& rest : subtract(p, rule.match)) outside.push_back(std::move(rest));
+      }
+      packets = std::move(outside);
+      if (inside.empty()) continue;
+      if (!rule.unsupported.empty()) {
+        for (auto& p : inside) out_.undecided.push_back({std::move(p), &rule, rule.unsupported});
+        continue;
+      }
+      switch (rule.verdict) {
+        case Verdict::accept:
+          for (auto& p : inside) accepted.push_back(std::move(p));
+          break;
+        case Verdict::drop:
+          for (auto& p : inside) {
+            out_.dropped.push_back(std::move(p));
+            out_.dropped_by.push_back(&rule);
+          }
+          break;
+        case Verdict::return_:
+          for (auto& p : inside) returned.push_back(std::move(p));
+          break;
+        case Verdict::jump:
+          // What the called chain does not decide comes back and goes on with the next rule.
+          for (auto& p : run(rule.target, std::move(inside), accepted, depth + 1)) packets.push_back(std::move(p));
+          break;
+        case Verdict::go_to:
+          // A goto never comes back here: what the called chain leaves returns to our caller.
+          for (auto& p : run(rule.target, std::move(inside), accepted, depth + 1)) returned.push_back(std::move(p));
+          break;
+        case Verdict::none:
+          break;
+      }
+    }
+    for (auto& p : packets) returned.push_back(std::move(p));
+    return returned;
+  }
+
+ private:
+  const Ruleset& ruleset_;
+  Outcome& out_;
+};
+
+AddressSet families(bool ipv4, bool ipv6) {
+  AddressSet s;
+  if (ipv4) s = s.unite(AddressSet::all_of(4));
+  if (ipv6) s = s.unite(AddressSet::all_of(6));
+  return s;
+}
+
+// The part of `c` whose addresses are of the families in `set` (source and destination share one).
+Cube restricted(const Cube& c, const AddressSet& set) {
+  Cube r = c;
+  r.source = r.source.intersect(set);
+  r.destination = r.destination.intersect(set);
+  return r;
+}
+
+}  // namespace
+
+Outcome evaluate(const Ruleset& ruleset, std::vector<Cube> packets) {
+  Outcome out;
+  // A family no file speaks for is undecided, never assumed open or closed.
+  AddressSet covered = families(ruleset.covers_ipv4, ruleset.covers_ipv6);
+  AddressSet uncovered = covered.complement();
+  std::vector<Cube> current;
+  for (auto& p : packets) {
+    Cube in = restricted(p, covered), rest = restricted(p, uncovered);
+    if (!in.empty()) current.push_back(std::move(in));
+    if (!rest.empty())
+      out.undecided.push_back(
+          {std::move(rest), nullptr,
+           ruleset.covers_ipv4 ? "no ruleset for IPv6 was given" : "no ruleset for IPv4 was given"});
+  }
+  Evaluator evaluator(ruleset, out);
+  for (const Stage& stage : ruleset.stages) {
+    AddressSet seen = families(stage.ipv4, stage.ipv6);
+    std::vector<Cube> next;
+    std::vector<Cube> crossing;
+    for (auto& p : current) {
+      Cube in = restricted(p, seen), past = restricted(p, seen.complement());
+      if (!past.empty()) next.push_back(std::move(past));  // this stage's family does not see it
+      if (!in.empty()) crossing.push_back(std::move(in));
+    }
+    std::vector<Cube> accepted;
+    auto left = evaluator.run(stage.chain, std::move(crossing), accepted, 0);
+    for (auto& p : accepted) next.push_back(std::move(p));
+    for (auto& p : left) {
+      if (stage.policy_accept) {
+        next.push_back(std::move(p));
+      } else {
+        out.dropped.push_back(std::move(p));
+        out.dropped_by.push_back(nullptr);
+      }
+    }
+    current = std::move(next);
+  }
+  out.accepted = std::move(current);
+  return out;
+}
+
+std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
+  std::vector<Shadowed> out;
+  for (const auto& [name, chain] : ruleset.chains) {
+    // Rules that end a packet's walk through this chain, and whose match is exact.
+    std::vector<const Rule*> deciding;
+    for (const Rule& rule : chain.rules) {
+      if (rule.verdict == Verdict::none || rule.local_only) continue;
+      std::vector<const Cube*> cover;
+      std::vector<const Rule*> by;
+      for (const Rule* d : deciding)
+        if (overlaps(rule.match, d->match)) {
+          cover.push_back(&d->match);
+          by.push_back(d);
+        }
+      if (!rule.match.empty() && !cover.empty() && covered(rule.match, cover)) {
+        // Name only the rules it needs: drop each one the others still cover without.
+        for (std::size_t i = cover.size(); i-- > 0;) {
+          auto fewer = cover;
+          fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
+          if (!fewer.empty() && covered(rule.match, fewer)) {
+            cover = std::move(fewer);
+            by.erase(by.begin() + static_cast<std::ptrdiff_t>(i));
+          }
+        }
+        out.push_back({&rule, std::move(by)});
+      }
+      bool ends_walk = rule.verdict != Verdict::jump;
+      if (ends_walk && rule.unsupported.empty()) deciding.push_back(&rule);
+    }
+  }
+  return out;
+}
+
+}  // namespace winports::audit

@@ -1,0 +1,145 @@
+// The audit's findings as JSON (the `--json` payload) and as the table the CLI prints: grouped by
+// zone pair, blocked first, each with the services it breaks and the KB rows.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "winports/audit/audit.hpp"
+#include "winports/core/text.hpp"
+
+namespace winports::audit {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json ports_json(const PortSet& ports) {
+  ordered_json out = ordered_json::array();
+  for (const auto& r : ports.ranges()) out.push_back({r.lo, r.hi});
+  return out;
+}
+
+ordered_json location_json(const Location& l) {
+  ordered_json o;
+  o["file"] = l.file;
+  if (l.line > 0) o["line"] = l.line;
+  if (!l.where.empty()) o["where"] = l.where;
+  return o;
+}
+
+ordered_json finding_json(const PortFinding& f) {
+  ordered_json o;
+  o["from"] = f.from;
+  o["to"] = f.to;
+  o["transport"] = f.transport;
+  o["ports"] = ports_json(f.ports);
+  o["services"] = f.services;
+  if (!f.kb.empty()) o["kb"] = f.kb;
+  if (!f.source_addresses.empty()) o["source_addresses"] = f.source_addresses;
+  if (!f.destination_addresses.empty()) o["destination_addresses"] = f.destination_addresses;
+  if (!f.rules.empty()) {
+    o["rules"] = ordered_json::array();
+    for (const auto& l : f.rules) o["rules"].push_back(location_json(l));
+  }
+  return o;
+}
+
+ordered_json list_json(const std::vector<PortFinding>& list) {
+  ordered_json out = ordered_json::array();
+  for (const auto& f : list) out.push_back(finding_json(f));
+  return out;
+}
+
+std::string ports_text(const PortFinding& f) {
+  return f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string());
+}
+
+}  // namespace
+
+std::string audit_summary(const Audit& a) {
+  std::ostringstream out;
+  out << a.site << " (" << a.path << "): " << a.flows << " planned flows, " << a.rules << " rules; " << a.blocked.size()
+      << " blocked, " << a.replies.size() << " with replies dropped, " << a.extra.size() << " beyond the plan, "
+      << a.shadowed.size() << " rules never match, " << a.unsupported.size() << " constructs undecided";
+  return out.str();
+}
+
+std::string audit_json(const Audit& a) {
+  ordered_json o;
+  o["blocked"] = list_json(a.blocked);
+  o["replies"] = list_json(a.replies);
+  o["extra"] = list_json(a.extra);
+  o["shadowed"] = ordered_json::array();
+  for (const auto& s : a.shadowed) {
+    ordered_json e = location_json(s.rule);
+    e["rule"] = s.text;
+    e["covered_by"] = ordered_json::array();
+    for (const auto& b : s.by) e["covered_by"].push_back(location_json(b));
+    o["shadowed"].push_back(std::move(e));
+  }
+  o["unsupported"] = ordered_json::array();
+  for (const auto& u : a.unsupported) {
+    ordered_json e;
+    if (!u.where.file.empty()) e = location_json(u.where);
+    e["construct"] = u.construct;
+    e["undecided"] = u.flows;
+    o["unsupported"].push_back(std::move(e));
+  }
+  ordered_json s;
+  s["site"] = a.site;
+  s["path"] = a.path;
+  s["flows"] = a.flows;
+  s["rules"] = a.rules;
+  s["blocked"] = a.blocked.size();
+  s["replies"] = a.replies.size();
+  s["extra"] = a.extra.size();
+  s["shadowed"] = a.shadowed.size();
+  s["unsupported"] = a.unsupported.size();
+  s["assumptions"] = a.assumptions;
+  s["clean"] = a.clean();
+  o["summary"] = std::move(s);
+  return o.dump(2) + "\n";
+}
+
+std::string audit_text(const Audit& a) {
+  std::ostringstream out;
+  // Zone pair → its lines, blocked first within each pair, pairs in order of first appearance by kind.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> pairs;
+  std::vector<std::pair<std::string, std::string>> order;
+  auto add = [&](const PortFinding& f, const std::string& line) {
+    std::pair<std::string, std::string> key{f.from, f.to};
+    if (!pairs.count(key)) order.push_back(key);
+    pairs[key].push_back(line);
+  };
+  for (const auto& f : a.blocked) {
+    std::string line = "  BLOCKED  " + ports_text(f) + " — breaks " + join(f.services, ", ");
+    if (!f.kb.empty()) line += " (KB " + f.kb + ")";
+    if (!f.source_addresses.empty()) line += "; from " + f.source_addresses + " only";
+    if (!f.destination_addresses.empty()) line += "; to " + f.destination_addresses + " only";
+    if (!f.rules.empty())
+      line += "; dropped by " + join(f.rules, ", ", [](const Location& l) { return l.to_string(); });
+    add(f, line);
+  }
+  for (const auto& f : a.replies)
+    add(f, "  REPLIES  " + ports_text(f) + " (replies of " + f.to + " -> " + f.from +
+               ") dropped: no rule accepts established traffic back");
+  for (const auto& f : a.extra) {
+    std::string meaning = f.services.empty() ? "" : " — " + join(f.services, ", ");
+    add(f, "  EXTRA    " + ports_text(f) + meaning);
+  }
+  for (const auto& key : order) {
+    out << key.first << " -> " << key.second << '\n';
+    for (const auto& line : pairs[key]) out << line << '\n';
+  }
+  for (const auto& s : a.shadowed)
+    out << "NEVER MATCHES  " << s.rule.to_string() << ": " << s.text << "\n  (covered by "
+        << join(s.by, ", ", [](const Location& l) { return l.to_string(); }) << ")\n";
+  for (const auto& u : a.unsupported) {
+    out << "UNDECIDED  " << (u.where.file.empty() ? "" : u.where.to_string() + ": ") << u.construct << '\n';
+    for (std::size_t i = 0; i < u.flows.size() && i < 5; ++i) out << "  " << u.flows[i] << '\n';
+    if (u.flows.size() > 5) out << "  (+" << u.flows.size() - 5 << " more)\n";
+  }
+  for (const auto& note : a.assumptions) out << "note: " << note << '\n';
+  return out.str();
+}
+
+}  // namespace winports::audit

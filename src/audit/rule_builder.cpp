@@ -1,0 +1,214 @@
+#include "rule_builder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+
+namespace winports::audit {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return out;
+}
+
+template <class T>
+std::optional<T> number(std::string_view text) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// ICMP and ICMPv6 type names as iptables and nft print them.
+struct IcmpName {
+  int protocol;
+  std::string_view name;
+  int type;
+};
+constexpr std::array<IcmpName, 25> kIcmpNames{{{1, "echo-reply", 0},
+                                               {1, "destination-unreachable", 3},
+                                               {1, "source-quench", 4},
+                                               {1, "redirect", 5},
+                                               {1, "echo-request", 8},
+                                               {1, "router-advertisement", 9},
+                                               {1, "router-solicitation", 10},
+                                               {1, "time-exceeded", 11},
+                                               {1, "parameter-problem", 12},
+                                               {1, "timestamp-request", 13},
+                                               {1, "timestamp-reply", 14},
+                                               {1, "address-mask-request", 17},
+                                               {1, "address-mask-reply", 18},
+                                               {58, "destination-unreachable", 1},
+                                               {58, "packet-too-big", 2},
+                                               {58, "time-exceeded", 3},
+                                               {58, "parameter-problem", 4},
+                                               {58, "echo-request", 128},
+                                               {58, "echo-reply", 129},
+                                               {58, "mld-listener-query", 130},
+                                               {58, "nd-router-solicit", 133},
+                                               {58, "nd-router-advert", 134},
+                                               {58, "nd-neighbor-solicit", 135},
+                                               {58, "nd-neighbor-advert", 136},
+                                               {58, "nd-redirect", 137}}};
+
+}  // namespace
+
+void RuleBuilder::addresses(bool source, const AddressSet& set, bool negate) {
+  auto& field = source ? rule_.match.source : rule_.match.destination;
+  field = field.intersect(negate ? set.complement() : set);
+}
+
+void RuleBuilder::family(int family) {
+  rule_.match.source = rule_.match.source.only(family);
+  rule_.match.destination = rule_.match.destination.only(family);
+}
+
+void RuleBuilder::protocols(const ProtocolSet& set, bool negate) { rule_.match.protocols &= negate ? ~set : set; }
+
+void RuleBuilder::ports(bool source, const PortSet& set, bool negate, const ProtocolSet& carriers) {
+  rule_.match.protocols &= carriers;
+  auto& field = source ? rule_.match.source_ports : rule_.match.destination_ports;
+  field = field.intersect(negate ? all_ports().subtract(set) : set);
+}
+
+void RuleBuilder::icmp_types(int protocol, const TypeSet& set, bool negate) {
+  ProtocolSet p;
+  p.set(static_cast<std::size_t>(protocol));
+  rule_.match.protocols &= p;
+  rule_.match.icmp_types &= negate ? ~set : set;
+}
+
+void RuleBuilder::states(std::uint8_t mask, bool negate) {
+  rule_.match.states &= negate ? static_cast<std::uint8_t>(kAllCtStates & ~mask) : mask;
+}
+
+void RuleBuilder::interface(std::string_view name, bool negate) {
+  if (name == "lo") {
+    if (!negate) loopback_ = true;
+    return;
+  }
+  unsupported("interface " + std::string(name) + (negate ? " (negated)" : "") +
+              ": the site file does not say which interface a zone is behind");
+}
+
+void RuleBuilder::unsupported(std::string what) {
+  if (unsupported_.empty()) unsupported_ = std::move(what);
+}
+
+void RuleBuilder::rewrites(std::string what) {
+  if (rewrite_.empty()) rewrite_ = std::move(what);
+}
+
+void RuleBuilder::verdict(Verdict v, std::string target) {
+  if (rule_.verdict != Verdict::none) return;  // the first verdict ends the rule
+  rule_.verdict = v;
+  rule_.target = std::move(target);
+}
+
+Rule RuleBuilder::finish(Location location, std::string text) {
+  Rule r = rule_;  // the builder is used once per rule (vmap entries copy it first)
+  r.location = std::move(location);
+  r.text = std::move(text);
+  if (loopback_) r.match.states = 0;  // selects nothing of the site's traffic
+  r.local_only = loopback_;
+  // A condition the audit cannot read matters only where the rule decides something.
+  if (!rewrite_.empty())
+    r.unsupported = rewrite_;
+  else if (r.verdict != Verdict::none)
+    r.unsupported = unsupported_;
+  return r;
+}
+
+std::vector<std::string> split_list(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto at = text.find(sep);
+    auto item = text.substr(0, at);
+    if (!item.empty()) out.emplace_back(item);
+    if (at == std::string_view::npos) break;
+    text.remove_prefix(at + 1);
+  }
+  return out;
+}
+
+std::string shortened(std::string_view text, std::size_t width) {
+  if (text.size() <= width) return std::string(text);
+  return std::string(text.substr(0, width)) + "…";
+}
+
+std::optional<AddressSet> parse_address_value(std::string_view text) {
+  if (auto dash = text.find('-'); dash != std::string_view::npos) {
+    auto lo = parse_network(text.substr(0, dash));
+    auto hi = parse_network(text.substr(dash + 1));
+    if (!lo || !hi || lo->family != hi->family || lo->prefix != hi->prefix) return std::nullopt;
+    if (lo->prefix != (lo->family == 4 ? 32 : 128)) return std::nullopt;
+    if (hi->bytes < lo->bytes) return std::nullopt;
+    auto v = AddressSet::of(*lo).family(lo->family).intervals().front().lo;
+    auto w = AddressSet::of(*hi).family(lo->family).intervals().front().hi;
+    return AddressSet::from(lo->family, IntervalSet::of(v, w));
+  }
+  auto n = parse_network(text);
+  if (!n) return std::nullopt;
+  return AddressSet::of(*n);
+}
+
+std::optional<PortRange> parse_port_value(std::string_view text, char range_sep) {
+  auto sep = text.find(range_sep);
+  if (sep == std::string_view::npos) {
+    auto p = number<std::uint16_t>(text);
+    if (!p) return std::nullopt;
+    return PortRange{*p, *p};
+  }
+  // iptables allows an open end ("1024:" is 1024-65535, ":1023" is 0-1023).
+  auto lo_text = text.substr(0, sep), hi_text = text.substr(sep + 1);
+  auto lo = lo_text.empty() ? std::optional<std::uint16_t>(0) : number<std::uint16_t>(lo_text);
+  auto hi = hi_text.empty() ? std::optional<std::uint16_t>(65535) : number<std::uint16_t>(hi_text);
+  if (!lo || !hi || *lo > *hi) return std::nullopt;
+  return PortRange{*lo, *hi};
+}
+
+std::optional<std::uint8_t> parse_state(std::string_view name) {
+  auto n = lower(name);
+  if (n == "new") return static_cast<std::uint8_t>(CtState::new_);
+  if (n == "established") return static_cast<std::uint8_t>(CtState::established);
+  if (n == "related") return static_cast<std::uint8_t>(CtState::related);
+  if (n == "invalid") return static_cast<std::uint8_t>(CtState::invalid);
+  if (n == "untracked") return static_cast<std::uint8_t>(CtState::untracked);
+  return std::nullopt;
+}
+
+std::optional<int> parse_icmp_type(int protocol, std::string_view name) {
+  // iptables writes "8/0" (type/code) and "any"; a code narrows below what the audit asks.
+  auto n = lower(name.substr(0, name.find('/')));
+  if (auto v = number<int>(n); v && *v >= 0 && *v <= 255) return v;
+  if (n == "ping") n = "echo-request";
+  if (n == "pong") n = "echo-reply";
+  for (const auto& i : kIcmpNames)
+    if (i.protocol == protocol && i.name == n) return i.type;
+  return std::nullopt;
+}
+
+std::optional<int> parse_priority(std::string_view text) {
+  std::string t(text);
+  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
+  std::size_t op = t.find_first_of("+-", 1);
+  std::string base = op == std::string::npos ? t : t.substr(0, op);
+  int offset = 0;
+  if (op != std::string::npos) {
+    auto o = number<int>(std::string_view(t).substr(op + 1));
+    if (!o) return std::nullopt;
+    offset = t[op] == '-' ? -*o : *o;
+  }
+  static const std::array<std::pair<std::string_view, int>, 6> kNamed{
+      {{"raw", -300}, {"mangle", -150}, {"dstnat", -100}, {"filter", 0}, {"security", 50}, {"srcnat", 100}}};
+  for (auto [name, value] : kNamed)
+    if (base == name) return value + offset;
+  auto v = number<int>(base);
+  if (!v) return std::nullopt;
+  return *v + offset;
+}
+
+}  // namespace winports::audit

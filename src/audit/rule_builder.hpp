@@ -1,0 +1,51 @@
+#pragma once
+// What every ruleset reader shares: a rule's conditions added one at a time (each narrows the
+// match cube), the values firewall syntaxes write (addresses, ranges, ports, ICMP type names,
+// conntrack states), and the rule's verdict. One place for the semantics, so nft text, nft JSON and
+// iptables-save mean the same thing by the same condition.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "winports/audit/ruleset.hpp"
+
+namespace winports::audit {
+
+class RuleBuilder {
+ public:
+  void addresses(bool source, const AddressSet& set, bool negate);
+  void family(int family);  // ip table, meta nfproto ipv4, iptables-save's family
+  void protocols(const ProtocolSet& set, bool negate);
+  void ports(bool source, const PortSet& set, bool negate, const ProtocolSet& carriers);
+  void icmp_types(int protocol, const TypeSet& set, bool negate);
+  void states(std::uint8_t mask, bool negate);
+  // Interfaces: the site's traffic never arrives on loopback, so "lo" alone selects none of it;
+  // any other name is unknown to the site file.
+  void interface(std::string_view name, bool negate);
+  void unsupported(std::string what);
+  void rewrites(std::string what);  // DNAT and friends: whatever the rule selects is undecided
+  void verdict(Verdict v, std::string target = "");
+  [[nodiscard]] bool has_verdict() const { return rule_.verdict != Verdict::none; }
+  Rule finish(Location location, std::string text);
+
+ private:
+  Rule rule_;
+  bool loopback_ = false;
+  std::string unsupported_;
+  std::string rewrite_;
+};
+
+// "a,b,c" → {"a","b","c"} (empty items dropped); text cut to `width` characters with "…".
+std::vector<std::string> split_list(std::string_view text, char sep);
+std::string shortened(std::string_view text, std::size_t width);
+
+std::optional<AddressSet> parse_address_value(std::string_view text);  // address, prefix or a-b
+std::optional<PortRange> parse_port_value(std::string_view text, char range_sep);
+std::optional<std::uint8_t> parse_state(std::string_view name);  // "new", "ESTABLISHED" …
+// "echo-request", "destination-unreachable" … or a number; for ICMP (1) or ICMPv6 (58).
+std::optional<int> parse_icmp_type(int protocol, std::string_view name);
+// Named priorities (filter, raw, mangle, dstnat, security, srcnat) with an optional offset.
+std::optional<int> parse_priority(std::string_view text);
+
+}  // namespace winports::audit

@@ -1,0 +1,80 @@
+#include "winports/audit/ruleset.hpp"
+
+namespace winports::audit {
+
+std::string Location::to_string() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line);
+  if (!where.empty()) out += (out.empty() ? "" : ": ") + where;
+  return out;
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "auto") return Format::automatic;
+  if (name == "nft-json") return Format::nft_json;
+  if (name == "nft") return Format::nft;
+  if (name == "iptables-save") return Format::iptables_save;
+  return std::nullopt;
+}
+
+namespace {
+
+// By content: nft's JSON is an object with "nftables"; iptables-save has *table lines; nft's text
+// has table blocks or nft commands.
+Format detect(const std::string& text) {
+  auto first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (first != std::string::npos && text[first] == '{') return Format::nft_json;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto end = text.find('\n', at);
+    std::string_view line(text.data() + at, (end == std::string::npos ? text.size() : end) - at);
+    at = end == std::string::npos ? text.size() : end + 1;
+    auto s = line.find_first_not_of(" \t");
+    if (s == std::string_view::npos || line[s] == '#') continue;
+    line.remove_prefix(s);
+    if (line[0] == '*' || line[0] == ':' || line.rfind("-A ", 0) == 0 || line == "COMMIT") return Format::iptables_save;
+    return Format::nft;
+  }
+  return Format::nft;
+}
+
+}  // namespace
+
+Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path, Format format) {
+  if (format == Format::automatic) format = detect(text);
+  switch (format) {
+    case Format::nft_json:
+      return read_nft_json(file, text, path);
+    case Format::iptables_save:
+      return read_iptables_save(file, text, path);
+    default:
+      return read_nft_text(file, text, path);
+  }
+}
+
+Ruleset merge(std::vector<Ruleset> parts) {
+  if (parts.size() == 1) return std::move(parts.front());
+  Ruleset out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    // Chain names of different files are different chains ("filter FORWARD" of iptables and of ip6tables).
+    std::string prefix = std::to_string(i + 1) + ":";
+    auto& part = parts[i];
+    for (auto& [name, chain] : part.chains) {
+      chain.name = prefix + name;
+      for (auto& rule : chain.rules)
+        if (!rule.target.empty()) rule.target = prefix + rule.target;
+      out.chains.emplace(prefix + name, std::move(chain));
+    }
+    for (auto& stage : part.stages) {
+      stage.chain = prefix + stage.chain;
+      out.stages.push_back(std::move(stage));
+    }
+    out.covers_ipv4 = out.covers_ipv4 || part.covers_ipv4;
+    out.covers_ipv6 = out.covers_ipv6 || part.covers_ipv6;
+    for (auto& f : part.files) out.files.push_back(std::move(f));
+    for (auto& n : part.notes) out.notes.push_back(std::move(n));
+  }
+  return out;
+}
+
+}  // namespace winports::audit

@@ -1,0 +1,131 @@
+#include "winports/audit/space.hpp"
+
+#include <array>
+#include <utility>
+
+namespace winports::audit {
+
+ProtocolSet port_protocols() {
+  ProtocolSet p;
+  for (int n : {6, 17, 33, 132, 136}) p.set(static_cast<std::size_t>(n));
+  return p;
+}
+
+PortSet all_ports() { return PortSet{{0, 65535}}; }
+
+bool Cube::empty() const {
+  return source.empty() || destination.empty() || protocols.none() || source_ports.empty() ||
+         destination_ports.empty() || icmp_types.none() || states == 0;
+}
+
+Cube intersect(const Cube& a, const Cube& b) {
+  Cube c;
+  c.protocols = a.protocols & b.protocols;
+  c.icmp_types = a.icmp_types & b.icmp_types;
+  c.states = a.states & b.states;
+  if (c.protocols.none() || c.icmp_types.none() || c.states == 0) return Cube{{}, {}, {}, {}, {}, {}, 0};
+  c.source_ports = a.source_ports.intersect(b.source_ports);
+  c.destination_ports = a.destination_ports.intersect(b.destination_ports);
+  c.destination = a.destination.intersect(b.destination);
+  c.source = a.source.intersect(b.source);
+  return c;
+}
+
+bool overlaps(const Cube& a, const Cube& b) {
+  // Cheapest fields first: most rule pairs differ in protocol, state or destination.
+  return (a.protocols & b.protocols).any() && (a.states & b.states) != 0 && (a.icmp_types & b.icmp_types).any() &&
+         a.destination.overlaps(b.destination) && a.source.overlaps(b.source) &&
+         !a.destination_ports.intersect(b.destination_ports).empty() &&
+         !a.source_ports.intersect(b.source_ports).empty();
+}
+
+std::vector<Cube> subtract(const Cube& a, const Cube& b) {
+  if (a.empty()) return {};
+  if (!overlaps(a, b)) return {a};
+  // Peel one field at a time: the part of `a` outside b in that field, with the fields before it
+  // already narrowed to b's. The pieces are disjoint and together are a \ b.
+  std::vector<Cube> out;
+  Cube rest = a;
+  auto peel = [&](auto outside, auto narrow) {
+    Cube piece = rest;
+    outside(piece);
+    if (!piece.empty()) out.push_back(std::move(piece));
+    narrow(rest);
+  };
+  peel([&](Cube& c) { c.protocols = rest.protocols & ~b.protocols; },
+       [&](Cube& c) { c.protocols = c.protocols & b.protocols; });
+  peel([&](Cube& c) { c.states = rest.states & static_cast<std::uint8_t>(~b.states); },
+       [&](Cube& c) { c.states = c.states & b.states; });
+  peel([&](Cube& c) { c.icmp_types = rest.icmp_types & ~b.icmp_types; },
+       [&](Cube& c) { c.icmp_types = c.icmp_types & b.icmp_types; });
+  peel([&](Cube& c) { c.destination_ports = rest.destination_ports.subtract(b.destination_ports); },
+       [&](Cube& c) { c.destination_ports = c.destination_ports.intersect(b.destination_ports); });
+  peel([&](Cube& c) { c.source_ports = rest.source_ports.subtract(b.source_ports); },
+       [&](Cube& c) { c.source_ports = c.source_ports.intersect(b.source_ports); });
+  peel([&](Cube& c) { c.destination = rest.destination.subtract(b.destination); },
+       [&](Cube& c) { c.destination = c.destination.intersect(b.destination); });
+  peel([&](Cube& c) { c.source = rest.source.subtract(b.source); }, [](Cube&) {});
+  return out;
+}
+
+std::vector<Cube> subtract_all(std::vector<Cube> from, const std::vector<Cube>& minus) {
+  for (const auto& m : minus) {
+    if (from.empty()) break;
+    std::vector<Cube> next;
+    for (auto& c : from)
+      for (auto& piece : subtract(c, m)) next.push_back(std::move(piece));
+    from = std::move(next);
+  }
+  return from;
+}
+
+bool covered(const Cube& a, const std::vector<const Cube*>& cover) {
+  std::vector<Cube> rest{a};
+  for (const Cube* m : cover) {
+    std::vector<Cube> next;
+    for (auto& c : rest)
+      for (auto& piece : subtract(c, *m)) next.push_back(std::move(piece));
+    rest = std::move(next);
+    if (rest.empty()) return true;
+  }
+  return rest.empty();
+}
+
+namespace {
+// The names iptables-save and nft print (and /etc/protocols has); kept here so a reading never
+// depends on the machine's /etc/protocols.
+constexpr std::array<std::pair<int, std::string_view>, 13> kProtocols{{{1, "icmp"},
+                                                                       {2, "igmp"},
+                                                                       {4, "ipencap"},
+                                                                       {6, "tcp"},
+                                                                       {17, "udp"},
+                                                                       {33, "dccp"},
+                                                                       {41, "ipv6"},
+                                                                       {47, "gre"},
+                                                                       {50, "esp"},
+                                                                       {51, "ah"},
+                                                                       {58, "ipv6-icmp"},
+                                                                       {132, "sctp"},
+                                                                       {136, "udplite"}}};
+}  // namespace
+
+std::string protocol_name(int number) {
+  for (auto [n, name] : kProtocols)
+    if (n == number) return std::string(name);
+  return std::to_string(number);
+}
+
+int protocol_number(std::string_view name) {
+  if (name == "icmpv6") return 58;
+  for (auto [n, known] : kProtocols)
+    if (known == name) return n;
+  int value = 0;
+  if (name.empty() || name.size() > 3) return -1;
+  for (char ch : name) {
+    if (ch < '0' || ch > '9') return -1;
+    value = value * 10 + (ch - '0');
+  }
+  return value <= 255 ? value : -1;
+}
+
+}  // namespace winports::audit

@@ -1,0 +1,54 @@
+// winports audit SITE RULESET…: a firewall's real ruleset (nft -j list ruleset, nft list ruleset,
+// iptables-save, ip6tables-save) held against the site's plan (src/audit). Exit 0 when it allows
+// exactly the plan, 1 with findings, 2 on bad input.
+#include "winports/audit/audit.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+#include "site.hpp"
+#include "winports/core/file.hpp"
+
+namespace winports::cli {
+
+void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
+  static std::string file, host, format = "auto";
+  static std::vector<std::string> rulesets;
+  static bool kb_literal = false;
+  auto* cmd = app.add_subcommand("audit",
+                                 "Hold a firewall's ruleset against the site's plan: what it blocks, what it "
+                                 "opens beyond it, which rules never match; exit 1 on findings");
+  cmd->add_option("FILE", file, "Site description (YAML)")->required();
+  cmd->add_option("RULESET", rulesets,
+                  "Ruleset dumps: nft -j list ruleset, nft list ruleset, iptables-save, "
+                  "ip6tables-save (several files: one firewall)")
+      ->required();
+  cmd->add_option("--host", host, "The ruleset is this host's own firewall (its input path), not a router's");
+  cmd->add_option("--format", format, "auto (by content), nft-json, nft, iptables-save")
+      ->check(CLI::IsMember({"auto", "nft-json", "nft", "iptables-save"}));
+  cmd->add_flag("--json", ctx.json, "JSON output");
+  add_kb_literal_flag(cmd, kb_literal);
+  cmd->callback([&] {
+    const auto* c = ctx.load();
+    if (!c) return void(exit_code = kUsageError);
+    auto env = read_site(file, *c, kb_literal);
+    if (!env) return void(exit_code = report(env.error()));
+    auto path = host.empty() ? audit::Path::forward : audit::Path::input;
+    std::vector<audit::Ruleset> parts;
+    for (const auto& r : rulesets) {
+      auto text = read_file(r);
+      if (!text) return void(exit_code = report(text.error()));
+      auto part = audit::read_ruleset(r, *text, path, *audit::parse_format(format));
+      if (!part) return void(exit_code = report(part.error()));
+      parts.push_back(std::move(*part));
+    }
+    auto plan = plan::make_plan(*env, *c);
+    auto result = audit::audit(*env, *c, plan, audit::merge(std::move(parts)), host);
+    if (!result) return void(exit_code = report(result.error()));
+    std::cout << (ctx.json ? audit::audit_json(*result) : audit::audit_text(*result));
+    std::cerr << "winports: " << audit::audit_summary(*result) << '\n';
+    exit_code = result->clean() ? kFound : kNotFound;
+  });
+}
+
+}  // namespace winports::cli

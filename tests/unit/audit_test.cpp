@@ -1,0 +1,655 @@
+// The audit: the set algebra it stands on (checked against brute force over small universes), each
+// ruleset reader, the evaluator's semantics (jumps, gotos, returns, policies, stages, families), and
+// the audit itself — winports' own outputs audit clean against their plan for every example, and a
+// deleted port, an added one, a dropped conntrack rule, a shadowed rule and an unreadable match are
+// each named exactly.
+#include "winports/audit/audit.hpp"
+
+#include <gtest/gtest.h>
+
+#include <bitset>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "sites.hpp"
+#include "winports/catalog/embedded.hpp"
+#include "winports/emit/emitter.hpp"
+
+using namespace winports;
+using namespace winports::audit;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Network net(const char* text) {
+  auto n = parse_network(text);
+  EXPECT_TRUE(n) << text;
+  return n ? *n : Network{};
+}
+
+// --- set algebra against brute force -------------------------------------------------------
+
+constexpr int kUniverse = 160;  // IPv4 addresses 0.0.0.0 - 0.0.0.159
+using Bits = std::bitset<kUniverse>;
+
+IntervalSet random_set(std::mt19937& rng, Bits& bits) {
+  IntervalSet s;
+  std::uniform_int_distribution<int> count(0, 5), at(0, kUniverse - 1), len(0, 20);
+  for (int i = count(rng); i > 0; --i) {
+    int lo = at(rng), hi = std::min(kUniverse - 1, lo + len(rng));
+    s.add(static_cast<Address128>(lo), static_cast<Address128>(hi));
+    for (int v = lo; v <= hi; ++v) bits.set(static_cast<std::size_t>(v));
+  }
+  return s;
+}
+
+Bits bits_of(const IntervalSet& s) {
+  Bits b;
+  for (const auto& i : s.intervals())
+    for (auto v = i.lo; v <= i.hi && v < kUniverse; ++v) b.set(static_cast<std::size_t>(v));
+  return b;
+}
+
+// Sorted, disjoint and non-adjacent: the one representation of a set.
+void expect_canonical(const IntervalSet& s) {
+  for (std::size_t i = 0; i < s.intervals().size(); ++i) {
+    EXPECT_LE(s.intervals()[i].lo, s.intervals()[i].hi);
+    if (i) {
+      EXPECT_GT(s.intervals()[i].lo, s.intervals()[i - 1].hi + 1);
+    }
+  }
+}
+
+TEST(AuditAlgebra, IntervalSetsAgreeWithBruteForce) {
+  std::mt19937 rng(832017);
+  for (int round = 0; round < 2000; ++round) {
+    Bits a_bits, b_bits;
+    auto a = random_set(rng, a_bits), b = random_set(rng, b_bits);
+    expect_canonical(a);
+    EXPECT_EQ(bits_of(a), a_bits);
+    auto u = a.unite(b), i = a.intersect(b), d = a.subtract(b);
+    expect_canonical(u);
+    expect_canonical(i);
+    expect_canonical(d);
+    EXPECT_EQ(bits_of(u), a_bits | b_bits);
+    EXPECT_EQ(bits_of(i), a_bits & b_bits);
+    EXPECT_EQ(bits_of(d), a_bits & ~b_bits);
+    EXPECT_EQ(a.overlaps(b), (a_bits & b_bits).any());
+    EXPECT_EQ(a.includes(b), (b_bits & ~a_bits).none());
+    for (int v = 0; v < kUniverse; v += 7) EXPECT_EQ(a.contains(static_cast<Address128>(v)), a_bits.test(v));
+    // Prefixes cover exactly the set.
+    AddressSet as = AddressSet::from(4, a), back;
+    for (const auto& n : as.prefixes()) back.add(n);
+    EXPECT_EQ(back, as);
+  }
+}
+
+TEST(AuditAlgebra, FullSpacesAndTheirEdges) {
+  auto all = AddressSet::all();
+  EXPECT_EQ(all.to_string(), "any");
+  EXPECT_EQ(all.subtract(AddressSet::all_of(4)), AddressSet::all_of(6));
+  auto one = AddressSet::of(net("255.255.255.255"));
+  EXPECT_EQ(AddressSet::all_of(4).subtract(one).unite(one), AddressSet::all_of(4));
+  auto top6 = AddressSet::of(net("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+  EXPECT_TRUE(AddressSet::all_of(6).subtract(top6).overlaps(AddressSet::of(net("2001:db8::/32"))));
+  EXPECT_EQ(AddressSet::all_of(6).subtract(top6).unite(top6), AddressSet::all_of(6));
+}
+
+// A small universe of packets: enough values per field that every way two cubes can meet occurs.
+struct Point {
+  int src, dst, proto, dport, sport, icmp, state;
+};
+const int kProtos[] = {1, 6, 17};
+const std::uint8_t kStates[] = {1, 2};
+
+bool inside(const Cube& c, const Point& p) {
+  auto a = [](int v) { return AddressSet::of(net(("0.0.0." + std::to_string(v)).c_str())); };
+  return c.source.includes(a(p.src)) && c.destination.includes(a(p.dst)) &&
+         c.protocols.test(static_cast<std::size_t>(p.proto)) &&
+         c.destination_ports.contains(static_cast<std::uint16_t>(p.dport)) &&
+         c.source_ports.contains(static_cast<std::uint16_t>(p.sport)) &&
+         c.icmp_types.test(static_cast<std::size_t>(p.icmp)) && (c.states & p.state) != 0;
+}
+
+Cube random_cube(std::mt19937& rng) {
+  std::uniform_int_distribution<int> coin(0, 2), small(0, 5);
+  Cube c;
+  auto range = [&](int lo_max) {
+    int lo = small(rng) % lo_max, hi = std::min(lo_max - 1, lo + small(rng) % 3);
+    return std::pair{lo, hi};
+  };
+  if (coin(rng)) {
+    auto [lo, hi] = range(6);
+    c.source = AddressSet::from(4, IntervalSet::of(static_cast<Address128>(lo), static_cast<Address128>(hi)));
+  }
+  if (coin(rng)) {
+    auto [lo, hi] = range(6);
+    c.destination = AddressSet::from(4, IntervalSet::of(static_cast<Address128>(lo), static_cast<Address128>(hi)));
+  }
+  if (coin(rng)) {
+    c.protocols.reset();
+    for (int p : kProtos)
+      if (coin(rng)) c.protocols.set(static_cast<std::size_t>(p));
+  }
+  if (coin(rng)) {
+    auto [lo, hi] = range(6);
+    c.destination_ports = PortSet{{static_cast<std::uint16_t>(lo), static_cast<std::uint16_t>(hi)}};
+  }
+  if (coin(rng) == 0) c.source_ports = PortSet{{0, 0}};
+  if (coin(rng) == 0) c.icmp_types.reset(), c.icmp_types.set(8);
+  if (coin(rng) == 0) c.states = 1;
+  return c;
+}
+
+TEST(AuditAlgebra, CubeDifferenceIsExactAndDisjoint) {
+  std::mt19937 rng(135);
+  std::vector<Point> points;
+  for (int src = 0; src < 6; ++src)
+    for (int dst = 0; dst < 6; ++dst)
+      for (int proto : kProtos)
+        for (int dport = 0; dport < 6; ++dport)
+          for (int sport : {0, 1})
+            for (int icmp : {0, 8})
+              for (int state : kStates) points.push_back({src, dst, proto, dport, sport, icmp, state});
+  for (int round = 0; round < 150; ++round) {
+    Cube a = random_cube(rng), b = random_cube(rng);
+    auto pieces = subtract(a, b);
+    Cube both = intersect(a, b);
+    EXPECT_EQ(overlaps(a, b), !both.empty());
+    std::vector<const Cube*> cover{&b};
+    // The universe's own cube: `a` may reach beyond the points enumerated.
+    Cube universe;
+    universe.source = universe.destination = AddressSet::from(4, IntervalSet::of(0, 5));
+    universe.protocols.reset();
+    for (int p : kProtos) universe.protocols.set(static_cast<std::size_t>(p));
+    universe.destination_ports = PortSet{{0, 5}};
+    universe.source_ports = PortSet{{0, 1}};
+    universe.icmp_types.reset();
+    universe.icmp_types.set(0), universe.icmp_types.set(8);
+    universe.states = 3;
+    bool all_in_b = true;
+    for (const auto& p : points) {
+      bool in_a = inside(a, p), in_b = inside(b, p);
+      int count = 0;
+      for (const auto& piece : pieces) count += inside(piece, p) ? 1 : 0;
+      ASSERT_EQ(count, in_a && !in_b ? 1 : 0) << "round " << round;  // exact, and pieces are disjoint
+      EXPECT_EQ(inside(both, p), in_a && in_b);
+      if (in_a && !in_b) all_in_b = false;
+    }
+    EXPECT_EQ(covered(intersect(a, universe), cover), all_in_b);
+  }
+}
+
+// --- readers and the evaluator -------------------------------------------------------------
+
+Cube packet(const char* src, const char* dst, int proto, std::uint16_t dport, std::uint8_t state = 1) {
+  Cube c;
+  c.source = AddressSet::of(net(src));
+  c.destination = AddressSet::of(net(dst));
+  c.protocols.reset();
+  c.protocols.set(static_cast<std::size_t>(proto));
+  if (proto == 6 || proto == 17) c.destination_ports = PortSet{{dport, dport}};
+  c.states = state;
+  return c;
+}
+
+enum class Fate { accepted, dropped, undecided, mixed };
+Fate fate(const Ruleset& r, const Cube& c) {
+  auto o = evaluate(r, {c});
+  int kinds = (o.accepted.empty() ? 0 : 1) + (o.dropped.empty() ? 0 : 1) + (o.undecided.empty() ? 0 : 1);
+  if (kinds != 1) return Fate::mixed;
+  return !o.accepted.empty() ? Fate::accepted : !o.dropped.empty() ? Fate::dropped : Fate::undecided;
+}
+
+const char* const kIptables = R"(# Generated by iptables-save v1.8.9
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [10:600]
+:OUTPUT ACCEPT [0:0]
+:ad - [0:0]
+:mgmt - [0:0]
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -i lo -j ACCEPT
+-A FORWARD ! -s 198.18.0.0/15 -j DROP
+-A FORWARD -s 198.18.10.0/24 -d 198.18.20.10/32 -j ad
+-A FORWARD -s 198.18.10.0/24 -m iprange --dst-range 198.18.20.30-198.18.20.33 -g mgmt
+-A FORWARD -s 198.18.10.0/24 -d 198.18.20.40/32 -i eth1 -j ACCEPT
+-A FORWARD -s 198.18.10.0/24 -d 198.18.20.41/32 -m set --match-set admins src -j ACCEPT
+-A FORWARD -s 198.18.10.0/24 -d 198.18.20.41/32 -j LOG --log-prefix "fwd: "
+-A ad -p tcp -m multiport --dports 53,88,135,49152:65535 -m comment --comment "kerberos and friends" -j ACCEPT
+-A ad -p udp -m udp ! --dport 88 -j RETURN
+-A ad -p udp -j ACCEPT
+-A ad -p tcp -m tcp --dport 88 -j ACCEPT
+-A mgmt -p tcp -m tcp --dport 3389 -j ACCEPT
+-A mgmt -p icmp -m icmp --icmp-type 8 -j ACCEPT
+COMMIT
+)";
+
+TEST(AuditIptables, ChainsJumpsGotosPoliciesAndNegations) {
+  auto r = read_iptables_save("fw.v4", kIptables, Path::forward);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_TRUE(r->covers_ipv4);
+  EXPECT_FALSE(r->covers_ipv6);
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 88)), Fate::accepted);     // multiport in a user chain
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 50000)), Fate::accepted);  // a range 49152:65535
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 445)), Fate::dropped);     // back, then the policy
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 17, 88)), Fate::accepted);  // ! --dport 88 returns the rest
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 17, 53)), Fate::dropped);
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.31", 6, 3389)), Fate::accepted);  // iprange, goto
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.34", 6, 3389)), Fate::dropped);
+  auto echo = packet("198.18.10.5", "198.18.20.31", 1, 0);
+  echo.icmp_types.reset();
+  echo.icmp_types.set(8);
+  EXPECT_EQ(fate(*r, echo), Fate::accepted);  // icmp type 8 only
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.31", 1, 0)), Fate::mixed);
+  EXPECT_EQ(fate(*r, packet("203.0.113.9", "198.18.20.10", 6, 88)), Fate::dropped);       // ! -s
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 445, 2)), Fate::accepted);  // a reply
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.40", 6, 80)), Fate::undecided);     // -i eth1
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.41", 6, 80)), Fate::undecided);     // -m set
+  EXPECT_EQ(fate(*r, packet("2001:db8::1", "2001:db8::2", 6, 88)), Fate::undecided);      // no ip6tables dump
+  auto o = evaluate(*r, {packet("198.18.10.5", "198.18.20.41", 6, 80)});
+  ASSERT_EQ(o.undecided.size(), 1u);
+  ASSERT_NE(o.undecided[0].rule, nullptr);
+  EXPECT_EQ(o.undecided[0].rule->location.line, 14);
+  EXPECT_EQ(o.undecided[0].why, "-m set");
+  // The tcp/88 rule of chain ad: the multiport rule above it decides everything it selects.
+  auto shadowed = shadowed_rules(*r);
+  ASSERT_EQ(shadowed.size(), 1u);
+  EXPECT_EQ(shadowed[0].rule->location.line, 19);
+  ASSERT_EQ(shadowed[0].by.size(), 1u);
+  EXPECT_EQ(shadowed[0].by[0]->location.line, 16);
+}
+
+TEST(AuditIptables, BadInputNamesFileLineAndField) {
+  struct Case {
+    const char* text;
+    int line;
+    const char* field;
+  } cases[] = {
+      {"*filter\n:FORWARD DROP [0:0]\n-A FORWARD --dport 22 -j ACCEPT\nCOMMIT\n", 3, "--dport"},
+      {"*filter\n:FORWARD DROP [0:0]\n-A nosuch -j ACCEPT\nCOMMIT\n", 3, "chain"},
+      {"*filter\n:FORWARD DROP [0:0]\n-A FORWARD -s 198.18.10.300 -j ACCEPT\nCOMMIT\n", 3, "-s"},
+      {"*filter\n:FORWARD DROP [0:0]\n-A FORWARD -p tcp -m tcp --dport 70000 -j ACCEPT\nCOMMIT\n", 3, "--dport"},
+      {"*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j nosuch\nCOMMIT\n", 3, "-j"},
+      {"*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j ACCEPT\n", 3, "COMMIT"},
+      {"*filter\n:FORWARD MAYBE [0:0]\nCOMMIT\n", 2, "policy"},
+      {"-A FORWARD -j ACCEPT\n", 1, "table"},
+  };
+  for (const auto& c : cases) {
+    auto r = read_iptables_save("bad.rules", c.text, Path::forward);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.error().file, "bad.rules");
+    EXPECT_EQ(r.error().line, c.line) << c.text;
+    EXPECT_EQ(r.error().field, c.field) << c.text << r.error().message;
+  }
+}
+
+// The same firewall in nft's text and in its JSON: both readers must give the same answers.
+const char* const kNftText = R"(table ip filter {
+	set dcs {
+		type ipv4_addr
+		flags interval
+		elements = { 198.18.20.10, 198.18.20.11,
+			     198.18.20.20-198.18.20.21 }
+	}
+
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state vmap { established : accept, related : accept, invalid : drop }
+		iifname "lo" accept
+		ip saddr 198.18.10.0/24 ip daddr @dcs jump to_dc
+		ip saddr 198.18.10.0/24 ip daddr 198.18.20.30 tcp dport != 22 goto mgmt
+		ip daddr 198.18.20.40 limit rate 10/second accept
+		ip daddr 198.18.20.41 meta mark 0x1 accept
+	}
+
+	chain to_dc {
+		tcp dport { 53, 88, 135, 49152-65535 } counter packets 0 bytes 0 accept comment "ad"
+		udp dport 88 return
+		meta l4proto udp accept
+		tcp dport 88 accept
+	}
+
+	chain mgmt {
+		tcp dport 3389 accept
+	}
+}
+table inet other {
+	chain fwd {
+		type filter hook forward priority filter + 10; policy accept;
+		tcp dport 135 log prefix "no 135: " drop
+		ip6 daddr 2001:db8:20::/64 tcp dport 445 reject with tcp reset
+	}
+}
+)";
+
+const char* const kNftJson = R"({"nftables": [
+ {"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}},
+ {"table": {"family": "ip", "name": "filter", "handle": 1}},
+ {"set": {"family": "ip", "name": "dcs", "table": "filter", "type": "ipv4_addr", "handle": 1, "flags": ["interval"],
+   "elem": ["198.18.20.10", "198.18.20.11", {"range": ["198.18.20.20", "198.18.20.21"]}]}},
+ {"chain": {"family": "ip", "table": "filter", "name": "forward", "handle": 2, "type": "filter", "hook": "forward",
+   "prio": 0, "policy": "drop"}},
+ {"chain": {"family": "ip", "table": "filter", "name": "to_dc", "handle": 3}},
+ {"chain": {"family": "ip", "table": "filter", "name": "mgmt", "handle": 4}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "forward", "handle": 5, "expr": [
+   {"vmap": {"key": {"ct": {"key": "state"}}, "data": {"set": [["established", {"accept": null}],
+     ["related", {"accept": null}], ["invalid", {"drop": null}]]}}}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "forward", "handle": 6, "expr": [
+   {"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lo"}}, {"accept": null}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "forward", "handle": 7, "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}},
+     "right": {"prefix": {"addr": "198.18.10.0", "len": 24}}}},
+   {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "@dcs"}},
+   {"jump": {"target": "to_dc"}}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "forward", "handle": 8, "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}},
+     "right": {"prefix": {"addr": "198.18.10.0", "len": 24}}}},
+   {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "198.18.20.30"}},
+   {"match": {"op": "!=", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}},
+   {"goto": {"target": "mgmt"}}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "forward", "handle": 9, "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "198.18.20.40"}},
+   {"limit": {"rate": 10, "burst": 5, "per": "second"}}, {"accept": null}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "forward", "handle": 10, "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "198.18.20.41"}},
+   {"match": {"op": "==", "left": {"meta": {"key": "mark"}}, "right": 1}}, {"accept": null}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "to_dc", "handle": 11, "comment": "ad", "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}},
+     "right": {"set": [53, 88, 135, {"range": [49152, 65535]}]}}},
+   {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "to_dc", "handle": 12, "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "udp", "field": "dport"}}, "right": 88}}, {"return": null}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "to_dc", "handle": 13, "expr": [
+   {"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": "udp"}}, {"accept": null}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "to_dc", "handle": 14, "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 88}}, {"accept": null}]}},
+ {"rule": {"family": "ip", "table": "filter", "chain": "mgmt", "handle": 15, "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 3389}}, {"accept": null}]}},
+ {"table": {"family": "inet", "name": "other", "handle": 2}},
+ {"chain": {"family": "inet", "table": "other", "name": "fwd", "handle": 1, "type": "filter", "hook": "forward",
+   "prio": 10, "policy": "accept"}},
+ {"rule": {"family": "inet", "table": "other", "chain": "fwd", "handle": 2, "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 135}},
+   {"log": {"prefix": "no 135: "}}, {"drop": null}]}},
+ {"rule": {"family": "inet", "table": "other", "chain": "fwd", "handle": 3, "expr": [
+   {"match": {"op": "==", "left": {"payload": {"protocol": "ip6", "field": "daddr"}},
+     "right": {"prefix": {"addr": "2001:db8:20::", "len": 64}}}},
+   {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 445}},
+   {"reject": {"type": "tcp reset"}}]}}
+]})";
+
+void expect_nft_semantics(const Ruleset& r, const std::string& what) {
+  SCOPED_TRACE(what);
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.10", 6, 88)), Fate::accepted);
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.21", 6, 60000)), Fate::accepted);  // a range element
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.22", 6, 88)), Fate::dropped);
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.10", 6, 135)), Fate::dropped);  // the later table drops it
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.10", 6, 445)), Fate::dropped);
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.10", 17, 88)), Fate::dropped);  // returned, then policy
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.10", 17, 53)), Fate::accepted);
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.30", 6, 3389)), Fate::accepted);
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.30", 6, 22)), Fate::dropped);
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.30", 6, 445, 2)), Fate::accepted);  // vmap established
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.40", 6, 80)), Fate::undecided);     // limit
+  EXPECT_EQ(fate(r, packet("198.18.10.5", "198.18.20.41", 6, 80)), Fate::undecided);     // meta mark
+  // IPv6: the ip table does not see it; the inet table's policy accepts, its reject drops.
+  EXPECT_EQ(fate(r, packet("2001:db8:10::5", "2001:db8:20::10", 6, 88)), Fate::accepted);
+  EXPECT_EQ(fate(r, packet("2001:db8:10::5", "2001:db8:20::10", 6, 445)), Fate::dropped);
+  auto shadowed = shadowed_rules(r);
+  ASSERT_EQ(shadowed.size(), 1u);  // tcp dport 88 accept in to_dc
+  EXPECT_NE(shadowed[0].rule->text.find("88"), std::string::npos);
+}
+
+TEST(AuditNft, TextAndJsonMeanTheSame) {
+  auto text = read_nft_text("fw.nft", kNftText, Path::forward);
+  ASSERT_TRUE(text.ok()) << text.error().to_string();
+  expect_nft_semantics(*text, "text");
+  auto json = read_nft_json("fw.json", kNftJson, Path::forward);
+  ASSERT_TRUE(json.ok()) << json.error().to_string();
+  expect_nft_semantics(*json, "json");
+  // Detected by content.
+  EXPECT_TRUE(read_ruleset("x", kNftJson, Path::forward).ok());
+  EXPECT_EQ(read_ruleset("x", kIptables, Path::forward)->covers_ipv6, false);
+  // The text's locations are lines; the JSON's the chain and handle.
+  auto shadowed_text = shadowed_rules(*text), shadowed_json = shadowed_rules(*json);
+  ASSERT_EQ(shadowed_text.size(), 1u);
+  ASSERT_EQ(shadowed_json.size(), 1u);
+  EXPECT_EQ(shadowed_text[0].rule->location.to_string(), "fw.nft:23");
+  EXPECT_EQ(shadowed_json[0].rule->location.to_string(), "fw.json: ip filter to_dc handle 14");
+}
+
+TEST(AuditNft, InputPathAndLoadFileCommands) {
+  // A load file: declare, delete, then the table; commands add to it; a flush empties it.
+  const char* file = R"(table inet t
+delete table inet t
+table inet t {
+	chain input {
+		type filter hook input priority 0; policy drop;
+	}
+}
+add rule inet t input tcp dport 445 accept
+insert rule inet t input tcp dport 445 drop
+table ip gone { chain c { type filter hook input priority 0; policy drop; } }
+delete table ip gone
+)";
+  auto r = read_nft_text("load.nft", file, Path::input);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_EQ(r->stages.size(), 1u);
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 445)), Fate::dropped);  // inserted first
+  // The forward path of the same file has no chain: everything passes.
+  auto f = read_nft_text("load.nft", file, Path::forward);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(fate(*f, packet("198.18.10.5", "198.18.20.10", 6, 445)), Fate::accepted);
+}
+
+TEST(AuditNft, BadInputNamesFileLineAndField) {
+  struct Case {
+    const char* text;
+    int line;
+  } cases[] = {
+      {"table inet t {\n\tchain c {\n\t\ttype filter hook forward priority nope; policy drop;\n\t}\n}\n", 3},
+      {"table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy maybe;\n\t}\n}\n", 3},
+      {"table inet t {\n\tchain c {\n\t\tjump nowhere\n\t}\n}\n", 3},
+      {"table inet t {\n\tchain c {\n\t\tip saddr 1.2.3.4 accept\n", 4},
+      {"define x = 1\n", 1},
+      {"add rule inet t c accept\n", 1},
+  };
+  for (const auto& c : cases) {
+    auto r = read_nft_text("bad.nft", c.text, Path::forward);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.error().file, "bad.nft");
+    EXPECT_EQ(r.error().line, c.line) << c.text << " " << r.error().to_string();
+  }
+  EXPECT_FALSE(read_nft_json("bad.json", R"({"nftables": 3})", Path::forward).ok());
+  EXPECT_FALSE(read_nft_json("bad.json", R"({"nftables": [{"rule": {"family": "ip"}}]})", Path::forward).ok());
+  EXPECT_FALSE(read_nft_json("bad.json", R"({"nftables": [{"chain": {"family": 5}}]})", Path::forward).ok());
+}
+
+// --- the audit against the plan ----------------------------------------------------------
+
+struct Site {
+  plan::Environment env;
+  plan::Plan plan;
+};
+
+Site load(const std::string& name) {
+  const auto& c = catalog::builtin_catalog();
+  auto path = std::string(WINPORTS_EXAMPLES) + "/" + name;
+  auto env = name == "edge-cases" ? plan::load_environment({name, test::kEdgeCases}, c)
+                                  : plan::load_environment({path, slurp(path)}, c);
+  EXPECT_TRUE(env.ok()) << name << ": " << env.error().to_string();
+  auto p = plan::make_plan(*env, c);
+  return {std::move(*env), std::move(p)};
+}
+
+// What iptables-save prints once the restore file is loaded (--noflush) and the jump added: the
+// built-in chains, then winports' own.
+std::string as_saved(const std::string& restore, bool v6, bool host) {
+  std::string out = std::string("# Generated by ") + (v6 ? "ip6tables-save" : "iptables-save") + " v1.8.9\n";
+  std::istringstream in(restore);
+  std::string line, first_chain;
+  while (std::getline(in, line)) {
+    if (line == "*filter") {
+      out += "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n";
+      continue;
+    }
+    if (line.rfind(':', 0) == 0 && first_chain.empty()) first_chain = line.substr(1, line.find(' ') - 1);
+    if (line == "COMMIT") out += std::string("-A ") + (host ? "INPUT" : "FORWARD") + " -j " + first_chain + "\n";
+    out += line + "\n";
+  }
+  return out;
+}
+
+Audit run_audit(const Site& site, const Ruleset& r, const std::string& host = "") {
+  auto a = audit::audit(site.env, catalog::builtin_catalog(), site.plan, r, host);
+  EXPECT_TRUE(a.ok()) << a.error().to_string();
+  return a.ok() ? *a : Audit{};
+}
+
+TEST(AuditOwnOutput, EveryExampleAuditsCleanAgainstItsPlan) {
+  const auto& c = catalog::builtin_catalog();
+  for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "edge-cases"}) {
+    auto site = load(name);
+    for (const std::string& host : {std::string(), site.env.hosts.front().name}) {
+      SCOPED_TRACE(std::string(name) + (host.empty() ? "" : " --host " + host));
+      auto path = host.empty() ? Path::forward : Path::input;
+      emit::Input in{site.plan, site.env, c, {Lang::en, host}};
+      auto nft = emit::emit_nftables(in);
+      ASSERT_TRUE(nft.ok());
+      auto r = read_nft_text("plan.nft", *nft, path);
+      ASSERT_TRUE(r.ok()) << r.error().to_string();
+      auto a = run_audit(site, *r, host);
+      EXPECT_TRUE(a.clean()) << audit_text(a);
+      EXPECT_GT(a.flows, 0u);
+      auto v4 = emit::emit_iptables(in), v6 = emit::emit_ip6tables(in);
+      ASSERT_TRUE(v4.ok() && v6.ok());
+      auto r4 = read_iptables_save("v4", as_saved(*v4, false, !host.empty()), path);
+      auto r6 = read_iptables_save("v6", as_saved(*v6, true, !host.empty()), path);
+      ASSERT_TRUE(r4.ok()) << r4.error().to_string();
+      ASSERT_TRUE(r6.ok()) << r6.error().to_string();
+      std::vector<Ruleset> parts;
+      parts.push_back(std::move(*r4));
+      parts.push_back(std::move(*r6));
+      auto ipt = run_audit(site, merge(std::move(parts)), host);
+      EXPECT_TRUE(ipt.clean()) << audit_text(ipt);
+    }
+  }
+}
+
+// Replaces the first line holding `find` (which must exist) with `with`.
+std::string edit(std::string text, const std::string& find, const std::string& with) {
+  auto at = text.find(find);
+  EXPECT_NE(at, std::string::npos) << find;
+  if (at == std::string::npos) return text;
+  auto start = text.rfind('\n', at) + 1, end = text.find('\n', at);
+  return text.substr(0, start) + with + text.substr(end);
+}
+
+// branch-office and winports' own nftables output for it, to edit.
+std::pair<Site, std::string> branch_office() {
+  auto site = load("branch-office.yaml");
+  auto nft = emit::emit_nftables({site.plan, site.env, catalog::builtin_catalog(), {Lang::en, ""}});
+  EXPECT_TRUE(nft.ok());
+  return {std::move(site), nft.ok() ? *nft : ""};
+}
+
+const char* const kClientsToDcsTcp = "ip saddr @zone_clients_v4 ip daddr { 198.18.20.10, 198.18.20.11 } tcp dport";
+
+TEST(AuditFindings, ADeletedPortIsBlockedWithTheServicesItBreaks) {
+  auto [site, nft] = branch_office();
+  auto text = edit(nft, kClientsToDcsTcp,
+                   "\t\tip saddr @zone_clients_v4 ip daddr { 198.18.20.10, 198.18.20.11 } tcp dport { 53, 88, 135, "
+                   "389, 445, 636, 3268-3269, 49152-65535 } accept");
+  auto r = read_nft_text("fw.nft", text, Path::forward);
+  ASSERT_TRUE(r.ok());
+  auto a = run_audit(site, *r);
+  ASSERT_EQ(a.blocked.size(), 1u) << audit_text(a);
+  const auto& b = a.blocked[0];
+  EXPECT_EQ(b.from, "clients");
+  EXPECT_EQ(b.to, "dc1,dc2");
+  EXPECT_EQ(b.transport, "tcp");
+  EXPECT_EQ(b.ports, (PortSet{{464, 464}}));
+  EXPECT_NE(std::find(b.services.begin(), b.services.end(), "kdc"), b.services.end());
+  EXPECT_EQ(std::find(b.services.begin(), b.services.end(), "dns-server"), b.services.end());
+  EXPECT_NE(b.kb.find("Kerberos"), std::string::npos);
+  ASSERT_EQ(b.rules.size(), 1u);  // the site chain's last rule drops it
+  EXPECT_NE(r->chains.at("inet winports_branch_01 site").rules.back().location.line, 0);
+  EXPECT_EQ(b.rules[0].line, r->chains.at("inet winports_branch_01 site").rules.back().location.line);
+  EXPECT_TRUE(a.extra.empty() && a.replies.empty() && a.shadowed.empty() && a.unsupported.empty()) << audit_text(a);
+  // The JSON payload carries it in the documented shape.
+  auto json = audit_json(a);
+  EXPECT_NE(json.find(R"("ports": [
+        [
+          464,
+          464
+        ]
+      ])"),
+            std::string::npos)
+      << json;
+}
+
+TEST(AuditFindings, AnAddedOpeningIsExtraWithWhatThePortMeans) {
+  auto [site, nft] = branch_office();
+  auto text = edit(nft, "counter name unplanned drop",
+                   "\t\tip saddr @zone_clients_v4 ip daddr 198.18.20.20 tcp dport 3389 accept\n"
+                   "\t\tcounter name unplanned drop");
+  auto r = read_nft_text("fw.nft", text, Path::forward);
+  ASSERT_TRUE(r.ok());
+  auto a = run_audit(site, *r);
+  ASSERT_EQ(a.extra.size(), 1u) << audit_text(a);
+  EXPECT_EQ(a.extra[0].from, "clients");
+  EXPECT_EQ(a.extra[0].to, "fs1");
+  EXPECT_EQ(a.extra[0].transport, "tcp");
+  EXPECT_EQ(a.extra[0].ports, (PortSet{{3389, 3389}}));
+  EXPECT_NE(std::find(a.extra[0].services.begin(), a.extra[0].services.end(), "rds"), a.extra[0].services.end());
+  EXPECT_TRUE(a.blocked.empty());
+}
+
+TEST(AuditFindings, RepliesShadowsAndUnreadableMatchesAreFindingsOfTheirOwn) {
+  auto [site, nft] = branch_office();
+  // Without the conntrack accept, every flow's replies are dropped by the site chain.
+  auto no_ct = edit(nft, "ct state established,related accept", "");
+  auto r = read_nft_text("fw.nft", no_ct, Path::forward);
+  ASSERT_TRUE(r.ok());
+  auto a = run_audit(site, *r);
+  // Replies are dropped, except where the way back is a planned flow itself (dc1 <-> dc2).
+  auto replies = [&](const std::string& from, const std::string& to, const std::string& transport) {
+    return std::count_if(a.replies.begin(), a.replies.end(), [&](const PortFinding& f) {
+      return f.from == from && f.to == to && f.transport == transport;
+    });
+  };
+  EXPECT_EQ(replies("dc1,dc2", "clients", "tcp"), 1) << audit_text(a);
+  EXPECT_EQ(replies("fs1", "clients", "tcp"), 1);
+  EXPECT_EQ(replies("dc2", "dc1", "icmp"), 0);  // dc2 -> dc1 icmp is planned
+  EXPECT_EQ(replies("dc2", "dc1", "tcp"), 1);   // its tcp replies come from ports no planned flow opens
+  EXPECT_TRUE(a.blocked.empty() && a.extra.empty());
+  // A second copy of a rule never matches: the first decides all of it.
+  auto twice = edit(nft, "counter name unplanned drop",
+                    std::string("\t\t") + kClientsToDcsTcp + " 445 accept\n\t\tcounter name unplanned drop");
+  r = read_nft_text("fw.nft", twice, Path::forward);
+  ASSERT_TRUE(r.ok());
+  a = run_audit(site, *r);
+  ASSERT_EQ(a.shadowed.size(), 1u) << audit_text(a);
+  EXPECT_NE(a.shadowed[0].text.find("445 accept"), std::string::npos);
+  ASSERT_EQ(a.shadowed[0].by.size(), 1u);
+  EXPECT_TRUE(a.blocked.empty() && a.extra.empty());
+  // An interface match the site cannot place: what it selects is undecided, never guessed.
+  auto iface = edit(nft, "ct state invalid drop", "\t\tct state invalid drop\n\t\tiifname \"eth1\" drop");
+  r = read_nft_text("fw.nft", iface, Path::forward);
+  ASSERT_TRUE(r.ok());
+  a = run_audit(site, *r);
+  ASSERT_EQ(a.unsupported.size(), 1u) << audit_text(a);
+  EXPECT_NE(a.unsupported[0].construct.find("eth1"), std::string::npos);
+  EXPECT_EQ(a.unsupported[0].flows.size(), a.flows);
+  EXPECT_TRUE(a.blocked.empty()) << audit_text(a);
+}
+
+}  // namespace

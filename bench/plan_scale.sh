@@ -7,32 +7,7 @@ set -euo pipefail
 bin=${1:-$(dirname "$0")/../build/winports}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-python3 - "$dir/site.yaml" "$dir/open.yaml" <<'PY'
-import random, sys
-random.seed(832017)
-roles = ["domain-controller", "file-server", "print-server", "iis-web", "sql-server", "managed-server"]
-profiles = {"domain-controller": "domain-member", "file-server": "file-client", "print-server": "print-client",
-            "iis-web": "web-client", "sql-server": None, "managed-server": "remote-admin"}
-oses = ["windows-server-2022", "windows-server-2019", "windows-server-2016", "windows-server-2012-r2"]
-out = ["site: scale", "zones:"]
-for z in range(200):
-    out.append(f"  z{z}: {{ networks: [198.18.{z}.0/24], os: {random.choice(oses)} }}")
-out.append("hosts:")
-hosts = []
-for h in range(5000):
-    z = h % 200
-    role = roles[h % len(roles)]
-    hosts.append((f"h{h}", role))
-    out.append(f"  h{h}: {{ address: 198.18.{z}.{10 + h // 200}, zone: z{z}, roles: [{role}] }}")
-out.append("access:")
-for a in range(20000):
-    host, role = random.choice(hosts)
-    src = f"z{random.randrange(200)}"
-    prof = profiles[role]
-    out.append(f"  - {{ from: {src}, to: {host}, as: {prof} }}" if prof else f"  - {{ from: {src}, to: {host}, services: [sql-server] }}")
-open(sys.argv[1], "w").write("\n".join(out + ["settings: { netbios: false }"]) + "\n")
-open(sys.argv[2], "w").write("\n".join(out) + "\n")
-PY
+python3 "$(dirname "$0")/scale_site.py" "$dir/site.yaml" "$dir/open.yaml"
 status=0
 measure() {  # site label format target(1 = held to the targets)
   local out="$dir/out.$3"

@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "cube_index.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/core/text.hpp"
 
@@ -72,7 +73,7 @@ std::string label_of(const PortFinding& f) {
 class Auditor {
  public:
   Auditor(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan, const Ruleset& r)
-      : env_(env), catalog_(catalog), plan_(plan), ruleset_(r) {}
+      : env_(env), catalog_(catalog), plan_(plan), ruleset_(r), evaluator_(r) {}
 
   Result<Audit> run(const std::string& host_name) {
     Audit a;
@@ -93,11 +94,11 @@ class Auditor {
       auto cubes = cubes_of(f, host, static_cast<std::uint8_t>(CtState::new_));
       if (cubes.empty()) continue;
       ++a.flows;
-      auto outcome = evaluate(ruleset_, cubes);
+      auto outcome = evaluator_.evaluate(cubes);
       add_blocked(a.blocked, f, outcome, false);
       note_undecided(f, outcome);
       if (!host) {
-        auto back = evaluate(ruleset_, replies_of(f));
+        auto back = evaluator_.evaluate(replies_of(f));
         add_blocked(a.replies, f, back, true);
         note_undecided(f, back);
       }
@@ -235,37 +236,52 @@ class Auditor {
     std::vector<Cube> planned;
     for (const auto& f : plan_.flows)
       for (auto& c : cubes_of(f, host, static_cast<std::uint8_t>(CtState::new_))) planned.push_back(std::move(c));
-    for (const auto& from : env_.zones) {
-      for (const auto& to : env_.zones) {
-        if (host && &to != env_.zone(env_.host(host_name_)->zone)) continue;
-        Cube space;
-        space.source = AddressSet();
-        for (const auto& n : from.networks) space.source.add(n);
-        space.destination = AddressSet();
-        if (host)
-          space.destination = AddressSet::of(*host);
-        else
-          for (const auto& n : to.networks) space.destination.add(n);
-        space.states = static_cast<std::uint8_t>(CtState::new_);
-        // Both ends of one family: a zone pair's cross-family space holds no real packet.
-        std::vector<Cube> spaces;
-        for (int family : {4, 6}) {
-          Cube c = space;
-          c.source = c.source.only(family);
-          c.destination = c.destination.only(family);
-          if (!c.empty()) spaces.push_back(std::move(c));
-        }
-        if (spaces.empty()) continue;
-        auto outcome = evaluate(ruleset_, spaces);
-        std::vector<Cube> relevant;
-        for (const auto& p : planned)
-          for (const auto& sp : spaces)
-            if (overlaps(p, sp)) {
-              relevant.push_back(p);
-              break;
-            }
-        auto beyond = subtract_all(std::move(outcome.accepted), relevant);
-        if (!beyond.empty()) add_pair_extra(a, from, to, beyond, host != nullptr);
+    std::vector<const Cube*> planned_refs;
+    for (const auto& c : planned) planned_refs.push_back(&c);
+    CubeIndex planned_index(planned_refs);
+    // One question per destination zone, every zone of the site as source (not one per zone pair:
+    // a site of 200 zones would ask 40,000); what is beyond the plan is then split by source zone.
+    AddressSet site;
+    for (const auto& z : env_.zones)
+      for (const auto& n : z.networks) site.add(n);
+    for (const auto& to : env_.zones) {
+      if (host && &to != env_.zone(env_.host(host_name_)->zone)) continue;
+      Cube space;
+      space.source = site;
+      space.destination = AddressSet();
+      if (host)
+        space.destination = AddressSet::of(*host);
+      else
+        for (const auto& n : to.networks) space.destination.add(n);
+      space.states = static_cast<std::uint8_t>(CtState::new_);
+      // Both ends of one family: a cross-family space holds no real packet.
+      std::vector<Cube> spaces;
+      for (int family : {4, 6}) {
+        Cube c = space;
+        c.source = c.source.only(family);
+        c.destination = c.destination.only(family);
+        if (!c.empty()) spaces.push_back(std::move(c));
+      }
+      if (spaces.empty()) continue;
+      auto outcome = evaluator_.evaluate(spaces);
+      if (outcome.accepted.empty()) continue;
+      std::vector<Cube> relevant;
+      for (auto i : planned_index.candidates(space.destination))
+        for (const auto& sp : spaces)
+          if (overlaps(planned[i], sp)) {
+            relevant.push_back(planned[i]);
+            break;
+          }
+      auto beyond = subtract_all(std::move(outcome.accepted), relevant);
+      if (beyond.empty()) continue;
+      for (const auto& from : env_.zones) {
+        Cube sources;
+        sources.source = AddressSet();
+        for (const auto& n : from.networks) sources.source.add(n);
+        std::vector<Cube> part;
+        for (const auto& c : beyond)
+          if (overlaps(c, sources)) part.push_back(intersect(c, sources));
+        if (!part.empty()) add_pair_extra(a, from, to, part, host != nullptr);
       }
     }
   }
@@ -315,6 +331,7 @@ class Auditor {
   const catalog::Catalog& catalog_;
   const plan::Plan& plan_;
   const Ruleset& ruleset_;
+  Evaluator evaluator_;
   std::string host_name_;
   std::map<std::string, UnsupportedFinding> undecided_;
 };

@@ -1,7 +1,23 @@
 #include "winports/audit/evaluate.hpp"
 
+#include <unordered_map>
+
+#include "cube_index.hpp"
+
 namespace winports::audit {
+
+struct Evaluator::Indexes {
+  std::unordered_map<std::string, CubeIndex> by_chain;
+};
+
 namespace {
+
+CubeIndex index_of(const Chain& chain) {
+  std::vector<const Cube*> matches;
+  matches.reserve(chain.rules.size());
+  for (const auto& r : chain.rules) matches.push_back(&r.match);
+  return CubeIndex(matches);
+}
 
 // iptables allows 50 nested jumps before the kernel refuses a ruleset, nft's limit is similar; a
 // deeper path here means a loop the file itself could not load.
@@ -11,9 +27,10 @@ struct ChainResult {
   std::vector<Cube> fall_through;  // returned, or ran off the end: the caller goes on
 };
 
-class Evaluator {
+class Walk {
  public:
-  Evaluator(const Ruleset& ruleset, Outcome& out) : ruleset_(ruleset), out_(out) {}
+  Walk(const Ruleset& ruleset, const std::unordered_map<std::string, CubeIndex>& indexes, Outcome& out)
+      : ruleset_(ruleset), indexes_(indexes), out_(out) {}
 
   // Runs `packets` through `chain`; accepted, dropped and undecided parts go to the outcome (accepted
   // into `accepted`, which the stage hands on), what the chain does not decide is returned.
@@ -28,7 +45,22 @@ class Evaluator {
       return {};
     }
     std::vector<Cube> returned;
-    for (const Rule& rule : it->second.rules) {
+    const auto& index = indexes_.at(chain_name);
+    for (auto& start : packets) {
+      auto candidates = index.candidates(start.destination);  // before `start` is moved from
+      run_one(it->second, candidates, std::move(start), accepted, returned, depth);
+    }
+    return returned;
+  }
+
+ private:
+  // One packet space through the rules that may meet it, in rule order.
+  void run_one(const Chain& chain, const std::vector<std::uint32_t>& candidates, Cube start,
+               std::vector<Cube>& accepted, std::vector<Cube>& returned, int depth) {
+    std::vector<Cube> packets;
+    packets.push_back(std::move(start));  // (a braced list would copy it)
+    for (std::uint32_t position : candidates) {
+      const Rule& rule = chain.rules[position];
       if (packets.empty()) break;
       if (rule.verdict == Verdict::none && rule.unsupported.empty()) continue;
       std::vector<Cube> inside, outside;
@@ -72,11 +104,10 @@ class Evaluator {
       }
     }
     for (auto& p : packets) returned.push_back(std::move(p));
-    return returned;
   }
 
- private:
   const Ruleset& ruleset_;
+  const std::unordered_map<std::string, CubeIndex>& indexes_;
   Outcome& out_;
 };
 
@@ -97,7 +128,18 @@ Cube restricted(const Cube& c, const AddressSet& set) {
 
 }  // namespace
 
+Evaluator::Evaluator(const Ruleset& ruleset) : ruleset_(ruleset) {
+  auto indexes = std::make_shared<Indexes>();
+  for (const auto& [name, chain] : ruleset.chains) indexes->by_chain.emplace(name, index_of(chain));
+  indexes_ = std::move(indexes);
+}
+
 Outcome evaluate(const Ruleset& ruleset, std::vector<Cube> packets) {
+  return Evaluator(ruleset).evaluate(std::move(packets));
+}
+
+Outcome Evaluator::evaluate(std::vector<Cube> packets) const {
+  const Ruleset& ruleset = ruleset_;
   Outcome out;
   // A family no file speaks for is undecided, never assumed open or closed.
   AddressSet covered = families(ruleset.covers_ipv4, ruleset.covers_ipv6);
@@ -111,7 +153,7 @@ Outcome evaluate(const Ruleset& ruleset, std::vector<Cube> packets) {
           {std::move(rest), nullptr,
            ruleset.covers_ipv4 ? "no ruleset for IPv6 was given" : "no ruleset for IPv4 was given"});
   }
-  Evaluator evaluator(ruleset, out);
+  Walk evaluator(ruleset, indexes_->by_chain, out);
   for (const Stage& stage : ruleset.stages) {
     AddressSet seen = families(stage.ipv4, stage.ipv6);
     std::vector<Cube> next;
@@ -142,16 +184,20 @@ std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
   std::vector<Shadowed> out;
   for (const auto& [name, chain] : ruleset.chains) {
     // Rules that end a packet's walk through this chain, and whose match is exact.
-    std::vector<const Rule*> deciding;
-    for (const Rule& rule : chain.rules) {
+    std::vector<bool> deciding(chain.rules.size(), false);
+    auto index = index_of(chain);
+    for (std::size_t i = 0; i < chain.rules.size(); ++i) {
+      const Rule& rule = chain.rules[i];
       if (rule.verdict == Verdict::none || rule.local_only) continue;
       std::vector<const Cube*> cover;
       std::vector<const Rule*> by;
-      for (const Rule* d : deciding)
-        if (overlaps(rule.match, d->match)) {
-          cover.push_back(&d->match);
-          by.push_back(d);
+      for (std::uint32_t j : index.candidates(rule.match.destination)) {
+        if (j >= i) break;
+        if (deciding[j] && overlaps(rule.match, chain.rules[j].match)) {
+          cover.push_back(&chain.rules[j].match);
+          by.push_back(&chain.rules[j]);
         }
+      }
       if (!rule.match.empty() && !cover.empty() && covered(rule.match, cover)) {
         // Name only the rules it needs: drop each one the others still cover without.
         for (std::size_t i = cover.size(); i-- > 0;) {
@@ -165,7 +211,7 @@ std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
         out.push_back({&rule, std::move(by)});
       }
       bool ends_walk = rule.verdict != Verdict::jump;
-      if (ends_walk && rule.unsupported.empty()) deciding.push_back(&rule);
+      deciding[i] = ends_walk && rule.unsupported.empty();
     }
   }
   return out;

@@ -126,6 +126,7 @@ class Reader {
     if (line[0] == '*') {
       if (!table_.empty()) return Error{file_, number, 0, "table", "*" + table_ + " is not closed by COMMIT"};
       table_ = line.substr(1);
+      ++tables_;
       return ok_status();
     }
     if (line == "COMMIT") {
@@ -384,8 +385,11 @@ class Reader {
       s.rewrites = table == "nat";
       out_.stages.push_back(s);
     }
-    out_.covers_ipv4 = family_ == 4;
-    out_.covers_ipv6 = family_ == 6;
+    // A dump with no table (ip6tables-save where nothing is loaded prints nothing) cannot say which
+    // family it is of: it speaks for none.
+    out_.covers_ipv4 = tables_ > 0 && family_ == 4;
+    out_.covers_ipv6 = tables_ > 0 && family_ == 6;
+    if (tables_ == 0) out_.notes.push_back({Location{file_, 0, ""}, "holds no table: it speaks for no address family"});
     out_.files.push_back(file_);
     return std::move(out_);
   }
@@ -394,6 +398,7 @@ class Reader {
   Path path_;
   int family_ = 4;
   std::string table_;
+  int tables_ = 0;
   int protocol_ = -1;   // the rule's -p, for --dport's protocol
   std::string module_;  // "target:X" once -j is read
   Ruleset out_;

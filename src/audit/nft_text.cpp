@@ -31,7 +31,7 @@ std::vector<Token> tokenize(const std::string& text) {
       ++line, column = 1, ++i;
       continue;
     }
-    if (ch == ' ' || ch == '\t' || ch == '\r') {
+    if (std::isspace(static_cast<unsigned char>(ch))) {  // \n was handled above
       ++i, ++column;
       continue;
     }
@@ -68,6 +68,10 @@ std::vector<Token> tokenize(const std::string& text) {
     while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) &&
            std::string_view("{};,\"#").find(text[i]) == std::string_view::npos) {
       w += text[i++];
+      ++column;
+    }
+    if (w.empty()) {  // a character no token starts with ('"' unmatched handled above): a word of its own
+      w = std::string(1, text[i++]);
       ++column;
     }
     push(Token::Kind::word, w, start);

@@ -41,7 +41,13 @@ Format detect(const std::string& text) {
 }  // namespace
 
 Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path, Format format) {
-  if (format == Format::automatic) format = detect(text);
+  if (format == Format::automatic) {
+    // An empty dump is both an empty nft ruleset (everything passes) and an ip6tables-save with no
+    // table loaded (a family it says nothing of): only the user knows which.
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+      return Error{file, 0, 0, "--format", "the file is empty, so its format cannot be told: give --format"};
+    format = detect(text);
+  }
   switch (format) {
     case Format::nft_json:
       return read_nft_json(file, text, path);

@@ -69,23 +69,52 @@ std::vector<Cube> subtract(const Cube& a, const Cube& b) {
 }
 
 std::vector<Cube> subtract_all(std::vector<Cube> from, const std::vector<Cube>& minus) {
+  std::vector<Cube> next;
   for (const auto& m : minus) {
     if (from.empty()) break;
-    std::vector<Cube> next;
-    for (auto& c : from)
+    next.clear();
+    for (auto& c : from) {
+      if (!overlaps(c, m)) {
+        next.push_back(std::move(c));
+        continue;
+      }
       for (auto& piece : subtract(c, m)) next.push_back(std::move(piece));
-    from = std::move(next);
+    }
+    std::swap(from, next);
   }
   return from;
 }
 
 bool covered(const Cube& a, const std::vector<const Cube*>& cover) {
-  std::vector<Cube> rest{a};
+  if (a.empty()) return true;
+  // What the union must hold field by field, state by state, before any cube is split: for new
+  // packets a conntrack rule for replies is no cover, and most candidate covers (rules from other
+  // sources, for other protocols) fail here.
+  for (std::uint8_t state = 1; state < 32; state <<= 1) {
+    if (!(a.states & state)) continue;
+    ProtocolSet protocols;
+    TypeSet types;
+    AddressSet sources, destinations;
+    for (const Cube* m : cover) {
+      if (!(m->states & state)) continue;
+      protocols |= m->protocols, types |= m->icmp_types;
+      if (!m->source.overlaps(a.source) || !m->destination.overlaps(a.destination)) continue;
+      sources = sources.unite(m->source), destinations = destinations.unite(m->destination);
+    }
+    if ((a.protocols & ~protocols).any() || (a.icmp_types & ~types).any()) return false;
+    if (!sources.includes(a.source) || !destinations.includes(a.destination)) return false;
+  }
+  std::vector<Cube> rest{a}, next;
   for (const Cube* m : cover) {
-    std::vector<Cube> next;
-    for (auto& c : rest)
+    next.clear();
+    for (auto& c : rest) {
+      if (!overlaps(c, *m)) {
+        next.push_back(std::move(c));  // untouched: moved, not copied
+        continue;
+      }
       for (auto& piece : subtract(c, *m)) next.push_back(std::move(piece));
-    rest = std::move(next);
+    }
+    std::swap(rest, next);
     if (rest.empty()) return true;
   }
   return rest.empty();

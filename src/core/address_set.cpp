@@ -105,6 +105,17 @@ IntervalSet IntervalSet::subtract(const IntervalSet& other) const {
 }
 
 bool IntervalSet::overlaps(const IntervalSet& other) const {
+  // A few intervals against many (a host against a set of 200 zones): binary search each of the few.
+  const auto& few = items_.size() <= other.items_.size() ? items_ : other.items_;
+  const auto& many = items_.size() <= other.items_.size() ? other.items_ : items_;
+  if (few.size() <= 4 && many.size() > 16) {
+    for (const auto& i : few) {
+      auto it =
+          std::lower_bound(many.begin(), many.end(), i.lo, [](const Interval& m, Address128 v) { return m.hi < v; });
+      if (it != many.end() && it->lo <= i.hi) return true;
+    }
+    return false;
+  }
   auto a = items_.begin();
   auto b = other.items_.begin();
   while (a != items_.end() && b != other.items_.end()) {

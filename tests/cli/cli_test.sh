@@ -148,6 +148,29 @@ printf '#Version: 1.5\n#Fields: date time action protocol src-ip dst-ip src-port
 expect 0 "a firewall log's dropped SMB packet is in the learned plan" -- "$bin" analyze "$tmp/pfirewall.log" --env "$tmp/learned.yaml" --json
 contains out '"dropped": 1' "counted as dropped"
 
+# audit: the plan's own output against its plan, a kernel's dump, an edited ruleset, bad input.
+audit_data="$(dirname "$0")/../data/audit"
+"$bin" plan "$branch" --format nftables -o "$tmp/bo.nft" 2>/dev/null
+expect 0 "audit: the plan's own nftables file allows exactly the plan" -- "$bin" audit "$branch" "$tmp/bo.nft"
+contains err "0 blocked" "the summary says nothing is blocked"
+expect 0 "audit: a kernel's nft -j dump, detected by content" -- "$bin" audit "$branch" "$audit_data/branch-office.nft.json" --json
+contains out '"clean": true' "audit --json says clean"
+sed 's/tcp dport { 53, 88, 135, 389, 445, 464, /tcp dport { 53, 88, 135, 389, 445, /' "$tmp/bo.nft" >"$tmp/bo-edited.nft"
+expect 1 "audit: a port taken out is a finding" -- "$bin" audit "$branch" "$tmp/bo-edited.nft"
+contains out "BLOCKED  tcp 464" "the blocked port is named"
+contains out "kdc" "with the service it breaks"
+expect 2 "audit: an empty ruleset needs --format" -- "$bin" audit "$branch" "$audit_data/branch-office.ip6tables-save"
+contains err "give --format" "the message says how"
+expect 0 "audit: iptables-save with an empty ip6tables-save as --format iptables-save" -- "$bin" audit "$branch" \
+  "$audit_data/branch-office.iptables-save" "$audit_data/branch-office.ip6tables-save" --format iptables-save
+printf '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n' >"$tmp/bad.rules"
+expect 2 "audit: a bad port in iptables-save" -- "$bin" audit "$branch" "$tmp/bad.rules"
+contains err "bad.rules:3" "the error names file and line"
+expect 2 "audit: a missing ruleset file" -- "$bin" audit "$branch" "$tmp/none.rules"
+contains err "No such file or directory" "with the system's reason"
+expect 2 "audit: an unknown --host" -- "$bin" audit "$branch" "$tmp/bo.nft" --host nosuch
+expect 2 "audit: nft text forced on an iptables dump" -- "$bin" audit "$branch" "$audit_data/branch-office.iptables-save" --format nft
+
 # The report libraries are loaded only when a report is written: a lookup must not pay for them.
 expect 0 "dynamic section readable" -- readelf -d "$bin"
 for lib in libgvc libcgraph libxlsxwriter libcrypto; do

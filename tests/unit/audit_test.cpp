@@ -41,8 +41,8 @@ using Bits = std::bitset<kUniverse>;
 
 IntervalSet random_set(std::mt19937& rng, Bits& bits) {
   IntervalSet s;
-  std::uniform_int_distribution<int> count(0, 5), at(0, kUniverse - 1), len(0, 20);
-  for (int i = count(rng); i > 0; --i) {
+  std::uniform_int_distribution<int> count(0, 5), at(0, kUniverse - 1), len(0, 4), many(17, 40);
+  for (int i = (rng() % 3 == 0) ? many(rng) : count(rng); i > 0; --i) {
     int lo = at(rng), hi = std::min(kUniverse - 1, lo + len(rng));
     s.add(static_cast<Address128>(lo), static_cast<Address128>(hi));
     for (int v = lo; v <= hi; ++v) bits.set(static_cast<std::size_t>(v));
@@ -542,6 +542,32 @@ TEST(AuditOwnOutput, EveryExampleAuditsCleanAgainstItsPlan) {
       EXPECT_TRUE(ipt.clean()) << audit_text(ipt);
     }
   }
+}
+
+// Dumps recorded from a kernel that loaded branch-office's outputs (tests/netns/audit_test.sh makes
+// the same live): nft -j list ruleset, nft list ruleset, iptables-save and an empty ip6tables-save.
+TEST(AuditOwnOutput, RecordedKernelDumpsAuditClean) {
+  auto site = load("branch-office.yaml");
+  auto dir = std::string(WINPORTS_TEST_DATA) + "/audit/";
+  for (const char* name : {"branch-office.nft.json", "branch-office.nft"}) {
+    auto r = read_ruleset(name, slurp(dir + name), Path::forward);
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    auto a = run_audit(site, *r);
+    EXPECT_TRUE(a.clean()) << name << "\n" << audit_text(a);
+    EXPECT_EQ(a.flows, site.plan.flows.size());
+  }
+  auto v4 = read_ruleset("v4", slurp(dir + "branch-office.iptables-save"), Path::forward);
+  ASSERT_TRUE(v4.ok()) << v4.error().to_string();
+  EXPECT_FALSE(read_ruleset("v6", slurp(dir + "branch-office.ip6tables-save"), Path::forward).ok())
+      << "an empty file's format cannot be told";
+  auto v6 = read_ruleset("v6", slurp(dir + "branch-office.ip6tables-save"), Path::forward, Format::iptables_save);
+  ASSERT_TRUE(v6.ok());
+  EXPECT_FALSE(v6->covers_ipv4 || v6->covers_ipv6);
+  std::vector<Ruleset> parts;
+  parts.push_back(std::move(*v4));
+  parts.push_back(std::move(*v6));
+  auto a = run_audit(site, merge(std::move(parts)));
+  EXPECT_TRUE(a.clean()) << audit_text(a);
 }
 
 // Replaces the first line holding `find` (which must exist) with `with`.

@@ -2,6 +2,7 @@
 // A ruleset evaluated over packet spaces: which part of a space it accepts, drops, or leaves
 // undecided (a rule the audit cannot read, a chain that rewrites addresses, a family the files do
 // not cover), and which rules never match because the rules before them decide all they select.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,21 @@ struct Outcome {
   std::vector<Undecided> undecided;
 };
 
-// What happens to `packets` on the ruleset's path, stage by stage.
+// What happens to packets on a ruleset's path, stage by stage. Built once per ruleset: it indexes
+// each chain's rules by destination, so a site of thousands of hosts asks each rule only about the
+// packets that can meet it.
+class Evaluator {
+ public:
+  explicit Evaluator(const Ruleset& ruleset);
+  [[nodiscard]] Outcome evaluate(std::vector<Cube> packets) const;
+
+ private:
+  struct Indexes;
+  const Ruleset& ruleset_;
+  std::shared_ptr<const Indexes> indexes_;
+};
+
+// One question, without keeping the index.
 Outcome evaluate(const Ruleset& ruleset, std::vector<Cube> packets);
 
 struct Shadowed {

@@ -12,6 +12,16 @@
 namespace winports::audit {
 namespace {
 
+// The address `value` of a family as a /32 or /128.
+std::optional<Network> address_of(int family, Address128 value) {
+  Network n;
+  n.family = family;
+  n.prefix = family == 4 ? 32 : 128;
+  int bytes = family == 4 ? 4 : 16;
+  for (int b = bytes - 1; b >= 0; --b, value >>= 8) n.bytes[static_cast<std::size_t>(b)] = value & 0xFF;
+  return n;
+}
+
 ProtocolSet protocol_of(Transport t, int family) {
   ProtocolSet p;
   int n = ip_protocol_number(t);
@@ -202,9 +212,16 @@ class Auditor {
     auto hosts_of = [&](const AddressSet& set) -> std::optional<std::string> {
       std::vector<std::string> names;
       for (const auto& n : set.prefixes()) {
-        const auto* h = (n.prefix == (n.family == 4 ? 32 : 128)) ? env_.host_at(n) : nullptr;
-        if (!h) return std::nullopt;
-        names.push_back(h->name);
+        // A small prefix (dc1 and dc2 side by side are a /31) is looked at address by address.
+        int host_bits = (n.family == 4 ? 32 : 128) - n.prefix;
+        if (host_bits > 4) return std::nullopt;
+        auto block = AddressSet::of(n);
+        for (const auto& i : block.family(n.family).intervals())
+          for (Address128 v = i.lo; v <= i.hi; ++v) {
+            const auto* h = env_.host_at(*address_of(n.family, v));
+            if (!h) return std::nullopt;
+            names.push_back(h->name);
+          }
       }
       return join(names, ",");
     };
@@ -301,29 +318,58 @@ class Auditor {
       if (auto t = parse_transport(pf.transport); t && has_ports(*t)) pf.services = meaning(*t, pf.ports);
       a.extra.push_back(std::move(pf));
     };
-    if (protocols.count() >= 200) {
-      AddressSet src, dst;
-      for (const auto& c : beyond) src = src.unite(c.source), dst = dst.unite(c.destination);
-      named(src, dst, "any", {});
-      a.extra.back().services = {"every protocol"};
+    // Cubes of one line's ports: one line when they fill the product of their sources and
+    // destinations, else one line per source (dc1 -> dc2 and dc2 -> dc1 are not dc1,dc2 -> dc1,dc2).
+    auto lines = [&](const std::vector<const Cube*>& cubes, const Cube& shape, const std::string& transport) {
+      Cube rect = shape;
+      rect.source = rect.destination = AddressSet();
+      for (const Cube* c : cubes)
+        rect.source = rect.source.unite(c->source), rect.destination = rect.destination.unite(c->destination);
+      if (covered(rect, cubes)) return named(rect.source, rect.destination, transport, shape.destination_ports);
+      std::vector<std::pair<AddressSet, AddressSet>> by_source;
+      for (const Cube* c : cubes) {
+        auto s = std::find_if(by_source.begin(), by_source.end(), [&](const auto& x) { return x.first == c->source; });
+        if (s == by_source.end())
+          by_source.push_back({c->source, c->destination});
+        else
+          s->second = s->second.unite(c->destination);
+      }
+      for (auto& [src, dst] : by_source) named(src, dst, transport, shape.destination_ports);
+    };
+    Cube shape;
+    shape.states = static_cast<std::uint8_t>(CtState::new_);
+    if (protocols.count() >= 200) {  // open to (nearly) every protocol: one line, not 250
+      std::vector<const Cube*> all;
+      for (const auto& c : beyond) all.push_back(&c);
+      auto before = a.extra.size();
+      shape.destination_ports = all_ports();
+      lines(all, shape, "any");
+      for (auto i = before; i < a.extra.size(); ++i)
+        a.extra[i].ports = {}, a.extra[i].services = {"every protocol and port the plan does not open"};
       return;
     }
     for (std::size_t i = 0; i < protocols.size(); ++i) {
       if (!protocols.test(i)) continue;
       bool ports = port_protocols().test(i);
-      std::vector<std::pair<PortSet, std::pair<AddressSet, AddressSet>>> groups;
+      std::vector<std::pair<PortSet, std::vector<const Cube*>>> groups;  // by port set
       for (const auto& c : beyond) {
         if (!c.protocols.test(i)) continue;
-        PortSet key = ports ? c.destination_ports : PortSet{};
+        PortSet key = ports ? c.destination_ports : all_ports();
         auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == key; });
-        if (g == groups.end()) {
-          groups.push_back({key, {c.source, c.destination}});
-        } else {
-          g->second.first = g->second.first.unite(c.source);
-          g->second.second = g->second.second.unite(c.destination);
-        }
+        if (g == groups.end())
+          groups.push_back({key, {&c}});
+        else
+          g->second.push_back(&c);
       }
-      for (auto& [key, sides] : groups) named(sides.first, sides.second, transport_name(static_cast<int>(i)), key);
+      for (auto& [key, cubes] : groups) {
+        shape.protocols.reset();
+        shape.protocols.set(i);
+        shape.destination_ports = key;
+        auto before = a.extra.size();
+        lines(cubes, shape, transport_name(static_cast<int>(i)));
+        if (!ports)
+          for (auto j = before; j < a.extra.size(); ++j) a.extra[j].ports = {};
+      }
     }
   }
 

@@ -123,7 +123,11 @@ std::string audit_text(const Audit& a) {
     add(f, "  REPLIES  " + ports_text(f) + " (replies of " + f.to + " -> " + f.from +
                ") dropped: no rule accepts established traffic back");
   for (const auto& f : a.extra) {
-    std::string meaning = f.services.empty() ? "" : " — " + join(f.services, ", ");
+    // The table names a few; --json lists every service the catalog gives those ports.
+    std::vector<std::string> shown(f.services.begin(),
+                                   f.services.begin() + std::min<std::size_t>(f.services.size(), 6));
+    std::string more = f.services.size() > 6 ? " +" + std::to_string(f.services.size() - 6) + " more" : "";
+    std::string meaning = f.services.empty() ? "" : " — " + join(shown, ", ") + more;
     add(f, "  EXTRA    " + ports_text(f) + meaning);
   }
   for (const auto& key : order) {

@@ -171,6 +171,20 @@ contains err "No such file or directory" "with the system's reason"
 expect 2 "audit: an unknown --host" -- "$bin" audit "$branch" "$tmp/bo.nft" --host nosuch
 expect 2 "audit: nft text forced on an iptables dump" -- "$bin" audit "$branch" "$audit_data/branch-office.iptables-save" --format nft
 
+expect 1 "audit: the example router ruleset has findings" -- "$bin" audit "$branch" "$examples/audit/branch-router.rules" --json
+python3 - "$tmp/out" <<'PY' && echo "ok: the example's findings: the dynamic range blocked three ways, 3389 and SMB extra, one shadowed rule" || { echo "FAIL: example findings"; fail=1; }
+import json, sys
+a = json.load(open(sys.argv[1]))
+blocked = {(b["from"], b["to"], b["transport"], tuple(map(tuple, b["ports"]))) for b in a["blocked"]}
+assert blocked == {("clients", "fs1", "tcp", ((49152, 65535),)), ("clients", "dc1,dc2", "tcp", ((49152, 65535),)),
+                   ("fs1", "dc1,dc2", "tcp", ((49152, 65535),))}, blocked
+extra = {(e["from"], e["to"], e["transport"]) for e in a["extra"]}
+assert ("clients", "servers", "tcp") in extra and ("clients", "servers except dc1,dc2,fs1", "tcp") in extra, extra
+assert ("dc1", "dc2", "any") in extra and ("dc2", "dc1", "any") in extra, extra
+assert len(a["shadowed"]) == 1 and a["shadowed"][0]["line"] == 18, a["shadowed"]
+assert "netlogon" in next(b for b in a["blocked"] if b["to"] == "dc1,dc2")["services"]
+PY
+
 # The report libraries are loaded only when a report is written: a lookup must not pay for them.
 expect 0 "dynamic section readable" -- readelf -d "$bin"
 for lib in libgvc libcgraph libxlsxwriter libcrypto; do

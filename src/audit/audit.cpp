@@ -7,6 +7,7 @@
 
 #include "cube_index.hpp"
 #include "winports/catalog/query.hpp"
+#include "winports/catalog/rules.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::audit {
@@ -168,7 +169,7 @@ class Auditor {
     PortFinding pf;
     pf.from = reply ? f.destination.name : f.source.name;
     pf.to = reply ? f.source.name : f.destination.name;
-    if (reply && !host_name_.empty()) pf.from = host_name_;
+    if (!host_name_.empty()) pf.to = host_name_;  // on a host's firewall, the flow's part towards it
     pf.transport = std::string(to_string(f.transport == Transport::icmpv6 ? Transport::icmp : f.transport));
     if (has_ports(f.transport)) pf.ports = ports.intersect(f.ports);
     auto n = narrowed(f, pf.ports);
@@ -264,7 +265,8 @@ class Auditor {
     for (const auto& to : env_.zones) {
       if (host && &to != env_.zone(env_.host(host_name_)->zone)) continue;
       Cube space;
-      space.source = site;
+      // A host's own traffic to itself never crosses its network path (it arrives on loopback).
+      space.source = host ? site.subtract(AddressSet::of(*host)) : site;
       space.destination = AddressSet();
       if (host)
         space.destination = AddressSet::of(*host);
@@ -383,6 +385,27 @@ class Auditor {
 };
 
 }  // namespace
+
+Result<HostContext> host_context(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& host,
+                                 const std::string& profile) {
+  const auto* h = env.host(host);
+  if (!h) return Error{env.file, 0, 0, "--host", "the site has no host '" + host + "'"};
+  HostContext out;
+  out.profile = profile;
+  out.address = h->address;
+  const auto* zone = env.zone(h->zone);
+  if (zone)
+    for (const auto& n : zone->networks) out.local_subnet.add(n);
+  // The listener's own range: its restricted range (host, then zone, then site), else its OS's.
+  std::optional<PortSet> restricted = h->settings.rpc_dynamic_ports;
+  if (!restricted && zone) restricted = zone->settings.rpc_dynamic_ports;
+  if (!restricted) restricted = env.settings.rpc_dynamic_ports;
+  auto os = env.os_of(*h);
+  std::vector<std::string> oses;
+  if (!os.empty()) oses.push_back(os);
+  out.rpc_ports = catalog::dynamic_rpc_range(catalog, oses, restricted).ports;
+  return out;
+}
 
 Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan,
                     const Ruleset& ruleset, const std::string& host) {

@@ -8,12 +8,6 @@
 namespace winports::audit {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  return out;
-}
-
 template <class T>
 std::optional<T> number(std::string_view text) {
   T value{};
@@ -120,6 +114,12 @@ Rule RuleBuilder::finish(Location location, std::string text) {
   else if (r.verdict != Verdict::none)
     r.unsupported = unsupported_;
   return r;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return out;
 }
 
 std::vector<std::string> split_list(std::string_view text, char sep) {

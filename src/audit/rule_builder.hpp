@@ -39,6 +39,7 @@ class RuleBuilder {
 // "a,b,c" → {"a","b","c"} (empty items dropped); text cut to `width` characters with "…".
 std::vector<std::string> split_list(std::string_view text, char sep);
 std::string shortened(std::string_view text, std::size_t width);
+std::string lower(std::string_view text);  // ASCII lower case: keywords of every format are ASCII
 
 std::optional<AddressSet> parse_address_value(std::string_view text);  // address, prefix or a-b
 std::optional<PortRange> parse_port_value(std::string_view text, char range_sep);

@@ -14,16 +14,25 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "nft-json") return Format::nft_json;
   if (name == "nft") return Format::nft;
   if (name == "iptables-save") return Format::iptables_save;
+  if (name == "windows-reg") return Format::windows_reg;
+  if (name == "windows-json") return Format::windows_json;
   return std::nullopt;
 }
 
 namespace {
 
-// By content: nft's JSON is an object with "nftables"; iptables-save has *table lines; nft's text
-// has table blocks or nft commands.
+// By content: a reg export starts with its header (in UTF-16LE as reg.exe writes it); the
+// collector's JSON names its format, nft's JSON is another object; iptables-save has *table lines;
+// nft's text has table blocks or nft commands.
 Format detect(const std::string& text) {
+  static const std::string kUtf16Reg("\xFF\xFEW\0i\0n\0d\0o\0w\0s\0", 16);
+  static const std::string kUtf16Brace("\xFF\xFE{\0", 4);
+  if (text.rfind(kUtf16Reg, 0) == 0) return Format::windows_reg;
+  if (text.rfind(kUtf16Brace, 0) == 0) return Format::windows_json;
   auto first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-  if (first != std::string::npos && text[first] == '{') return Format::nft_json;
+  if (first != std::string::npos && text.compare(first, 23, "Windows Registry Editor") == 0) return Format::windows_reg;
+  if (first != std::string::npos && text[first] == '{')
+    return text.find("\"winports-windows-firewall\"") != std::string::npos ? Format::windows_json : Format::nft_json;
   std::size_t at = 0;
   while (at < text.size()) {
     auto end = text.find('\n', at);
@@ -40,7 +49,8 @@ Format detect(const std::string& text) {
 
 }  // namespace
 
-Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path, Format format) {
+Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path, Format format,
+                             const HostContext* host) {
   if (format == Format::automatic) {
     // An empty dump is both an empty nft ruleset (everything passes) and an ip6tables-save with no
     // table loaded (a family it says nothing of): only the user knows which.
@@ -48,7 +58,13 @@ Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, P
       return Error{file, 0, 0, "--format", "the file is empty, so its format cannot be told: give --format"};
     format = detect(text);
   }
+  if ((format == Format::windows_reg || format == Format::windows_json) && (!host || path != Path::input))
+    return Error{file, 0, 0, "--host", "a Windows Firewall export is one host's firewall: name the host with --host"};
   switch (format) {
+    case Format::windows_reg:
+      return read_windows_reg(file, text, *host);
+    case Format::windows_json:
+      return read_windows_json(file, text, *host);
     case Format::nft_json:
       return read_nft_json(file, text, path);
     case Format::iptables_save:

@@ -12,33 +12,46 @@
 namespace winports::cli {
 
 void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string file, host, format = "auto";
+  static std::string file, host, format = "auto", profile = "domain";
   static std::vector<std::string> rulesets;
-  static bool kb_literal = false;
+  static bool kb_literal = false, collector = false;
   auto* cmd = app.add_subcommand("audit",
                                  "Hold a firewall's ruleset against the site's plan: what it blocks, what it "
                                  "opens beyond it, which rules never match; exit 1 on findings");
-  cmd->add_option("FILE", file, "Site description (YAML)")->required();
+  // Not ->required(): --collector needs neither (the callback says what is missing).
+  cmd->add_option("FILE", file, "Site description (YAML)");
   cmd->add_option("RULESET", rulesets,
-                  "Ruleset dumps: nft -j list ruleset, nft list ruleset, iptables-save, "
-                  "ip6tables-save (several files: one firewall)")
-      ->required();
+                  "Ruleset dumps: nft -j list ruleset, nft list ruleset, iptables-save, ip6tables-save, a Windows "
+                  "Firewall reg export or the collector's JSON (several files: one firewall)");
   cmd->add_option("--host", host, "The ruleset is this host's own firewall (its input path), not a router's");
-  cmd->add_option("--format", format, "auto (by content), nft-json, nft, iptables-save")
-      ->check(CLI::IsMember({"auto", "nft-json", "nft", "iptables-save"}));
+  cmd->add_option("--format", format, "auto (by content), nft-json, nft, iptables-save, windows-reg, windows-json")
+      ->check(CLI::IsMember({"auto", "nft-json", "nft", "iptables-save", "windows-reg", "windows-json"}));
+  cmd->add_option("--profile", profile, "Windows Firewall: the host's active profile (default domain)")
+      ->check(CLI::IsMember({"domain", "private", "public"}));
+  cmd->add_flag("--collector", collector,
+                "Print the PowerShell script that writes a Windows host's firewall as JSON for the audit");
   cmd->add_flag("--json", ctx.json, "JSON output");
   add_kb_literal_flag(cmd, kb_literal);
   cmd->callback([&] {
+    if (collector) return void(std::cout << audit::windows_collector_script());
+    if (file.empty() || rulesets.empty())
+      return void(exit_code = report(Error{"", 0, 0, "audit", "give the site file and at least one ruleset file"}));
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto env = read_site(file, *c, kb_literal);
     if (!env) return void(exit_code = report(env.error()));
     auto path = host.empty() ? audit::Path::forward : audit::Path::input;
+    std::optional<audit::HostContext> context;
+    if (!host.empty()) {
+      auto h = audit::host_context(*env, *c, host, profile);
+      if (!h) return void(exit_code = report(h.error()));
+      context = std::move(*h);
+    }
     std::vector<audit::Ruleset> parts;
     for (const auto& r : rulesets) {
       auto text = read_file(r);
       if (!text) return void(exit_code = report(text.error()));
-      auto part = audit::read_ruleset(r, *text, path, *audit::parse_format(format));
+      auto part = audit::read_ruleset(r, *text, path, *audit::parse_format(format), context ? &*context : nullptr);
       if (!part) return void(exit_code = report(part.error()));
       parts.push_back(std::move(*part));
     }

@@ -185,6 +185,18 @@ assert len(a["shadowed"]) == 1 and a["shadowed"][0]["line"] == 18, a["shadowed"]
 assert "netlogon" in next(b for b in a["blocked"] if b["to"] == "dc1,dc2")["services"]
 PY
 
+expect 0 "audit: dc1's Windows Firewall (reg export, UTF-16LE) allows exactly its part of the plan" -- \
+  "$bin" audit "$branch" "$audit_data/dc1.reg" --host dc1
+contains err "0 blocked" "nothing blocked on dc1"
+expect 1 "audit: the same export with the public profile active blocks SMB" -- \
+  "$bin" audit "$branch" "$audit_data/dc1.reg" --host dc1 --profile public
+contains out "BLOCKED  tcp 445" "the public profile's Block rule wins"
+expect 0 "audit: the same firewall as the collector's JSON" -- "$bin" audit "$branch" "$audit_data/dc1.windows.json" --host dc1
+expect 2 "audit: a Windows export without --host" -- "$bin" audit "$branch" "$audit_data/dc1.reg"
+contains err "--host" "the message asks for the host"
+expect 0 "audit --collector prints the PowerShell collector" -- "$bin" audit --collector
+contains out "Get-NetFirewallRule -PolicyStore ActiveStore" "the collector reads the effective rules"
+
 # The report libraries are loaded only when a report is written: a lookup must not pay for them.
 expect 0 "dynamic section readable" -- readelf -d "$bin"
 for lib in libgvc libcgraph libxlsxwriter libcrypto; do

@@ -19,6 +19,10 @@ for site in "$examples"/*.yaml; do
     files+=("$dir/$name-$host.ps1")
   done
 done
+# The audit's collector script (winports audit --collector), run on Windows hosts.
+"$bin" audit --collector >"$dir/collect.ps1" || exit 1
+grep -q 'Get-NetFirewallRule -PolicyStore ActiveStore' "$dir/collect.ps1" || { echo "FAIL: collector script"; exit 1; }
+files+=("$dir/collect.ps1")
 # A deliberately broken script must fail, or the check proves nothing.
 printf "New-NetFirewallRule -Name 'x -Protocol TCP {\n" >"$dir/broken.ps1"
 if node "$here/parse_check.cjs" "$dir/broken.ps1" >/dev/null; then echo "FAIL: the parser accepted a broken script"; exit 1; fi

@@ -9,6 +9,7 @@
 
 #include <bitset>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 
@@ -679,3 +680,308 @@ TEST(AuditFindings, RepliesShadowsAndUnreadableMatchesAreFindingsOfTheirOwn) {
 }
 
 }  // namespace
+
+// --- Windows Firewall ------------------------------------------------------------------------
+
+namespace {
+
+// reg.exe's encoding: UTF-16LE with a BOM (the test's text is ASCII or in the BMP).
+std::string utf16le(const std::string& utf8) {
+  std::string out("\xFF\xFE", 2);
+  for (std::size_t i = 0; i < utf8.size();) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    std::uint32_t cp = c;
+    int extra = c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    if (extra) cp = c & (extra == 2 ? 0x0F : 0x1F);
+    for (int k = 1; k <= extra; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3F);
+    i += static_cast<std::size_t>(extra) + 1;
+    out += static_cast<char>(cp & 0xFF);
+    out += static_cast<char>(cp >> 8);
+  }
+  return out;
+}
+
+std::string crlf(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '\n') out += '\r';
+    out += ch;
+  }
+  return out;
+}
+
+// The rules winports' PowerShell output creates on `host`, read from its rule table: what the host's
+// firewall holds after the script ran.
+struct PsRule {
+  int protocol = -1;
+  std::vector<std::string> local_ports, remote_ports, icmp, remote;
+};
+std::vector<std::string> ps_list(const std::string& line, const std::string& key) {
+  std::vector<std::string> out;
+  auto at = line.find(key + " = @(");
+  if (at == std::string::npos) {
+    at = line.find(key + " = '");
+    if (at == std::string::npos) return out;
+    auto start = at + key.size() + 4;
+    out.push_back(line.substr(start, line.find('\'', start) - start));
+    return out;
+  }
+  auto start = at + key.size() + 5, end = line.find(')', start);
+  std::string inner = line.substr(start, end - start);
+  for (std::size_t q = inner.find('\''); q != std::string::npos; q = inner.find('\'', inner.find('\'', q + 1) + 1)) {
+    auto close = inner.find('\'', q + 1);
+    out.push_back(inner.substr(q + 1, close - q - 1));
+  }
+  return out;
+}
+std::vector<PsRule> rules_of(const std::string& script, const std::string& host) {
+  std::vector<PsRule> out;
+  std::istringstream in(script);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("@{ Host = '" + host + "';") == std::string::npos) continue;
+    PsRule r;
+    auto p = ps_list(line, "Protocol").at(0);
+    r.protocol = p == "TCP" ? 6 : p == "UDP" ? 17 : p == "ICMPv4" ? 1 : p == "ICMPv6" ? 58 : std::stoi(p);
+    r.local_ports = ps_list(line, "LocalPort");
+    r.remote_ports = ps_list(line, "RemotePort");
+    r.icmp = ps_list(line, "IcmpType");
+    r.remote = ps_list(line, "RemoteAddress");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// "198.18.10.0/24" as Windows writes it: "198.18.10.0/255.255.255.0"; IPv6 keeps its prefix.
+std::string windows_address(const std::string& a) {
+  auto slash = a.find('/');
+  if (slash == std::string::npos || a.find(':') != std::string::npos) return a;
+  int prefix = std::stoi(a.substr(slash + 1));
+  std::uint32_t mask = prefix ? ~std::uint32_t{0} << (32 - prefix) : 0;
+  return a.substr(0, slash + 1) + std::to_string(mask >> 24) + "." + std::to_string((mask >> 16) & 255) + "." +
+         std::to_string((mask >> 8) & 255) + "." + std::to_string(mask & 255);
+}
+
+const char* const kRegHeader = "Windows Registry Editor Version 5.00\n\n";
+const char* const kLocalRules =
+    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\FirewallRules]"
+    "\n";
+
+std::string reg_of(const std::vector<PsRule>& rules) {
+  std::string out = std::string(kRegHeader) + kLocalRules;
+  int n = 0;
+  for (const auto& r : rules) {
+    std::string s = "v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=" + std::to_string(r.protocol) + "|";
+    for (const auto& p : r.local_ports) s += "LPort=" + (p == "RPCEPMap" ? std::string("RPC-EPMap") : p) + "|";
+    for (const auto& p : r.remote_ports) s += "RPort=" + p + "|";
+    for (const auto& t : r.icmp) s += std::string(r.protocol == 1 ? "ICMP4=" : "ICMP6=") + t + ":*|";
+    for (const auto& a : r.remote)
+      s += std::string(a.find(':') != std::string::npos ? "RA6=" : "RA4=") + windows_address(a) + "|";
+    s += "Name=winports → rule " + std::to_string(++n) + "|";
+    out += "\"winports-" + std::to_string(n) + "\"=\"" + s + "\"\n";
+  }
+  // Rules that must change nothing: disabled, outbound, another profile's, a Windows default
+  // restricted to the private profile, and a hex value wrapped over lines.
+  out += "\"off\"=\"v2.31|Action=Allow|Active=FALSE|Dir=In|Protocol=6|LPort=3389|Name=RDP|\"\n";
+  out += "\"out\"=\"v2.31|Action=Allow|Active=TRUE|Dir=Out|Protocol=6|RPort=80|Name=web|\"\n";
+  out += "\"private\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Profile=Private|Protocol=6|LPort=5985|Name=WinRM|\"\n";
+  out += "\"blob\"=hex(7):41,00,42,00,\\\n  43,00,00,00,00,00\n";
+  return out;
+}
+
+nlohmann::json json_of(const std::vector<PsRule>& rules) {
+  nlohmann::json doc = {{"format", "winports-windows-firewall"}, {"version", 1}, {"computer", "TEST"}};
+  doc["profiles"] = nlohmann::json::array();
+  for (const char* p : {"Domain", "Private", "Public"})
+    doc["profiles"].push_back(
+        {{"name", p}, {"enabled", "True"}, {"default_inbound_action", "Block"}, {"allow_local_rules", "True"}});
+  doc["rules"] = nlohmann::json::array();
+  int n = 0;
+  for (const auto& r : rules) {
+    std::vector<std::string> remote;
+    for (const auto& a : r.remote) remote.push_back(windows_address(a));
+    std::vector<std::string> icmp(r.icmp);
+    doc["rules"].push_back({{"id", "winports-" + std::to_string(++n)},
+                            {"name", "rule " + std::to_string(n)},
+                            {"enabled", "True"},
+                            {"direction", "Inbound"},
+                            {"action", "Allow"},
+                            {"profile", "Any"},
+                            {"protocol", r.protocol == 6    ? "TCP"
+                                         : r.protocol == 17 ? "UDP"
+                                                            : std::to_string(r.protocol)},
+                            {"local_ports", r.local_ports.empty() ? std::vector<std::string>{"Any"} : r.local_ports},
+                            {"remote_ports", r.remote_ports.empty() ? std::vector<std::string>{"Any"} : r.remote_ports},
+                            {"icmp_types", icmp.empty() ? std::vector<std::string>{"Any"} : icmp},
+                            {"local_addresses", "Any"},
+                            {"remote_addresses", remote},
+                            {"program", "Any"},
+                            {"service", "Any"},
+                            {"authentication", "NotRequired"},
+                            {"encryption", "NotRequired"},
+                            {"override_block", "False"},
+                            {"store", "Local"}});
+  }
+  doc["rules"].push_back({{"id", "off"},
+                          {"enabled", "False"},
+                          {"direction", "Inbound"},
+                          {"action", "Allow"},
+                          {"profile", "Any"},
+                          {"protocol", "TCP"},
+                          {"local_ports", "3389"}});
+  return doc;
+}
+
+}  // namespace
+
+TEST(AuditWindows, TheHostFirewallThePowerShellOutputMakesAuditsClean) {
+  const auto& c = catalog::builtin_catalog();
+  for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "edge-cases"}) {
+    auto site = load(name);
+    std::vector<std::string> refused;
+    auto ps = emit::emit_powershell({site.plan, site.env, c, {Lang::en, ""}, &refused});
+    ASSERT_TRUE(ps.ok());
+    for (const auto& host : site.env.hosts) {
+      auto rules = rules_of(*ps, host.name);
+      bool is_refused = std::any_of(refused.begin(), refused.end(), [&](const std::string& w) {
+        return w.find(host.name + " (") != std::string::npos;
+      });
+      if (is_refused) continue;  // no script runs there
+      SCOPED_TRACE(std::string(name) + " --host " + host.name);
+      auto context = host_context(site.env, c, host.name, "domain");
+      ASSERT_TRUE(context.ok());
+      auto reg = read_ruleset("host.reg", utf16le(crlf(reg_of(rules))), Path::input, Format::automatic, &*context);
+      ASSERT_TRUE(reg.ok()) << reg.error().to_string();
+      auto a = run_audit(site, *reg, host.name);
+      EXPECT_TRUE(a.clean()) << audit_text(a);
+      auto json = read_ruleset("host.json", json_of(rules).dump(1), Path::input, Format::automatic, &*context);
+      ASSERT_TRUE(json.ok()) << json.error().to_string();
+      a = run_audit(site, *json, host.name);
+      EXPECT_TRUE(a.clean()) << audit_text(a);
+    }
+  }
+}
+
+namespace {
+
+Audit windows_audit(const Site& site, const std::string& reg, const std::string& host = "dc1",
+                    const std::string& profile = "domain") {
+  auto context = host_context(site.env, catalog::builtin_catalog(), host, profile);
+  EXPECT_TRUE(context.ok());
+  auto r = read_ruleset("dc1.reg", utf16le(crlf(reg)), Path::input, Format::automatic, &*context);
+  EXPECT_TRUE(r.ok()) << r.error().to_string();
+  return r.ok() ? run_audit(site, *r, host) : Audit{};
+}
+
+// What dc1 needs from the clients and the file server, written as an administrator would: ports
+// and the RPC keywords, the clients as LocalSubnet's neighbour zone written out.
+const char* const kDc1Rules =
+    "\"dns\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=53|LPort=88|LPort=389|LPort=445|LPort=464|"
+    "LPort=636|LPort=3268-3269|RA4=198.18.10.0/255.255.255.0|RA4=198.18.20.0/24|Name=AD TCP|\"\n"
+    "\"epmap\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC-EPMap|RA4=198.18.10.0/255.255.255.0|"
+    "RA4=198.18.20.0/24|App=%SystemRoot%\\\\system32\\\\svchost.exe|Svc=RpcSs|Name=EPMAP|\"\n"
+    "\"rpc\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=RPC|RA4=198.18.10.0/255.255.255.0|"
+    "RA4=198.18.20.0/24|Name=RPC|\"\n"
+    "\"udp\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=17|LPort=53|LPort=88|LPort=123|LPort=389|LPort=464|"
+    "RA4=198.18.10.0/255.255.255.0|RA4=198.18.20.0/24|Name=AD UDP|\"\n"
+    "\"icmp\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=1|RA4=198.18.10.0/255.255.255.0|RA4=198.18.20.0/24|"
+    "Name=ICMP|\"\n";
+
+}  // namespace
+
+TEST(AuditWindows, KeywordsProfilesBlockOverAllowAndTheProfileState) {
+  auto site = load("branch-office.yaml");
+  std::string base = std::string(kRegHeader) + kLocalRules + kDc1Rules;
+  auto a = windows_audit(site, base);
+  EXPECT_TRUE(a.blocked.empty()) << audit_text(a);
+  // The servers zone is allowed more than dc2 and fs1 need: extra, named by what is left of the zone.
+  for (const auto& e : a.extra) EXPECT_EQ(e.from, "servers except dc1,dc2,fs1") << audit_text(a);
+  EXPECT_NE(std::find(a.assumptions.begin(), a.assumptions.end(),
+                      "dc1.reg: 1 rules name a program or service (App=/Svc=): the listener of their ports is taken "
+                      "to be that program"),
+            a.assumptions.end());
+  // No profile key in the export: Windows' defaults, and said.
+  EXPECT_TRUE(std::any_of(a.assumptions.begin(), a.assumptions.end(),
+                          [](const std::string& s) { return s.find("DefaultInboundAction") != std::string::npos; }));
+
+  // A Block rule wins over the Allow rules, wherever it stands.
+  auto block = base + "\"no-kerberos\"=\"v2.31|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=88|Name=block|\"\n";
+  a = windows_audit(site, block);
+  ASSERT_EQ(a.blocked.size(), 3u) << audit_text(a);  // from the clients, dc2 and fs1, on dc1
+  for (const auto& b : a.blocked) {
+    EXPECT_EQ(b.to, "dc1");
+    EXPECT_EQ(b.ports, (PortSet{{88, 88}}));
+    EXPECT_NE(std::find(b.services.begin(), b.services.end(), "kdc"), b.services.end());
+  }
+  // Inactive, and for another profile: no effect on the domain profile; with --profile public it blocks.
+  auto off = base + "\"b1\"=\"v2.31|Action=Block|Active=FALSE|Dir=In|Protocol=6|LPort=88|\"\n" +
+             "\"b2\"=\"v2.31|Action=Block|Active=TRUE|Dir=In|Profile=Public|Protocol=6|LPort=88|\"\n";
+  EXPECT_TRUE(windows_audit(site, off).blocked.empty());
+  EXPECT_FALSE(windows_audit(site, off, "dc1", "public").blocked.empty());
+
+  // The profile's state from the whole FirewallPolicy key: firewall off, everything passes (extra).
+  auto profile_key = std::string(
+      "[HKEY_LOCAL_"
+      "MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\DomainProfile]\n");
+  a = windows_audit(site, base + profile_key + "\"EnableFirewall\"=dword:00000000\n");
+  EXPECT_TRUE(a.blocked.empty());
+  EXPECT_FALSE(a.extra.empty());
+  EXPECT_EQ(a.extra[0].transport, "any") << audit_text(a);
+  // Default inbound allowed: the same.
+  a = windows_audit(
+      site, base + profile_key + "\"EnableFirewall\"=dword:00000001\n\"DefaultInboundAction\"=dword:00000000\n");
+  EXPECT_FALSE(a.extra.empty());
+
+  // A GPO that does not merge local rules: only its own apply, and the plan is blocked.
+  auto gpo = base + "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\DomainProfile]\n" +
+             "\"AllowLocalPolicyMerge\"=dword:00000000\n";
+  a = windows_audit(site, gpo);
+  EXPECT_FALSE(a.blocked.empty());
+
+  // Keywords the site cannot know are undecided, LocalSubnet is the host's zone.
+  auto dns = std::string(kRegHeader) + kLocalRules +
+             "\"k\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=17|LPort=53|RA4=DNS|\"\n" +
+             "\"s\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=445|RA4=LocalSubnet|\"\n";
+  a = windows_audit(site, dns);
+  ASSERT_EQ(a.unsupported.size(), 1u) << audit_text(a);
+  EXPECT_NE(a.unsupported[0].construct.find("RA=DNS"), std::string::npos);
+  // fs1 (in dc1's subnet) reaches 445 through LocalSubnet; the clients do not.
+  EXPECT_TRUE(std::none_of(a.blocked.begin(), a.blocked.end(), [](const PortFinding& b) {
+    return b.from == "fs1" && b.ports.contains(445);
+  })) << audit_text(a);
+  EXPECT_TRUE(std::any_of(a.blocked.begin(), a.blocked.end(), [](const PortFinding& b) {
+    return b.from == "clients" && b.ports.contains(445);
+  })) << audit_text(a);
+}
+
+TEST(AuditWindows, BadExportsNameFileLineAndField) {
+  auto site = load("branch-office.yaml");
+  auto context = host_context(site.env, catalog::builtin_catalog(), "dc1", "domain");
+  ASSERT_TRUE(context.ok());
+  struct Case {
+    std::string text;
+    int line;
+    const char* field;
+  } cases[] = {
+      {"REGEDIT5\n", 1, "header"},
+      {std::string(kRegHeader) + kLocalRules + "\"r\"=\"v2.31|Action=Maybe|Dir=In|\"\n", 4, "r.Action"},
+      {std::string(kRegHeader) + kLocalRules + "\"r\"=\"v2.31|Action=Allow|Dir=In|Protocol=tcp6|\"\n", 4, "r.Protocol"},
+      {std::string(kRegHeader) + kLocalRules + "\"r\"=\"not a rule\"\n", 4, "r"},
+      {std::string(kRegHeader) + kLocalRules + "\"r\"=\"v2.31|Action=Allow|Dir=In\n", 4, "r"},
+  };
+  for (const auto& c : cases) {
+    auto r = read_ruleset("bad.reg", utf16le(crlf(c.text)), Path::input, Format::windows_reg, &*context);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.error().line, c.line) << r.error().to_string();
+    EXPECT_EQ(r.error().field, c.field) << r.error().to_string();
+  }
+  // A Windows export without --host is refused: it is one host's firewall.
+  auto r = read_ruleset("x.reg", utf16le(crlf(std::string(kRegHeader))), Path::forward);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "--host");
+  EXPECT_FALSE(read_ruleset("x.json",
+                            R"({"format": "winports-windows-firewall", "rules": [{"direction": "Sideways"}]})",
+                            Path::input, Format::automatic, &*context)
+                   .ok());
+}

@@ -54,6 +54,11 @@ struct Audit {
   }
 };
 
+// What a host firewall's keywords stand for on `host` (its dynamic RPC range: restricted by the
+// site's rpc_dynamic_ports, else its OS's; its zone's networks; its address), for `profile`.
+Result<HostContext> host_context(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& host,
+                                 const std::string& profile);
+
 // `host` empty: a router between the zones; else that host's own firewall.
 Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan,
                     const Ruleset& ruleset, const std::string& host);

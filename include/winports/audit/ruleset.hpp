@@ -67,16 +67,34 @@ struct Ruleset {
   std::vector<std::pair<Location, std::string>> notes;
 };
 
-// Readers, one per format (their files: nft_json.cpp, nft_text.cpp, iptables_save.cpp). `path`
-// picks the hooks or built-in chains the audit follows. Bad syntax: an error with file, line and field.
-enum class Format : std::uint8_t { automatic, nft_json, nft, iptables_save };
+// What a host firewall's rules leave to the host: Windows Firewall's `RPC` keyword is the host's own
+// dynamic RPC range, `LocalSubnet` the networks it is attached to (its zone's, as the site knows
+// them), and only the rules of its active profile apply.
+struct HostContext {
+  std::string profile = "domain";  // domain, private or public
+  PortSet rpc_ports;               // what LPort=RPC stands for on this host
+  AddressSet local_subnet;         // what RA4/RA6=LocalSubnet stands for
+  Network address;                 // the host's own address (LA4/LA6 = Me)
+};
+
+// Readers, one per format (their files: nft_json.cpp, nft_text.cpp, iptables_save.cpp,
+// windows_reg.cpp, windows_json.cpp). `path` picks the hooks or built-in chains the audit follows.
+// Bad syntax: an error with file, line and field.
+enum class Format : std::uint8_t { automatic, nft_json, nft, iptables_save, windows_reg, windows_json };
 std::optional<Format> parse_format(std::string_view name);
 Result<Ruleset> read_nft_json(const std::string& file, const std::string& text, Path path);
 Result<Ruleset> read_nft_text(const std::string& file, const std::string& text, Path path);
 Result<Ruleset> read_iptables_save(const std::string& file, const std::string& text, Path path);
-// Detects the format from the content unless `format` names one.
+// Windows Firewall, a host's inbound path only: a `reg export` of the FirewallRules key (or of the
+// whole FirewallPolicy key, with each profile's state; the GPO's Policies key alike), as reg.exe
+// writes it (UTF-16LE with BOM, CRLF) or as UTF-8; and the JSON the collector script writes.
+Result<Ruleset> read_windows_reg(const std::string& file, const std::string& bytes, const HostContext& host);
+Result<Ruleset> read_windows_json(const std::string& file, const std::string& text, const HostContext& host);
+// The PowerShell script that writes the JSON read_windows_json reads (`winports audit --collector`).
+std::string_view windows_collector_script();
+// Detects the format from the content unless `format` names one; `host` is for host firewalls.
 Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path,
-                             Format format = Format::automatic);
+                             Format format = Format::automatic, const HostContext* host = nullptr);
 // Several files as one firewall (iptables-save and ip6tables-save): the stages of each in turn.
 Ruleset merge(std::vector<Ruleset> parts);
 

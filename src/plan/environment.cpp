@@ -114,6 +114,22 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
                   const catalog::Catalog& c, const Access& entry) {
   if (!entry.services.empty()) return;
   auto hosts = access_sides(env, entry.to, true);
+  if (entry.as.empty()) {
+    // Without as: or services: an entry would open every service of the destination's roles (RPC
+    // over HTTP included): never what an administrator means. Name the profiles that fit it.
+    std::set<std::string> served;
+    for (const auto& side : hosts) {
+      auto offered = services_served(c, env, *side.host, true);
+      served.insert(offered.begin(), offered.end());
+    }
+    std::vector<std::string> fit;
+    for (const auto& p : c.profiles)
+      if (std::any_of(p.services.begin(), p.services.end(), [&](const std::string& s) { return served.count(s); }))
+        fit.push_back(p.id);
+    r.fail(node, path,
+           "give as: PROFILE or services: [...]; without either the entry would open every service of " + entry.to +
+               "'s roles" + (fit.empty() ? std::string() : "; profiles that fit " + entry.to + ": " + join(fit, ", ")));
+  }
   std::set<std::string> served;
   for (const auto& side : hosts) {
     auto offered = services_served(c, env, *side.host, !entry.as.empty());
@@ -125,7 +141,6 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
   }
   if (hosts.empty()) return;
   std::string what = served.empty() ? "nothing" : join(served, ", ");
-  if (entry.as.empty()) r.fail(node, path, entry.to + " serves nothing through its roles: give as: or services:");
   r.fail(node, path,
          "profile " + entry.as + " (" + join(c.profile(entry.as)->services, ", ") + ") grants nothing on " + entry.to +
              ", which serves " + what);

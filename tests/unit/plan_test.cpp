@@ -526,6 +526,16 @@ access:
   EXPECT_EQ(e2.error().line, 9);
   EXPECT_NE(e2.error().message.find("v6 (IPv6) and fs1 (IPv4) share no address family"), std::string::npos)
       << e2.error().to_string();
+  // Neither as: nor services: would open every service of fs1's roles: an error naming what fits.
+  std::string bare = site;
+  bare.replace(bare.find(", as: file-client"), 17, "");
+  auto e3 = load_text(bare);
+  ASSERT_FALSE(e3.ok());
+  EXPECT_EQ(e3.error().line, 9);
+  EXPECT_NE(e3.error().message.find("give as: PROFILE or services:"), std::string::npos) << e3.error().to_string();
+  EXPECT_NE(e3.error().message.find("profiles that fit fs1: "), std::string::npos) << e3.error().to_string();
+  EXPECT_NE(e3.error().message.find("file-client"), std::string::npos) << e3.error().to_string();
+  EXPECT_EQ(e3.error().message.find("rdp-client"), std::string::npos) << "fs1 serves nothing of rdp-client";
 }
 
 TEST(Planner, LeftOutRowsAreRecordedOncePerReasonWithTheirPairs) {

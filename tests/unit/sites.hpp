@@ -18,7 +18,7 @@ hosts:
   dc6: { address: "2001:db8:40::10", zone: srv, roles: [domain-controller] }
 access:
   - { from: ws1, to: ftp1, services: [ftp] }
-  - { from: lan, to: vpn6 }
+  - { from: lan, to: vpn6, services: [rras] }
   - { from: ws6, to: dc6, as: domain-member }
   - { from: srv, to: lan, as: remote-admin }
 settings: { netbios: false }

@@ -55,7 +55,7 @@ struct Host {
 struct Access {
   std::string from;                   // zone, host or role:NAME
   std::string to;                     // zone, host or role:NAME
-  std::string as;                     // profile id; "" = everything the destination serves
+  std::string as;                     // profile id; one of as: and services: is required
   std::vector<std::string> services;  // explicit list instead of a profile
   std::vector<std::string> scenarios;
   int line = 0;

@@ -5,6 +5,7 @@
 #include "context.hpp"
 #include "table.hpp"
 #include "winports/catalog/export.hpp"
+#include "winports/core/text.hpp"
 
 namespace winports::cli {
 namespace {
@@ -30,19 +31,76 @@ std::string port_summary(const catalog::Service& s) {
   return out;
 }
 
+// What a site file may name beside roles: profiles (as:), OS versions (os:), features and
+// scenarios (settings): one table or JSON array each, from the catalog's data.
+struct Named {
+  std::string key;  // "profiles", "os", "features", "scenarios"
+  std::vector<std::string> header_en, header_ja;
+  std::vector<std::vector<std::string>> rows;
+  nlohmann::json items = nlohmann::json::array();
+};
+
+Named named_list(const catalog::Catalog& c, const std::string& kind, Lang lang) {
+  Named n{kind, {}, {}, {}, nlohmann::json::array()};
+  if (kind == "profiles") {
+    n.header_en = {"PROFILE", "NAME", "SERVICES"};
+    n.header_ja = {"プロファイル", "名前", "サービス"};
+    for (const auto& p : c.profiles) {
+      n.rows.push_back({p.id, p.names.in(lang), join(p.services, ", ")});
+      n.items.push_back(role_json(p));
+    }
+  } else if (kind == "os") {
+    n.header_en = {"OS", "NAME", "KIND", "RPC RANGE", "ALIASES"};
+    n.header_ja = {"OS", "名前", "種類", "RPC 範囲", "別名"};
+    for (const auto& o : c.os_versions) {
+      auto range = (o.era == catalog::RpcEra::legacy ? c.legacy_rpc_range : c.modern_rpc_range).to_string();
+      n.rows.push_back({o.id, o.names.in(lang), o.kind, range, join(o.aliases, ", ")});
+      n.items.push_back({{"id", o.id},
+                         {"names", {{"ja", o.names.ja}, {"en", o.names.en}}},
+                         {"kind", o.kind},
+                         {"dynamic_rpc_range", range},
+                         {"aliases", o.aliases}});
+    }
+  } else {
+    n.header_en = {kind == "features" ? "FEATURE" : "SCENARIO", "MEANING"};
+    n.header_ja = {kind == "features" ? "機能" : "シナリオ", "意味"};
+    for (const auto& v : kind == "features" ? c.features : c.scenarios) {
+      n.rows.push_back({v.id, v.text.in(lang)});
+      n.items.push_back({{"id", v.id}, {"text", {{"ja", v.text.ja}, {"en", v.text.en}}}});
+    }
+  }
+  return n;
+}
+
 }  // namespace
 
 void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
-  static bool roles = false;
+  static bool roles = false, profiles = false, os = false, features = false, scenarios = false;
   static std::string role_name;
-  auto* list = app.add_subcommand("list", "List every service (or role) in the catalog");
+  auto* list =
+      app.add_subcommand("list", "List every service (or role, profile, OS, feature, scenario) in the catalog");
   list->add_flag("--roles", roles, "List roles instead of services");
+  list->add_flag("--profiles", profiles, "List consumer profiles (a site's access: as:)");
+  list->add_flag("--os", os, "List Windows versions (a site's os:) with their aliases and dynamic RPC range");
+  list->add_flag("--features", features, "List features a site's settings may name");
+  list->add_flag("--scenarios", scenarios, "List scenarios a site's settings or access entries may name");
   list->add_flag("--json", ctx.json, "JSON output");
   list->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto lang = ctx.lang();
     const bool ja = lang == Lang::ja;
+    if (profiles || os || features || scenarios) {
+      auto n = named_list(*c, profiles ? "profiles" : os ? "os" : features ? "features" : "scenarios", lang);
+      if (ctx.json) {
+        std::cout << nlohmann::json{{n.key, n.items}}.dump(2) << '\n';
+      } else {
+        Table t(ja ? n.header_ja : n.header_en);
+        for (auto& row : n.rows) t.add(std::move(row));
+        t.print(std::cout);
+      }
+      return void(exit_code = kFound);
+    }
     if (roles) {
       if (ctx.json) {
         nlohmann::json out = nlohmann::json::array();

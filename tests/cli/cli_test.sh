@@ -197,6 +197,22 @@ contains err "--host" "the message asks for the host"
 expect 0 "audit --collector prints the PowerShell collector" -- "$bin" audit --collector
 contains out "Get-NetFirewallRule -PolicyStore ActiveStore" "the collector reads the effective rules"
 
+# What a site file may name, listed (#18).
+expect 0 "list --profiles" -- "$bin" list --profiles
+contains out "domain-member" "profiles listed"
+expect 0 "list --os" -- "$bin" list --os
+contains out "windows-server-2022" "OS versions listed with aliases"
+contains out "49152-65535" "and their dynamic RPC range"
+expect 0 "list --features --json" -- "$bin" list --features --json
+contains out '"features"' "features as JSON"
+contains out '"netbios"' "netbios is a feature"
+expect 0 "list --scenarios" -- "$bin" list --scenarios
+contains out "l2tp-ipsec-encapsulated" "scenarios listed"
+printf 'site: t\nzones:\n  c: { networks: [198.18.10.0/24], os: windows-11 }\n  s: { networks: [198.18.20.0/24], os: windows-server-2022 }\nhosts:\n  dc1: { address: 198.18.20.10, zone: s, roles: [domain-controller] }\naccess:\n  - { from: c, to: dc1 }\n' >"$tmp/bare.yaml"
+expect 2 "an access entry with neither as: nor services: is an error" -- "$bin" plan "$tmp/bare.yaml" --format json
+contains err "bare.yaml:8:5" "with file, line and column"
+contains err "profiles that fit dc1: domain-member" "naming the profiles that fit"
+
 # The report libraries are loaded only when a report is written: a lookup must not pay for them.
 expect 0 "dynamic section readable" -- readelf -d "$bin"
 for lib in libgvc libcgraph libxlsxwriter libcrypto; do

@@ -147,10 +147,9 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
     const bool ja = lang == Lang::ja;
     const auto* r = c->role(role_name);
     if (!r) {
-      std::string best;
-      std::size_t best_d = 4;
-      for (const auto& x : c->roles)
-        if (auto d = edit_distance(role_name, x.id); d < best_d) best_d = d, best = x.id;
+      std::vector<std::string> ids;
+      for (const auto& x : c->roles) ids.push_back(x.id);
+      auto best = closest_name(role_name, ids);
       std::cerr << "winports: " << (ja ? "役割が見つかりません: '" : "no role named '") << role_name << "'"
                 << (best.empty() ? "" : (ja ? " (候補: " : " (did you mean: ") + best + ")") << '\n';
       return void(exit_code = kNotFound);

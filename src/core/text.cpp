@@ -61,6 +61,63 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
+namespace {
+
+std::vector<std::string> words_of(std::string_view text) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char ch : text) {
+    if (ch == '-' || ch == '_' || ch == '.' || ch == ' ') {
+      if (!word.empty()) out.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+  }
+  if (!word.empty()) out.push_back(std::move(word));
+  return out;
+}
+
+}  // namespace
+
+std::string closest_name(std::string_view word, const std::vector<std::string>& candidates) {
+  auto mine = words_of(word);
+  if (mine.empty()) return "";
+  // Initials: "dc" for domain-controller, "wsus" never for anything shorter.
+  if (mine.size() == 1 && mine[0].size() >= 2)
+    for (const auto& c : candidates) {
+      auto theirs = words_of(c);
+      std::string initials;
+      for (const auto& w : theirs) initials += w[0];
+      if (theirs.size() >= 2 && initials == mine[0]) return c;
+    }
+  // Every word of the name is a word of one candidate: the one with the fewest other words, when
+  // no other candidate has as few.
+  std::string best;
+  std::size_t fewest = SIZE_MAX;
+  bool tie = false;
+  for (const auto& c : candidates) {
+    auto theirs = words_of(c);
+    bool all = std::all_of(mine.begin(), mine.end(), [&](const std::string& w) {
+      return std::find(theirs.begin(), theirs.end(), w) != theirs.end();
+    });
+    if (!all || theirs.size() < mine.size()) continue;
+    auto extra = theirs.size() - mine.size();
+    if (extra < fewest)
+      fewest = extra, best = c, tie = false;
+    else if (extra == fewest)
+      tie = true;
+  }
+  if (!best.empty() && !tie) return best;
+  best.clear();
+  std::size_t best_distance = std::max<std::size_t>(3, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    auto d = edit_distance(word, c);
+    if (d < best_distance) best_distance = d, best = c;
+  }
+  return best;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   auto x = code_points(a);
   auto y = code_points(b);

@@ -36,3 +36,16 @@ TEST(Text, LangFromLocale) {
   EXPECT_EQ(t.in(Lang::ja), "名前");
   EXPECT_EQ(t.in(Lang::en), "name");
 }
+
+TEST(Text, SuggestionsMatchWordsAndInitialsBeforeSpelling) {
+  std::vector<std::string> os{"windows-2000", "windows-xp", "windows-server-2003", "windows-server-2022", "windows-11"};
+  // By spelling alone windows-2022 is one letter from windows-2000: its words say 2022.
+  EXPECT_EQ(closest_name("windows-2022", os), "windows-server-2022");
+  EXPECT_EQ(closest_name("2022", os), "windows-server-2022");
+  EXPECT_EQ(closest_name("windows", os), "windows-xp") << "a word many share falls back to spelling";
+  std::vector<std::string> roles{"domain-controller", "dhcp-server", "ftp", "file-server", "wins"};
+  EXPECT_EQ(closest_name("dc", roles), "domain-controller");
+  EXPECT_EQ(closest_name("domain-controler", roles), "domain-controller");
+  EXPECT_EQ(closest_name("file_server", roles), "file-server");
+  EXPECT_EQ(closest_name("zzzzzzzz", roles), "");
+}

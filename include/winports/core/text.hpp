@@ -3,6 +3,7 @@
 // script or width, and aligning columns that mix Japanese and Latin text).
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace winports {
 
@@ -44,6 +45,11 @@ std::size_t display_width(std::string_view text);
 
 // Levenshtein distance over code points, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate a mistyped name most likely meant, or "": by its words first ("windows-2022" means
+// windows-server-2022, "2022" too; "dc" is domain-controller's initials), then by spelling (edit
+// distance within a third of the word). Ids are words joined by '-', '_', '.' or spaces.
+std::string closest_name(std::string_view word, const std::vector<std::string>& candidates);
 
 // A name as an identifier the target allows: ASCII letters and digits and the characters of
 // `also`; any other byte becomes `replacement`, or is dropped when it is '\0'. One function for

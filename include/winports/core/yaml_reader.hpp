@@ -192,12 +192,7 @@ auto guarded(F&& body) -> decltype(body()) {
 }
 
 inline std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = std::max<std::size_t>(3, word.size() / 3) + 1;
-  for (const auto& c : candidates) {
-    auto d = edit_distance(word, c);
-    if (d < best_distance) best_distance = d, best = c;
-  }
+  auto best = closest_name(word, candidates);
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 

@@ -30,9 +30,12 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto spec = verify::port_spec(*c, ports, services, roles);
     if (!spec) return void(exit_code = report(spec.error()));
     std::vector<Network> addresses;
+    std::map<std::string, std::string> names;  // address → the host name given for it
     for (const auto& t : targets) {
       auto expanded = probe::expand_target(t, 65536 - addresses.size(), force);
       if (!expanded) return void(exit_code = report(expanded.error()));
+      if (!parse_network(t))
+        for (const auto& a : *expanded) names.emplace(a.to_string(), t);
       addresses.insert(addresses.end(), expanded->begin(), expanded->end());
     }
     std::ofstream trace;
@@ -40,7 +43,7 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (!options) return void(exit_code = report(options.error()));
     auto outcomes = probe::run(verify::requests_for(addresses, *spec), *options);
     if (!outcomes) return void(exit_code = report(outcomes.error()));
-    exit_code = print_lines(ctx, flags, verify::kCheckColumns, verify::check_lines(*c, *outcomes),
+    exit_code = print_lines(ctx, flags, verify::kCheckColumns, verify::check_lines(*c, *outcomes, names),
                             check_printout("winports check", join(targets, " "), outcomes->size()));
   });
 }

@@ -1,6 +1,7 @@
 #include "winports/verify/check.hpp"
 
 #include "winports/catalog/query.hpp"
+#include "winports/core/text.hpp"
 
 namespace winports::verify {
 namespace {
@@ -26,12 +27,22 @@ Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& 
   }
   for (const auto& name : services) {
     auto found = catalog::find_services(c, name);
-    if (found.empty()) return Error{"", 0, 0, "--service", "no service '" + name + "'"};
+    if (found.empty()) {
+      auto near = catalog::suggest_names(c, name, 1);
+      return Error{"", 0, 0, "--service",
+                   "no service '" + name + "'" + (near.empty() ? "" : " (did you mean '" + near[0] + "'?)")};
+    }
     for (const auto* s : found) add_service_ports(*s, spec);
   }
   for (const auto& name : roles) {
     const auto* role = c.role(name);
-    if (!role) return Error{"", 0, 0, "--role", "no role '" + name + "'"};
+    if (!role) {
+      std::vector<std::string> ids;
+      for (const auto& r : c.roles) ids.push_back(r.id);
+      auto near = closest_name(name, ids);
+      return Error{"", 0, 0, "--role",
+                   "no role '" + name + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)")};
+    }
     for (const auto& id : role->services) add_service_ports(*c.service(id), spec);
   }
   if (spec.empty()) return Error{"", 0, 0, "--ports", "nothing to probe: give --ports, --service or --role"};

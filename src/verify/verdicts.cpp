@@ -1,6 +1,7 @@
 #include "winports/verify/verdicts.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "winports/catalog/query.hpp"
 #include "winports/core/text.hpp"
@@ -61,11 +62,18 @@ nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o) 
 
 const std::vector<std::string> kCheckColumns = {"ADDRESS", "PORT", "STATUS", "SERVICE", "DETAIL"};
 
-std::vector<Line> check_lines(const catalog::Catalog& c, const std::vector<probe::Outcome>& outcomes) {
+std::vector<Line> check_lines(const catalog::Catalog& c, const std::vector<probe::Outcome>& outcomes,
+                              const std::map<std::string, std::string>& names) {
   std::vector<Line> lines;
   lines.reserve(outcomes.size());
   for (const auto& o : outcomes) {
     auto address = o.request.address.to_string(), port = probe_name(c, o), services = services_of(c, o);
+    auto named = names.find(address);
+    auto json = outcome_json(c, o);
+    if (named != names.end()) {
+      json["target"] = named->second;
+      address = named->second + " (" + address + ")";  // the name the user gave, beside what it resolved to
+    }
     std::string status(probe::to_string(o.status));
     bool failed = !answers(o.status);
     lines.push_back(
@@ -73,7 +81,7 @@ std::vector<Line> check_lines(const catalog::Catalog& c, const std::vector<probe
          {address, port, status, abbreviated(services), o.detail},
          {address, port + " " + services, static_cast<double>(o.elapsed.count()) / 1e6, failed ? status : "", o.detail},
          {"", address, port, status, verdict_of(o.status), services, o.detail},
-         outcome_json(c, o)});
+         std::move(json)});
   }
   return lines;
 }

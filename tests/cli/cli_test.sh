@@ -197,6 +197,15 @@ contains err "--host" "the message asks for the host"
 expect 0 "audit --collector prints the PowerShell collector" -- "$bin" audit --collector
 contains out "Get-NetFirewallRule -PolicyStore ActiveStore" "the collector reads the effective rules"
 
+# check's --role and --service suggest what was meant (#18).
+expect 2 "check --role dc" -- "$bin" check 127.0.0.1 --role dc
+contains err "did you mean 'domain-controller'?" "--role suggests by initials"
+expect 2 "check --service netlgon" -- "$bin" check 127.0.0.1 --service netlgon
+contains err "did you mean 'netlogon'?" "--service suggests by spelling"
+
+expect 1 "check localhost: a closed port on loopback" -- "$bin" check localhost --ports 1
+contains out "localhost (127.0.0.1)" "check keeps the name given beside the address"
+
 # What a site file may name, listed (#18).
 expect 0 "list --profiles" -- "$bin" list --profiles
 contains out "domain-member" "profiles listed"

@@ -2,6 +2,7 @@
 // Probe outcomes as verdicts a reader acts on: PortQry's statuses mapped to the report's verdicts,
 // each outcome named from the catalog (its port, and the RPC interface an endpoint mapper handed
 // out), and the lines check and verify print, write as JSON, as JUnit and as a page.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ struct Line {
 
 // check's lines: one per outcome, in probe order; a port that does not answer fails.
 extern const std::vector<std::string> kCheckColumns;
-std::vector<Line> check_lines(const catalog::Catalog& catalog, const std::vector<probe::Outcome>& outcomes);
+// `names`: address → the host name the user gave for it ("localhost"), shown beside the address.
+std::vector<Line> check_lines(const catalog::Catalog& catalog, const std::vector<probe::Outcome>& outcomes,
+                              const std::map<std::string, std::string>& names = {});
 
 }  // namespace winports::verify

@@ -143,23 +143,6 @@ class Auditor {
     for (const auto& [where, what] : ruleset_.notes) a.assumptions.push_back(where.to_string() + ": " + what);
   }
 
-  // Services of the flow that need some of `ports` (every one for a port-less transport).
-  plan::Flow narrowed(const plan::Flow& f, const PortSet& ports) const {
-    plan::Flow out = f;
-    if (!has_ports(f.transport)) return out;
-    out.reasons.clear();
-    for (const auto& r : f.reasons) {
-      const auto* s = catalog_.service(r.service);
-      if (!s || r.requirement >= s->requirements.size()) continue;
-      const auto& q = s->requirements[r.requirement];
-      bool needs = !q.ports.intersect(ports).empty() || (q.dynamic_rpc() && !f.rpc_only.intersect(ports).empty()) ||
-                   (q.dynamic_rpc() && !f.ports.subtract(f.rpc_only).intersect(ports).empty() && q.ports.empty());
-      if (needs) out.reasons.push_back(r);
-    }
-    if (out.reasons.empty()) out.reasons = f.reasons;  // a port only the listener's settings moved there
-    return out;
-  }
-
   void add_blocked(std::vector<PortFinding>& into, const plan::Flow& f, const Outcome& outcome, bool reply) {
     if (outcome.dropped.empty()) return;
     PortSet ports;
@@ -181,7 +164,7 @@ class Auditor {
     if (!host_name_.empty()) pf.to = host_name_;  // on a host's firewall, the flow's part towards it
     pf.transport = std::string(to_string(f.transport == Transport::icmpv6 ? Transport::icmp : f.transport));
     if (has_ports(f.transport)) pf.ports = ports.intersect(f.ports);
-    auto n = narrowed(f, pf.ports);
+    auto n = plan::narrowed_to(f, catalog_, pf.ports);
     pf.services = plan::services_of(n);
     pf.kb = plan::reasons_text(n, catalog_, Lang::en);
     AddressSet all_sources, all_destinations;

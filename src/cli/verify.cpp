@@ -15,25 +15,28 @@ namespace winports::cli {
 void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, from;
   static ProbeFlags flags;
-  static bool kb_literal = false;
+  static bool kb_literal = false, strict = false;
   auto* cmd = app.add_subcommand("verify", "Probe every flow the plan requires from a zone; exit 1 if any is blocked");
   cmd->add_option("FILE", file, "Site description (YAML)")->required();
   cmd->add_option("--from", from, "The zone (or host) this machine stands in")->required();
   cmd->add_flag("--json", ctx.json, "JSON output");
   flags.add_to(cmd);
   add_kb_literal_flag(cmd, kb_literal);
+  cmd->add_flag("--strict", strict, "A planned port nothing listens on (refused) is a failure too (exit 1)");
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto env = read_site(file, *c, kb_literal);
     if (!env) return void(exit_code = report(env.error()));
     std::ofstream trace;  // opened only once the site and --from are known good: nothing written before
-    auto v = verify::verify(*env, *c, from,
-                            [&](const std::vector<probe::Request>& requests) -> Result<std::vector<probe::Outcome>> {
-                              auto options = flags.options(*c, trace);
-                              if (!options) return options.error();
-                              return probe::run(requests, *options);
-                            });
+    auto v = verify::verify(
+        *env, *c, from,
+        [&](const std::vector<probe::Request>& requests) -> Result<std::vector<probe::Outcome>> {
+          auto options = flags.options(*c, trace);
+          if (!options) return options.error();
+          return probe::run(requests, *options);
+        },
+        strict);
     if (!v) return void(exit_code = report(v.error()));
     auto suite = "winports verify " + env->site + " from " + from;
     auto summary = verify::summary(*v);

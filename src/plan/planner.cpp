@@ -625,6 +625,21 @@ class Planner {
 
 Plan make_plan(const Environment& env, const Catalog& c) { return Planner(env, c).run(); }
 
+Flow narrowed_to(const Flow& f, const Catalog& c, const PortSet& ports) {
+  Flow out = f;
+  if (!has_ports(f.transport)) return out;
+  out.reasons.clear();
+  PortSet dynamic = f.rpc_only.intersect(ports);
+  for (const auto& r : f.reasons) {
+    const auto* s = c.service(r.service);
+    if (!s || r.requirement >= s->requirements.size()) continue;
+    const auto& q = s->requirements[r.requirement];
+    if (!q.ports.intersect(ports).empty() || (q.dynamic_rpc() && !dynamic.empty())) out.reasons.push_back(r);
+  }
+  if (out.reasons.empty()) out.reasons = f.reasons;
+  return out;
+}
+
 std::vector<std::string> services_of(const Flow& flow) {
   std::vector<std::string> out;
   for (const auto& r : flow.reasons)

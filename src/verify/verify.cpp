@@ -73,15 +73,25 @@ Result<Probes> probes_for(const plan::Plan& plan, const plan::Place& vantage, co
   return out;
 }
 
-void judge(Verification& v) {
-  std::set<std::string> broken;
+void judge(Verification& v, const catalog::Catalog& c) {
+  std::set<std::string> broken, unchecked;
+  v.refused = 0;
   v.flow_state.assign(v.plan.flows.size(), FlowState::unprobed);
   v.findings.clear();
   for (std::size_t k = 0; k < v.outcomes.size(); ++k) {
     const auto& o = v.outcomes[k];
     Finding finding{k, std::nullopt, true, o.status == probe::Status::filtered};
+    if (o.status == probe::Status::not_listening) {
+      ++v.refused;
+      if (v.strict) finding.blocked = true;
+    }
     finding.flow =
         k < v.probes.flow_of.size() ? std::optional(v.probes.flow_of[k]) : endpoint_flow(v, o, finding.opened);
+    // An endpoint mapper that did not answer hands out no endpoint: the host's dynamic range is unchecked.
+    if (finding.flow && o.request.transport == Transport::tcp && o.request.port == 135 &&
+        (o.status == probe::Status::not_listening || o.status == probe::Status::filtered) &&
+        !v.plan.flows[*finding.flow].rpc_only.empty())
+      unchecked.insert(o.request.address.to_string());
     if (finding.flow) {
       auto& state = v.flow_state[*finding.flow];
       if (finding.blocked)
@@ -89,7 +99,9 @@ void judge(Verification& v) {
       else if (state == FlowState::unprobed)
         state = FlowState::passed;
       if (finding.blocked)
-        for (const auto& s : plan::services_of(v.plan.flows[*finding.flow])) broken.insert(s);
+        for (const auto& s : plan::services_of(
+                 plan::narrowed_to(v.plan.flows[*finding.flow], c, PortSet{{o.request.port, o.request.port}})))
+          broken.insert(s);
     }
     v.findings.push_back(finding);
   }
@@ -101,13 +113,15 @@ void judge(Verification& v) {
         return o.status == probe::Status::listening_or_filtered;
       }));
   v.broken.assign(broken.begin(), broken.end());
+  v.rpc_unchecked.assign(unchecked.begin(), unchecked.end());
 }
 
 Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& vantage,
-                            const Prober& prober) {
+                            const Prober& prober, bool strict) {
   auto place = plan::resolve_place(env, catalog, vantage, "--from");
   if (!place) return place.error();
   Verification v;
+  v.strict = strict;
   v.site = env.site;
   v.vantage = vantage;
   v.plan = plan::make_plan(env, catalog);
@@ -117,15 +131,20 @@ Result<Verification> verify(const plan::Environment& env, const catalog::Catalog
   auto outcomes = prober(v.probes.requests);
   if (!outcomes) return outcomes.error();
   v.outcomes = std::move(*outcomes);
-  judge(v);
+  judge(v, catalog);
   return v;
 }
 
 std::string summary(const Verification& v) {
-  return std::to_string(v.findings.size()) + " probed from " + v.vantage + ", " + std::to_string(v.blocked) +
-         " blocked" + (v.broken.empty() ? "" : " (breaks " + join(v.broken, ",") + ")") + ", " +
-         std::to_string(v.unproven) + " unproven (UDP silence), " + std::to_string(v.probes.not_probed.size()) +
-         " not probed";
+  auto text = std::to_string(v.findings.size()) + " probed from " + v.vantage + ", " + std::to_string(v.blocked) +
+              " blocked" + (v.strict ? " or refused (--strict)" : "") +
+              (v.broken.empty() ? "" : " (breaks " + join(v.broken, ",") + ")") + ", " + std::to_string(v.refused) +
+              " refused, " + std::to_string(v.unproven) + " unproven (UDP silence), " +
+              std::to_string(v.probes.not_probed.size()) + " not probed";
+  if (!v.rpc_unchecked.empty())
+    text += "; dynamic RPC range not checked on " + join(v.rpc_unchecked, ", ") +
+            ": the endpoint mapper (tcp/135) did not answer, so no endpoint was handed out to probe";
+  return text;
 }
 
 const std::vector<std::string> kVerifyColumns = {"FLOW", "ADDRESS", "PORT", "STATUS", "SERVICES", "DETAIL"};
@@ -137,7 +156,9 @@ std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v)
     const auto& o = v.outcomes[f.outcome];
     const plan::Flow* flow = f.flow ? &v.plan.flows[*f.flow] : nullptr;
     auto label = flow ? plan::flow_label(*flow) : std::string("?");
-    auto required_by = flow ? plan::services_of(*flow) : std::vector<std::string>{};
+    // The services the plan opens this port for (not the whole flow's: tcp/88 is Kerberos).
+    auto required_by = flow ? plan::services_of(plan::narrowed_to(*flow, c, PortSet{{o.request.port, o.request.port}}))
+                            : std::vector<std::string>{};
     // A mapped endpoint means its interface; a planned port the services the plan opens it for.
     auto services = o.rpc || !flow ? services_of(c, o) : join(required_by, ",");
     auto note =
@@ -161,8 +182,15 @@ std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v)
 }
 
 nlohmann::json summary_json(const Verification& v) {
-  return {{"from", v.vantage},      {"probed", v.findings.size()}, {"blocked", v.blocked},
-          {"unproven", v.unproven}, {"broken_services", v.broken}, {"not_probed", v.probes.not_probed}};
+  return {{"from", v.vantage},
+          {"probed", v.findings.size()},
+          {"blocked", v.blocked},
+          {"refused", v.refused},
+          {"strict", v.strict},
+          {"unproven", v.unproven},
+          {"broken_services", v.broken},
+          {"rpc_range_unchecked", v.rpc_unchecked},
+          {"not_probed", v.probes.not_probed}};
 }
 
 Result<std::string> verdict_diagram(const Verification& v, const plan::Environment& env) {

@@ -114,6 +114,38 @@ TEST(Verify, ABlockedPortBlocksItsFlowAndNamesWhatItBreaks) {
   EXPECT_TRUE(clean->broken.empty());
 }
 
+TEST(Verify, APortNamesItsOwnServicesAndStrictCountsRefusedPorts) {
+  auto env = site();
+  const auto& c = catalog::builtin_catalog();
+  FakeProber fake;
+  fake.status[88] = probe::Status::filtered;
+  fake.status[135] = probe::Status::not_listening;
+  auto v = verify::verify(env, c, "clients", std::ref(fake));
+  ASSERT_TRUE(v.ok());
+  // tcp/88 is Kerberos's: not the whole flow's DNS, LDAP, SMB …
+  auto lines = verify::verify_lines(c, *v);
+  const verify::Line* kerberos = nullptr;
+  for (const auto& l : lines)
+    if (l.json["port"] == 88 && l.json["transport"] == "tcp") kerberos = &l;
+  ASSERT_NE(kerberos, nullptr);
+  auto required = kerberos->json["required_by"].get<std::vector<std::string>>();
+  EXPECT_NE(std::find(required.begin(), required.end(), "kdc"), required.end());
+  EXPECT_EQ(std::find(required.begin(), required.end(), "dns-server"), required.end()) << kerberos->json.dump();
+  EXPECT_EQ(std::find(v->broken.begin(), v->broken.end(), "dns-server"), v->broken.end()) << verify::summary(*v);
+  // The endpoint mapper refused: the DC's dynamic range went unchecked, and the summary says so.
+  EXPECT_EQ(v->rpc_unchecked, std::vector<std::string>{"198.18.20.10"});
+  EXPECT_NE(verify::summary(*v).find("dynamic RPC range not checked on 198.18.20.10"), std::string::npos)
+      << verify::summary(*v);
+  EXPECT_EQ(v->refused, 1u);
+  auto blocked_plain = v->blocked;
+  // --strict: the refused port is a failure too.
+  FakeProber again = fake;
+  auto strict = verify::verify(env, c, "clients", std::ref(again), true);
+  ASSERT_TRUE(strict.ok());
+  EXPECT_EQ(strict->blocked, blocked_plain + 1);
+  EXPECT_EQ(verify::summary_json(*strict)["strict"], true);
+}
+
 TEST(Verify, MappedEndpointsJoinTheFlowThatOpensThemOrSayThePlanDoesNot) {
   auto env = site();
   const auto& c = catalog::builtin_catalog();

@@ -72,6 +72,11 @@ Plan make_plan(const Environment& env, const catalog::Catalog& catalog);
 // The requirements left out because the site file does not decide them.
 std::size_t undecided_count(const Plan& plan);
 
+// The flow with only the reasons that need some of `ports` (a row naming one of them, or the
+// listener's dynamic RPC range for a port of it): what a blocked or probed port breaks, not the
+// whole flow's services. Every reason when none does (a port a listener's setting moved there).
+Flow narrowed_to(const Flow& flow, const catalog::Catalog& catalog, const PortSet& ports);
+
 // "KB §Net Logon table row 6; …" for the reasons of a flow, de-duplicated; and the service ids.
 std::vector<std::string> services_of(const Flow& flow);
 std::string reasons_text(const Flow& flow, const catalog::Catalog& catalog, Lang lang);

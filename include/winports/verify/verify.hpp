@@ -45,20 +45,26 @@ struct Verification {
   std::vector<probe::Outcome> outcomes;
   std::vector<Finding> findings;      // blocked first, then in probe order
   std::vector<FlowState> flow_state;  // per plan flow
-  std::vector<std::string> broken;    // services of blocked flows, sorted, each once
+  std::vector<std::string> broken;    // services of blocked ports, sorted, each once
   std::size_t blocked = 0, unproven = 0;
+  std::size_t refused = 0;  // planned ports nothing listens on (not-listening): failures under --strict
+  // Hosts whose endpoint mapper (tcp/135) did not answer: their dynamic RPC range went unchecked.
+  std::vector<std::string> rpc_unchecked;
+  bool strict = false;  // refused counts as a failure
 };
 
 // Ties outcomes (in request order, then the mapped endpoints) back to the flows they probe.
-void judge(Verification& v);
+void judge(Verification& v, const catalog::Catalog& catalog);
 
 // The prober: probe::run in the CLI, a fake in the tests.
 using Prober = std::function<Result<std::vector<probe::Outcome>>(const std::vector<probe::Request>&)>;
 // Plans the site, probes from `vantage` and judges; errors name the file and the flag.
+// With `strict`, a planned port nothing listens on is a failure too.
 Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& vantage,
-                            const Prober& prober);
+                            const Prober& prober, bool strict = false);
 
-// "12 probed from clients, 1 blocked (breaks kdc), 2 unproven (UDP silence), 3 not probed".
+// "12 probed from clients, 1 blocked (breaks kdc), 2 unproven (UDP silence), 3 not probed", and
+// the hosts whose dynamic RPC range went unchecked because their endpoint mapper did not answer.
 std::string summary(const Verification& v);
 extern const std::vector<std::string> kVerifyColumns;
 std::vector<Line> verify_lines(const catalog::Catalog& catalog, const Verification& v);

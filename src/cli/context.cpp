@@ -32,6 +32,7 @@ const catalog::Catalog* Context::load() {
 
 int report(const Error& error) {
   std::cerr << "winports: error: " << error.to_string() << '\n';
+  for (const auto& more : error.also) std::cerr << "winports: error: " << more.to_string() << '\n';
   return kUsageError;
 }
 

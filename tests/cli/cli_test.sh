@@ -206,6 +206,13 @@ contains err "did you mean 'netlogon'?" "--service suggests by spelling"
 expect 1 "check localhost: a closed port on loopback" -- "$bin" check localhost --ports 1
 contains out "localhost (127.0.0.1)" "check keeps the name given beside the address"
 
+# A site file's every bad entry in one run (#18).
+printf 'site: t\nzones:\n  c: { networks: [198.18.10.0/24], os: windows-2022 }\n  s: { networks: [198.18.20.0/24] }\nhosts:\n  dc1: { address: 198.18.20.10, zone: s, roles: [dc] }\naccess:\n  - { from: s, to: s, as: domain-membr }\n' >"$tmp/errors.yaml"
+expect 2 "three bad entries" -- "$bin" plan "$tmp/errors.yaml" --format json
+contains err "errors.yaml:3:40: zones.c.os: unknown OS 'windows-2022' (did you mean 'windows-server-2022'?)" "the OS"
+contains err "errors.yaml:6:50: hosts.dc1.roles[0]: unknown role 'dc' (did you mean 'domain-controller'?)" "the role"
+contains err "errors.yaml:8:27: access[0].as: unknown profile 'domain-membr'" "and the profile, in one run"
+
 # What a site file may name, listed (#18).
 expect 0 "list --profiles" -- "$bin" list --profiles
 contains out "domain-member" "profiles listed"

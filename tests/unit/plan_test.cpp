@@ -560,3 +560,33 @@ TEST(Planner, LeftOutRowsAreRecordedOncePerReasonWithTheirPairs) {
   EXPECT_EQ(skipped_pairs_text(skipped_pairs(p, *netbios), 2), "clients -> dc0, clients -> dc1 (+8 more)");
   EXPECT_EQ(skipped_pairs(p, *netbios, "dc3").size(), 1u) << "a host's own pairs for --host";
 }
+
+TEST(Environment, EveryBadEntryOfAFileIsReportedInOneRun) {
+  const char* site = R"(site: t
+zones:
+  c: { networks: [198.18.10.0/24], os: windows-11 }
+  s: { networks: [198.18.20.0/24], os: windows-server-2022 }
+  bad: { networks: [198.18.300.0/24] }
+hosts:
+  dc1: { address: 198.18.20.10, zone: s, roles: [dc] }
+  fs1: { address: 198.18.20.20, zone: s, roles: [file-server] }
+  x1: { address: 198.18.30.20, zone: bad, roles: [file-server] }
+access:
+  - { from: c, to: fs1, as: file-clent }
+  - { from: c, to: x1, as: file-client }
+  - { from: c, to: fs1 }
+  - { from: c, to: fs2, as: file-client }
+)";
+  auto env = load_text(site);
+  ASSERT_FALSE(env.ok());
+  std::vector<std::pair<int, std::string>> got{{env.error().line, env.error().field}};
+  for (const auto& e : env.error().also) got.emplace_back(e.line, e.field);
+  // x1 (in the bad zone) and the entry naming it are skipped without errors of their own.
+  std::vector<std::pair<int, std::string>> want{{5, "zones.bad.networks[0]"},
+                                                {7, "hosts.dc1.roles[0]"},
+                                                {11, "access[0].as"},
+                                                {13, "access[2]"},
+                                                {14, "access[3].to"}};
+  EXPECT_EQ(got, want);
+  EXPECT_NE(env.error().also.at(0).message.find("did you mean 'domain-controller'?"), std::string::npos);
+}

@@ -4,15 +4,23 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace winports {
 
 struct Error {
+  // A constructor rather than an aggregate: `also` is rarely given, and braced Error{file, line,
+  // column, field, message} stays the one way to make one.
+  Error(std::string file = "", int line = 0, int column = 0, std::string field = "", std::string message = "")
+      : file(std::move(file)), line(line), column(column), field(std::move(field)), message(std::move(message)) {}
+
   std::string file;   // file the bad input came from ("" when none)
   int line = 0;       // 1-based; 0 when unknown
   int column = 0;     // 1-based; 0 when unknown
   std::string field;  // dotted path of the offending key, e.g. "requirements[2].ports"
   std::string message;
+  // Further errors of the same input, reported in the same run (a site file's every bad entry).
+  std::vector<Error> also;
 
   // "file:line:column: field: message", leaving out the parts that are unknown.
   [[nodiscard]] std::string to_string() const;

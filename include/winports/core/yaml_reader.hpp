@@ -20,6 +20,8 @@ namespace winports::yaml {
 struct LoadFailure {
   Error error;
 };
+// An entry that names one already reported bad: skipped without a derived error.
+struct SkipEntry {};
 
 class Reader {
  public:
@@ -190,6 +192,47 @@ auto guarded(F&& body) -> decltype(body()) {
     return Error{"", ex.mark.line + 1, ex.mark.column + 1, "", ex.msg};
   }
 }
+
+// Every bad entry of a file in one run: each entry's checks run under entry(); a failure is
+// recorded and the entry skipped, and raise() throws the first with the others attached (at most
+// kMaxErrors, and how many more). Names of skipped entries are kept so that entries naming them are
+// skipped without a second, derived error.
+class Errors {
+ public:
+  static constexpr std::size_t kMaxErrors = 20;
+  template <class Check>
+  bool entry(const std::string& name, Check&& check) {
+    try {
+      check();
+      return true;
+    } catch (const SkipEntry&) {
+      if (!name.empty()) skipped_.push_back(name);
+      return false;
+    } catch (const LoadFailure& failure) {
+      if (list_.size() < kMaxErrors)
+        list_.push_back(failure.error);
+      else
+        ++more_;
+      if (!name.empty()) skipped_.push_back(name);
+      return false;
+    }
+  }
+  [[nodiscard]] bool skipped(const std::string& name) const {
+    return std::find(skipped_.begin(), skipped_.end(), name) != skipped_.end();
+  }
+  void raise() const {
+    if (list_.empty()) return;
+    Error first = list_.front();
+    first.also.assign(list_.begin() + 1, list_.end());
+    if (more_) first.also.push_back(Error{first.file, 0, 0, "", std::to_string(more_) + " more errors not shown"});
+    throw LoadFailure{first};
+  }
+
+ private:
+  std::vector<Error> list_;
+  std::vector<std::string> skipped_;
+  std::size_t more_ = 0;
+};
 
 inline std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
   auto best = closest_name(word, candidates);

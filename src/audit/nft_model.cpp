@@ -247,12 +247,11 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, Path pat
     order.emplace_back(static_cast<std::size_t>(h - hooks.begin()), chain.priority, key);
   }
   std::sort(order.begin(), order.end());
-  for (const auto& [hook, priority, key] : order) {
+  for (const auto& [hook, priority, key] : order) {  // already in crossing order
     const auto& chain = model.chains.at(key);
     Stage s;
     s.chain = key;
     s.policy_accept = chain.policy_accept;
-    s.priority = priority;
     s.ipv4 = chain.family != "ip6";
     s.ipv6 = chain.family != "ip";
     s.rewrites = chain.type == "nat";

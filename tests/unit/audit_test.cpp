@@ -588,6 +588,13 @@ std::pair<Site, std::string> branch_office() {
   return {std::move(site), nft.ok() ? *nft : ""};
 }
 
+// Reads an edited nftables text and audits it against the site's plan.
+Audit audit_nft(const Site& site, const std::string& text) {
+  auto r = read_nft_text("fw.nft", text, Path::forward);
+  EXPECT_TRUE(r.ok()) << r.error().to_string();
+  return r.ok() ? run_audit(site, *r) : Audit{};
+}
+
 const char* const kClientsToDcsTcp = "ip saddr @zone_clients_v4 ip daddr { 198.18.20.10, 198.18.20.11 } tcp dport";
 
 TEST(AuditFindings, ADeletedPortIsBlockedWithTheServicesItBreaks) {
@@ -628,9 +635,7 @@ TEST(AuditFindings, AnAddedOpeningIsExtraWithWhatThePortMeans) {
   auto text = edit(nft, "counter name unplanned drop",
                    "\t\tip saddr @zone_clients_v4 ip daddr 198.18.20.20 tcp dport 3389 accept\n"
                    "\t\tcounter name unplanned drop");
-  auto r = read_nft_text("fw.nft", text, Path::forward);
-  ASSERT_TRUE(r.ok());
-  auto a = run_audit(site, *r);
+  auto a = audit_nft(site, text);
   ASSERT_EQ(a.extra.size(), 1u) << audit_text(a);
   EXPECT_EQ(a.extra[0].from, "clients");
   EXPECT_EQ(a.extra[0].to, "fs1");
@@ -643,10 +648,7 @@ TEST(AuditFindings, AnAddedOpeningIsExtraWithWhatThePortMeans) {
 TEST(AuditFindings, RepliesShadowsAndUnreadableMatchesAreFindingsOfTheirOwn) {
   auto [site, nft] = branch_office();
   // Without the conntrack accept, every flow's replies are dropped by the site chain.
-  auto no_ct = edit(nft, "ct state established,related accept", "");
-  auto r = read_nft_text("fw.nft", no_ct, Path::forward);
-  ASSERT_TRUE(r.ok());
-  auto a = run_audit(site, *r);
+  auto a = audit_nft(site, edit(nft, "ct state established,related accept", ""));
   // Replies are dropped, except where the way back is a planned flow itself (dc1 <-> dc2).
   auto replies = [&](const std::string& from, const std::string& to, const std::string& transport) {
     return std::count_if(a.replies.begin(), a.replies.end(), [&](const PortFinding& f) {
@@ -661,18 +663,14 @@ TEST(AuditFindings, RepliesShadowsAndUnreadableMatchesAreFindingsOfTheirOwn) {
   // A second copy of a rule never matches: the first decides all of it.
   auto twice = edit(nft, "counter name unplanned drop",
                     std::string("\t\t") + kClientsToDcsTcp + " 445 accept\n\t\tcounter name unplanned drop");
-  r = read_nft_text("fw.nft", twice, Path::forward);
-  ASSERT_TRUE(r.ok());
-  a = run_audit(site, *r);
+  a = audit_nft(site, twice);
   ASSERT_EQ(a.shadowed.size(), 1u) << audit_text(a);
   EXPECT_NE(a.shadowed[0].text.find("445 accept"), std::string::npos);
   ASSERT_EQ(a.shadowed[0].by.size(), 1u);
   EXPECT_TRUE(a.blocked.empty() && a.extra.empty());
   // An interface match the site cannot place: what it selects is undecided, never guessed.
   auto iface = edit(nft, "ct state invalid drop", "\t\tct state invalid drop\n\t\tiifname \"eth1\" drop");
-  r = read_nft_text("fw.nft", iface, Path::forward);
-  ASSERT_TRUE(r.ok());
-  a = run_audit(site, *r);
+  a = audit_nft(site, iface);
   ASSERT_EQ(a.unsupported.size(), 1u) << audit_text(a);
   EXPECT_NE(a.unsupported[0].construct.find("eth1"), std::string::npos);
   EXPECT_EQ(a.unsupported[0].flows.size(), a.flows);

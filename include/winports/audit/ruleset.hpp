@@ -45,7 +45,6 @@ struct Chain {
 struct Stage {
   std::string chain;
   bool policy_accept = true;
-  int priority = 0;
   // Only packets of these families cross it (an `ip` table sees IPv4 only; iptables-save IPv4).
   bool ipv4 = true;
   bool ipv6 = true;

@@ -27,6 +27,11 @@ nlohmann::json obsolete_json(const Catalog& catalog, const Obsolete& o) {
 }
 
 nlohmann::json source_json(const Service& s, const Source& src) {
+  if (!src.kb()) {
+    nlohmann::json j{{"document", src.document}, {"title", src.title}, {"url", src.url}, {"section", src.section}};
+    if (!src.quote.empty()) j["quote"] = src.quote;
+    return j;
+  }
   nlohmann::json j{{"table", src.table}};
   if (!s.section.en.empty()) j["section"] = text_json(s.section);
   if (src.row) j["row"] = src.row;
@@ -45,10 +50,15 @@ std::string ports_text(const Requirement& q) {
 
 std::string source_text(const Service& s, const Requirement& q, Lang lang) {
   const bool ja = lang == Lang::ja;
+  // Whose answer it is comes first where it is not the KB's (the KB's rows cite its tables).
   std::string out;
+  if (q.origin == Origin::user) out = ja ? "利用者のカタログ: " : "user catalog: ";
+  const auto prefix = out.size();
   for (const auto& src : q.sources) {
-    if (!out.empty()) out += "; ";
-    if (src.table == "service")
+    if (out.size() > prefix) out += "; ";
+    if (!src.kb())
+      out += "doc: \"" + src.title + "\" §" + src.section;
+    else if (src.table == "service")
       out += (ja ? "§" + s.section.ja + " 表 " : "§" + s.section.en + " table row ") + std::to_string(src.row) +
              (ja ? " 行目" : "");
     else if (src.table == "consolidated")
@@ -98,7 +108,8 @@ nlohmann::json requirement_json(const Catalog& catalog, const Service& s, const 
                    {"conditions", conditions_json(catalog, q.conditions)},
                    {"notes", notes},
                    {"corrections", corrections},
-                   {"source", sources}};
+                   {"source", sources},
+                   {"origin", std::string(to_string(q.origin))}};
   if (!q.icmp_type.empty()) j["icmp_type"] = q.icmp_type;
   if (!q.listener.empty()) j["listener"] = q.listener;
   if (q.obsolete) j["obsolete"] = obsolete_json(catalog, *q.obsolete);
@@ -163,6 +174,9 @@ nlohmann::json port_hits_json(const Catalog& catalog, const std::vector<PortHit>
     auto j = requirement_json(catalog, *h.service, *h.requirement);
     j["service"] = {{"id", h.service->id}, {"names", text_json(h.service->names)}};
     j["via_dynamic_range"] = h.via_dynamic_range.empty() ? nlohmann::json() : nlohmann::json(h.via_dynamic_range);
+    // Every match stays, in rank order, each with why it ranks where it does.
+    j["match"] = {{"rank", static_cast<int>(h.match)}, {"kind", std::string(to_string(h.match))}};
+    if (h.matched) j["match"]["ports"] = {h.matched->lo, h.matched->hi};
     out.push_back(std::move(j));
   }
   return out;

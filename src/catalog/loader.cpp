@@ -102,6 +102,42 @@ AdRelation parse_ad_relation(const Reader& r, const YAML::Node& node, const std:
   return rel;
 }
 
+// A KB source ({table, row …}) or another Microsoft document's ({document, section}).
+Source parse_source(const Reader& r, const YAML::Node& s, const std::string& ip, const Service& service,
+                    const Catalog& context) {
+  Source src;
+  if (s.IsMap() && s["document"].IsDefined()) {
+    r.check_keys(s, ip, {"document", "section", "quote"});
+    src.document = r.nonempty(s["document"], Reader::join(ip, "document"));
+    const auto* document = context.document(src.document);
+    if (!document) {
+      std::vector<std::string> known;
+      for (const auto& d : context.documents) known.push_back(d.id);
+      r.fail(s["document"], Reader::join(ip, "document"),
+             "no document '" + src.document + "' in documents.yaml" + closest(src.document, known));
+    }
+    src.title = document->title;
+    src.url = document->url;
+    src.section = r.nonempty(r.required(s, ip, "section"), Reader::join(ip, "section"));
+    if (s["quote"].IsDefined()) src.quote = r.nonempty(s["quote"], Reader::join(ip, "quote"));
+    return src;
+  }
+  r.check_keys(s, ip, {"table", "row", "protocol", "service", "quote"});
+  src.table = r.one_of(r.required(s, ip, "table"), Reader::join(ip, "table"), {"service", "consolidated", "text"});
+  if (src.table == "text") {
+    src.quote = r.nonempty(r.required(s, ip, "quote"), Reader::join(ip, "quote"));
+  } else {
+    src.row = r.integer(r.required(s, ip, "row"), Reader::join(ip, "row"), 1, 10000);
+  }
+  if (src.table == "service" && service.section.en.empty())
+    r.fail(s, ip, "a service-table source needs the service's section: key");
+  if (src.table == "consolidated") {
+    src.protocol = r.nonempty(r.required(s, ip, "protocol"), Reader::join(ip, "protocol"));
+    src.service = r.nonempty(r.required(s, ip, "service"), Reader::join(ip, "service"));
+  }
+  return src;
+}
+
 Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std::string& path, const Service& service,
                               const Catalog& context) {
   r.check_keys(node, path,
@@ -172,26 +208,11 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
   }
   auto sources = r.required(node, path, "sources");
   auto sp = Reader::join(path, "sources");
-  if (!sources.IsSequence() || sources.size() == 0) r.fail(sources, sp, "expected a non-empty list of KB sources");
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    auto ip = Reader::index(sp, i);
-    const auto& s = sources[i];
-    r.check_keys(s, ip, {"table", "row", "protocol", "service", "quote"});
-    Source src;
-    src.table = r.one_of(r.required(s, ip, "table"), Reader::join(ip, "table"), {"service", "consolidated", "text"});
-    if (src.table == "text") {
-      src.quote = r.nonempty(r.required(s, ip, "quote"), Reader::join(ip, "quote"));
-    } else {
-      src.row = r.integer(r.required(s, ip, "row"), Reader::join(ip, "row"), 1, 10000);
-    }
-    if (src.table == "service" && service.section.en.empty())
-      r.fail(s, ip, "a service-table source needs the service's section: key");
-    if (src.table == "consolidated") {
-      src.protocol = r.nonempty(r.required(s, ip, "protocol"), Reader::join(ip, "protocol"));
-      src.service = r.nonempty(r.required(s, ip, "service"), Reader::join(ip, "service"));
-    }
-    q.sources.push_back(std::move(src));
-  }
+  if (!sources.IsSequence() || sources.size() == 0) r.fail(sources, sp, "expected a non-empty list of sources");
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    q.sources.push_back(parse_source(r, sources[i], Reader::index(sp, i), service, context));
+  const bool from_kb = std::any_of(q.sources.begin(), q.sources.end(), [](const Source& s) { return s.kb(); });
+  q.origin = from_kb ? Origin::kb : Origin::doc;
   return q;
 }
 
@@ -261,7 +282,7 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     if (!reqs.IsSequence() || reqs.size() == 0) r.fail(reqs, "requirements", "expected a non-empty list");
     for (std::size_t i = 0; i < reqs.size(); ++i)
       s.requirements.push_back(parse_requirement(r, reqs[i], Reader::index("requirements", i), s, context));
-    s.origin = file.name;
+    s.file = file.name;
     return s;
   });
 }
@@ -277,15 +298,28 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
     for (const auto& kv : roles) {
       auto id = kv.first.as<std::string>();
       auto path = std::string(key) + "." + id;
-      r.check_keys(kv.second, path, {"names", "services", "optional_services", "base", "by_os"});
-      Role role{id,
-                r.text(r.required(kv.second, path, "names"), path + ".names"),
-                r.strings(r.required(kv.second, path, "services"), path + ".services"),
-                r.strings(kv.second["optional_services"], path + ".optional_services"),
-                file.name + ":" + std::to_string(kv.first.Mark().line + 1),
-                false,
-                {}};
+      r.check_keys(
+          kv.second, path,
+          {"names", "services", "optional_services", "base", "by_os", "kind_of", "refuses", "origin", "description"});
+      Role role;
+      role.id = id;
+      role.names = r.text(r.required(kv.second, path, "names"), path + ".names");
+      role.services = r.strings(r.required(kv.second, path, "services"), path + ".services");
+      role.optional_services = r.strings(kv.second["optional_services"], path + ".optional_services");
+      role.defined_at = file.name + ":" + std::to_string(kv.first.Mark().line + 1);
       if (kv.second["base"].IsDefined()) role.base = r.boolean(kv.second["base"], path + ".base");
+      if (kv.second["kind_of"].IsDefined()) role.kind_of = r.nonempty(kv.second["kind_of"], path + ".kind_of");
+      if (auto refuses = kv.second["refuses"]; refuses.IsDefined()) {
+        if (!refuses.IsMap()) r.fail(refuses, path + ".refuses", "expected a mapping of profile id to {ja, en}");
+        for (const auto& why : refuses) {
+          auto profile = why.first.as<std::string>();
+          role.refuses[profile] = r.text(why.second, path + ".refuses." + profile);
+        }
+      }
+      if (kv.second["origin"].IsDefined())
+        role.origin = *parse_origin(r.one_of(kv.second["origin"], path + ".origin", {"kb", "doc", "model"}));
+      if (kv.second["description"].IsDefined())
+        role.description = r.text(kv.second["description"], path + ".description");
       if (auto by_os = kv.second["by_os"]; by_os.IsDefined()) {
         if (!by_os.IsSequence()) r.fail(by_os, path + ".by_os", "expected a list of {os, kind, services}");
         for (std::size_t i = 0; i < by_os.size(); ++i) {
@@ -449,6 +483,21 @@ Status parse_port_settings(const SourceFile& file, Catalog& into) {
       });
 }
 
+Status parse_documents(const SourceFile& file, Catalog& into) {
+  return parse_mapping_file(file, "documents", "expected a mapping of document id to {title, url}",
+                            [&](const Reader& r, const auto& kv) {
+                              Document d;
+                              d.id = kv.first.template as<std::string>();
+                              auto path = "documents." + d.id;
+                              r.check_keys(kv.second, path, {"title", "url"});
+                              d.title = r.nonempty(r.required(kv.second, path, "title"), path + ".title");
+                              d.url = r.nonempty(r.required(kv.second, path, "url"), path + ".url");
+                              if (d.url.rfind("https://", 0) != 0)
+                                r.fail(kv.second["url"], path + ".url", "expected an https:// address");
+                              put(into.documents, std::move(d), [](const Document& x) { return x.id; });
+                            });
+}
+
 namespace {
 
 template <class T>
@@ -461,7 +510,7 @@ Result<T> with_file(Result<T> result, const std::string& file) {
   return result;
 }
 
-Status add_roles(Catalog& into, const std::filesystem::path& path, const char* key = "roles") {
+Status add_roles(Catalog& into, const std::filesystem::path& path, const char* key = "roles", bool user = false) {
   if (!std::filesystem::exists(path)) return ok_status();
   auto file = read_source_file(path);
   if (!file) return file.error();
@@ -469,6 +518,7 @@ Status add_roles(Catalog& into, const std::filesystem::path& path, const char* k
   if (!roles) return roles.error();
   auto& list = std::string(key) == "roles" ? into.roles : into.profiles;
   for (auto& role : *roles) {
+    if (user) role.origin = Origin::user;
     auto it = std::find_if(list.begin(), list.end(), [&](const Role& x) { return x.id == role.id; });
     if (it != list.end())
       *it = std::move(role);
@@ -492,17 +542,27 @@ Status add_port_settings(Catalog& into, const std::filesystem::path& path) {
   return with_file(parse_port_settings(*file, into), path.string());
 }
 
+Status add_documents(Catalog& into, const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return ok_status();
+  auto file = read_source_file(path);
+  if (!file) return file.error();
+  return with_file(parse_documents(*file, into), path.string());
+}
+
+// A user's directory (allow_replace) holds the user's rows, whatever they cite.
 Status add_services(Catalog& into, const std::vector<std::filesystem::path>& files, bool allow_replace) {
   for (const auto& path : files) {
     auto file = read_source_file(path);
     if (!file) return file.error();
     auto service = with_file(parse_service(*file, into), path.string());
     if (!service) return service.error();
+    if (allow_replace)
+      for (auto& q : service->requirements) q.origin = Origin::user;
     auto it =
         std::find_if(into.services.begin(), into.services.end(), [&](const Service& s) { return s.id == service->id; });
     if (it != into.services.end()) {
       if (!allow_replace)
-        return Error{path.string(), 1, 0, "id", "service '" + service->id + "' is already defined in " + it->origin};
+        return Error{path.string(), 1, 0, "id", "service '" + service->id + "' is already defined in " + it->file};
       *it = std::move(*service);
     } else {
       into.services.push_back(std::move(*service));
@@ -529,6 +589,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   if (auto st = with_file(parse_vocabulary(*vocab_file, c), vocab_path); !st) return st.error();
   if (auto st = add_roles(c, dir / "roles.yaml"); !st) return st.error();
   if (auto st = add_roles(c, dir / "profiles.yaml", "profiles"); !st) return st.error();
+  if (auto st = add_documents(c, dir / "documents.yaml"); !st) return st.error();
   auto files = yaml_files(dir / "services");
   if (files.empty()) return Error{(dir / "services").string(), 0, 0, "", "no service files (*.yaml) found"};
   if (auto st = add_services(c, files, false); !st) return st.error();
@@ -547,13 +608,14 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
     if (!file) return file.error();
     if (auto st = with_file(parse_vocabulary(*file, base), vocab.string()); !st) return st;
   }
-  if (auto st = add_roles(base, dir / "roles.yaml"); !st) return st;
-  if (auto st = add_roles(base, dir / "profiles.yaml", "profiles"); !st) return st;
+  if (auto st = add_roles(base, dir / "roles.yaml", "roles", true); !st) return st;
+  if (auto st = add_roles(base, dir / "profiles.yaml", "profiles", true); !st) return st;
+  if (auto st = add_documents(base, dir / "documents.yaml"); !st) return st;
   std::vector<std::filesystem::path> files = yaml_files(dir / "services");
   for (const auto& p : yaml_files(dir)) {
     auto name = p.filename().string();
     if (name != "roles.yaml" && name != "profiles.yaml" && name != "vocabulary.yaml" && name != "os.yaml" &&
-        name != "rpc-interfaces.yaml" && name != "port-settings.yaml")
+        name != "rpc-interfaces.yaml" && name != "port-settings.yaml" && name != "documents.yaml")
       files.push_back(p);
   }
   if (files.empty() && !std::filesystem::exists(dir / "roles.yaml") && !std::filesystem::exists(vocab) &&
@@ -568,24 +630,29 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
 Status validate(const Catalog& catalog) {
   std::set<std::string> ids;
   for (const auto& s : catalog.services) {
-    if (!ids.insert(s.id).second) return Error{s.origin, 0, 0, "id", "duplicate service id '" + s.id + "'"};
+    if (!ids.insert(s.id).second) return Error{s.file, 0, 0, "id", "duplicate service id '" + s.id + "'"};
   }
   std::vector<std::string> known(ids.begin(), ids.end());
   for (const auto& s : catalog.services)
     for (const auto& u : s.uses)
-      if (!ids.count(u)) return Error{s.origin, 0, 0, "uses", "unknown service '" + u + "'" + closest(u, known)};
+      if (!ids.count(u)) return Error{s.file, 0, 0, "uses", "unknown service '" + u + "'" + closest(u, known)};
   auto check_bundles = [&](const std::vector<Role>& bundles, const char* kind) -> Status {
     for (const auto& bundle : bundles) {
+      auto colon = bundle.defined_at.rfind(':');
+      auto error = [&](const std::string& field, const std::string& message) {
+        return Error{bundle.defined_at.substr(0, colon),
+                     colon == std::string::npos ? 0 : std::stoi(bundle.defined_at.substr(colon + 1)), 0,
+                     std::string(kind) + "." + bundle.id + field, message};
+      };
       std::vector<const std::vector<std::string>*> lists{&bundle.services, &bundle.optional_services};
       for (const auto& by_os : bundle.by_os) lists.push_back(&by_os.services);
       for (const auto* list : lists)
         for (const auto& id : *list)
-          if (!ids.count(id)) {
-            auto colon = bundle.origin.rfind(':');
-            return Error{bundle.origin.substr(0, colon),
-                         colon == std::string::npos ? 0 : std::stoi(bundle.origin.substr(colon + 1)), 0,
-                         std::string(kind) + "." + bundle.id, "unknown service '" + id + "'" + closest(id, known)};
-          }
+          if (!ids.count(id)) return error("", "unknown service '" + id + "'" + closest(id, known));
+      if (!bundle.kind_of.empty() && !catalog.role(bundle.kind_of))
+        return error(".kind_of", "unknown role '" + bundle.kind_of + "'");
+      for (const auto& [profile, why] : bundle.refuses)
+        if (!catalog.profile(profile)) return error(".refuses", "unknown profile '" + profile + "'");
     }
     return ok_status();
   };

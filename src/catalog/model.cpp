@@ -1,6 +1,7 @@
 #include "winports/catalog/model.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 namespace winports::catalog {
@@ -36,6 +37,34 @@ const RpcInterface* Catalog::rpc_interface(std::string_view uuid) const {
   };
   auto it = std::find_if(rpc_interfaces.begin(), rpc_interfaces.end(), same);
   return it != rpc_interfaces.end() ? &*it : nullptr;
+}
+
+const Document* Catalog::document(std::string_view id) const {
+  auto it = std::find_if(documents.begin(), documents.end(), [&](const Document& d) { return d.id == id; });
+  return it != documents.end() ? &*it : nullptr;
+}
+
+bool Catalog::role_is(std::string_view role_id, std::string_view wanted) const {
+  if (role_id == wanted) return true;
+  const auto* r = role(role_id);
+  return r && !r->kind_of.empty() && r->kind_of == wanted;
+}
+
+namespace {
+constexpr std::array<std::pair<Origin, std::string_view>, 4> kOrigins{
+    {{Origin::kb, "kb"}, {Origin::doc, "doc"}, {Origin::model, "model"}, {Origin::user, "user"}}};
+}  // namespace
+
+std::string_view to_string(Origin origin) {
+  for (auto [o, name] : kOrigins)
+    if (o == origin) return name;
+  return "kb";
+}
+
+std::optional<Origin> parse_origin(std::string_view text) {
+  for (auto [o, name] : kOrigins)
+    if (name == text) return o;
+  return std::nullopt;
 }
 
 }  // namespace winports::catalog

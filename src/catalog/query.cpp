@@ -1,6 +1,7 @@
 #include "winports/catalog/query.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <set>
 
@@ -105,30 +106,44 @@ Result<PortQuery> parse_port_query(std::string_view text) {
   return q;
 }
 
+std::string_view to_string(PortMatch match) {
+  static constexpr std::array<std::string_view, 4> kNames{"exact", "range", "wide-range", "dynamic-range"};
+  return kNames[static_cast<std::size_t>(match)];
+}
+
 std::vector<PortHit> lookup_port(const Catalog& catalog, const PortQuery& query) {
   std::vector<PortHit> out;
   for (const auto& s : catalog.services) {
     for (const auto& q : s.requirements) {
       if (query.transport && q.transport != *query.transport) continue;
       if (!query.port) {  // port-less transport query
-        out.push_back({&s, &q, ""});
+        out.push_back({&s, &q, "", PortMatch::exact, std::nullopt});
         continue;
       }
       if (!has_ports(q.transport)) continue;
-      if (q.ports.contains(*query.port)) {
-        out.push_back({&s, &q, ""});
+      const auto port = *query.port;
+      if (q.ports.contains(port)) {
+        PortRange holding{};
+        for (auto r : q.ports.ranges())
+          if (r.contains(port)) holding = r;
+        auto match = holding.size() == 1           ? PortMatch::exact
+                     : holding.size() < kWideRange ? PortMatch::range
+                                                   : PortMatch::wide_range;
+        out.push_back({&s, &q, "", match, holding});
       } else if (!q.dynamic.empty()) {
-        if (catalog.modern_rpc_range.contains(*query.port))
-          out.push_back({&s, &q, "modern"});
-        else if (catalog.legacy_rpc_range.contains(*query.port))
-          out.push_back({&s, &q, "legacy"});
+        for (auto [era, range] :
+             {std::pair{"modern", &catalog.modern_rpc_range}, std::pair{"legacy", &catalog.legacy_rpc_range}}) {
+          if (!range->contains(port)) continue;
+          std::optional<PortRange> holding;
+          for (auto r : range->ranges())
+            if (r.contains(port)) holding = r;
+          out.push_back({&s, &q, era, PortMatch::dynamic_range, holding});
+          break;
+        }
       }
     }
   }
-  // Rows printed with the port first, then dynamic-range matches; each group by service id.
-  std::stable_sort(out.begin(), out.end(), [](const PortHit& a, const PortHit& b) {
-    return a.via_dynamic_range.empty() && !b.via_dynamic_range.empty();
-  });
+  std::stable_sort(out.begin(), out.end(), [](const PortHit& a, const PortHit& b) { return a.match < b.match; });
   return out;
 }
 
@@ -136,25 +151,26 @@ PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint1
   PortQuery q{transport, std::nullopt, ""};
   if (has_ports(transport)) q.port = port;
   PortMeaning m;
-  for (const auto& hit : lookup_port(catalog, q)) {
-    if (!hit.via_dynamic_range.empty()) {
-      if (m.dynamic_range.find(hit.via_dynamic_range) == std::string::npos)
-        m.dynamic_range += (m.dynamic_range.empty() ? "" : ",") + hit.via_dynamic_range;
+  auto add_era = [&](std::string_view era) {
+    if (!era.empty() && m.dynamic_range.find(era) == std::string::npos)
+      m.dynamic_range += (m.dynamic_range.empty() ? "" : ",") + std::string(era);
+  };
+  auto hits = lookup_port(catalog, q);
+  // The best meaning only: rows printing the port itself hide those whose narrow ranges hold it.
+  const auto best = hits.empty() ? PortMatch::exact : hits.front().match;
+  for (const auto& hit : hits) {
+    if (hit.match == PortMatch::dynamic_range) {
+      add_era(hit.via_dynamic_range);
       continue;
     }
-    bool wide = false;
-    for (auto r : hit.requirement->ports.ranges())
-      if (r.lo <= port && port <= r.hi && std::uint32_t{r.hi} - r.lo + 1 >= kWideRange) wide = true;
     // A printed range that is a whole dynamic RPC range ("49152-65535") says the same as a
     // dynamic requirement.
-    if (wide) {
-      const char* era = catalog.modern_rpc_range.contains(port)   ? "modern"
-                        : catalog.legacy_rpc_range.contains(port) ? "legacy"
-                                                                  : "";
-      if (*era && m.dynamic_range.find(era) == std::string::npos)
-        m.dynamic_range += (m.dynamic_range.empty() ? "" : ",") + std::string(era);
-    }
-    auto& list = has_ports(transport) && wide ? m.wide : m.services;
+    if (hit.match == PortMatch::wide_range)
+      add_era(catalog.modern_rpc_range.contains(port)   ? "modern"
+              : catalog.legacy_rpc_range.contains(port) ? "legacy"
+                                                        : "");
+    if (!hit.wide() && hit.match != best) continue;
+    auto& list = hit.wide() ? m.wide : m.services;
     if (std::find(list.begin(), list.end(), hit.service->id) == list.end()) list.push_back(hit.service->id);
   }
   if (!m.services.empty()) m.dynamic_range.clear();

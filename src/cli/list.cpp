@@ -11,10 +11,14 @@ namespace winports::cli {
 namespace {
 
 nlohmann::json role_json(const catalog::Role& r) {
-  return {{"id", r.id},
-          {"names", {{"ja", r.names.ja}, {"en", r.names.en}}},
-          {"services", r.services},
-          {"optional_services", r.optional_services}};
+  nlohmann::json j{{"id", r.id},
+                   {"names", {{"ja", r.names.ja}, {"en", r.names.en}}},
+                   {"services", r.services},
+                   {"optional_services", r.optional_services},
+                   {"origin", std::string(catalog::to_string(r.origin))}};
+  if (!r.kind_of.empty()) j["kind_of"] = r.kind_of;
+  for (const auto& [profile, why] : r.refuses) j["refuses"][profile] = {{"ja", why.ja}, {"en", why.en}};
+  return j;
 }
 
 std::string port_summary(const catalog::Service& s) {
@@ -166,7 +170,15 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
       j["service_details"] = services;
       std::cout << j.dump(2) << '\n';
     } else {
-      std::cout << r->names.in(lang) << "  [" << r->id << "]\n\n";
+      std::cout << r->names.in(lang) << "  [" << r->id << "]\n";
+      std::cout << (ja ? "  出所: " : "  Origin: ") << catalog::to_string(r->origin);
+      if (!r->kind_of.empty()) std::cout << (ja ? "; 種類: " : "; a kind of ") << r->kind_of;
+      std::cout << '\n';
+      if (!r->description.en.empty()) std::cout << "  " << r->description.in(lang) << '\n';
+      for (const auto& [profile, why] : r->refuses)
+        std::cout << (ja ? "  " + profile + " は提供しない: " : "  never serves " + profile + ": ") << why.in(lang)
+                  << '\n';
+      std::cout << '\n';
       Table t(ja ? std::vector<std::string>{"サービス", "アプリケーション プロトコル", "プロトコル", "ポート", "条件"}
                  : std::vector<std::string>{"SERVICE", "APPLICATION PROTOCOL", "TRANSPORT", "PORTS", "CONDITIONS"});
       for (const auto* list : {&r->services, &r->optional_services})

@@ -40,11 +40,13 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
     out << '\n';
   }
   out << "  " << s.description.in(lang) << "\n\n";
-  Table t(ja ? std::vector<std::string>{"アプリケーション プロトコル", "プロトコル", "ポート", "条件", "出典"}
-             : std::vector<std::string>{"APPLICATION PROTOCOL", "TRANSPORT", "PORTS", "CONDITIONS", "SOURCE"});
+  Table t(
+      ja ? std::vector<std::string>{"アプリケーション プロトコル", "プロトコル", "ポート", "条件", "出所", "出典"}
+         : std::vector<std::string>{"APPLICATION PROTOCOL", "TRANSPORT", "PORTS", "CONDITIONS", "ORIGIN", "SOURCE"});
   for (const auto& q : s.requirements)
     t.add({q.protocol.in(lang), std::string(to_string(q.transport)), ports_cell(c, q, lang),
-           catalog::conditions_text(c, s, q, lang), catalog::source_text(s, q, lang)});
+           catalog::conditions_text(c, s, q, lang), std::string(catalog::to_string(q.origin)),
+           catalog::source_text(s, q, lang)});
   t.print(out);
   std::set<std::string> shown;
   bool header = false;
@@ -119,6 +121,8 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* port = app.add_subcommand("port", "Show which services use a port (PORT[/tcp|/udp], or gre/esp/ah/icmp)");
   port->add_option("PORT", ports, "e.g. 445, 389/udp, 135/tcp, 50000, gre")->required();
   port->add_flag("--json", ctx.json, "JSON output");
+  static bool all_ports = false;
+  port->add_flag("--all", all_ports, "Also list the services whose wide or dynamic RPC ranges hold the port");
   port->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -143,10 +147,18 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
       std::cout << nlohmann::json{{"results", catalog::port_hits_json(*c, hits)}}.dump(2) << '\n';
     } else if (!hits.empty()) {
       Table t(ja ? std::vector<std::string>{"プロトコル", "ポート", "サービス", "アプリケーション プロトコル", "条件",
-                                            "出典"}
+                                            "出所", "出典"}
                  : std::vector<std::string>{"TRANSPORT", "PORTS", "SERVICE", "APPLICATION PROTOCOL", "CONDITIONS",
-                                            "SOURCE"});
+                                            "ORIGIN", "SOURCE"});
+      // Wide and dynamic ranges hold thousands of ports: behind the specific rows they collapse
+      // into one closing line unless --all asks for them.
+      const bool specific = std::any_of(hits.begin(), hits.end(), [](const auto& h) { return !h.wide(); });
+      std::set<std::string> collapsed;
       for (const auto& h : hits) {
+        if (specific && h.wide() && !all_ports) {
+          collapsed.insert(h.service->id);
+          continue;
+        }
         auto cond = catalog::conditions_text(*c, *h.service, *h.requirement, lang);
         if (!h.via_dynamic_range.empty()) {
           std::string era = h.via_dynamic_range == "legacy"
@@ -155,14 +167,24 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
           cond = era + (cond.empty() ? "" : "; " + cond);
         }
         t.add({std::string(to_string(h.requirement->transport)),
-               h.requirement->ports.empty() ? "-" : h.requirement->ports.to_string(),
+               h.matched ? h.matched->to_string()
+                         : (h.requirement->ports.empty() ? "-" : h.requirement->ports.to_string()),
                h.service->names.in(lang) + " [" + h.service->id + "]", h.requirement->protocol.in(lang), cond,
+               std::string(catalog::to_string(h.requirement->origin)),
                catalog::source_text(*h.service, *h.requirement, lang)});
       }
       t.print(std::cout);
+      if (!collapsed.empty()) {
+        auto count = std::to_string(collapsed.size());
+        auto asked = join(ports, ", ");
+        std::cout << (ja ? "ほかに " + count + " 件のサービスの広い範囲 (動的 RPC 範囲など) が " + asked +
+                               " を含む — --all で一覧"
+                         : "and " + count + " services whose wide ranges include " + asked + " — --all lists them")
+                  << '\n';
+      }
     } else {
       std::cerr << "winports: "
-                << (ja ? "KB 832017 にこのポートの記載はありません" : "KB 832017 lists no service on that port")
+                << (ja ? "カタログにこのポートの記載はありません" : "the catalog lists no service on that port")
                 << '\n';
     }
     exit_code = hits.empty() ? kNotFound : kFound;

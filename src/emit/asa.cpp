@@ -173,7 +173,8 @@ Result<std::string> emit_asa(const Input& in) {
   std::ostringstream out;
   out << "! winports plan for site " << in.env.site << (*only ? " (traffic to " + (*only)->name + ")" : "")
       << ", for Cisco ASA 9.x (configuration mode).\n";
-  out << "! Ports from Microsoft KB 832017; each remark names the services and KB rows of the next rule.\n";
+  out << "! Ports from " << detail::ports_from(in)
+      << "; each remark names the services and KB rows of the next rule.\n";
   out << "! Names derive from content: an unchanged group or list keeps its name, and re-entering it adds nothing.\n";
   out << "! Order: groups, the new list beside the one in use, access-group (swaps the binding in one step),\n";
   out << "! then the previous list is removed: at no moment is an interface without its list.\n";

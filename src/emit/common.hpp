@@ -12,6 +12,19 @@
 
 namespace winports::emit::detail {
 
+// Where the plan's ports come from, for an output's header: KB 832017, and other Microsoft
+// documents only when a rule serves one of their rows (each such rule then says "doc:").
+inline std::string ports_from(const Input& in, Lang lang = Lang::en) {
+  bool doc = false;
+  for (const auto& f : in.plan.flows)
+    for (const auto& r : f.reasons)
+      if (const auto* s = in.catalog.service(r.service))
+        doc = doc || s->requirements[r.requirement].origin != catalog::Origin::kb;
+  if (!doc) return "Microsoft KB 832017";
+  return lang == Lang::ja ? "Microsoft KB 832017 と、doc: と記した行はほかの Microsoft 文書"
+                          : "Microsoft KB 832017 and, where marked doc:, other Microsoft documents";
+}
+
 inline std::vector<Network> of_family(const std::vector<Network>& nets, int family) {
   std::vector<Network> out;
   std::copy_if(nets.begin(), nets.end(), std::back_inserter(out), [&](const Network& n) { return n.family == family; });

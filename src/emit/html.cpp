@@ -17,11 +17,8 @@ using report::page::say;
 using report::page::Words;
 
 constexpr Words kTitle{"winports plan", "winports 計画"},
-    kIntro{
-        "Flows to allow between the zones of this site, with the Windows services that need them. Ports from "
-        "Microsoft KB 832017.",
-        "このサイトのゾーン間で許可するフローと、それを必要とする Windows サービス。ポートは Microsoft KB 832017 "
-        "による。"},
+    kIntro{"Flows to allow between the zones of this site, with the Windows services that need them. Ports from ",
+           "このサイトのゾーン間で許可するフローと、それを必要とする Windows サービス。ポートは "},
     kDiagram{"Zones", "ゾーン"}, kMatrix{"Zone × zone", "ゾーン × ゾーン"}, kRules{"Rules", "ルール"},
     kSearch{"Filter rules (address, port, service…)", "ルールを絞り込む（アドレス、ポート、サービス…）"},
     kFrom{"From", "送信元"}, kTo{"To", "宛先"}, kFromNets{"From networks", "送信元アドレス"},
@@ -59,8 +56,8 @@ Result<std::string> emit_html(const Input& in) {
 
   std::ostringstream out;
   report::page::head(out, std::string(say(kTitle, lang)) + ": " + in.env.site, lang);
-  out << "<p>" << say(kIntro, lang) << " <span class=\"muted\">" << in.plan.flows.size() << " " << say(kCount, lang)
-      << "</span></p>\n";
+  out << "<p>" << say(kIntro, lang) << escaped(detail::ports_from(in, lang)) << (lang == Lang::ja ? " による。" : ".")
+      << " <span class=\"muted\">" << in.plan.flows.size() << " " << say(kCount, lang) << "</span></p>\n";
 
   if (drawn)
     out << "<h2>" << say(kDiagram, lang) << "</h2>\n<div id=\"zone-diagram\">" << *svg << "</div>\n";

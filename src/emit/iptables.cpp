@@ -54,7 +54,7 @@ Result<std::string> restore_text(const Input& in, int family, bool with_header) 
   if (with_header) {
     out << "# winports plan for site " << in.env.site << (*only ? " (host firewall of " + (*only)->name + ")" : "")
         << ", for " << tool << "-restore --noflush\n";
-    out << "# Ports from Microsoft KB 832017; each rule names the services it serves.\n";
+    out << "# Ports from " << detail::ports_from(in) << "; each rule names the services it serves.\n";
     out << "# Only the chains declared here (" << c.base << "*) are flushed and refilled; every other chain,\n"
         << "# rule and policy stays as it is. Without --noflush, " << tool
         << "-restore would flush the whole filter table.\n";

@@ -19,7 +19,8 @@ Result<std::string> emit_json(const Input& in) {
     const auto& q = s->requirements[r.requirement];
     return nlohmann::json{{"service", s->id},
                           {"application_protocol", {{"ja", q.protocol.ja}, {"en", q.protocol.en}}},
-                          {"source", catalog::source_text(*s, q, Lang::en)}};
+                          {"source", catalog::source_text(*s, q, Lang::en)},
+                          {"origin", std::string(catalog::to_string(q.origin))}};
   };
   nlohmann::json flows = nlohmann::json::array();
   for (const auto& f : in.plan.flows) {

@@ -14,8 +14,8 @@ Result<std::string> emit_markdown(const Input& in) {
   std::ostringstream out;
   out << "# " << (ja ? "winports 計画: " : "winports plan: ") << md_cell(in.env.site)
       << (*only ? (ja ? "（ホスト " : " (host ") + (*only)->name + (ja ? "）" : ")") : "") << "\n\n";
-  out << (ja ? "許可するフロー。ポートは Microsoft KB 832017 による。\n\n"
-             : "Flows to allow. Ports from Microsoft KB 832017.\n\n");
+  out << (ja ? "許可するフロー。ポートは " + detail::ports_from(in, in.options.lang) + " による。\n\n"
+             : "Flows to allow. Ports from " + detail::ports_from(in, in.options.lang) + ".\n\n");
   out << (ja ? "| 送信元 | 送信元アドレス | 宛先 | 宛先アドレス | プロトコル | ポート | サービス | KB |\n"
              : "| From | From networks | To | To networks | Protocol | Ports | Services | KB |\n");
   out << "|---|---|---|---|---|---|---|---|\n";

@@ -78,7 +78,8 @@ Result<std::string> emit_netsh(const Input& in) {
   head << "@echo off\r\n";
   head << "rem winports plan for site " << batch_value(env.site)
        << ": Windows Firewall inbound rules for each host, for netsh advfirewall (Vista / 2008 and later).\r\n";
-  head << "rem Ports from Microsoft KB 832017. Run as administrator: script.cmd [PROFILE], PROFILE being any (the "
+  head << "rem Ports from " << detail::ports_from(in)
+       << ". Run as administrator: script.cmd [PROFILE], PROFILE being any (the "
           "default), domain, private, public or a comma list.\r\n";
   head << "rem The rules of a run are named \"" << name << ":a\" or \"" << name
        << ":b\", whichever is not in use: the new ones are added first,\r\n";

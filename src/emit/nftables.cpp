@@ -60,7 +60,7 @@ Result<std::string> emit_nftables(const Input& in) {
   const char* hook = only ? "input" : "forward";
   out << "#!/usr/sbin/nft -f\n";
   out << "# winports plan for site " << env.site << (only ? " (host firewall of " + only->name + ")" : "") << "\n";
-  out << "# Ports from Microsoft KB 832017; each rule names the services and KB rows it serves.\n";
+  out << "# Ports from " << detail::ports_from(in) << "; each rule names the services and KB rows it serves.\n";
   out << "# Scope: only traffic "
       << (only ? "from the site's zones to this host" : "with both ends in the site's zones")
       << " (sets site_v4, site_v6) is decided here;\n"

@@ -119,7 +119,8 @@ Result<std::string> emit_powershell(const Input& in) {
   // page, and the display names and KB titles are not ASCII.
   out << "\xEF\xBB\xBF";
   out << "# winports plan for site " << env.site << ": Windows Firewall inbound rules for each host.\n";
-  out << "# Ports from Microsoft KB 832017; each rule's description names the services and KB rows it serves.\n";
+  out << "# Ports from " << detail::ports_from(in)
+      << "; each rule's description names the services and KB rows it serves.\n";
   out << "# Run as administrator on Windows 8 / Windows Server 2012 or later (the NetSecurity module):\n";
   out << "#   .\\script.ps1                           this computer's rules (by name), in its local store\n";
   out << "#   .\\script.ps1 -PolicyStore 'contoso.com\\Servers Firewall'\n";

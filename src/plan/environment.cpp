@@ -130,6 +130,23 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
            "give as: PROFILE or services: [...]; without either the entry would open every service of " + entry.to +
                "'s roles" + (fit.empty() ? std::string() : "; profiles that fit " + entry.to + ": " + join(fit, ", ")));
   }
+  // A role that never serves the profile (no writable DC replicates from an RODC): when every
+  // destination host refuses it, the entry is a mistake the role's own words explain.
+  const catalog::Role* refusing = nullptr;
+  for (const auto& side : hosts) {
+    const catalog::Role* refused = nullptr;
+    for (const auto& id : side.host->roles)
+      if (const auto* role = c.role(id); role && role->refuses.count(entry.as)) refused = role;
+    if (!refused) {
+      refusing = nullptr;
+      break;
+    }
+    refusing = refused;
+  }
+  if (refusing)
+    r.fail(node, path,
+           entry.to + " is " + refusing->names.en + ", which never serves " + entry.as + ": " +
+               refusing->refuses.at(entry.as).en);
   std::set<std::string> served;
   for (const auto& side : hosts) {
     auto offered = services_served(c, env, *side.host, !entry.as.empty());

@@ -84,8 +84,11 @@ bool shares_family(const std::vector<Network>& a, const std::vector<Network>& b)
   });
 }
 
-bool has_role(const Side& side, const std::string& role) {
-  return side.host && std::find(side.host->roles.begin(), side.host->roles.end(), role) != side.host->roles.end();
+// The side is a host of the role or of its family: an RODC serves the rows whose listener is a
+// domain controller, and meets `server_role: domain-controller`.
+bool has_role(const Catalog& c, const Side& side, const std::string& role) {
+  return side.host && std::any_of(side.host->roles.begin(), side.host->roles.end(),
+                                  [&](const std::string& r) { return c.role_is(r, role); });
 }
 
 // Pre-Vista clients that the file does not list host by host (settings.legacy_clients, nearest
@@ -188,7 +191,7 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
   }
   if (cond.kind == "server_role") {
     for (const auto& v : cond.values)
-      if (has_role(server, v)) return {Verdict::yes, {}};
+      if (has_role(c, server, v)) return {Verdict::yes, {}};
     return {Verdict::no, text()};
   }
   if (cond.kind == "profile") {
@@ -270,7 +273,11 @@ class Planner {
         auto e = effective(env_, server, access);
         auto granted = services_granted(access, server);
         if (!granted.empty() && server.host)
-          for (const auto& role : server.host->roles) reached_.insert({zone_name(client), role});
+          for (const auto& role : server.host->roles) {
+            reached_.insert({zone_name(client), role});
+            if (const auto* r = c_.role(role); r && !r->kind_of.empty())
+              reached_.insert({zone_name(client), r->kind_of});
+          }
         for (const auto& id : granted) add_service(*c_.service(id), access, client, server, e, client_e);
       }
     }
@@ -298,6 +305,14 @@ class Planner {
   // The entry's services: its list, else what the server's roles serve, narrowed to its profile.
   std::set<std::string> services_granted(const Access& access, const Side& server) {
     if (!access.services.empty()) return {access.services.begin(), access.services.end()};
+    // A role that never serves the profile (writable DCs never replicate from an RODC) opens nothing.
+    for (const auto& id : server.host->roles)
+      if (const auto* role = c_.role(id))
+        if (auto it = role->refuses.find(access.as); it != role->refuses.end()) {
+          warn("access line " + std::to_string(access.line) + ": " + server.endpoint.name + " is " + role->names.en +
+               ": " + it->second.en + "; nothing opened for " + access.as);
+          return {};
+        }
     auto offered = services_served(c_, env_, *server.host, !access.as.empty());
     std::set<std::string> services;
     if (access.as.empty())
@@ -325,7 +340,7 @@ class Planner {
       Reason reason{s.id, i};
       auto skip = [&](const std::string& why, bool undecided) { record_skip(reason, why, undecided, client, server); };
       // A row another role listens for (Offline Files' LDAP is a DC's) never opens on this host.
-      if (!q.listener.empty() && !has_role(listener_of(q, client, server), q.listener)) {
+      if (!q.listener.empty() && !has_role(c_, listener_of(q, client, server), q.listener)) {
         skip("its listener is a host of role " + q.listener + ", not " + listener_of(q, client, server).endpoint.name,
              false);
         auto& missing = unreached_[{zone_name(client), q.listener}];
@@ -655,10 +670,16 @@ std::string reasons_text(const Flow& flow, const Catalog& c, Lang lang) {
   for (const auto& id : services_of(flow)) {
     const auto* s = c.service(id);
     std::vector<int> rows, consolidated;
+    std::vector<std::string> documents;  // titles of the other Microsoft documents its rows cite
     bool text = false;
+    bool user = false;
     for (const auto& r : flow.reasons) {
       if (r.service != id) continue;
       const auto& q = s->requirements[r.requirement];
+      user = user || q.origin == catalog::Origin::user;
+      for (const auto& src : q.sources)
+        if (!src.kb() && std::find(documents.begin(), documents.end(), src.title) == documents.end())
+          documents.push_back(src.title);
       bool own = false;
       for (const auto& src : q.sources)
         if (src.table == "service" && std::find(rows.begin(), rows.end(), src.row) == rows.end())
@@ -676,10 +697,18 @@ std::string reasons_text(const Flow& flow, const Catalog& c, Lang lang) {
       for (int x : v) l += (l.empty() ? "" : ",") + std::to_string(x);
       return l;
     };
-    std::string entry = "§" + (s->section.en.empty() ? s->names.in(lang) : s->section.in(lang));
-    if (!rows.empty()) entry += " #" + list(rows);
-    if (!consolidated.empty()) entry += (ja ? " 統合表 #" : " consolidated #") + list(consolidated);
-    if (text) entry += ja ? " 本文" : " text";
+    std::string entry;
+    if (user) entry = ja ? "利用者のカタログ: " : "user catalog: ";
+    const bool kb = !rows.empty() || !consolidated.empty() || text;
+    if (kb) {
+      entry += "§" + (s->section.en.empty() ? s->names.in(lang) : s->section.in(lang));
+      if (!rows.empty()) entry += " #" + list(rows);
+      if (!consolidated.empty()) entry += (ja ? " 統合表 #" : " consolidated #") + list(consolidated);
+      if (text) entry += ja ? " 本文" : " text";
+    }
+    // Rows from beyond the KB name their document, so a reader tells them from the KB's.
+    if (!documents.empty()) entry += (kb ? ", " : "") + ("doc: \"" + join(documents, "\", \"") + "\"");
+    if (entry.empty()) entry = "§" + s->names.in(lang);
     out += (out.empty() ? "" : "; ") + entry;
   }
   return out;

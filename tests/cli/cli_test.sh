@@ -25,6 +25,22 @@ expect 0 "port 445 found" -- "$bin" port 445
 contains out "netlogon" "445 lists Net Logon"
 expect 0 "port 389/udp found" -- "$bin" port 389/udp --json
 contains out '"via_dynamic_range"' "port --json has results"
+expect 0 "port 3389: the exact match first, wide ranges collapsed" -- "$bin" --lang en port 3389/tcp
+contains out "services whose wide ranges include 3389/tcp — --all lists them" "the collapse line"
+if grep -q "isa-tmg" "$tmp/out"; then echo "FAIL: ISA/TMG's 1025-65535 listed without --all"; fail=1; else echo "ok: wide ranges hidden"; fi
+head -2 "$tmp/out" | tail -1 | grep -q "\[rds\]" && echo "ok: rds is the first row" || { echo "FAIL: rds not first"; cat "$tmp/out"; fail=1; }
+expect 0 "port 3389 --all" -- "$bin" --lang en port 3389/tcp --all
+contains out "isa-tmg" "--all lists the wide ranges"
+if grep -q "wide ranges include" "$tmp/out"; then echo "FAIL: --all still collapses"; fail=1; else echo "ok: no collapse line with --all"; fi
+expect 0 "port 1688 is KMS, from another Microsoft document" -- "$bin" --lang en port 1688
+contains out "kms]" "KMS answers 1688"
+contains out "doc: \"Key Management Services (KMS) activation planning\"" "its source names the document"
+expect 0 "port 3000 --json keeps every match with its rank" -- "$bin" port 3000/tcp --json
+contains out '"kind": "dynamic-range"' "a dynamic-range match says so"
+contains out '"origin": "kb"' "every row says its origin"
+expect 0 "role rodc" -- "$bin" --lang en role rodc
+expect 0 "service sccm" -- "$bin" --lang en service sccm
+contains out "[configmgr]" "sccm is Configuration Manager"
 expect 1 "port 1000/udp not in the KB" -- "$bin" port 1000/udp
 expect 2 "bad port is a usage error" -- "$bin" port 70000
 expect 2 "a negative port is a usage error" -- "$bin" port -1

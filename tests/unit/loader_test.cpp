@@ -9,6 +9,7 @@
 
 #include "test_util.hpp"
 #include "winports/catalog/embedded.hpp"
+#include "winports/catalog/query.hpp"
 #include "winports/catalog/serialize.hpp"
 
 using namespace winports;
@@ -138,6 +139,10 @@ requirements:
   EXPECT_EQ(c.service("netlogon")->requirements.size(), 1u);
   EXPECT_EQ(c.service("netlogon")->names.en, "Net Logon (site)");
   ASSERT_NE(c.role("contoso-server"), nullptr);
+  // A user's directory holds the user's rows and roles, whatever they cite.
+  for (const auto& q : c.service("netlogon")->requirements) EXPECT_EQ(q.origin, Origin::user);
+  EXPECT_EQ(c.role("contoso-server")->origin, Origin::user);
+  EXPECT_EQ(builtin_catalog().service("netlogon")->requirements[0].origin, Origin::kb);
 }
 
 TEST(Loader, UserDirectoryErrorsNameTheUsersFile) {
@@ -229,7 +234,7 @@ versions:
 
 TEST(Loader, PortSettingsAreDataCheckedAgainstTheirService) {
   const Catalog& shipped = builtin_catalog();
-  ASSERT_EQ(shipped.port_settings.size(), 7u);
+  ASSERT_EQ(shipped.port_settings.size(), 12u);  // 7 the KB points to, 5 of other Microsoft documents
   auto rdp = std::find_if(shipped.port_settings.begin(), shipped.port_settings.end(),
                           [](const PortSetting& ps) { return ps.key == "rdp_port"; });
   ASSERT_NE(rdp, shipped.port_settings.end());
@@ -271,5 +276,79 @@ TEST(Loader, PortSettingsAreDataCheckedAgainstTheirService) {
              "port_settings:\n  winrm_https_port: {service: rds, kind: replace, replaces: 3389, "
              "where: somewhere}\n");
   ASSERT_TRUE(merge_directory(c, user.path()).ok());
-  EXPECT_EQ(c.port_settings.size(), 8u);
+  EXPECT_EQ(c.port_settings.size(), 13u);
+}
+
+TEST(Catalog, EveryRowHasASourceAndTheOriginItsSourcesSay) {
+  const Catalog& c = builtin_catalog();
+  std::size_t kb = 0, doc = 0;
+  for (const auto& s : c.services)
+    for (const auto& q : s.requirements) {
+      ASSERT_FALSE(q.sources.empty()) << s.id;
+      const bool cites_kb = std::any_of(q.sources.begin(), q.sources.end(), [](const Source& x) { return x.kb(); });
+      EXPECT_EQ(q.origin, cites_kb ? Origin::kb : Origin::doc) << s.id;
+      (cites_kb ? kb : doc)++;
+      for (const auto& src : q.sources) {
+        if (src.kb()) continue;
+        const auto* document = c.document(src.document);
+        ASSERT_NE(document, nullptr) << s.id << ": " << src.document;
+        EXPECT_EQ(src.title, document->title);
+        EXPECT_EQ(src.url.rfind("https://learn.microsoft.com/", 0), 0u) << src.url;
+        EXPECT_FALSE(src.section.empty()) << s.id;
+      }
+    }
+  EXPECT_GT(kb, 250u);
+  EXPECT_GE(doc, 25u);
+  EXPECT_EQ(c.role("windows")->origin, Origin::model) << "the base role is winports' own model";
+  EXPECT_EQ(c.role("domain-controller")->origin, Origin::kb);
+  EXPECT_EQ(c.role("wsus")->origin, Origin::doc);
+}
+
+TEST(Catalog, TodaysRolesAreThereWithTheirPorts) {
+  const Catalog& c = builtin_catalog();
+  auto prints = [&](const char* service, Transport t, std::uint16_t port) {
+    const auto* s = c.service(service);
+    return s && std::any_of(s->requirements.begin(), s->requirements.end(), [&](const Requirement& q) {
+             return q.transport == t && q.ports.contains(port) && q.origin == Origin::doc;
+           });
+  };
+  EXPECT_TRUE(prints("wsus", Transport::tcp, 8530));
+  EXPECT_TRUE(prints("wsus", Transport::tcp, 8531));
+  EXPECT_TRUE(prints("kms", Transport::tcp, 1688));
+  EXPECT_TRUE(prints("adfs", Transport::tcp, 49443));
+  EXPECT_TRUE(prints("web-application-proxy", Transport::tcp, 443));
+  EXPECT_TRUE(prints("rd-gateway", Transport::udp, 3391));
+  EXPECT_TRUE(prints("configmgr", Transport::tcp, 10123));
+  EXPECT_TRUE(prints("exchange-2016", Transport::tcp, 587));
+  EXPECT_TRUE(prints("sql-always-on", Transport::tcp, 5022));
+  EXPECT_TRUE(prints("windows-admin-center", Transport::tcp, 443));
+  for (const char* alias : {"sccm", "MECM", "ConfigMgr"}) {
+    auto found = find_services(c, alias);
+    ASSERT_EQ(found.size(), 1u) << alias;
+    EXPECT_EQ(found[0]->id, "configmgr");
+  }
+  const auto* rodc = c.role("rodc");
+  ASSERT_NE(rodc, nullptr);
+  EXPECT_EQ(rodc->kind_of, "domain-controller");
+  EXPECT_TRUE(c.role_is("rodc", "domain-controller"));
+  EXPECT_FALSE(c.role_is("domain-controller", "rodc"));
+  EXPECT_TRUE(rodc->refuses.count("dc-replication"));
+  for (const char* profile : {"branch-member", "wsus-client", "kms-client", "adfs-client", "rd-gateway-client",
+                              "configmgr-client", "exchange-client"})
+    EXPECT_NE(c.profile(profile), nullptr) << profile;
+}
+
+TEST(Loader, DocumentSourcesNameAKnownDocument) {
+  auto doc = replace(kGood, "{table: text, quote: \"site policy\"}", "{document: kms-planing, section: \"x\"}");
+  auto bad = parse(doc);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().line, 15);
+  EXPECT_NE(bad.error().message.find("did you mean 'kms-planning'"), std::string::npos) << bad.error().to_string();
+  auto good = parse(replace(kGood, "{table: text, quote: \"site policy\"}", "{document: kms-planning, section: x}"));
+  ASSERT_TRUE(good.ok()) << good.error().to_string();
+  EXPECT_EQ(good->requirements[0].origin, Origin::doc);
+  EXPECT_EQ(good->requirements[0].sources[0].title, "Key Management Services (KMS) activation planning");
+  auto no_section = parse(replace(kGood, "{table: text, quote: \"site policy\"}", "{document: kms-planning}"));
+  ASSERT_FALSE(no_section.ok());
+  EXPECT_NE(no_section.error().field.find("section"), std::string::npos) << no_section.error().to_string();
 }

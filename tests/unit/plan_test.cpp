@@ -590,3 +590,44 @@ access:
   EXPECT_EQ(got, want);
   EXPECT_NE(env.error().also.at(0).message.find("did you mean 'domain-controller'?"), std::string::npos);
 }
+
+TEST(Planner, ABranchLogsOnAgainstItsRodcWhichReplicatesInboundOnly) {
+  const char* site = R"(site: t
+zones:
+  hq: { networks: [198.18.20.0/24], os: windows-server-2022 }
+  branch: { networks: [198.18.30.0/24], os: windows-11 }
+  hq-clients: { networks: [198.18.10.0/24], os: windows-11 }
+hosts:
+  dc1: { address: 198.18.20.10, zone: hq, roles: [domain-controller] }
+  rodc1: { address: 198.18.30.10, zone: branch, os: windows-server-2022, roles: [rodc] }
+  fs2: { address: 198.18.30.20, zone: branch, os: windows-server-2022, roles: [file-server] }
+access:
+  - { from: branch, to: rodc1, as: branch-member }
+  - { from: branch, to: fs2, as: file-client }
+  - { from: rodc1, to: role:domain-controller, as: dc-replication }
+  - { from: hq-clients, to: role:domain-controller, as: domain-member }
+settings: { netbios: false }
+)";
+  auto env = load_text(site);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  auto logon = opened(p, "branch", "rodc1");
+  EXPECT_NE(std::find(logon.begin(), logon.end(), "tcp:53,88,135,389,445,464,636,3268-3269,49152-65535"), logon.end())
+      << "a member's logon against the RODC, as against a writable DC";
+  EXPECT_FALSE(opened(p, "rodc1", "dc1").empty()) << "the RODC pulls from the writable DC, which listens";
+  EXPECT_TRUE(opened(p, "dc1", "rodc1").empty()) << "nothing towards the RODC for replication";
+  for (const auto& f : p.flows) {
+    if (f.destination.name.find("rodc1") != std::string::npos) {
+      EXPECT_EQ(f.source.name, "branch") << "role:domain-controller names writable DCs only: " << f.source.name;
+    }
+  }
+  // Offline Files' LDAP rows are a DC's: the branch reaches one (its RODC), so nothing is missing.
+  for (const auto& w : p.warnings) EXPECT_EQ(w.find("needs a host of role domain-controller"), std::string::npos) << w;
+  // The other way round is a mistake the role explains.
+  std::string backwards = site;
+  backwards.replace(backwards.find("{ from: rodc1, to: role:domain-controller"), 41, "{ from: dc1, to: rodc1");
+  auto bad = load_text(backwards);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().line, 13);
+  EXPECT_NE(bad.error().message.find("replicates inbound only"), std::string::npos) << bad.error().to_string();
+}

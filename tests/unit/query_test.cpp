@@ -125,3 +125,57 @@ TEST(Discrepancies, TheKnownOnesAreListed) {
   EXPECT_TRUE(std::any_of(all.begin(), all.end(),
                           [](const Discrepancy& d) { return d.kind == "stated" && d.service->id == "dfsr"; }));
 }
+
+TEST(LookupPort, RanksTheExactPortFirstAndWideRangesLast) {
+  const auto& c = builtin_catalog();
+  for (const char* port : {"3389/tcp", "1688/tcp", "8530/tcp", "3000/tcp", "49443"}) {
+    auto hits = lookup_port(c, *parse_port_query(port));
+    ASSERT_FALSE(hits.empty()) << port;
+    EXPECT_TRUE(std::is_sorted(hits.begin(), hits.end(), [](const PortHit& a, const PortHit& b) {
+      return a.match < b.match;
+    })) << port;
+  }
+  auto rdp = lookup_port(c, *parse_port_query("3389/tcp"));
+  EXPECT_EQ(rdp.front().service->id, "rds") << "before ISA/TMG's 1025-65535";
+  EXPECT_EQ(rdp.front().match, PortMatch::exact);
+  auto isa = std::find_if(rdp.begin(), rdp.end(), [](const PortHit& h) { return h.service->id == "isa-tmg"; });
+  ASSERT_NE(isa, rdp.end());
+  EXPECT_EQ(isa->match, PortMatch::wide_range);
+  EXPECT_TRUE(isa->wide());
+  auto kms = lookup_port(c, *parse_port_query("1688"));
+  EXPECT_EQ(kms.front().service->id, "kms");
+  EXPECT_EQ(std::count_if(kms.begin(), kms.end(), [](const PortHit& h) { return !h.wide(); }), 1)
+      << "only KMS prints 1688; every other hit is a wide or dynamic range";
+  // The range that matched, not the row's printed one: 3000 is in the legacy range 1025-5000.
+  auto legacy = lookup_port(c, *parse_port_query("3000/tcp"));
+  auto netlogon = std::find_if(legacy.begin(), legacy.end(), [](const PortHit& h) {
+    return h.service->id == "netlogon" && h.match == PortMatch::dynamic_range;
+  });
+  ASSERT_NE(netlogon, legacy.end());
+  ASSERT_TRUE(netlogon->matched.has_value());
+  EXPECT_EQ(netlogon->matched->to_string(), "1025-5000");
+}
+
+TEST(LookupPort, ANarrowRangeRanksBetweenTheExactPortAndWideRanges) {
+  Catalog c = builtin_catalog();
+  auto add = [&](const std::string& id, PortSet ports) {
+    Service s;
+    s.id = id;
+    Requirement q;
+    q.transport = Transport::tcp;
+    q.ports = std::move(ports);
+    q.origin = Origin::user;
+    s.requirements.push_back(q);
+    c.services.push_back(s);
+  };
+  add("zz-exact", PortSet::from_ranges({{8765, 8765}}));
+  add("aa-narrow", PortSet::from_ranges({{8700, 8800}}));
+  auto hits = lookup_port(c, *parse_port_query("8765/tcp"));
+  ASSERT_GE(hits.size(), 2u);
+  EXPECT_EQ(hits[0].service->id, "zz-exact") << "a user's exact row comes first, whatever its id";
+  EXPECT_EQ(hits[1].service->id, "aa-narrow");
+  EXPECT_EQ(hits[1].match, PortMatch::range);
+  // A port's one-line meaning is its best one: the exact row, not the range around it.
+  EXPECT_EQ(port_meaning(c, Transport::tcp, 8765).services, std::vector<std::string>{"zz-exact"});
+  EXPECT_EQ(port_meaning(c, Transport::tcp, 8750).services, std::vector<std::string>{"aa-narrow"});
+}

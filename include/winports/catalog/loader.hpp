@@ -22,13 +22,17 @@ Status parse_vocabulary(const SourceFile& file, Catalog& into);
 Status parse_rpc_interfaces(const SourceFile& file, Catalog& into);
 // port-settings.yaml; parsed after the services, which its `service:` keys name.
 Status parse_port_settings(const SourceFile& file, Catalog& into);
+// documents.yaml: the Microsoft documents other than the KB that rows cite; parsed before the
+// services, whose `document:` sources name them.
+Status parse_documents(const SourceFile& file, Catalog& into);
 
-// Reads DIR/os.yaml, DIR/vocabulary.yaml, DIR/roles.yaml, DIR/profiles.yaml, DIR/services/*.yaml,
-// DIR/rpc-interfaces.yaml and DIR/port-settings.yaml.
+// Reads DIR/os.yaml, DIR/vocabulary.yaml, DIR/roles.yaml, DIR/profiles.yaml, DIR/documents.yaml,
+// DIR/services/*.yaml, DIR/rpc-interfaces.yaml and DIR/port-settings.yaml.
 Result<Catalog> load_directory(const std::filesystem::path& dir);
 
 // Adds a user's directory on top of `base`: services/*.yaml or *.yaml service files replace
 // services of the same id or add new ones; roles.yaml and vocabulary.yaml extend or override.
+// Its rows and roles are the user's (Origin::user), whatever they cite.
 Status merge_directory(Catalog& base, const std::filesystem::path& dir);
 
 // Cross-file checks: unique ids, services named by roles and uses: exist.

@@ -23,18 +23,39 @@ struct Condition {
   bool operator==(const Condition&) const = default;
 };
 
-// Where in the KB a requirement comes from.
-// table: "service" (the section's own table), "consolidated" (the port-ordered summary table)
+// Where a requirement comes from: the KB, or another Microsoft document (data/documents.yaml).
+// KB: table is "service" (the section's own table), "consolidated" (the port-ordered summary table)
 // or "text" (the section's prose). row is 1-based within that table; 0 for text.
 // protocol/service: the consolidated row as written; quote: the prose sentence.
+// Another document: table is empty, document names it (its title and url copied from
+// documents.yaml, so a row tells its source without the catalog) and section the part that says so.
 struct Source {
   std::string table;
   int row = 0;
   std::string protocol;
   std::string service;
   std::string quote;
-  auto members() { return std::tie(table, row, protocol, service, quote); }
+  std::string document;
+  std::string section;
+  std::string title;
+  std::string url;
+  [[nodiscard]] bool kb() const { return document.empty(); }
+  auto members() { return std::tie(table, row, protocol, service, quote, document, section, title, url); }
   bool operator==(const Source&) const = default;
+};
+
+// Whose answer a row or role is: KB 832017's, another Microsoft document's, winports' own model
+// (the base role every Windows host has), or a user's --catalog directory. Every output says it.
+enum class Origin : std::uint8_t { kb, doc, model, user };
+std::string_view to_string(Origin origin);
+std::optional<Origin> parse_origin(std::string_view text);
+
+// A Microsoft document other than the KB that catalog rows cite.
+struct Document {
+  std::string id;
+  std::string title;
+  std::string url;
+  auto members() { return std::tie(id, title, url); }
 };
 
 // A fix of the Japanese seed text, recorded rather than applied silently.
@@ -78,11 +99,12 @@ struct Requirement {
   std::vector<std::string> notes;  // ids into Service::notes
   std::vector<Correction> corrections;
   std::vector<Source> sources;
+  Origin origin = Origin::kb;  // kb when a KB table or text is among its sources
 
   [[nodiscard]] bool dynamic_rpc() const { return dynamic == "rpc"; }
   auto members() {
     return std::tie(protocol, transport, ports, dynamic, direction, reply, icmp_type, derived_from, optional, listener,
-                    obsolete, by_name, conditions, notes, corrections, sources);
+                    obsolete, by_name, conditions, notes, corrections, sources, origin);
   }
 };
 
@@ -108,11 +130,11 @@ struct Service {
   std::vector<std::string> general_notes;
   std::vector<LocalizedText> discrepancies;  // disagreements inside the KB, told in words
   std::vector<Requirement> requirements;
-  std::string origin;  // file it was loaded from ("builtin:..." when embedded)
+  std::string file;  // file it was loaded from ("builtin:..." when embedded)
 
   auto members() {
     return std::tie(id, names, section, aliases, system_services, description, conditions, uses, obsolete,
-                    ad_depends_on, depends_on_ad, notes, general_notes, discrepancies, requirements, origin);
+                    ad_depends_on, depends_on_ad, notes, general_notes, discrepancies, requirements, file);
   }
 };
 
@@ -131,10 +153,22 @@ struct Role {
   LocalizedText names;
   std::vector<std::string> services;
   std::vector<std::string> optional_services;
-  std::string origin;  // file:line it was defined at, for errors
-  bool base = false;   // every Windows host has it (the endpoint mapper, the Server service …)
+  std::string defined_at;  // file:line, for errors
+  bool base = false;       // every Windows host has it (the endpoint mapper, the Server service …)
   std::vector<OsServices> by_os;
-  auto members() { return std::tie(id, names, services, optional_services, origin, base, by_os); }
+  // The role family it belongs to: an RODC is a domain controller, so it serves the rows whose
+  // listener is a domain controller, while `role:domain-controller` in a site still names only
+  // writable DCs.
+  std::string kind_of;
+  // Profiles its hosts never serve, and why: an RODC replicates inbound only, so writable DCs never
+  // pull from it (dc-replication towards it opens nothing).
+  std::map<std::string, LocalizedText> refuses;
+  Origin origin = Origin::kb;
+  LocalizedText description;
+  auto members() {
+    return std::tie(id, names, services, optional_services, defined_at, base, by_os, kind_of, refuses, origin,
+                    description);
+  }
 };
 
 enum class RpcEra : std::uint8_t { legacy, modern };
@@ -199,16 +233,20 @@ struct Catalog {
   std::vector<VocabularyEntry> scenarios;
   std::vector<RpcInterface> rpc_interfaces;
   std::vector<PortSetting> port_settings;
+  std::vector<Document> documents;
 
   auto members() {
     return std::tie(services, roles, profiles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios,
-                    rpc_interfaces, port_settings);
+                    rpc_interfaces, port_settings, documents);
   }
   [[nodiscard]] const Service* service(std::string_view id) const;
   [[nodiscard]] const Role* role(std::string_view id) const;
   [[nodiscard]] const Role* profile(std::string_view id) const;
   [[nodiscard]] const OsVersion* os(std::string_view id_or_alias) const;
   [[nodiscard]] const RpcInterface* rpc_interface(std::string_view uuid) const;  // case-insensitive
+  [[nodiscard]] const Document* document(std::string_view id) const;
+  // The role is `wanted` or of its family (an RODC is a domain controller).
+  [[nodiscard]] bool role_is(std::string_view role_id, std::string_view wanted) const;
 };
 
 }  // namespace winports::catalog

@@ -27,24 +27,40 @@ struct PortQuery {
 };
 Result<PortQuery> parse_port_query(std::string_view text);
 
+// How a row holds the port, best first: a row printing that very port says more about it than
+// one printing a range around it, and a range of a thousand ports or a dynamic RPC range says
+// only that a high port may be anything.
+enum class PortMatch : std::uint8_t {
+  exact,          // the row prints the port itself (or the query names a port-less transport)
+  range,          // a printed range narrower than kWideRange holds it
+  wide_range,     // a printed range of kWideRange ports or more holds it
+  dynamic_range,  // only an OS era's dynamic RPC range of a dynamic-port row holds it
+};
+std::string_view to_string(PortMatch match);  // "exact", "range", "wide-range", "dynamic-range"
+
 struct PortHit {
   const Service* service = nullptr;
   const Requirement* requirement = nullptr;
   // "" when the port is printed in the KB row; "legacy" or "modern" when it falls only in that
   // OS era's dynamic range of a dynamic-port requirement.
   std::string via_dynamic_range;
+  PortMatch match = PortMatch::exact;
+  std::optional<PortRange> matched;  // the printed range or era range holding the port
+  [[nodiscard]] bool wide() const { return match >= PortMatch::wide_range; }
 };
+// Every row holding the port, ranked by PortMatch (then by service id, row order).
 std::vector<PortHit> lookup_port(const Catalog& catalog, const PortQuery& query);
 
-// What a port means in one line: the services whose KB rows print it (ids, each once), those
-// whose row prints only a wide range holding it ("1024-65535": any high port), and, when no row
-// prints it, the OS eras ("modern", "legacy") whose dynamic RPC range holds it.
+// What a port means in one line, by its best meaning only: the services whose rows print the port
+// itself (ids, each once), else those whose narrow ranges hold it; those whose row prints only a
+// wide range holding it ("1024-65535": any high port), and, when no row prints it, the OS eras
+// ("modern", "legacy") whose dynamic RPC range holds it.
 struct PortMeaning {
-  std::vector<std::string> services;  // a row prints the port, or a range narrower than kWideRange
+  std::vector<std::string> services;  // rows print the port; else ranges narrower than kWideRange
   std::vector<std::string> wide;      // only a range of kWideRange ports or more holds it
   std::string dynamic_range;          // "" or "modern" / "legacy" / "modern,legacy"
 };
-constexpr std::uint32_t kWideRange = 1024;
+constexpr std::uint32_t kWideRange = 1000;
 // `port` is ignored for a port-less transport (GRE, ESP, AH, ICMP).
 PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint16_t port);
 

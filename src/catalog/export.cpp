@@ -197,29 +197,29 @@ nlohmann::json discrepancies_json(const std::vector<Discrepancy>& items) {
 }
 
 void write_csv(const Catalog& catalog, std::ostream& out, Lang lang) {
-  out << "service,service_name,application_protocol,transport,ports,dynamic_rpc,optional,conditions,source\r\n";
+  out << "service,service_name,application_protocol,transport,ports,dynamic_rpc,optional,conditions,source,origin\r\n";
   for (const auto& s : catalog.services)
     for (const auto& q : s.requirements)
       out << csv_field(s.id) << ',' << csv_field(s.names.in(lang)) << ',' << csv_field(q.protocol.in(lang)) << ','
           << to_string(q.transport) << ',' << csv_field(ports_text(q)) << ',' << (q.dynamic_rpc() ? "true" : "false")
           << ',' << (q.optional ? "true" : "false") << ',' << csv_field(conditions_text(catalog, s, q, lang)) << ','
-          << csv_field(source_text(s, q, lang)) << "\r\n";
+          << csv_field(source_text(s, q, lang)) << ',' << to_string(q.origin) << "\r\n";
 }
 
 void write_markdown(const Catalog& catalog, std::ostream& out, Lang lang) {
   const bool ja = lang == Lang::ja;
-  out << (ja ? "# Windows のサービスとネットワーク ポート (KB 832017)\n"
-             : "# Windows services and network ports (KB 832017)\n");
+  out << (ja ? "# Windows のサービスとネットワーク ポート (KB 832017。出所 doc の行はほかの Microsoft 文書)\n"
+             : "# Windows services and network ports (KB 832017; rows of origin doc: other Microsoft documents)\n");
   for (const auto& s : catalog.services) {
     out << "\n## " << md_cell(s.names.in(lang)) << " (`" << s.id << "`)\n\n"
         << md_cell(s.description.in(lang)) << "\n\n";
-    out << (ja ? "| アプリケーション プロトコル | プロトコル | ポート | 条件 | 出典 |\n"
-               : "| Application protocol | Protocol | Ports | Conditions | Source |\n");
-    out << "|---|---|---|---|---|\n";
+    out << (ja ? "| アプリケーション プロトコル | プロトコル | ポート | 条件 | 出典 | 出所 |\n"
+               : "| Application protocol | Protocol | Ports | Conditions | Source | Origin |\n");
+    out << "|---|---|---|---|---|---|\n";
     for (const auto& q : s.requirements)
       out << "| " << md_cell(q.protocol.in(lang)) << " | " << to_string(q.transport) << " | " << md_cell(ports_text(q))
           << " | " << md_cell(conditions_text(catalog, s, q, lang)) << " | " << md_cell(source_text(s, q, lang))
-          << " |\n";
+          << " | " << to_string(q.origin) << " |\n";
   }
 }
 

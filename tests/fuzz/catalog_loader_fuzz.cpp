@@ -1,5 +1,5 @@
-// Fuzzes the user-catalog loader: any bytes as a service, roles, OS or vocabulary file must give
-// a value or a file:line error, never a crash.
+// Fuzzes the user-catalog loader: any bytes as a service, roles, OS, vocabulary, documents, RPC
+// interfaces or port-settings file must give a value or a file:line error, never a crash.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -17,5 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Catalog scratch;
   (void)parse_os_table(file, scratch);
   (void)parse_vocabulary(file, scratch);
+  (void)parse_documents(file, scratch);
+  Catalog extended = base;
+  (void)parse_rpc_interfaces(file, extended);
+  (void)parse_port_settings(file, extended);
   return 0;
 }

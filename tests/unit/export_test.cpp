@@ -55,6 +55,11 @@ TEST(ExportCsv, OneRowPerRequirementQuotedPerRfc4180) {
   EXPECT_EQ(lines, expected);
   EXPECT_NE(text.find("\"Offline Files, User Profile Service, Folder Redirection, and Primary Computer\""),
             std::string::npos);
+  EXPECT_EQ(text.rfind("service,service_name,", 0), 0u);
+  EXPECT_NE(text.find(",source,origin\r\n"), std::string::npos) << "the header names the origin column";
+  EXPECT_NE(text.find("kms,Key Management Service (KMS),KMS activation (RPC over TCP),tcp,1688,"), std::string::npos);
+  EXPECT_NE(text.find("\" §KMS host: clients connect on TCP port 1688 by default\",doc\r\n"), std::string::npos)
+      << "a row from another Microsoft document says so";
 }
 
 TEST(ExportMarkdown, EscapesPipes) {

@@ -148,20 +148,28 @@ nlohmann::json service_json(const Catalog& catalog, const Service& s) {
   return j;
 }
 
+nlohmann::json role_json(const Role& r) {
+  nlohmann::json j{{"id", r.id},
+                   {"names", text_json(r.names)},
+                   {"services", r.services},
+                   {"optional_services", r.optional_services},
+                   {"origin", std::string(to_string(r.origin))}};
+  if (!r.kind_of.empty()) j["kind_of"] = r.kind_of;
+  for (const auto& [profile, why] : r.refuses) j["refuses"][profile] = text_json(why);
+  return j;
+}
+
 nlohmann::json catalog_json(const Catalog& catalog) {
   nlohmann::json services = nlohmann::json::array();
   for (const auto& s : catalog.services) services.push_back(service_json(catalog, s));
   nlohmann::json roles = nlohmann::json::array();
-  for (const auto& r : catalog.roles)
-    roles.push_back({{"id", r.id},
-                     {"names", text_json(r.names)},
-                     {"services", r.services},
-                     {"optional_services", r.optional_services}});
+  for (const auto& r : catalog.roles) roles.push_back(role_json(r));
   nlohmann::json os = nlohmann::json::array();
   for (const auto& v : catalog.os_versions)
     os.push_back(
         {{"id", v.id}, {"names", text_json(v.names)}, {"dynamic_rpc", v.era == RpcEra::legacy ? "legacy" : "modern"}});
-  return {{"services", services},
+  return {{"version", kExportJsonVersion},
+          {"services", services},
           {"roles", roles},
           {"os_versions", os},
           {"dynamic_rpc_ranges",

@@ -45,7 +45,7 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
       return void(exit_code = a.flows.empty() ? kNotFound : kFound);
     }
     if (ctx.json) {
-      std::cout << analyze::analysis_json(a, inputs, site);
+      print_json_text("analyze", analyze::analysis_json(a, inputs, site));
     } else {
       auto flows = analyze::flow_table(a);
       Table(flows.header, flows.rows).print(std::cout);

@@ -58,7 +58,10 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto plan = plan::make_plan(*env, *c);
     auto result = audit::audit(*env, *c, plan, audit::merge(std::move(parts)), host);
     if (!result) return void(exit_code = report(result.error()));
-    std::cout << (ctx.json ? audit::audit_json(*result) : audit::audit_text(*result));
+    if (ctx.json)
+      print_json_text("audit", audit::audit_json(*result));
+    else
+      std::cout << audit::audit_text(*result);
     std::cerr << "winports: " << audit::audit_summary(*result) << '\n';
     exit_code = result->clean() ? kFound : kNotFound;
   });

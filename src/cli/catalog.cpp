@@ -28,7 +28,7 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
     for (auto& d : all)
       if (kind.empty() || d.kind == kind) items.push_back(d);
     if (ctx.json) {
-      std::cout << nlohmann::json{{"discrepancies", catalog::discrepancies_json(items)}}.dump(2) << '\n';
+      print_json("discrepancies", {{"discrepancies", catalog::discrepancies_json(items)}});
     } else {
       Table t(lang == Lang::ja ? std::vector<std::string>{"種類", "サービス", "行", "内容"}
                                : std::vector<std::string>{"KIND", "SERVICE", "ROW", "WHAT"});

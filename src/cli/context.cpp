@@ -30,10 +30,45 @@ const catalog::Catalog* Context::load() {
   return &merged_;
 }
 
+bool json_errors = false;
+
+nlohmann::json error_json(const Error& error) {
+  auto one = [](const Error& e) {
+    return nlohmann::json{
+        {"file", e.file}, {"line", e.line}, {"column", e.column}, {"field", e.field}, {"message", e.message}};
+  };
+  auto j = one(error);
+  if (!error.also.empty()) {
+    j["also"] = nlohmann::json::array();
+    for (const auto& more : error.also) j["also"].push_back(one(more));
+  }
+  return {{"error", j}};
+}
+
 int report(const Error& error) {
+  if (json_errors) {
+    std::cerr << error_json(error).dump(2) << '\n';
+    return kUsageError;
+  }
   std::cerr << "winports: error: " << error.to_string() << '\n';
   for (const auto& more : error.also) std::cerr << "winports: error: " << more.to_string() << '\n';
   return kUsageError;
+}
+
+void print_json(std::string_view kind, const nlohmann::json& payload) {
+  std::cout << nlohmann::json{{"kind", kind}, {"version", kJsonVersion}, {"payload", payload}}.dump(2) << '\n';
+}
+
+void print_json_text(std::string_view kind, std::string_view payload) {
+  while (!payload.empty() && (payload.back() == '\n' || payload.back() == ' ')) payload.remove_suffix(1);
+  std::string out = "{\n  \"kind\": " + nlohmann::json(kind).dump() + ",\n  \"payload\": ";
+  out.reserve(out.size() + payload.size() + payload.size() / 16 + 32);
+  for (char ch : payload) {
+    out += ch;
+    if (ch == '\n') out += "  ";  // JSON strings escape their newlines: every raw one is layout
+  }
+  out += ",\n  \"version\": " + std::to_string(kJsonVersion) + "\n}\n";
+  std::cout << out;
 }
 
 }  // namespace winports::cli

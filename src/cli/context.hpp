@@ -2,7 +2,9 @@
 // What every command shares: the catalog (built-in plus --catalog directories), the language,
 // and the exit codes (0 found, 1 nothing found, 2 usage or data error).
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "winports/catalog/model.hpp"
@@ -29,7 +31,20 @@ struct Context {
   catalog::Catalog merged_;
 };
 
-int report(const Error& error);  // prints "winports: error: …" and returns kUsageError
+// Prints "winports: error: …" (under --json the error object of docs/json.md) and returns kUsageError.
+int report(const Error& error);
+
+// Whether the command line asked for --json: errors then go to stderr as {"error":{…}}. Set by
+// main from the arguments, before parsing, so that a parse error is JSON too.
+extern bool json_errors;
+
+// Every command's --json output, one envelope (docs/json.md): {"kind", "version", "payload"}.
+constexpr int kJsonVersion = 1;
+void print_json(std::string_view kind, const nlohmann::json& payload);
+// The same around a payload already written as JSON text (analyze and audit write theirs directly,
+// for speed): the text is indented one level, as dump(2) would nest it.
+void print_json_text(std::string_view kind, std::string_view payload);
+nlohmann::json error_json(const Error& error);
 
 void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_list_commands(CLI::App& app, Context& ctx, int& exit_code);

@@ -69,7 +69,7 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
       table.print(std::cout);
     }
     if (list_only) {
-      if (ctx.json) std::cout << nlohmann::json{{"domain_controllers", controllers}}.dump(2) << '\n';
+      if (ctx.json) print_json("discover", {{"domain_controllers", controllers}});
       return void(exit_code = kFound);
     }
 

@@ -10,17 +10,6 @@
 namespace winports::cli {
 namespace {
 
-nlohmann::json role_json(const catalog::Role& r) {
-  nlohmann::json j{{"id", r.id},
-                   {"names", {{"ja", r.names.ja}, {"en", r.names.en}}},
-                   {"services", r.services},
-                   {"optional_services", r.optional_services},
-                   {"origin", std::string(catalog::to_string(r.origin))}};
-  if (!r.kind_of.empty()) j["kind_of"] = r.kind_of;
-  for (const auto& [profile, why] : r.refuses) j["refuses"][profile] = {{"ja", why.ja}, {"en", why.en}};
-  return j;
-}
-
 std::string port_summary(const catalog::Service& s) {
   std::string tcp, udp, other;
   for (const auto& q : s.requirements) {
@@ -51,7 +40,7 @@ Named named_list(const catalog::Catalog& c, const std::string& kind, Lang lang) 
     n.header_ja = {"プロファイル", "名前", "サービス"};
     for (const auto& p : c.profiles) {
       n.rows.push_back({p.id, p.names.in(lang), join(p.services, ", ")});
-      n.items.push_back(role_json(p));
+      n.items.push_back(catalog::role_json(p));
     }
   } else if (kind == "os") {
     n.header_en = {"OS", "NAME", "KIND", "RPC RANGE", "ALIASES"};
@@ -97,7 +86,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (profiles || os || features || scenarios) {
       auto n = named_list(*c, profiles ? "profiles" : os ? "os" : features ? "features" : "scenarios", lang);
       if (ctx.json) {
-        std::cout << nlohmann::json{{n.key, n.items}}.dump(2) << '\n';
+        print_json("list", {{n.key, n.items}});
       } else {
         Table t(ja ? n.header_ja : n.header_en);
         for (auto& row : n.rows) t.add(std::move(row));
@@ -108,8 +97,8 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (roles) {
       if (ctx.json) {
         nlohmann::json out = nlohmann::json::array();
-        for (const auto& r : c->roles) out.push_back(role_json(r));
-        std::cout << nlohmann::json{{"roles", out}}.dump(2) << '\n';
+        for (const auto& r : c->roles) out.push_back(catalog::role_json(r));
+        print_json("list", {{"roles", out}});
       } else {
         Table t(ja ? std::vector<std::string>{"役割", "名前", "サービス"}
                    : std::vector<std::string>{"ROLE", "NAME", "SERVICES"});
@@ -127,7 +116,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
         out.push_back({{"id", s.id},
                        {"names", {{"ja", s.names.ja}, {"en", s.names.en}}},
                        {"system_service_names", s.system_services}});
-      std::cout << nlohmann::json{{"services", out}}.dump(2) << '\n';
+      print_json("list", {{"services", out}});
     } else {
       Table t(ja ? std::vector<std::string>{"ID", "サービス", "システム サービス名", "ポート"}
                  : std::vector<std::string>{"ID", "SERVICE", "SYSTEM SERVICE", "PORTS"});
@@ -156,10 +145,11 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
       auto best = closest_name(role_name, ids);
       std::cerr << "winports: " << (ja ? "役割が見つかりません: '" : "no role named '") << role_name << "'"
                 << (best.empty() ? "" : (ja ? " (候補: " : " (did you mean: ") + best + ")") << '\n';
+      if (ctx.json) print_json("role", nullptr);  // found nothing, like grep: still one document
       return void(exit_code = kNotFound);
     }
     if (ctx.json) {
-      auto j = role_json(*r);
+      auto j = catalog::role_json(*r);
       nlohmann::json services = nlohmann::json::array();
       for (const auto* list : {&r->services, &r->optional_services})
         for (const auto& id : *list) {
@@ -168,7 +158,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
           services.push_back(std::move(sj));
         }
       j["service_details"] = services;
-      std::cout << j.dump(2) << '\n';
+      print_json("role", j);
     } else {
       std::cout << r->names.in(lang) << "  [" << r->id << "]\n";
       std::cout << (ja ? "  出所: " : "  Origin: ") << catalog::to_string(r->origin);

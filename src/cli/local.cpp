@@ -70,7 +70,7 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
       }
     }
     if (ctx.json)
-      std::cout << nlohmann::json{{"sockets", rows}}.dump(2) << '\n';
+      print_json("local", {{"sockets", rows}});
     else
       table.print(std::cout);
     exit_code = listed ? kFound : kNotFound;

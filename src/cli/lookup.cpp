@@ -114,7 +114,7 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
         any = true;
       }
     }
-    if (ctx.json) std::cout << nlohmann::json{{"services", json}}.dump(2) << '\n';
+    if (ctx.json) print_json("service", {{"services", json}});
     exit_code = !any ? kNotFound : (missing ? kNotFound : kFound);
   });
 
@@ -144,7 +144,7 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
       hits.insert(hits.end(), found.begin(), found.end());
     }
     if (ctx.json) {
-      std::cout << nlohmann::json{{"results", catalog::port_hits_json(*c, hits)}}.dump(2) << '\n';
+      print_json("port", {{"results", catalog::port_hits_json(*c, hits)}});
     } else if (!hits.empty()) {
       Table t(ja ? std::vector<std::string>{"プロトコル", "ポート", "サービス", "アプリケーション プロトコル", "条件",
                                             "出所", "出典"}
@@ -204,7 +204,7 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
         out.push_back({{"id", h.service->id},
                        {"names", {{"ja", h.service->names.ja}, {"en", h.service->names.en}}},
                        {"matched", h.matched}});
-      std::cout << nlohmann::json{{"results", out}}.dump(2) << '\n';
+      print_json("search", {{"results", out}});
     } else {
       Table t(lang == Lang::ja ? std::vector<std::string>{"ID", "サービス", "一致"}
                                : std::vector<std::string>{"ID", "SERVICE", "MATCHED"});

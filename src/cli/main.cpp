@@ -1,5 +1,6 @@
 // winports: a thin driver over libwinports. Each command lives in its own file.
 #include <CLI/CLI.hpp>
+#include <string_view>
 
 #include "context.hpp"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   Context ctx;
   int exit_code = kFound;
+  for (int i = 1; i < argc; ++i) json_errors = json_errors || std::string_view(argv[i]) == "--json";
   app.add_option("--catalog", ctx.catalog_dirs, "Extra catalog directory (services/*.yaml, roles.yaml); repeatable")
       ->check(CLI::ExistingDirectory);
   app.add_option("--lang", ctx.lang_option, "Output language (default from LANG)")->check(CLI::IsMember({"ja", "en"}));
@@ -29,6 +31,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (json_errors && e.get_exit_code() != 0) return report(winports::Error{"", 0, 0, "", e.what()});
     int code = app.exit(e);
     return code == 0 ? kFound : kUsageError;
   }

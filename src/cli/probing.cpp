@@ -86,7 +86,7 @@ int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<s
     nlohmann::json results = nlohmann::json::array();
     for (const auto& l : lines) results.push_back(l.json);
     printout.json["results"] = std::move(results);
-    std::cout << printout.json.dump(2) << '\n';
+    print_json(printout.kind, printout.json);
   } else {
     Table table(columns);
     for (const auto& l : lines) table.add(l.cells);

@@ -31,13 +31,15 @@ struct Printout {
   std::vector<std::string> not_probed;
   std::function<Result<std::string>()> diagram;    // the page's SVG, drawn only when --html asks
   nlohmann::json json = nlohmann::json::object();  // --json: these members, and "results"
+  std::string kind = "check";                      // the --json envelope's kind
 };
 
 // check's and discover's: the suite, what was probed, "N port(s) probed".
 inline Printout check_printout(const std::string& suite, const std::string& targets, std::size_t probed,
                                nlohmann::json json = nlohmann::json::object()) {
   auto summary = std::to_string(probed) + " port(s) probed";
-  return {suite, {{"targets", targets}}, suite + " " + targets, summary, {}, {}, std::move(json)};
+  // The envelope's kind is the command: "winports discover" → discover.
+  return {suite, {{"targets", targets}}, suite + " " + targets, summary, {}, {}, std::move(json), suite.substr(9)};
 }
 
 // Prints the lines; returns 0 when none failed, 1 if any did, 2 on a write error.

@@ -56,7 +56,9 @@ Result<std::string> emit_json(const Input& in) {
     j["pairs"] = std::move(pairs);
     skipped.push_back(std::move(j));
   }
-  nlohmann::json out{{"site", in.plan.site}, {"flows", flows}, {"skipped", skipped}, {"warnings", in.plan.warnings}};
+  // "version": the format's, raised only when a member changes meaning or goes (docs/json.md).
+  nlohmann::json out{
+      {"version", 1}, {"site", in.plan.site}, {"flows", flows}, {"skipped", skipped}, {"warnings", in.plan.warnings}};
   return out.dump(2) + "\n";
 }
 

@@ -50,8 +50,13 @@ nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o) 
                         {"transport", std::string(to_string(o.request.transport))},
                         {"port", o.request.port},
                         {"status", std::string(probe::to_string(o.status))},
-                        {"service", services_of(c, o)},
+                        {"services", meaning_of(c, o).services},
                         {"detail", o.detail}};
+  // Where no row prints the port: what range holds it, as analyze says it.
+  if (auto m = meaning_of(c, o); m.services.empty()) {
+    if (!m.dynamic_range.empty()) row["dynamic_range"] = m.dynamic_range;
+    if (!m.wide.empty()) row["wide_range_services"] = m.wide;
+  }
   if (o.rpc)
     row["rpc"] = {{"interface", meaning_of(c, o).interface},
                   {"uuid", o.rpc->uuid},

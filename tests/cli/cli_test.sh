@@ -190,7 +190,7 @@ expect 2 "audit: nft text forced on an iptables dump" -- "$bin" audit "$branch" 
 expect 1 "audit: the example router ruleset has findings" -- "$bin" audit "$branch" "$examples/audit/branch-router.rules" --json
 python3 - "$tmp/out" <<'PY' && echo "ok: the example's findings: the dynamic range blocked three ways, 3389 and SMB extra, one shadowed rule" || { echo "FAIL: example findings"; fail=1; }
 import json, sys
-a = json.load(open(sys.argv[1]))
+a = json.load(open(sys.argv[1]))["payload"]
 blocked = {(b["from"], b["to"], b["transport"], tuple(map(tuple, b["ports"]))) for b in a["blocked"]}
 assert blocked == {("clients", "fs1", "tcp", ((49152, 65535),)), ("clients", "dc1,dc2", "tcp", ((49152, 65535),)),
                    ("fs1", "dc1,dc2", "tcp", ((49152, 65535),))}, blocked

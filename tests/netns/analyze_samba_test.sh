@@ -70,7 +70,7 @@ done
 PYTHONPATH="$here" python3 - "$LAB_DIR/join.json" "$LAB_DIR/cut.json" "$LAB_DIR/nobind.json" "$LAB_CLIENT_IP" "$LAB_DC_IP" <<'PY' || fail=1
 import json, sys
 from expect import want, done
-whole, cut, nobind = (json.load(open(p)) for p in sys.argv[1:4])
+whole, cut, nobind = (json.load(open(p))["payload"] for p in sys.argv[1:4])
 client, dc = sys.argv[4:6]
 
 def flow(d, transport, port):

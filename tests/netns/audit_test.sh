@@ -39,7 +39,7 @@ audit_ipt() { audit --format iptables-save "$@"; }
 expect_findings() {
   python3 - "$dir/audit.json" "$1" <<'PY'
 import json, sys
-got = json.load(open(sys.argv[1]))
+got = json.load(open(sys.argv[1]))["payload"]
 want = json.loads(sys.argv[2])
 def brief(f):
     return {"from": f["from"], "to": f["to"], "transport": f["transport"], "ports": f["ports"]}
@@ -137,7 +137,7 @@ expect_findings "$want" && ok "iptables: exactly the dropped port, the multiport
   { bad "iptables findings"; cat "$dir/v4-edited.rules"; }
 python3 - "$dir/audit.json" <<'PY' && ok "the block holds for dc1 only, the shadowed rule names its cover" || bad "details"
 import json, sys
-a = json.load(open(sys.argv[1]))
+a = json.load(open(sys.argv[1]))["payload"]
 b = a["blocked"][0]
 assert b.get("destination_addresses") == "198.18.20.10", b
 s = a["shadowed"][0]

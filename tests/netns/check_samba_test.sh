@@ -42,7 +42,7 @@ fail=0
 [ "$code" = 1 ] && echo "ok: exit 1 (some ports do not answer)" || { echo "FAIL: exit $code, wanted 1"; fail=1; }
 for key in "${!want[@]}"; do
   port=${key%/*} transport=${key#*/}
-  got=$(python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1]))["results"] if x["port"]==int(sys.argv[2]) and x["transport"]==sys.argv[3]]; print(r[0]["status"] + "|" + r[0]["detail"] if r else "missing")' \
+  got=$(python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1]))["payload"]["results"] if x["port"]==int(sys.argv[2]) and x["transport"]==sys.argv[3]]; print(r[0]["status"] + "|" + r[0]["detail"] if r else "missing")' \
     "$LAB_DIR/check.json" "$port" "$transport")
   if [ "${got%%|*}" = "${want[$key]}" ]; then echo "ok: $key ${want[$key]} (${got#*|})"
   else echo "FAIL: $key is '$got', wanted ${want[$key]}"; fail=1; fi
@@ -52,7 +52,7 @@ grep -q '"detail": "DNS response' "$LAB_DIR/check.json" && echo "ok: UDP 53 prov
 
 # --role: every fixed port the catalog lists for a DC, probed; the exit code says not all answer.
 LAB_TIMEOUT=120 in_client "$bin" check "$LAB_DC_IP" --role domain-controller --timeout 500 --json >"$LAB_DIR/role.json"
-count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' "$LAB_DIR/role.json")
+count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["payload"]["results"]))' "$LAB_DIR/role.json")
 [ "$count" -ge 20 ] && echo "ok: --role domain-controller probed $count ports" || { echo "FAIL: --role probed $count"; fail=1; }
 
 # Protocol proof and RPC endpoints: with the router passing the endpoint mapper, the dynamic range
@@ -76,7 +76,7 @@ LAB_TIMEOUT=120 in_client "$bin" check "$LAB_DC_IP" --ports tcp:135,389,udp:88,3
 PYTHONPATH="$here" python3 - "$LAB_DIR/proto.json" "$drsuapi_port" "${LAB_REALM}" <<'PY' || fail=1
 import json, sys
 from expect import want, one, done
-results = json.load(open(sys.argv[1]))["results"]
+results = json.load(open(sys.argv[1]))["payload"]["results"]
 drsuapi_port, realm = sys.argv[2], sys.argv[3]
 for port, proof in [(88, "Kerberos KRB-ERROR 6 KDC_ERR_C_PRINCIPAL_UNKNOWN, realm " + realm),
                     (389, "LDAP ping: DC dc1." + realm.lower()), (464, "kpasswd reply")]:
@@ -88,8 +88,8 @@ r = one(results, 135, "tcp")
 want("entries enumerated" in r["detail"], "tcp/135 " + r["detail"])
 drs = [x for x in results if x.get("rpc", {}).get("interface") == "drsuapi"]
 want(len(drs) == 1 and str(drs[0]["port"]) == drsuapi_port and drs[0]["status"] == "listening"
-     and drs[0]["service"] == "active-directory",
-     f"drsuapi endpoint {[(d['port'], d['status'], d['service']) for d in drs]}, DC's mapper says {drsuapi_port}")
+     and drs[0]["services"] == ["active-directory"],
+     f"drsuapi endpoint {[(d['port'], d['status'], d['services']) for d in drs]}, DC's mapper says {drsuapi_port}")
 netlogon = [x for x in results if x.get("rpc", {}).get("interface") == "netlogon"]
 want(len(netlogon) == 1 and netlogon[0]["status"] == "listening", f"netlogon endpoint {[(d['port'], d['status']) for d in netlogon]}")
 done()
@@ -108,10 +108,12 @@ LAB_TIMEOUT=120 in_client "$bin" discover "${LAB_REALM,,}" --dns-server "$LAB_DC
   >"$LAB_DIR/discover.json"
 code=$?
 [ "$code" = 1 ] && echo "ok: discover exit 1 (SMB is dropped)" || { echo "FAIL: discover exit $code, wanted 1"; fail=1; }
+/usr/bin/python3 "$here/../cli/json_test.py" --envelope "$here/../.." discover "$LAB_DIR/dcs.json" "$LAB_DIR/discover.json" ||
+  { echo "FAIL: discover --json does not fit docs/json.schema.json"; fail=1; }
 PYTHONPATH="$here" python3 - "$LAB_DIR/dcs.json" "$LAB_DIR/discover.json" "$LAB_DC_IP" "${LAB_REALM,,}" <<'PY' || fail=1
 import json, sys
 from expect import want, one, done
-listed, checked = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+listed, checked = json.load(open(sys.argv[1]))["payload"], json.load(open(sys.argv[2]))["payload"]
 dc_ip, domain = sys.argv[3], sys.argv[4]
 for doc in (listed, checked):
     dcs = doc["domain_controllers"]
@@ -141,7 +143,7 @@ in_dc ss -lntuH >"$LAB_DIR/ss.txt"
 PYTHONPATH="$here" python3 - "$LAB_DIR/local.json" "$LAB_DIR/ss.txt" <<'PY' || fail=1
 import json, sys
 from expect import want, one, done
-sockets = json.load(open(sys.argv[1]))["sockets"]
+sockets = json.load(open(sys.argv[1]))["payload"]["sockets"]
 ours = {(s["transport"], s["address"], s["port"]) for s in sockets}
 theirs = set()
 for line in open(sys.argv[2]):

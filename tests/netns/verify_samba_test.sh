@@ -25,7 +25,7 @@ fail=0
 want() {  # want CONDITION-EXIT-STATUS MESSAGE
   if [ "$1" = 0 ]; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi
 }
-query() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$LAB_DIR/$1.json"; }
+query() { python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['payload']; print($2)" "$LAB_DIR/$1.json"; }
 
 # Samba registers its endpoints a moment after it listens: wait for drsuapi in the mapper.
 for try in $(seq 10); do
@@ -38,6 +38,8 @@ lab_write_site
 lab_load_plan "$bin" || exit 1
 code=$(verify open)
 want $([ "$code" = 0 ]; echo $?) "plan loaded: verify exits 0 ($(tail -1 "$LAB_DIR/open.err"))"
+/usr/bin/python3 "$here/../cli/json_test.py" --envelope "$here/../.." verify "$LAB_DIR/open.json" ||
+  { echo "FAIL: verify --json does not fit docs/json.schema.json"; fail=1; }
 want $([ "$(query open 'sum(r["blocked"] for r in d["results"])')" = 0 ]; echo $?) "plan loaded: nothing blocked"
 want $([ "$(query open '[r["status"] for r in d["results"] if r["port"]==88 and r["transport"]=="udp"][0]')" = listening ]; echo $?) \
   "udp/88 listening (Kerberos reply)"

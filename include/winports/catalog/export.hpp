@@ -12,8 +12,13 @@
 
 namespace winports::catalog {
 
+// The format version of `export --format json` (its top-level "version"); docs/json.md.
+constexpr int kExportJsonVersion = 1;
+
 nlohmann::json requirement_json(const Catalog& catalog, const Service& service, const Requirement& requirement);
 nlohmann::json service_json(const Catalog& catalog, const Service& service);
+// A role or consumer profile: id, names, services, optional_services, origin (kind_of, refuses).
+nlohmann::json role_json(const Role& role);
 nlohmann::json catalog_json(const Catalog& catalog);
 nlohmann::json port_hits_json(const Catalog& catalog, const std::vector<PortHit>& hits);
 nlohmann::json discrepancies_json(const std::vector<Discrepancy>& items);

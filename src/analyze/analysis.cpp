@@ -134,8 +134,7 @@ Analysis analyze(const FlowTable& table, const catalog::Catalog& c, const plan::
   a.comparison = compare(a.flows, *a.plan, *env);
   const auto& cmp = *a.comparison;
   for (std::size_t i = 0; i < a.flows.size(); ++i)
-    if (!cmp.allowed_by[i] && !cmp.client[i].zone.empty() && !cmp.server[i].zone.empty())
-      a.breaks[i] = true, ++a.breaking;
+    if (!cmp.allowed_by[i] && cmp.site_traffic[i]) a.breaks[i] = true, ++a.breaking;
   return a;
 }
 

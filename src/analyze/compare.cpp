@@ -52,6 +52,29 @@ Placement place(const plan::Environment& env, const Network& address) {
   return {"", z ? z->name : ""};
 }
 
+namespace {
+
+bool is_outside(const plan::Environment& env, const std::string& zone) {
+  const auto* z = zone.empty() ? nullptr : env.zone(zone);
+  return z && z->outside;
+}
+
+// The scope every emitter gives the site: traffic between its zones, and with the outside zone
+// only for the pairs a planned flow names.
+bool decided_by_site(const plan::Plan& plan, const plan::Environment& env, const Flow& f, const Placement& client,
+                     const Placement& server) {
+  if (client.zone.empty() || server.zone.empty()) return false;
+  const bool out_client = is_outside(env, client.zone), out_server = is_outside(env, server.zone);
+  if (!out_client && !out_server) return true;
+  if (out_client && out_server) return false;
+  return std::any_of(plan.flows.begin(), plan.flows.end(), [&](const plan::Flow& p) {
+    return out_client ? is_outside(env, p.source.zone) && covers(p.destination, f.server)
+                      : is_outside(env, p.destination.zone) && covers(p.source, f.client);
+  });
+}
+
+}  // namespace
+
 Comparison compare(const std::vector<Flow>& observed, const plan::Plan& plan, const plan::Environment& env) {
   Comparison out;
   // Per plan flow, the ports observed flows used.
@@ -69,6 +92,7 @@ Comparison compare(const std::vector<Flow>& observed, const plan::Plan& plan, co
       match = i;
     }
     out.allowed_by.push_back(match);
+    out.site_traffic.push_back(decided_by_site(plan, env, f, out.client.back(), out.server.back()));
     if (match) {
       any[*match] = true;
       if (has_ports(f.transport)) used[*match] = used[*match].unite(PortSet{{f.port, f.port}});

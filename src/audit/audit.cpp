@@ -251,19 +251,13 @@ class Auditor {
     CubeIndex planned_index(planned_refs);
     // One question per destination zone, every zone of the site as source (not one per zone pair:
     // a site of 200 zones would ask 40,000); what is beyond the plan is then split by source zone.
+    // The outside zone (`any`) is the site's only between the pairs the plan names, as winports'
+    // own outputs scope it: one question per such pair.
     AddressSet site;
     for (const auto& z : env_.zones)
-      for (const auto& n : z.networks) site.add(n);
-    for (const auto& to : env_.zones) {
-      if (host && &to != env_.zone(env_.host(host_name_)->zone)) continue;
-      Cube space;
-      // A host's own traffic to itself never crosses its network path (it arrives on loopback).
-      space.source = host ? site.subtract(AddressSet::of(*host)) : site;
-      space.destination = AddressSet();
-      if (host)
-        space.destination = AddressSet::of(*host);
-      else
-        for (const auto& n : to.networks) space.destination.add(n);
+      if (!z.outside)
+        for (const auto& n : z.networks) site.add(n);
+    auto ask = [&](Cube space, const plan::Zone& to) {
       space.states = static_cast<std::uint8_t>(CtState::new_);
       // Both ends of one family: a cross-family space holds no real packet.
       std::vector<Cube> spaces;
@@ -273,9 +267,9 @@ class Auditor {
         c.destination = c.destination.only(family);
         if (!c.empty()) spaces.push_back(std::move(c));
       }
-      if (spaces.empty()) continue;
+      if (spaces.empty()) return;
       auto outcome = evaluator_.evaluate(spaces);
-      if (outcome.accepted.empty()) continue;
+      if (outcome.accepted.empty()) return;
       std::vector<Cube> relevant;
       for (auto i : planned_index.candidates(space.destination))
         for (const auto& sp : spaces)
@@ -284,7 +278,7 @@ class Auditor {
             break;
           }
       auto beyond = subtract_all(std::move(outcome.accepted), relevant);
-      if (beyond.empty()) continue;
+      if (beyond.empty()) return;
       for (const auto& from : env_.zones) {
         Cube sources;
         sources.source = AddressSet();
@@ -294,6 +288,37 @@ class Auditor {
           if (overlaps(c, sources)) part.push_back(intersect(c, sources));
         if (!part.empty()) add_pair_extra(extra, from, to, part, host != nullptr);
       }
+    };
+    for (const auto& to : env_.zones) {
+      if (to.outside) continue;
+      if (host && &to != env_.zone(env_.host(host_name_)->zone)) continue;
+      Cube space;
+      // A host's own traffic to itself never crosses its network path (it arrives on loopback).
+      space.source = host ? site.subtract(AddressSet::of(*host)) : site;
+      space.destination = AddressSet();
+      if (host)
+        space.destination = AddressSet::of(*host);
+      else
+        for (const auto& n : to.networks) space.destination.add(n);
+      ask(std::move(space), to);
+    }
+    std::set<std::pair<std::string, std::string>> asked;
+    for (const auto& f : plan_.flows) {
+      const auto* from_zone = f.source.zone.empty() ? nullptr : env_.zone(f.source.zone);
+      const auto* to_zone = f.destination.zone.empty() ? nullptr : env_.zone(f.destination.zone);
+      if (!(from_zone && from_zone->outside) && !(to_zone && to_zone->outside)) continue;
+      Cube space;
+      space.source = AddressSet();
+      space.destination = AddressSet();
+      for (const auto& n : f.source.networks) space.source.add(n);
+      for (const auto& n : f.destination.networks) space.destination.add(n);
+      if (host) space.destination = space.destination.intersect(AddressSet::of(*host));
+      if (space.destination.empty() || !asked.insert({space.source.to_string(), space.destination.to_string()}).second)
+        continue;
+      // The pair's destination zone: the outside one, or the zone of its (first) host.
+      const plan::Zone* to = to_zone;
+      if (!to && !f.destination.networks.empty()) to = env_.zone_of(f.destination.networks.front());
+      if (to) ask(std::move(space), *to);
     }
   }
 

@@ -25,6 +25,12 @@ inline std::string ports_from(const Input& in, Lang lang = Lang::en) {
                           : "Microsoft KB 832017 and, where marked doc:, other Microsoft documents";
 }
 
+// Whether a flow's side is the outside zone (`any`: every address in no zone of the site).
+inline bool outside_side(const plan::Environment& env, const plan::Endpoint& side) {
+  const auto* z = side.zone.empty() ? nullptr : env.zone(side.zone);
+  return z && z->outside;
+}
+
 inline std::vector<Network> of_family(const std::vector<Network>& nets, int family) {
   std::vector<Network> out;
   std::copy_if(nets.begin(), nets.end(), std::back_inserter(out), [&](const Network& n) { return n.family == family; });
@@ -70,21 +76,45 @@ inline FamilyView view_all(const plan::Flow& f, const plan::Host* only) {
 // the ones inside another left out (nft refuses overlapping elements in an interval set). The
 // emitters for live firewalls act only on traffic whose ends are both in here; the rest of what a
 // router carries is not the site's to decide.
+// The networks given, each once and none inside another (widest kept), in address order.
+inline std::vector<Network> fewest_networks(std::vector<Network> nets) {
+  std::sort(nets.begin(), nets.end(), [](const Network& a, const Network& b) {
+    return a.prefix != b.prefix ? a.prefix < b.prefix : a < b;  // widest first
+  });
+  std::vector<Network> out;
+  for (const auto& n : nets)
+    if (std::none_of(out.begin(), out.end(), [&](const Network& kept) { return kept.contains(n); })) out.push_back(n);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The site's own networks: every zone's but the outside one (`any`), whose traffic is the site's
+// only between the pairs its flows name (outside_side below).
 inline std::vector<Network> site_networks(const plan::Environment& env, int family) {
   std::vector<Network> all;
   for (const auto& z : env.zones)
     for (const auto& n : z.networks)
-      if (n.family == family) all.push_back(n);
+      if (n.family == family && !z.outside) all.push_back(n);
   for (const auto& h : env.hosts)
     if (h.address.family == family) all.push_back(h.address);
-  std::sort(all.begin(), all.end(), [](const Network& a, const Network& b) {
-    return a.prefix != b.prefix ? a.prefix < b.prefix : a < b;  // widest first
-  });
-  std::vector<Network> out;
-  for (const auto& n : all)
-    if (std::none_of(out.begin(), out.end(), [&](const Network& kept) { return kept.contains(n); })) out.push_back(n);
-  std::sort(out.begin(), out.end());
-  return out;
+  return fewest_networks(std::move(all));
+}
+
+// The site's side of every pair with the outside zone, in one family: the destinations the
+// outside reaches (first) and the sources that reach it (second), each address once and none
+// inside another, so a scope line per side covers every pair without two overlapping.
+inline std::pair<std::vector<Network>, std::vector<Network>> outside_pairs(const Input& in, int family,
+                                                                           const plan::Host* only) {
+  std::vector<Network> to_site, from_site;
+  for (const auto& f : in.plan.flows) {
+    auto v = view(f, family, only);
+    if (v.source.empty() || v.destination.empty()) continue;
+    if (outside_side(in.env, f.source))
+      to_site.insert(to_site.end(), v.destination.begin(), v.destination.end());
+    else if (outside_side(in.env, f.destination))
+      from_site.insert(from_site.end(), v.source.begin(), v.source.end());
+  }
+  return {fewest_networks(std::move(to_site)), fewest_networks(std::move(from_site))};
 }
 
 // The log prefix of dropped site traffic: the site's name, quoted safely, within the 127 bytes

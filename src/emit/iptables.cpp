@@ -74,9 +74,18 @@ Result<std::string> restore_text(const Input& in, int family, bool with_header) 
   auto site_nets = detail::site_networks(in.env, family);
   for (const auto& n : site_nets)
     out << "-A " << c.base << " -s " << n.to_string() << " -g " << (*only ? c.site : c.destination) << "\n";
+  // The outside zone's pairs (any -> host, host -> any): what falls through the lines above has a
+  // source (or destination) outside the site, so naming the other end is enough; its destination
+  // is always named, so a host's loopback and link-local traffic stay out.
+  // One line per side, every pair's addresses together: two would overlap (the audit says so).
+  auto [from_outside, to_outside] = detail::outside_pairs(in, family, *only);
+  if (!from_outside.empty())
+    out << "-A " << c.base << " -d " << detail::joined(from_outside, ",") << " -g " << c.site << "\n";
   if (!*only)
     for (const auto& n : site_nets)
       out << "-A " << c.destination << " -d " << n.to_string() << " -g " << c.site << "\n";
+  if (!to_outside.empty() && !*only)
+    out << "-A " << c.destination << " -s " << detail::joined(to_outside, ",") << " -g " << c.site << "\n";
   out << "-A " << c.site << " -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n";
   out << "-A " << c.site << " -m conntrack --ctstate INVALID -j DROP\n";
   for (const auto& f : in.plan.flows) {

@@ -61,9 +61,12 @@ Result<std::string> emit_nftables(const Input& in) {
   out << "#!/usr/sbin/nft -f\n";
   out << "# winports plan for site " << env.site << (only ? " (host firewall of " + only->name + ")" : "") << "\n";
   out << "# Ports from " << detail::ports_from(in) << "; each rule names the services and KB rows it serves.\n";
+  const bool any_zone = std::any_of(env.zones.begin(), env.zones.end(), [](const plan::Zone& z) { return z.outside; });
   out << "# Scope: only traffic "
       << (only ? "from the site's zones to this host" : "with both ends in the site's zones")
-      << " (sets site_v4, site_v6) is decided here;\n"
+      << " (sets site_v4, site_v6)"
+      << (any_zone ? ", and the pairs with zone any (every address in no zone) that the plan names," : "")
+      << " is decided here;\n"
       << "# everything else passes this table untouched (" << hook
       << " policy accept), for the machine's other rules to decide.\n";
   out << "# Drops: " << (only ? "traffic from the site's zones to this host" : "traffic between the site's zones")
@@ -102,6 +105,19 @@ Result<std::string> emit_nftables(const Input& in) {
     if (!only) out << " " << ip << " daddr " << set;
     out << " jump site\n";
   }
+  // Traffic with the outside zone is the site's only between the pairs a flow names: a jump for
+  // the site's addresses the outside reaches and one for those that reach it, so any-to-any
+  // traffic (another network's) never meets this table's drop. The destination is always named:
+  // on a host's input path, traffic to its loopback or link-local addresses stays out.
+  for (int family : site_families) {
+    auto [to_site, from_site] = detail::outside_pairs(in, family, only);
+    std::string ip = family == 4 ? "ip" : "ip6";
+    auto any_set = "@zone_" + identifier(std::string(plan::kAnyZone)) + "_v" + std::to_string(family);
+    if (!to_site.empty())
+      out << "\t\t" << ip << " saddr " << any_set << " " << ip << " daddr " << addresses(to_site) << " jump site\n";
+    if (!from_site.empty())
+      out << "\t\t" << ip << " saddr " << addresses(from_site) << " " << ip << " daddr " << any_set << " jump site\n";
+  }
   out << "\t}\n\n";
   out << "\tchain site {\n";
   out << "\t\tct state established,related accept\n\t\tct state invalid drop\n";
@@ -115,8 +131,11 @@ Result<std::string> emit_nftables(const Input& in) {
       auto set_name = "zone_" + identifier(f.source.zone) + "_v" + std::to_string(family);
       std::string saddr = !f.source.zone.empty() && zone_sets.count(set_name) ? "@" + set_name : addresses(src);
       out << "\n\t\t# " << plan::flow_label(f) << ": " << reasons_text(f, in.catalog, in.options.lang) << "\n";
+      auto dst_set = "zone_" + identifier(f.destination.zone) + "_v" + std::to_string(family);
+      std::string daddr =
+          detail::outside_side(env, f.destination) && zone_sets.count(dst_set) ? "@" + dst_set : addresses(dst);
       out << "\t\t" << ip << " saddr " << saddr;
-      if (!only) out << " " << ip << " daddr " << addresses(dst);
+      if (!only) out << " " << ip << " daddr " << daddr;
       out << " " << match_protocol(f, family) << " accept comment \"" << detail::services_comment(f) << "\"\n";
     }
   }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "winports/catalog/rules.hpp"
+#include "winports/core/address_set.hpp"
 #include "winports/core/yaml_reader.hpp"
 
 namespace winports::plan {
@@ -63,7 +64,8 @@ std::vector<AccessSide> access_sides(const Environment& env, const std::string& 
   std::vector<AccessSide> out;
   auto role = name.rfind("role:", 0) == 0 ? name.substr(5) : "";
   if (const auto* h = env.host(name)) return {{h->name, {h->address}, h}};
-  if (const auto* z = env.zone(name); z && !destination) return {{z->name, z->networks, nullptr}};
+  // The outside zone has no hosts: as a destination it is its addresses.
+  if (const auto* z = env.zone(name); z && (!destination || z->outside)) return {{z->name, z->networks, nullptr}};
   for (const auto& h : env.hosts)
     if (role.empty() ? h.zone == name : std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end())
       out.push_back({h.name, {h.address}, &h});
@@ -113,6 +115,10 @@ void check_families(const Reader& r, const YAML::Node& node, const std::string& 
 void check_grants(const Reader& r, const YAML::Node& node, const std::string& path, const Environment& env,
                   const catalog::Catalog& c, const Access& entry) {
   if (!entry.services.empty()) return;
+  if (const auto* z = env.zone(entry.to); z && z->outside)
+    r.fail(node, path,
+           "any (every address outside the site's zones) runs no roles a profile could use: name the services it "
+           "serves, services: [...]");
   auto hosts = access_sides(env, entry.to, true);
   if (entry.as.empty()) {
     // Without as: or services: an entry would open every service of the destination's roles (RPC
@@ -265,6 +271,8 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
         z.name = kv.first.as<std::string>();
         z.line = kv.first.Mark().line + 1;
         auto path = "zones." + z.name;
+        if (z.name == kAnyZone)
+          r.fail(kv.first, path, "'any' is reserved: it names every address in no zone of the site");
         r.check_keys(kv.second, path, {"networks", "os", "settings", "asa_interface"});
         auto nets = r.required(kv.second, path, "networks");
         auto net_path = path + ".networks";
@@ -337,11 +345,29 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
         });
     }
 
+    // `any`/`internet` in an entry: the outside zone, added once, after every zone is known.
+    auto outside = [&]() {
+      if (env.zone(kAnyZone)) return;
+      Zone z;
+      z.name = std::string(kAnyZone);
+      z.outside = true;
+      AddressSet inside;
+      std::set<int> used;
+      for (const auto& zone : env.zones)
+        for (const auto& n : zone.networks) inside.add(n), used.insert(n.family);
+      for (int family : used) {
+        auto rest = AddressSet::all_of(family).subtract(inside).prefixes();
+        z.networks.insert(z.networks.end(), rest.begin(), rest.end());
+      }
+      env.zone_index.emplace(z.name, env.zones.size());
+      env.zones.push_back(std::move(z));
+    };
     auto endpoint_ok = [&](const std::string& name) {
       if (name.rfind("role:", 0) == 0) return c.role(name.substr(5)) != nullptr;
       return env.zone(name) != nullptr || env.host(name) != nullptr;
     };
     std::vector<std::string> endpoints = names_of(env.zones);
+    endpoints.emplace_back(kAnyZone);
     for (const auto& h : env.hosts) endpoints.push_back(h.name);
     for (const auto& role : c.roles) endpoints.push_back("role:" + role.id);
     auto access = r.required(root, "", "access");
@@ -356,6 +382,9 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
         for (auto [key, into] : {std::pair{"from", &entry.from}, std::pair{"to", &entry.to}}) {
           auto node = r.required(a, path, key);
           *into = r.nonempty(node, Reader::join(path, key));
+          // `internet` is any's alias unless the site has a zone of that name (it then means that zone).
+          if (*into == kAnyZone || (*into == kInternetAlias && !env.zone(kInternetAlias)))
+            *into = std::string(kAnyZone), outside();
           if (errors.skipped(*into)) throw yaml::SkipEntry{};  // its own entry's error says it all
           if (!endpoint_ok(*into))
             r.fail(node, Reader::join(path, key),
@@ -404,6 +433,7 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
                             std::string_view field) {
   auto fail = [&](std::string message) { return Error{env.file, 0, 0, std::string(field), std::move(message)}; };
   std::string text(name);
+  if (text == kInternetAlias && !env.zone(kInternetAlias) && env.zone(kAnyZone)) text = std::string(kAnyZone);
   if (text.rfind("role:", 0) == 0) {
     auto role = text.substr(5);
     if (!c.role(role)) {

@@ -131,7 +131,7 @@ std::vector<Side> expand(const Environment& env, const Catalog& c, const std::st
 
 // As a destination, a zone means each of its hosts (their roles say what they serve).
 std::vector<Side> destinations(const Environment& env, const Catalog& c, const std::string& name) {
-  if (env.zone(name)) {
+  if (const auto* z = env.zone(name); z && !z->outside) {
     std::vector<Side> out;
     for (const auto& h : env.hosts)
       if (h.zone == name) out.push_back(host_side(env, h));

@@ -649,3 +649,37 @@ TEST(AnalyzeFlows, PortlessProtocols) {
   ASSERT_TRUE(ping);
   EXPECT_EQ(ping->client.to_string(), "198.18.10.5") << "the echo request's sender, though the reply came first";
 }
+
+TEST(AnalyzeCompare, OutsideTrafficIsTheSitesOnlyForThePairsThePlanNames) {
+  // The web server's HTTPS from any address outside the zones; nothing names the DC for any.
+  auto env = plan::load_environment({"site.yaml", R"(
+site: edge
+zones:
+  dmz: { networks: [198.18.40.0/24], os: windows-server-2022 }
+  core: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  web1: { address: 198.18.40.10, zone: dmz, roles: [iis-web] }
+  dc1: { address: 198.18.20.10, zone: core, roles: [domain-controller] }
+access:
+  - { from: any, to: web1, as: web-client }
+)"},
+                                    cat());
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto plan = plan::make_plan(*env, cat());
+  auto flow = [](const char* client, const char* server, std::uint16_t port) {
+    Flow f;
+    f.client = *parse_network(client), f.server = *parse_network(server), f.port = port;
+    return f;
+  };
+  std::vector<Flow> observed{flow("198.19.200.7", "198.18.40.10", 443),   // planned
+                             flow("198.19.200.7", "198.18.40.10", 3389),  // a named pair, unplanned port
+                             flow("198.19.200.7", "198.18.20.10", 445),   // no entry pairs any with dc1
+                             flow("198.19.200.7", "198.19.200.8", 80)};   // both outside
+  auto cmp = compare(observed, plan, *env);
+  EXPECT_EQ(cmp.client[0].zone, "any");
+  EXPECT_TRUE(cmp.allowed_by[0].has_value());
+  EXPECT_TRUE(cmp.site_traffic[1]) << "the firewall decides any -> web1, so 3389 would break";
+  EXPECT_FALSE(cmp.allowed_by[1].has_value());
+  EXPECT_FALSE(cmp.site_traffic[2]) << "nothing makes any -> dc1 the site's: it passes untouched";
+  EXPECT_FALSE(cmp.site_traffic[3]);
+}

@@ -517,7 +517,8 @@ Audit run_audit(const Site& site, const Ruleset& r, const std::string& host = ""
 
 TEST(AuditOwnOutput, EveryExampleAuditsCleanAgainstItsPlan) {
   const auto& c = catalog::builtin_catalog();
-  for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "edge-cases"}) {
+  for (const char* name :
+       {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "modern-company.yaml", "edge-cases"}) {
     auto site = load(name);
     for (const std::string& host : {std::string(), site.env.hosts.front().name}) {
       SCOPED_TRACE(std::string(name) + (host.empty() ? "" : " --host " + host));

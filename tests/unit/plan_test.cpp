@@ -631,3 +631,53 @@ settings: { netbios: false }
   EXPECT_EQ(bad.error().line, 13);
   EXPECT_NE(bad.error().message.find("replicates inbound only"), std::string::npos) << bad.error().to_string();
 }
+
+TEST(Environment, AnyIsEveryAddressInNoZoneAndInternetItsAlias) {
+  const char* site = R"(site: t
+zones:
+  dmz: { networks: [198.18.40.0/24, "2001:db8:40::/64"], os: windows-server-2022 }
+  lan: { networks: [198.18.10.0/24], os: windows-11 }
+hosts:
+  web1: { address: 198.18.40.10, zone: dmz, roles: [iis-web] }
+  dns1: { address: 198.18.40.53, zone: dmz, roles: [dns-server] }
+access:
+  - { from: internet, to: web1, as: web-client }
+  - { from: dns1, to: any, services: [dns-server] }
+)";
+  auto env = load_text(site);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  const auto* any = env->zone("any");
+  ASSERT_NE(any, nullptr);
+  EXPECT_TRUE(any->outside);
+  EXPECT_EQ(env->access[0].from, "any") << "internet is any's alias";
+  auto in_any = [&](const char* text) {
+    auto n = *parse_network(text);
+    return std::any_of(any->networks.begin(), any->networks.end(), [&](const Network& x) { return x.contains(n); });
+  };
+  EXPECT_TRUE(in_any("198.19.200.7"));
+  EXPECT_TRUE(in_any("2001:db8:99::1")) << "in every family the site uses";
+  EXPECT_FALSE(in_any("198.18.10.5")) << "a zone's address is never any's";
+  EXPECT_FALSE(in_any("2001:db8:40::10"));
+  EXPECT_EQ(env->zone_of(*parse_network("198.19.200.7")), any);
+  auto p = make_plan(*env, catalog::builtin_catalog());
+  EXPECT_FALSE(opened(p, "any", "web1").empty());
+  EXPECT_EQ(opened(p, "dns1", "any"), (std::vector<std::string>{"tcp:53", "udp:53"}));
+  // any is reserved as a zone name; to: any serves no roles, so a profile cannot name what it opens.
+  std::string reserved = site;
+  reserved.replace(reserved.find("  lan:"), 6, "  any:");
+  auto e1 = load_text(reserved);
+  ASSERT_FALSE(e1.ok());
+  EXPECT_NE(e1.error().message.find("'any' is reserved"), std::string::npos) << e1.error().to_string();
+  std::string profile = site;
+  profile.replace(profile.find("services: [dns-server]"), 22, "as: dns-client");
+  auto e2 = load_text(profile);
+  ASSERT_FALSE(e2.ok());
+  EXPECT_NE(e2.error().message.find("name the services it serves"), std::string::npos) << e2.error().to_string();
+  // A site's own zone named internet keeps its meaning.
+  std::string own = site;
+  own.replace(own.find("  lan:"), 6, "  internet:");
+  auto env2 = load_text(own);
+  ASSERT_TRUE(env2.ok()) << env2.error().to_string();
+  EXPECT_EQ(env2->access[0].from, "internet");
+  EXPECT_FALSE(env2->zone("internet")->outside);
+}

@@ -400,7 +400,8 @@ void compare(const Allowed& want, const Allowed& got, const std::string& what) {
 
 TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
   const auto& c = catalog::builtin_catalog();
-  for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "edge-cases"}) {
+  for (const char* name :
+       {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "modern-company.yaml", "edge-cases"}) {
     auto path = std::string(WINPORTS_EXAMPLES) + "/" + name;
     auto env = std::string(name) == "edge-cases" ? load_environment({name, test::kEdgeCases}, c)
                                                  : load_environment({path, read_file(path)}, c);

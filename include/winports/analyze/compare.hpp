@@ -24,6 +24,9 @@ struct Comparison {
   // Per observed flow, in the order given.
   std::vector<Placement> client, server;
   std::vector<std::optional<std::size_t>> allowed_by;  // the plan flow that allows it
+  // Whether the site's firewall decides it: both ends in the site's zones, or one end in the
+  // outside zone (`any`) and the plan naming that pair (a flow between any and the other end).
+  std::vector<bool> site_traffic;
   // Planned flows, or parts of their ports, that nothing observed used.
   struct Unobserved {
     std::size_t flow;  // index into Plan::flows

@@ -39,7 +39,16 @@ struct Zone {
   std::string asa_interface;  // the Cisco ASA interface (nameif) its traffic arrives on, if named
   Settings settings;
   int line = 0;
+  // The `any` zone (alias `internet`): every address in no zone of the site, in the families the
+  // site uses. The loader adds it when an access entry names it; it has no hosts, and its traffic
+  // is the site's only between the pairs an access entry names (emitters scope it so).
+  bool outside = false;
 };
+
+// The name of the outside zone, and the alias an access entry may use for it (unless the site has
+// a zone of that name: it then means that zone, as it always did).
+inline constexpr std::string_view kAnyZone = "any";
+inline constexpr std::string_view kInternetAlias = "internet";
 
 struct Host {
   std::string name;

@@ -102,6 +102,34 @@ AdRelation parse_ad_relation(const Reader& r, const YAML::Node& node, const std:
   return rel;
 }
 
+// A role id that must name a role of the catalog, with the closest id when it names none.
+std::string role_named(const Reader& r, const YAML::Node& node, const std::string& path, const Catalog& context) {
+  auto id = r.nonempty(node, path);
+  if (context.role(id)) return id;
+  std::vector<std::string> known;
+  for (const auto& role : context.roles) known.push_back(role.id);
+  r.fail(node, path, "unknown role '" + id + "'" + closest(id, known));
+}
+
+// A requirement's corrections: where the catalog fixes the Japanese seed, recorded, not silent.
+std::vector<Correction> parse_corrections(const Reader& r, const YAML::Node& corrections, const std::string& cp) {
+  std::vector<Correction> out;
+  if (!corrections.IsDefined()) return out;
+  if (!corrections.IsSequence()) r.fail(corrections, cp, "expected a list");
+  for (std::size_t i = 0; i < corrections.size(); ++i) {
+    auto ip = Reader::index(cp, i);
+    const auto& c = corrections[i];
+    r.check_keys(c, ip, {"field", "seed", "corrected", "reason"});
+    out.push_back(
+        {r.one_of(r.required(c, ip, "field"), Reader::join(ip, "field"), {"port", "transport", "protocol", "columns"}),
+         r.nonempty(r.required(c, ip, "seed"), Reader::join(ip, "seed")),
+         r.nonempty(r.required(c, ip, "corrected"), Reader::join(ip, "corrected")),
+         r.one_of(r.required(c, ip, "reason"), Reader::join(ip, "reason"),
+                  {"footnote-mark", "typo", "swapped-columns", "shifted-columns"})});
+  }
+  return out;
+}
+
 // A KB source ({table, row …}) or another Microsoft document's ({document, section}).
 Source parse_source(const Reader& r, const YAML::Node& s, const std::string& ip, const Service& service,
                     const Catalog& context) {
@@ -171,14 +199,7 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
                                r.integer(r.required(d, dp, "offset"), Reader::join(dp, "offset"), -65535, 65535)};
   }
   if (node["optional"].IsDefined()) q.optional = r.boolean(node["optional"], Reader::join(path, "optional"));
-  if (auto l = node["listener"]; l.IsDefined()) {
-    q.listener = r.nonempty(l, Reader::join(path, "listener"));
-    if (!context.role(q.listener)) {
-      std::vector<std::string> known;
-      for (const auto& role : context.roles) known.push_back(role.id);
-      r.fail(l, Reader::join(path, "listener"), "unknown role '" + q.listener + "'" + closest(q.listener, known));
-    }
-  }
+  if (auto l = node["listener"]; l.IsDefined()) q.listener = role_named(r, l, Reader::join(path, "listener"), context);
   q.obsolete = parse_obsolete(r, node["obsolete"], Reader::join(path, "obsolete"), context);
   if (node["by_name"].IsDefined()) q.by_name = r.boolean(node["by_name"], Reader::join(path, "by_name"));
   q.conditions = parse_conditions(r, node["conditions"], Reader::join(path, "conditions"), context);
@@ -191,21 +212,7 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
              "no note '" + q.notes[i] + "' in this file's notes:" + closest(q.notes[i], known));
     }
   }
-  if (auto corrections = node["corrections"]; corrections.IsDefined()) {
-    auto cp = Reader::join(path, "corrections");
-    if (!corrections.IsSequence()) r.fail(corrections, cp, "expected a list");
-    for (std::size_t i = 0; i < corrections.size(); ++i) {
-      auto ip = Reader::index(cp, i);
-      const auto& c = corrections[i];
-      r.check_keys(c, ip, {"field", "seed", "corrected", "reason"});
-      q.corrections.push_back({r.one_of(r.required(c, ip, "field"), Reader::join(ip, "field"),
-                                        {"port", "transport", "protocol", "columns"}),
-                               r.nonempty(r.required(c, ip, "seed"), Reader::join(ip, "seed")),
-                               r.nonempty(r.required(c, ip, "corrected"), Reader::join(ip, "corrected")),
-                               r.one_of(r.required(c, ip, "reason"), Reader::join(ip, "reason"),
-                                        {"footnote-mark", "typo", "swapped-columns", "shifted-columns"})});
-    }
-  }
+  q.corrections = parse_corrections(r, node["corrections"], Reader::join(path, "corrections"));
   auto sources = r.required(node, path, "sources");
   auto sp = Reader::join(path, "sources");
   if (!sources.IsSequence() || sources.size() == 0) r.fail(sources, sp, "expected a non-empty list of sources");

@@ -17,11 +17,11 @@ const std::vector<Emitter>& emitters() {
        emit_powershell},
       {"netsh", "Windows Firewall rules per host as a .cmd script (netsh advfirewall), re-runnable", emit_netsh},
       {"asa", "Cisco ASA 9.x object-groups and one extended access list", emit_asa},
-      {"json", "flows with services, KB sources, skipped requirements and warnings", emit_json},
+      {"json", "flows with services, sources (KB or other Microsoft documents), skipped requirements and warnings", emit_json},
       {"csv", "one row per flow (RFC 4180), for spreadsheets and change requests", emit_csv},
       {"md", "Markdown: flows table, requirements left out, warnings", emit_markdown},
       {"html", "one self-contained page: zone diagram, zone matrix, searchable rules, left out, warnings", emit_html},
-      {"xlsx", "Excel workbook: rules, flows with KB sources, the catalog subset (needs -o)", emit_xlsx, true},
+      {"xlsx", "Excel workbook: rules, flows with their sources, the catalog subset (needs -o)", emit_xlsx, true},
   };
   return all;
 }

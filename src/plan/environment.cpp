@@ -252,6 +252,136 @@ std::string Environment::os_of(const Host& h) const {
   return z ? z->os : "";
 }
 
+namespace {
+
+// One entry of zones: its networks (no overlap with an earlier zone), OS, ASA interface, settings.
+Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value, const Environment& env,
+                const catalog::Catalog& c) {
+  Zone z;
+  z.name = key.as<std::string>();
+  z.line = key.Mark().line + 1;
+  auto path = "zones." + z.name;
+  if (z.name == kAnyZone) r.fail(key, path, "'any' is reserved: it names every address in no zone of the site");
+  r.check_keys(value, path, {"networks", "os", "settings", "asa_interface"});
+  auto nets = r.required(value, path, "networks");
+  auto net_path = path + ".networks";
+  if (!nets.IsSequence() || nets.size() == 0) r.fail(nets, net_path, "expected a non-empty list of networks");
+  for (std::size_t i = 0; i < nets.size(); ++i) {
+    auto n = parse_network(r.scalar(nets[i], Reader::index(net_path, i)));
+    if (!n) r.fail(nets[i], Reader::index(net_path, i), "not an IPv4/IPv6 network (address/prefix, host bits zero)");
+    for (const auto& other : env.zones)
+      for (const auto& on : other.networks)
+        if (on.overlaps(*n))
+          r.fail(nets[i], Reader::index(net_path, i),
+                 n->to_string() + " overlaps " + on.to_string() + " of zone '" + other.name + "' (line " +
+                     std::to_string(other.line) + ")");
+    z.networks.push_back(*n);
+  }
+  z.os = parse_os(r, value["os"], path + ".os", c);
+  if (auto iface = value["asa_interface"]; iface.IsDefined()) {
+    // An ASA nameif: letters, digits, '-', '_' and '.', at most 48 characters.
+    z.asa_interface = r.nonempty(iface, path + ".asa_interface");
+    bool valid =
+        z.asa_interface.size() <= 48 && std::all_of(z.asa_interface.begin(), z.asa_interface.end(), [](char ch) {
+          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+        });
+    if (!valid)
+      r.fail(iface, path + ".asa_interface",
+             "'" + z.asa_interface + "' is not an ASA interface name (nameif: letters, digits, - _ ., up to 48)");
+  }
+  z.settings = parse_settings(r, value["settings"], path + ".settings", c);
+  if (const auto* dup = env.zone(z.name))
+    r.fail(key, path, "zone defined twice (line " + std::to_string(dup->line) + ")");
+  return z;
+}
+
+// One entry of hosts: an address inside its zone, OS, roles, extra services, settings.
+Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value, const Environment& env,
+                const catalog::Catalog& c, const yaml::Errors& errors) {
+  Host h;
+  h.name = key.as<std::string>();
+  h.line = key.Mark().line + 1;
+  auto path = "hosts." + h.name;
+  if (env.zone(h.name)) r.fail(key, path, "a host may not share its name with a zone");
+  r.check_keys(value, path, {"address", "zone", "os", "roles", "services", "settings"});
+  auto addr_node = r.required(value, path, "address");
+  auto addr = parse_network(r.scalar(addr_node, path + ".address"));
+  if (!addr || addr->prefix != (addr->family == 4 ? 32 : 128))
+    r.fail(addr_node, path + ".address", "expected a single IPv4 or IPv6 address");
+  h.address = *addr;
+  auto zone_node = r.required(value, path, "zone");
+  h.zone = r.nonempty(zone_node, path + ".zone");
+  if (errors.skipped(h.zone)) throw yaml::SkipEntry{};  // its zone's own error says it all
+  const auto* z = env.zone(h.zone);
+  if (!z) r.fail(zone_node, path + ".zone", "unknown zone '" + h.zone + "'" + closest(h.zone, names_of(env.zones)));
+  bool inside =
+      std::any_of(z->networks.begin(), z->networks.end(), [&](const Network& n) { return n.contains(h.address); });
+  if (!inside) r.fail(addr_node, path + ".address", h.address.to_string() + " is outside zone '" + h.zone + "'");
+  h.os = parse_os(r, value["os"], path + ".os", c);
+  h.roles = known_ids(r, value["roles"], path + ".roles", "role", c.roles, by_id);
+  h.services = known_ids(r, value["services"], path + ".services", "service", c.services, by_id);
+  h.settings = parse_settings(r, value["settings"], path + ".settings", c);
+  if (const auto* dup = env.host(h.name))
+    r.fail(key, path, "host defined twice (line " + std::to_string(dup->line) + ")");
+  return h;
+}
+
+// The outside zone (`any`), added once, after every zone is known: the addresses in no zone, in
+// each family the site uses.
+void add_outside_zone(Environment& env) {
+  if (env.zone(kAnyZone)) return;
+  Zone z;
+  z.name = std::string(kAnyZone);
+  z.outside = true;
+  AddressSet inside;
+  std::set<int> used;
+  for (const auto& zone : env.zones)
+    for (const auto& n : zone.networks) inside.add(n), used.insert(n.family);
+  for (int family : used) {
+    auto rest = AddressSet::all_of(family).subtract(inside).prefixes();
+    z.networks.insert(z.networks.end(), rest.begin(), rest.end());
+  }
+  env.zone_index.emplace(z.name, env.zones.size());
+  env.zones.push_back(std::move(z));
+}
+
+// One access entry: from/to (a zone, host, role:NAME, any/internet), as: or services:, scenarios;
+// then what it grants is checked against its destination.
+Access parse_access(const Reader& r, const YAML::Node& a, const std::string& path, Environment& env,
+                    const catalog::Catalog& c, const yaml::Errors& errors, const std::vector<std::string>& endpoints) {
+  r.check_keys(a, path, {"from", "to", "as", "services", "scenarios"});
+  Access entry;
+  entry.line = a.Mark().line + 1;
+  for (auto [key, into] : {std::pair{"from", &entry.from}, std::pair{"to", &entry.to}}) {
+    auto node = r.required(a, path, key);
+    *into = r.nonempty(node, Reader::join(path, key));
+    // `internet` is any's alias unless the site has a zone of that name (it then means that zone).
+    if (*into == kAnyZone || (*into == kInternetAlias && !env.zone(kInternetAlias)))
+      *into = std::string(kAnyZone), add_outside_zone(env);
+    if (errors.skipped(*into)) throw yaml::SkipEntry{};  // its own entry's error says it all
+    bool known = into->rfind("role:", 0) == 0 ? c.role(into->substr(5)) != nullptr
+                                              : env.zone(*into) != nullptr || env.host(*into) != nullptr;
+    if (!known)
+      r.fail(node, Reader::join(path, key), "no zone, host or role named '" + *into + "'" + closest(*into, endpoints));
+  }
+  if (a["as"].IsDefined()) {
+    entry.as = r.nonempty(a["as"], path + ".as");
+    if (!c.profile(entry.as)) {
+      std::vector<std::string> known;
+      for (const auto& p : c.profiles) known.push_back(p.id);
+      r.fail(a["as"], path + ".as", "unknown profile '" + entry.as + "'" + closest(entry.as, known));
+    }
+  }
+  entry.services = known_ids(r, a["services"], path + ".services", "service", c.services, by_id);
+  if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, "give either as: or services:, not both");
+  entry.scenarios = r.strings(a["scenarios"], path + ".scenarios");
+  check_families(r, a, path, env, entry);
+  check_grants(r, a, path, env, c, entry);
+  return entry;
+}
+
+}  // namespace
+
 Result<Environment> load_environment(const SourceFile& file, const catalog::Catalog& c) {
   return yaml::guarded([&]() -> Result<Environment> {
     Reader r(file.name);
@@ -261,112 +391,27 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
     env.file = file.name;
     env.site = r.nonempty(r.required(root, "", "site"), "site");
     env.settings = parse_settings(r, root["settings"], "settings", c);
-
+    // Each zone, host and access entry on its own: a bad one is reported with the others (up to
+    // 20) and entries naming it are skipped, not reported again.
+    yaml::Errors errors;
     auto zones = r.required(root, "", "zones");
     if (!zones.IsMap()) r.fail(zones, "zones", "expected a mapping of zone name to {networks, os}");
-    yaml::Errors errors;
     for (const auto& kv : zones)
       errors.entry(kv.first.as<std::string>(), [&] {
-        Zone z;
-        z.name = kv.first.as<std::string>();
-        z.line = kv.first.Mark().line + 1;
-        auto path = "zones." + z.name;
-        if (z.name == kAnyZone)
-          r.fail(kv.first, path, "'any' is reserved: it names every address in no zone of the site");
-        r.check_keys(kv.second, path, {"networks", "os", "settings", "asa_interface"});
-        auto nets = r.required(kv.second, path, "networks");
-        auto net_path = path + ".networks";
-        if (!nets.IsSequence() || nets.size() == 0) r.fail(nets, net_path, "expected a non-empty list of networks");
-        for (std::size_t i = 0; i < nets.size(); ++i) {
-          auto n = parse_network(r.scalar(nets[i], Reader::index(net_path, i)));
-          if (!n)
-            r.fail(nets[i], Reader::index(net_path, i), "not an IPv4/IPv6 network (address/prefix, host bits zero)");
-          for (const auto& other : env.zones)
-            for (const auto& on : other.networks)
-              if (on.overlaps(*n))
-                r.fail(nets[i], Reader::index(net_path, i),
-                       n->to_string() + " overlaps " + on.to_string() + " of zone '" + other.name + "' (line " +
-                           std::to_string(other.line) + ")");
-          z.networks.push_back(*n);
-        }
-        z.os = parse_os(r, kv.second["os"], path + ".os", c);
-        if (auto iface = kv.second["asa_interface"]; iface.IsDefined()) {
-          // An ASA nameif: letters, digits, '-', '_' and '.', at most 48 characters.
-          z.asa_interface = r.nonempty(iface, path + ".asa_interface");
-          bool valid =
-              z.asa_interface.size() <= 48 && std::all_of(z.asa_interface.begin(), z.asa_interface.end(), [](char ch) {
-                return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
-              });
-          if (!valid)
-            r.fail(iface, path + ".asa_interface",
-                   "'" + z.asa_interface + "' is not an ASA interface name (nameif: letters, digits, - _ ., up to 48)");
-        }
-        z.settings = parse_settings(r, kv.second["settings"], path + ".settings", c);
-        if (const auto* dup = env.zone(z.name))
-          r.fail(kv.first, path, "zone defined twice (line " + std::to_string(dup->line) + ")");
+        auto z = parse_zone(r, kv.first, kv.second, env, c);
         env.zone_index.emplace(z.name, env.zones.size());
         env.zones.push_back(std::move(z));
       });
-
-    auto hosts = root["hosts"];
-    if (hosts.IsDefined() && !hosts.IsNull()) {
+    if (auto hosts = root["hosts"]; hosts.IsDefined() && !hosts.IsNull()) {
       if (!hosts.IsMap()) r.fail(hosts, "hosts", "expected a mapping of host name to {address, zone, os, roles}");
       for (const auto& kv : hosts)
         errors.entry(kv.first.as<std::string>(), [&] {
-          Host h;
-          h.name = kv.first.as<std::string>();
-          h.line = kv.first.Mark().line + 1;
-          auto path = "hosts." + h.name;
-          if (env.zone(h.name)) r.fail(kv.first, path, "a host may not share its name with a zone");
-          r.check_keys(kv.second, path, {"address", "zone", "os", "roles", "services", "settings"});
-          auto addr_node = r.required(kv.second, path, "address");
-          auto addr = parse_network(r.scalar(addr_node, path + ".address"));
-          if (!addr || addr->prefix != (addr->family == 4 ? 32 : 128))
-            r.fail(addr_node, path + ".address", "expected a single IPv4 or IPv6 address");
-          h.address = *addr;
-          auto zone_node = r.required(kv.second, path, "zone");
-          h.zone = r.nonempty(zone_node, path + ".zone");
-          if (errors.skipped(h.zone)) throw yaml::SkipEntry{};  // its zone's own error says it all
-          const auto* z = env.zone(h.zone);
-          if (!z)
-            r.fail(zone_node, path + ".zone", "unknown zone '" + h.zone + "'" + closest(h.zone, names_of(env.zones)));
-          bool inside = std::any_of(z->networks.begin(), z->networks.end(),
-                                    [&](const Network& n) { return n.contains(h.address); });
-          if (!inside)
-            r.fail(addr_node, path + ".address", h.address.to_string() + " is outside zone '" + h.zone + "'");
-          h.os = parse_os(r, kv.second["os"], path + ".os", c);
-          h.roles = known_ids(r, kv.second["roles"], path + ".roles", "role", c.roles, by_id);
-          h.services = known_ids(r, kv.second["services"], path + ".services", "service", c.services, by_id);
-          h.settings = parse_settings(r, kv.second["settings"], path + ".settings", c);
-          if (const auto* dup = env.host(h.name))
-            r.fail(kv.first, path, "host defined twice (line " + std::to_string(dup->line) + ")");
+          auto h = parse_host(r, kv.first, kv.second, env, c, errors);
           env.host_index.emplace(h.name, env.hosts.size());
           env.hosts.push_back(std::move(h));
         });
     }
-
-    // `any`/`internet` in an entry: the outside zone, added once, after every zone is known.
-    auto outside = [&]() {
-      if (env.zone(kAnyZone)) return;
-      Zone z;
-      z.name = std::string(kAnyZone);
-      z.outside = true;
-      AddressSet inside;
-      std::set<int> used;
-      for (const auto& zone : env.zones)
-        for (const auto& n : zone.networks) inside.add(n), used.insert(n.family);
-      for (int family : used) {
-        auto rest = AddressSet::all_of(family).subtract(inside).prefixes();
-        z.networks.insert(z.networks.end(), rest.begin(), rest.end());
-      }
-      env.zone_index.emplace(z.name, env.zones.size());
-      env.zones.push_back(std::move(z));
-    };
-    auto endpoint_ok = [&](const std::string& name) {
-      if (name.rfind("role:", 0) == 0) return c.role(name.substr(5)) != nullptr;
-      return env.zone(name) != nullptr || env.host(name) != nullptr;
-    };
-    std::vector<std::string> endpoints = names_of(env.zones);
+    std::vector<std::string> endpoints = names_of(env.zones);  // what a typo in from/to may have meant
     endpoints.emplace_back(kAnyZone);
     for (const auto& h : env.hosts) endpoints.push_back(h.name);
     for (const auto& role : c.roles) endpoints.push_back("role:" + role.id);
@@ -374,36 +419,7 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
     if (!access.IsSequence()) r.fail(access, "access", "expected a list of {from, to, as}");
     for (std::size_t i = 0; i < access.size(); ++i)
       errors.entry("", [&] {
-        auto path = Reader::index("access", i);
-        const auto& a = access[i];
-        r.check_keys(a, path, {"from", "to", "as", "services", "scenarios"});
-        Access entry;
-        entry.line = a.Mark().line + 1;
-        for (auto [key, into] : {std::pair{"from", &entry.from}, std::pair{"to", &entry.to}}) {
-          auto node = r.required(a, path, key);
-          *into = r.nonempty(node, Reader::join(path, key));
-          // `internet` is any's alias unless the site has a zone of that name (it then means that zone).
-          if (*into == kAnyZone || (*into == kInternetAlias && !env.zone(kInternetAlias)))
-            *into = std::string(kAnyZone), outside();
-          if (errors.skipped(*into)) throw yaml::SkipEntry{};  // its own entry's error says it all
-          if (!endpoint_ok(*into))
-            r.fail(node, Reader::join(path, key),
-                   "no zone, host or role named '" + *into + "'" + closest(*into, endpoints));
-        }
-        if (a["as"].IsDefined()) {
-          entry.as = r.nonempty(a["as"], path + ".as");
-          if (!c.profile(entry.as)) {
-            std::vector<std::string> known;
-            for (const auto& p : c.profiles) known.push_back(p.id);
-            r.fail(a["as"], path + ".as", "unknown profile '" + entry.as + "'" + closest(entry.as, known));
-          }
-        }
-        entry.services = known_ids(r, a["services"], path + ".services", "service", c.services, by_id);
-        if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, "give either as: or services:, not both");
-        entry.scenarios = r.strings(a["scenarios"], path + ".scenarios");
-        check_families(r, a, path, env, entry);
-        check_grants(r, a, path, env, c, entry);
-        env.access.push_back(std::move(entry));
+        env.access.push_back(parse_access(r, access[i], Reader::index("access", i), env, c, errors, endpoints));
       });
     errors.raise();
     return env;

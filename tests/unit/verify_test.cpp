@@ -275,3 +275,28 @@ TEST(Describe, AnInterfaceMeansItsServiceAndTheMapperMeansThePort) {
   auto none = catalog::describe(c, Transport::tcp, 1);
   EXPECT_EQ(none.text(), "(not in the catalog)");
 }
+
+TEST(Verify, FromAnyProbesThePairsThePlanNamesWithTheOutside) {
+  // A vantage outside every zone: the flows an entry names from any, and nothing else.
+  auto env = plan::load_environment({"site.yaml", R"(site: edge
+zones:
+  dmz: { networks: [198.18.40.0/24], os: windows-server-2022 }
+  core: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  web1: { address: 198.18.40.10, zone: dmz, roles: [iis-web] }
+  dc1: { address: 198.18.20.10, zone: core, roles: [domain-controller] }
+access:
+  - { from: internet, to: web1, as: web-client }
+  - { from: web1, to: dc1, as: domain-member }
+)"},
+                                    catalog::builtin_catalog());
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  FakeProber fake;
+  auto v = verify::verify(*env, catalog::builtin_catalog(), "internet", std::ref(fake));
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  ASSERT_FALSE(v->probes.requests.empty());
+  for (const auto& r : v->probes.requests) {
+    EXPECT_EQ(r.address.to_string(), "198.18.40.10") << "only web1 is paired with any";
+    EXPECT_TRUE(r.port == 80 || r.port == 443) << r.port;
+  }
+}

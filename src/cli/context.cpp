@@ -4,6 +4,7 @@
 
 #include "winports/catalog/embedded.hpp"
 #include "winports/catalog/loader.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::cli {
 
@@ -31,6 +32,7 @@ const catalog::Catalog* Context::load() {
 }
 
 bool json_errors = false;
+std::string error_lang_option;
 
 nlohmann::json error_json(const Error& error) {
   auto one = [](const Error& e) {
@@ -50,8 +52,12 @@ int report(const Error& error) {
     std::cerr << error_json(error).dump(2) << '\n';
     return kUsageError;
   }
-  std::cerr << "winports: error: " << error.to_string() << '\n';
-  for (const auto& more : error.also) std::cerr << "winports: error: " << more.to_string() << '\n';
+  // The prefix in the language of the run; the message itself is the library's (English) text.
+  Context context;
+  context.lang_option = error_lang_option;
+  auto prefix = "winports: " + say(Msg::error_prefix, context.lang()) + ": ";
+  std::cerr << prefix << error.to_string() << '\n';
+  for (const auto& more : error.also) std::cerr << prefix << more.to_string() << '\n';
   return kUsageError;
 }
 

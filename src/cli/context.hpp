@@ -37,6 +37,8 @@ int report(const Error& error);
 // Whether the command line asked for --json: errors then go to stderr as {"error":{…}}. Set by
 // main from the arguments, before parsing, so that a parse error is JSON too.
 extern bool json_errors;
+// The --lang of the command line, read the same way: a parse error is in the run's language too.
+extern std::string error_lang_option;
 
 // Every command's --json output, one envelope (docs/json.md): {"kind", "version", "payload"}.
 constexpr int kJsonVersion = 1;

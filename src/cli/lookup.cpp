@@ -8,6 +8,7 @@
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/catalog/rules.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::cli {
 namespace {
@@ -174,18 +175,10 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
                catalog::source_text(*h.service, *h.requirement, lang)});
       }
       t.print(std::cout);
-      if (!collapsed.empty()) {
-        auto count = std::to_string(collapsed.size());
-        auto asked = join(ports, ", ");
-        std::cout << (ja ? "ほかに " + count + " 件のサービスの広い範囲 (動的 RPC 範囲など) が " + asked +
-                               " を含む — --all で一覧"
-                         : "and " + count + " services whose wide ranges include " + asked + " — --all lists them")
-                  << '\n';
-      }
+      if (!collapsed.empty())
+        std::cout << say(Msg::port_collapsed, lang, {std::to_string(collapsed.size()), join(ports, ", ")}) << '\n';
     } else {
-      std::cerr << "winports: "
-                << (ja ? "カタログにこのポートの記載はありません" : "the catalog lists no service on that port")
-                << '\n';
+      std::cerr << "winports: " << say(Msg::port_none, lang) << '\n';
     }
     exit_code = hits.empty() ? kNotFound : kFound;
   });

@@ -12,7 +12,12 @@ int main(int argc, char** argv) {
   app.fallthrough();
   Context ctx;
   int exit_code = kFound;
-  for (int i = 1; i < argc; ++i) json_errors = json_errors || std::string_view(argv[i]) == "--json";
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg(argv[i]);
+    json_errors = json_errors || arg == "--json";
+    if (arg == "--lang" && i + 1 < argc) error_lang_option = argv[i + 1];
+    if (arg.rfind("--lang=", 0) == 0) error_lang_option = std::string(arg.substr(7));
+  }
   app.add_option("--catalog", ctx.catalog_dirs, "Extra catalog directory (services/*.yaml, roles.yaml); repeatable")
       ->check(CLI::ExistingDirectory);
   app.add_option("--lang", ctx.lang_option, "Output language (default from LANG)")->check(CLI::IsMember({"ja", "en"}));

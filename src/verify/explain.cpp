@@ -4,6 +4,7 @@
 #include <set>
 
 #include "winports/catalog/export.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::verify {
 namespace {
@@ -32,8 +33,9 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
     for (const auto& id : plan::services_of(f)) services_between.insert(id);
     if (!matches_port(f.transport, f.ports)) continue;
     out.allowed = true;
-    out.lines.push_back("ALLOWED " + plan::flow_label(f) + " " + std::string(to_string(f.transport)) + " " +
-                        (f.ports.empty() ? "-" : f.ports.to_string()));
+    out.lines.push_back(
+        say(Msg::explain_allowed, lang,
+            {plan::flow_label(f), to_string(f.transport), f.ports.empty() ? "-" : f.ports.to_string()}));
     for (const auto& r : f.reasons) {
       const auto* s = c.service(r.service);
       const auto& q = s->requirements[r.requirement];
@@ -46,7 +48,7 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
       for (const auto& basis : f.rpc_ranges) out.lines.push_back("  " + basis);
   }
   if (out.allowed) return out;
-  out.lines.push_back("NOT ALLOWED " + from.label + " -> " + to.label + " " + port_text);
+  out.lines.push_back(say(Msg::explain_not_allowed, lang, {from.label, to.label, port_text}));
   std::set<std::string> said;  // each reason once, whichever access entry skipped it
   // A port of the other era's range: the listener's own range is what the plan opens.
   auto any_range = c.legacy_rpc_range.unite(c.modern_rpc_range);
@@ -55,8 +57,7 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
     if (!query.port || !any_range.contains(*query.port) || (query.transport && *query.transport != f.transport))
       continue;
     for (const auto& basis : f.rpc_ranges) {
-      std::string line =
-          "  " + plan::flow_label(f) + ": RPC endpoints are in the " + basis + ", which does not hold " + port_text;
+      std::string line = "  " + say(Msg::explain_rpc_range, lang, {plan::flow_label(f), basis, port_text});
       if (said.insert(line).second) out.lines.push_back(std::move(line));
     }
   }
@@ -71,18 +72,17 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
     auto could_carry = q.dynamic.empty() ? q.ports : q.ports.unite(c.legacy_rpc_range).unite(c.modern_rpc_range);
     if (!matches_port(q.transport, could_carry)) continue;
     std::string line = "  " + svc->id + ": " + q.protocol.in(lang) + " — " +
-                       (s.undecided ? "undecided: " : "left out: ") + s.why + " (" +
+                       say(s.undecided ? Msg::explain_undecided : Msg::explain_left_out, lang, {s.why}) + " (" +
                        catalog::source_text(*svc, q, lang) + ")";
     if (said.insert(line).second) out.lines.push_back(std::move(line));
   }
   if (!said.empty()) return out;
   // Always a reason: nothing grants this pair anything, or what is granted does not cover the port.
   if (services_between.empty())
-    out.lines.push_back("  no access entry from " + from.label + " to " + to.label +
-                        " grants anything (see access: in " + env.file + ")");
+    out.lines.push_back("  " + say(Msg::explain_no_entry, lang, {from.label, to.label, env.file}));
   else
-    out.lines.push_back("  the access entries from " + from.label + " to " + to.label + " grant " +
-                        join(services_between, ", ") + "; none of these uses " + port_text);
+    out.lines.push_back(
+        "  " + say(Msg::explain_grants_other, lang, {from.label, to.label, join(services_between, ", "), port_text}));
   return out;
 }
 

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "winports/core/messages.hpp"
+
 using namespace winports;
 
 TEST(Text, FoldIgnoresCaseWidthSpacesAndPunctuation) {
@@ -48,4 +52,25 @@ TEST(Text, SuggestionsMatchWordsAndInitialsBeforeSpelling) {
   EXPECT_EQ(closest_name("domain-controler", roles), "domain-controller");
   EXPECT_EQ(closest_name("file_server", roles), "file-server");
   EXPECT_EQ(closest_name("zzzzzzzz", roles), "");
+}
+
+TEST(Messages, EveryMessageHasBothLanguagesWithTheSamePlaceholders) {
+  auto placeholders = [](std::string_view text) {
+    std::multiset<char> out;
+    for (std::size_t i = 0; i + 2 < text.size(); ++i)
+      if (text[i] == '{' && text[i + 2] == '}') out.insert(text[i + 1]);
+    return out;
+  };
+  std::set<int> ids;
+  for (const auto& m : message_table()) {
+    EXPECT_TRUE(ids.insert(static_cast<int>(m.id)).second) << "id listed twice: " << m.en;
+    EXPECT_FALSE(m.en.empty());
+    EXPECT_FALSE(m.ja.empty()) << m.en;
+    EXPECT_EQ(placeholders(m.en), placeholders(m.ja)) << m.en;
+  }
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(Msg::port_none) + 1) << "every Msg has a row";
+  EXPECT_EQ(say(Msg::explain_not_allowed, Lang::en, {"clients", "dc1", "445"}), "NOT ALLOWED clients -> dc1 445");
+  EXPECT_EQ(say(Msg::explain_not_allowed, Lang::ja, {"clients", "dc1", "445"}), "不許可 clients -> dc1 445");
+  // Each language orders the arguments its own way.
+  EXPECT_EQ(say(Msg::did_you_mean, Lang::ja, {"dc1"}), " (dc1 のことですか?)");
 }

@@ -300,3 +300,19 @@ access:
     EXPECT_TRUE(r.port == 80 || r.port == 443) << r.port;
   }
 }
+
+TEST(Explain, SaysItInTheLanguageOfTheRun) {
+  auto env = site();
+  const auto& c = catalog::builtin_catalog();
+  auto plan = plan::make_plan(env, c);
+  auto from = plan::resolve_place(env, c, "dc1", "--from"), to = plan::resolve_place(env, c, "ws1", "--to");
+  ASSERT_TRUE(from.ok() && to.ok());
+  auto query = catalog::parse_port_query("445");
+  ASSERT_TRUE(query.ok());
+  auto en = verify::explain(plan, env, c, *from, *to, *query, "445", Lang::en);
+  auto ja = verify::explain(plan, env, c, *from, *to, *query, "445", Lang::ja);
+  ASSERT_EQ(en.lines.size(), ja.lines.size());
+  EXPECT_EQ(en.lines[0], "NOT ALLOWED dc1 -> ws1 445");
+  EXPECT_EQ(ja.lines[0], "不許可 dc1 -> ws1 445");
+  EXPECT_NE(ja.lines[1].find("access エントリーがない"), std::string::npos) << ja.lines[1];
+}

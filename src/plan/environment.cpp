@@ -21,21 +21,23 @@ std::vector<std::string> names_of(const auto& items) {
   return out;
 }
 
-// A list of ids that must each name something known; unknown ones fail with a suggestion.
+// A list of ids that must each name something known; unknown ones fail with a suggestion. The
+// list of known ids is built only for an error: a large site names services thousands of times.
 template <class Items, class IdOf>
 std::vector<std::string> known_ids(const Reader& r, const YAML::Node& node, const std::string& path, const char* what,
                                    const Items& items, IdOf id_of) {
   auto values = r.strings(node, path);
-  std::vector<std::string> known;
-  for (const auto& item : items) known.push_back(id_of(item));
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (std::find(known.begin(), known.end(), values[i]) == known.end())
-      r.fail(node[i], Reader::index(path, i),
-             std::string("unknown ") + what + " '" + values[i] + "'" + closest(values[i], known));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (std::any_of(items.begin(), items.end(), [&](const auto& item) { return id_of(item) == values[i]; })) continue;
+    std::vector<std::string> known;
+    for (const auto& item : items) known.push_back(id_of(item));
+    r.fail(node[i], Reader::index(path, i),
+           std::string("unknown ") + what + " '" + values[i] + "'" + closest(values[i], known));
+  }
   return values;
 }
 
-auto by_id = [](const auto& item) { return item.id; };
+auto by_id = [](const auto& item) -> const std::string& { return item.id; };
 
 // Static RPC ports must differ from each other on one machine (Netlogon event 5809, KB 224196).
 void check_distinct_rpc_ports(const Reader& r, const YAML::Node& node, const std::string& path, const Settings& s,

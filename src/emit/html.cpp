@@ -19,7 +19,8 @@ using report::page::Words;
 constexpr Words kTitle{"winports plan", "winports 計画"},
     kIntro{"Flows to allow between the zones of this site, with the Windows services that need them. Ports from ",
            "このサイトのゾーン間で許可するフローと、それを必要とする Windows サービス。ポートは "},
-    kDiagram{"Zones", "ゾーン"}, kMatrix{"Zone × zone", "ゾーン × ゾーン"}, kRules{"Rules", "ルール"},
+    kOutside{"every address in no zone", "どのゾーンにもないアドレスすべて"}, kDiagram{"Zones", "ゾーン"},
+    kMatrix{"Zone × zone", "ゾーン × ゾーン"}, kRules{"Rules", "ルール"},
     kSearch{"Filter rules (address, port, service…)", "ルールを絞り込む（アドレス、ポート、サービス…）"},
     kFrom{"From", "送信元"}, kTo{"To", "宛先"}, kFromNets{"From networks", "送信元アドレス"},
     kToNets{"To networks", "宛先アドレス"}, kProtocol{"Protocol", "プロトコル"}, kPorts{"Ports", "ポート"},
@@ -108,9 +109,14 @@ Result<std::string> emit_html(const Input& in) {
     if (v.source.empty()) continue;
     std::string services;
     for (const auto& s : plan::services_of(f)) services += (services.empty() ? "" : ", ") + s;
+    // The outside zone's dozens of prefixes would bury the row: its words instead (csv, md and the
+    // firewall formats keep the prefixes).
+    auto addresses = [&](const plan::Endpoint& side, const std::vector<Network>& nets) {
+      return detail::outside_side(in.env, side) ? say(kOutside, lang) : detail::joined(nets, ", ");
+    };
     out << "<tr class=\"rule\"><td>" << ++number << "</td><td>" << escaped(f.source.name) << "</td><td><code>"
-        << escaped(detail::joined(v.source, ", ")) << "</code></td><td>" << escaped(f.destination.name)
-        << "</td><td><code>" << escaped(detail::joined(v.destination, ", ")) << "</code></td><td>"
+        << escaped(addresses(f.source, v.source)) << "</code></td><td>" << escaped(f.destination.name)
+        << "</td><td><code>" << escaped(addresses(f.destination, v.destination)) << "</code></td><td>"
         << escaped(protocol_text(f, lang)) << "</td><td><code>" << escaped(f.ports.to_string()) << "</code></td><td>"
         << escaped(services) << "</td><td>" << escaped(plan::reasons_text(f, in.catalog, lang)) << "</td></tr>\n";
   }

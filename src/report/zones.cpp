@@ -123,7 +123,10 @@ std::string zone_dot(const std::vector<ZoneLink>& links, const plan::Environment
   for (const auto& name : zones) {
     std::vector<std::string> lines = {name};
     if (const auto* z = env.zone(name)) {
-      for (const auto& n : z->networks) lines.push_back(n.to_string());
+      // The outside zone is dozens of prefixes: say what it is instead.
+      if (z->outside) lines.push_back("(every address in no zone)");
+      for (const auto& n : z->networks)
+        if (!z->outside) lines.push_back(n.to_string());
       std::string hosts;
       for (const auto& h : env.hosts)
         if (h.zone == name) hosts += (hosts.empty() ? "" : ", ") + h.name;

@@ -243,9 +243,10 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
   return guarded([&]() -> Result<Service> {
     Reader r(file.name);
     auto root = parse_yaml(file);
-    r.check_keys(root, "",
-                 {"id", "names", "section", "aliases", "system_services", "description", "conditions", "uses",
-                  "obsolete", "active_directory", "notes", "general_notes", "discrepancies", "requirements"});
+    r.check_keys(
+        root, "",
+        {"id", "names", "section", "aliases", "system_services", "description", "conditions", "uses", "obsolete",
+         "active_directory", "notes", "general_notes", "discrepancies", "requirements", "kb_counterpart"});
     Service s;
     auto id_node = r.required(root, "", "id");
     s.id = r.nonempty(id_node, "id");
@@ -262,6 +263,7 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     s.description = r.text(r.required(root, "", "description"), "description");
     s.conditions = parse_conditions(r, root["conditions"], "conditions", context);
     s.uses = r.strings(root["uses"], "uses");
+    if (root["kb_counterpart"].IsDefined()) s.kb_counterpart = r.nonempty(root["kb_counterpart"], "kb_counterpart");
     s.obsolete = parse_obsolete(r, root["obsolete"], "obsolete", context);
     if (auto ad = root["active_directory"]; ad.IsDefined()) {
       r.check_keys(ad, "active_directory", {"ad_depends_on", "depends_on_ad"});
@@ -643,6 +645,10 @@ Status validate(const Catalog& catalog) {
   for (const auto& s : catalog.services)
     for (const auto& u : s.uses)
       if (!ids.count(u)) return Error{s.file, 0, 0, "uses", "unknown service '" + u + "'" + closest(u, known)};
+  for (const auto& s : catalog.services)
+    if (!s.kb_counterpart.empty() && !ids.count(s.kb_counterpart))
+      return Error{s.file, 0, 0, "kb_counterpart",
+                   "unknown service '" + s.kb_counterpart + "'" + closest(s.kb_counterpart, known)};
   auto check_bundles = [&](const std::vector<Role>& bundles, const char* kind) -> Status {
     for (const auto& bundle : bundles) {
       auto colon = bundle.defined_at.rfind(':');

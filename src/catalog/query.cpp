@@ -224,9 +224,48 @@ std::vector<SearchHit> search(const Catalog& catalog, std::string_view text) {
   return out;
 }
 
+namespace {
+
+// A row's printed ports as "tcp/587" words, for the comparison of a product's KB and doc rows.
+std::string row_ports(const Requirement& q) {
+  return std::string(to_string(q.transport)) + (q.ports.empty() ? "" : "/" + q.ports.to_string());
+}
+
+// Where a product's rows from another Microsoft document and the KB's rows of its earlier version
+// differ: each side's rows whose transport and ports the other side prints nowhere.
+void differences_from_kb(const Catalog& catalog, const Service& doc, std::vector<Discrepancy>& out) {
+  const auto* kb = catalog.service(doc.kb_counterpart);
+  if (!kb) return;
+  auto printed_in = [](const Service& s, const Requirement& q) {
+    return std::any_of(s.requirements.begin(), s.requirements.end(), [&](const Requirement& other) {
+      return other.transport == q.transport && !other.ports.intersect(q.ports).empty();
+    });
+  };
+  for (const auto& q : doc.requirements)
+    if (has_ports(q.transport) && !printed_in(*kb, q))
+      out.push_back({"doc-vs-kb",
+                     &doc,
+                     &q,
+                     {row_ports(q) + " (" + q.protocol.ja + ") は文書にあり、KB の " + kb->names.ja + " にない",
+                      row_ports(q) + " (" + q.protocol.en + ") is in the document, not in the KB's " + kb->names.en}});
+  std::set<std::string> said;  // the KB prints some rows twice (consolidated rows 43 and 51: RPC 135)
+  for (const auto& q : kb->requirements)
+    if (has_ports(q.transport) && !printed_in(doc, q) && said.insert(row_ports(q)).second)
+      out.push_back({"doc-vs-kb",
+                     &doc,
+                     &q,
+                     {row_ports(q) + " (" + q.protocol.ja + ") は KB の " + kb->names.ja + " にあり、" + doc.names.ja +
+                          " の文書にない",
+                      row_ports(q) + " (" + q.protocol.en + ") is in the KB's " + kb->names.en + ", not in " +
+                          doc.names.en + "'s document"}});
+}
+
+}  // namespace
+
 std::vector<Discrepancy> discrepancies(const Catalog& catalog) {
   std::vector<Discrepancy> out;
   for (const auto& s : catalog.services) {
+    if (!s.kb_counterpart.empty()) differences_from_kb(catalog, s, out);
     for (const auto& d : s.discrepancies) out.push_back({"stated", &s, nullptr, d});
     for (const auto& q : s.requirements) {
       const bool in_service_table = has_source(q, "service");

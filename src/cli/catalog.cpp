@@ -15,9 +15,10 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string check_dir;
   auto* cmd = app.add_subcommand("catalog", "Inspect the catalog itself");
   cmd->require_subcommand(1);
-  auto* disc = cmd->add_subcommand("discrepancies", "Where KB 832017 disagrees with itself");
+  auto* disc = cmd->add_subcommand(
+      "discrepancies", "Where KB 832017 disagrees with itself, or with another Microsoft document of the same product");
   disc->add_option("--kind", kind, "Only this kind")
-      ->check(CLI::IsMember({"name-differs", "consolidated-only", "not-in-consolidated", "stated"}));
+      ->check(CLI::IsMember({"name-differs", "consolidated-only", "not-in-consolidated", "stated", "doc-vs-kb"}));
   disc->add_flag("--json", ctx.json, "JSON output");
   disc->callback([&] {
     const auto* c = ctx.load();

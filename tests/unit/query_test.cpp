@@ -124,6 +124,17 @@ TEST(Discrepancies, TheKnownOnesAreListed) {
   EXPECT_FALSE(has("name-differs", "active-directory", Transport::tcp, 389)) << "same name, longer spelling";
   EXPECT_TRUE(std::any_of(all.begin(), all.end(),
                           [](const Discrepancy& d) { return d.kind == "stated" && d.service->id == "dfsr"; }));
+  // Exchange 2016/2019's document beside the KB's Exchange 2003 rows: where their ports differ.
+  EXPECT_TRUE(has("doc-vs-kb", "exchange-2016", Transport::tcp, 587)) << "submission: the document's only";
+  EXPECT_TRUE(has("doc-vs-kb", "exchange-2016", Transport::tcp, 6004)) << "DSProxy: the KB's (2003) only";
+  EXPECT_FALSE(has("doc-vs-kb", "exchange-2016", Transport::tcp, 443)) << "both print HTTPS";
+  EXPECT_EQ(std::count_if(all.begin(), all.end(),
+                          [](const Discrepancy& d) {
+                            return d.kind == "doc-vs-kb" && d.requirement->transport == Transport::tcp &&
+                                   d.requirement->ports.contains(135);
+                          }),
+            1)
+      << "the KB's two RPC 135 rows are one difference";
 }
 
 TEST(LookupPort, RanksTheExactPortFirstAndWideRangesLast) {

@@ -131,10 +131,14 @@ struct Service {
   std::vector<LocalizedText> discrepancies;  // disagreements inside the KB, told in words
   std::vector<Requirement> requirements;
   std::string file;  // file it was loaded from ("builtin:..." when embedded)
+  // The KB service of the same product an earlier version of which the KB describes (Exchange
+  // 2016/2019 beside the KB's Exchange 2003): `catalog discrepancies` lists where their ports differ.
+  std::string kb_counterpart;
 
   auto members() {
     return std::tie(id, names, section, aliases, system_services, description, conditions, uses, obsolete,
-                    ad_depends_on, depends_on_ad, notes, general_notes, discrepancies, requirements, file);
+                    ad_depends_on, depends_on_ad, notes, general_notes, discrepancies, requirements, file,
+                    kb_counterpart);
   }
 };
 

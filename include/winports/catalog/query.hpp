@@ -94,7 +94,9 @@ struct Discrepancy {
   // name-differs: the two tables name the same row differently;
   // consolidated-only: a row of the consolidated table missing from the service's own table;
   // not-in-consolidated: a service-table row the consolidated table leaves out;
-  // stated: a disagreement recorded in words in the data (discrepancies:).
+  // stated: a disagreement recorded in words in the data (discrepancies:);
+  // doc-vs-kb: a row of a product's other Microsoft document (kb_counterpart:) whose ports the KB's
+  // rows for its earlier version print nowhere, or the other way round (requirement: that row).
   std::string kind;
   const Service* service = nullptr;
   const Requirement* requirement = nullptr;  // null for "stated"

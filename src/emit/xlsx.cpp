@@ -32,7 +32,8 @@ constexpr Column kNumber{"#", "#", 5}, kFrom{"From", "送信元", 16}, kFromNets
     kTo{"To", "宛先", 16}, kToNets{"To networks", "宛先アドレス", 22}, kTransport{"Protocol", "プロトコル", 10},
     kPorts{"Ports", "ポート", 22}, kServices{"Services", "サービス", 40}, kKb{"KB", "KB", 50},
     kService{"Service", "サービス", 22}, kServiceName{"Service name", "サービス名", 30},
-    kApplication{"Application protocol", "アプリケーション プロトコル", 30}, kSource{"Source (KB, or doc: another Microsoft document)", "出典 (KB、または doc: ほかの Microsoft 文書)", 50},
+    kApplication{"Application protocol", "アプリケーション プロトコル", 30},
+    kSource{"Source (KB, or doc: another Microsoft document)", "出典 (KB、または doc: ほかの Microsoft 文書)", 50},
     kOptional{"Optional", "省略可能", 10}, kConditions{"Conditions", "条件", 40};
 
 struct Sheet {

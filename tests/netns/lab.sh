@@ -98,7 +98,7 @@ lab_provision() {
 }
 
 # Start samba in the DC namespace with extra smb.conf lines; waits (at most 90 s) until LDAP,
-# which starts last, and the endpoint mapper listen.
+# the endpoint mapper, DNS and the KDC listen.
 lab_start_dc() {
   local conf="$LAB_DIR/dc/etc/lab.conf" d="$LAB_DIR/dc"
   mkdir -p -m 0750 "$d/run" "$d/ntp"
@@ -129,7 +129,8 @@ lab_start_dc() {
   LAB_SAMBA_PID=$!
   local i
   for i in $(seq 180); do
-    if in_dc ss -Hltn "sport = :389" | grep -q LISTEN && in_dc ss -Hltn "sport = :135" | grep -q LISTEN; then
+    if in_dc ss -Hltn "sport = :389" | grep -q LISTEN && in_dc ss -Hltn "sport = :135" | grep -q LISTEN &&
+      in_dc ss -Hltn "sport = :53" | grep -q LISTEN && in_dc ss -Hltn "sport = :88" | grep -q LISTEN; then
       return 0
     fi
     kill -0 "$LAB_SAMBA_PID" 2>/dev/null || break
@@ -146,6 +147,12 @@ lab_stop_dc() {
   for _ in $(seq 100); do kill -0 "$LAB_SAMBA_PID" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$LAB_SAMBA_PID" 2>/dev/null
   ip netns pids "$LAB_DC" | xargs -r kill -9 2>/dev/null
+  # Until every process is gone and nothing listens: a restart's wait must not see the old
+  # samba's sockets (it once did, and the clients then found DNS and the KDC refused).
+  for _ in $(seq 100); do
+    [ -z "$(ip netns pids "$LAB_DC")" ] && ! in_dc ss -Hltn "sport = :389" | grep -q LISTEN && break
+    sleep 0.1
+  done
   LAB_SAMBA_PID=
 }
 

@@ -73,10 +73,10 @@ std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node,
         found = context.os(id) != nullptr;
         for (const auto& os : context.os_versions) known.push_back(os.id);
         if (!found) {
-          r.fail(value, value_path, "unknown OS version '" + id + "'" + closest(id, known));
+          r.fail(value, value_path, "unknown OS version '" + id + "'" + closest(id, known).en);
         }
       }
-      if (!found) r.fail(value, value_path, "unknown " + c.kind + " '" + v + "'" + closest(v, known));
+      if (!found) r.fail(value, value_path, "unknown " + c.kind + " '" + v + "'" + closest(v, known).en);
     }
     out.push_back(std::move(c));
   }
@@ -108,7 +108,7 @@ std::string role_named(const Reader& r, const YAML::Node& node, const std::strin
   if (context.role(id)) return id;
   std::vector<std::string> known;
   for (const auto& role : context.roles) known.push_back(role.id);
-  r.fail(node, path, "unknown role '" + id + "'" + closest(id, known));
+  r.fail(node, path, "unknown role '" + id + "'" + closest(id, known).en);
 }
 
 // A requirement's corrections: where the catalog fixes the Japanese seed, recorded, not silent.
@@ -142,7 +142,7 @@ Source parse_source(const Reader& r, const YAML::Node& s, const std::string& ip,
       std::vector<std::string> known;
       for (const auto& d : context.documents) known.push_back(d.id);
       r.fail(s["document"], Reader::join(ip, "document"),
-             "no document '" + src.document + "' in documents.yaml" + closest(src.document, known));
+             "no document '" + src.document + "' in documents.yaml" + closest(src.document, known).en);
     }
     src.title = document->title;
     src.url = document->url;
@@ -209,7 +209,7 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
       std::vector<std::string> known;
       for (const auto& [id, text] : service.notes) known.push_back(id);
       r.fail(node["notes"][i], Reader::index(Reader::join(path, "notes"), i),
-             "no note '" + q.notes[i] + "' in this file's notes:" + closest(q.notes[i], known));
+             "no note '" + q.notes[i] + "' in this file's notes:" + closest(q.notes[i], known).en);
     }
   }
   q.corrections = parse_corrections(r, node["corrections"], Reader::join(path, "corrections"));
@@ -442,7 +442,7 @@ const Service& service_named(const Reader& r, const YAML::Node& node, const std:
   if (const auto* s = c.service(id)) return *s;
   std::vector<std::string> ids;
   for (const auto& s : c.services) ids.push_back(s.id);
-  r.fail(node, path, "unknown service '" + id + "'" + closest(id, ids));
+  r.fail(node, path, "unknown service '" + id + "'" + closest(id, ids).en);
 }
 
 }  // namespace
@@ -644,11 +644,11 @@ Status validate(const Catalog& catalog) {
   std::vector<std::string> known(ids.begin(), ids.end());
   for (const auto& s : catalog.services)
     for (const auto& u : s.uses)
-      if (!ids.count(u)) return Error{s.file, 0, 0, "uses", "unknown service '" + u + "'" + closest(u, known)};
+      if (!ids.count(u)) return Error{s.file, 0, 0, "uses", "unknown service '" + u + "'" + closest(u, known).en};
   for (const auto& s : catalog.services)
     if (!s.kb_counterpart.empty() && !ids.count(s.kb_counterpart))
       return Error{s.file, 0, 0, "kb_counterpart",
-                   "unknown service '" + s.kb_counterpart + "'" + closest(s.kb_counterpart, known)};
+                   "unknown service '" + s.kb_counterpart + "'" + closest(s.kb_counterpart, known).en};
   auto check_bundles = [&](const std::vector<Role>& bundles, const char* kind) -> Status {
     for (const auto& bundle : bundles) {
       auto colon = bundle.defined_at.rfind(':');
@@ -661,7 +661,7 @@ Status validate(const Catalog& catalog) {
       for (const auto& by_os : bundle.by_os) lists.push_back(&by_os.services);
       for (const auto* list : lists)
         for (const auto& id : *list)
-          if (!ids.count(id)) return error("", "unknown service '" + id + "'" + closest(id, known));
+          if (!ids.count(id)) return error("", "unknown service '" + id + "'" + closest(id, known).en);
       if (!bundle.kind_of.empty() && !catalog.role(bundle.kind_of))
         return error(".kind_of", "unknown role '" + bundle.kind_of + "'");
       for (const auto& [profile, why] : bundle.refuses)

@@ -34,10 +34,10 @@ const catalog::Catalog* Context::load() {
 bool json_errors = false;
 std::string error_lang_option;
 
-nlohmann::json error_json(const Error& error) {
-  auto one = [](const Error& e) {
+nlohmann::json error_json(const Error& error, Lang lang) {
+  auto one = [&](const Error& e) {
     return nlohmann::json{
-        {"file", e.file}, {"line", e.line}, {"column", e.column}, {"field", e.field}, {"message", e.message}};
+        {"file", e.file}, {"line", e.line}, {"column", e.column}, {"field", e.field}, {"message", e.message_in(lang)}};
   };
   auto j = one(error);
   if (!error.also.empty()) {
@@ -48,16 +48,16 @@ nlohmann::json error_json(const Error& error) {
 }
 
 int report(const Error& error) {
-  if (json_errors) {
-    std::cerr << error_json(error).dump(2) << '\n';
-    return kUsageError;
-  }
-  // The prefix in the language of the run; the message itself is the library's (English) text.
+  // In the language of the run: the library's errors carry both where the message table made them.
   Context context;
   context.lang_option = error_lang_option;
+  if (json_errors) {
+    std::cerr << error_json(error, context.lang()).dump(2) << '\n';
+    return kUsageError;
+  }
   auto prefix = "winports: " + say(Msg::error_prefix, context.lang()) + ": ";
-  std::cerr << prefix << error.to_string() << '\n';
-  for (const auto& more : error.also) std::cerr << prefix << more.to_string() << '\n';
+  std::cerr << prefix << error.to_string(context.lang()) << '\n';
+  for (const auto& more : error.also) std::cerr << prefix << more.to_string(context.lang()) << '\n';
   return kUsageError;
 }
 

@@ -46,7 +46,7 @@ void print_json(std::string_view kind, const nlohmann::json& payload);
 // The same around a payload already written as JSON text (analyze and audit write theirs directly,
 // for speed): the text is indented one level, as dump(2) would nest it.
 void print_json_text(std::string_view kind, std::string_view payload);
-nlohmann::json error_json(const Error& error);
+nlohmann::json error_json(const Error& error, Lang lang);
 
 void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code);
 void add_list_commands(CLI::App& app, Context& ctx, int& exit_code);

@@ -10,6 +10,7 @@
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/core/file.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/emit/emitter.hpp"
 #include "winports/plan/planner.hpp"
 #include "winports/verify/explain.hpp"
@@ -61,11 +62,11 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     auto text =
         emit::find_emitter(format)->emit({plan, *env, *c, {ctx.lang(), host, log_drops, replace_acl}, &refusals});
     if (!text) return void(exit_code = report(text.error()));
-    for (const auto& w : plan.warnings) std::cerr << "winports: warning: " << w << '\n';
-    for (const auto& w : refusals) std::cerr << "winports: warning: " << w << '\n';
+    auto warning = "winports: " + say(Msg::warning_prefix, ctx.lang()) + ": ";
+    for (const auto& w : plan.warnings) std::cerr << warning << w.in(ctx.lang()) << '\n';
+    for (const auto& w : refusals) std::cerr << warning << w << '\n';
     if (auto undecided = plan::undecided_count(plan))
-      std::cerr << "winports: " << undecided
-                << " requirement(s) left out because the file does not decide them (see --format json, \"skipped\")\n";
+      std::cerr << "winports: " << say(Msg::plan_undecided_count, ctx.lang(), {std::to_string(undecided)}) << '\n';
     if (output.empty() || output == "-")
       std::cout << *text;
     else if (auto st = write_output(output, *text); !st)

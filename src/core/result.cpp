@@ -2,7 +2,7 @@
 
 namespace winports {
 
-std::string Error::to_string() const {
+std::string Error::to_string(Lang lang) const {
   std::string out;
   if (!file.empty()) {
     out += file;
@@ -13,7 +13,7 @@ std::string Error::to_string() const {
     out += ": ";
   }
   if (!field.empty()) out += field + ": ";
-  out += message;
+  out += message_in(lang);
   return out;
 }
 

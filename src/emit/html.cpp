@@ -135,15 +135,15 @@ Result<std::string> emit_html(const Input& in) {
         const auto& q = service->requirements[s.reason.requirement];
         out << "<tr class=\"" << (undecided ? "undecided" : "ruled-out") << "\"><td>"
             << say(undecided ? kUndecided : kRuledOut, lang) << "</td><td>" << pairs.size() << "</td><td>"
-            << escaped(plan::skipped_pairs_text(pairs)) << "</td><td>" << escaped(service->id) << "</td><td>"
+            << escaped(plan::skipped_pairs_text(pairs, lang)) << "</td><td>" << escaped(service->id) << "</td><td>"
             << escaped(std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(lang))
-            << "</td><td>" << escaped(s.why) << "</td></tr>\n";
+            << "</td><td>" << escaped(s.why.in(lang)) << "</td></tr>\n";
       }
     out << "</tbody>\n</table>\n";
   }
   if (!in.plan.warnings.empty()) {
     out << "<h2>" << say(kWarnings, lang) << "</h2>\n<ul id=\"warnings\">\n";
-    for (const auto& w : in.plan.warnings) out << "<li class=\"warning\">" << escaped(w) << "</li>\n";
+    for (const auto& w : in.plan.warnings) out << "<li class=\"warning\">" << escaped(w.in(lang)) << "</li>\n";
     out << "</ul>\n";
   }
   report::page::foot(out);

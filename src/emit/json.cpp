@@ -48,7 +48,7 @@ Result<std::string> emit_json(const Input& in) {
   nlohmann::json skipped = nlohmann::json::array();
   for (const auto& s : in.plan.skipped) {
     auto j = reason_json(s.reason);
-    j["why"] = s.why;
+    j["why"] = s.why.in(in.options.lang);
     j["undecided"] = s.undecided;
     j["count"] = s.pairs.size();
     auto pairs = nlohmann::json::array();
@@ -56,9 +56,11 @@ Result<std::string> emit_json(const Input& in) {
     j["pairs"] = std::move(pairs);
     skipped.push_back(std::move(j));
   }
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const auto& w : in.plan.warnings) warnings.push_back(w.in(in.options.lang));
   // "version": the format's, raised only when a member changes meaning or goes (docs/json.md).
   nlohmann::json out{
-      {"version", 1}, {"site", in.plan.site}, {"flows", flows}, {"skipped", skipped}, {"warnings", in.plan.warnings}};
+      {"version", 1}, {"site", in.plan.site}, {"flows", flows}, {"skipped", skipped}, {"warnings", warnings}};
   return out.dump(2) + "\n";
 }
 

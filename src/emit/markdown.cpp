@@ -47,14 +47,14 @@ Result<std::string> emit_markdown(const Input& in) {
       const auto& q = service->requirements[s.reason.requirement];
       std::string requirement =
           std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(in.options.lang);
-      out << "| " << pairs.size() << " | " << md_cell(plan::skipped_pairs_text(pairs)) << " | " << md_cell(service->id)
-          << " | " << md_cell(requirement) << " | " << md_cell(s.why) << " | "
-          << (undecided ? (ja ? "はい" : "yes") : "") << " |\n";
+      out << "| " << pairs.size() << " | " << md_cell(plan::skipped_pairs_text(pairs, in.options.lang)) << " | "
+          << md_cell(service->id) << " | " << md_cell(requirement) << " | " << md_cell(s.why.in(in.options.lang))
+          << " | " << (undecided ? (ja ? "はい" : "yes") : "") << " |\n";
     }
   }
   if (!in.plan.warnings.empty()) {
     out << (ja ? "\n## 警告\n\n" : "\n## Warnings\n\n");
-    for (const auto& w : in.plan.warnings) out << "- " << md_cell(w) << "\n";
+    for (const auto& w : in.plan.warnings) out << "- " << md_cell(w.in(in.options.lang)) << "\n";
   }
   return out.str();
 }

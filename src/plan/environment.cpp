@@ -7,6 +7,7 @@
 
 #include "winports/catalog/rules.hpp"
 #include "winports/core/address_set.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/yaml_reader.hpp"
 
 namespace winports::plan {
@@ -24,15 +25,14 @@ std::vector<std::string> names_of(const auto& items) {
 // A list of ids that must each name something known; unknown ones fail with a suggestion. The
 // list of known ids is built only for an error: a large site names services thousands of times.
 template <class Items, class IdOf>
-std::vector<std::string> known_ids(const Reader& r, const YAML::Node& node, const std::string& path, const char* what,
+std::vector<std::string> known_ids(const Reader& r, const YAML::Node& node, const std::string& path, Msg unknown,
                                    const Items& items, IdOf id_of) {
   auto values = r.strings(node, path);
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (std::any_of(items.begin(), items.end(), [&](const auto& item) { return id_of(item) == values[i]; })) continue;
     std::vector<std::string> known;
     for (const auto& item : items) known.push_back(id_of(item));
-    r.fail(node[i], Reader::index(path, i),
-           std::string("unknown ") + what + " '" + values[i] + "'" + closest(values[i], known));
+    r.fail(node[i], Reader::index(path, i), said(unknown, {values[i]}) + closest(values[i], known));
   }
   return values;
 }
@@ -50,8 +50,7 @@ void check_distinct_rpc_ports(const Reader& r, const YAML::Node& node, const std
     auto [other, fresh] = seen.emplace(it->second, std::string(ps.key));
     if (!fresh)
       r.fail(node[std::string(ps.key)], Reader::join(path, std::string(ps.key)),
-             "port " + std::to_string(it->second) + " is also " + other->second +
-                 "; static RPC ports must differ (Netlogon event 5809)");
+             said(Msg::site_static_rpc_clash, {std::to_string(it->second), other->second}));
   }
 }
 
@@ -105,9 +104,7 @@ void check_families(const Reader& r, const YAML::Node& node, const std::string& 
       reachable |= shares_family(a, b);
     }
     if (!reachable && !theirs.empty())
-      r.fail(node, path,
-             from.name + " (" + family_names(a) + ") and " + entry.to + " (" + family_names(theirs) +
-                 ") share no address family: no rule can carry their traffic");
+      r.fail(node, path, said(Msg::site_no_family, {from.name, family_names(a), entry.to, family_names(theirs)}));
   }
 }
 
@@ -117,10 +114,7 @@ void check_families(const Reader& r, const YAML::Node& node, const std::string& 
 void check_grants(const Reader& r, const YAML::Node& node, const std::string& path, const Environment& env,
                   const catalog::Catalog& c, const Access& entry) {
   if (!entry.services.empty()) return;
-  if (const auto* z = env.zone(entry.to); z && z->outside)
-    r.fail(node, path,
-           "any (every address outside the site's zones) runs no roles a profile could use: name the services it "
-           "serves, services: [...]");
+  if (const auto* z = env.zone(entry.to); z && z->outside) r.fail(node, path, said(Msg::site_any_has_no_roles));
   auto hosts = access_sides(env, entry.to, true);
   if (entry.as.empty()) {
     // Without as: or services: an entry would open every service of the destination's roles (RPC
@@ -135,8 +129,8 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
       if (std::any_of(p.services.begin(), p.services.end(), [&](const std::string& s) { return served.count(s); }))
         fit.push_back(p.id);
     r.fail(node, path,
-           "give as: PROFILE or services: [...]; without either the entry would open every service of " + entry.to +
-               "'s roles" + (fit.empty() ? std::string() : "; profiles that fit " + entry.to + ": " + join(fit, ", ")));
+           said(Msg::site_no_as_or_services, {entry.to}) +
+               (fit.empty() ? LocalizedText{} : said(Msg::site_profiles_that_fit, {entry.to, join(fit, ", ")})));
   }
   // A role that never serves the profile (no writable DC replicates from an RODC): when every
   // destination host refuses it, the entry is a mistake the role's own words explain.
@@ -153,8 +147,7 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
   }
   if (refusing)
     r.fail(node, path,
-           entry.to + " is " + refusing->names.en + ", which never serves " + entry.as + ": " +
-               refusing->refuses.at(entry.as).en);
+           said(Msg::site_role_refuses, {entry.to, refusing->names, entry.as, refusing->refuses.at(entry.as)}));
   std::set<std::string> served;
   for (const auto& side : hosts) {
     auto offered = services_served(c, env, *side.host, !entry.as.empty());
@@ -165,10 +158,9 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
     served.insert(offered.begin(), offered.end());
   }
   if (hosts.empty()) return;
-  std::string what = served.empty() ? "nothing" : join(served, ", ");
+  auto what = served.empty() ? said(Msg::site_serves_nothing) : LocalizedText{{}, join(served, ", ")};
   r.fail(node, path,
-         "profile " + entry.as + " (" + join(c.profile(entry.as)->services, ", ") + ") grants nothing on " + entry.to +
-             ", which serves " + what);
+         said(Msg::site_grants_nothing, {entry.as, join(c.profile(entry.as)->services, ", "), entry.to, what}));
 }
 
 Settings parse_settings(const Reader& r, const YAML::Node& node, const std::string& path, const catalog::Catalog& c) {
@@ -186,12 +178,12 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
     PortSet set;
     if (n.IsScalar()) {
       auto range = parse_port_range(n.as<std::string>());
-      if (!range) r.fail(n, p, "expected a port range such as 50000-50999");
+      if (!range) r.fail(n, p, said(Msg::site_expected_port_range));
       set.add(*range);
     } else {
       set = r.ports(n, p);
     }
-    if (set.empty()) r.fail(n, p, "must not be empty");
+    if (set.empty()) r.fail(n, p, said(Msg::yaml_must_not_be_empty));
     return set;
   };
   s.rpc_dynamic_ports = ranges("rpc_dynamic_ports");
@@ -207,12 +199,14 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
     if (!n.IsDefined()) continue;
     auto p = Reader::join(path, std::string(ps.key));
     auto range = parse_port_range(r.scalar(n, p));
-    if (!range || range->lo != range->hi || range->lo == 0) r.fail(n, p, "expected one port number (1-65535)");
+    if (!range || range->lo != range->hi || range->lo == 0) r.fail(n, p, said(Msg::site_expected_one_port));
     s.ports[std::string(ps.key)] = range->lo;
   }
   check_distinct_rpc_ports(r, node, path, s, c);
-  s.features = known_ids(r, node["features"], Reader::join(path, "features"), "feature", c.features, by_id);
-  s.scenarios = known_ids(r, node["scenarios"], Reader::join(path, "scenarios"), "scenario", c.scenarios, by_id);
+  s.features =
+      known_ids(r, node["features"], Reader::join(path, "features"), Msg::site_unknown_feature, c.features, by_id);
+  s.scenarios =
+      known_ids(r, node["scenarios"], Reader::join(path, "scenarios"), Msg::site_unknown_scenario, c.scenarios, by_id);
   return s;
 }
 
@@ -222,7 +216,7 @@ std::string parse_os(const Reader& r, const YAML::Node& node, const std::string&
   if (!c.os(os)) {
     std::vector<std::string> known;
     for (const auto& v : c.os_versions) known.push_back(v.id);
-    r.fail(node, path, "unknown OS '" + os + "'" + closest(os, known));
+    r.fail(node, path, said(Msg::site_unknown_os, {os}) + closest(os, known));
   }
   return c.os(os)->id;
 }
@@ -263,20 +257,20 @@ Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   z.name = key.as<std::string>();
   z.line = key.Mark().line + 1;
   auto path = "zones." + z.name;
-  if (z.name == kAnyZone) r.fail(key, path, "'any' is reserved: it names every address in no zone of the site");
+  if (z.name == kAnyZone) r.fail(key, path, said(Msg::site_any_reserved));
   r.check_keys(value, path, {"networks", "os", "settings", "asa_interface"});
   auto nets = r.required(value, path, "networks");
   auto net_path = path + ".networks";
-  if (!nets.IsSequence() || nets.size() == 0) r.fail(nets, net_path, "expected a non-empty list of networks");
+  if (!nets.IsSequence() || nets.size() == 0) r.fail(nets, net_path, said(Msg::site_expected_networks));
   for (std::size_t i = 0; i < nets.size(); ++i) {
     auto n = parse_network(r.scalar(nets[i], Reader::index(net_path, i)));
-    if (!n) r.fail(nets[i], Reader::index(net_path, i), "not an IPv4/IPv6 network (address/prefix, host bits zero)");
+    if (!n) r.fail(nets[i], Reader::index(net_path, i), said(Msg::site_not_a_network));
     for (const auto& other : env.zones)
       for (const auto& on : other.networks)
         if (on.overlaps(*n))
           r.fail(nets[i], Reader::index(net_path, i),
-                 n->to_string() + " overlaps " + on.to_string() + " of zone '" + other.name + "' (line " +
-                     std::to_string(other.line) + ")");
+                 said(Msg::site_network_overlaps,
+                      {n->to_string(), on.to_string(), other.name, std::to_string(other.line)}));
     z.networks.push_back(*n);
   }
   z.os = parse_os(r, value["os"], path + ".os", c);
@@ -287,13 +281,10 @@ Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value,
         z.asa_interface.size() <= 48 && std::all_of(z.asa_interface.begin(), z.asa_interface.end(), [](char ch) {
           return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
         });
-    if (!valid)
-      r.fail(iface, path + ".asa_interface",
-             "'" + z.asa_interface + "' is not an ASA interface name (nameif: letters, digits, - _ ., up to 48)");
+    if (!valid) r.fail(iface, path + ".asa_interface", said(Msg::site_not_asa_interface, {z.asa_interface}));
   }
   z.settings = parse_settings(r, value["settings"], path + ".settings", c);
-  if (const auto* dup = env.zone(z.name))
-    r.fail(key, path, "zone defined twice (line " + std::to_string(dup->line) + ")");
+  if (const auto* dup = env.zone(z.name)) r.fail(key, path, said(Msg::site_zone_twice, {std::to_string(dup->line)}));
   return z;
 }
 
@@ -304,27 +295,27 @@ Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   h.name = key.as<std::string>();
   h.line = key.Mark().line + 1;
   auto path = "hosts." + h.name;
-  if (env.zone(h.name)) r.fail(key, path, "a host may not share its name with a zone");
+  if (env.zone(h.name)) r.fail(key, path, said(Msg::site_host_named_like_zone));
   r.check_keys(value, path, {"address", "zone", "os", "roles", "services", "settings"});
   auto addr_node = r.required(value, path, "address");
   auto addr = parse_network(r.scalar(addr_node, path + ".address"));
   if (!addr || addr->prefix != (addr->family == 4 ? 32 : 128))
-    r.fail(addr_node, path + ".address", "expected a single IPv4 or IPv6 address");
+    r.fail(addr_node, path + ".address", said(Msg::site_expected_address));
   h.address = *addr;
   auto zone_node = r.required(value, path, "zone");
   h.zone = r.nonempty(zone_node, path + ".zone");
   if (errors.skipped(h.zone)) throw yaml::SkipEntry{};  // its zone's own error says it all
   const auto* z = env.zone(h.zone);
-  if (!z) r.fail(zone_node, path + ".zone", "unknown zone '" + h.zone + "'" + closest(h.zone, names_of(env.zones)));
+  if (!z)
+    r.fail(zone_node, path + ".zone", said(Msg::site_unknown_zone, {h.zone}) + closest(h.zone, names_of(env.zones)));
   bool inside =
       std::any_of(z->networks.begin(), z->networks.end(), [&](const Network& n) { return n.contains(h.address); });
-  if (!inside) r.fail(addr_node, path + ".address", h.address.to_string() + " is outside zone '" + h.zone + "'");
+  if (!inside) r.fail(addr_node, path + ".address", said(Msg::site_outside_zone, {h.address.to_string(), h.zone}));
   h.os = parse_os(r, value["os"], path + ".os", c);
-  h.roles = known_ids(r, value["roles"], path + ".roles", "role", c.roles, by_id);
-  h.services = known_ids(r, value["services"], path + ".services", "service", c.services, by_id);
+  h.roles = known_ids(r, value["roles"], path + ".roles", Msg::site_unknown_role, c.roles, by_id);
+  h.services = known_ids(r, value["services"], path + ".services", Msg::site_unknown_service, c.services, by_id);
   h.settings = parse_settings(r, value["settings"], path + ".settings", c);
-  if (const auto* dup = env.host(h.name))
-    r.fail(key, path, "host defined twice (line " + std::to_string(dup->line) + ")");
+  if (const auto* dup = env.host(h.name)) r.fail(key, path, said(Msg::site_host_twice, {std::to_string(dup->line)}));
   return h;
 }
 
@@ -363,19 +354,18 @@ Access parse_access(const Reader& r, const YAML::Node& a, const std::string& pat
     if (errors.skipped(*into)) throw yaml::SkipEntry{};  // its own entry's error says it all
     bool known = into->rfind("role:", 0) == 0 ? c.role(into->substr(5)) != nullptr
                                               : env.zone(*into) != nullptr || env.host(*into) != nullptr;
-    if (!known)
-      r.fail(node, Reader::join(path, key), "no zone, host or role named '" + *into + "'" + closest(*into, endpoints));
+    if (!known) r.fail(node, Reader::join(path, key), said(Msg::site_no_endpoint, {*into}) + closest(*into, endpoints));
   }
   if (a["as"].IsDefined()) {
     entry.as = r.nonempty(a["as"], path + ".as");
     if (!c.profile(entry.as)) {
       std::vector<std::string> known;
       for (const auto& p : c.profiles) known.push_back(p.id);
-      r.fail(a["as"], path + ".as", "unknown profile '" + entry.as + "'" + closest(entry.as, known));
+      r.fail(a["as"], path + ".as", said(Msg::site_unknown_profile, {entry.as}) + closest(entry.as, known));
     }
   }
-  entry.services = known_ids(r, a["services"], path + ".services", "service", c.services, by_id);
-  if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, "give either as: or services:, not both");
+  entry.services = known_ids(r, a["services"], path + ".services", Msg::site_unknown_service, c.services, by_id);
+  if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, said(Msg::site_as_and_services));
   entry.scenarios = r.strings(a["scenarios"], path + ".scenarios");
   check_families(r, a, path, env, entry);
   check_grants(r, a, path, env, c, entry);
@@ -397,7 +387,7 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
     // 20) and entries naming it are skipped, not reported again.
     yaml::Errors errors;
     auto zones = r.required(root, "", "zones");
-    if (!zones.IsMap()) r.fail(zones, "zones", "expected a mapping of zone name to {networks, os}");
+    if (!zones.IsMap()) r.fail(zones, "zones", said(Msg::site_expected_zones));
     for (const auto& kv : zones)
       errors.entry(kv.first.as<std::string>(), [&] {
         auto z = parse_zone(r, kv.first, kv.second, env, c);
@@ -405,7 +395,7 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
         env.zones.push_back(std::move(z));
       });
     if (auto hosts = root["hosts"]; hosts.IsDefined() && !hosts.IsNull()) {
-      if (!hosts.IsMap()) r.fail(hosts, "hosts", "expected a mapping of host name to {address, zone, os, roles}");
+      if (!hosts.IsMap()) r.fail(hosts, "hosts", said(Msg::site_expected_hosts));
       for (const auto& kv : hosts)
         errors.entry(kv.first.as<std::string>(), [&] {
           auto h = parse_host(r, kv.first, kv.second, env, c, errors);
@@ -418,7 +408,7 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
     for (const auto& h : env.hosts) endpoints.push_back(h.name);
     for (const auto& role : c.roles) endpoints.push_back("role:" + role.id);
     auto access = r.required(root, "", "access");
-    if (!access.IsSequence()) r.fail(access, "access", "expected a list of {from, to, as}");
+    if (!access.IsSequence()) r.fail(access, "access", said(Msg::site_expected_access));
     for (std::size_t i = 0; i < access.size(); ++i)
       errors.entry("", [&] {
         env.access.push_back(parse_access(r, access[i], Reader::index("access", i), env, c, errors, endpoints));
@@ -449,7 +439,7 @@ std::set<std::string> services_served(const catalog::Catalog& c, const Environme
 
 Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, std::string_view name,
                             std::string_view field) {
-  auto fail = [&](std::string message) { return Error{env.file, 0, 0, std::string(field), std::move(message)}; };
+  auto fail = [&](const LocalizedText& message) { return Error{env.file, 0, 0, std::string(field), message}; };
   std::string text(name);
   if (text == kInternetAlias && !env.zone(kInternetAlias) && env.zone(kAnyZone)) text = std::string(kAnyZone);
   if (text.rfind("role:", 0) == 0) {
@@ -457,12 +447,12 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
     if (!c.role(role)) {
       std::vector<std::string> roles;
       for (const auto& r : c.roles) roles.push_back("role:" + r.id);
-      return fail("no role named '" + role + "'" + closest(text, roles));
+      return fail(said(Msg::site_no_role_named, {role}) + closest(text, roles));
     }
     Place place{text, {}};
     for (const auto& h : env.hosts)
       if (std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end()) place.networks.push_back(h.address);
-    if (place.networks.empty()) return fail("no host of the site has role '" + role + "'");
+    if (place.networks.empty()) return fail(said(Msg::site_no_host_with_role, {role}));
     return place;
   }
   if (const auto* h = env.host(text)) return Place{h->name, {h->address}};
@@ -470,11 +460,11 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
   if (auto n = parse_network(text)) {
     if (const auto* h = env.host_at(*n)) return Place{text + " (" + h->name + ")", {*n}};
     if (const auto* z = env.zone_of(*n)) return Place{text + " (zone " + z->name + ")", {*n}};
-    return fail(text + " is in no zone of the site");
+    return fail(said(Msg::site_in_no_zone, {text}));
   }
   std::vector<std::string> names = names_of(env.zones);
   for (const auto& h : env.hosts) names.push_back(h.name);
-  return fail("no zone, host or role named '" + text + "'" + closest(text, names));
+  return fail(said(Msg::site_no_endpoint, {text}) + closest(text, names));
 }
 
 }  // namespace winports::plan

@@ -8,6 +8,7 @@
 
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/rules.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::plan {
 namespace {
@@ -141,15 +142,62 @@ std::vector<Side> destinations(const Environment& env, const Catalog& c, const s
 }
 
 enum class Verdict { yes, no, undecided };
+
+// Why a requirement was left out, in both languages, made once per distinct cause and shared: a large
+// site leaves the same rows out millions of times, and a decision passes its reason by pointer.
+class Phrases {
+ public:
+  explicit Phrases(const Catalog& c) : c_(c) {}
+
+  // The message `id` for the things `a` and `b` (catalog or site objects, stable while planning),
+  // made by `make` the first time.
+  template <class Make>
+  const LocalizedText* operator()(Msg id, const void* a, const void* b, Make&& make) {
+    auto [it, fresh] = phrases_.try_emplace(Key{id, a, b});
+    if (fresh) it->second = intern(make());
+    return it->second;
+  }
+  const LocalizedText* operator()(Msg id) {
+    return (*this)(id, nullptr, nullptr, [&] { return said(id); });
+  }
+  // A condition's own words ("server OS: < Windows Vista"), and inside a message.
+  const LocalizedText* condition(const Condition& cond) {
+    return (*this)(Msg::end_, &cond, nullptr, [&] {
+      return LocalizedText{catalog::describe(c_, cond, Lang::ja), catalog::describe(c_, cond, Lang::en)};
+    });
+  }
+  const LocalizedText* condition(const Condition& cond, Msg id, const void* b = nullptr, std::string_view arg = {}) {
+    return (*this)(id, &cond, b, [&] { return said(id, {*condition(cond), arg}); });
+  }
+
+ private:
+  using Key = std::tuple<Msg, const void*, const void*>;
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      auto h = std::hash<const void*>{}(std::get<1>(k)) * 31 + std::hash<const void*>{}(std::get<2>(k));
+      return h * 131 + static_cast<std::size_t>(std::get<0>(k));
+    }
+  };
+  // One object per text: equal reasons from different causes still merge into one left-out entry.
+  const LocalizedText* intern(LocalizedText text) {
+    auto key = text.en;
+    return &texts_.try_emplace(std::move(key), std::move(text)).first->second;
+  }
+  const Catalog& c_;
+  std::unordered_map<Key, const LocalizedText*, KeyHash> phrases_;
+  std::unordered_map<std::string, LocalizedText> texts_;
+};
+
 struct Decision {
   Verdict verdict = Verdict::yes;
-  std::string why;
+  const LocalizedText* why = nullptr;  // owned by the planner's Phrases
 };
 
 Decision decide(const Catalog& c, const Condition& cond, const Side& client, const Side& server, const Effective& e,
-                const std::vector<std::string>& network) {
-  // The condition's words only where a decision is not "yes": plans decide millions of rows.
-  auto text = [&] { return catalog::describe(c, cond, Lang::en); };
+                const std::vector<std::string>& network, Phrases& phrases) {
+  // The condition's words only where a decision is not "yes".
+  auto text = [&] { return phrases.condition(cond); };
+  auto with_text = [&](Msg id) { return phrases.condition(cond, id); };
   auto any_os = [&](const std::vector<std::string>& os_list, bool all_known_required) -> Decision {
     bool unknown = false, match = false;
     for (const auto& os : os_list) {
@@ -160,15 +208,16 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
       for (const auto& v : cond.values) match = match || catalog::os_matches(c, os, v);
     }
     if (match) return {Verdict::yes, {}};
-    if (unknown || (all_known_required && os_list.empty())) return {Verdict::undecided, text() + " (OS unknown)"};
+    if (unknown || (all_known_required && os_list.empty()))
+      return {Verdict::undecided, with_text(Msg::cond_os_unknown)};
     return {Verdict::no, text()};
   };
   if (cond.kind == "feature") {
     for (const auto& v : cond.values) {
       if (v == "netbios") {
-        if (!e.netbios) return {Verdict::undecided, "NetBIOS over TCP/IP: set settings.netbios"};
+        if (!e.netbios) return {Verdict::undecided, phrases(Msg::cond_netbios_unset)};
         if (*e.netbios) return {Verdict::yes, {}};
-        return {Verdict::no, "NetBIOS over TCP/IP is off (settings.netbios: false)"};
+        return {Verdict::no, phrases(Msg::cond_netbios_off)};
       }
       if (v == "winrm-1.1" || v == "winrm-2.0") {
         std::string version = e.winrm.value_or("");
@@ -176,18 +225,18 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
           auto os = server.os.empty() ? "" : server.os[0];
           if (!os.empty()) version = catalog::os_matches(c, os, ">=windows-7") ? "2.0" : "1.1";
         }
-        if (version.empty()) return {Verdict::undecided, "WinRM version: set settings.winrm_version or the host OS"};
+        if (version.empty()) return {Verdict::undecided, phrases(Msg::cond_winrm_unknown)};
         if (v == "winrm-" + version) return {Verdict::yes, {}};
         continue;
       }
       if (e.features.count(v)) return {Verdict::yes, {}};
     }
-    return {Verdict::no, text() + " (not enabled in settings.features)"};
+    return {Verdict::no, with_text(Msg::cond_feature_off)};
   }
   if (cond.kind == "scenario") {
     for (const auto& v : cond.values)
       if (e.scenarios.count(v)) return {Verdict::yes, {}};
-    return {Verdict::no, text() + " (scenario not in use)"};
+    return {Verdict::no, with_text(Msg::cond_scenario_off)};
   }
   if (cond.kind == "server_role") {
     for (const auto& v : cond.values)
@@ -198,7 +247,7 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
     // An entry that names services asks for all of each; one that names a profile, for its rows.
     if (e.profile.empty() || std::find(cond.values.begin(), cond.values.end(), e.profile) != cond.values.end())
       return {Verdict::yes, {}};
-    return {Verdict::no, text() + " (asked for as " + e.profile + ")"};
+    return {Verdict::no, phrases.condition(cond, Msg::cond_profile_other, c.profile(e.profile), e.profile)};
   }
   if (cond.kind == "server_os") return any_os(server.os, true);
   if (cond.kind == "client_os") return any_os(client.os, true);
@@ -251,23 +300,21 @@ class Planner {
   }
 
  private:
-  void warn(const std::string& w) {
-    if (warned_.insert(w).second) plan_.warnings.push_back(w);
+  void warn(LocalizedText w) {
+    if (warned_.insert(w.en).second) plan_.warnings.push_back(std::move(w));
   }
 
   void add_access(const Access& access) {
     const auto& clients = sources(access.from);
     const auto& servers = servers_of(access.to);
     if (clients.empty() || servers.empty())
-      warn("access line " + std::to_string(access.line) + ": '" + (clients.empty() ? access.from : access.to) +
-           "' has no hosts");
+      warn(said(Msg::plan_no_hosts, {std::to_string(access.line), clients.empty() ? access.from : access.to}));
     for (const auto& client : clients) {
       const auto client_e = effective(env_, client, access);  // the listener's settings for rows towards it
       for (const auto& server : servers) {
         if (client.endpoint.name == server.endpoint.name) continue;
         if (!shares_family(client.endpoint.networks, server.endpoint.networks)) {
-          warn("access line " + std::to_string(access.line) + ": " + client.endpoint.name + " and " +
-               server.endpoint.name + " share no address family: no flow between them");
+          warn(said(Msg::plan_no_family, {std::to_string(access.line), client.endpoint.name, server.endpoint.name}));
           continue;
         }
         auto e = effective(env_, server, access);
@@ -309,8 +356,8 @@ class Planner {
     for (const auto& id : server.host->roles)
       if (const auto* role = c_.role(id))
         if (auto it = role->refuses.find(access.as); it != role->refuses.end()) {
-          warn("access line " + std::to_string(access.line) + ": " + server.endpoint.name + " is " + role->names.en +
-               ": " + it->second.en + "; nothing opened for " + access.as);
+          warn(said(Msg::plan_role_refuses,
+                    {std::to_string(access.line), server.endpoint.name, role->names, it->second, access.as}));
           return {};
         }
     auto offered = services_served(c_, env_, *server.host, !access.as.empty());
@@ -321,8 +368,10 @@ class Planner {
       for (const auto& s : c_.profile(access.as)->services)
         if (offered.count(s)) services.insert(s);
     if (services.empty())
-      warn("access line " + std::to_string(access.line) + ": " + server.endpoint.name + " serves nothing of " +
-           (access.as.empty() ? "its roles" : "profile " + access.as));
+      warn(access.as.empty()
+               ? said(Msg::plan_serves_nothing_of_roles, {std::to_string(access.line), server.endpoint.name})
+               : said(Msg::plan_serves_nothing_of_profile,
+                      {std::to_string(access.line), server.endpoint.name, access.as}));
     return services;
   }
 
@@ -338,10 +387,16 @@ class Planner {
     for (std::size_t i = 0; i < s.requirements.size(); ++i) {
       const auto& q = s.requirements[i];
       Reason reason{s.id, i};
-      auto skip = [&](const std::string& why, bool undecided) { record_skip(reason, why, undecided, client, server); };
+      auto skip = [&](const LocalizedText* why, bool undecided) {
+        record_skip(reason, why, undecided, client, server);
+      };
       // A row another role listens for (Offline Files' LDAP is a DC's) never opens on this host.
       if (!q.listener.empty() && !has_role(c_, listener_of(q, client, server), q.listener)) {
-        skip("its listener is a host of role " + q.listener + ", not " + listener_of(q, client, server).endpoint.name,
+        const auto& listener = listener_of(q, client, server);
+        skip(phrases_(Msg::skip_listener_role, &q, &listener,
+                      [&] {
+                        return said(Msg::skip_listener_role, {q.listener, listener.endpoint.name});
+                      }),
              false);
         auto& missing = unreached_[{zone_name(client), q.listener}];
         if (missing.line == 0) missing.line = access.line;
@@ -349,13 +404,13 @@ class Planner {
         continue;
       }
       if (q.by_name && !e.named) {
-        skip("opened only when an access entry names " + s.id + " in services:", false);
+        skip(phrases_(Msg::skip_named_only, &s, nullptr, [&] { return said(Msg::skip_named_only, {s.id}); }), false);
         continue;
       }
       bool has_scenario = std::any_of(q.conditions.begin(), q.conditions.end(),
                                       [](const Condition& x) { return x.kind == "scenario"; });
       if (scenario_rows_active && !has_scenario) {
-        skip("replaced by the encapsulated scenario", false);
+        skip(phrases_(Msg::skip_encapsulated), false);
         continue;
       }
       auto decision = decide_requirement(s, q, client, server, e);
@@ -368,15 +423,15 @@ class Planner {
         continue;
       }
       add_flows(s, q, reason, client, server, e, client_e);
-      if (q.reply == "any-port")
-        warn(s.id + ": replies come from another port (" + q.protocol.en + "); the firewall must track them");
+      if (q.reply == "any-port") warn(said(Msg::plan_reply_any_port, {s.id, q.protocol}));
     }
   }
 
-  void record_skip(const Reason& reason, const std::string& why, bool undecided, const Side& from, const Side& to) {
+  void record_skip(const Reason& reason, const LocalizedText* why, bool undecided, const Side& from, const Side& to) {
+    // Phrases gives one object per text: its address stands for the text.
     auto [it, fresh] =
         skip_index_.try_emplace(std::tuple{reason.service, reason.requirement, why, undecided}, plan_.skipped.size());
-    if (fresh) plan_.skipped.push_back({reason, why, undecided, {}});
+    if (fresh) plan_.skipped.push_back({reason, *why, undecided, {}});
     auto pair = std::pair{side_index(from), side_index(to)};
     auto& pairs = plan_.skipped[it->second].pairs;
     if (pairs.empty() || pairs.back() != pair) pairs.push_back(pair);
@@ -395,24 +450,24 @@ class Planner {
   }
 
   // The service's and the row's conditions: the first "no" decides; else any "undecided" does.
-  Decision decide_all(const std::vector<Condition>& conditions, const Side& client, const Side& server,
-                      const Effective& e) const {
+  // The conditions are the catalog's own (never copies): Phrases keys its texts by their address.
+  Decision decide_all(std::initializer_list<const std::vector<Condition>*> lists, const Side& client,
+                      const Side& server, const Effective& e) const {
     Decision overall;
-    for (const auto& cond : conditions) {
-      auto d = decide(c_, cond, client, server, e, network_os_);
-      if (d.verdict == Verdict::no) return d;
-      if (d.verdict == Verdict::undecided) overall = d;
-    }
+    for (const auto* conditions : lists)
+      for (const auto& cond : *conditions) {
+        auto d = decide(c_, cond, client, server, e, network_os_, phrases_);
+        if (d.verdict == Verdict::no) return d;
+        if (d.verdict == Verdict::undecided) overall = d;
+      }
     return overall;
   }
 
   Decision decide_requirement(const Service& s, const Requirement& q, const Side& client, const Side& server,
                               const Effective& e) const {
-    std::vector<Condition> conditions = s.conditions;
-    conditions.insert(conditions.end(), q.conditions.begin(), q.conditions.end());
-    auto overall = decide_all(conditions, client, server, e);
+    auto overall = decide_all({&s.conditions, &q.conditions}, client, server, e);
     if (overall.verdict == Verdict::yes && q.optional && q.conditions.empty())
-      overall = {Verdict::undecided, "optional in the KB"};
+      overall = {Verdict::undecided, phrases_(Msg::skip_optional)};
     return overall;
   }
 
@@ -423,10 +478,15 @@ class Planner {
     if (kb_literal_) return {};
     for (const auto* obsolete : {s.obsolete ? &*s.obsolete : nullptr, q.obsolete ? &*q.obsolete : nullptr}) {
       if (!obsolete) continue;
-      auto why = "unused by current Windows: " + obsolete->why.en + " (" + obsolete->source + ")";
+      const auto* why = phrases_(Msg::skip_obsolete, obsolete, nullptr, [&] {
+        return said(Msg::skip_obsolete, {obsolete->why, obsolete->source});
+      });
       if (obsolete->unless.empty()) return {Verdict::no, why};
-      auto d = decide_all(obsolete->unless, client, server, e);
-      if (d.verdict != Verdict::yes) return {d.verdict, why + "; it applies only where " + d.why};
+      auto d = decide_all({&obsolete->unless}, client, server, e);
+      if (d.verdict != Verdict::yes)
+        return {d.verdict, phrases_(Msg::skip_obsolete_unless, why, d.why, [&] {
+                  return said(Msg::skip_obsolete_unless, {*why, *d.why});
+                })};
     }
     return {};
   }
@@ -461,7 +521,7 @@ class Planner {
   struct Ports {
     PortSet set;
     bool rpc_range = false;  // the listener's dynamic RPC range (not a fixed or pinned port)
-    std::string basis;       // whose range it is
+    LocalizedText basis;     // whose range it is
   };
 
   // The row's ports on its listener after the site's settings: a moved port, a static RPC port, the
@@ -481,7 +541,13 @@ class Planner {
     if (q.dynamic == "rpc" && setting && setting->first->kind == catalog::PortSettingKind::static_rpc &&
         q.transport == Transport::tcp)
       return {PortSet{{setting->second, setting->second}}, false, {}};
-    if (q.dynamic == "rpc") return rpc_range_of(listener, e);
+    if (q.dynamic == "rpc") {
+      // Per listener: its range and its words depend on it alone (its OS and settings), and every
+      // RPC row of every entry towards it asks again.
+      auto [it, fresh] = rpc_ranges_.try_emplace(&listener);
+      if (fresh) it->second = rpc_range_of(listener, e);
+      return it->second;
+    }
     if (q.dynamic == "ftp-passive" && e.ftp_passive) return {*e.ftp_passive, false, {}};
     return {ports, false, {}};
   }
@@ -490,10 +556,10 @@ class Planner {
   // restricted range) decides, whatever the client runs.
   Ports rpc_range_of(const Side& listener, const Effective& e) {
     const auto& name = listener.endpoint.name;
-    if (e.rpc) return {*e.rpc, true, "restricted dynamic RPC range of " + name + " (rpc_dynamic_ports)"};
+    if (e.rpc) return {*e.rpc, true, said(Msg::rpc_range_restricted, {name})};
     if (kb_literal_ && mixed_eras_) {
       auto both = c_.legacy_rpc_range.unite(c_.modern_rpc_range);
-      return {both, true, "both dynamic RPC ranges: the network mixes OS eras (kb_literal)"};
+      return {both, true, said(Msg::rpc_range_both_eras)};
     }
     std::vector<std::string> os;
     bool unknown = listener.os.empty();
@@ -505,13 +571,16 @@ class Planner {
     }
     auto range = catalog::dynamic_rpc_range(c_, unknown ? std::vector<std::string>{} : os);
     if (range.assumed_both) {
-      warn("OS unknown for " + name + ": both dynamic RPC ranges opened (set os:)");
-      return {range.ports, true, "dynamic RPC range of " + name + " (OS unknown: both ranges)"};
+      warn(said(Msg::plan_os_unknown, {name}));
+      return {range.ports, true, said(Msg::rpc_range_os_unknown, {name})};
     }
-    std::vector<std::string> names;
+    std::vector<const LocalizedText*> names;
     for (const auto& o : os)
-      if (auto n = c_.os(o)->names.en; std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-    return {range.ports, true, "dynamic RPC range of " + name + " (" + join(names, ", ") + ")"};
+      if (const auto* n = &c_.os(o)->names;
+          std::find_if(names.begin(), names.end(), [&](const auto* seen) { return *seen == *n; }) == names.end())
+        names.push_back(n);
+    auto listed = [&](Lang lang) { return join(names, ", ", [&](const auto* n) { return n->in(lang); }); };
+    return {range.ports, true, said(Msg::rpc_range_of, {name, LocalizedText{listed(Lang::ja), listed(Lang::en)}})};
   }
 
   // One flow of a row, merged per (source, destination, transport, source port).
@@ -527,7 +596,7 @@ class Planner {
       f.rpc_only = f.rpc_only.unite(dports.set);
     else
       it->second.fixed = it->second.fixed.unite(dports.set);
-    if (!dports.basis.empty() &&
+    if (!dports.basis.en.empty() &&
         std::find(f.rpc_ranges.begin(), f.rpc_ranges.end(), dports.basis) == f.rpc_ranges.end())
       f.rpc_ranges.push_back(dports.basis);
     if (std::find(f.reasons.begin(), f.reasons.end(), reason) == f.reasons.end()) f.reasons.push_back(reason);
@@ -539,8 +608,8 @@ class Planner {
     for (const auto& [key, missing] : unreached_) {
       if (reached_.count(key)) continue;
       const auto& [zone, role] = key;
-      warn("access line " + std::to_string(missing.line) + ": " + zone + " also needs a host of role " + role +
-           " for " + join(missing.services, ", ") + ", but no access entry from " + zone + " reaches one");
+      warn(
+          said(Msg::plan_unreached_listener, {std::to_string(missing.line), zone, role, join(missing.services, ", ")}));
     }
   }
 
@@ -619,7 +688,7 @@ class Planner {
   const bool mixed_eras_;
   Plan plan_;
   std::unordered_map<std::string, std::vector<Side>> sources_, servers_;
-  std::map<std::tuple<std::string, std::size_t, std::string, bool>, std::size_t> skip_index_;
+  std::map<std::tuple<std::string, std::size_t, const LocalizedText*, bool>, std::size_t> skip_index_;
   std::unordered_map<std::string, std::uint32_t> side_index_;
   std::set<std::pair<std::string, std::string>> reached_;  // (client zone, role) some entry grants
   std::map<std::pair<std::string, std::string>, Unreached> unreached_;
@@ -634,6 +703,8 @@ class Planner {
     return name_ids_.try_emplace(name, static_cast<std::uint32_t>(name_ids_.size())).first->second;
   }
   std::set<std::string> warned_;
+  std::unordered_map<const Side*, Ports> rpc_ranges_;  // sides live in sources_/servers_: stable
+  mutable Phrases phrases_{c_};
 };
 
 }  // namespace
@@ -732,12 +803,12 @@ std::vector<std::pair<const Endpoint*, const Endpoint*>> skipped_pairs(const Pla
   return out;
 }
 
-std::string skipped_pairs_text(const std::vector<std::pair<const Endpoint*, const Endpoint*>>& pairs,
+std::string skipped_pairs_text(const std::vector<std::pair<const Endpoint*, const Endpoint*>>& pairs, Lang lang,
                                std::size_t shown) {
   std::string out;
   for (std::size_t i = 0; i < pairs.size() && i < shown; ++i)
     out += (i ? ", " : "") + pairs[i].first->name + " -> " + pairs[i].second->name;
-  if (pairs.size() > shown) out += " (+" + std::to_string(pairs.size() - shown) + " more)";
+  if (pairs.size() > shown) out += " " + say(Msg::pairs_more, lang, {std::to_string(pairs.size() - shown)});
   return out;
 }
 

@@ -45,7 +45,7 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
     }
     // Whose OS (or setting) chose the dynamic range that carries the port.
     if (!query.port || f.rpc_only.contains(*query.port))
-      for (const auto& basis : f.rpc_ranges) out.lines.push_back("  " + basis);
+      for (const auto& basis : f.rpc_ranges) out.lines.push_back("  " + basis.in(lang));
   }
   if (out.allowed) return out;
   out.lines.push_back(say(Msg::explain_not_allowed, lang, {from.label, to.label, port_text}));
@@ -57,7 +57,7 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
     if (!query.port || !any_range.contains(*query.port) || (query.transport && *query.transport != f.transport))
       continue;
     for (const auto& basis : f.rpc_ranges) {
-      std::string line = "  " + say(Msg::explain_rpc_range, lang, {plan::flow_label(f), basis, port_text});
+      std::string line = "  " + say(Msg::explain_rpc_range, lang, {plan::flow_label(f), basis.in(lang), port_text});
       if (said.insert(line).second) out.lines.push_back(std::move(line));
     }
   }
@@ -72,8 +72,8 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
     auto could_carry = q.dynamic.empty() ? q.ports : q.ports.unite(c.legacy_rpc_range).unite(c.modern_rpc_range);
     if (!matches_port(q.transport, could_carry)) continue;
     std::string line = "  " + svc->id + ": " + q.protocol.in(lang) + " — " +
-                       say(s.undecided ? Msg::explain_undecided : Msg::explain_left_out, lang, {s.why}) + " (" +
-                       catalog::source_text(*svc, q, lang) + ")";
+                       say(s.undecided ? Msg::explain_undecided : Msg::explain_left_out, lang, {s.why.in(lang)}) +
+                       " (" + catalog::source_text(*svc, q, lang) + ")";
     if (said.insert(line).second) out.lines.push_back(std::move(line));
   }
   if (!said.empty()) return out;

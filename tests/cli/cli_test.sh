@@ -164,6 +164,31 @@ printf '#Version: 1.5\n#Fields: date time action protocol src-ip dst-ip src-port
 expect 0 "a firewall log's dropped SMB packet is in the learned plan" -- "$bin" analyze "$tmp/pfirewall.log" --env "$tmp/learned.yaml" --json
 contains out '"dropped": 1' "counted as dropped"
 
+# --lang ja: warnings, errors (as text and as JSON) and reasons come from the message table in Japanese.
+# The lookup site above with dc1's OS left out: the planner opens both dynamic ranges and says so.
+sed 's/os: windows-server-2022, //' "$tmp/site.yaml" >"$tmp/ja.yaml"
+printf 'access:\n  - { from: clients, to: dc1, as: domain-member }\n' >>"$tmp/ja.yaml"
+expect 0 "plan --lang ja" -- "$bin" --lang ja plan "$tmp/ja.yaml" --format md
+contains err "winports: 警告: dc1 の OS が不明: 両方の動的 RPC 範囲を開いた (os: を設定)" "a plan's warning in Japanese"
+contains out "- dc1 の OS が不明" "the Markdown's warnings in Japanese"
+contains out "NetBIOS over TCP/IP: settings.netbios を設定" "why a row was left out, in Japanese"
+expect 0 "plan --lang en" -- "$bin" --lang en plan "$tmp/ja.yaml" --format md
+contains err "winports: warning: OS unknown for dc1: both dynamic RPC ranges opened (set os:)" "the same warning in English"
+sed 's/zone: servers/zone: server/' "$tmp/ja.yaml" >"$tmp/ja-bad.yaml"
+expect 2 "a site file's error under --lang ja" -- "$bin" --lang ja plan "$tmp/ja-bad.yaml"
+contains err "winports: エラー: $tmp/ja-bad.yaml:6:" "the error keeps its file and line"
+contains err "hosts.dc1.zone: 不明なゾーン 'server' ('servers' のことですか?)" "its message and suggestion in Japanese"
+expect 2 "the same error as JSON under --lang ja" -- "$bin" audit "$tmp/ja-bad.yaml" "$(dirname "$0")/../../examples/audit/branch-router.rules" --lang ja --json
+contains err '"message": "不明なゾーン '"'"'server'"'"' ('"'"'servers'"'"' のことですか?)"' "the JSON error's message in Japanese"
+expect 2 "the same error in English" -- "$bin" --lang en plan "$tmp/ja-bad.yaml"
+contains err "hosts.dc1.zone: unknown zone 'server' (did you mean 'servers'?)" "and in English"
+printf 'site: x\nzones: [a]\n' >"$tmp/ja-shape.yaml"
+expect 2 "a shape error under --lang ja" -- "$bin" --lang ja plan "$tmp/ja-shape.yaml"
+contains err "zones: ゾーン名から {networks, os} へのマッピングが必要" "the shared YAML checks speak Japanese too"
+expect 1 "explain --lang ja: the condition that left a port out" -- "$bin" --lang ja explain "$branch" --from clients --to fs1 --port 139/tcp
+contains out "除外: NetBIOS over TCP/IP は無効 (settings.netbios: false)" "in Japanese"
+
+
 # audit: the plan's own output against its plan, a kernel's dump, an edited ruleset, bad input.
 audit_data="$(dirname "$0")/../data/audit"
 "$bin" plan "$branch" --format nftables -o "$tmp/bo.nft" 2>/dev/null

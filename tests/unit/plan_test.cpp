@@ -115,7 +115,8 @@ TEST(Planner, RpcRangeIsTheListenersAndSoIsItsRestriction) {
   ASSERT_NE(modern_old, nullptr);
   EXPECT_TRUE(modern_old->ports.contains(3000)) << "Windows 10 to 2003: the 2003 DC's range";
   EXPECT_FALSE(modern_old->ports.contains(60000)) << "the client's OS does not move the server's endpoints";
-  EXPECT_EQ(modern_old->rpc_ranges, std::vector<std::string>{"dynamic RPC range of dc-old (Windows Server 2003)"});
+  ASSERT_EQ(modern_old->rpc_ranges.size(), 1u);
+  EXPECT_EQ(modern_old->rpc_ranges.at(0).en, "dynamic RPC range of dc-old (Windows Server 2003)");
   const auto* to_restricted = find_flow(p, "modern", "dc-new", Transport::tcp);
   ASSERT_NE(to_restricted, nullptr);
   EXPECT_TRUE(to_restricted->ports.contains(50000));
@@ -160,13 +161,14 @@ settings: { netbios: false }
   ASSERT_NE(tcp, nullptr);
   EXPECT_FALSE(tcp->ports.contains(3000)) << "a 2022 DC's endpoints are never in 1025-5000";
   EXPECT_TRUE(tcp->ports.contains(49152));
-  EXPECT_EQ(tcp->rpc_ranges, std::vector<std::string>{"dynamic RPC range of dc01 (Windows Server 2022)"});
+  ASSERT_EQ(tcp->rpc_ranges.size(), 1u);
+  EXPECT_EQ(tcp->rpc_ranges.at(0).en, "dynamic RPC range of dc01 (Windows Server 2022)");
   // Connectionless RPC needs both ends pre-Vista: a 2022 listener leaves the UDP row out, saying why.
   const auto* udp = find_flow(p, "old2003", "dc01", Transport::udp);
   ASSERT_NE(udp, nullptr);
   EXPECT_FALSE(udp->ports.contains(49152));
   bool said = std::any_of(p.skipped.begin(), p.skipped.end(), [](const Skipped& s) {
-    return s.reason.service == "group-policy" && s.why.find("ncadg_ip_udp") != std::string::npos;
+    return s.reason.service == "group-policy" && s.why.en.find("ncadg_ip_udp") != std::string::npos;
   });
   EXPECT_TRUE(said);
 }
@@ -179,7 +181,7 @@ TEST(Planner, NetbiosDecidedByTheFileOrReportedUndecided) {
   ASSERT_TRUE(small.ok());
   auto q = make_plan(*small, catalog::builtin_catalog());
   bool undecided = std::any_of(q.skipped.begin(), q.skipped.end(), [](const Skipped& s) {
-    return s.undecided && s.reason.service == "netlogon" && s.why.find("settings.netbios") != std::string::npos;
+    return s.undecided && s.reason.service == "netlogon" && s.why.en.find("settings.netbios") != std::string::npos;
   });
   EXPECT_TRUE(undecided);
   for (const auto& f : q.flows)
@@ -415,9 +417,9 @@ settings: { netbios: false }
   EXPECT_EQ(opened(p, "clients", "fs1"), (std::vector<std::string>{"tcp:445"}))
       << "no file server listens on LDAP or the global catalog";
   auto warned = [&](const Plan& plan) {
-    return std::count_if(plan.warnings.begin(), plan.warnings.end(), [](const std::string& w) {
-      return w.find("access line 9: clients also needs a host of role domain-controller for") != std::string::npos &&
-             w.find("offline-files") != std::string::npos;
+    return std::count_if(plan.warnings.begin(), plan.warnings.end(), [](const LocalizedText& w) {
+      return w.en.find("access line 9: clients also needs a host of role domain-controller for") != std::string::npos &&
+             w.en.find("offline-files") != std::string::npos;
     });
   };
   EXPECT_EQ(warned(p), 1) << "said once per (zone, role)";
@@ -458,7 +460,7 @@ settings: { netbios: true }
   EXPECT_TRUE(opened(p, "clients", "new").empty()) << "no browser and no FRS on Windows Server 2022";
   EXPECT_FALSE(opened(p, "clients", "old").empty()) << "a 2003 server still runs both";
   auto said = std::count_if(p.skipped.begin(), p.skipped.end(), [&p](const Skipped& s) {
-    return s.reason.service == "computer-browser" && s.why.find("SMBv1") != std::string::npos &&
+    return s.reason.service == "computer-browser" && s.why.en.find("SMBv1") != std::string::npos &&
            skipped_pairs(p, s, "new").size() == 1;
   });
   EXPECT_GT(said, 0);
@@ -551,13 +553,14 @@ TEST(Planner, LeftOutRowsAreRecordedOncePerReasonWithTheirPairs) {
   auto p = make_plan(*env, catalog::builtin_catalog());
   std::set<std::tuple<std::string, std::size_t, std::string>> keys;
   for (const auto& s : p.skipped) {
-    EXPECT_TRUE(keys.insert({s.reason.service, s.reason.requirement, s.why}).second) << "one entry per reason";
-    EXPECT_EQ(s.pairs.size(), 10u) << s.reason.service << " " << s.why;
+    EXPECT_TRUE(keys.insert({s.reason.service, s.reason.requirement, s.why.en}).second) << "one entry per reason";
+    EXPECT_EQ(s.pairs.size(), 10u) << s.reason.service << " " << s.why.en;
   }
   const auto netbios = std::find_if(p.skipped.begin(), p.skipped.end(),
                                     [](const Skipped& s) { return s.reason.service == "netlogon" && s.undecided; });
   ASSERT_NE(netbios, p.skipped.end());
-  EXPECT_EQ(skipped_pairs_text(skipped_pairs(p, *netbios), 2), "clients -> dc0, clients -> dc1 (+8 more)");
+  EXPECT_EQ(skipped_pairs_text(skipped_pairs(p, *netbios), Lang::en, 2), "clients -> dc0, clients -> dc1 (+8 more)");
+  EXPECT_EQ(skipped_pairs_text(skipped_pairs(p, *netbios), Lang::ja, 2), "clients -> dc0, clients -> dc1 (他 8 件)");
   EXPECT_EQ(skipped_pairs(p, *netbios, "dc3").size(), 1u) << "a host's own pairs for --host";
 }
 
@@ -622,7 +625,8 @@ settings: { netbios: false }
     }
   }
   // Offline Files' LDAP rows are a DC's: the branch reaches one (its RODC), so nothing is missing.
-  for (const auto& w : p.warnings) EXPECT_EQ(w.find("needs a host of role domain-controller"), std::string::npos) << w;
+  for (const auto& w : p.warnings)
+    EXPECT_EQ(w.en.find("needs a host of role domain-controller"), std::string::npos) << w.en;
   // The other way round is a mistake the role explains.
   std::string backwards = site;
   backwards.replace(backwards.find("{ from: rodc1, to: role:domain-controller"), 41, "{ from: dc1, to: rodc1");

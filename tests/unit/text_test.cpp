@@ -5,6 +5,7 @@
 #include <set>
 
 #include "winports/core/messages.hpp"
+#include "winports/core/result.hpp"
 
 using namespace winports;
 
@@ -63,14 +64,34 @@ TEST(Messages, EveryMessageHasBothLanguagesWithTheSamePlaceholders) {
   };
   std::set<int> ids;
   for (const auto& m : message_table()) {
+    // In enum order: say() finds a message by its index.
+    EXPECT_EQ(static_cast<std::size_t>(m.id), ids.size()) << "out of order: " << m.en;
     EXPECT_TRUE(ids.insert(static_cast<int>(m.id)).second) << "id listed twice: " << m.en;
     EXPECT_FALSE(m.en.empty());
     EXPECT_FALSE(m.ja.empty()) << m.en;
     EXPECT_EQ(placeholders(m.en), placeholders(m.ja)) << m.en;
   }
-  EXPECT_EQ(ids.size(), static_cast<std::size_t>(Msg::port_none) + 1) << "every Msg has a row";
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(Msg::end_)) << "every Msg has a row";
   EXPECT_EQ(say(Msg::explain_not_allowed, Lang::en, {"clients", "dc1", "445"}), "NOT ALLOWED clients -> dc1 445");
   EXPECT_EQ(say(Msg::explain_not_allowed, Lang::ja, {"clients", "dc1", "445"}), "不許可 clients -> dc1 445");
   // Each language orders the arguments its own way.
   EXPECT_EQ(say(Msg::did_you_mean, Lang::ja, {"dc1"}), " (dc1 のことですか?)");
+}
+
+TEST(Messages, LibraryTextCarriesBothLanguagesUntilTheReaderPicksOne) {
+  // A role's name is an argument with its own Japanese; a plain name is the same in both.
+  LocalizedText role{"読み取り専用ドメイン コントローラー", "read-only domain controller"};
+  auto text =
+      said(Msg::site_role_refuses, {"rodc1", role, "dc-replication", LocalizedText{"受信のみ", "inbound only"}});
+  EXPECT_EQ(text.en, "rodc1 is read-only domain controller, which never serves dc-replication: inbound only");
+  EXPECT_EQ(text.ja, "rodc1 は 読み取り専用ドメイン コントローラー で、dc-replication を提供しない: 受信のみ");
+  // Parts join per language; an English-only part (ja empty) joins as its English.
+  auto joined = said(Msg::site_unknown_zone, {"server"}) + said(Msg::did_you_mean, {"'servers'"});
+  EXPECT_EQ(joined.ja, "不明なゾーン 'server' ('servers' のことですか?)");
+  EXPECT_EQ((LocalizedText{"", "a"} + LocalizedText{"い", "b"}).ja, "aい");
+  Error e{"site.yaml", 6, 39, "hosts.dc1.zone", joined};
+  EXPECT_EQ(e.to_string(), "site.yaml:6:39: hosts.dc1.zone: unknown zone 'server' (did you mean 'servers'?)");
+  EXPECT_EQ(e.to_string(Lang::ja), "site.yaml:6:39: hosts.dc1.zone: 不明なゾーン 'server' ('servers' のことですか?)");
+  // A message built by hand has no Japanese: both languages read it.
+  EXPECT_EQ(Error("f", 1, 0, "", "plain").to_string(Lang::ja), "f:1: plain");
 }

@@ -23,10 +23,106 @@ enum class Msg {
   explain_grants_other,  // the access entries from {1} to {2} grant {3}; none of these uses {4}
   port_collapsed,        // and {1} services whose wide ranges include {2} — --all lists them
   port_none,             // the catalog lists no service on that port
+  // The rest read as the table says (src/core/messages.cpp): a plan's warnings, why a requirement
+  // was left out, whose dynamic RPC range a flow opens, and the errors of every YAML input.
+  plan_no_hosts,
+  plan_no_family,
+  plan_role_refuses,
+  plan_serves_nothing_of_roles,
+  plan_serves_nothing_of_profile,
+  plan_reply_any_port,
+  plan_os_unknown,
+  plan_unreached_listener,
+  rpc_range_restricted,
+  rpc_range_both_eras,
+  rpc_range_os_unknown,
+  rpc_range_of,
+  skip_listener_role,
+  skip_named_only,
+  skip_encapsulated,
+  skip_optional,
+  skip_obsolete,
+  skip_obsolete_unless,
+  cond_os_unknown,
+  cond_netbios_unset,
+  cond_netbios_off,
+  cond_winrm_unknown,
+  cond_feature_off,
+  cond_scenario_off,
+  cond_profile_other,
+  yaml_expected_mapping,
+  yaml_unknown_key,
+  yaml_missing_key,
+  yaml_expected_text,
+  yaml_not_one_of,
+  yaml_expected_bool,
+  yaml_expected_number,
+  yaml_out_of_range,
+  yaml_expected_list,
+  yaml_must_not_be_empty,
+  yaml_expected_ports,
+  yaml_not_a_port_range,
+  yaml_nesting,
+  yaml_indentation,
+  yaml_top_level,
+  yaml_syntax,
+  yaml_more_errors,
+  site_unknown_role,
+  site_unknown_service,
+  site_unknown_os,
+  site_unknown_zone,
+  site_unknown_profile,
+  site_unknown_feature,
+  site_unknown_scenario,
+  site_static_rpc_clash,
+  site_no_family,
+  site_any_has_no_roles,
+  site_no_as_or_services,
+  site_profiles_that_fit,
+  site_role_refuses,
+  site_grants_nothing,
+  site_serves_nothing,
+  site_expected_port_range,
+  site_expected_one_port,
+  site_any_reserved,
+  site_expected_networks,
+  site_not_a_network,
+  site_network_overlaps,
+  site_not_asa_interface,
+  site_zone_twice,
+  site_host_named_like_zone,
+  site_expected_address,
+  site_outside_zone,
+  site_host_twice,
+  site_no_endpoint,
+  site_as_and_services,
+  site_expected_zones,
+  site_expected_hosts,
+  site_expected_access,
+  site_no_role_named,
+  site_no_host_with_role,
+  site_in_no_zone,
+  pairs_more,
+  warning_prefix,
+  plan_undecided_count,
+  end_,  // not a message: how many there are
 };
 
 // The message in `lang`, its {n} replaced by args[n-1].
 std::string say(Msg id, Lang lang, std::initializer_list<std::string_view> args = {});
+
+// An argument of a message said in both languages: one text for both (a name, a number), or a
+// text with its own Japanese (a role's name, another message).
+struct MsgArg {
+  MsgArg(std::string_view same) : en(same), ja(same) {}                      // NOLINT: implicit by design
+  MsgArg(const std::string& same) : en(same), ja(same) {}                    // NOLINT: implicit by design
+  MsgArg(const char* same) : en(same), ja(same) {}                           // NOLINT: implicit by design
+  MsgArg(const LocalizedText& text) : en(text.en), ja(text.in(Lang::ja)) {}  // NOLINT: implicit by design
+  std::string_view en, ja;
+};
+// The message in both languages, for library code that does not know the reader's language: errors,
+// a plan's warnings and reasons; the CLI and the reports pick one with LocalizedText::in.
+LocalizedText said(Msg id, std::initializer_list<MsgArg> args = {});
 
 // Every message, for the test that each has both languages and the same placeholders in each.
 struct MessageText {

@@ -6,6 +6,8 @@
 #include <variant>
 #include <vector>
 
+#include "winports/core/text.hpp"
+
 namespace winports {
 
 struct Error {
@@ -13,17 +15,26 @@ struct Error {
   // column, field, message} stays the one way to make one.
   Error(std::string file = "", int line = 0, int column = 0, std::string field = "", std::string message = "")
       : file(std::move(file)), line(line), column(column), field(std::move(field)), message(std::move(message)) {}
+  // A message from the message table, in both languages.
+  Error(std::string file, int line, int column, std::string field, const LocalizedText& said)
+      : Error(std::move(file), line, column, std::move(field), said.en) {
+    if (said.ja != said.en) message_ja = said.ja;
+  }
 
-  std::string file;   // file the bad input came from ("" when none)
-  int line = 0;       // 1-based; 0 when unknown
-  int column = 0;     // 1-based; 0 when unknown
-  std::string field;  // dotted path of the offending key, e.g. "requirements[2].ports"
-  std::string message;
+  std::string file;        // file the bad input came from ("" when none)
+  int line = 0;            // 1-based; 0 when unknown
+  int column = 0;          // 1-based; 0 when unknown
+  std::string field;       // dotted path of the offending key, e.g. "requirements[2].ports"
+  std::string message;     // English
+  std::string message_ja;  // Japanese, where the message comes from the message table ("" = as English)
   // Further errors of the same input, reported in the same run (a site file's every bad entry).
   std::vector<Error> also;
 
+  [[nodiscard]] const std::string& message_in(Lang lang) const {
+    return lang == Lang::ja && !message_ja.empty() ? message_ja : message;
+  }
   // "file:line:column: field: message", leaving out the parts that are unknown.
-  [[nodiscard]] std::string to_string() const;
+  [[nodiscard]] std::string to_string(Lang lang = Lang::en) const;
 };
 
 template <class T>

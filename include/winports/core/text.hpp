@@ -31,6 +31,13 @@ struct LocalizedText {
   std::string en;
   [[nodiscard]] const std::string& in(Lang lang) const { return lang == Lang::ja && !ja.empty() ? ja : en; }
   bool operator==(const LocalizedText&) const = default;
+  // Messages are built from parts (a message, then its "did you mean"): each language joins its own.
+  LocalizedText& operator+=(const LocalizedText& more) {
+    ja = in(Lang::ja) + more.in(Lang::ja);
+    en += more.en;
+    return *this;
+  }
+  friend LocalizedText operator+(LocalizedText a, const LocalizedText& b) { return a += b; }
 };
 
 // Lang from a locale string such as "ja_JP.UTF-8" (ja) or anything else (en).

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "winports/core/file.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/port.hpp"
 #include "winports/core/result.hpp"
 #include "winports/core/text.hpp"
@@ -23,11 +24,22 @@ struct LoadFailure {
 // An entry that names one already reported bad: skipped without a derived error.
 struct SkipEntry {};
 
+// " (did you mean 'x'?)" in both languages, or nothing.
+inline LocalizedText suggestion(const std::string& best) {
+  return best.empty() ? LocalizedText{} : said(Msg::did_you_mean, {"'" + best + "'"});
+}
+inline LocalizedText closest(const std::string& word, const std::vector<std::string>& candidates) {
+  return suggestion(closest_name(word, candidates));
+}
+
 class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
   [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& message) const {
+    fail(at, field, LocalizedText{message, message});
+  }
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const LocalizedText& message) const {
     Error e{file_, 0, 0, field, message};
     if (at.IsDefined()) {
       e.line = at.Mark().line + 1;
@@ -42,7 +54,7 @@ class Reader {
     check_keys(map, path, std::vector<std::string_view>(allowed));
   }
   void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string_view>& allowed) const {
-    if (!map.IsMap()) fail(map, path, "expected a mapping");
+    if (!map.IsMap()) fail(map, path, said(Msg::yaml_expected_mapping));
     for (const auto& kv : map) {
       auto key = kv.first.as<std::string>();
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
@@ -52,8 +64,7 @@ class Reader {
         auto d = edit_distance(key, a);
         if (d < best_distance) best_distance = d, best = a;
       }
-      fail(kv.first, join(path, key),
-           "unknown key" + (best.empty() ? std::string() : " (did you mean '" + best + "'?)"));
+      fail(kv.first, join(path, key), said(Msg::yaml_unknown_key) + suggestion(best));
     }
   }
 
@@ -64,18 +75,18 @@ class Reader {
 
   YAML::Node required(const YAML::Node& map, const std::string& path, const char* key) const {
     auto node = map[key];
-    if (!node.IsDefined() || node.IsNull()) fail(map, join(path, key), "missing required key");
+    if (!node.IsDefined() || node.IsNull()) fail(map, join(path, key), said(Msg::yaml_missing_key));
     return node;
   }
 
   std::string scalar(const YAML::Node& node, const std::string& path) const {
-    if (!node.IsScalar()) fail(node, path, "expected a text value");
+    if (!node.IsScalar()) fail(node, path, said(Msg::yaml_expected_text));
     return node.as<std::string>();
   }
 
   std::string nonempty(const YAML::Node& node, const std::string& path) const {
     auto s = scalar(node, path);
-    if (s.empty()) fail(node, path, "must not be empty");
+    if (s.empty()) fail(node, path, said(Msg::yaml_must_not_be_empty));
     return s;
   }
 
@@ -83,16 +94,14 @@ class Reader {
     auto s = scalar(node, path);
     for (const char* v : values)
       if (s == v) return s;
-    std::string list;
-    for (const char* v : values) list += (list.empty() ? "" : ", ") + std::string(v);
-    fail(node, path, "'" + s + "' is not one of: " + list);
+    fail(node, path, said(Msg::yaml_not_one_of, {s, winports::join(values, ", ", [](const char* v) { return v; })}));
   }
 
   bool boolean(const YAML::Node& node, const std::string& path) const {
     auto s = scalar(node, path);
     if (s == "true") return true;
     if (s == "false") return false;
-    fail(node, path, "expected true or false");
+    fail(node, path, said(Msg::yaml_expected_bool));
   }
 
   int integer(const YAML::Node& node, const std::string& path, int lo, int hi) const {
@@ -100,16 +109,16 @@ class Reader {
     auto digits = std::string_view(s).substr(!s.empty() && s[0] == '-' ? 1 : 0);
     if (digits.empty() || digits.size() > 9 ||
         !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); }))
-      fail(node, path, "expected a whole number");
+      fail(node, path, said(Msg::yaml_expected_number));
     int v = std::stoi(s);
-    if (v < lo || v > hi) fail(node, path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    if (v < lo || v > hi) fail(node, path, said(Msg::yaml_out_of_range, {std::to_string(lo), std::to_string(hi)}));
     return v;
   }
 
   std::vector<std::string> strings(const YAML::Node& node, const std::string& path) const {
     std::vector<std::string> out;
     if (!node.IsDefined() || node.IsNull()) return out;
-    if (!node.IsSequence()) fail(node, path, "expected a list");
+    if (!node.IsSequence()) fail(node, path, said(Msg::yaml_expected_list));
     for (std::size_t i = 0; i < node.size(); ++i) out.push_back(nonempty(node[i], index(path, i)));
     return out;
   }
@@ -123,10 +132,10 @@ class Reader {
   PortSet ports(const YAML::Node& node, const std::string& path) const {
     PortSet set;
     if (!node.IsDefined() || node.IsNull()) return set;
-    if (!node.IsSequence()) fail(node, path, "expected a list of ports or \"lo-hi\" ranges");
+    if (!node.IsSequence()) fail(node, path, said(Msg::yaml_expected_ports));
     for (std::size_t i = 0; i < node.size(); ++i) {
       auto range = parse_port_range(scalar(node[i], index(path, i)));
-      if (!range) fail(node[i], index(path, i), "not a port (0-65535) or range lo-hi with lo <= hi");
+      if (!range) fail(node[i], index(path, i), said(Msg::yaml_not_a_port_range));
       set.add(*range);
     }
     return set;
@@ -150,7 +159,7 @@ inline void check_nesting(const SourceFile& file) {
       ++depth;
     else if ((ch == ']' || ch == '}') && depth > 0)
       --depth;
-    if (depth > kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", "nesting deeper than 64 levels"}};
+    if (depth > kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", said(Msg::yaml_nesting)}};
   }
   std::size_t indent = 0;
   line = 1;
@@ -159,8 +168,7 @@ inline void check_nesting(const SourceFile& file) {
     if (ch == '\n') {
       ++line, indent = 0, at_line_start = true;
     } else if (at_line_start && (ch == ' ' || ch == '-')) {
-      if (++indent > 2 * kMaxNesting)
-        throw LoadFailure{Error{file.name, line, 0, "", "indentation deeper than 128 columns"}};
+      if (++indent > 2 * kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", said(Msg::yaml_indentation)}};
     } else {
       at_line_start = false;
     }
@@ -172,13 +180,13 @@ inline YAML::Node parse_yaml(const SourceFile& file) {
   try {
     auto root = YAML::Load(file.text);
     if (!root.IsMap()) {
-      Error e{file.name, root.IsDefined() ? root.Mark().line + 1 : 1, 0, "", "expected a mapping at the top level"};
+      Error e{file.name, root.IsDefined() ? root.Mark().line + 1 : 1, 0, "", said(Msg::yaml_top_level)};
       if (e.line <= 0) e.line = 1;
       throw LoadFailure{e};
     }
     return root;
   } catch (const YAML::Exception& ex) {
-    throw LoadFailure{Error{file.name, ex.mark.line + 1, ex.mark.column + 1, "", "YAML syntax: " + ex.msg}};
+    throw LoadFailure{Error{file.name, ex.mark.line + 1, ex.mark.column + 1, "", said(Msg::yaml_syntax, {ex.msg})}};
   }
 }
 
@@ -224,7 +232,7 @@ class Errors {
     if (list_.empty()) return;
     Error first = list_.front();
     first.also.assign(list_.begin() + 1, list_.end());
-    if (more_) first.also.push_back(Error{first.file, 0, 0, "", std::to_string(more_) + " more errors not shown"});
+    if (more_) first.also.push_back(Error{first.file, 0, 0, "", said(Msg::yaml_more_errors, {std::to_string(more_)})});
     throw LoadFailure{first};
   }
 
@@ -233,10 +241,5 @@ class Errors {
   std::vector<std::string> skipped_;
   std::size_t more_ = 0;
 };
-
-inline std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-  auto best = closest_name(word, candidates);
-  return best.empty() ? "" : " (did you mean '" + best + "'?)";
-}
 
 }  // namespace winports::yaml

@@ -38,7 +38,7 @@ struct Flow {
   // `RPC` local-port keyword covers exactly these, so host-firewall emitters need not list them.
   PortSet rpc_only;
   // Whose dynamic RPC range the ports are: "dynamic RPC range of dc1 (Windows Server 2022)".
-  std::vector<std::string> rpc_ranges;
+  std::vector<LocalizedText> rpc_ranges;
 };
 // "clients -> dc1": how every output names a flow.
 std::string flow_label(const Flow& flow);
@@ -48,7 +48,7 @@ std::string flow_label(const Flow& flow);
 // not one per pair of hosts. `explain` and the reports show these.
 struct Skipped {
   Reason reason;
-  std::string why;
+  LocalizedText why;
   bool undecided = false;  // the file does not say (as opposed to: the file rules it out)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;  // (from, to): indices into Plan::sides
 };
@@ -58,7 +58,7 @@ struct Plan {
   std::vector<Flow> flows;  // minimal: merged per (source, destination, transport), destinations grouped
   std::vector<Skipped> skipped;
   std::vector<Endpoint> sides;  // the sides the skipped entries name
-  std::vector<std::string> warnings;
+  std::vector<LocalizedText> warnings;
 };
 
 // The pairs of a left-out entry, those towards `to_host` only when it is given, as
@@ -66,7 +66,7 @@ struct Plan {
 std::vector<std::pair<const Endpoint*, const Endpoint*>> skipped_pairs(const Plan& plan, const Skipped& skipped,
                                                                        const std::string& to_host = "");
 std::string skipped_pairs_text(const std::vector<std::pair<const Endpoint*, const Endpoint*>>& pairs,
-                               std::size_t shown = 3);
+                               Lang lang = Lang::en, std::size_t shown = 3);
 
 Plan make_plan(const Environment& env, const catalog::Catalog& catalog);
 // The requirements left out because the site file does not decide them.

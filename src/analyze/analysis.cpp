@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "winports/catalog/query.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::analyze {
@@ -252,20 +253,17 @@ TextTable unobserved_table(const Analysis& a) {
   return u;
 }
 
-std::vector<std::string> summary_lines(const Analysis& a) {
+std::vector<std::string> summary_lines(const Analysis& a, Lang lang) {
   const auto& summary = a.summary;
-  std::string first = std::to_string(summary.packets) + " packets, " + std::to_string(summary.connections) +
-                      " connections, " + std::to_string(a.flows.size()) + " flows";
+  auto n = [](auto count) { return std::to_string(count); };
+  std::string first = say(Msg::analyze_counts, lang, {n(summary.packets), n(summary.connections), n(a.flows.size())});
   std::uint64_t skipped = 0;
   for (const auto& [reason, count] : summary.skipped) skipped += count;
-  if (skipped) first += ", " + std::to_string(skipped) + " skipped";
-  if (a.comparison)
-    first += "; " + std::to_string(a.breaking) + " not allowed by the plan, " +
-             std::to_string(a.comparison->unobserved.size()) + " planned never observed";
+  if (skipped) first += say(Msg::analyze_skipped_count, lang, {n(skipped)});
+  if (a.comparison) first += say(Msg::analyze_against_plan, lang, {n(a.breaking), n(a.comparison->unobserved.size())});
   std::vector<std::string> lines = {first};
   for (const auto& [reason, count] : summary.skipped)
-    lines.push_back("skipped " + std::to_string(count) + " × " + reason +
-                    " (first: " + summary.first_skipped.at(reason) + ")");
+    lines.push_back(say(Msg::analyze_skipped, lang, {n(count), reason, summary.first_skipped.at(reason)}));
   return lines;
 }
 

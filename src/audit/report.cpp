@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "winports/audit/audit.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::audit {
@@ -55,12 +56,11 @@ std::string ports_text(const PortFinding& f) {
 
 }  // namespace
 
-std::string audit_summary(const Audit& a) {
-  std::ostringstream out;
-  out << a.site << " (" << a.path << "): " << a.flows << " planned flows, " << a.rules << " rules; " << a.blocked.size()
-      << " blocked, " << a.replies.size() << " with replies dropped, " << a.extra.size() << " beyond the plan, "
-      << a.shadowed.size() << " rules never match, " << a.unsupported.size() << " constructs undecided";
-  return out.str();
+std::string audit_summary(const Audit& a, Lang lang) {
+  auto n = [](std::size_t count) { return std::to_string(count); };
+  return say(Msg::audit_summary, lang,
+             {a.site, a.path, n(a.flows), n(a.rules), n(a.blocked.size()), n(a.replies.size()), n(a.extra.size()),
+              n(a.shadowed.size()), n(a.unsupported.size())});
 }
 
 std::string audit_json(const Audit& a) {

@@ -54,7 +54,7 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
         Table(unobserved.header, unobserved.rows).print(std::cout);
       }
       std::cout.flush();  // the tables before the summary on a shared terminal
-      for (const auto& line : analyze::summary_lines(a)) std::cerr << "winports: " << line << '\n';
+      for (const auto& line : analyze::summary_lines(a, ctx.lang())) std::cerr << "winports: " << line << '\n';
     }
     exit_code = a.flows.empty() || a.breaking ? kNotFound : kFound;
   });

@@ -9,6 +9,7 @@
 #include "context.hpp"
 #include "probing.hpp"
 #include "site.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::cli {
 
@@ -39,7 +40,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
         strict);
     if (!v) return void(exit_code = report(v.error()));
     auto suite = "winports verify " + env->site + " from " + from;
-    auto summary = verify::summary(*v);
+    auto summary = verify::summary(*v, ctx.lang());
     Printout printout{suite,
                       {{"site", file}, {"from", from}},
                       suite,
@@ -50,7 +51,8 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
                       "verify"};
     exit_code = print_lines(ctx, flags, verify::kVerifyColumns, verify::verify_lines(*c, *v), std::move(printout));
     if (!ctx.json)
-      for (const auto& n : v->probes.not_probed) std::cerr << "winports: not probed: " << n << '\n';
+      for (const auto& n : v->probes.not_probed)
+        std::cerr << "winports: " << say(Msg::verify_not_probed, ctx.lang(), {n}) << '\n';
     std::cerr << "winports: " << summary << '\n';
   });
 }

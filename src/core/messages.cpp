@@ -140,6 +140,50 @@ const std::vector<MessageText>& message_table() {
       {Msg::plan_undecided_count,
        "{1} requirement(s) left out because the file does not decide them (see --format json, \"skipped\")",
        "{1} 件の要件をファイルが決めていないため除外した (--format json の \"skipped\" を参照)"},
+      {Msg::emit_asa_no_interface,
+       "asa: {1} {2}: no rule, because the zone of {3} names no asa_interface while other zones do",
+       "asa: {1} {2}: ルールなし。{3} のゾーンには asa_interface がなく、ほかのゾーンにはある"},
+      {Msg::emit_asa_one_list,
+       "asa: no zone names its asa_interface, so one access list holds every flow; bind it to the interface the site's "
+       "traffic arrives on (the closing remark says how)",
+       "asa: asa_interface を持つゾーンがないため、一つのアクセス "
+       "リストがすべてのフローを持つ。サイトの通信が着くインターフェースに適用する (方法は末尾の remark にある)"},
+      {Msg::emit_netsh_too_old,
+       "netsh: no rules for {1} ({2}): netsh advfirewall needs Windows Vista / Windows Server 2008 or later; no "
+       "host-firewall output exists for it",
+       "netsh: {1} ({2}) のルールなし: netsh advfirewall は Windows Vista / Windows Server 2008 "
+       "以降が必要。このホストのホスト ファイアウォール出力はない"},
+      {Msg::emit_powershell_use_netsh,
+       "powershell: no rules for {1} ({2}): the NetSecurity module needs Windows 8 / Windows Server 2012 or later; use "
+       "--format netsh for it",
+       "powershell: {1} ({2}) のルールなし: NetSecurity モジュールは Windows 8 / Windows Server 2012 "
+       "以降が必要。このホストには --format netsh を使う"},
+      {Msg::emit_powershell_none,
+       "powershell: no rules for {1} ({2}): its Windows Firewall cannot be scripted by netsh advfirewall or "
+       "NetSecurity; no host-firewall output exists for it",
+       "powershell: {1} ({2}) のルールなし: その Windows ファイアウォールは netsh advfirewall でも NetSecurity "
+       "でもスクリプト化できない。ホスト ファイアウォール出力はない"},
+      {Msg::audit_summary,
+       "{1} ({2}): {3} planned flows, {4} rules; {5} blocked, {6} with replies dropped, {7} beyond the plan, {8} rules "
+       "never match, {9} constructs undecided",
+       "{1} ({2}): 計画のフロー {3}、ルール {4}。ブロック {5}、応答の破棄 {6}、計画外 {7}、一致しないルール "
+       "{8}、判定できない構文 {9}"},
+      {Msg::analyze_counts, "{1} packets, {2} connections, {3} flows", "パケット {1}、接続 {2}、フロー {3}"},
+      {Msg::analyze_skipped_count, ", {1} skipped", "、スキップ {1}"},
+      {Msg::analyze_against_plan, "; {1} not allowed by the plan, {2} planned never observed",
+       "。計画で許可されないもの {1}、計画にあって観測されないもの {2}"},
+      {Msg::analyze_skipped, "skipped {1} × {2} (first: {3})", "スキップ {1} × {2} (最初: {3})"},
+      {Msg::verify_summary,
+       "{1} probed from {2}, {3} blocked{4}{5}, {6} refused, {7} unproven (UDP silence), {8} not probed",
+       "{2} から {1} 件を検査: ブロック {3}{4}{5}、拒否 {6}、未証明 {7} (UDP の無応答)、未検査 {8}"},
+      {Msg::verify_strict, " or refused (--strict)", " (--strict: 拒否を含む)"},
+      {Msg::verify_breaks, " (breaks {1})", " ({1} が動かない)"},
+      {Msg::verify_rpc_unchecked,
+       "; dynamic RPC range not checked on {1}: the endpoint mapper (tcp/135) did not answer, so no endpoint was "
+       "handed out to probe",
+       "。{1} の動的 RPC 範囲は未検査: エンドポイント マッパー (tcp/135) "
+       "が応答せず、検査するエンドポイントが得られなかった"},
+      {Msg::verify_not_probed, "not probed: {1}", "未検査: {1}"},
   };
   return table;
 }

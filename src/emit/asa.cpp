@@ -102,8 +102,8 @@ struct Writer {
       for (const auto& n : src) per_interface[interface_of(n)].push_back(n);
       for (const auto& [iface, nets] : per_interface) {
         if (iface.empty()) {
-          detail::refuse(in, "asa: " + plan::flow_label(f) + " " + protocol + ": no rule, because the zone of " +
-                                 nets.front().to_string() + " names no asa_interface while other zones do");
+          detail::refuse(in, say(Msg::emit_asa_no_interface, in.options.lang,
+                                 {plan::flow_label(f), protocol, nets.front().to_string()}));
           continue;
         }
         ace(iface, f, nets, dst, protocol);
@@ -157,10 +157,7 @@ Result<std::string> emit_asa(const Input& in) {
   if (!only) return only.error();
   bool by_interface = std::any_of(in.env.zones.begin(), in.env.zones.end(),
                                   [](const plan::Zone& z) { return !z.asa_interface.empty(); });
-  if (!by_interface)
-    detail::refuse(in,
-                   "asa: no zone names its asa_interface, so one access list holds every flow; bind it to the "
-                   "interface the site's traffic arrives on (the closing remark says how)");
+  if (!by_interface) detail::refuse(in, say(Msg::emit_asa_one_list, in.options.lang));
   Writer w{in, *only, "wp-" + name_part(in.env.site, 16), {}, {}, {}};
   for (const auto& f : in.plan.flows) w.flow(f, by_interface);
   auto previous = previous_lists(in);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 #include "winports/emit/emitter.hpp"
 

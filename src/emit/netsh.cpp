@@ -61,9 +61,7 @@ std::string localport_value(const detail::WindowsRule& r) {
 bool has_advfirewall(const Input& in, const plan::Host& h) {
   const auto* os = detail::host_os(in, h);
   if (!os || os->has_host_firewall("netsh-advfirewall")) return true;
-  detail::refuse(in, "netsh: no rules for " + h.name + " (" + os->names.en +
-                         "): netsh advfirewall needs Windows Vista / Windows Server 2008 or later; no host-firewall "
-                         "output exists for it");
+  detail::refuse(in, say(Msg::emit_netsh_too_old, in.options.lang, {h.name, os->names.in(in.options.lang)}));
   return false;
 }
 

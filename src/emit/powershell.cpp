@@ -57,12 +57,9 @@ std::vector<std::string> local_ports(const detail::WindowsRule& r) {
 bool has_netsecurity(const Input& in, const plan::Host& h) {
   const auto* os = detail::host_os(in, h);
   if (!os || os->has_host_firewall("netsecurity")) return true;
-  detail::refuse(in, "powershell: no rules for " + h.name + " (" + os->names.en + "): " +
-                         (os->has_host_firewall("netsh-advfirewall")
-                              ? "the NetSecurity module needs Windows 8 / Windows Server 2012 or later; use "
-                                "--format netsh for it"
-                              : "its Windows Firewall cannot be scripted by netsh advfirewall or NetSecurity; no "
-                                "host-firewall output exists for it"));
+  detail::refuse(
+      in, say(os->has_host_firewall("netsh-advfirewall") ? Msg::emit_powershell_use_netsh : Msg::emit_powershell_none,
+              in.options.lang, {h.name, os->names.in(in.options.lang)}));
   return false;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "winports/core/messages.hpp"
 #include "winports/report/zones.hpp"
 
 namespace winports::verify {
@@ -135,15 +136,13 @@ Result<Verification> verify(const plan::Environment& env, const catalog::Catalog
   return v;
 }
 
-std::string summary(const Verification& v) {
-  auto text = std::to_string(v.findings.size()) + " probed from " + v.vantage + ", " + std::to_string(v.blocked) +
-              " blocked" + (v.strict ? " or refused (--strict)" : "") +
-              (v.broken.empty() ? "" : " (breaks " + join(v.broken, ",") + ")") + ", " + std::to_string(v.refused) +
-              " refused, " + std::to_string(v.unproven) + " unproven (UDP silence), " +
-              std::to_string(v.probes.not_probed.size()) + " not probed";
-  if (!v.rpc_unchecked.empty())
-    text += "; dynamic RPC range not checked on " + join(v.rpc_unchecked, ", ") +
-            ": the endpoint mapper (tcp/135) did not answer, so no endpoint was handed out to probe";
+std::string summary(const Verification& v, Lang lang) {
+  auto n = [](std::size_t count) { return std::to_string(count); };
+  auto text = say(Msg::verify_summary, lang,
+                  {n(v.findings.size()), v.vantage, n(v.blocked), v.strict ? say(Msg::verify_strict, lang) : "",
+                   v.broken.empty() ? "" : say(Msg::verify_breaks, lang, {join(v.broken, ",")}), n(v.refused),
+                   n(v.unproven), n(v.probes.not_probed.size())});
+  if (!v.rpc_unchecked.empty()) text += say(Msg::verify_rpc_unchecked, lang, {join(v.rpc_unchecked, ", ")});
   return text;
 }
 

@@ -194,6 +194,13 @@ audit_data="$(dirname "$0")/../data/audit"
 "$bin" plan "$branch" --format nftables -o "$tmp/bo.nft" 2>/dev/null
 expect 0 "audit: the plan's own nftables file allows exactly the plan" -- "$bin" audit "$branch" "$tmp/bo.nft"
 contains err "0 blocked" "the summary says nothing is blocked"
+expect 0 "audit --lang ja" -- "$bin" --lang ja audit "$branch" "$tmp/bo.nft"
+contains err "ブロック 0、応答の破棄 0、計画外 0" "the audit's summary in Japanese"
+expect 0 "analyze --lang ja" -- "$bin" --lang ja analyze "$capture" --site "$tmp/learned.yaml"
+contains err "計画で許可されないもの 0" "the analysis summary in Japanese"
+expect 0 "powershell --lang ja for a site with hosts too old for NetSecurity" -- \
+  "$bin" --lang ja plan "$(dirname "$0")/../../examples/mixed-domain.yaml" --format powershell
+contains err "winports: 警告: powershell: dc-old (Windows Server 2003) のルールなし" "an emitter's refusal in Japanese"
 expect 0 "audit: a kernel's nft -j dump, detected by content" -- "$bin" audit "$branch" "$audit_data/branch-office.nft.json" --json
 contains out '"clean": true' "audit --json says clean"
 sed 's/tcp dport { 53, 88, 135, 389, 445, 464, /tcp dport { 53, 88, 135, 389, 445, /' "$tmp/bo.nft" >"$tmp/bo-edited.nft"

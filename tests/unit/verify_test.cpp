@@ -136,6 +136,10 @@ TEST(Verify, APortNamesItsOwnServicesAndStrictCountsRefusedPorts) {
   EXPECT_EQ(v->rpc_unchecked, std::vector<std::string>{"198.18.20.10"});
   EXPECT_NE(verify::summary(*v).find("dynamic RPC range not checked on 198.18.20.10"), std::string::npos)
       << verify::summary(*v);
+  // The same summary in Japanese, from the message table.
+  auto ja = verify::summary(*v, Lang::ja);
+  EXPECT_NE(ja.find("拒否 1"), std::string::npos) << ja;
+  EXPECT_NE(ja.find("198.18.20.10 の動的 RPC 範囲は未検査"), std::string::npos) << ja;
   EXPECT_EQ(v->refused, 1u);
   auto blocked_plain = v->blocked;
   // --strict: the refused port is a failure too.

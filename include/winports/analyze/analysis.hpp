@@ -35,6 +35,6 @@ TextTable flow_table(const Analysis& a);
 // Planned but never observed (candidates to close); no rows without a site.
 TextTable unobserved_table(const Analysis& a);
 // "1200 packets, 30 connections, 12 flows, 3 skipped; …" and one line per skip reason.
-std::vector<std::string> summary_lines(const Analysis& a);
+std::vector<std::string> summary_lines(const Analysis& a, Lang lang = Lang::en);
 
 }  // namespace winports::analyze

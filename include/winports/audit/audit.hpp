@@ -67,6 +67,6 @@ Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalo
 std::string audit_json(const Audit& audit);
 // The table: findings grouped by zone pair, blocked first.
 std::string audit_text(const Audit& audit);
-std::string audit_summary(const Audit& audit);
+std::string audit_summary(const Audit& audit, Lang lang = Lang::en);
 
 }  // namespace winports::audit

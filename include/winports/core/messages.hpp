@@ -105,6 +105,21 @@ enum class Msg {
   pairs_more,
   warning_prefix,
   plan_undecided_count,
+  emit_asa_no_interface,
+  emit_asa_one_list,
+  emit_netsh_too_old,
+  emit_powershell_use_netsh,
+  emit_powershell_none,
+  audit_summary,
+  analyze_counts,
+  analyze_skipped_count,
+  analyze_against_plan,
+  analyze_skipped,
+  verify_summary,
+  verify_strict,
+  verify_breaks,
+  verify_rpc_unchecked,
+  verify_not_probed,
   end_,  // not a message: how many there are
 };
 

@@ -65,7 +65,7 @@ Result<Verification> verify(const plan::Environment& env, const catalog::Catalog
 
 // "12 probed from clients, 1 blocked (breaks kdc), 2 unproven (UDP silence), 3 not probed", and
 // the hosts whose dynamic RPC range went unchecked because their endpoint mapper did not answer.
-std::string summary(const Verification& v);
+std::string summary(const Verification& v, Lang lang = Lang::en);
 extern const std::vector<std::string> kVerifyColumns;
 std::vector<Line> verify_lines(const catalog::Catalog& catalog, const Verification& v);
 // The summary object of --json.

@@ -14,12 +14,14 @@
 namespace winports::analyze {
 namespace {
 
-std::string port_text(const Flow& f) {
+std::string port_text(const ObservedFlow& f) {
   return std::string(to_string(f.transport)) + (has_ports(f.transport) ? "/" + std::to_string(f.port) : "");
 }
 
 // What a flow is, in a table's group heading.
-std::string meaning_text(const Flow& f) { return catalog::Meaning{f.services, f.wide, f.dynamic_range, ""}.text(); }
+std::string meaning_text(const ObservedFlow& f) {
+  return catalog::Meaning{f.services, f.wide, f.dynamic_range, ""}.text();
+}
 
 std::string size_text(std::uint64_t bytes) {
   char out[32];
@@ -37,7 +39,7 @@ class FlowWriter {
   explicit FlowWriter(std::string& out) : out_(out) {}
 
   template <class Extra>
-  void flow(const Flow& f, bool last, Extra&& extra) {
+  void flow(const ObservedFlow& f, bool last, Extra&& extra) {
     out_ += "    {\n";
     first_ = true;
     text("client", f.client.to_string());

@@ -61,8 +61,8 @@ bool is_outside(const plan::Environment& env, const std::string& zone) {
 
 // The scope every emitter gives the site: traffic between its zones, and with the outside zone
 // only for the pairs a planned flow names.
-bool decided_by_site(const plan::Plan& plan, const plan::Environment& env, const Flow& f, const Placement& client,
-                     const Placement& server) {
+bool decided_by_site(const plan::Plan& plan, const plan::Environment& env, const ObservedFlow& f,
+                     const Placement& client, const Placement& server) {
   if (client.zone.empty() || server.zone.empty()) return false;
   const bool out_client = is_outside(env, client.zone), out_server = is_outside(env, server.zone);
   if (!out_client && !out_server) return true;
@@ -75,7 +75,7 @@ bool decided_by_site(const plan::Plan& plan, const plan::Environment& env, const
 
 }  // namespace
 
-Comparison compare(const std::vector<Flow>& observed, const plan::Plan& plan, const plan::Environment& env) {
+Comparison compare(const std::vector<ObservedFlow>& observed, const plan::Plan& plan, const plan::Environment& env) {
   Comparison out;
   // Per plan flow, the ports observed flows used.
   std::vector<PortSet> used(plan.flows.size());
@@ -114,7 +114,7 @@ Comparison compare(const std::vector<Flow>& observed, const plan::Plan& plan, co
   return out;
 }
 
-std::string learned_access(const std::vector<Flow>& observed, const Comparison& placed) {
+std::string learned_access(const std::vector<ObservedFlow>& observed, const Comparison& placed) {
   struct Entry {
     std::set<std::string> ports;
     std::vector<std::vector<std::string>> candidates;  // per observed flow, the services it may mean
@@ -149,8 +149,7 @@ std::string learned_access(const std::vector<Flow>& observed, const Comparison& 
     out += "  # observed:";
     for (const auto& p : entry.ports) out += " " + p;
     out += "\n  - { from: " + yaml_scalar(pair.first) + ", to: " + yaml_scalar(pair.second) + ", services: [";
-    bool first = true;
-    for (const auto& s : fewest_services(entry.candidates)) out += (first ? "" : ", ") + s, first = false;
+    out += join(fewest_services(entry.candidates), ", ");
     out += "] }\n";
   }
   for (const auto& u : unexplained) out += "  # " + u + "\n";

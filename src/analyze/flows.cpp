@@ -293,7 +293,7 @@ struct AggregateHash {
 };
 
 // One more connection of a flow: its counters and time span.
-void count_connection(Flow& f, const Connection& c, DecidedBy how, std::string_view via) {
+void count_connection(ObservedFlow& f, const Connection& c, DecidedBy how, std::string_view via) {
   if (f.rpc_via != "bind" && via == "bind") f.rpc_via = via;
   f.decided_by = std::min(f.decided_by, how);
   ++f.connections;
@@ -306,11 +306,11 @@ void count_connection(Flow& f, const Connection& c, DecidedBy how, std::string_v
 
 }  // namespace
 
-std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
+std::vector<ObservedFlow> FlowTable::flows(const catalog::Catalog& catalog) const {
   const auto& st = *state_;
   CatalogAnswers answers(catalog);
   MappedInterfaces mapped_interface(st.mappings);
-  std::unordered_map<AggregateKey, Flow, AggregateHash> out;
+  std::unordered_map<AggregateKey, ObservedFlow, AggregateHash> out;
   for (const auto& [k, c] : st.connections) {
     auto transport = transport_of(k.protocol);
     if (!transport) continue;
@@ -346,11 +346,11 @@ std::vector<Flow> FlowTable::flows(const catalog::Catalog& catalog) const {
     }
     count_connection(f, c, how, via);
   }
-  std::vector<Flow> flows;
+  std::vector<ObservedFlow> flows;
   flows.reserve(out.size());
   for (auto& [key, f] : out) flows.push_back(std::move(f));
   // A stable order: by server, port, client, then interface.
-  std::sort(flows.begin(), flows.end(), [](const Flow& a, const Flow& b) {
+  std::sort(flows.begin(), flows.end(), [](const ObservedFlow& a, const ObservedFlow& b) {
     return std::tie(a.server, a.transport, a.port, a.client, a.rpc_interface) <
            std::tie(b.server, b.transport, b.port, b.client, b.rpc_interface);
   });

@@ -103,10 +103,9 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
         Table t(ja ? std::vector<std::string>{"役割", "名前", "サービス"}
                    : std::vector<std::string>{"ROLE", "NAME", "SERVICES"});
         for (const auto& r : c->roles) {
-          std::string services;
-          for (const auto& s : r.services) services += (services.empty() ? "" : ", ") + s;
-          for (const auto& s : r.optional_services) services += (services.empty() ? "" : ", ") + s + "?";
-          t.add({r.id, r.names.in(lang), services});
+          auto services = r.services;  // the optional ones marked "?"
+          for (const auto& s : r.optional_services) services.push_back(s + "?");
+          t.add({r.id, r.names.in(lang), join(services, ", ")});
         }
         t.print(std::cout);
       }
@@ -121,9 +120,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
       Table t(ja ? std::vector<std::string>{"ID", "サービス", "システム サービス名", "ポート"}
                  : std::vector<std::string>{"ID", "SERVICE", "SYSTEM SERVICE", "PORTS"});
       for (const auto& s : c->services) {
-        std::string sys;
-        for (const auto& n : s.system_services) sys += (sys.empty() ? "" : ", ") + n;
-        t.add({s.id, s.names.in(lang), sys, port_summary(s)});
+        t.add({s.id, s.names.in(lang), join(s.system_services, ", "), port_summary(s)});
       }
       t.print(std::cout);
     }

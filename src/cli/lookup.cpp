@@ -32,12 +32,12 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
   if (!ja && s.names.ja != s.names.en) out << "  " << s.names.ja << '\n';
   if (!s.system_services.empty()) {
     out << (ja ? "  システム サービス名: " : "  System service: ");
-    for (std::size_t i = 0; i < s.system_services.size(); ++i) out << (i ? ", " : "") << s.system_services[i];
+    out << join(s.system_services, ", ");
     out << '\n';
   }
   if (!s.aliases.empty()) {
     out << (ja ? "  別名: " : "  Also known as: ");
-    for (std::size_t i = 0; i < s.aliases.size(); ++i) out << (i ? ", " : "") << s.aliases[i];
+    out << join(s.aliases, ", ");
     out << '\n';
   }
   out << "  " << s.description.in(lang) << "\n\n";
@@ -78,7 +78,7 @@ void not_found(const Catalog& c, const std::string& name, Lang lang) {
   auto suggestions = catalog::suggest_names(c, name);
   if (!suggestions.empty()) {
     std::cerr << (lang == Lang::ja ? " (候補: " : " (did you mean: ");
-    for (std::size_t i = 0; i < suggestions.size(); ++i) std::cerr << (i ? ", " : "") << suggestions[i];
+    std::cerr << join(suggestions, ", ");
     std::cerr << ")";
   }
   std::cerr << '\n';

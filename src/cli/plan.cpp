@@ -38,7 +38,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   std::vector<std::string> names;
   for (const auto& e : emit::emitters()) names.emplace_back(e.name);
   auto* cmd = app.add_subcommand("plan", "Compute the flows a site needs and emit firewall rules");
-  cmd->add_option("FILE", file, "Site description (YAML; see docs/environment.md)")->required();
+  cmd->add_option("FILE", file, "Site description (YAML; see docs/site-file.md)")->required();
   cmd->add_option("--format,-f", format, "Output format")->check(CLI::IsMember(names));
   cmd->add_option("--output,-o", output,
                   "Write to FILE instead of standard output (a regular file is replaced atomically; devices, FIFOs and "

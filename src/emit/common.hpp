@@ -229,8 +229,7 @@ inline std::string rule_title(const Input& in, const plan::Flow& f, const Window
   for (const auto& [port, name] : named)
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   constexpr std::size_t kNamesShown = 4;
-  std::string what;
-  for (std::size_t i = 0; i < names.size() && i < kNamesShown; ++i) what += (i ? ", " : "") + names[i];
+  auto what = join(std::vector<std::string>(names.begin(), names.begin() + std::min(names.size(), kNamesShown)), ", ");
   if (names.size() > kNamesShown) what += " +" + std::to_string(names.size() - kNamesShown);
   std::string kind(protocol);
   if (rule.keyword == RpcKeyword::rpc) kind += " RPC";

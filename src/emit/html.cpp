@@ -87,8 +87,7 @@ Result<std::string> emit_html(const Input& in) {
         continue;
       }
       const auto* it = found->second;
-      std::string services;
-      for (const auto& s : it->services) services += (services.empty() ? "" : ", ") + s;
+      auto services = join(it->services, ", ");
       out << "<td class=\"cell\" data-from=\"" << escaped(from) << "\" data-to=\"" << escaped(to) << "\">"
           << escaped(services) << "</td>";
     }
@@ -107,8 +106,7 @@ Result<std::string> emit_html(const Input& in) {
   for (const auto& f : in.plan.flows) {
     auto v = detail::view_all(f, *only);
     if (v.source.empty()) continue;
-    std::string services;
-    for (const auto& s : plan::services_of(f)) services += (services.empty() ? "" : ", ") + s;
+    auto services = join(plan::services_of(f), ", ");
     // The outside zone's dozens of prefixes would bury the row: its words instead (csv, md and the
     // firewall formats keep the prefixes).
     auto addresses = [&](const plan::Endpoint& side, const std::vector<Network>& nets) {

@@ -25,8 +25,7 @@ Result<std::string> emit_markdown(const Input& in) {
     std::string protocol(to_string(f.transport));
     if (f.source_port) protocol += (ja ? " 送信元ポート " : " from port ") + std::to_string(*f.source_port);
     if (!f.icmp_type.empty()) protocol += " " + f.icmp_type;
-    std::string services;
-    for (const auto& s : plan::services_of(f)) services += (services.empty() ? "" : ", ") + s;
+    auto services = join(plan::services_of(f), ", ");
     out << "| " << md_cell(f.source.name) << " | " << md_cell(detail::joined(v.source, ", ")) << " | "
         << md_cell(f.destination.name) << " | " << md_cell(detail::joined(v.destination, ", ")) << " | " << protocol
         << " | " << md_cell(f.ports.to_string()) << " | " << md_cell(services) << " | "

@@ -12,9 +12,7 @@ namespace winports::emit {
 namespace {
 
 std::string element_list(const std::vector<Network>& nets) {
-  std::string out;
-  for (const auto& n : nets) out += (out.empty() ? "" : ", ") + n.to_string();
-  return "{ " + out + " }";
+  return "{ " + join(nets, ", ", [](const Network& n) { return n.to_string(); }) + " }";
 }
 
 std::string addresses(const std::vector<Network>& nets) {
@@ -22,8 +20,7 @@ std::string addresses(const std::vector<Network>& nets) {
 }
 
 std::string ports_list(const PortSet& ports) {
-  std::string out;
-  for (auto r : ports.ranges()) out += (out.empty() ? "" : ", ") + r.to_string();
+  auto out = join(ports.ranges(), ", ", [](const PortRange& r) { return r.to_string(); });
   return ports.ranges().size() == 1 ? out : "{ " + out + " }";
 }
 

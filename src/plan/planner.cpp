@@ -141,7 +141,7 @@ std::vector<Side> destinations(const Environment& env, const Catalog& c, const s
   return expand(env, c, name);
 }
 
-enum class Verdict { yes, no, undecided };
+enum class Answer { yes, no, undecided };  // does a condition hold here?
 
 // Why a requirement was left out, in both languages, made once per distinct cause and shared: a large
 // site leaves the same rows out millions of times, and a decision passes its reason by pointer.
@@ -189,7 +189,7 @@ class Phrases {
 };
 
 struct Decision {
-  Verdict verdict = Verdict::yes;
+  Answer answer = Answer::yes;
   const LocalizedText* why = nullptr;  // owned by the planner's Phrases
 };
 
@@ -207,17 +207,16 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
       }
       for (const auto& v : cond.values) match = match || catalog::os_matches(c, os, v);
     }
-    if (match) return {Verdict::yes, {}};
-    if (unknown || (all_known_required && os_list.empty()))
-      return {Verdict::undecided, with_text(Msg::cond_os_unknown)};
-    return {Verdict::no, text()};
+    if (match) return {Answer::yes, {}};
+    if (unknown || (all_known_required && os_list.empty())) return {Answer::undecided, with_text(Msg::cond_os_unknown)};
+    return {Answer::no, text()};
   };
   if (cond.kind == "feature") {
     for (const auto& v : cond.values) {
       if (v == "netbios") {
-        if (!e.netbios) return {Verdict::undecided, phrases(Msg::cond_netbios_unset)};
-        if (*e.netbios) return {Verdict::yes, {}};
-        return {Verdict::no, phrases(Msg::cond_netbios_off)};
+        if (!e.netbios) return {Answer::undecided, phrases(Msg::cond_netbios_unset)};
+        if (*e.netbios) return {Answer::yes, {}};
+        return {Answer::no, phrases(Msg::cond_netbios_off)};
       }
       if (v == "winrm-1.1" || v == "winrm-2.0") {
         std::string version = e.winrm.value_or("");
@@ -225,34 +224,34 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
           auto os = server.os.empty() ? "" : server.os[0];
           if (!os.empty()) version = catalog::os_matches(c, os, ">=windows-7") ? "2.0" : "1.1";
         }
-        if (version.empty()) return {Verdict::undecided, phrases(Msg::cond_winrm_unknown)};
-        if (v == "winrm-" + version) return {Verdict::yes, {}};
+        if (version.empty()) return {Answer::undecided, phrases(Msg::cond_winrm_unknown)};
+        if (v == "winrm-" + version) return {Answer::yes, {}};
         continue;
       }
-      if (e.features.count(v)) return {Verdict::yes, {}};
+      if (e.features.count(v)) return {Answer::yes, {}};
     }
-    return {Verdict::no, with_text(Msg::cond_feature_off)};
+    return {Answer::no, with_text(Msg::cond_feature_off)};
   }
   if (cond.kind == "scenario") {
     for (const auto& v : cond.values)
-      if (e.scenarios.count(v)) return {Verdict::yes, {}};
-    return {Verdict::no, with_text(Msg::cond_scenario_off)};
+      if (e.scenarios.count(v)) return {Answer::yes, {}};
+    return {Answer::no, with_text(Msg::cond_scenario_off)};
   }
   if (cond.kind == "server_role") {
     for (const auto& v : cond.values)
-      if (has_role(c, server, v)) return {Verdict::yes, {}};
-    return {Verdict::no, text()};
+      if (has_role(c, server, v)) return {Answer::yes, {}};
+    return {Answer::no, text()};
   }
   if (cond.kind == "profile") {
     // An entry that names services asks for all of each; one that names a profile, for its rows.
     if (e.profile.empty() || std::find(cond.values.begin(), cond.values.end(), e.profile) != cond.values.end())
-      return {Verdict::yes, {}};
-    return {Verdict::no, phrases.condition(cond, Msg::cond_profile_other, c.profile(e.profile), e.profile)};
+      return {Answer::yes, {}};
+    return {Answer::no, phrases.condition(cond, Msg::cond_profile_other, c.profile(e.profile), e.profile)};
   }
   if (cond.kind == "server_os") return any_os(server.os, true);
   if (cond.kind == "client_os") return any_os(client.os, true);
   if (cond.kind == "network_os") return any_os(network, true);
-  return {Verdict::undecided, text()};
+  return {Answer::undecided, text()};
 }
 
 // What `legacy_clients: true` stands for: the oldest client the catalog's legacy RPC era covers.
@@ -414,12 +413,12 @@ class Planner {
         continue;
       }
       auto decision = decide_requirement(s, q, client, server, e);
-      if (decision.verdict != Verdict::yes) {
-        skip(decision.why, decision.verdict == Verdict::undecided);
+      if (decision.answer != Answer::yes) {
+        skip(decision.why, decision.answer == Answer::undecided);
         continue;
       }
-      if (auto unused = still_used(s, q, client, server, e); unused.verdict != Verdict::yes) {
-        skip(unused.why, unused.verdict == Verdict::undecided);
+      if (auto unused = still_used(s, q, client, server, e); unused.answer != Answer::yes) {
+        skip(unused.why, unused.answer == Answer::undecided);
         continue;
       }
       add_flows(s, q, reason, client, server, e, client_e);
@@ -457,8 +456,8 @@ class Planner {
     for (const auto* conditions : lists)
       for (const auto& cond : *conditions) {
         auto d = decide(c_, cond, client, server, e, network_os_, phrases_);
-        if (d.verdict == Verdict::no) return d;
-        if (d.verdict == Verdict::undecided) overall = d;
+        if (d.answer == Answer::no) return d;
+        if (d.answer == Answer::undecided) overall = d;
       }
     return overall;
   }
@@ -466,8 +465,8 @@ class Planner {
   Decision decide_requirement(const Service& s, const Requirement& q, const Side& client, const Side& server,
                               const Effective& e) const {
     auto overall = decide_all({&s.conditions, &q.conditions}, client, server, e);
-    if (overall.verdict == Verdict::yes && q.optional && q.conditions.empty())
-      overall = {Verdict::undecided, phrases_(Msg::skip_optional)};
+    if (overall.answer == Answer::yes && q.optional && q.conditions.empty())
+      overall = {Answer::undecided, phrases_(Msg::skip_optional)};
     return overall;
   }
 
@@ -481,10 +480,10 @@ class Planner {
       const auto* why = phrases_(Msg::skip_obsolete, obsolete, nullptr, [&] {
         return said(Msg::skip_obsolete, {obsolete->why, obsolete->source});
       });
-      if (obsolete->unless.empty()) return {Verdict::no, why};
+      if (obsolete->unless.empty()) return {Answer::no, why};
       auto d = decide_all({&obsolete->unless}, client, server, e);
-      if (d.verdict != Verdict::yes)
-        return {d.verdict, phrases_(Msg::skip_obsolete_unless, why, d.why, [&] {
+      if (d.answer != Answer::yes)
+        return {d.answer, phrases_(Msg::skip_obsolete_unless, why, d.why, [&] {
                   return said(Msg::skip_obsolete_unless, {*why, *d.why});
                 })};
     }
@@ -805,9 +804,8 @@ std::vector<std::pair<const Endpoint*, const Endpoint*>> skipped_pairs(const Pla
 
 std::string skipped_pairs_text(const std::vector<std::pair<const Endpoint*, const Endpoint*>>& pairs, Lang lang,
                                std::size_t shown) {
-  std::string out;
-  for (std::size_t i = 0; i < pairs.size() && i < shown; ++i)
-    out += (i ? ", " : "") + pairs[i].first->name + " -> " + pairs[i].second->name;
+  auto out = join(std::vector(pairs.begin(), pairs.begin() + std::min(pairs.size(), shown)), ", ",
+                  [](const auto& pair) { return pair.first->name + " -> " + pair.second->name; });
   if (pairs.size() > shown) out += " " + say(Msg::pairs_more, lang, {std::to_string(pairs.size() - shown)});
   return out;
 }

@@ -1,6 +1,7 @@
 // NetBIOS name service (UDP 137): a node status request for "*" (RFC 1002 4.2.17/4.2.18, what
 // `nbtstat -A` sends). The reply lists the names the host registered: proof that NBNS answers, and
 // the host's NetBIOS and domain names.
+#include "winports/core/text.hpp"
 #include "winports/probe/protocols.hpp"
 #include "winports/wire/bytes.hpp"
 
@@ -50,7 +51,7 @@ std::optional<std::string> netbios_parse(std::span<const std::uint8_t> reply, st
   unsigned rdlength = c.be16();
   unsigned count = c.u8();
   if (!c.ok() || type != 0x0021 || rdlength < 1 || c.left() + 1 < rdlength) return std::nullopt;
-  std::string names;
+  std::vector<std::string> names;
   for (unsigned i = 0; i < count; ++i) {
     auto entry = c.take(18);
     if (!c.ok()) return "NetBIOS node status reply, truncated name table";
@@ -59,9 +60,9 @@ std::optional<std::string> netbios_parse(std::span<const std::uint8_t> reply, st
     char suffix[8];
     std::snprintf(suffix, sizeof suffix, "<%02x>", entry[15]);
     bool group = entry[16] & 0x80;
-    names += (names.empty() ? "" : ", ") + name + suffix + (group ? " group" : "");
+    names.push_back(name + suffix + (group ? " group" : ""));
   }
-  return "NetBIOS node status: " + (names.empty() ? std::string("no names") : names);
+  return "NetBIOS node status: " + (names.empty() ? std::string("no names") : join(names, ", "));
 }
 
 }  // namespace winports::probe

@@ -25,15 +25,15 @@
 
 namespace winports::probe {
 
-std::string_view to_string(Status s) {
+std::string_view to_string(PortState s) {
   switch (s) {
-    case Status::listening:
+    case PortState::listening:
       return "listening";
-    case Status::not_listening:
+    case PortState::not_listening:
       return "not-listening";
-    case Status::filtered:
+    case PortState::filtered:
       return "filtered";
-    case Status::listening_or_filtered:
+    case PortState::listening_or_filtered:
       return "listening-or-filtered";
   }
   return "?";
@@ -106,22 +106,22 @@ bool same_host(const sockaddr_storage& from, const Request& r) {
 }
 
 // An errno from connect or a UDP socket, as a verdict.
-std::pair<Status, std::string> classify(int error) {
+std::pair<PortState, std::string> classify(int error) {
   switch (error) {
     case ECONNREFUSED:
-      return {Status::not_listening, "refused (TCP reset or ICMP port unreachable)"};
+      return {PortState::not_listening, "refused (TCP reset or ICMP port unreachable)"};
     case EHOSTUNREACH:
     case ENETUNREACH:
     case EACCES:
     case EPERM:
-      return {Status::filtered, std::string("ICMP unreachable: ") + std::strerror(error)};
+      return {PortState::filtered, std::string("ICMP unreachable: ") + std::strerror(error)};
     default:
-      return {Status::filtered, std::string("error: ") + std::strerror(error)};
+      return {PortState::filtered, std::string("error: ") + std::strerror(error)};
   }
 }
 
 // The ICMP error queued on a UDP socket, with the type and code it carried.
-std::optional<std::pair<Status, std::string>> icmp_error(int fd) {
+std::optional<std::pair<PortState, std::string>> icmp_error(int fd) {
   char control[512];
   char data[64];
   iovec iov{data, sizeof data};
@@ -140,11 +140,11 @@ std::optional<std::pair<Status, std::string>> icmp_error(int fd) {
     std::string icmp = "ICMP type " + std::to_string(ee.ee_type) + " code " + std::to_string(ee.ee_code);
     bool v4 = ee.ee_origin == SO_EE_ORIGIN_ICMP, v6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
     if ((v4 && ee.ee_type == 3 && ee.ee_code == 3) || (v6 && ee.ee_type == 1 && ee.ee_code == 4))
-      return std::pair{Status::not_listening, "ICMP port unreachable"};
+      return std::pair{PortState::not_listening, "ICMP port unreachable"};
     if ((v4 && ee.ee_type == 3 && (ee.ee_code == 9 || ee.ee_code == 10 || ee.ee_code == 13)) ||
         (v6 && ee.ee_type == 1 && ee.ee_code == 1))
-      return std::pair{Status::filtered, "ICMP administratively prohibited (" + icmp + ")"};
-    if (v4 || v6) return std::pair{Status::filtered, "ICMP unreachable (" + icmp + ")"};
+      return std::pair{PortState::filtered, "ICMP administratively prohibited (" + icmp + ")"};
+    if (v4 || v6) return std::pair{PortState::filtered, "ICMP unreachable (" + icmp + ")"};
     return classify(static_cast<int>(ee.ee_errno));
   }
   return std::nullopt;
@@ -220,7 +220,7 @@ class Engine {
     const int family = r.address.family == 4 ? AF_INET : AF_INET6;
     if (slot.fd < 0) {
       slot.fd = socket(family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-      if (slot.fd < 0) return finish(s, Status::filtered, std::string("socket: ") + std::strerror(errno));
+      if (slot.fd < 0) return finish(s, PortState::filtered, std::string("socket: ") + std::strerror(errno));
       if (udp) {
         slot.protocol = options_.protocols ? udp_protocol(r.port) : nullptr;
         int on = 1;
@@ -308,8 +308,8 @@ class Engine {
       heard(s);
       std::span<const std::uint8_t> reply(buffer, static_cast<std::size_t>(got));
       if (options_.trace) options_.trace(r, false, slot.id, reply);
-      if (!slot.protocol) return finish(s, Status::listening, "UDP reply, " + std::to_string(got) + " bytes");
-      if (auto proved = slot.protocol->parse(reply, slot.id)) return finish(s, Status::listening, *proved);
+      if (!slot.protocol) return finish(s, PortState::listening, "UDP reply, " + std::to_string(got) + " bytes");
+      if (auto proved = slot.protocol->parse(reply, slot.id)) return finish(s, PortState::listening, *proved);
       // Not a reply to our request: keep waiting until the deadline.
     }
   }
@@ -318,7 +318,7 @@ class Engine {
   void connected(std::size_t s) {
     auto& slot = slots_[s];
     const auto* protocol = options_.protocols ? tcp_protocol(requests_[slot.index].port) : nullptr;
-    if (!protocol) return finish(s, Status::listening, "TCP handshake completed");
+    if (!protocol) return finish(s, PortState::listening, "TCP handshake completed");
     slot.conversation = protocol->start(options_.hints);
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP;
@@ -334,7 +334,7 @@ class Engine {
     slot.received.clear();
     // Requests are a few hundred bytes: a fresh socket's send buffer takes them whole.
     if (send(slot.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
-      return finish(s, Status::listening,
+      return finish(s, PortState::listening,
                     std::string("TCP handshake completed; sending the ") + tcp_protocol_name(s) + " request failed");
     slot.generation++;
     deadlines_.push({Clock::now() + options_.timeout, s, slot.generation});
@@ -361,14 +361,14 @@ class Engine {
       }
       slot.received.insert(slot.received.end(), buffer, buffer + got);
       if (slot.received.size() > (1u << 20))
-        return finish(s, Status::listening,
+        return finish(s, PortState::listening,
                       std::string("TCP handshake completed; ") + tcp_protocol_name(s) + " reply over 1 MiB");
     }
     auto step = slot.received.empty() ? Step{} : slot.conversation->receive(slot.received);
     if (options_.trace && (step.kind != Step::Kind::wait || (closed && !slot.received.empty())))
       options_.trace(requests_[slot.index], false, 0, slot.received);
     if (closed && (step.kind == Step::Kind::wait || step.kind == Step::Kind::send)) {
-      return finish(s, Status::listening,
+      return finish(s, PortState::listening,
                     std::string("TCP handshake completed; connection closed before ") +
                         (slot.received.empty() ? "a " : "the end of a ") + tcp_protocol_name(s) + " reply");
     }
@@ -378,9 +378,9 @@ class Engine {
       case Step::Kind::send:
         return send_request(s);
       case Step::Kind::proved:
-        return finish(s, Status::listening, std::move(step.detail));
+        return finish(s, PortState::listening, std::move(step.detail));
       case Step::Kind::failed:
-        return finish(s, Status::listening, "TCP handshake completed; " + step.detail);
+        return finish(s, PortState::listening, "TCP handshake completed; " + step.detail);
     }
   }
 
@@ -391,7 +391,7 @@ class Engine {
       auto& slot = slots_[d.slot];
       if (!slot.busy || slot.generation != d.generation) continue;
       if (slot.conversation) {
-        finish(d.slot, Status::listening,
+        finish(d.slot, PortState::listening,
                std::string("TCP handshake completed; no ") + tcp_protocol_name(d.slot) + " reply");
         continue;
       }
@@ -416,14 +416,14 @@ class Engine {
       auto waited = " in " +
                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.started).count()) +
                     " ms (" + std::to_string(slot.attempt + 1) + " attempt" + (slot.attempt ? "s)" : ")");
-      finish(d.slot, udp ? Status::listening_or_filtered : Status::filtered,
+      finish(d.slot, udp ? PortState::listening_or_filtered : PortState::filtered,
              (udp ? (slot.protocol ? std::string("no ") + slot.protocol->name + " reply" : std::string("no reply"))
                   : std::string("no answer to SYN")) +
                  waited);
     }
   }
 
-  void finish(std::size_t s, Status status, std::string detail) {
+  void finish(std::size_t s, PortState status, std::string detail) {
     auto& slot = slots_[s];
     auto& out = outcomes_[slot.index];
     out.status = status;

@@ -127,9 +127,10 @@ std::string zone_dot(const std::vector<ZoneLink>& links, const plan::Environment
       if (z->outside) lines.push_back("(every address in no zone)");
       for (const auto& n : z->networks)
         if (!z->outside) lines.push_back(n.to_string());
-      std::string hosts;
+      std::vector<std::string> names;
       for (const auto& h : env.hosts)
-        if (h.zone == name) hosts += (hosts.empty() ? "" : ", ") + h.name;
+        if (h.zone == name) names.push_back(h.name);
+      auto hosts = join(names, ", ");
       if (!hosts.empty()) lines.push_back("[" + hosts + "]");
     }
     dot += "  " + quoted(name) + " [id=" + quoted("zone-" + slug(name)) + ", label=" + label(lines) + "];\n";

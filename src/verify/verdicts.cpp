@@ -17,21 +17,23 @@ catalog::Meaning meaning_of(const catalog::Catalog& c, const probe::Outcome& o) 
 
 }  // namespace
 
-report::Verdict verdict_of(probe::Status status) {
+report::Verdict verdict_of(probe::PortState status) {
   switch (status) {
-    case probe::Status::filtered:
+    case probe::PortState::filtered:
       return report::Verdict::blocked;
-    case probe::Status::not_listening:
+    case probe::PortState::not_listening:
       return report::Verdict::refused;
-    case probe::Status::listening_or_filtered:
+    case probe::PortState::listening_or_filtered:
       return report::Verdict::unproven;
-    case probe::Status::listening:
+    case probe::PortState::listening:
       return report::Verdict::passed;
   }
   return report::Verdict::blocked;
 }
 
-bool answers(probe::Status s) { return s == probe::Status::listening || s == probe::Status::listening_or_filtered; }
+bool answers(probe::PortState s) {
+  return s == probe::PortState::listening || s == probe::PortState::listening_or_filtered;
+}
 
 std::string services_of(const catalog::Catalog& c, const probe::Outcome& o) {
   auto m = meaning_of(c, o);

@@ -81,8 +81,8 @@ void judge(Verification& v, const catalog::Catalog& c) {
   v.findings.clear();
   for (std::size_t k = 0; k < v.outcomes.size(); ++k) {
     const auto& o = v.outcomes[k];
-    Finding finding{k, std::nullopt, true, o.status == probe::Status::filtered};
-    if (o.status == probe::Status::not_listening) {
+    Finding finding{k, std::nullopt, true, o.status == probe::PortState::filtered};
+    if (o.status == probe::PortState::not_listening) {
       ++v.refused;
       if (v.strict) finding.blocked = true;
     }
@@ -90,7 +90,7 @@ void judge(Verification& v, const catalog::Catalog& c) {
         k < v.probes.flow_of.size() ? std::optional(v.probes.flow_of[k]) : endpoint_flow(v, o, finding.opened);
     // An endpoint mapper that did not answer hands out no endpoint: the host's dynamic range is unchecked.
     if (finding.flow && o.request.transport == Transport::tcp && o.request.port == 135 &&
-        (o.status == probe::Status::not_listening || o.status == probe::Status::filtered) &&
+        (o.status == probe::PortState::not_listening || o.status == probe::PortState::filtered) &&
         !v.plan.flows[*finding.flow].rpc_only.empty())
       unchecked.insert(o.request.address.to_string());
     if (finding.flow) {
@@ -111,7 +111,7 @@ void judge(Verification& v, const catalog::Catalog& c) {
       std::count_if(v.findings.begin(), v.findings.end(), [](const Finding& f) { return f.blocked; }));
   v.unproven =
       static_cast<std::size_t>(std::count_if(v.outcomes.begin(), v.outcomes.end(), [](const probe::Outcome& o) {
-        return o.status == probe::Status::listening_or_filtered;
+        return o.status == probe::PortState::listening_or_filtered;
       }));
   v.broken.assign(broken.begin(), broken.end());
   v.rpc_unchecked.assign(unchecked.begin(), unchecked.end());

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "../../src/analyze/decode.hpp"
+#include "sites.hpp"
 #include "winports/analyze/compare.hpp"
 #include "winports/analyze/inputs.hpp"
 #include "winports/catalog/embedded.hpp"
@@ -76,7 +77,7 @@ Packet decoded(int link, const Bytes& frame) {
 
 const catalog::Catalog& cat() { return catalog::builtin_catalog(); }
 
-const Flow* find(const std::vector<Flow>& flows, Transport t, std::uint16_t port) {
+const ObservedFlow* find(const std::vector<ObservedFlow>& flows, Transport t, std::uint16_t port) {
   for (const auto& f : flows)
     if (f.transport == t && f.port == port) return &f;
   return nullptr;
@@ -294,7 +295,7 @@ TEST(AnalyzeCapture, SambaDomainJoin) {
   for (const auto& [reason, count] : table.summary().skipped)
     EXPECT_EQ(reason, "ICMPv6 neighbour discovery or multicast listener (link-local)") << count;
   EXPECT_GE(table.summary().rpc_endpoints_mapped, 1u);
-  const Flow* drsuapi = nullptr;
+  const ObservedFlow* drsuapi = nullptr;
   for (const auto& f : flows) {
     if (f.rpc_interface == "drsuapi") drsuapi = &f;
     if (f.transport == Transport::tcp) {
@@ -498,7 +499,7 @@ access:
   return env.ok() ? *env : plan::Environment{};
 }
 
-std::vector<Flow> join_flows() {
+std::vector<ObservedFlow> join_flows() {
   FlowTable table;
   EXPECT_TRUE(read_input(std::string(WINPORTS_SOURCE_DIR) + "/tests/data/analyze/samba-join.pcap", table));
   return table.flows(cat());
@@ -550,7 +551,7 @@ TEST(AnalyzeCompare, WhatThePlanWouldBreak) {
 TEST(AnalyzeLearn, FewestServicesThatExplainWhatWasSeen) {
   auto env = lab_site("  - { from: clients, to: dc1, services: [dns-server] }\n");
   auto flows = join_flows();
-  Flow outside;  // from an address in no zone of the site
+  ObservedFlow outside;  // from an address in no zone of the site
   outside.client = *parse_network("198.19.99.1");
   outside.server = *parse_network("198.18.20.10");
   outside.port = 3389;
@@ -577,7 +578,7 @@ TEST(AnalyzeLearn, FewestServicesThatExplainWhatWasSeen) {
   Comparison placed;
   placed.client = {{"", "client room"}};
   placed.server = {{"dc1", "server room"}};
-  Flow f;
+  ObservedFlow f;
   f.services = {"kdc"};
   f.port = 88;
   EXPECT_NE(learned_access({f}, placed).find("{ from: \"client room\", to: dc1, services: [kdc] }"), std::string::npos);
@@ -651,30 +652,19 @@ TEST(AnalyzeFlows, PortlessProtocols) {
 }
 
 TEST(AnalyzeCompare, OutsideTrafficIsTheSitesOnlyForThePairsThePlanNames) {
-  // The web server's HTTPS from any address outside the zones; nothing names the DC for any.
-  auto env = plan::load_environment({"site.yaml", R"(
-site: edge
-zones:
-  dmz: { networks: [198.18.40.0/24], os: windows-server-2022 }
-  core: { networks: [198.18.20.0/24], os: windows-server-2022 }
-hosts:
-  web1: { address: 198.18.40.10, zone: dmz, roles: [iis-web] }
-  dc1: { address: 198.18.20.10, zone: core, roles: [domain-controller] }
-access:
-  - { from: any, to: web1, as: web-client }
-)"},
-                                    cat());
+  // The web server's HTTPS from any address outside the zones; nothing names the DC for any (only web1).
+  auto env = plan::load_environment({"site.yaml", test::kEdgeWeb}, cat());
   ASSERT_TRUE(env.ok()) << env.error().to_string();
   auto plan = plan::make_plan(*env, cat());
   auto flow = [](const char* client, const char* server, std::uint16_t port) {
-    Flow f;
+    ObservedFlow f;
     f.client = *parse_network(client), f.server = *parse_network(server), f.port = port;
     return f;
   };
-  std::vector<Flow> observed{flow("198.19.200.7", "198.18.40.10", 443),   // planned
-                             flow("198.19.200.7", "198.18.40.10", 3389),  // a named pair, unplanned port
-                             flow("198.19.200.7", "198.18.20.10", 445),   // no entry pairs any with dc1
-                             flow("198.19.200.7", "198.19.200.8", 80)};   // both outside
+  std::vector<ObservedFlow> observed{flow("198.19.200.7", "198.18.40.10", 443),   // planned
+                                     flow("198.19.200.7", "198.18.40.10", 3389),  // a named pair, unplanned port
+                                     flow("198.19.200.7", "198.18.20.10", 445),   // no entry pairs any with dc1
+                                     flow("198.19.200.7", "198.19.200.8", 80)};   // both outside
   auto cmp = compare(observed, plan, *env);
   EXPECT_EQ(cmp.client[0].zone, "any");
   EXPECT_TRUE(cmp.allowed_by[0].has_value());

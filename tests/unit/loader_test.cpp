@@ -264,8 +264,8 @@ TEST(Loader, PortSettingsAreDataCheckedAgainstTheirService) {
     EXPECT_EQ(st.error().field, field) << st.error().to_string();
     EXPECT_NE(st.error().message.find(message), std::string::npos) << st.error().to_string();
   }
-  // docs/environment.md's table lists every shipped key with its service.
-  std::ifstream doc(std::string(WINPORTS_SOURCE_DIR) + "/docs/environment.md");
+  // docs/site-file.md's table lists every shipped key with its service.
+  std::ifstream doc(std::string(WINPORTS_SOURCE_DIR) + "/docs/site-file.md");
   std::string docs((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
   for (const auto& ps : shipped.port_settings)
     EXPECT_NE(docs.find("| `" + ps.key + "` | " + ps.service + " |"), std::string::npos) << ps.key;

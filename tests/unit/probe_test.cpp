@@ -125,10 +125,10 @@ TEST(ProbeEngine, LoopbackListeningClosedAndUdpReply) {
   close(udp);
   ASSERT_TRUE(out.ok());
   ASSERT_EQ(out->size(), 4u);
-  EXPECT_EQ((*out)[0].status, probe::Status::listening);
-  EXPECT_EQ((*out)[1].status, probe::Status::not_listening);
-  EXPECT_EQ((*out)[2].status, probe::Status::listening) << (*out)[2].detail;
-  EXPECT_EQ((*out)[3].status, probe::Status::not_listening) << (*out)[3].detail;
+  EXPECT_EQ((*out)[0].status, probe::PortState::listening);
+  EXPECT_EQ((*out)[1].status, probe::PortState::not_listening);
+  EXPECT_EQ((*out)[2].status, probe::PortState::listening) << (*out)[2].detail;
+  EXPECT_EQ((*out)[3].status, probe::PortState::not_listening) << (*out)[3].detail;
   EXPECT_EQ((*out)[3].detail, "ICMP port unreachable");
 }
 
@@ -146,9 +146,9 @@ TEST(ProbeEngine, SilenceWaitsTheHostsRoundTripOnceItAnswered) {
   options.min_timeout = std::chrono::milliseconds(50);
   auto adaptive = run(requests, options);
   ASSERT_TRUE(adaptive.ok());
-  EXPECT_EQ((*adaptive)[0].status, probe::Status::not_listening);
+  EXPECT_EQ((*adaptive)[0].status, probe::PortState::not_listening);
   const auto& quiet = (*adaptive)[1];
-  EXPECT_EQ(quiet.status, probe::Status::listening_or_filtered);
+  EXPECT_EQ(quiet.status, probe::PortState::listening_or_filtered);
   EXPECT_NE(quiet.detail.find("(2 attempts)"), std::string::npos) << quiet.detail;
   EXPECT_LT(quiet.elapsed, std::chrono::milliseconds(4000)) << "two attempts within one full timeout";
   EXPECT_GE(quiet.elapsed, std::chrono::milliseconds(100)) << "each attempt waits at least min_timeout";

@@ -102,10 +102,10 @@ TEST(ReportZones, APaintedLinkIsDrawnInItsColour) {
 }
 
 TEST(ReportVerdicts, StatusesMapToVerdicts) {
-  EXPECT_EQ(verify::verdict_of(probe::Status::filtered), report::Verdict::blocked);
-  EXPECT_EQ(verify::verdict_of(probe::Status::not_listening), report::Verdict::refused);
-  EXPECT_EQ(verify::verdict_of(probe::Status::listening_or_filtered), report::Verdict::unproven);
-  EXPECT_EQ(verify::verdict_of(probe::Status::listening), report::Verdict::passed);
+  EXPECT_EQ(verify::verdict_of(probe::PortState::filtered), report::Verdict::blocked);
+  EXPECT_EQ(verify::verdict_of(probe::PortState::not_listening), report::Verdict::refused);
+  EXPECT_EQ(verify::verdict_of(probe::PortState::listening_or_filtered), report::Verdict::unproven);
+  EXPECT_EQ(verify::verdict_of(probe::PortState::listening), report::Verdict::passed);
 }
 
 TEST(ReportVerdicts, BlockedFirstCountedAndEscaped) {

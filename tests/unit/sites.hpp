@@ -24,4 +24,19 @@ access:
 settings: { netbios: false }
 )";
 
+// A web server that any address outside the zones reaches (`internet`, any's alias), and a DC that
+// only the web server does: outside traffic is the site's for the pairs an entry names, no others.
+inline const char* const kEdgeWeb = R"(
+site: edge
+zones:
+  dmz: { networks: [198.18.40.0/24], os: windows-server-2022 }
+  core: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  web1: { address: 198.18.40.10, zone: dmz, roles: [iis-web] }
+  dc1: { address: 198.18.20.10, zone: core, roles: [domain-controller] }
+access:
+  - { from: internet, to: web1, as: web-client }
+  - { from: web1, to: dc1, as: domain-member }
+)";
+
 }  // namespace winports::test

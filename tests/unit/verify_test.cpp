@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "sites.hpp"
 #include "winports/catalog/embedded.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/verify/check.hpp"
@@ -36,7 +37,7 @@ plan::Environment site() {
 // Answers every request with a fixed status per port (listening by default), and has the endpoint
 // mapper on 135 hand out `mapped` afterwards, as probe::run does.
 struct FakeProber {
-  std::map<std::uint16_t, probe::Status> status;
+  std::map<std::uint16_t, probe::PortState> status;
   std::vector<probe::RpcEndpoint> mapped;
   std::size_t asked = 0;
   Result<std::vector<probe::Outcome>> operator()(const std::vector<probe::Request>& requests) {
@@ -44,11 +45,11 @@ struct FakeProber {
     std::vector<probe::Outcome> out;
     for (const auto& r : requests) {
       auto it = status.find(r.port);
-      out.push_back({r, it == status.end() ? probe::Status::listening : it->second, "fake", {}, std::nullopt});
+      out.push_back({r, it == status.end() ? probe::PortState::listening : it->second, "fake", {}, std::nullopt});
     }
     for (const auto& e : mapped) {
       probe::Request r{*parse_network("198.18.20.10"), Transport::tcp, e.port};
-      out.push_back({r, probe::Status::listening, "mapped", {}, e});
+      out.push_back({r, probe::PortState::listening, "mapped", {}, e});
     }
     return out;
   }
@@ -88,7 +89,7 @@ TEST(Verify, ABlockedPortBlocksItsFlowAndNamesWhatItBreaks) {
   auto env = site();
   const auto& c = catalog::builtin_catalog();
   FakeProber fake;
-  fake.status[88] = probe::Status::filtered;
+  fake.status[88] = probe::PortState::filtered;
   auto v = verify::verify(env, c, "clients", std::ref(fake));
   ASSERT_TRUE(v.ok()) << v.error().to_string();
   EXPECT_EQ(fake.asked, v->probes.requests.size());
@@ -118,8 +119,8 @@ TEST(Verify, APortNamesItsOwnServicesAndStrictCountsRefusedPorts) {
   auto env = site();
   const auto& c = catalog::builtin_catalog();
   FakeProber fake;
-  fake.status[88] = probe::Status::filtered;
-  fake.status[135] = probe::Status::not_listening;
+  fake.status[88] = probe::PortState::filtered;
+  fake.status[135] = probe::PortState::not_listening;
   auto v = verify::verify(env, c, "clients", std::ref(fake));
   ASSERT_TRUE(v.ok());
   // tcp/88 is Kerberos's: not the whole flow's DNS, LDAP, SMB …
@@ -189,9 +190,9 @@ TEST(Verify, CheckLinesFailWhatDoesNotAnswer) {
   const auto& c = catalog::builtin_catalog();
   auto address = *parse_network("198.18.20.10");
   std::vector<probe::Outcome> outcomes = {
-      {{address, Transport::tcp, 88}, probe::Status::listening, "", {}, std::nullopt},
-      {{address, Transport::udp, 389}, probe::Status::listening_or_filtered, "", {}, std::nullopt},
-      {{address, Transport::tcp, 445}, probe::Status::not_listening, "", {}, std::nullopt}};
+      {{address, Transport::tcp, 88}, probe::PortState::listening, "", {}, std::nullopt},
+      {{address, Transport::udp, 389}, probe::PortState::listening_or_filtered, "", {}, std::nullopt},
+      {{address, Transport::tcp, 445}, probe::PortState::not_listening, "", {}, std::nullopt}};
   auto lines = verify::check_lines(c, outcomes);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_FALSE(lines[0].failed);
@@ -282,18 +283,7 @@ TEST(Describe, AnInterfaceMeansItsServiceAndTheMapperMeansThePort) {
 
 TEST(Verify, FromAnyProbesThePairsThePlanNamesWithTheOutside) {
   // A vantage outside every zone: the flows an entry names from any, and nothing else.
-  auto env = plan::load_environment({"site.yaml", R"(site: edge
-zones:
-  dmz: { networks: [198.18.40.0/24], os: windows-server-2022 }
-  core: { networks: [198.18.20.0/24], os: windows-server-2022 }
-hosts:
-  web1: { address: 198.18.40.10, zone: dmz, roles: [iis-web] }
-  dc1: { address: 198.18.20.10, zone: core, roles: [domain-controller] }
-access:
-  - { from: internet, to: web1, as: web-client }
-  - { from: web1, to: dc1, as: domain-member }
-)"},
-                                    catalog::builtin_catalog());
+  auto env = plan::load_environment({"site.yaml", test::kEdgeWeb}, catalog::builtin_catalog());
   ASSERT_TRUE(env.ok()) << env.error().to_string();
   FakeProber fake;
   auto v = verify::verify(*env, catalog::builtin_catalog(), "internet", std::ref(fake));

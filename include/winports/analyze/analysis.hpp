@@ -12,7 +12,7 @@
 namespace winports::analyze {
 
 struct Analysis {
-  std::vector<Flow> flows;
+  std::vector<ObservedFlow> flows;
   Summary summary;
   std::optional<plan::Plan> plan;
   std::optional<Comparison> comparison;

@@ -35,10 +35,10 @@ struct Comparison {
   std::vector<Unobserved> unobserved;
 };
 
-Comparison compare(const std::vector<Flow>& observed, const plan::Plan& plan, const plan::Environment& env);
+Comparison compare(const std::vector<ObservedFlow>& observed, const plan::Plan& plan, const plan::Environment& env);
 
 // A draft `access:` list: one entry per (client zone, server host or zone) with the services
 // observed between them; flows no service explains become comments to decide by hand.
-std::string learned_access(const std::vector<Flow>& observed, const Comparison& placed);
+std::string learned_access(const std::vector<ObservedFlow>& observed, const Comparison& placed);
 
 }  // namespace winports::analyze

@@ -46,7 +46,7 @@ const char* to_string(DecidedBy d);
 
 // Flows aggregated by (client, server, transport, server port, RPC interface): what the JSON
 // lists.
-struct Flow {
+struct ObservedFlow {
   Network client, server;  // host addresses (/32 or /128)
   Transport transport = Transport::tcp;
   std::uint16_t port = 0;             // the server's port; 0 for GRE, ESP and ICMP
@@ -85,7 +85,7 @@ class FlowTable {
   }
   // Client and server decided, services named, connections aggregated; sorted by server, port,
   // client.
-  [[nodiscard]] std::vector<Flow> flows(const catalog::Catalog& catalog) const;
+  [[nodiscard]] std::vector<ObservedFlow> flows(const catalog::Catalog& catalog) const;
   [[nodiscard]] Summary summary() const;
 
  private:

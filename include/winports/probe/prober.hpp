@@ -19,13 +19,13 @@
 namespace winports::probe {
 
 // PortQry's verdicts (docs/check.md defines each precisely).
-enum class Status {
+enum class PortState {
   listening,              // TCP handshake completed, or a UDP reply (a protocol probe's reply when there is one)
   not_listening,          // TCP reset, or ICMP port unreachable
   filtered,               // no answer to TCP, or ICMP administratively prohibited / host unreachable
   listening_or_filtered,  // UDP silence where no protocol probe could prove more
 };
-std::string_view to_string(Status s);
+std::string_view to_string(PortState s);
 
 struct Request {
   Network address;  // a single address (/32 or /128)
@@ -35,7 +35,7 @@ struct Request {
 
 struct Outcome {
   Request request;
-  Status status = Status::filtered;
+  PortState status = PortState::filtered;
   std::string detail;  // what the reply proved ("DNS reply, rcode NOERROR"), or why the verdict
   std::chrono::microseconds elapsed{};
   std::optional<RpcEndpoint> rpc;  // set when an endpoint mapper handed this port out for an interface

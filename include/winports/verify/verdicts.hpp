@@ -16,8 +16,8 @@ namespace winports::verify {
 
 // blocked: no answer to TCP or an ICMP prohibition (filtered); refused: not listening; unproven:
 // UDP silence (listening or filtered); passed: listening.
-report::Verdict verdict_of(probe::Status status);
-bool answers(probe::Status status);  // listening, or listening-or-filtered
+report::Verdict verdict_of(probe::PortState status);
+bool answers(probe::PortState status);  // listening, or listening-or-filtered
 
 // The catalog's services for the outcome's port, or for a mapped endpoint its interface's
 // (catalog::describe), as one text: "kdc,kpasswd".

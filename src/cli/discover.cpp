@@ -61,11 +61,8 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
     for (const auto& dc : found->controllers) controllers.push_back(controller_json(dc));
     if (!ctx.json) {
       Table table({"DOMAIN CONTROLLER", "ADDRESSES", "SRV RECORDS"});
-      for (const auto& dc : found->controllers) {
-        std::string addresses;
-        for (const auto& a : dc.addresses) addresses += (addresses.empty() ? "" : " ") + a.to_string();
-        table.add({dc.host, addresses, records_text(dc)});
-      }
+      for (const auto& dc : found->controllers)
+        table.add({dc.host, join(dc.addresses, " ", [](const Network& a) { return a.to_string(); }), records_text(dc)});
       table.print(std::cout);
     }
     if (list_only) {

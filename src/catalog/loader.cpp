@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "winports/core/file.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/yaml_reader.hpp"
 
 namespace winports::catalog {
@@ -37,20 +38,20 @@ std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node,
                                         const Catalog& context) {
   std::vector<Condition> out;
   if (!node.IsDefined() || node.IsNull()) return out;
-  if (!node.IsSequence()) r.fail(node, path, "expected a list of conditions");
+  if (!node.IsSequence()) r.fail(node, path, said(Msg::cat_expected_conditions));
   for (std::size_t i = 0; i < node.size(); ++i) {
     auto item_path = Reader::index(path, i);
     const auto& item = node[i];
     r.check_keys(item, item_path,
                  {"feature", "scenario", "server_os", "client_os", "network_os", "server_role", "profile"});
-    if (item.size() != 1) r.fail(item, item_path, "a condition names exactly one kind");
+    if (item.size() != 1) r.fail(item, item_path, said(Msg::cat_one_kind));
     Condition c;
     c.kind = item.begin()->first.as<std::string>();
     auto value = item.begin()->second;
     auto value_path = Reader::join(item_path, c.kind);
     c.values =
         value.IsSequence() ? r.strings(value, value_path) : std::vector<std::string>{r.nonempty(value, value_path)};
-    if (c.values.empty()) r.fail(value, value_path, "must name at least one value");
+    if (c.values.empty()) r.fail(value, value_path, said(Msg::cat_at_least_one_value));
     for (const auto& v : c.values) {
       std::vector<std::string> known;
       bool found = false;
@@ -73,10 +74,10 @@ std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node,
         found = context.os(id) != nullptr;
         for (const auto& os : context.os_versions) known.push_back(os.id);
         if (!found) {
-          r.fail(value, value_path, "unknown OS version '" + id + "'" + closest(id, known).en);
+          r.fail(value, value_path, said(Msg::cat_unknown_os_version, {id}) + closest(id, known));
         }
       }
-      if (!found) r.fail(value, value_path, "unknown " + c.kind + " '" + v + "'" + closest(v, known).en);
+      if (!found) r.fail(value, value_path, said(Msg::cat_unknown_value, {c.kind, v}) + closest(v, known));
     }
     out.push_back(std::move(c));
   }
@@ -108,14 +109,14 @@ std::string role_named(const Reader& r, const YAML::Node& node, const std::strin
   if (context.role(id)) return id;
   std::vector<std::string> known;
   for (const auto& role : context.roles) known.push_back(role.id);
-  r.fail(node, path, "unknown role '" + id + "'" + closest(id, known).en);
+  r.fail(node, path, said(Msg::site_unknown_role, {id}) + closest(id, known));
 }
 
 // A requirement's corrections: where the catalog fixes the Japanese seed, recorded, not silent.
 std::vector<Correction> parse_corrections(const Reader& r, const YAML::Node& corrections, const std::string& cp) {
   std::vector<Correction> out;
   if (!corrections.IsDefined()) return out;
-  if (!corrections.IsSequence()) r.fail(corrections, cp, "expected a list");
+  if (!corrections.IsSequence()) r.fail(corrections, cp, said(Msg::yaml_expected_list));
   for (std::size_t i = 0; i < corrections.size(); ++i) {
     auto ip = Reader::index(cp, i);
     const auto& c = corrections[i];
@@ -142,7 +143,7 @@ Source parse_source(const Reader& r, const YAML::Node& s, const std::string& ip,
       std::vector<std::string> known;
       for (const auto& d : context.documents) known.push_back(d.id);
       r.fail(s["document"], Reader::join(ip, "document"),
-             "no document '" + src.document + "' in documents.yaml" + closest(src.document, known).en);
+             said(Msg::cat_no_document, {src.document}) + closest(src.document, known));
     }
     src.title = document->title;
     src.url = document->url;
@@ -157,8 +158,7 @@ Source parse_source(const Reader& r, const YAML::Node& s, const std::string& ip,
   } else {
     src.row = r.integer(r.required(s, ip, "row"), Reader::join(ip, "row"), 1, 10000);
   }
-  if (src.table == "service" && service.section.en.empty())
-    r.fail(s, ip, "a service-table source needs the service's section: key");
+  if (src.table == "service" && service.section.en.empty()) r.fail(s, ip, said(Msg::cat_section_needed));
   if (src.table == "consolidated") {
     src.protocol = r.nonempty(r.required(s, ip, "protocol"), Reader::join(ip, "protocol"));
     src.service = r.nonempty(r.required(s, ip, "service"), Reader::join(ip, "service"));
@@ -175,14 +175,12 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
   q.protocol = r.text(r.required(node, path, "protocol"), Reader::join(path, "protocol"));
   auto transport_node = r.required(node, path, "transport");
   auto transport = parse_transport(r.scalar(transport_node, Reader::join(path, "transport")));
-  if (!transport)
-    r.fail(transport_node, Reader::join(path, "transport"), "not one of: tcp, udp, icmp, icmpv6, gre, esp, ah");
+  if (!transport) r.fail(transport_node, Reader::join(path, "transport"), said(Msg::cat_not_transport));
   q.transport = *transport;
   auto ports_path = Reader::join(path, "ports");
   q.ports = r.ports(node["ports"], ports_path);
-  if (has_ports(q.transport) && q.ports.empty())
-    r.fail(node, ports_path, "tcp and udp requirements need at least one port");
-  if (!has_ports(q.transport) && !q.ports.empty()) r.fail(node["ports"], ports_path, "this transport has no ports");
+  if (has_ports(q.transport) && q.ports.empty()) r.fail(node, ports_path, said(Msg::cat_ports_needed));
+  if (!has_ports(q.transport) && !q.ports.empty()) r.fail(node["ports"], ports_path, said(Msg::cat_no_ports));
   if (node["dynamic"].IsDefined())
     q.dynamic = r.one_of(node["dynamic"], Reader::join(path, "dynamic"), {"rpc", "ftp-passive"});
   if (node["direction"].IsDefined())
@@ -209,13 +207,13 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
       std::vector<std::string> known;
       for (const auto& [id, text] : service.notes) known.push_back(id);
       r.fail(node["notes"][i], Reader::index(Reader::join(path, "notes"), i),
-             "no note '" + q.notes[i] + "' in this file's notes:" + closest(q.notes[i], known).en);
+             said(Msg::cat_no_note, {q.notes[i]}) + closest(q.notes[i], known));
     }
   }
   q.corrections = parse_corrections(r, node["corrections"], Reader::join(path, "corrections"));
   auto sources = r.required(node, path, "sources");
   auto sp = Reader::join(path, "sources");
-  if (!sources.IsSequence() || sources.size() == 0) r.fail(sources, sp, "expected a non-empty list of sources");
+  if (!sources.IsSequence() || sources.size() == 0) r.fail(sources, sp, said(Msg::cat_expected_sources));
   for (std::size_t i = 0; i < sources.size(); ++i)
     q.sources.push_back(parse_source(r, sources[i], Reader::index(sp, i), service, context));
   const bool from_kb = std::any_of(q.sources.begin(), q.sources.end(), [](const Source& s) { return s.kb(); });
@@ -252,10 +250,10 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     s.id = r.nonempty(id_node, "id");
     auto id_char = [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '-' || c == '.'; };
     if (!std::all_of(s.id.begin(), s.id.end(), id_char) || !std::isalnum(static_cast<unsigned char>(s.id[0])))
-      r.fail(id_node, "id", "use lower-case letters, digits, '-' and '.'");
+      r.fail(id_node, "id", said(Msg::cat_bad_id));
     auto stem = std::filesystem::path(file.name).stem().string();
     if (std::filesystem::path(file.name).extension() == ".yaml" && stem != s.id)
-      r.fail(id_node, "id", "'" + s.id + "' does not match the file name '" + stem + ".yaml'");
+      r.fail(id_node, "id", said(Msg::cat_id_not_file, {s.id, stem}));
     s.names = r.text(r.required(root, "", "names"), "names");
     if (root["section"].IsDefined()) s.section = r.text(root["section"], "section");
     s.aliases = r.strings(root["aliases"], "aliases");
@@ -271,7 +269,7 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
       s.depends_on_ad = parse_ad_relation(r, ad["depends_on_ad"], "active_directory.depends_on_ad");
     }
     if (auto notes = root["notes"]; notes.IsDefined()) {
-      if (!notes.IsMap()) r.fail(notes, "notes", "expected a mapping of note id to {ja, en}");
+      if (!notes.IsMap()) r.fail(notes, "notes", said(Msg::cat_expected_notes));
       for (const auto& kv : notes) {
         auto key = kv.first.as<std::string>();
         s.notes[key] = r.text(kv.second, "notes." + key);
@@ -281,14 +279,14 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     for (std::size_t i = 0; i < s.general_notes.size(); ++i)
       if (!s.notes.count(s.general_notes[i]))
         r.fail(root["general_notes"][i], Reader::index("general_notes", i),
-               "no note '" + s.general_notes[i] + "' in notes:");
+               said(Msg::cat_no_general_note, {s.general_notes[i]}));
     if (auto d = root["discrepancies"]; d.IsDefined()) {
-      if (!d.IsSequence()) r.fail(d, "discrepancies", "expected a list");
+      if (!d.IsSequence()) r.fail(d, "discrepancies", said(Msg::yaml_expected_list));
       for (std::size_t i = 0; i < d.size(); ++i)
         s.discrepancies.push_back(r.text(d[i], Reader::index("discrepancies", i)));
     }
     auto reqs = r.required(root, "", "requirements");
-    if (!reqs.IsSequence() || reqs.size() == 0) r.fail(reqs, "requirements", "expected a non-empty list");
+    if (!reqs.IsSequence() || reqs.size() == 0) r.fail(reqs, "requirements", said(Msg::cat_expected_nonempty_list));
     for (std::size_t i = 0; i < reqs.size(); ++i)
       s.requirements.push_back(parse_requirement(r, reqs[i], Reader::index("requirements", i), s, context));
     s.file = file.name;
@@ -302,7 +300,7 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
     auto root = parse_yaml(file);
     r.check_keys(root, "", {key});
     auto roles = r.required(root, "", key);
-    if (!roles.IsMap()) r.fail(roles, key, "expected a mapping of id to {names, services}");
+    if (!roles.IsMap()) r.fail(roles, key, said(Msg::cat_expected_roles));
     std::vector<Role> out;
     for (const auto& kv : roles) {
       auto id = kv.first.as<std::string>();
@@ -319,7 +317,7 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
       if (kv.second["base"].IsDefined()) role.base = r.boolean(kv.second["base"], path + ".base");
       if (kv.second["kind_of"].IsDefined()) role.kind_of = r.nonempty(kv.second["kind_of"], path + ".kind_of");
       if (auto refuses = kv.second["refuses"]; refuses.IsDefined()) {
-        if (!refuses.IsMap()) r.fail(refuses, path + ".refuses", "expected a mapping of profile id to {ja, en}");
+        if (!refuses.IsMap()) r.fail(refuses, path + ".refuses", said(Msg::cat_expected_refuses));
         for (const auto& why : refuses) {
           auto profile = why.first.as<std::string>();
           role.refuses[profile] = r.text(why.second, path + ".refuses." + profile);
@@ -330,7 +328,7 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
       if (kv.second["description"].IsDefined())
         role.description = r.text(kv.second["description"], path + ".description");
       if (auto by_os = kv.second["by_os"]; by_os.IsDefined()) {
-        if (!by_os.IsSequence()) r.fail(by_os, path + ".by_os", "expected a list of {os, kind, services}");
+        if (!by_os.IsSequence()) r.fail(by_os, path + ".by_os", said(Msg::cat_expected_by_os));
         for (std::size_t i = 0; i < by_os.size(); ++i) {
           auto ip = Reader::index(path + ".by_os", i);
           r.check_keys(by_os[i], ip, {"os", "kind", "services"});
@@ -361,7 +359,7 @@ Status parse_os_table(const SourceFile& file, Catalog& into) {
       (std::string(era) == "legacy" ? into.legacy_rpc_range : into.modern_rpc_range) = set;
     }
     auto versions = r.required(root, "", "versions");
-    if (!versions.IsSequence()) r.fail(versions, "versions", "expected a list");
+    if (!versions.IsSequence()) r.fail(versions, "versions", said(Msg::yaml_expected_list));
     into.os_versions.clear();
     for (std::size_t i = 0; i < versions.size(); ++i) {
       auto path = Reader::index("versions", i);
@@ -379,7 +377,7 @@ Status parse_os_table(const SourceFile& file, Catalog& into) {
       for (std::size_t t = 0; t < os.host_firewall.size(); ++t)
         if (os.host_firewall[t] != "netsh-advfirewall" && os.host_firewall[t] != "netsecurity")
           r.fail(v["host_firewall"][t], Reader::index(path + ".host_firewall", t),
-                 "'" + os.host_firewall[t] + "' is not one of: netsh-advfirewall, netsecurity");
+                 said(Msg::yaml_not_one_of, {os.host_firewall[t], "netsh-advfirewall, netsecurity"}));
       into.os_versions.push_back(std::move(os));
     }
     return ok_status();
@@ -394,7 +392,7 @@ Status parse_vocabulary(const SourceFile& file, Catalog& into) {
     for (const char* key : {"features", "scenarios"}) {
       auto node = root[key];
       if (!node.IsDefined()) continue;
-      if (!node.IsMap()) r.fail(node, key, "expected a mapping of id to {ja, en}");
+      if (!node.IsMap()) r.fail(node, key, said(Msg::cat_expected_texts));
       auto& list = std::string(key) == "features" ? into.features : into.scenarios;
       for (const auto& kv : node) {
         auto id = kv.first.as<std::string>();
@@ -414,13 +412,13 @@ namespace {
 
 // A catalog file of one top-level mapping (interfaces:, port_settings:): each entry to `entry`.
 template <class Entry>
-Status parse_mapping_file(const SourceFile& file, const char* key, const char* expected, Entry&& entry) {
+Status parse_mapping_file(const SourceFile& file, const char* key, Msg expected, Entry&& entry) {
   return guarded([&]() -> Status {
     Reader r(file.name);
     auto root = parse_yaml(file);
     r.check_keys(root, "", {key});
     auto node = root[key];
-    if (!node.IsMap()) r.fail(node, key, expected);
+    if (!node.IsMap()) r.fail(node, key, said(expected));
     for (const auto& kv : node) entry(r, kv);
     return ok_status();
   });
@@ -442,69 +440,65 @@ const Service& service_named(const Reader& r, const YAML::Node& node, const std:
   if (const auto* s = c.service(id)) return *s;
   std::vector<std::string> ids;
   for (const auto& s : c.services) ids.push_back(s.id);
-  r.fail(node, path, "unknown service '" + id + "'" + closest(id, ids).en);
+  r.fail(node, path, said(Msg::site_unknown_service, {id}) + closest(id, ids));
 }
 
 }  // namespace
 
 Status parse_rpc_interfaces(const SourceFile& file, Catalog& into) {
-  return parse_mapping_file(
-      file, "interfaces", "expected a mapping of UUID to interface", [&](const Reader& r, const auto& kv) {
-        RpcInterface i;
-        i.uuid = kv.first.template as<std::string>();
-        auto path = "interfaces." + i.uuid;
-        if (!is_uuid(i.uuid)) r.fail(kv.first, path, "expected a lower-case UUID (8-4-4-4-12)");
-        r.check_keys(kv.second, path, {"name", "version", "service", "ept_map", "names"});
-        i.name = r.nonempty(r.required(kv.second, path, "name"), path + ".name");
-        i.version = r.integer(r.required(kv.second, path, "version"), path + ".version", 0, 65535);
-        if (kv.second["service"].IsDefined())
-          i.service = service_named(r, kv.second["service"], path + ".service", into).id;
-        if (kv.second["ept_map"].IsDefined()) i.ept_map = r.boolean(kv.second["ept_map"], path + ".ept_map");
-        i.names = r.text(r.required(kv.second, path, "names"), path + ".names");
-        put(into.rpc_interfaces, std::move(i), [](const RpcInterface& x) { return x.uuid; });
-      });
+  return parse_mapping_file(file, "interfaces", Msg::cat_expected_interfaces, [&](const Reader& r, const auto& kv) {
+    RpcInterface i;
+    i.uuid = kv.first.template as<std::string>();
+    auto path = "interfaces." + i.uuid;
+    if (!is_uuid(i.uuid)) r.fail(kv.first, path, said(Msg::cat_expected_uuid));
+    r.check_keys(kv.second, path, {"name", "version", "service", "ept_map", "names"});
+    i.name = r.nonempty(r.required(kv.second, path, "name"), path + ".name");
+    i.version = r.integer(r.required(kv.second, path, "version"), path + ".version", 0, 65535);
+    if (kv.second["service"].IsDefined())
+      i.service = service_named(r, kv.second["service"], path + ".service", into).id;
+    if (kv.second["ept_map"].IsDefined()) i.ept_map = r.boolean(kv.second["ept_map"], path + ".ept_map");
+    i.names = r.text(r.required(kv.second, path, "names"), path + ".names");
+    put(into.rpc_interfaces, std::move(i), [](const RpcInterface& x) { return x.uuid; });
+  });
 }
 
 Status parse_port_settings(const SourceFile& file, Catalog& into) {
-  return parse_mapping_file(
-      file, "port_settings", "expected a mapping of site-file key to setting", [&](const Reader& r, const auto& kv) {
-        PortSetting ps;
-        ps.key = kv.first.template as<std::string>();
-        auto path = "port_settings." + ps.key;
-        r.check_keys(kv.second, path, {"service", "kind", "replaces", "where"});
-        const auto& service = service_named(r, r.required(kv.second, path, "service"), path + ".service", into);
-        ps.service = service.id;
-        auto kind = r.one_of(r.required(kv.second, path, "kind"), path + ".kind", {"static-rpc", "replace"});
-        ps.kind = kind == "replace" ? PortSettingKind::replace : PortSettingKind::static_rpc;
-        if (ps.kind == PortSettingKind::replace) {
-          ps.replaces = r.integer(r.required(kv.second, path, "replaces"), path + ".replaces", 1, 65535);
-          bool printed = std::any_of(
-              service.requirements.begin(), service.requirements.end(),
-              [&](const Requirement& q) { return q.ports.contains(static_cast<std::uint16_t>(ps.replaces)); });
-          if (!printed)
-            r.fail(kv.second["replaces"], path + ".replaces",
-                   "no row of " + ps.service + " has port " + std::to_string(ps.replaces));
-        } else if (kv.second["replaces"].IsDefined()) {
-          r.fail(kv.second["replaces"], path + ".replaces", "only a 'replace' setting replaces a port");
-        }
-        ps.where = r.nonempty(r.required(kv.second, path, "where"), path + ".where");
-        put(into.port_settings, std::move(ps), [](const PortSetting& x) { return x.key; });
+  return parse_mapping_file(file, "port_settings", Msg::cat_expected_settings, [&](const Reader& r, const auto& kv) {
+    PortSetting ps;
+    ps.key = kv.first.template as<std::string>();
+    auto path = "port_settings." + ps.key;
+    r.check_keys(kv.second, path, {"service", "kind", "replaces", "where"});
+    const auto& service = service_named(r, r.required(kv.second, path, "service"), path + ".service", into);
+    ps.service = service.id;
+    auto kind = r.one_of(r.required(kv.second, path, "kind"), path + ".kind", {"static-rpc", "replace"});
+    ps.kind = kind == "replace" ? PortSettingKind::replace : PortSettingKind::static_rpc;
+    if (ps.kind == PortSettingKind::replace) {
+      ps.replaces = r.integer(r.required(kv.second, path, "replaces"), path + ".replaces", 1, 65535);
+      bool printed = std::any_of(service.requirements.begin(), service.requirements.end(), [&](const Requirement& q) {
+        return q.ports.contains(static_cast<std::uint16_t>(ps.replaces));
       });
+      if (!printed)
+        r.fail(kv.second["replaces"], path + ".replaces",
+               said(Msg::cat_no_row_with_port, {ps.service, std::to_string(ps.replaces)}));
+    } else if (kv.second["replaces"].IsDefined()) {
+      r.fail(kv.second["replaces"], path + ".replaces", said(Msg::cat_only_replace));
+    }
+    ps.where = r.nonempty(r.required(kv.second, path, "where"), path + ".where");
+    put(into.port_settings, std::move(ps), [](const PortSetting& x) { return x.key; });
+  });
 }
 
 Status parse_documents(const SourceFile& file, Catalog& into) {
-  return parse_mapping_file(file, "documents", "expected a mapping of document id to {title, url}",
-                            [&](const Reader& r, const auto& kv) {
-                              Document d;
-                              d.id = kv.first.template as<std::string>();
-                              auto path = "documents." + d.id;
-                              r.check_keys(kv.second, path, {"title", "url"});
-                              d.title = r.nonempty(r.required(kv.second, path, "title"), path + ".title");
-                              d.url = r.nonempty(r.required(kv.second, path, "url"), path + ".url");
-                              if (d.url.rfind("https://", 0) != 0)
-                                r.fail(kv.second["url"], path + ".url", "expected an https:// address");
-                              put(into.documents, std::move(d), [](const Document& x) { return x.id; });
-                            });
+  return parse_mapping_file(file, "documents", Msg::cat_expected_documents, [&](const Reader& r, const auto& kv) {
+    Document d;
+    d.id = kv.first.template as<std::string>();
+    auto path = "documents." + d.id;
+    r.check_keys(kv.second, path, {"title", "url"});
+    d.title = r.nonempty(r.required(kv.second, path, "title"), path + ".title");
+    d.url = r.nonempty(r.required(kv.second, path, "url"), path + ".url");
+    if (d.url.rfind("https://", 0) != 0) r.fail(kv.second["url"], path + ".url", said(Msg::cat_expected_https));
+    put(into.documents, std::move(d), [](const Document& x) { return x.id; });
+  });
 }
 
 namespace {
@@ -571,7 +565,7 @@ Status add_services(Catalog& into, const std::vector<std::filesystem::path>& fil
         std::find_if(into.services.begin(), into.services.end(), [&](const Service& s) { return s.id == service->id; });
     if (it != into.services.end()) {
       if (!allow_replace)
-        return Error{path.string(), 1, 0, "id", "service '" + service->id + "' is already defined in " + it->file};
+        return Error{path.string(), 1, 0, "id", said(Msg::cat_already_defined, {service->id, it->file})};
       *it = std::move(*service);
     } else {
       into.services.push_back(std::move(*service));
@@ -587,7 +581,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   Catalog c;
   for (const char* required : {"os.yaml", "vocabulary.yaml", "roles.yaml"})
     if (!std::filesystem::exists(dir / required))
-      return Error{(dir / required).string(), 0, 0, "", "missing catalog file"};
+      return Error{(dir / required).string(), 0, 0, "", said(Msg::cat_missing_file)};
   auto os_path = (dir / "os.yaml").string();
   auto os_file = read_source_file(os_path);
   if (!os_file) return os_file.error();
@@ -600,7 +594,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   if (auto st = add_roles(c, dir / "profiles.yaml", "profiles"); !st) return st.error();
   if (auto st = add_documents(c, dir / "documents.yaml"); !st) return st.error();
   auto files = yaml_files(dir / "services");
-  if (files.empty()) return Error{(dir / "services").string(), 0, 0, "", "no service files (*.yaml) found"};
+  if (files.empty()) return Error{(dir / "services").string(), 0, 0, "", said(Msg::cat_no_service_files)};
   if (auto st = add_services(c, files, false); !st) return st.error();
   if (auto st = add_rpc_interfaces(c, dir / "rpc-interfaces.yaml"); !st) return st.error();
   if (auto st = add_port_settings(c, dir / "port-settings.yaml"); !st) return st.error();
@@ -610,7 +604,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
 
 Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return Error{dir.string(), 0, 0, "", "not a directory"};
+  if (!std::filesystem::is_directory(dir, ec)) return Error{dir.string(), 0, 0, "", said(Msg::cat_not_directory)};
   auto vocab = dir / "vocabulary.yaml";
   if (std::filesystem::exists(vocab)) {
     auto file = read_source_file(vocab);
@@ -629,7 +623,7 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   }
   if (files.empty() && !std::filesystem::exists(dir / "roles.yaml") && !std::filesystem::exists(vocab) &&
       !std::filesystem::exists(dir / "rpc-interfaces.yaml") && !std::filesystem::exists(dir / "port-settings.yaml"))
-    return Error{dir.string(), 0, 0, "", "no catalog files (*.yaml, services/*.yaml, roles.yaml) found"};
+    return Error{dir.string(), 0, 0, "", said(Msg::cat_no_catalog_files)};
   if (auto st = add_services(base, files, true); !st) return st;
   if (auto st = add_rpc_interfaces(base, dir / "rpc-interfaces.yaml"); !st) return st;
   if (auto st = add_port_settings(base, dir / "port-settings.yaml"); !st) return st;
@@ -639,20 +633,20 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
 Status validate(const Catalog& catalog) {
   std::set<std::string> ids;
   for (const auto& s : catalog.services) {
-    if (!ids.insert(s.id).second) return Error{s.file, 0, 0, "id", "duplicate service id '" + s.id + "'"};
+    if (!ids.insert(s.id).second) return Error{s.file, 0, 0, "id", said(Msg::cat_duplicate_id, {s.id})};
   }
   std::vector<std::string> known(ids.begin(), ids.end());
   for (const auto& s : catalog.services)
     for (const auto& u : s.uses)
-      if (!ids.count(u)) return Error{s.file, 0, 0, "uses", "unknown service '" + u + "'" + closest(u, known).en};
+      if (!ids.count(u)) return Error{s.file, 0, 0, "uses", said(Msg::site_unknown_service, {u}) + closest(u, known)};
   for (const auto& s : catalog.services)
     if (!s.kb_counterpart.empty() && !ids.count(s.kb_counterpart))
       return Error{s.file, 0, 0, "kb_counterpart",
-                   "unknown service '" + s.kb_counterpart + "'" + closest(s.kb_counterpart, known).en};
+                   said(Msg::site_unknown_service, {s.kb_counterpart}) + closest(s.kb_counterpart, known)};
   auto check_bundles = [&](const std::vector<Role>& bundles, const char* kind) -> Status {
     for (const auto& bundle : bundles) {
       auto colon = bundle.defined_at.rfind(':');
-      auto error = [&](const std::string& field, const std::string& message) {
+      auto error = [&](const std::string& field, const LocalizedText& message) {
         return Error{bundle.defined_at.substr(0, colon),
                      colon == std::string::npos ? 0 : std::stoi(bundle.defined_at.substr(colon + 1)), 0,
                      std::string(kind) + "." + bundle.id + field, message};
@@ -661,11 +655,11 @@ Status validate(const Catalog& catalog) {
       for (const auto& by_os : bundle.by_os) lists.push_back(&by_os.services);
       for (const auto* list : lists)
         for (const auto& id : *list)
-          if (!ids.count(id)) return error("", "unknown service '" + id + "'" + closest(id, known).en);
+          if (!ids.count(id)) return error("", said(Msg::site_unknown_service, {id}) + closest(id, known));
       if (!bundle.kind_of.empty() && !catalog.role(bundle.kind_of))
-        return error(".kind_of", "unknown role '" + bundle.kind_of + "'");
+        return error(".kind_of", said(Msg::site_unknown_role, {bundle.kind_of}));
       for (const auto& [profile, why] : bundle.refuses)
-        if (!catalog.profile(profile)) return error(".refuses", "unknown profile '" + profile + "'");
+        if (!catalog.profile(profile)) return error(".refuses", said(Msg::site_unknown_profile, {profile}));
     }
     return ok_status();
   };

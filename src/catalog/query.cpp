@@ -5,6 +5,7 @@
 #include <charconv>
 #include <set>
 
+#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::catalog {
@@ -82,27 +83,27 @@ Result<PortQuery> parse_port_query(std::string_view text) {
   } else if (text.size() > 1 && (text.front() == '-' || text.front() == '+') &&
              std::isdigit(static_cast<unsigned char>(text[1]))) {
     // "-1" looks like a number, not a protocol name: say so.
-    return Error{"", 0, 0, "PORT", quoted(text) + " is not a port number (0-65535)"};
+    return Error{"", 0, 0, "PORT", said(Msg::port_not_a_number, {quoted(text)})};
   } else if (!text.empty() && !std::isdigit(static_cast<unsigned char>(text.front()))) {
     proto = text;
     number = {};
   }
   if (!proto.empty()) {
     q.transport = parse_transport(proto);
-    if (!q.transport) return Error{"", 0, 0, "PORT", quoted(proto) + " is not tcp, udp, icmp, icmpv6, gre, esp or ah"};
+    if (!q.transport) return Error{"", 0, 0, "PORT", said(Msg::port_not_a_transport, {quoted(proto)})};
   }
   if (!number.empty()) {
     unsigned value = 0;
     auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
     if (ec != std::errc{} || end != number.data() + number.size() || value > 65535)
-      return Error{"", 0, 0, "PORT", quoted(number) + " is not a port number (0-65535)"};
+      return Error{"", 0, 0, "PORT", said(Msg::port_not_a_number, {quoted(number)})};
     q.port = static_cast<std::uint16_t>(value);
     if (q.transport && !has_ports(*q.transport))
-      return Error{"", 0, 0, "PORT", std::string(to_string(*q.transport)) + " has no ports"};
+      return Error{"", 0, 0, "PORT", said(Msg::port_transport_has_none, {to_string(*q.transport)})};
   }
-  if (!q.port && !q.transport) return Error{"", 0, 0, "PORT", "empty port"};
+  if (!q.port && !q.transport) return Error{"", 0, 0, "PORT", said(Msg::port_empty)};
   if (!q.port && q.transport && has_ports(*q.transport))
-    return Error{"", 0, 0, "PORT", "give a port number with " + std::string(to_string(*q.transport))};
+    return Error{"", 0, 0, "PORT", said(Msg::port_needs_number, {to_string(*q.transport)})};
   return q;
 }
 

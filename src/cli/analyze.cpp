@@ -11,6 +11,7 @@
 #include "table.hpp"
 #include "winports/analyze/analysis.hpp"
 #include "winports/analyze/inputs.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::cli {
 
@@ -28,7 +29,8 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
-    if (learn && site.empty()) return void(exit_code = report(Error{"", 0, 0, "--learn", "needs --site SITE.yaml"}));
+    if (learn && site.empty())
+      return void(exit_code = report(Error{"", 0, 0, "--learn", said(Msg::cli_learn_needs_site)}));
     std::optional<plan::Environment> env;
     if (!site.empty()) {
       auto loaded = read_site(site, *c);

@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "site.hpp"
 #include "winports/core/file.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::cli {
 
@@ -35,7 +36,7 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->callback([&] {
     if (collector) return void(std::cout << audit::windows_collector_script());
     if (file.empty() || rulesets.empty())
-      return void(exit_code = report(Error{"", 0, 0, "audit", "give the site file and at least one ruleset file"}));
+      return void(exit_code = report(Error{"", 0, 0, "audit", said(Msg::cli_audit_args)}));
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto env = read_site(file, *c, kb_literal);

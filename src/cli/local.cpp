@@ -10,6 +10,7 @@
 #include "probing.hpp"
 #include "table.hpp"
 #include "winports/catalog/query.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::cli {
@@ -31,7 +32,8 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
     std::vector<std::string> wanted;
     for (const auto& name : services) {
       auto found = catalog::find_services(*c, name);
-      if (found.empty()) return void(exit_code = report(Error{"", 0, 0, "--service", "no service '" + name + "'"}));
+      if (found.empty())
+        return void(exit_code = report(Error{"", 0, 0, "--service", said(Msg::cli_no_service, {name})}));
       for (const auto* s : found) wanted.push_back(s->id);
     }
     auto sockets = probe::local_sockets(proc);

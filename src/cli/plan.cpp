@@ -54,7 +54,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     if (emit::find_emitter(format)->binary && (output.empty() || output == "-"))
-      return void(exit_code = report(Error{"", 0, 0, "--output", format + " is a binary format: give -o FILE"}));
+      return void(exit_code = report(Error{"", 0, 0, "--output", said(Msg::cli_binary_format, {format})}));
     auto env = read_site(file, *c, kb_literal);
     if (!env) return void(exit_code = report(env.error()));
     auto plan = plan::make_plan(*env, *c);

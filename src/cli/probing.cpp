@@ -5,6 +5,7 @@
 #include "context.hpp"
 #include "table.hpp"
 #include "winports/core/file.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/report/junit.hpp"
 #include "winports/report/verdicts.hpp"
 #include "winports/verify/check.hpp"
@@ -54,7 +55,7 @@ Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstr
   o.hints.rpc_map = verify::interfaces_to_map(c);
   if (!trace_path.empty()) {
     trace.open(trace_path);
-    if (!trace) return Error{trace_path, 0, 0, "--trace", "cannot write"};
+    if (!trace) return Error{trace_path, 0, 0, "--trace", said(Msg::cli_cannot_write)};
     o.trace = [&trace](const probe::Request& r, bool sent, std::uint16_t id, std::span<const std::uint8_t> bytes) {
       trace << r.address.to_string() << ' ' << to_string(r.transport) << '/' << r.port << " id " << id
             << (sent ? " send " : " recv ") << hex(bytes) << '\n';

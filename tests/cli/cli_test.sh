@@ -45,8 +45,12 @@ expect 1 "port 1000/udp not in the KB" -- "$bin" port 1000/udp
 expect 2 "bad port is a usage error" -- "$bin" port 70000
 expect 2 "a negative port is a usage error" -- "$bin" port -1
 contains err "'-1' is not a port number" "the message says it is not a port number"
+expect 2 "a negative port under --lang ja" -- "$bin" --lang ja port -1
+contains err "'-1' はポート番号 (0-65535) ではない" "the same message in Japanese"
 expect 2 "an unreadable site file" -- "$bin" plan "$tmp/no-such-site.yaml" --format json
 contains err "no-such-site.yaml: cannot read: No such file or directory" "the system's reason is given"
+expect 2 "an unreadable site file under --lang ja" -- "$bin" --lang ja plan "$tmp/no-such-site.yaml" --format json
+contains err "no-such-site.yaml: 読めない: No such file or directory" "the system's reason inside the Japanese message"
 expect 2 "a directory as site file" -- "$bin" plan "$tmp" --format json
 contains err "cannot read: Is a directory" "a directory says so"
 expect 0 "seed typo port (57222 is a real port, in the dynamic range)" -- "$bin" port 57222
@@ -124,6 +128,8 @@ contains err "bad.yaml:7:" "error names file and line"
 contains err "requirements[0].ports[0]" "error names the field"
 if [ -e "$tmp/never.json" ]; then echo "FAIL: output written despite error"; fail=1; else echo "ok: no output file"; fi
 expect 2 "catalog check finds the error" -- "$bin" catalog check "$tmp/user"
+expect 2 "a user catalog's error under --lang ja" -- "$bin" --lang ja catalog check "$tmp/user"
+contains err "requirements[0].ports[0]: ポート (0-65535) でも lo <= hi の範囲 lo-hi でもない" "a catalog file's error in Japanese"
 
 # A good user catalog adds a service that lookups find.
 sed -i 's/99999/7777/' "$tmp/user/services/bad.yaml"

@@ -13,25 +13,6 @@ namespace winports::emit {
 namespace {
 
 using report::page::escaped;
-using report::page::say;
-using report::page::Words;
-
-constexpr Words kTitle{"winports plan", "winports 計画"},
-    kIntro{"Flows to allow between the zones of this site, with the Windows services that need them. Ports from ",
-           "このサイトのゾーン間で許可するフローと、それを必要とする Windows サービス。ポートは "},
-    kOutside{"every address in no zone", "どのゾーンにもないアドレスすべて"}, kDiagram{"Zones", "ゾーン"},
-    kMatrix{"Zone × zone", "ゾーン × ゾーン"}, kRules{"Rules", "ルール"},
-    kSearch{"Filter rules (address, port, service…)", "ルールを絞り込む（アドレス、ポート、サービス…）"},
-    kFrom{"From", "送信元"}, kTo{"To", "宛先"}, kFromNets{"From networks", "送信元アドレス"},
-    kToNets{"To networks", "宛先アドレス"}, kProtocol{"Protocol", "プロトコル"}, kPorts{"Ports", "ポート"},
-    kServices{"Services", "サービス"}, kKb{"KB", "KB"}, kLeftOut{"Left out", "除外した要件"},
-    kUndecided{"Undecided: the site file does not say", "未決定: サイト ファイルに記述がない"},
-    kRuledOut{"Ruled out by the site file", "サイト ファイルにより除外"}, kWhy{"Why", "理由"},
-    kRequirement{"Requirement", "要件"}, kService{"Service", "サービス"}, kWarnings{"Warnings", "警告"},
-    kCount{"rules", "件のルール"}, kShown{"shown", "件を表示"}, kPairs{"Flows", "フロー"},
-    kExamples{"For example", "例"},
-    kTooManyLinks{"zone pairs: more than a diagram can show legibly; the matrix below holds them all",
-                  "組のゾーン間通信: 図にできる数を超えるため省略 (下の表にすべて記載)"};
 
 std::string protocol_text(const plan::Flow& f, Lang lang) {
   std::string out(to_string(f.transport));
@@ -56,15 +37,16 @@ Result<std::string> emit_html(const Input& in) {
   if (!svg) return svg.error();
 
   std::ostringstream out;
-  report::page::head(out, std::string(say(kTitle, lang)) + ": " + in.env.site, lang);
-  out << "<p>" << say(kIntro, lang) << escaped(detail::ports_from(in, lang)) << (lang == Lang::ja ? " による。" : ".")
-      << " <span class=\"muted\">" << in.plan.flows.size() << " " << say(kCount, lang) << "</span></p>\n";
+  report::page::head(out, std::string(say(Msg::html_title, lang)) + ": " + in.env.site, lang);
+  out << "<p>" << say(Msg::html_intro, lang) << escaped(detail::ports_from(in, lang))
+      << (lang == Lang::ja ? " による。" : ".") << " <span class=\"muted\">" << in.plan.flows.size() << " "
+      << say(Msg::html_count, lang) << "</span></p>\n";
 
   if (drawn)
-    out << "<h2>" << say(kDiagram, lang) << "</h2>\n<div id=\"zone-diagram\">" << *svg << "</div>\n";
+    out << "<h2>" << say(Msg::html_diagram, lang) << "</h2>\n<div id=\"zone-diagram\">" << *svg << "</div>\n";
   else
-    out << "<h2>" << say(kDiagram, lang) << "</h2>\n<p class=\"muted\">" << links.size() << " "
-        << say(kTooManyLinks, lang) << " (" << kMostLinksDrawn << ")</p>\n";
+    out << "<h2>" << say(Msg::html_diagram, lang) << "</h2>\n<p class=\"muted\">" << links.size() << " "
+        << say(Msg::html_too_many_links, lang) << " (" << kMostLinksDrawn << ")</p>\n";
 
   // Matrix: rows are sources, columns destinations, cells the services crossing.
   std::vector<std::string> zones;
@@ -72,8 +54,8 @@ Result<std::string> emit_html(const Input& in) {
   for (const auto& l : links)
     for (const auto& z : {l.from, l.to})
       if (std::find(zones.begin(), zones.end(), z) == zones.end()) zones.push_back(z);
-  out << "<h2>" << say(kMatrix, lang) << "</h2>\n<table id=\"matrix\">\n<thead><tr><th>" << say(kFrom, lang) << " \\ "
-      << say(kTo, lang) << "</th>";
+  out << "<h2>" << say(Msg::html_matrix, lang) << "</h2>\n<table id=\"matrix\">\n<thead><tr><th>"
+      << say(Msg::html_from, lang) << " \\ " << say(Msg::html_to, lang) << "</th>";
   for (const auto& z : zones) out << "<th>" << escaped(z) << "</th>";
   out << "</tr></thead>\n<tbody>\n";
   std::map<std::pair<std::string, std::string>, const report::ZoneLink*> by_pair;
@@ -95,13 +77,14 @@ Result<std::string> emit_html(const Input& in) {
   }
   out << "</tbody>\n</table>\n";
 
-  out << "<h2>" << say(kRules, lang) << " <span class=\"muted\">(<span id=\"shown\">" << in.plan.flows.size()
-      << "</span> " << say(kShown, lang) << ")</span></h2>\n";
-  report::page::search_box(out, "#rules tbody tr", say(kSearch, lang));
-  out << "<table id=\"rules\">\n<thead><tr><th>#</th><th>" << say(kFrom, lang) << "</th><th>" << say(kFromNets, lang)
-      << "</th><th>" << say(kTo, lang) << "</th><th>" << say(kToNets, lang) << "</th><th>" << say(kProtocol, lang)
-      << "</th><th>" << say(kPorts, lang) << "</th><th>" << say(kServices, lang) << "</th><th>" << say(kKb, lang)
-      << "</th></tr></thead>\n<tbody>\n";
+  out << "<h2>" << say(Msg::html_rules, lang) << " <span class=\"muted\">(<span id=\"shown\">" << in.plan.flows.size()
+      << "</span> " << say(Msg::html_shown, lang) << ")</span></h2>\n";
+  report::page::search_box(out, "#rules tbody tr", say(Msg::html_search, lang));
+  out << "<table id=\"rules\">\n<thead><tr><th>#</th><th>" << say(Msg::html_from, lang) << "</th><th>"
+      << say(Msg::html_from_nets, lang) << "</th><th>" << say(Msg::html_to, lang) << "</th><th>"
+      << say(Msg::html_to_nets, lang) << "</th><th>" << say(Msg::html_protocol, lang) << "</th><th>"
+      << say(Msg::html_ports, lang) << "</th><th>" << say(Msg::html_services, lang) << "</th><th>"
+      << say(Msg::html_kb, lang) << "</th></tr></thead>\n<tbody>\n";
   std::size_t number = 0;
   for (const auto& f : in.plan.flows) {
     auto v = detail::view_all(f, *only);
@@ -110,7 +93,7 @@ Result<std::string> emit_html(const Input& in) {
     // The outside zone's dozens of prefixes would bury the row: its words instead (csv, md and the
     // firewall formats keep the prefixes).
     auto addresses = [&](const plan::Endpoint& side, const std::vector<Network>& nets) {
-      return detail::outside_side(in.env, side) ? say(kOutside, lang) : detail::joined(nets, ", ");
+      return detail::outside_side(in.env, side) ? say(Msg::html_outside, lang) : detail::joined(nets, ", ");
     };
     out << "<tr class=\"rule\"><td>" << ++number << "</td><td>" << escaped(f.source.name) << "</td><td><code>"
         << escaped(addresses(f.source, v.source)) << "</code></td><td>" << escaped(f.destination.name)
@@ -121,9 +104,10 @@ Result<std::string> emit_html(const Input& in) {
   out << "</tbody>\n</table>\n";
 
   if (!in.plan.skipped.empty()) {
-    out << "<h2>" << say(kLeftOut, lang) << "</h2>\n<table id=\"left-out\">\n<thead><tr><th></th><th>"
-        << say(kPairs, lang) << "</th><th>" << say(kExamples, lang) << "</th><th>" << say(kService, lang) << "</th><th>"
-        << say(kRequirement, lang) << "</th><th>" << say(kWhy, lang) << "</th></tr></thead>\n<tbody>\n";
+    out << "<h2>" << say(Msg::html_left_out, lang) << "</h2>\n<table id=\"left-out\">\n<thead><tr><th></th><th>"
+        << say(Msg::html_pairs, lang) << "</th><th>" << say(Msg::html_examples, lang) << "</th><th>"
+        << say(Msg::html_service, lang) << "</th><th>" << say(Msg::html_requirement, lang) << "</th><th>"
+        << say(Msg::html_why, lang) << "</th></tr></thead>\n<tbody>\n";
     for (bool undecided : {true, false})
       for (const auto& s : in.plan.skipped) {
         if (s.undecided != undecided) continue;
@@ -132,15 +116,16 @@ Result<std::string> emit_html(const Input& in) {
         const auto* service = in.catalog.service(s.reason.service);
         const auto& q = service->requirements[s.reason.requirement];
         out << "<tr class=\"" << (undecided ? "undecided" : "ruled-out") << "\"><td>"
-            << say(undecided ? kUndecided : kRuledOut, lang) << "</td><td>" << pairs.size() << "</td><td>"
-            << escaped(plan::skipped_pairs_text(pairs, lang)) << "</td><td>" << escaped(service->id) << "</td><td>"
+            << say(undecided ? Msg::html_undecided : Msg::html_ruled_out, lang) << "</td><td>" << pairs.size()
+            << "</td><td>" << escaped(plan::skipped_pairs_text(pairs, lang)) << "</td><td>" << escaped(service->id)
+            << "</td><td>"
             << escaped(std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(lang))
             << "</td><td>" << escaped(s.why.in(lang)) << "</td></tr>\n";
       }
     out << "</tbody>\n</table>\n";
   }
   if (!in.plan.warnings.empty()) {
-    out << "<h2>" << say(kWarnings, lang) << "</h2>\n<ul id=\"warnings\">\n";
+    out << "<h2>" << say(Msg::html_warnings, lang) << "</h2>\n<ul id=\"warnings\">\n";
     for (const auto& w : in.plan.warnings) out << "<li class=\"warning\">" << escaped(w.in(lang)) << "</li>\n";
     out << "</ul>\n";
   }

@@ -4,24 +4,18 @@
 #include <array>
 #include <sstream>
 
+#include "winports/core/messages.hpp"
 #include "winports/report/page.hpp"
 
 namespace winports::report {
 namespace {
 
 using page::escaped;
-using page::say;
-using page::Words;
 
-constexpr Words kSummary{"Summary", "概要"}, kDiagram{"Zones crossed", "通過するゾーン"}, kVerdicts{"Verdicts", "判定"},
-    kFlow{"Flow", "フロー"}, kAddress{"Address", "アドレス"}, kPort{"Port", "ポート"}, kStatus{"Status", "状態"},
-    kServices{"Services", "サービス"}, kDetail{"Detail", "詳細"}, kNotProbed{"Not probed", "プローブしなかったフロー"},
-    kShown{"shown", "件を表示"},
-    kSearch{"Filter verdicts (address, port, service, status…)", "判定を絞り込む（アドレス、ポート、サービス、状態…）"},
-    kLegend{"Red arrows: a required flow is blocked. Green: every probed flow answered.",
-            "赤い矢印: 必要なフローがブロックされている。緑: プローブしたフローはすべて応答した。"};
-constexpr std::array<Words, 4> kVerdictWords{Words{"blocked", "ブロック"}, Words{"refused", "拒否"},
-                                             Words{"unproven", "未確認"}, Words{"passed", "通過"}};
+// Per Verdict: its stable English id (CSS classes, JSON, JUnit) and its words for the reader.
+constexpr std::array<const char*, 4> kVerdictIds{"blocked", "refused", "unproven", "passed"};
+constexpr std::array<Msg, 4> kVerdictWords{Msg::report_blocked, Msg::report_refused, Msg::report_unproven,
+                                           Msg::report_passed};
 
 // "a,b,c" as "a, b, c", so a long list wraps in its cell.
 std::string spaced(const std::string& list) {
@@ -32,7 +26,7 @@ std::string spaced(const std::string& list) {
 
 }  // namespace
 
-const char* to_string(Verdict v) { return kVerdictWords[static_cast<std::size_t>(v)].en; }
+const char* to_string(Verdict v) { return kVerdictIds[static_cast<std::size_t>(v)]; }
 
 std::string verdicts_html(VerdictPage report, Lang lang) {
   std::stable_sort(report.rows.begin(), report.rows.end(),
@@ -44,34 +38,36 @@ std::string verdicts_html(VerdictPage report, Lang lang) {
 
   std::ostringstream out;
   page::head(out, report.title, lang);
-  out << "<h2>" << say(kSummary, lang) << "</h2>\n<p id=\"summary\">" << escaped(report.summary)
+  out << "<h2>" << say(Msg::report_summary, lang) << "</h2>\n<p id=\"summary\">" << escaped(report.summary)
       << "</p>\n<p class=\"tally\">";
   for (std::size_t v = 0; v < tally.size(); ++v)
-    out << "<span id=\"tally-" << kVerdictWords[v].en << "\">" << say(kVerdictWords[v], lang) << ": <b>" << tally[v]
+    out << "<span id=\"tally-" << kVerdictIds[v] << "\">" << say(kVerdictWords[v], lang) << ": <b>" << tally[v]
         << "</b></span>";
   out << "</p>\n";
   if (!report.diagram_svg.empty())
-    out << "<h2>" << say(kDiagram, lang) << "</h2>\n<p class=\"muted\">" << say(kLegend, lang)
+    out << "<h2>" << say(Msg::report_diagram, lang) << "</h2>\n<p class=\"muted\">" << say(Msg::report_legend, lang)
         << "</p>\n<div id=\"zone-diagram\">" << report.diagram_svg << "</div>\n";
 
-  out << "<h2>" << say(kVerdicts, lang) << " <span class=\"muted\">(<span id=\"shown\">" << report.rows.size()
-      << "</span> " << say(kShown, lang) << ")</span></h2>\n";
-  page::search_box(out, "#verdicts tbody tr", say(kSearch, lang));
+  out << "<h2>" << say(Msg::report_verdicts, lang) << " <span class=\"muted\">(<span id=\"shown\">"
+      << report.rows.size() << "</span> " << say(Msg::report_shown, lang) << ")</span></h2>\n";
+  page::search_box(out, "#verdicts tbody tr", say(Msg::report_search, lang));
   out << "<table id=\"verdicts\">\n<thead><tr>";
-  if (with_flows) out << "<th>" << say(kFlow, lang) << "</th>";
-  for (const auto* w : {&kAddress, &kPort, &kStatus, &kServices, &kDetail}) out << "<th>" << say(*w, lang) << "</th>";
+  if (with_flows) out << "<th>" << say(Msg::report_flow, lang) << "</th>";
+  for (auto w : {Msg::report_address, Msg::report_port, Msg::report_status, Msg::report_services, Msg::report_detail})
+    out << "<th>" << say(w, lang) << "</th>";
   out << "</tr></thead>\n<tbody>\n";
   for (const auto& r : report.rows) {
-    const auto& word = kVerdictWords[static_cast<std::size_t>(r.verdict)];
-    out << "<tr class=\"verdict " << word.en << "\">";
+    auto v = static_cast<std::size_t>(r.verdict);
+    out << "<tr class=\"verdict " << kVerdictIds[v] << "\">";
     if (with_flows) out << "<td>" << escaped(r.flow) << "</td>";
     out << "<td><code>" << escaped(r.address) << "</code></td><td><code>" << escaped(r.port)
-        << "</code></td><td class=\"status\">" << say(word, lang) << " <span class=\"muted\">(" << escaped(r.status)
-        << ")</span></td><td>" << escaped(spaced(r.services)) << "</td><td>" << escaped(r.detail) << "</td></tr>\n";
+        << "</code></td><td class=\"status\">" << say(kVerdictWords[v], lang) << " <span class=\"muted\">("
+        << escaped(r.status) << ")</span></td><td>" << escaped(spaced(r.services)) << "</td><td>" << escaped(r.detail)
+        << "</td></tr>\n";
   }
   out << "</tbody>\n</table>\n";
   if (!report.not_probed.empty()) {
-    out << "<h2>" << say(kNotProbed, lang) << "</h2>\n<ul id=\"not-probed\">\n";
+    out << "<h2>" << say(Msg::report_not_probed, lang) << "</h2>\n<ul id=\"not-probed\">\n";
     for (const auto& n : report.not_probed) out << "<li>" << escaped(n) << "</li>\n";
     out << "</ul>\n";
   }

@@ -1,7 +1,7 @@
 #pragma once
 // What every winports HTML page shares: the head (with a Content-Security-Policy that forbids any
-// request, so the file can be mailed and opened anywhere), the style sheet, the table filter and
-// words in two languages.
+// request, so the file can be mailed and opened anywhere), the style sheet and the table filter (the
+// words come from the message table, src/core/messages.cpp).
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -10,11 +10,6 @@
 
 namespace winports::report::page {
 
-struct Words {
-  const char* en;
-  const char* ja;
-};
-inline const char* say(const Words& w, Lang lang) { return lang == Lang::ja ? w.ja : w.en; }
 inline std::string escaped(std::string_view text) { return markup_escaped(text); }
 
 inline constexpr const char* kStyle = R"(
@@ -49,7 +44,7 @@ inline void head(std::ostream& out, const std::string& title, Lang lang) {
 }
 
 // A search box filtering the rows `rows_selector` selects; the count shown goes to #shown.
-inline void search_box(std::ostream& out, const char* rows_selector, const char* placeholder) {
+inline void search_box(std::ostream& out, const char* rows_selector, const std::string& placeholder) {
   out << "<input id=\"search\" type=\"search\" data-rows=\"" << rows_selector << "\" placeholder=\""
       << escaped(placeholder) << "\">\n";
 }

@@ -7,6 +7,7 @@
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/loader.hpp"
 #include "winports/catalog/query.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::cli {
 
@@ -31,8 +32,7 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json) {
       print_json("discrepancies", {{"discrepancies", catalog::discrepancies_json(items)}});
     } else {
-      Table t(lang == Lang::ja ? std::vector<std::string>{"種類", "サービス", "行", "内容"}
-                               : std::vector<std::string>{"KIND", "SERVICE", "ROW", "WHAT"});
+      Table t(lang, {Msg::col_kind, Msg::col_service, Msg::col_row, Msg::col_what});
       for (const auto& d : items) {
         std::string row = d.requirement ? std::string(to_string(d.requirement->transport)) + " " +
                                               (d.requirement->ports.empty() ? "-" : d.requirement->ports.to_string())

@@ -5,6 +5,7 @@
 #include "context.hpp"
 #include "table.hpp"
 #include "winports/catalog/export.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::cli {
@@ -28,23 +29,21 @@ std::string port_summary(const catalog::Service& s) {
 // scenarios (settings): one table or JSON array each, from the catalog's data.
 struct Named {
   std::string key;  // "profiles", "os", "features", "scenarios"
-  std::vector<std::string> header_en, header_ja;
+  std::vector<Msg> columns;
   std::vector<std::vector<std::string>> rows;
   nlohmann::json items = nlohmann::json::array();
 };
 
 Named named_list(const catalog::Catalog& c, const std::string& kind, Lang lang) {
-  Named n{kind, {}, {}, {}, nlohmann::json::array()};
+  Named n{kind, {}, {}, nlohmann::json::array()};
   if (kind == "profiles") {
-    n.header_en = {"PROFILE", "NAME", "SERVICES"};
-    n.header_ja = {"プロファイル", "名前", "サービス"};
+    n.columns = {Msg::col_profile, Msg::col_name, Msg::col_services};
     for (const auto& p : c.profiles) {
       n.rows.push_back({p.id, p.names.in(lang), join(p.services, ", ")});
       n.items.push_back(catalog::role_json(p));
     }
   } else if (kind == "os") {
-    n.header_en = {"OS", "NAME", "KIND", "RPC RANGE", "ALIASES"};
-    n.header_ja = {"OS", "名前", "種類", "RPC 範囲", "別名"};
+    n.columns = {Msg::col_os, Msg::col_name, Msg::col_kind, Msg::col_rpc_range, Msg::col_aliases};
     for (const auto& o : c.os_versions) {
       auto range = (o.era == catalog::RpcEra::legacy ? c.legacy_rpc_range : c.modern_rpc_range).to_string();
       n.rows.push_back({o.id, o.names.in(lang), o.kind, range, join(o.aliases, ", ")});
@@ -55,8 +54,7 @@ Named named_list(const catalog::Catalog& c, const std::string& kind, Lang lang) 
                          {"aliases", o.aliases}});
     }
   } else {
-    n.header_en = {kind == "features" ? "FEATURE" : "SCENARIO", "MEANING"};
-    n.header_ja = {kind == "features" ? "機能" : "シナリオ", "意味"};
+    n.columns = {kind == "features" ? Msg::col_feature : Msg::col_scenario, Msg::col_meaning};
     for (const auto& v : kind == "features" ? c.features : c.scenarios) {
       n.rows.push_back({v.id, v.text.in(lang)});
       n.items.push_back({{"id", v.id}, {"text", {{"ja", v.text.ja}, {"en", v.text.en}}}});
@@ -82,13 +80,14 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto lang = ctx.lang();
-    const bool ja = lang == Lang::ja;
     if (profiles || os || features || scenarios) {
       auto n = named_list(*c, profiles ? "profiles" : os ? "os" : features ? "features" : "scenarios", lang);
       if (ctx.json) {
         print_json("list", {{n.key, n.items}});
       } else {
-        Table t(ja ? n.header_ja : n.header_en);
+        std::vector<std::string> header;
+        for (auto column : n.columns) header.push_back(say(column, lang));
+        Table t(header);
         for (auto& row : n.rows) t.add(std::move(row));
         t.print(std::cout);
       }
@@ -100,8 +99,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
         for (const auto& r : c->roles) out.push_back(catalog::role_json(r));
         print_json("list", {{"roles", out}});
       } else {
-        Table t(ja ? std::vector<std::string>{"役割", "名前", "サービス"}
-                   : std::vector<std::string>{"ROLE", "NAME", "SERVICES"});
+        Table t(lang, {Msg::col_role, Msg::col_name, Msg::col_services});
         for (const auto& r : c->roles) {
           auto services = r.services;  // the optional ones marked "?"
           for (const auto& s : r.optional_services) services.push_back(s + "?");
@@ -117,8 +115,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
                        {"system_service_names", s.system_services}});
       print_json("list", {{"services", out}});
     } else {
-      Table t(ja ? std::vector<std::string>{"ID", "サービス", "システム サービス名", "ポート"}
-                 : std::vector<std::string>{"ID", "SERVICE", "SYSTEM SERVICE", "PORTS"});
+      Table t(lang, {Msg::col_id, Msg::col_service, Msg::col_system_service, Msg::col_ports});
       for (const auto& s : c->services) {
         t.add({s.id, s.names.in(lang), join(s.system_services, ", "), port_summary(s)});
       }
@@ -134,14 +131,13 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto lang = ctx.lang();
-    const bool ja = lang == Lang::ja;
     const auto* r = c->role(role_name);
     if (!r) {
       std::vector<std::string> ids;
       for (const auto& x : c->roles) ids.push_back(x.id);
       auto best = closest_name(role_name, ids);
-      std::cerr << "winports: " << (ja ? "役割が見つかりません: '" : "no role named '") << role_name << "'"
-                << (best.empty() ? "" : (ja ? " (候補: " : " (did you mean: ") + best + ")") << '\n';
+      std::cerr << "winports: " << say(Msg::role_no_role, lang, {role_name})
+                << (best.empty() ? "" : say(Msg::lookup_candidates, lang, {best})) << '\n';
       if (ctx.json) print_json("role", nullptr);  // found nothing, like grep: still one document
       return void(exit_code = kNotFound);
     }
@@ -158,23 +154,20 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
       print_json("role", j);
     } else {
       std::cout << r->names.in(lang) << "  [" << r->id << "]\n";
-      std::cout << (ja ? "  出所: " : "  Origin: ") << catalog::to_string(r->origin);
-      if (!r->kind_of.empty()) std::cout << (ja ? "; 種類: " : "; a kind of ") << r->kind_of;
+      std::cout << say(Msg::role_origin, lang, {catalog::to_string(r->origin)});
+      if (!r->kind_of.empty()) std::cout << say(Msg::role_kind_of, lang, {r->kind_of});
       std::cout << '\n';
       if (!r->description.en.empty()) std::cout << "  " << r->description.in(lang) << '\n';
       for (const auto& [profile, why] : r->refuses)
-        std::cout << (ja ? "  " + profile + " は提供しない: " : "  never serves " + profile + ": ") << why.in(lang)
-                  << '\n';
+        std::cout << say(Msg::role_never_serves, lang, {profile, why.in(lang)}) << '\n';
       std::cout << '\n';
-      Table t(ja ? std::vector<std::string>{"サービス", "アプリケーション プロトコル", "プロトコル", "ポート", "条件"}
-                 : std::vector<std::string>{"SERVICE", "APPLICATION PROTOCOL", "TRANSPORT", "PORTS", "CONDITIONS"});
+      Table t(lang, {Msg::col_service, Msg::col_app_protocol, Msg::col_transport, Msg::col_ports, Msg::col_conditions});
       for (const auto* list : {&r->services, &r->optional_services})
         for (const auto& id : *list) {
           const auto* s = c->service(id);
           for (const auto& q : s->requirements) {
             auto cond = catalog::conditions_text(*c, *s, q, lang);
-            if (list == &r->optional_services)
-              cond = (ja ? "役割で省略可能" : "optional in role") + (cond.empty() ? "" : "; " + cond);
+            if (list == &r->optional_services) cond = say(Msg::role_optional, lang) + (cond.empty() ? "" : "; " + cond);
             t.add({s->id, q.protocol.in(lang), std::string(to_string(q.transport)),
                    q.ports.empty() ? "-" : q.ports.to_string(), cond});
           }

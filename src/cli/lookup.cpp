@@ -17,11 +17,9 @@ using catalog::Catalog;
 using catalog::Service;
 
 std::string ports_cell(const Catalog& c, const catalog::Requirement& q, Lang lang) {
-  if (!has_ports(q.transport)) return q.icmp_type == "echo" ? (lang == Lang::ja ? "エコー" : "echo") : "-";
+  if (!has_ports(q.transport)) return q.icmp_type == "echo" ? say(Msg::lookup_echo, lang) : "-";
   std::string s = q.ports.to_string();
-  if (q.dynamic_rpc())
-    s += lang == Lang::ja ? " (動的 RPC: 旧 OS " + c.legacy_rpc_range.to_string() + ")"
-                          : " (dynamic RPC; old OS " + c.legacy_rpc_range.to_string() + ")";
+  if (q.dynamic_rpc()) s += say(Msg::lookup_dynamic_rpc, lang, {c.legacy_rpc_range.to_string()});
   return s;
 }
 
@@ -31,19 +29,18 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
   if (ja && s.names.en != s.names.ja) out << "  " << s.names.en << '\n';
   if (!ja && s.names.ja != s.names.en) out << "  " << s.names.ja << '\n';
   if (!s.system_services.empty()) {
-    out << (ja ? "  システム サービス名: " : "  System service: ");
+    out << say(Msg::lookup_system_service, lang);
     out << join(s.system_services, ", ");
     out << '\n';
   }
   if (!s.aliases.empty()) {
-    out << (ja ? "  別名: " : "  Also known as: ");
+    out << say(Msg::lookup_aliases, lang);
     out << join(s.aliases, ", ");
     out << '\n';
   }
   out << "  " << s.description.in(lang) << "\n\n";
-  Table t(
-      ja ? std::vector<std::string>{"アプリケーション プロトコル", "プロトコル", "ポート", "条件", "出所", "出典"}
-         : std::vector<std::string>{"APPLICATION PROTOCOL", "TRANSPORT", "PORTS", "CONDITIONS", "ORIGIN", "SOURCE"});
+  Table t(lang, {Msg::col_app_protocol, Msg::col_transport, Msg::col_ports, Msg::col_conditions, Msg::col_origin,
+                 Msg::col_source});
   for (const auto& q : s.requirements)
     t.add({q.protocol.in(lang), std::string(to_string(q.transport)), ports_cell(c, q, lang),
            catalog::conditions_text(c, s, q, lang), std::string(catalog::to_string(q.origin)),
@@ -53,7 +50,7 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
   bool header = false;
   auto note = [&](const std::string& id) {
     if (!shown.insert(id).second) return;
-    if (!header) out << (ja ? "\n注:\n" : "\nNotes:\n"), header = true;
+    if (!header) out << "\n" << say(Msg::lookup_notes, lang) << "\n", header = true;
     out << "  - " << s.notes.at(id).in(lang) << '\n';
   };
   for (const auto& id : s.general_notes) note(id);
@@ -61,26 +58,20 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
     for (const auto& id : q.notes) note(id);
   for (const auto& q : s.requirements)
     for (const auto& corr : q.corrections)
-      out << (ja ? "  訂正: " : "  Corrected: ") << corr.field << " \"" << corr.seed << "\" → \"" << corr.corrected
-          << "\" (" << corr.reason << ")\n";
+      out << say(Msg::lookup_corrected, lang, {corr.field, corr.seed, corr.corrected, corr.reason}) << '\n';
   if (s.ad_depends_on.present || s.depends_on_ad.present) out << '\n';
   if (s.ad_depends_on.present)
-    out << (ja ? "  Active Directory はこのサービスに依存する" : "  Active Directory depends on this service")
+    out << say(Msg::lookup_ad_depends, lang)
         << (s.ad_depends_on.when.en.empty() ? "" : " (" + s.ad_depends_on.when.in(lang) + ")") << '\n';
   if (s.depends_on_ad.present)
-    out << (ja ? "  このサービスは Active Directory を必要とする" : "  This service depends on Active Directory")
+    out << say(Msg::lookup_depends_on_ad, lang)
         << (s.depends_on_ad.when.en.empty() ? "" : " (" + s.depends_on_ad.when.in(lang) + ")") << '\n';
 }
 
 void not_found(const Catalog& c, const std::string& name, Lang lang) {
-  std::cerr << "winports: " << (lang == Lang::ja ? "サービスが見つかりません: " : "no service named ") << "'" << name
-            << "'";
+  std::cerr << "winports: " << say(Msg::lookup_no_service, lang, {name});
   auto suggestions = catalog::suggest_names(c, name);
-  if (!suggestions.empty()) {
-    std::cerr << (lang == Lang::ja ? " (候補: " : " (did you mean: ");
-    std::cerr << join(suggestions, ", ");
-    std::cerr << ")";
-  }
+  if (!suggestions.empty()) std::cerr << say(Msg::lookup_candidates, lang, {join(suggestions, ", ")});
   std::cerr << '\n';
 }
 
@@ -128,7 +119,6 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto lang = ctx.lang();
-    const bool ja = lang == Lang::ja;
     std::vector<catalog::PortHit> hits;
     for (const auto& p : ports) {
       // The Japanese KB prints footnote marks as digits ("1382" is 138 with note 2): say so.
@@ -136,9 +126,7 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
         for (const auto& q : s.requirements)
           for (const auto& corr : q.corrections)
             if (corr.field == "port" && corr.seed == p)
-              std::cerr << "winports: " << (ja ? "注: KB の「" : "note: the KB's \"") << p
-                        << (ja ? "」は注記番号付きの " : "\" is ") << corr.corrected
-                        << (ja ? " です (" : " with a footnote mark (") << s.id << ")\n";
+              std::cerr << "winports: " << say(Msg::lookup_footnote, lang, {p, corr.corrected, s.id}) << '\n';
       auto query = catalog::parse_port_query(p);
       if (!query) return void(exit_code = report(query.error()));
       auto found = catalog::lookup_port(*c, *query);
@@ -147,10 +135,8 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json) {
       print_json("port", {{"results", catalog::port_hits_json(*c, hits)}});
     } else if (!hits.empty()) {
-      Table t(ja ? std::vector<std::string>{"プロトコル", "ポート", "サービス", "アプリケーション プロトコル", "条件",
-                                            "出所", "出典"}
-                 : std::vector<std::string>{"TRANSPORT", "PORTS", "SERVICE", "APPLICATION PROTOCOL", "CONDITIONS",
-                                            "ORIGIN", "SOURCE"});
+      Table t(lang, {Msg::col_transport, Msg::col_ports, Msg::col_service, Msg::col_app_protocol, Msg::col_conditions,
+                     Msg::col_origin, Msg::col_source});
       // Wide and dynamic ranges hold thousands of ports: behind the specific rows they collapse
       // into one closing line unless --all asks for them.
       const bool specific = std::any_of(hits.begin(), hits.end(), [](const auto& h) { return !h.wide(); });
@@ -162,9 +148,7 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
         }
         auto cond = catalog::conditions_text(*c, *h.service, *h.requirement, lang);
         if (!h.via_dynamic_range.empty()) {
-          std::string era = h.via_dynamic_range == "legacy"
-                                ? (ja ? "Vista/2008 より前の OS の動的範囲" : "dynamic range of pre-Vista/2008 OS")
-                                : (ja ? "Vista/2008 以降の動的範囲" : "dynamic range of Vista/2008 and later");
+          auto era = say(h.via_dynamic_range == "legacy" ? Msg::lookup_legacy_range : Msg::lookup_modern_range, lang);
           cond = era + (cond.empty() ? "" : "; " + cond);
         }
         t.add({std::string(to_string(h.requirement->transport)),
@@ -199,11 +183,10 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
                        {"matched", h.matched}});
       print_json("search", {{"results", out}});
     } else {
-      Table t(lang == Lang::ja ? std::vector<std::string>{"ID", "サービス", "一致"}
-                               : std::vector<std::string>{"ID", "SERVICE", "MATCHED"});
+      Table t(lang, {Msg::col_id, Msg::col_service, Msg::col_matched});
       for (const auto& h : hits)
         t.add({h.service->id, h.service->names.in(lang),
-               h.rank == 3 ? (lang == Lang::ja ? "(説明・注)" : "(description or note)") : h.matched});
+               h.rank == 3 ? say(Msg::lookup_description_or_note, lang) : h.matched});
       if (!hits.empty())
         t.print(std::cout);
       else

@@ -100,7 +100,7 @@ std::string audit_json(const Audit& a) {
   return o.dump(2) + "\n";
 }
 
-std::string audit_text(const Audit& a) {
+std::string audit_text(const Audit& a, Lang lang) {
   std::ostringstream out;
   // Zone pair → its lines, blocked first within each pair, pairs in order of first appearance by kind.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> pairs;
@@ -110,39 +110,39 @@ std::string audit_text(const Audit& a) {
     if (!pairs.count(key)) order.push_back(key);
     pairs[key].push_back(line);
   };
+  auto locations = [](const std::vector<Location>& where) {
+    return join(where, ", ", [](const Location& l) { return l.to_string(); });
+  };
   for (const auto& f : a.blocked) {
-    std::string line = "  BLOCKED  " + ports_text(f) + " — breaks " + join(f.services, ", ");
-    if (!f.kb.empty()) line += " (KB " + f.kb + ")";
-    if (!f.source_addresses.empty()) line += "; from " + f.source_addresses + " only";
-    if (!f.destination_addresses.empty()) line += "; to " + f.destination_addresses + " only";
-    if (!f.rules.empty())
-      line += "; dropped by " + join(f.rules, ", ", [](const Location& l) { return l.to_string(); });
+    std::string line = say(Msg::audit_blocked, lang, {ports_text(f), join(f.services, ", ")});
+    if (!f.kb.empty()) line += say(Msg::audit_kb, lang, {f.kb});
+    if (!f.source_addresses.empty()) line += say(Msg::audit_from_only, lang, {f.source_addresses});
+    if (!f.destination_addresses.empty()) line += say(Msg::audit_to_only, lang, {f.destination_addresses});
+    if (!f.rules.empty()) line += say(Msg::audit_dropped_by, lang, {locations(f.rules)});
     add(f, line);
   }
-  for (const auto& f : a.replies)
-    add(f, "  REPLIES  " + ports_text(f) + " (replies of " + f.to + " -> " + f.from +
-               ") dropped: no rule accepts established traffic back");
+  for (const auto& f : a.replies) add(f, say(Msg::audit_replies, lang, {ports_text(f), f.to, f.from}));
   for (const auto& f : a.extra) {
     // The table names a few; --json lists every service the catalog gives those ports.
     std::vector<std::string> shown(f.services.begin(),
                                    f.services.begin() + std::min<std::size_t>(f.services.size(), 6));
-    std::string more = f.services.size() > 6 ? " +" + std::to_string(f.services.size() - 6) + " more" : "";
+    std::string more = f.services.size() > 6 ? say(Msg::audit_more, lang, {std::to_string(f.services.size() - 6)}) : "";
     std::string meaning = f.services.empty() ? "" : " — " + join(shown, ", ") + more;
-    add(f, "  EXTRA    " + ports_text(f) + meaning);
+    add(f, say(Msg::audit_extra, lang, {ports_text(f), meaning}));
   }
   for (const auto& key : order) {
     out << key.first << " -> " << key.second << '\n';
     for (const auto& line : pairs[key]) out << line << '\n';
   }
   for (const auto& s : a.shadowed)
-    out << "NEVER MATCHES  " << s.rule.to_string() << ": " << s.text << "\n  (covered by "
-        << join(s.by, ", ", [](const Location& l) { return l.to_string(); }) << ")\n";
+    out << say(Msg::audit_never_matches, lang, {s.rule.to_string(), s.text, locations(s.by)}) << '\n';
   for (const auto& u : a.unsupported) {
-    out << "UNDECIDED  " << (u.where.file.empty() ? "" : u.where.to_string() + ": ") << u.construct << '\n';
+    out << say(Msg::audit_undecided, lang, {u.where.file.empty() ? "" : u.where.to_string() + ": ", u.construct})
+        << '\n';
     for (std::size_t i = 0; i < u.flows.size() && i < 5; ++i) out << "  " << u.flows[i] << '\n';
-    if (u.flows.size() > 5) out << "  (+" << u.flows.size() - 5 << " more)\n";
+    if (u.flows.size() > 5) out << say(Msg::audit_more_flows, lang, {std::to_string(u.flows.size() - 5)}) << '\n';
   }
-  for (const auto& note : a.assumptions) out << "note: " << note << '\n';
+  for (const auto& note : a.assumptions) out << say(Msg::audit_note, lang, {note}) << '\n';
   return out.str();
 }
 

@@ -62,7 +62,7 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json)
       print_json_text("audit", audit::audit_json(*result));
     else
-      std::cout << audit::audit_text(*result);
+      std::cout << audit::audit_text(*result, ctx.lang());
     std::cerr << "winports: " << audit::audit_summary(*result, ctx.lang()) << '\n';
     exit_code = result->clean() ? kFound : kNotFound;
   });

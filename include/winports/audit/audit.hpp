@@ -66,7 +66,7 @@ Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalo
 // The `--json` payload: {"blocked","replies","extra","shadowed","unsupported","summary"}.
 std::string audit_json(const Audit& audit);
 // The table: findings grouped by zone pair, blocked first.
-std::string audit_text(const Audit& audit);
+std::string audit_text(const Audit& audit, Lang lang = Lang::en);
 std::string audit_summary(const Audit& audit, Lang lang = Lang::en);
 
 }  // namespace winports::audit

@@ -262,6 +262,23 @@ enum class Msg {
   role_kind_of,
   role_never_serves,
   role_optional,
+  audit_blocked,
+  audit_kb,
+  audit_from_only,
+  audit_to_only,
+  audit_dropped_by,
+  audit_replies,
+  audit_more,
+  audit_extra,
+  audit_never_matches,
+  audit_undecided,
+  audit_more_flows,
+  audit_note,
+  col_flow,
+  col_address,
+  col_port,
+  col_status,
+  col_detail,
   end_,  // not a message: how many there are
 };
 

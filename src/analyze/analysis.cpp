@@ -201,7 +201,7 @@ std::string analysis_json(const Analysis& a, const std::vector<std::string>& inp
   return out;
 }
 
-TextTable flow_table(const Analysis& a) {
+TextTable flow_table(const Analysis& a, Lang lang) {
   const auto& flows = a.flows;
   const auto& cmp = a.comparison;
   // Each flow's group texts, built once rather than in every comparison of the sort.
@@ -218,8 +218,12 @@ TextTable flow_table(const Analysis& a) {
     return Rank{flows[x].services.empty(), meanings[x], pairs[x]} <
            Rank{flows[y].services.empty(), meanings[y], pairs[y]};
   });
-  TextTable t{{"SERVICES", "SERVER", "PORT", "RPC", "CLIENT", "CONN", "PACKETS", "BYTES"}, {}};
-  if (cmp) t.header.insert(t.header.begin() + 1, "ZONES"), t.header.push_back("PLAN");
+  TextTable t{{}, {}};
+  for (auto column : {Msg::col_services, Msg::col_server, Msg::col_port, Msg::col_rpc, Msg::col_client, Msg::col_conn,
+                      Msg::col_packets, Msg::col_bytes})
+    t.header.push_back(say(column, lang));
+  if (cmp)
+    t.header.insert(t.header.begin() + 1, say(Msg::col_zones, lang)), t.header.push_back(say(Msg::col_plan, lang));
   std::string group, zones;
   for (auto i : order) {
     const auto& f = flows[i];
@@ -236,7 +240,10 @@ TextTable flow_table(const Analysis& a) {
         size_text(f.bytes)};
     if (cmp) {
       row.insert(row.begin() + 1, meaning == group && pair == zones ? "" : pair);
-      row.push_back(cmp->allowed_by[i] ? "allowed" : a.breaks[i] ? "NOT ALLOWED" : "outside the site");
+      row.push_back(say(cmp->allowed_by[i] ? Msg::analyze_allowed
+                        : a.breaks[i]      ? Msg::analyze_not_allowed
+                                           : Msg::analyze_outside,
+                        lang));
     }
     t.rows.push_back(std::move(row));
     group = meaning, zones = pair;
@@ -244,8 +251,10 @@ TextTable flow_table(const Analysis& a) {
   return t;
 }
 
-TextTable unobserved_table(const Analysis& a) {
-  TextTable u{{"FLOW", "PROTOCOL", "PORTS", "SERVICES"}, {}};
+TextTable unobserved_table(const Analysis& a, Lang lang) {
+  TextTable u{{}, {}};
+  for (auto column : {Msg::col_flow, Msg::col_protocol, Msg::col_ports, Msg::col_services})
+    u.header.push_back(say(column, lang));
   if (!a.comparison) return u;
   for (const auto& x : a.comparison->unobserved) {
     const auto& f = a.plan->flows[x.flow];

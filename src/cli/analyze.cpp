@@ -49,10 +49,10 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json) {
       print_json_text("analyze", analyze::analysis_json(a, inputs, site));
     } else {
-      auto flows = analyze::flow_table(a);
+      auto flows = analyze::flow_table(a, ctx.lang());
       Table(flows.header, flows.rows).print(std::cout);
-      if (auto unobserved = analyze::unobserved_table(a); !unobserved.rows.empty()) {
-        std::cout << "\nPlanned but never observed (candidates to close):\n";
+      if (auto unobserved = analyze::unobserved_table(a, ctx.lang()); !unobserved.rows.empty()) {
+        std::cout << "\n" << say(Msg::analyze_unobserved, ctx.lang()) << "\n";
         Table(unobserved.header, unobserved.rows).print(std::cout);
       }
       std::cout.flush();  // the tables before the summary on a shared terminal

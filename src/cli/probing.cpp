@@ -64,7 +64,7 @@ Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstr
   return o;
 }
 
-int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<std::string>& columns,
+int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<Msg>& columns,
                 const std::vector<verify::Line>& lines, Printout printout) {
   if (!flags.junit_path.empty()) {
     std::vector<report::JunitCase> cases;
@@ -89,7 +89,9 @@ int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<s
     printout.json["results"] = std::move(results);
     print_json(printout.kind, printout.json);
   } else {
-    Table table(columns);
+    std::vector<std::string> header;
+    for (auto column : columns) header.push_back(say(column, ctx.lang()));
+    Table table(header);
     for (const auto& l : lines) table.add(l.cells);
     table.print(std::cout);
   }

@@ -43,7 +43,7 @@ inline Printout check_printout(const std::string& suite, const std::string& targ
 }
 
 // Prints the lines; returns 0 when none failed, 1 if any did, 2 on a write error.
-int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<std::string>& columns,
+int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<Msg>& columns,
                 const std::vector<verify::Line>& lines, Printout printout);
 
 }  // namespace winports::cli

@@ -367,6 +367,20 @@ const std::vector<MessageText>& message_table() {
       {Msg::col_port, "PORT", "ポート"},
       {Msg::col_status, "STATUS", "状態"},
       {Msg::col_detail, "DETAIL", "詳細"},
+      {Msg::col_server, "SERVER", "サーバー"},
+      {Msg::col_rpc, "RPC", "RPC"},
+      {Msg::col_client, "CLIENT", "クライアント"},
+      {Msg::col_conn, "CONN", "接続"},
+      {Msg::col_packets, "PACKETS", "パケット"},
+      {Msg::col_bytes, "BYTES", "バイト"},
+      {Msg::col_zones, "ZONES", "ゾーン"},
+      {Msg::col_plan, "PLAN", "計画"},
+      {Msg::col_protocol, "PROTOCOL", "プロトコル"},
+      {Msg::analyze_allowed, "allowed", "許可"},
+      {Msg::analyze_not_allowed, "NOT ALLOWED", "不許可"},
+      {Msg::analyze_outside, "outside the site", "サイトの外"},
+      {Msg::analyze_unobserved,
+       "Planned but never observed (candidates to close):", "計画にあるが観測されなかったフロー (閉じる候補):"},
   };
   return table;
 }

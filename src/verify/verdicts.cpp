@@ -4,6 +4,7 @@
 #include <map>
 
 #include "winports/catalog/query.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::verify {
@@ -67,7 +68,8 @@ nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o) 
   return row;
 }
 
-const std::vector<std::string> kCheckColumns = {"ADDRESS", "PORT", "STATUS", "SERVICE", "DETAIL"};
+const std::vector<Msg> kCheckColumns = {Msg::col_address, Msg::col_port, Msg::col_status, Msg::col_service,
+                                        Msg::col_detail};
 
 std::vector<Line> check_lines(const catalog::Catalog& c, const std::vector<probe::Outcome>& outcomes,
                               const std::map<std::string, std::string>& names) {

@@ -146,7 +146,8 @@ std::string summary(const Verification& v, Lang lang) {
   return text;
 }
 
-const std::vector<std::string> kVerifyColumns = {"FLOW", "ADDRESS", "PORT", "STATUS", "SERVICES", "DETAIL"};
+const std::vector<Msg> kVerifyColumns = {Msg::col_flow,   Msg::col_address,  Msg::col_port,
+                                         Msg::col_status, Msg::col_services, Msg::col_detail};
 
 std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v) {
   std::vector<Line> lines;

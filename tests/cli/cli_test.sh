@@ -158,6 +158,9 @@ printf 'access:\n  - { from: clients, to: dc1, services: [dns-server] }\n' >>"$t
 expect 1 "analyze --env: the join breaks under a DNS-only plan" -- "$bin" analyze "$capture" --env "$tmp/dns-only.yaml"
 contains out "NOT ALLOWED" "flows the plan would break are marked"
 contains err "7 not allowed by the plan" "and counted (Kerberos, LDAP, CLDAP, RPC, SMB, DRSUAPI)"
+expect 1 "analyze --lang ja: the table in Japanese" -- "$bin" --lang ja analyze "$capture" --env "$tmp/dns-only.yaml"
+contains out "計画" "the PLAN column's heading"
+contains out "不許可" "a flow the plan would break"
 expect 0 "analyze --learn drafts an access list" -- "$bin" analyze "$capture" --env "$tmp/dns-only.yaml" --learn
 cp "$tmp/site.yaml" "$tmp/learned.yaml"
 grep -v '^#' "$tmp/out" >>"$tmp/learned.yaml"

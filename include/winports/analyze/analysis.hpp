@@ -31,9 +31,9 @@ struct TextTable {
 };
 // The flows grouped by what they mean (the services, else the dynamic range they fall in), then,
 // with a site, by zone pair.
-TextTable flow_table(const Analysis& a);
+TextTable flow_table(const Analysis& a, Lang lang = Lang::en);
 // Planned but never observed (candidates to close); no rows without a site.
-TextTable unobserved_table(const Analysis& a);
+TextTable unobserved_table(const Analysis& a, Lang lang = Lang::en);
 // "1200 packets, 30 connections, 12 flows, 3 skipped; …" and one line per skip reason.
 std::vector<std::string> summary_lines(const Analysis& a, Lang lang = Lang::en);
 

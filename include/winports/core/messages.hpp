@@ -279,6 +279,19 @@ enum class Msg {
   col_port,
   col_status,
   col_detail,
+  col_server,
+  col_rpc,
+  col_client,
+  col_conn,
+  col_packets,
+  col_bytes,
+  col_zones,
+  col_plan,
+  col_protocol,
+  analyze_allowed,
+  analyze_not_allowed,
+  analyze_outside,
+  analyze_unobserved,
   end_,  // not a message: how many there are
 };
 

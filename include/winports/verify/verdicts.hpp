@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "winports/catalog/model.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/probe/prober.hpp"
 #include "winports/report/junit.hpp"
 #include "winports/report/verdicts.hpp"
@@ -37,7 +38,7 @@ struct Line {
 };
 
 // check's lines: one per outcome, in probe order; a port that does not answer fails.
-extern const std::vector<std::string> kCheckColumns;
+extern const std::vector<Msg> kCheckColumns;  // the table's headings, from the message table
 // `names`: address → the host name the user gave for it ("localhost"), shown beside the address.
 std::vector<Line> check_lines(const catalog::Catalog& catalog, const std::vector<probe::Outcome>& outcomes,
                               const std::map<std::string, std::string>& names = {});

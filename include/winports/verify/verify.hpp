@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "winports/core/messages.hpp"
 #include "winports/plan/environment.hpp"
 #include "winports/plan/planner.hpp"
 #include "winports/probe/prober.hpp"
@@ -66,7 +67,7 @@ Result<Verification> verify(const plan::Environment& env, const catalog::Catalog
 // "12 probed from clients, 1 blocked (breaks kdc), 2 unproven (UDP silence), 3 not probed", and
 // the hosts whose dynamic RPC range went unchecked because their endpoint mapper did not answer.
 std::string summary(const Verification& v, Lang lang = Lang::en);
-extern const std::vector<std::string> kVerifyColumns;
+extern const std::vector<Msg> kVerifyColumns;
 std::vector<Line> verify_lines(const catalog::Catalog& catalog, const Verification& v);
 // The summary object of --json.
 nlohmann::json summary_json(const Verification& v);

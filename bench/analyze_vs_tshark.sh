@@ -61,7 +61,7 @@ bounded = rss_few64 <= rss_few16 * 1.25 + 2
 ok &= bounded
 print(f"memory follows flows, not size: {'yes' if bounded else 'NO'} (4x the bytes, same flows: {rss_few16:.0f} -> {rss_few64:.0f} MiB)")
 
-flows = json.load(open(f"{d}/winports.json"))["flows"]
+flows = json.load(open(f"{d}/winports.json"))["payload"]["flows"]
 ldap = [f for f in flows if f["transport"] == "tcp" and f["port"] == 389]
 drs = [f for f in flows if f["rpc_interface"] == "drsuapi"]
 ndpi = open(f"{d}/ndpi.txt", errors="replace").read()

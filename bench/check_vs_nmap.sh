@@ -99,7 +99,7 @@ for i in range(64):
     truth[(f"198.19.1.{i}", "udp", udp_dropped)] = ("listening-or-filtered", "open|filtered")
 got_w, got_n = {}, {}
 for name in ("w-tcp.json", "w-udp.json"):
-    for r in json.load(open(f"{d}/{name}"))["results"]:
+    for r in json.load(open(f"{d}/{name}"))["payload"]["results"]:
         got_w[(r["address"], r["transport"], r["port"])] = r["status"]
 for name in ("n-tcp.xml", "n-udp.xml"):
     for host in ET.parse(f"{d}/{name}").getroot().iter("host"):

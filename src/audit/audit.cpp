@@ -166,7 +166,7 @@ class Auditor {
     if (has_ports(f.transport)) pf.ports = ports.intersect(f.ports);
     auto n = plan::narrowed_to(f, catalog_, pf.ports);
     pf.services = plan::services_of(n);
-    pf.kb = plan::reasons_text(n, catalog_, Lang::en);
+    pf.kb = {plan::reasons_text(n, catalog_, Lang::ja), plan::reasons_text(n, catalog_, Lang::en)};
     AddressSet all_sources, all_destinations;
     for (const auto& c : cubes_of(f, nullptr, 1)) {
       all_sources = all_sources.unite(c.source);

@@ -34,7 +34,7 @@ ordered_json finding_json(const PortFinding& f) {
   o["transport"] = f.transport;
   o["ports"] = ports_json(f.ports);
   o["services"] = f.services;
-  if (!f.kb.empty()) o["kb"] = f.kb;
+  if (!f.kb.en.empty()) o["kb"] = f.kb.en;
   if (!f.source_addresses.empty()) o["source_addresses"] = f.source_addresses;
   if (!f.destination_addresses.empty()) o["destination_addresses"] = f.destination_addresses;
   if (!f.rules.empty()) {
@@ -115,7 +115,7 @@ std::string audit_text(const Audit& a, Lang lang) {
   };
   for (const auto& f : a.blocked) {
     std::string line = say(Msg::audit_blocked, lang, {ports_text(f), join(f.services, ", ")});
-    if (!f.kb.empty()) line += say(Msg::audit_kb, lang, {f.kb});
+    if (!f.kb.en.empty()) line += say(Msg::audit_kb, lang, {f.kb.in(lang)});
     if (!f.source_addresses.empty()) line += say(Msg::audit_from_only, lang, {f.source_addresses});
     if (!f.destination_addresses.empty()) line += say(Msg::audit_to_only, lang, {f.destination_addresses});
     if (!f.rules.empty()) line += say(Msg::audit_dropped_by, lang, {locations(f.rules)});
@@ -127,7 +127,10 @@ std::string audit_text(const Audit& a, Lang lang) {
     std::vector<std::string> shown(f.services.begin(),
                                    f.services.begin() + std::min<std::size_t>(f.services.size(), 6));
     std::string more = f.services.size() > 6 ? say(Msg::audit_more, lang, {std::to_string(f.services.size() - 6)}) : "";
-    std::string meaning = f.services.empty() ? "" : " — " + join(shown, ", ") + more;
+    // An (almost) all-protocol opening has no catalog meaning: its one service is the phrase itself.
+    std::string meaning = f.services.empty()                        ? ""
+                          : f.ports.empty() && f.transport == "any" ? say(Msg::audit_any_protocol, lang)
+                                                                    : " — " + join(shown, ", ") + more;
     add(f, say(Msg::audit_extra, lang, {ports_text(f), meaning}));
   }
   for (const auto& key : order) {

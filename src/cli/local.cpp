@@ -39,7 +39,7 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto sockets = probe::local_sockets(proc);
     if (!sockets) return void(exit_code = report(sockets.error()));
     nlohmann::json rows = nlohmann::json::array();
-    Table table({"PROTO", "ADDRESS", "PORT", "PROCESS", "SERVICE"});
+    Table table(ctx.lang(), {Msg::col_proto, Msg::col_address, Msg::col_port, Msg::col_process, Msg::col_service});
     std::size_t listed = 0;
     for (const auto& s : *sockets) {
       if ((tcp_only && s.transport != Transport::tcp) || (udp_only && s.transport != Transport::udp)) continue;
@@ -52,12 +52,9 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
           }))
         continue;
       ++listed;
-      std::string processes;
+      auto processes = join(s.processes, ",", [](const auto& p) { return p.name + "[" + std::to_string(p.pid) + "]"; });
       nlohmann::json process_rows = nlohmann::json::array();
-      for (const auto& p : s.processes) {
-        processes += (processes.empty() ? "" : ",") + p.name + "[" + std::to_string(p.pid) + "]";
-        process_rows.push_back({{"pid", p.pid}, {"name", p.name}});
-      }
+      for (const auto& p : s.processes) process_rows.push_back({{"pid", p.pid}, {"name", p.name}});
       if (ctx.json) {
         rows.push_back({{"transport", std::string(to_string(s.transport))},
                         {"address", s.address.to_string()},

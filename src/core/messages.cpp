@@ -381,6 +381,10 @@ const std::vector<MessageText>& message_table() {
       {Msg::analyze_outside, "outside the site", "サイトの外"},
       {Msg::analyze_unobserved,
        "Planned but never observed (candidates to close):", "計画にあるが観測されなかったフロー (閉じる候補):"},
+      {Msg::col_proto, "PROTO", "プロトコル"},
+      {Msg::col_process, "PROCESS", "プロセス"},
+      {Msg::audit_any_protocol, " — every protocol and port the plan does not open",
+       " — 計画が開かないすべてのプロトコルとポート"},
   };
   return table;
 }

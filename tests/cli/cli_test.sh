@@ -231,6 +231,7 @@ expect 2 "audit: nft text forced on an iptables dump" -- "$bin" audit "$branch" 
 expect 1 "audit --lang ja: the findings' words in Japanese" -- "$bin" --lang ja audit "$branch" "$examples/audit/branch-router.rules"
 contains out "  ブロック tcp 49152-65535 — 動かなくなるもの: print-spooler" "a blocked port"
 contains out "一致しないルール  " "a rule that never matches"
+contains out "計画外   any — 計画が開かないすべてのプロトコルとポート" "an all-protocol opening"
 expect 1 "audit: the example router ruleset has findings" -- "$bin" audit "$branch" "$examples/audit/branch-router.rules" --json
 python3 - "$tmp/out" <<'PY' && echo "ok: the example's findings: the dynamic range blocked three ways, 3389 and SMB extra, one shadowed rule" || { echo "FAIL: example findings"; fail=1; }
 import json, sys

@@ -614,7 +614,7 @@ TEST(AuditFindings, ADeletedPortIsBlockedWithTheServicesItBreaks) {
   EXPECT_EQ(b.ports, (PortSet{{464, 464}}));
   EXPECT_NE(std::find(b.services.begin(), b.services.end(), "kdc"), b.services.end());
   EXPECT_EQ(std::find(b.services.begin(), b.services.end(), "dns-server"), b.services.end());
-  EXPECT_NE(b.kb.find("Kerberos"), std::string::npos);
+  EXPECT_NE(b.kb.en.find("Kerberos"), std::string::npos);
   ASSERT_EQ(b.rules.size(), 1u);  // the site chain's last rule drops it
   EXPECT_NE(r->chains.at("inet winports_branch_01 site").rules.back().location.line, 0);
   EXPECT_EQ(b.rules[0].line, r->chains.at("inet winports_branch_01 site").rules.back().location.line);

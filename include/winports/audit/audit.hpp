@@ -19,7 +19,7 @@ struct PortFinding {
   std::string transport;              // "tcp", "udp", "icmp", "gre" … (icmp: the family's ICMP)
   PortSet ports;                      // empty for a port-less protocol
   std::vector<std::string> services;  // what the plan needs them for, or what the catalog says they mean
-  std::string kb;                     // KB rows, for blocked flows
+  LocalizedText kb;                   // KB rows, for blocked flows (the JSON gives the English)
   // Set only where the finding holds for part of its sides' addresses.
   std::string source_addresses;
   std::string destination_addresses;

@@ -292,6 +292,9 @@ enum class Msg {
   analyze_not_allowed,
   analyze_outside,
   analyze_unobserved,
+  col_proto,
+  col_process,
+  audit_any_protocol,
   end_,  // not a message: how many there are
 };
 

@@ -19,8 +19,8 @@ std::string port_text(const ObservedFlow& f) {
 }
 
 // What a flow is, in a table's group heading.
-std::string meaning_text(const ObservedFlow& f) {
-  return catalog::Meaning{f.services, f.wide, f.dynamic_range, ""}.text();
+std::string meaning_text(const ObservedFlow& f, Lang lang) {
+  return catalog::Meaning{f.services, f.wide, f.dynamic_range, ""}.text(lang);
 }
 
 std::string size_text(std::uint64_t bytes) {
@@ -207,10 +207,10 @@ TextTable flow_table(const Analysis& a, Lang lang) {
   // Each flow's group texts, built once rather than in every comparison of the sort.
   std::vector<std::size_t> order(flows.size());
   std::vector<std::string> meanings(flows.size()), pairs(flows.size());
-  auto zone_name = [](const std::string& zone) { return zone.empty() ? std::string("(outside)") : zone; };
+  auto zone_name = [&](const std::string& zone) { return zone.empty() ? say(Msg::analyze_outside_zone, lang) : zone; };
   for (std::size_t i = 0; i < order.size(); ++i) {
     order[i] = i;
-    meanings[i] = meaning_text(flows[i]);
+    meanings[i] = meaning_text(flows[i], lang);
     if (cmp) pairs[i] = zone_name(cmp->client[i].zone) + " -> " + zone_name(cmp->server[i].zone);
   }
   std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
@@ -264,6 +264,44 @@ TextTable unobserved_table(const Analysis& a, Lang lang) {
   return u;
 }
 
+// The readers' skip reasons are English keys (the JSON's, and the map's for speed); said again in
+// the run's language only where a person reads them.
+std::string skip_reason(const std::string& reason, Lang lang) {
+  static const std::vector<EnglishShape> shapes = {
+      {R"(truncated ICMP error)", Msg::skip_truncated_icmp_error},
+      {R"(truncated TCP header)", Msg::skip_truncated_tcp_header},
+      {R"(bad TCP header length)", Msg::skip_bad_tcp_header_length},
+      {R"(truncated UDP header)", Msg::skip_truncated_udp_header},
+      {R"(truncated ICMP header)", Msg::skip_truncated_icmp_header},
+      {R"(ICMPv6 neighbour discovery or multicast listener \(link-local\))",
+       Msg::skip_icmpv6_neighbour_discovery_or_multicast},
+      {R"(other IP protocol)", Msg::skip_other_ip_protocol},
+      {R"(truncated IPv4 header)", Msg::skip_truncated_ipv4_header},
+      {R"(bad IPv4 header length)", Msg::skip_bad_ipv4_header_length},
+      {R"(bad IPv4 total length)", Msg::skip_bad_ipv4_total_length},
+      {R"(IP fragment after the first)", Msg::skip_ip_fragment_after_the_first},
+      {R"(truncated IPv6 header)", Msg::skip_truncated_ipv6_header},
+      {R"(truncated IPv6 extension header)", Msg::skip_truncated_ipv6_extension_header},
+      {R"(too many IPv6 extension headers)", Msg::skip_too_many_ipv6_extension_headers},
+      {R"(truncated IP header)", Msg::skip_truncated_ip_header},
+      {R"(not IP)", Msg::skip_not_ip},
+      {R"(truncated VLAN tag)", Msg::skip_truncated_vlan_tag},
+      {R"(truncated Ethernet header)", Msg::skip_truncated_ethernet_header},
+      {R"(truncated Linux cooked header)", Msg::skip_truncated_linux_cooked_header},
+      {R"(truncated loopback header)", Msg::skip_truncated_loopback_header},
+      {R"(unsupported link type)", Msg::skip_unsupported_link_type},
+      {R"(unreadable record, the rest of the file: (.*))", Msg::skip_unreadable, {1, 0, 0}},
+      {R"(pfirewall: line with (\d+) fields, #Fields has (\d+))", Msg::skip_pfirewall_width, {1, 2, 0}},
+      {R"(pfirewall: bad (.*))", Msg::skip_pfirewall_bad, {1, 0, 0}},
+      {R"(pfirewall: (\S+) line)", Msg::skip_pfirewall_action, {1, 0, 0}},
+      {R"(zeek: record with (\d+) fields, the header has (\d+))", Msg::skip_zeek_width, {1, 2, 0}},
+      {R"(zeek: a line that is not a JSON object)", Msg::skip_zeek_not_object, {0, 0, 0}},
+      {R"(zeek: bad (.*))", Msg::skip_zeek_bad, {1, 0, 0}},
+  };
+  auto text = resaid(reason, shapes);
+  return text ? text->in(lang) : reason;
+}
+
 std::vector<std::string> summary_lines(const Analysis& a, Lang lang) {
   const auto& summary = a.summary;
   auto n = [](auto count) { return std::to_string(count); };
@@ -274,7 +312,8 @@ std::vector<std::string> summary_lines(const Analysis& a, Lang lang) {
   if (a.comparison) first += say(Msg::analyze_against_plan, lang, {n(a.breaking), n(a.comparison->unobserved.size())});
   std::vector<std::string> lines = {first};
   for (const auto& [reason, count] : summary.skipped)
-    lines.push_back(say(Msg::analyze_skipped, lang, {n(count), reason, summary.first_skipped.at(reason)}));
+    lines.push_back(
+        say(Msg::analyze_skipped, lang, {n(count), skip_reason(reason, lang), summary.first_skipped.at(reason)}));
   return lines;
 }
 

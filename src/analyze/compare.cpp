@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "winports/core/messages.hpp"
+
 namespace winports::analyze {
 namespace {
 
@@ -114,7 +116,7 @@ Comparison compare(const std::vector<ObservedFlow>& observed, const plan::Plan& 
   return out;
 }
 
-std::string learned_access(const std::vector<ObservedFlow>& observed, const Comparison& placed) {
+std::string learned_access(const std::vector<ObservedFlow>& observed, const Comparison& placed, Lang lang) {
   struct Entry {
     std::set<std::string> ports;
     std::vector<std::vector<std::string>> candidates;  // per observed flow, the services it may mean
@@ -129,11 +131,11 @@ std::string learned_access(const std::vector<ObservedFlow>& observed, const Comp
                        std::string(to_string(f.transport)) +
                        (has_ports(f.transport) ? "/" + std::to_string(f.port) : "");
     if (from.empty() || to.empty()) {
-      unexplained.push_back(what + ": outside the site's zones");
+      unexplained.push_back(say(Msg::learn_outside, lang, {what}));
       continue;
     }
     if (f.services.empty()) {
-      unexplained.push_back(what + " (" + from + " -> " + to + "): no catalog service");
+      unexplained.push_back(say(Msg::learn_no_service, lang, {what, from + " -> " + to}));
       continue;
     }
     // The interface's service when the capture named one, else every service the port may mean.
@@ -144,9 +146,9 @@ std::string learned_access(const std::vector<ObservedFlow>& observed, const Comp
                        (has_ports(f.transport) ? "/" + std::to_string(f.port) : "") +
                        (f.rpc_interface.empty() ? "" : " (" + f.rpc_interface + ")"));
   }
-  std::string out = "# Drafted by winports analyze --learn from what was observed; review before use.\naccess:\n";
+  std::string out = say(Msg::learn_header, lang) + "\naccess:\n";
   for (const auto& [pair, entry] : entries) {
-    out += "  # observed:";
+    out += say(Msg::learn_observed, lang);
     for (const auto& p : entry.ports) out += " " + p;
     out += "\n  - { from: " + yaml_scalar(pair.first) + ", to: " + yaml_scalar(pair.second) + ", services: [";
     out += join(fewest_services(entry.candidates), ", ");

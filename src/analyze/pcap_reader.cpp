@@ -14,6 +14,7 @@
 
 #include "decode.hpp"
 #include "winports/analyze/inputs.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/shared_library.hpp"
 
 namespace winports::analyze {
@@ -77,7 +78,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
   // a quarter of a 64 MiB analysis). Files that cannot be mapped (pipes) are read as files.
   MappedFile mapped(path);
   FILE* file = mapped ? fmemopen(mapped.data(), mapped.size(), "rb") : std::fopen(path.c_str(), "rb");
-  if (!file) return Error{path, 0, 0, "capture", std::string("cannot read: ") + std::strerror(errno)};
+  if (!file) return Error{path, 0, 0, "capture", said(Msg::file_cannot_read, {std::strerror(errno)})};
   std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
   pcap_t* handle = pcap.pcap_fopen_offline(file, error);  // closes the file with the handle
   if (!handle) {
@@ -87,7 +88,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
   const int link = pcap.pcap_datalink(handle);
   if (!link_supported(link)) {
     pcap.pcap_close(handle);
-    return Error{path, 0, 0, "link type", std::to_string(link) + " is not Ethernet, Linux cooked, raw IP or loopback"};
+    return Error{path, 0, 0, "link type", said(Msg::analyze_link_type, {std::to_string(link)})};
   }
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;

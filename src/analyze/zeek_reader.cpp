@@ -6,6 +6,7 @@
 
 #include "log_record.hpp"
 #include "winports/analyze/inputs.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::analyze {
 namespace {
@@ -98,13 +99,14 @@ Status read_tsv(const std::string& path, std::istream& in, FlowTable& table) {
         }
         for (std::size_t k = 0; k < std::size(kRequired); ++k)
           if (column[k] < 0)
-            return Error{path, static_cast<int>(number), 0, "#fields", std::string("no ") + kRequired[k] + " column"};
+            return Error{path, static_cast<int>(number), 0, "#fields", said(Msg::analyze_no_column, {kRequired[k]})};
         have_fields = true;
         width = cells.size();
       }
       continue;
     }
-    if (!have_fields) return Error{path, static_cast<int>(number), 0, "#fields", "a record before the #fields header"};
+    if (!have_fields)
+      return Error{path, static_cast<int>(number), 0, "#fields", said(Msg::analyze_record_before_header, {"#fields"})};
     split(line);
     if (cells.size() != width) {
       table.skip(
@@ -119,7 +121,7 @@ Status read_tsv(const std::string& path, std::istream& in, FlowTable& table) {
     else
       table.add(packet);
   }
-  if (!have_fields) return Error{path, 0, 0, "#fields", "no #fields header: not a Zeek TSV log"};
+  if (!have_fields) return Error{path, 0, 0, "#fields", said(Msg::analyze_no_zeek_header)};
   return ok_status();
 }
 

@@ -9,6 +9,7 @@
 #include "cube_index.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/catalog/rules.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::audit {
@@ -93,12 +94,12 @@ class Auditor {
     const Network* host = nullptr;
     if (!host_name.empty()) {
       const auto* h = env_.host(host_name);
-      if (!h) return Error{env_.file, 0, 0, "--host", "the site has no host '" + host_name + "'"};
+      if (!h) return Error{env_.file, 0, 0, "--host", said(Msg::audit_no_host, {host_name})};
       host = &h->address;
       host_name_ = host_name;
-      a.path = "input of " + host_name;
+      a.path = said(Msg::audit_path_input, {host_name});
     } else {
-      a.path = "forward (router)";
+      a.path = said(Msg::audit_path_forward);
     }
     for (const auto& [name, chain] : ruleset_.chains) a.rules += chain.rules.size();
     assumptions(a, host != nullptr);
@@ -135,12 +136,14 @@ class Auditor {
 
  private:
   void assumptions(Audit& a, bool host) {
-    if (!ruleset_.covers_ipv4) a.assumptions.push_back("no ruleset for IPv4: IPv4 flows are undecided");
-    if (!ruleset_.covers_ipv6) a.assumptions.push_back("no ruleset for IPv6: IPv6 flows are undecided");
+    if (!ruleset_.covers_ipv4) a.assumptions.push_back(said(Msg::audit_no_ipv4));
+    if (!ruleset_.covers_ipv6) a.assumptions.push_back(said(Msg::audit_no_ipv6));
     if (ruleset_.stages.empty())
-      a.assumptions.push_back(std::string("no chain on the ") + (host ? "input" : "forward") +
-                              " path: the firewall accepts everything there");
-    for (const auto& [where, what] : ruleset_.notes) a.assumptions.push_back(where.to_string() + ": " + what);
+      a.assumptions.push_back(said(host ? Msg::audit_no_input_chain : Msg::audit_no_forward_chain));
+    for (const auto& [where, what] : ruleset_.notes) {
+      auto at = where.to_string() + ": ";
+      a.assumptions.push_back(LocalizedText{at, at} + what);
+    }
   }
 
   void add_blocked(std::vector<PortFinding>& into, const plan::Flow& f, const Outcome& outcome, bool reply) {
@@ -406,7 +409,7 @@ class Auditor {
 Result<HostContext> host_context(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& host,
                                  const std::string& profile) {
   const auto* h = env.host(host);
-  if (!h) return Error{env.file, 0, 0, "--host", "the site has no host '" + host + "'"};
+  if (!h) return Error{env.file, 0, 0, "--host", said(Msg::audit_no_host, {host})};
   HostContext out;
   out.profile = profile;
   out.address = h->address;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "rule_builder.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::audit::nft {
 
@@ -232,8 +233,7 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, Path pat
     for (const auto& r : chain.rules)
       for (auto& rule : t.rules(r)) {
         if ((rule.verdict == Verdict::jump || rule.verdict == Verdict::go_to) && !model.chains.count(rule.target))
-          return Error{r.location.file, r.location.line, 0, "jump",
-                       "chain '" + rule.target + "' is not in the ruleset"};
+          return Error{r.location.file, r.location.line, 0, "jump", said(Msg::audit_no_chain, {rule.target})};
         c.rules.push_back(std::move(rule));
       }
   }

@@ -50,7 +50,7 @@ struct Set {
 struct Model {
   std::map<std::string, Chain> chains;  // "inet filter forward"
   std::map<std::string, Set> sets;      // "inet filter site_v4"
-  std::vector<std::pair<Location, std::string>> notes;
+  std::vector<std::pair<Location, LocalizedText>> notes;
 
   static std::string key(const std::string& family, const std::string& table, const std::string& name) {
     return family + " " + table + " " + name;

@@ -59,8 +59,8 @@ std::string ports_text(const PortFinding& f) {
 std::string audit_summary(const Audit& a, Lang lang) {
   auto n = [](std::size_t count) { return std::to_string(count); };
   return say(Msg::audit_summary, lang,
-             {a.site, a.path, n(a.flows), n(a.rules), n(a.blocked.size()), n(a.replies.size()), n(a.extra.size()),
-              n(a.shadowed.size()), n(a.unsupported.size())});
+             {a.site, a.path.in(lang), n(a.flows), n(a.rules), n(a.blocked.size()), n(a.replies.size()),
+              n(a.extra.size()), n(a.shadowed.size()), n(a.unsupported.size())});
 }
 
 std::string audit_json(const Audit& a) {
@@ -86,7 +86,7 @@ std::string audit_json(const Audit& a) {
   }
   ordered_json s;
   s["site"] = a.site;
-  s["path"] = a.path;
+  s["path"] = a.path.en;
   s["flows"] = a.flows;
   s["rules"] = a.rules;
   s["blocked"] = a.blocked.size();
@@ -94,7 +94,8 @@ std::string audit_json(const Audit& a) {
   s["extra"] = a.extra.size();
   s["shadowed"] = a.shadowed.size();
   s["unsupported"] = a.unsupported.size();
-  s["assumptions"] = a.assumptions;
+  s["assumptions"] = ordered_json::array();
+  for (const auto& note : a.assumptions) s["assumptions"].push_back(note.en);
   s["clean"] = a.clean();
   o["summary"] = std::move(s);
   return o.dump(2) + "\n";
@@ -145,7 +146,7 @@ std::string audit_text(const Audit& a, Lang lang) {
     for (std::size_t i = 0; i < u.flows.size() && i < 5; ++i) out << "  " << u.flows[i] << '\n';
     if (u.flows.size() > 5) out << say(Msg::audit_more_flows, lang, {std::to_string(u.flows.size() - 5)}) << '\n';
   }
-  for (const auto& note : a.assumptions) out << say(Msg::audit_note, lang, {note}) << '\n';
+  for (const auto& note : a.assumptions) out << say(Msg::note_line, lang, {note.in(lang)}) << '\n';
   return out.str();
 }
 

@@ -1,5 +1,7 @@
 #include "winports/audit/ruleset.hpp"
 
+#include "winports/core/messages.hpp"
+
 namespace winports::audit {
 
 std::string Location::to_string() const {
@@ -55,11 +57,11 @@ Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, P
     // An empty dump is both an empty nft ruleset (everything passes) and an ip6tables-save with no
     // table loaded (a family it says nothing of): only the user knows which.
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-      return Error{file, 0, 0, "--format", "the file is empty, so its format cannot be told: give --format"};
+      return Error{file, 0, 0, "--format", said(Msg::audit_empty_file)};
     format = detect(text);
   }
   if ((format == Format::windows_reg || format == Format::windows_json) && (!host || path != Path::input))
-    return Error{file, 0, 0, "--host", "a Windows Firewall export is one host's firewall: name the host with --host"};
+    return Error{file, 0, 0, "--host", said(Msg::audit_windows_needs_host)};
   switch (format) {
     case Format::windows_reg:
       return read_windows_reg(file, text, *host);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rule_builder.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::audit::windows {
 namespace {
@@ -167,7 +168,7 @@ void put_utf8(std::string& out, std::uint32_t cp) {
 Result<std::string> decode_text(const std::string& file, const std::string& bytes) {
   if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0xFF &&
       static_cast<unsigned char>(bytes[1]) == 0xFE) {
-    if (bytes.size() % 2) return Error{file, 0, 0, "encoding", "UTF-16LE text of an odd number of bytes"};
+    if (bytes.size() % 2) return Error{file, 0, 0, "encoding", said(Msg::audit_odd_utf16)};
     std::string out;
     out.reserve(bytes.size() / 2);
     for (std::size_t i = 2; i + 1 < bytes.size(); i += 2) {
@@ -200,13 +201,12 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, const Ho
   out.covers_ipv4 = out.covers_ipv6 = true;
   out.files.push_back(file);
   int p = profile_index(host.profile);
-  if (p < 0) return Error{file, 0, 0, "--profile", "'" + host.profile + "' is not domain, private or public"};
+  if (p < 0) return Error{file, 0, 0, "--profile", said(Msg::audit_not_a_profile, {host.profile})};
   // The policy's settings win over the local ones; Windows' defaults where neither says.
   auto pick = [&](auto member, bool fallback, const char* what) {
     if (auto v = model.policy[p].*member) return *v;
     if (auto v = model.local[p].*member) return *v;
-    out.notes.push_back({Location{file, 0, ""}, std::string("the export does not hold the ") + host.profile +
-                                                    " profile's " + what + ": Windows' default assumed"});
+    out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_profile_default, {host.profile, what})});
     return fallback;
   };
   bool enabled = pick(&Profile::enabled, true, "EnableFirewall");
@@ -228,18 +228,15 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, const Ho
     if (merge)
       add(model.local_rules);
     else if (!model.local_rules.empty())
-      out.notes.push_back({Location{file, 0, ""}, "AllowLocalPolicyMerge is off: the local rules do not apply"});
+      out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_local_merge_off)});
     // Block wins over Allow whatever the order: every Block first.
     for (auto& r : blocks) chain.rules.push_back(std::move(r));
     for (auto& r : allows) chain.rules.push_back(std::move(r));
     if (t.scoped())
-      out.notes.push_back({Location{file, 0, ""}, std::to_string(t.scoped()) +
-                                                      " rules name a program or service (App=/Svc=): the listener "
-                                                      "of their ports is taken to be that program"});
-    if (t.local_subnet())
-      out.notes.push_back({Location{file, 0, ""}, "LocalSubnet is taken to be the host's zone networks"});
+      out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_scoped_rules, {std::to_string(t.scoped())})});
+    if (t.local_subnet()) out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_local_subnet)});
   } else {
-    out.notes.push_back({Location{file, 0, ""}, "the " + host.profile + " profile's firewall is off"});
+    out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_firewall_off, {host.profile})});
   }
   out.stages.push_back(std::move(stage));
   return out;

@@ -178,11 +178,11 @@ PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint1
   return m;
 }
 
-std::string Meaning::text() const {
+std::string Meaning::text(Lang lang) const {
   if (!services.empty()) return join(services, ",");
-  if (!dynamic_range.empty()) return "(dynamic RPC range: " + dynamic_range + ")";
-  if (!wide.empty()) return "(a high port: " + join(wide, ",") + ")";
-  return "(not in the catalog)";
+  if (!dynamic_range.empty()) return say(Msg::meaning_dynamic_range, lang, {dynamic_range});
+  if (!wide.empty()) return say(Msg::meaning_high_port, lang, {join(wide, ",")});
+  return say(Msg::meaning_unknown, lang);
 }
 
 Meaning describe(const Catalog& catalog, Transport transport, std::uint16_t port,

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "winports/core/messages.hpp"
+
 namespace winports::catalog {
 namespace {
 
@@ -146,10 +148,10 @@ Result<Catalog> from_blob(std::span<const std::uint8_t> blob) {
   Reader r{blob};
   Catalog c;
   try {
-    if (r.varint() != kMagic) return Error{"", 0, 0, "", "embedded catalog: wrong format"};
+    if (r.varint() != kMagic) return Error{"", 0, 0, "", said(Msg::embedded_catalog, {"wrong format"})};
     r(c);
   } catch (const std::exception& e) {
-    return Error{"", 0, 0, "", std::string("embedded catalog: ") + e.what()};
+    return Error{"", 0, 0, "", said(Msg::embedded_catalog, {e.what()})};
   }
   return c;
 }

@@ -43,7 +43,7 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
     }
     auto a = analyze::analyze(table, *c, env ? &*env : nullptr);
     if (learn) {
-      std::cout << analyze::learned_access(a.flows, *a.comparison);
+      std::cout << analyze::learned_access(a.flows, *a.comparison, ctx.lang());
       return void(exit_code = a.flows.empty() ? kNotFound : kFound);
     }
     if (ctx.json) {

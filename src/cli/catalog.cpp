@@ -50,7 +50,8 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
     ctx.catalog_dirs.push_back(check_dir);
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
-    std::cout << "ok: " << c->services.size() << " services, " << c->roles.size() << " roles\n";
+    std::cout << say(Msg::catalog_ok, ctx.lang(), {std::to_string(c->services.size()), std::to_string(c->roles.size())})
+              << '\n';
     exit_code = kFound;
   });
 }

@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "probing.hpp"
 #include "table.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/verify/check.hpp"
 
 namespace winports::cli {
@@ -55,12 +56,13 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
     dopt.timeout = std::chrono::milliseconds(dns_timeout_ms);
     auto found = probe::discover_domain(domain, dopt);
     if (!found) return void(exit_code = report(found.error()));
-    for (const auto& note : found->notes) std::cerr << "winports: note: " << note << '\n';
+    for (const auto& note : found->notes)
+      std::cerr << "winports: " << say(Msg::note_line, ctx.lang(), {note.in(ctx.lang())}) << '\n';
 
     nlohmann::json controllers = nlohmann::json::array();
     for (const auto& dc : found->controllers) controllers.push_back(controller_json(dc));
     if (!ctx.json) {
-      Table table({"DOMAIN CONTROLLER", "ADDRESSES", "SRV RECORDS"});
+      Table table(ctx.lang(), {Msg::col_domain_controller, Msg::col_addresses, Msg::col_srv_records});
       for (const auto& dc : found->controllers)
         table.add({dc.host, join(dc.addresses, " ", [](const Network& a) { return a.to_string(); }), records_text(dc)});
       table.print(std::cout);

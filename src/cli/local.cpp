@@ -65,7 +65,7 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
                         {"dynamic_rpc_range", m.dynamic_range}});
       } else {
         table.add({std::string(to_string(s.transport)), s.address.to_string(), std::to_string(s.port),
-                   processes.empty() ? "-" : abbreviated(processes), abbreviated(m.text())});
+                   processes.empty() ? "-" : abbreviated(processes), abbreviated(m.text(ctx.lang()))});
       }
     }
     if (ctx.json)

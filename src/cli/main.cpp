@@ -3,6 +3,8 @@
 #include <string_view>
 
 #include "context.hpp"
+#include "parse_errors.hpp"
+#include "winports/core/messages.hpp"
 
 int main(int argc, char** argv) {
   using namespace winports::cli;
@@ -36,9 +38,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (json_errors && e.get_exit_code() != 0) return report(winports::Error{"", 0, 0, "", e.what()});
-    int code = app.exit(e);
-    return code == 0 ? kFound : kUsageError;
+    if (e.get_exit_code() == 0) return app.exit(e), kFound;  // --help, --version
+    report(parse_error(app, e, argc, argv));
+    if (!json_errors) {
+      Context context;
+      context.lang_option = error_lang_option;
+      std::cerr << say(winports::Msg::cli_run_help, context.lang()) << '\n';
+    }
+    return kUsageError;
   }
   return exit_code;
 }

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common.hpp"
+#include "winports/core/messages.hpp"
 
 namespace winports::emit {
 namespace {
@@ -164,8 +165,7 @@ Result<std::string> emit_asa(const Input& in) {
   for (const auto& [iface, name] : previous)
     if (!w.aces.count(iface))
       return Error{in.env.file, 0, 0, "--replace-acl",
-                   iface.empty() ? "a list without an interface needs zones without asa_interface"
-                                 : "no flow enters interface '" + iface + "'"};
+                   iface.empty() ? said(Msg::asa_list_without_interface) : said(Msg::asa_no_flow_enters, {iface})};
 
   std::ostringstream out;
   out << "! winports plan for site " << in.env.site << (*only ? " (traffic to " + (*only)->name + ")" : "")

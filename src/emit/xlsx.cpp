@@ -8,6 +8,7 @@
 #include "common.hpp"
 #include "winports/catalog/export.hpp"
 #include "winports/core/file.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/shared_library.hpp"
 
 namespace winports::emit {
@@ -82,12 +83,12 @@ Result<std::string> emit_xlsx(const Input& in) {
   // libxlsxwriter writes to a path: a private temporary file, read back and removed.
   char path[] = "/tmp/winports-xlsx-XXXXXX";
   int fd = mkstemp(path);
-  if (fd < 0) return Error{"", 0, 0, "xlsx", "cannot create a temporary file"};
+  if (fd < 0) return Error{"", 0, 0, "xlsx", said(Msg::xlsx_no_temp)};
   close(fd);
   lxw_workbook* book = x->workbook_new(path);
   if (!book) {
     unlink(path);
-    return Error{"", 0, 0, "xlsx", "libxlsxwriter cannot create the workbook"};
+    return Error{"", 0, 0, "xlsx", said(Msg::xlsx_no_workbook)};
   }
   lxw_format* bold = x->workbook_add_format(book);
   x->format_set_bold(bold);

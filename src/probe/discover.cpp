@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 
+#include "winports/core/messages.hpp"
+
 namespace winports::probe {
 namespace {
 
@@ -118,7 +120,7 @@ const std::vector<std::string_view>& dc_srv_prefixes() {
 Result<Discovery> discover_domain(std::string_view domain_text, const DiscoverOptions& options) {
   const std::string domain = normalized_host(domain_text);
   if (domain.empty() || domain.find_first_of(" \t/\\") != std::string::npos)
-    return Error{"", 0, 0, "DOMAIN", "'" + std::string(domain_text) + "' is not a DNS domain name"};
+    return Error{"", 0, 0, "DOMAIN", said(Msg::discover_not_a_domain, {domain_text})};
   static const int library = ares_library_init(ARES_LIB_INIT_ALL);
   if (library != ARES_SUCCESS) return Error{"", 0, 0, "DOMAIN", std::string("c-ares: ") + ares_strerror(library)};
 
@@ -147,7 +149,8 @@ Result<Discovery> discover_domain(std::string_view domain_text, const DiscoverOp
   for (const auto& q : srv) {
     if (q.status == ARES_SUCCESS || q.status == ARES_ENOTFOUND || q.status == ARES_ENODATA) any_answer = true;
     if (q.status != ARES_SUCCESS) {
-      out.notes.push_back(q.name + ": " + ares_strerror(q.status));
+      auto why = q.name + ": " + ares_strerror(q.status);  // c-ares' reason, in its words
+      out.notes.push_back({why, why});
       failure = ares_strerror(q.status);
     }
     for (const auto& r : q.records) {
@@ -156,8 +159,8 @@ Result<Discovery> discover_domain(std::string_view domain_text, const DiscoverOp
       dc.records.push_back(r);
     }
   }
-  if (!any_answer) return Error{"", 0, 0, "DOMAIN", "no DNS server answered for " + domain + ": " + failure};
-  if (by_host.empty()) return Error{"", 0, 0, "DOMAIN", "no SRV record names a domain controller of " + domain};
+  if (!any_answer) return Error{"", 0, 0, "DOMAIN", said(Msg::discover_no_answer, {domain, failure})};
+  if (by_host.empty()) return Error{"", 0, 0, "DOMAIN", said(Msg::discover_no_srv, {domain})};
 
   std::vector<AddressQuery> addresses;
   addresses.reserve(by_host.size());
@@ -170,7 +173,7 @@ Result<Discovery> discover_domain(std::string_view domain_text, const DiscoverOp
     auto& dc = by_host[q.host];
     dc.addresses = std::move(q.addresses);
     std::sort(dc.addresses.begin(), dc.addresses.end());
-    if (dc.addresses.empty()) out.notes.push_back(q.host + ": no address (" + ares_strerror(q.status) + ")");
+    if (dc.addresses.empty()) out.notes.push_back(said(Msg::discover_no_address, {q.host, ares_strerror(q.status)}));
   }
   for (auto& [host, dc] : by_host) out.controllers.push_back(std::move(dc));
   auto best = [](const DomainController& dc) {

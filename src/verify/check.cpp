@@ -1,6 +1,7 @@
 #include "winports/verify/check.hpp"
 
 #include "winports/catalog/query.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::verify {
@@ -30,7 +31,8 @@ Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& 
     if (found.empty()) {
       auto near = catalog::suggest_names(c, name, 1);
       return Error{"", 0, 0, "--service",
-                   "no service '" + name + "'" + (near.empty() ? "" : " (did you mean '" + near[0] + "'?)")};
+                   said(Msg::cli_no_service, {name}) +
+                       (near.empty() ? LocalizedText{} : said(Msg::did_you_mean, {"'" + near[0] + "'"}))};
     }
     for (const auto* s : found) add_service_ports(*s, spec);
   }
@@ -41,11 +43,12 @@ Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& 
       for (const auto& r : c.roles) ids.push_back(r.id);
       auto near = closest_name(name, ids);
       return Error{"", 0, 0, "--role",
-                   "no role '" + name + "'" + (near.empty() ? "" : " (did you mean '" + near + "'?)")};
+                   said(Msg::site_no_role_named, {name}) +
+                       (near.empty() ? LocalizedText{} : said(Msg::did_you_mean, {"'" + near + "'"}))};
     }
     for (const auto& id : role->services) add_service_ports(*c.service(id), spec);
   }
-  if (spec.empty()) return Error{"", 0, 0, "--ports", "nothing to probe: give --ports, --service or --role"};
+  if (spec.empty()) return Error{"", 0, 0, "--ports", said(Msg::check_nothing_to_probe)};
   return spec;
 }
 

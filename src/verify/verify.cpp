@@ -69,8 +69,7 @@ Result<Probes> probes_for(const plan::Plan& plan, const plan::Place& vantage, co
     if (!(out.from_vantage[i] = overlaps(plan.flows[i].source.networks, vantage.networks))) continue;
     add_flow(plan.flows[i], i, out);
   }
-  if (out.requests.empty())
-    return Error{file, 0, 0, "--from", "no TCP or UDP flow from " + vantage.label + " to a host"};
+  if (out.requests.empty()) return Error{file, 0, 0, "--from", said(Msg::verify_no_flow_from, {vantage.label})};
   return out;
 }
 

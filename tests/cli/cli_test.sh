@@ -196,6 +196,44 @@ expect 2 "a shape error under --lang ja" -- "$bin" --lang ja plan "$tmp/ja-shape
 contains err "zones: ゾーン名から {networks, os} へのマッピングが必要" "the shared YAML checks speak Japanese too"
 expect 1 "explain --lang ja: the condition that left a port out" -- "$bin" --lang ja explain "$branch" --from clients --to fs1 --port 139/tcp
 contains out "除外: NetBIOS over TCP/IP は無効 (settings.netbios: false)" "in Japanese"
+# CLI11's parse errors, said again from the message table, with the option as the field.
+expect 2 "a value outside a fixed set under --lang ja" -- "$bin" --lang ja plan "$tmp/ja.yaml" --format nftable
+contains err "winports: エラー: --format: 'nftable' は {nftables," "CLI11's set error in Japanese"
+contains err "('nftables' のことですか?)" "with the closest member"
+contains err "詳しくは --help を参照。" "and where to read more"
+expect 2 "a value outside a fixed set in English" -- "$bin" --lang en plan "$tmp/ja.yaml" --format nftable
+contains err "winports: error: --format: 'nftable' is not one of {nftables," "the same in English"
+expect 2 "an unknown command" -- "$bin" --lang en plann "$tmp/ja.yaml"
+contains err "winports: error: no command 'plann' (did you mean 'plan'?)" "says so, with the closest command"
+expect 2 "an unknown command as JSON under --lang ja" -- "$bin" --lang ja --json plann
+contains err '"message": "コマンド '"'"'plann'"'"' はない ('"'"'plan'"'"' のことですか?)"' "the JSON error in Japanese"
+expect 2 "a value out of range under --lang ja" -- "$bin" --lang ja check --timeout 0 localhost
+contains err "--timeout: '0' は 1 から 600000 の範囲にない" "the range error in Japanese"
+expect 2 "an unexpected argument under --lang ja" -- "$bin" --lang ja port 445 --bogus
+contains err "想定していない引数: --bogus" "in Japanese"
+expect 2 "a missing required argument under --lang ja" -- "$bin" --lang ja plan
+contains err "FILE: 必須" "in Japanese"
+# What a port means, where no row prints it, and where no zone holds an address.
+printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1700000000.5\tC1\t198.18.10.5\t50000\t198.18.20.10\t1000\tudp\n1700000000.5\tC2\t198.18.10.5\t50001\t203.0.113.10\t50000\ttcp\n' >"$tmp/ja-conn.log"
+expect 1 "analyze --lang ja: meanings and the outside" -- "$bin" --lang ja analyze "$tmp/ja-conn.log" --site "$branch"
+contains out "(カタログにない)" "a port in no row"
+contains out "(動的 RPC ポート範囲: modern)" "a port of the dynamic range"
+contains out "clients -> (サイト外)" "an address in no zone"
+expect 1 "analyze --lang en: the same in English" -- "$bin" --lang en analyze "$tmp/ja-conn.log" --site "$branch"
+contains out "(not in the catalog)" "a port in no row, in English"
+contains out "clients -> (outside)" "the outside, in English"
+printf '#Version: 1.5\n#Fields: date time action protocol src-ip dst-ip src-port dst-port size path\n2024-01-15 10:22:01 DROP TCP 198.18.10.5\n' >"$tmp/ja-pfirewall.log"
+expect 1 "analyze --lang ja: a skip reason" -- "$bin" --lang ja analyze "$tmp/ja-pfirewall.log"
+contains err "pfirewall: フィールドが 5 個の行 (#Fields は 10 個)" "the readers' skip reasons in Japanese"
+expect 0 "analyze --learn --lang ja: the draft's comments" -- "$bin" --lang ja analyze "$capture" --env "$tmp/dns-only.yaml" --learn
+contains out "# winports analyze --learn が観測から起こした下書き" "the draft's header in Japanese"
+contains out "  # 観測:" "its observed ports in Japanese"
+expect 0 "catalog check --lang ja" -- "$bin" --lang ja catalog check "$(dirname "$0")/../../data"
+contains out "ok: サービス " "the count in Japanese"
+expect 2 "check --service with a typo under --lang ja" -- "$bin" --lang ja check localhost --service netlogn
+contains err "--service: サービス 'netlogn' はない ('netlogon' のことですか?)" "in Japanese with a suggestion"
+expect 2 "discover of no domain name under --lang ja" -- "$bin" --lang ja discover "a b"
+contains err "'a b' は DNS ドメイン名ではない" "in Japanese"
 
 
 # audit: the plan's own output against its plan, a kernel's dump, an edited ruleset, bad input.
@@ -232,6 +270,18 @@ expect 1 "audit --lang ja: the findings' words in Japanese" -- "$bin" --lang ja 
 contains out "  ブロック tcp 49152-65535 — 動かなくなるもの: print-spooler" "a blocked port"
 contains out "一致しないルール  " "a rule that never matches"
 contains out "計画外   any — 計画が開かないすべてのプロトコルとポート" "an all-protocol opening"
+expect 0 "audit --lang ja: an iptables dump's notes" -- "$bin" --lang ja audit "$branch" "$audit_data/branch-office.iptables-save" \
+  "$audit_data/branch-office.ip6tables-save" --format iptables-save
+contains err "転送 (ルーター)" "the path in Japanese"
+contains out "branch-office.ip6tables-save: テーブルがない" "a reader's note in Japanese, its file kept"
+expect 0 "audit --json keeps the notes' English" -- "$bin" --lang ja audit "$branch" "$audit_data/branch-office.iptables-save" \
+  "$audit_data/branch-office.ip6tables-save" --format iptables-save --json
+contains out "holds no table: it speaks for no address family" "the JSON's assumptions in English"
+contains out '"path": "forward (router)"' "and its path"
+expect 2 "audit --lang ja: a reader's error" -- "$bin" --lang ja audit "$branch" "$tmp/bad.rules"
+contains err "bad.rules:3: --dport: '99999' はポート、範囲、それらのリストのどれかではない" "in Japanese, with file, line and option"
+expect 2 "audit --lang ja: an unknown --host" -- "$bin" --lang ja audit "$branch" "$tmp/bo.nft" --host nosuch
+contains err "サイトにホスト 'nosuch' はない" "in Japanese"
 expect 1 "audit: the example router ruleset has findings" -- "$bin" audit "$branch" "$examples/audit/branch-router.rules" --json
 python3 - "$tmp/out" <<'PY' && echo "ok: the example's findings: the dynamic range blocked three ways, 3389 and SMB extra, one shadowed rule" || { echo "FAIL: example findings"; fail=1; }
 import json, sys

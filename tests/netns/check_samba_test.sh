@@ -136,6 +136,17 @@ code=$?
 [ "$code" = 2 ] && grep -q "no SRV record names a domain controller of nosuch.invalid" "$LAB_DIR/nosuch.err" &&
   echo "ok: discover of an unknown domain: exit 2, $(cat "$LAB_DIR/nosuch.err")" ||
   { echo "FAIL: discover nosuch.invalid exit $code: $(cat "$LAB_DIR/nosuch.err")"; fail=1; }
+# The same in Japanese: the error and the table's headings.
+LAB_TIMEOUT=60 in_client "$bin" --lang ja discover nosuch.invalid --dns-server "$LAB_DC_IP" 2>"$LAB_DIR/nosuch-ja.err"
+code=$?
+[ "$code" = 2 ] && grep -q "nosuch.invalid のドメインコントローラーを示す SRV レコードがない" "$LAB_DIR/nosuch-ja.err" &&
+  echo "ok: discover --lang ja of an unknown domain: exit 2, in Japanese" ||
+  { echo "FAIL: discover --lang ja nosuch.invalid exit $code: $(cat "$LAB_DIR/nosuch-ja.err")"; fail=1; }
+LAB_TIMEOUT=60 in_client "$bin" --lang ja discover "${LAB_REALM,,}" --dns-server "$LAB_DC_IP" --list >"$LAB_DIR/dcs-ja.txt"
+code=$?
+[ "$code" = 0 ] && grep -q "^ドメインコントローラー" "$LAB_DIR/dcs-ja.txt" && grep -q "SRV レコード" "$LAB_DIR/dcs-ja.txt" &&
+  echo "ok: discover --list --lang ja: the table's headings in Japanese" ||
+  { echo "FAIL: discover --list --lang ja exit $code: $(cat "$LAB_DIR/dcs-ja.txt")"; fail=1; }
 
 # local: the DC namespace's own listening sockets, as ss sees them, each with its Samba process.
 in_dc "$bin" local --json >"$LAB_DIR/local.json" || { echo "FAIL: local exit $?"; fail=1; }

@@ -896,13 +896,23 @@ TEST(AuditWindows, KeywordsProfilesBlockOverAllowAndTheProfileState) {
   EXPECT_TRUE(a.blocked.empty()) << audit_text(a);
   // The servers zone is allowed more than dc2 and fs1 need: extra, named by what is left of the zone.
   for (const auto& e : a.extra) EXPECT_EQ(e.from, "servers except dc1,dc2,fs1") << audit_text(a);
-  EXPECT_NE(std::find(a.assumptions.begin(), a.assumptions.end(),
+  std::vector<std::string> notes_en, notes_ja;
+  for (const auto& note : a.assumptions) notes_en.push_back(note.en), notes_ja.push_back(note.in(Lang::ja));
+  EXPECT_NE(std::find(notes_en.begin(), notes_en.end(),
                       "dc1.reg: 1 rules name a program or service (App=/Svc=): the listener of their ports is taken "
                       "to be that program"),
-            a.assumptions.end());
+            notes_en.end());
+  // The same notes in Japanese, the location kept as it is.
+  EXPECT_NE(
+      std::find(notes_ja.begin(), notes_ja.end(),
+                "dc1.reg: 1 個の規則がプログラムかサービスを指定している (App=/Svc=): そのポートのリスナーはそのプロ"
+                "グラムとみなす"),
+      notes_ja.end());
   // No profile key in the export: Windows' defaults, and said.
-  EXPECT_TRUE(std::any_of(a.assumptions.begin(), a.assumptions.end(),
+  EXPECT_TRUE(std::any_of(notes_en.begin(), notes_en.end(),
                           [](const std::string& s) { return s.find("DefaultInboundAction") != std::string::npos; }));
+  EXPECT_TRUE(std::any_of(notes_ja.begin(), notes_ja.end(),
+                          [](const std::string& s) { return s.find("既定値とみなす") != std::string::npos; }));
 
   // A Block rule wins over the Allow rules, wherever it stands.
   auto block = base + "\"no-kerberos\"=\"v2.31|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=88|Name=block|\"\n";

@@ -190,3 +190,18 @@ TEST(LookupPort, ANarrowRangeRanksBetweenTheExactPortAndWideRanges) {
   EXPECT_EQ(port_meaning(c, Transport::tcp, 8765).services, std::vector<std::string>{"zz-exact"});
   EXPECT_EQ(port_meaning(c, Transport::tcp, 8750).services, std::vector<std::string>{"aa-narrow"});
 }
+
+TEST(Describe, SaysWhatAPortMeansInEitherLanguage) {
+  const auto& c = builtin_catalog();
+  auto unknown = describe(c, Transport::udp, 1000);
+  EXPECT_TRUE(unknown.services.empty());
+  EXPECT_EQ(unknown.text(), "(not in the catalog)");
+  EXPECT_EQ(unknown.text(Lang::ja), "(カタログにない)");
+  Meaning dynamic{{}, {}, "modern", ""};
+  EXPECT_EQ(dynamic.text(Lang::ja), "(動的 RPC ポート範囲: modern)");
+  Meaning high{{}, {"isa-tmg", "rpc"}, "", ""};
+  EXPECT_EQ(high.text(), "(a high port: isa-tmg,rpc)");
+  EXPECT_EQ(high.text(Lang::ja), "(高位ポート: isa-tmg,rpc)");
+  // Service ids are the catalog's, the same in both.
+  EXPECT_EQ(describe(c, Transport::tcp, 88).text(Lang::ja), describe(c, Transport::tcp, 88).text(Lang::en));
+}

@@ -39,6 +39,6 @@ Comparison compare(const std::vector<ObservedFlow>& observed, const plan::Plan& 
 
 // A draft `access:` list: one entry per (client zone, server host or zone) with the services
 // observed between them; flows no service explains become comments to decide by hand.
-std::string learned_access(const std::vector<ObservedFlow>& observed, const Comparison& placed);
+std::string learned_access(const std::vector<ObservedFlow>& observed, const Comparison& placed, Lang lang = Lang::en);
 
 }  // namespace winports::analyze

@@ -40,7 +40,7 @@ struct UnsupportedFinding {
 
 struct Audit {
   std::string site;
-  std::string path;  // "forward (router)" or "input of HOST"
+  LocalizedText path;  // "forward (router)" or "input of HOST"
   std::vector<PortFinding> blocked;
   std::vector<PortFinding> replies;  // replies of planned flows the ruleset drops
   std::vector<PortFinding> extra;
@@ -48,7 +48,7 @@ struct Audit {
   std::vector<UnsupportedFinding> unsupported;
   std::size_t flows = 0;
   std::size_t rules = 0;
-  std::vector<std::string> assumptions;
+  std::vector<LocalizedText> assumptions;  // the JSON keeps their English
   [[nodiscard]] bool clean() const {
     return blocked.empty() && replies.empty() && extra.empty() && shadowed.empty() && unsupported.empty();
   }

@@ -11,6 +11,7 @@
 
 #include "winports/audit/space.hpp"
 #include "winports/core/result.hpp"
+#include "winports/core/text.hpp"
 
 namespace winports::audit {
 
@@ -63,7 +64,7 @@ struct Ruleset {
   bool covers_ipv6 = false;
   std::vector<std::string> files;
   // Constructs read but not modelled, with their location, even where no rule of the path uses them.
-  std::vector<std::pair<Location, std::string>> notes;
+  std::vector<std::pair<Location, LocalizedText>> notes;
 };
 
 // What a host firewall's rules leave to the host: Windows Firewall's `RPC` keyword is the host's own

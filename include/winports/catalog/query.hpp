@@ -73,8 +73,9 @@ struct Meaning {
   std::vector<std::string> wide;  // no service: the ones whose only row holding it is a wide range
   std::string dynamic_range;      // no service: the OS eras whose dynamic RPC range holds it
   std::string interface;          // the interface's catalog name, else the annotation, else its UUID
-  // "kdc,kpasswd"; else "(dynamic RPC range: modern)", "(a high port: …)", "(not in the catalog)".
-  [[nodiscard]] std::string text() const;
+  // "kdc,kpasswd"; else "(dynamic RPC range: modern)", "(a high port: …)", "(not in the catalog)", in
+  // `lang` (service ids and era names are the catalog's, the same in both).
+  [[nodiscard]] std::string text(Lang lang = Lang::en) const;
 };
 struct InterfaceRef {
   std::string_view uuid;

@@ -33,7 +33,7 @@ struct DiscoverOptions {
 
 struct Discovery {
   std::vector<DomainController> controllers;  // ordered by priority, then host name
-  std::vector<std::string> notes;             // queries that found nothing, hosts without address
+  std::vector<LocalizedText> notes;           // queries that found nothing, hosts without address
 };
 
 // The SRV owner names a Windows DC registers that find it, relative to the domain.

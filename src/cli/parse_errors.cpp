@@ -1,0 +1,87 @@
+#include "parse_errors.hpp"
+
+#include <string>
+#include <vector>
+
+#include "winports/core/messages.hpp"
+#include "winports/core/text.hpp"
+
+namespace winports::cli {
+namespace {
+
+LocalizedText did_you_mean(const std::string& word, const std::vector<std::string>& names) {
+  auto best = closest_name(word, names);
+  return best.empty() ? LocalizedText{} : said(Msg::did_you_mean, {"'" + best + "'"});
+}
+
+// CLI11 2.1's messages (Error.hpp, Validators.hpp) by shape; the option each is about is the field.
+const std::vector<EnglishShape>& shapes() {
+  static const std::vector<EnglishShape> table = {
+      {R"(The following arguments? (?:was|were) not expected: (.*))", Msg::cli_not_expected, {1, 0, 0}},
+      {R"((\S+): Value (.*) not in range (\S+) to (\S+))", Msg::cli_not_in_range, {2, 3, 4}, 1},
+      {R"((\S+): (.*) not in (\{.*\}))", Msg::not_one_of, {2, 3, 0}, 1},
+      {R"((\S+): Directory does not exist: (.*))", Msg::cli_no_directory, {2, 0, 0}, 1},
+      {R"((\S+): Directory is actually a file: (.*))", Msg::cli_not_a_directory, {2, 0, 0}, 1},
+      {R"((\S+): \d+ required (.*) missing)", Msg::cli_value_missing, {2, 0, 0}, 1},
+      {R"(Could not convert: (\S+) = (.*))", Msg::cli_could_not_convert, {2, 0, 0}, 1},
+      {R"((\S+) requires (.*))", Msg::cli_requires, {2, 0, 0}, 1},
+      {R"((\S+) excludes (.*))", Msg::cli_excludes, {2, 0, 0}, 1},
+      {R"(A subcommand is required|Requires at least \d+ subcommands)", Msg::cli_no_command},
+      {R"((\S+) is required)", Msg::cli_required, {0, 0, 0}, 1},
+  };
+  return table;
+}
+
+// "{nftables,iptables}" → its members, for "did you mean".
+std::vector<std::string> members(const std::string& set) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char ch : set.substr(1, set.size() - 2)) {
+    if (ch == ',') {
+      out.push_back(item), item.clear();
+    } else {
+      item += ch;
+    }
+  }
+  out.push_back(item);
+  return out;
+}
+
+// The first word of the command line that is no option and no value of a global option: the
+// command the user meant, when CLI11 found none.
+std::string stray_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg(argv[i]);
+    if (arg == "--catalog" || arg == "--lang") {
+      ++i;
+      continue;
+    }
+    if (!arg.empty() && arg[0] != '-') return arg;
+  }
+  return "";
+}
+
+}  // namespace
+
+Error parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  const std::string english = e.what();
+  if (app.get_subcommands().empty()) {
+    if (auto word = stray_command(argc, argv); !word.empty()) {
+      std::vector<std::string> names;
+      for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+        names.push_back(sub->get_name());
+      return Error{"", 0, 0, "", said(Msg::cli_unknown_command, {word}) + did_you_mean(word, names)};
+    }
+  }
+  std::string field;
+  std::vector<std::string> groups;
+  if (auto text = resaid(english, shapes(), &field, &groups)) {
+    // A value outside a fixed set: the member it is closest to.
+    if (groups.size() == 4 && groups[3].size() > 1 && groups[3].front() == '{')
+      *text += did_you_mean(groups[2], members(groups[3]));
+    return Error{"", 0, 0, field, *text};
+  }
+  return Error{"", 0, 0, "", english};
+}
+
+}  // namespace winports::cli

@@ -19,13 +19,11 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> inputs;
   static std::string site;
   static bool learn = false;
-  auto* cmd = app.add_subcommand(
-      "analyze",
-      "Flows in captures (pcap, pcapng), Zeek conn.log and the Windows Firewall log, named from the catalog");
-  cmd->add_option("INPUT", inputs, "Capture or log file (format detected from its content)")->required();
-  cmd->add_option("--site,--env", site, "Site file: place flows in zones and hosts, and hold them against its plan");
-  cmd->add_flag("--learn", learn, "Write a draft access: list for the site file from what was observed (needs --site)");
-  cmd->add_flag("--json", ctx.json, "JSON output");
+  auto* cmd = app.add_subcommand("analyze", help(Msg::help_flows_in_captures_pcap_pcapng));
+  cmd->add_option("INPUT", inputs, help(Msg::help_capture_or_log_file_format))->required();
+  cmd->add_option("--site,--env", site, help(Msg::help_site_file_place_flows_in));
+  cmd->add_flag("--learn", learn, help(Msg::help_write_a_draft_access_list));
+  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);

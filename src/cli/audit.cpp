@@ -16,22 +16,17 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, host, format = "auto", profile = "domain";
   static std::vector<std::string> rulesets;
   static bool kb_literal = false, collector = false;
-  auto* cmd = app.add_subcommand("audit",
-                                 "Hold a firewall's ruleset against the site's plan: what it blocks, what it "
-                                 "opens beyond it, which rules never match; exit 1 on findings");
+  auto* cmd = app.add_subcommand("audit", help(Msg::help_hold_a_firewall_s_ruleset));
   // Not ->required(): --collector needs neither (the callback says what is missing).
-  cmd->add_option("FILE", file, "Site description (YAML)");
-  cmd->add_option("RULESET", rulesets,
-                  "Ruleset dumps: nft -j list ruleset, nft list ruleset, iptables-save, ip6tables-save, a Windows "
-                  "Firewall reg export or the collector's JSON (several files: one firewall)");
-  cmd->add_option("--host", host, "The ruleset is this host's own firewall (its input path), not a router's");
-  cmd->add_option("--format", format, "auto (by content), nft-json, nft, iptables-save, windows-reg, windows-json")
+  cmd->add_option("FILE", file, help(Msg::help_site_description_yaml));
+  cmd->add_option("RULESET", rulesets, help(Msg::help_ruleset_dumps_nft_j_list));
+  cmd->add_option("--host", host, help(Msg::help_the_ruleset_is_this_host));
+  cmd->add_option("--format", format, help(Msg::help_auto_by_content_nft_json))
       ->check(CLI::IsMember({"auto", "nft-json", "nft", "iptables-save", "windows-reg", "windows-json"}));
-  cmd->add_option("--profile", profile, "Windows Firewall: the host's active profile (default domain)")
+  cmd->add_option("--profile", profile, help(Msg::help_windows_firewall_the_host_s))
       ->check(CLI::IsMember({"domain", "private", "public"}));
-  cmd->add_flag("--collector", collector,
-                "Print the PowerShell script that writes a Windows host's firewall as JSON for the audit");
-  cmd->add_flag("--json", ctx.json, "JSON output");
+  cmd->add_flag("--collector", collector, help(Msg::help_print_the_powershell_script_that));
+  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
   add_kb_literal_flag(cmd, kb_literal);
   cmd->callback([&] {
     if (collector) return void(std::cout << audit::windows_collector_script());

@@ -14,13 +14,12 @@ namespace winports::cli {
 void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string kind;
   static std::string check_dir;
-  auto* cmd = app.add_subcommand("catalog", "Inspect the catalog itself");
+  auto* cmd = app.add_subcommand("catalog", help(Msg::help_inspect_the_catalog_itself));
   cmd->require_subcommand(1);
-  auto* disc = cmd->add_subcommand(
-      "discrepancies", "Where KB 832017 disagrees with itself, or with another Microsoft document of the same product");
-  disc->add_option("--kind", kind, "Only this kind")
+  auto* disc = cmd->add_subcommand("discrepancies", help(Msg::help_where_kb_832017_disagrees_with));
+  disc->add_option("--kind", kind, help(Msg::help_only_this_kind))
       ->check(CLI::IsMember({"name-differs", "consolidated-only", "not-in-consolidated", "stated", "doc-vs-kb"}));
-  disc->add_flag("--json", ctx.json, "JSON output");
+  disc->add_flag("--json", ctx.json, help(Msg::help_json_output));
   disc->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -43,9 +42,8 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
     }
     exit_code = items.empty() ? kNotFound : kFound;
   });
-  auto* check =
-      cmd->add_subcommand("check", "Validate a catalog directory against the built-in one (exit 2 on errors)");
-  check->add_option("DIR", check_dir, "Directory with services/*.yaml, *.yaml or roles.yaml")->required();
+  auto* check = cmd->add_subcommand("check", help(Msg::help_validate_a_catalog_directory_against));
+  check->add_option("DIR", check_dir, help(Msg::help_directory_with_services_yaml_yaml))->required();
   check->callback([&] {
     ctx.catalog_dirs.push_back(check_dir);
     const auto* c = ctx.load();

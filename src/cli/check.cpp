@@ -16,13 +16,13 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string ports;
   static bool force = false;
   static ProbeFlags flags;
-  auto* cmd = app.add_subcommand("check", "Probe ports on targets the way PortQry does (TCP and protocol-aware UDP)");
-  cmd->add_option("TARGET", targets, "IPv4/IPv6 address, host name or CIDR")->required();
-  cmd->add_option("--ports,-p", ports, "tcp:135,445,49152-65535,udp:53,389 (a tcp:/udp: prefix switches transport)");
-  cmd->add_option("--service", services, "Probe the ports the KB lists for this service (repeatable)");
-  cmd->add_option("--role", roles, "Probe the ports of every service of this role (repeatable)");
-  cmd->add_flag("--force", force, "Allow more than 65,536 addresses");
-  cmd->add_flag("--json", ctx.json, "JSON output");
+  auto* cmd = app.add_subcommand("check", help(Msg::help_probe_ports_on_targets_the));
+  cmd->add_option("TARGET", targets, help(Msg::help_ipv4_ipv6_address_host_name))->required();
+  cmd->add_option("--ports,-p", ports, help(Msg::help_tcp_135_445_49152_65535));
+  cmd->add_option("--service", services, help(Msg::help_probe_the_ports_the_kb));
+  cmd->add_option("--role", roles, help(Msg::help_probe_the_ports_of_every));
+  cmd->add_flag("--force", force, help(Msg::help_allow_more_than_65_536));
+  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
   flags.add_to(cmd);
   cmd->callback([&] {
     const auto* c = ctx.load();

@@ -1,5 +1,6 @@
 #include "context.hpp"
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 
 #include "winports/catalog/embedded.hpp"
@@ -59,6 +60,40 @@ int report(const Error& error) {
   std::cerr << prefix << error.to_string(context.lang()) << '\n';
   for (const auto& more : error.also) std::cerr << prefix << more.to_string(context.lang()) << '\n';
   return kUsageError;
+}
+
+namespace {
+Lang run_lang() {
+  Context context;
+  context.lang_option = error_lang_option;
+  return context.lang();
+}
+}  // namespace
+
+std::string help(Msg id) { return say(id, run_lang()); }
+
+void localize_help(CLI::App& app) {
+  auto formatter = app.get_formatter();
+  for (auto [label, id] : {std::pair{"Usage", Msg::help_label_usage},
+                           {"OPTIONS", Msg::help_label_options_badge},
+                           {"SUBCOMMAND", Msg::help_label_subcommand},
+                           {"SUBCOMMANDS", Msg::help_label_subcommands},
+                           {"Positionals", Msg::help_label_positionals},
+                           {"REQUIRED", Msg::help_label_required},
+                           {"Needs", Msg::help_label_needs},
+                           {"Excludes", Msg::help_label_excludes}})
+    formatter->label(label, help(id));
+  app.option_defaults()->group(help(Msg::help_group_options));
+  app.group(help(Msg::help_group_subcommands));
+  app.set_help_flag("-h,--help", help(Msg::help_flag));
+}
+
+void localize_help_groups(CLI::App& app) {
+  // A command's help flag is made before it inherits the option group's name.
+  for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (auto* flag = sub->get_help_ptr()) flag->group(help(Msg::help_group_options));
+    localize_help_groups(*sub);
+  }
 }
 
 void print_json(std::string_view kind, const nlohmann::json& payload) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "winports/catalog/model.hpp"
+#include "winports/core/messages.hpp"
 #include "winports/core/result.hpp"
 
 namespace CLI {
@@ -39,6 +40,15 @@ int report(const Error& error);
 extern bool json_errors;
 // The --lang of the command line, read the same way: a parse error is in the run's language too.
 extern std::string error_lang_option;
+
+// A command's or option's description for --help, in the run's language: main reads --lang from
+// the command line before it builds the commands.
+std::string help(Msg id);
+// CLI11's own words in --help (Usage, OPTIONS, REQUIRED …) and its help and version flags, in the
+// run's language; before the commands are added, which inherit them.
+void localize_help(CLI::App& app);
+// Then, once the commands are added: their help flags' group.
+void localize_help_groups(CLI::App& app);
 
 // Every command's --json output, one envelope (docs/json.md): {"kind", "version", "payload"}.
 constexpr int kJsonVersion = 1;

@@ -39,14 +39,14 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
   static int dns_timeout_ms = 2000;
   static bool list_only = false;
   static ProbeFlags flags;
-  auto* cmd = app.add_subcommand(
-      "discover", "Find a domain's controllers from DNS SRV records, then check each as a domain-controller");
-  cmd->add_option("DOMAIN", domain, "DNS name of the AD domain (also the CLDAP/Kerberos --domain)")->required();
-  cmd->add_option("--dns-server", servers, "DNS server to ask (ADDR or [ADDR]:PORT; default /etc/resolv.conf)");
-  cmd->add_option("--dns-timeout", dns_timeout_ms, "Milliseconds per DNS attempt")->check(CLI::Range(1, 60000));
-  cmd->add_option("--role", roles, "Roles to check each DC for (default domain-controller)");
-  cmd->add_flag("--list", list_only, "Only list the DCs found; probe nothing");
-  cmd->add_flag("--json", ctx.json, "JSON output");
+  auto* cmd = app.add_subcommand("discover", help(Msg::help_find_a_domain_s_controllers));
+  cmd->add_option("DOMAIN", domain, help(Msg::help_dns_name_of_the_ad))->required();
+  cmd->add_option("--dns-server", servers, help(Msg::help_dns_server_to_ask_addr));
+  cmd->add_option("--dns-timeout", dns_timeout_ms, help(Msg::help_milliseconds_per_dns_attempt))
+      ->check(CLI::Range(1, 60000));
+  cmd->add_option("--role", roles, help(Msg::help_roles_to_check_each_dc));
+  cmd->add_flag("--list", list_only, help(Msg::help_only_list_the_dcs_found));
+  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
   flags.add_to(cmd);
   cmd->callback([&] {
     const auto* c = ctx.load();

@@ -12,11 +12,9 @@ namespace winports::cli {
 
 void add_export_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string format = "json", output;
-  auto* cmd = app.add_subcommand("export", "Write the whole catalog as JSON, CSV or Markdown");
-  cmd->add_option("--format,-f", format, "json, csv or md")->check(CLI::IsMember({"json", "csv", "md"}));
-  cmd->add_option("--output,-o", output,
-                  "Write to FILE instead of standard output (a regular file is replaced atomically; devices, FIFOs and "
-                  "symlinks are written through)");
+  auto* cmd = app.add_subcommand("export", help(Msg::help_write_the_whole_catalog_as));
+  cmd->add_option("--format,-f", format, help(Msg::help_json_csv_or_md))->check(CLI::IsMember({"json", "csv", "md"}));
+  cmd->add_option("--output,-o", output, help(Msg::help_write_to_file_instead_of));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);

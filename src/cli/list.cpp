@@ -68,14 +68,13 @@ Named named_list(const catalog::Catalog& c, const std::string& kind, Lang lang) 
 void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static bool roles = false, profiles = false, os = false, features = false, scenarios = false;
   static std::string role_name;
-  auto* list =
-      app.add_subcommand("list", "List every service (or role, profile, OS, feature, scenario) in the catalog");
-  list->add_flag("--roles", roles, "List roles instead of services");
-  list->add_flag("--profiles", profiles, "List consumer profiles (a site's access: as:)");
-  list->add_flag("--os", os, "List Windows versions (a site's os:) with their aliases and dynamic RPC range");
-  list->add_flag("--features", features, "List features a site's settings may name");
-  list->add_flag("--scenarios", scenarios, "List scenarios a site's settings or access entries may name");
-  list->add_flag("--json", ctx.json, "JSON output");
+  auto* list = app.add_subcommand("list", help(Msg::help_list_every_service_or_role));
+  list->add_flag("--roles", roles, help(Msg::help_list_roles_instead_of_services));
+  list->add_flag("--profiles", profiles, help(Msg::help_list_consumer_profiles_a_site));
+  list->add_flag("--os", os, help(Msg::help_list_windows_versions_a_site));
+  list->add_flag("--features", features, help(Msg::help_list_features_a_site_s));
+  list->add_flag("--scenarios", scenarios, help(Msg::help_list_scenarios_a_site_s));
+  list->add_flag("--json", ctx.json, help(Msg::help_json_output));
   list->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -124,9 +123,9 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
     exit_code = kFound;
   });
 
-  auto* role = app.add_subcommand("role", "Show the services and ports of a role");
-  role->add_option("ROLE", role_name, "Role id, e.g. domain-controller")->required();
-  role->add_flag("--json", ctx.json, "JSON output");
+  auto* role = app.add_subcommand("role", help(Msg::help_show_the_services_and_ports));
+  role->add_option("ROLE", role_name, help(Msg::help_role_id_e_g_domain))->required();
+  role->add_flag("--json", ctx.json, help(Msg::help_json_output));
   role->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);

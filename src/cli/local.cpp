@@ -19,13 +19,13 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> services;
   static bool tcp_only = false, udp_only = false, known_only = false;
   static std::string proc = "/proc";
-  auto* cmd = app.add_subcommand("local", "This machine's listening sockets and the catalog services they mean");
-  cmd->add_option("--service", services, "Only sockets on a port of this service (repeatable)");
-  cmd->add_flag("--tcp", tcp_only, "TCP only");
-  cmd->add_flag("--udp", udp_only, "UDP only");
-  cmd->add_flag("--known", known_only, "Only ports the catalog names");
-  cmd->add_option("--proc", proc, "Read the socket tables from this proc directory")->capture_default_str();
-  cmd->add_flag("--json", ctx.json, "JSON output");
+  auto* cmd = app.add_subcommand("local", help(Msg::help_this_machine_s_listening_sockets));
+  cmd->add_option("--service", services, help(Msg::help_only_sockets_on_a_port));
+  cmd->add_flag("--tcp", tcp_only, help(Msg::help_tcp_only));
+  cmd->add_flag("--udp", udp_only, help(Msg::help_udp_only));
+  cmd->add_flag("--known", known_only, help(Msg::help_only_ports_the_catalog_names));
+  cmd->add_option("--proc", proc, help(Msg::help_read_the_socket_tables_from))->capture_default_str();
+  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);

@@ -81,9 +81,9 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> names, ports;
   static std::string text;
 
-  auto* service = app.add_subcommand("service", "Show services by id, name, alias or system service name");
-  service->add_option("NAME", names, "Service name (ja or en), alias, id or system service name")->required();
-  service->add_flag("--json", ctx.json, "JSON output");
+  auto* service = app.add_subcommand("service", help(Msg::help_show_services_by_id_name));
+  service->add_option("NAME", names, help(Msg::help_service_name_ja_or_en))->required();
+  service->add_flag("--json", ctx.json, help(Msg::help_json_output));
   service->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -110,11 +110,11 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
     exit_code = !any ? kNotFound : (missing ? kNotFound : kFound);
   });
 
-  auto* port = app.add_subcommand("port", "Show which services use a port (PORT[/tcp|/udp], or gre/esp/ah/icmp)");
-  port->add_option("PORT", ports, "e.g. 445, 389/udp, 135/tcp, 50000, gre")->required();
-  port->add_flag("--json", ctx.json, "JSON output");
+  auto* port = app.add_subcommand("port", help(Msg::help_show_which_services_use_a));
+  port->add_option("PORT", ports, help(Msg::help_e_g_445_389_udp))->required();
+  port->add_flag("--json", ctx.json, help(Msg::help_json_output));
   static bool all_ports = false;
-  port->add_flag("--all", all_ports, "Also list the services whose wide or dynamic RPC ranges hold the port");
+  port->add_flag("--all", all_ports, help(Msg::help_also_list_the_services_whose));
   port->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -167,9 +167,9 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
     exit_code = hits.empty() ? kNotFound : kFound;
   });
 
-  auto* search = app.add_subcommand("search", "Search names, aliases, protocols and notes");
-  search->add_option("TEXT", text, "Text to look for (case, width and spaces ignored)")->required();
-  search->add_flag("--json", ctx.json, "JSON output");
+  auto* search = app.add_subcommand("search", help(Msg::help_search_names_aliases_protocols_and));
+  search->add_option("TEXT", text, help(Msg::help_text_to_look_for_case))->required();
+  search->add_flag("--json", ctx.json, help(Msg::help_json_output));
   search->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);

@@ -26,9 +26,7 @@ Result<plan::Environment> read_site(const std::string& path, const catalog::Cata
 }
 
 void add_kb_literal_flag(CLI::App* cmd, bool& kb_literal) {
-  cmd->add_flag("--kb-literal", kb_literal,
-                "The KB's literal answer: rows current Windows no longer uses, and both dynamic RPC ranges in a "
-                "network that mixes OS eras (as settings.kb_literal)");
+  cmd->add_flag("--kb-literal", kb_literal, help(Msg::help_the_kb_s_literal_answer));
 }
 
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -37,19 +35,14 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> replace_acl;
   std::vector<std::string> names;
   for (const auto& e : emit::emitters()) names.emplace_back(e.name);
-  auto* cmd = app.add_subcommand("plan", "Compute the flows a site needs and emit firewall rules");
-  cmd->add_option("FILE", file, "Site description (YAML; see docs/site-file.md)")->required();
-  cmd->add_option("--format,-f", format, "Output format")->check(CLI::IsMember(names));
-  cmd->add_option("--output,-o", output,
-                  "Write to FILE instead of standard output (a regular file is replaced atomically; devices, FIFOs and "
-                  "symlinks are written through)");
-  cmd->add_option("--host", host, "Host-firewall variant for this host (nftables, iptables)");
+  auto* cmd = app.add_subcommand("plan", help(Msg::help_compute_the_flows_a_site));
+  cmd->add_option("FILE", file, help(Msg::help_site_description_yaml_see_docs))->required();
+  cmd->add_option("--format,-f", format, help(Msg::help_output_format))->check(CLI::IsMember(names));
+  cmd->add_option("--output,-o", output, help(Msg::help_write_to_file_instead_of));
+  cmd->add_option("--host", host, help(Msg::help_host_firewall_variant_for_this));
   add_kb_literal_flag(cmd, kb_literal);
-  cmd->add_flag("--log-drops", log_drops,
-                "nftables, iptables: log unplanned traffic between the site's zones (10/s) before dropping it");
-  cmd->add_option(
-      "--replace-acl", replace_acl,
-      "asa: the list in use now (NAME, or INTERFACE=NAME per interface), removed once the new one is bound");
+  cmd->add_flag("--log-drops", log_drops, help(Msg::help_nftables_iptables_log_unplanned_traffic));
+  cmd->add_option("--replace-acl", replace_acl, help(Msg::help_asa_the_list_in_use));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -74,11 +67,11 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     exit_code = kFound;
   });
 
-  auto* explain = app.add_subcommand("explain", "Say why a flow is or is not allowed, with KB sources");
-  explain->add_option("FILE", file, "Site description")->required();
-  explain->add_option("--from", from, "Source zone or host")->required();
-  explain->add_option("--to", to, "Destination host or zone")->required();
-  explain->add_option("--port", port, "PORT[/tcp|/udp] or gre/esp/icmp")->required();
+  auto* explain = app.add_subcommand("explain", help(Msg::help_say_why_a_flow_is));
+  explain->add_option("FILE", file, help(Msg::help_site_description))->required();
+  explain->add_option("--from", from, help(Msg::help_source_zone_or_host))->required();
+  explain->add_option("--to", to, help(Msg::help_destination_host_or_zone))->required();
+  explain->add_option("--port", port, help(Msg::help_port_tcp_udp_or_gre))->required();
   add_kb_literal_flag(explain, kb_literal);
   explain->callback([&] {
     const auto* c = ctx.load();

@@ -23,23 +23,21 @@ std::string hex(std::span<const std::uint8_t> bytes) {
 }  // namespace
 
 void ProbeFlags::add_to(CLI::App* cmd) {
-  cmd->add_option("--timeout", timeout_ms, "Milliseconds to wait per attempt, at most")
+  cmd->add_option("--timeout", timeout_ms, help(Msg::help_milliseconds_to_wait_per_attempt))
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
-  cmd->add_option("--min-timeout", min_timeout_ms,
-                  "Once a host has answered, silent probes wait its RTT estimate, but at least this (ms)")
+  cmd->add_option("--min-timeout", min_timeout_ms, help(Msg::help_once_a_host_has_answered))
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
-  cmd->add_option("--retries", retries, "Extra attempts after silence")->check(CLI::Range(0, 5));
-  cmd->add_option("--concurrency", concurrency, "Probes in flight")->check(CLI::Range(1, 65536));
-  cmd->add_option("--rate", rate, "New probes per second (0: no limit)")->check(CLI::Range(0, 10000000));
-  cmd->add_option("--domain", domain, "DNS domain for the CLDAP ping and the Kerberos realm");
-  cmd->add_option("--community", community, "SNMP v2c community")->capture_default_str();
-  cmd->add_flag("--no-protocol", no_protocol,
-                "Handshake and empty datagrams only (like nmap -sT/-sU without payloads); no RPC endpoints");
-  cmd->add_option("--trace", trace_path, "Write every protocol request and reply to FILE, as hex");
-  cmd->add_option("--junit", junit_path, "Also write the verdicts as a JUnit XML report to FILE");
-  cmd->add_option("--html", html_path, "Also write the verdicts as an HTML page to FILE (blocked first)");
+  cmd->add_option("--retries", retries, help(Msg::help_extra_attempts_after_silence))->check(CLI::Range(0, 5));
+  cmd->add_option("--concurrency", concurrency, help(Msg::help_probes_in_flight))->check(CLI::Range(1, 65536));
+  cmd->add_option("--rate", rate, help(Msg::help_new_probes_per_second_0))->check(CLI::Range(0, 10000000));
+  cmd->add_option("--domain", domain, help(Msg::help_dns_domain_for_the_cldap));
+  cmd->add_option("--community", community, help(Msg::help_snmp_v2c_community))->capture_default_str();
+  cmd->add_flag("--no-protocol", no_protocol, help(Msg::help_handshake_and_empty_datagrams_only));
+  cmd->add_option("--trace", trace_path, help(Msg::help_write_every_protocol_request_and));
+  cmd->add_option("--junit", junit_path, help(Msg::help_also_write_the_verdicts_as_2));
+  cmd->add_option("--html", html_path, help(Msg::help_also_write_the_verdicts_as));
 }
 
 Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstream& trace) const {

@@ -17,13 +17,13 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, from;
   static ProbeFlags flags;
   static bool kb_literal = false, strict = false;
-  auto* cmd = app.add_subcommand("verify", "Probe every flow the plan requires from a zone; exit 1 if any is blocked");
-  cmd->add_option("FILE", file, "Site description (YAML)")->required();
-  cmd->add_option("--from", from, "The zone (or host) this machine stands in")->required();
-  cmd->add_flag("--json", ctx.json, "JSON output");
+  auto* cmd = app.add_subcommand("verify", help(Msg::help_probe_every_flow_the_plan));
+  cmd->add_option("FILE", file, help(Msg::help_site_description_yaml))->required();
+  cmd->add_option("--from", from, help(Msg::help_the_zone_or_host_this))->required();
+  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
   flags.add_to(cmd);
   add_kb_literal_flag(cmd, kb_literal);
-  cmd->add_flag("--strict", strict, "A planned port nothing listens on (refused) is a failure too (exit 1)");
+  cmd->add_flag("--strict", strict, help(Msg::help_a_planned_port_nothing_listens));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);

@@ -213,6 +213,15 @@ expect 2 "an unexpected argument under --lang ja" -- "$bin" --lang ja port 445 -
 contains err "想定していない引数: --bogus" "in Japanese"
 expect 2 "a missing required argument under --lang ja" -- "$bin" --lang ja plan
 contains err "FILE: 必須" "in Japanese"
+# --help: the commands' and options' descriptions and CLI11's own words from the message table.
+expect 0 "--help --lang ja" -- "$bin" --lang ja plan --help
+contains out "使い方: winports plan [オプション] FILE" "CLI11's words in Japanese"
+contains out "サイトに必要なフローを計算し、ファイアウォールのルールを出力" "the command's description in Japanese"
+contains out "  -h,--help                   このヘルプを表示して終了" "the help flag, in the options' group"
+if grep -q "^Options:" "$tmp/out"; then echo "FAIL: an English group heading under --lang ja"; fail=1; else echo "ok: no English group heading"; fi
+expect 0 "--help --lang en" -- "$bin" --lang en plan --help
+contains out "Usage: winports plan [OPTIONS] FILE" "CLI11's words in English"
+contains out "Compute the flows a site needs and emit firewall rules" "the command's description in English"
 # What a port means, where no row prints it, and where no zone holds an address.
 printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1700000000.5\tC1\t198.18.10.5\t50000\t198.18.20.10\t1000\tudp\n1700000000.5\tC2\t198.18.10.5\t50001\t203.0.113.10\t50000\ttcp\n' >"$tmp/ja-conn.log"
 expect 1 "analyze --lang ja: meanings and the outside" -- "$bin" --lang ja analyze "$tmp/ja-conn.log" --site "$branch"

@@ -94,8 +94,7 @@ std::string audit_json(const Audit& a) {
   s["extra"] = a.extra.size();
   s["shadowed"] = a.shadowed.size();
   s["unsupported"] = a.unsupported.size();
-  s["assumptions"] = ordered_json::array();
-  for (const auto& note : a.assumptions) s["assumptions"].push_back(note.en);
+  s["assumptions"] = in_language(a.assumptions, Lang::en);
   s["clean"] = a.clean();
   o["summary"] = std::move(s);
   return o.dump(2) + "\n";

@@ -39,20 +39,20 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
         },
         strict);
     if (!v) return void(exit_code = report(v.error()));
-    auto suite = "winports verify " + env->site + " from " + from;
+    auto suite = "winports verify " + env->site + " from " + from;  // JUnit's suite name: a key, English
     auto summary = verify::summary(*v, ctx.lang());
     Printout printout{suite,
                       {{"site", file}, {"from", from}},
-                      suite,
+                      say(Msg::verify_page_title, ctx.lang(), {env->site, from}),
                       summary,
-                      v->probes.not_probed,
+                      in_language(v->probes.not_probed, ctx.lang()),
                       [&] { return verify::verdict_diagram(*v, *env); },
                       {{"summary", verify::summary_json(*v)}},
                       "verify"};
     exit_code = print_lines(ctx, flags, verify::kVerifyColumns, verify::verify_lines(*c, *v), std::move(printout));
     if (!ctx.json)
       for (const auto& n : v->probes.not_probed)
-        std::cerr << "winports: " << say(Msg::verify_not_probed, ctx.lang(), {n}) << '\n';
+        std::cerr << "winports: " << say(Msg::verify_not_probed, ctx.lang(), {n.in(ctx.lang())}) << '\n';
     std::cerr << "winports: " << summary << '\n';
   });
 }

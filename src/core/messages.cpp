@@ -759,6 +759,12 @@ const std::vector<MessageText>& message_table() {
       {Msg::help_label_excludes, "Excludes", "排他"},
       {Msg::help_group_options, "Options", "オプション"},
       {Msg::help_group_subcommands, "Subcommands", "コマンド"},
+      {Msg::check_probed, "{1} port(s) probed", "調べたポート {1}"},
+      {Msg::verify_no_port, "{1}: not a port", "{1}: ポートではない"},
+      {Msg::verify_source_port, "{1}: needs source port {2}", "{1}: 送信元ポート {2} が必要"},
+      {Msg::verify_range_not_swept, "{1}: a range, not swept", "{1}: 範囲なので走査しない"},
+      {Msg::verify_network, "{1}: {2} is a network; name its hosts", "{1}: {2} はネットワーク。そのホストを指定する"},
+      {Msg::verify_page_title, "winports verify {1} from {2}", "winports verify {1} ({2} から)"},
   };
   return table;
 }

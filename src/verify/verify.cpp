@@ -22,13 +22,14 @@ void add_flow(const plan::Flow& f, std::size_t index, Probes& out) {
   auto label = plan::flow_label(f);
   auto transport = std::string(to_string(f.transport));
   if (f.transport != Transport::tcp && f.transport != Transport::udp)
-    return out.not_probed.push_back(label + " " + transport + ": not a port");
-  if (f.source_port) return out.not_probed.push_back(label + ": needs source port " + std::to_string(*f.source_port));
+    return out.not_probed.push_back(said(Msg::verify_no_port, {label + " " + transport}));
+  if (f.source_port)
+    return out.not_probed.push_back(said(Msg::verify_source_port, {label, std::to_string(*f.source_port)}));
   const auto swept = f.ports.subtract(f.rpc_only);
   for (auto r : swept.ranges()) {
     if (std::uint32_t{r.hi} - r.lo + 1 > kLargestSweptRange) {
-      out.not_probed.push_back(label + " " + transport + "/" + std::to_string(r.lo) + "-" + std::to_string(r.hi) +
-                               ": a range, not swept");
+      out.not_probed.push_back(said(Msg::verify_range_not_swept, {label + " " + transport + "/" + std::to_string(r.lo) +
+                                                                  "-" + std::to_string(r.hi)}));
       continue;
     }
     for (const auto& n : f.destination.networks) {
@@ -40,7 +41,7 @@ void add_flow(const plan::Flow& f, std::size_t index, Probes& out) {
     }
   }
   for (const auto& n : f.destination.networks)
-    if (!single_address(n)) out.not_probed.push_back(label + ": " + n.to_string() + " is a network; name its hosts");
+    if (!single_address(n)) out.not_probed.push_back(said(Msg::verify_network, {label, n.to_string()}));
 }
 
 // The flow from the vantage that an endpoint the endpoint mapper handed out belongs to: the TCP
@@ -189,7 +190,7 @@ nlohmann::json summary_json(const Verification& v) {
           {"unproven", v.unproven},
           {"broken_services", v.broken},
           {"rpc_range_unchecked", v.rpc_unchecked},
-          {"not_probed", v.probes.not_probed}};
+          {"not_probed", in_language(v.probes.not_probed, Lang::en)}};
 }
 
 Result<std::string> verdict_diagram(const Verification& v, const plan::Environment& env) {

@@ -83,6 +83,12 @@ TEST(Verify, RequestsCoverTheVantagesFlowsToSingleAddressesOnly) {
   auto none = verify::probes_for(plan, *servers, env.file);
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().field, "--from");
+  EXPECT_EQ(none.error().message_in(Lang::ja), "zone servers からホストへの TCP/UDP フローがない");
+  // What cannot be probed says why, in either language: ICMP has no port.
+  auto icmp = std::find_if(probes->not_probed.begin(), probes->not_probed.end(),
+                           [](const LocalizedText& t) { return t.en.find(" icmp: not a port") != std::string::npos; });
+  ASSERT_NE(icmp, probes->not_probed.end()) << ::testing::PrintToString(in_language(probes->not_probed, Lang::en));
+  EXPECT_NE(icmp->in(Lang::ja).find(" icmp: ポートではない"), std::string::npos) << icmp->in(Lang::ja);
 }
 
 TEST(Verify, ABlockedPortBlocksItsFlowAndNamesWhatItBreaks) {

@@ -540,6 +540,12 @@ enum class Msg {
   help_label_excludes,
   help_group_options,
   help_group_subcommands,
+  check_probed,
+  verify_no_port,
+  verify_source_port,
+  verify_range_not_swept,
+  verify_network,
+  verify_page_title,
   end_,  // not a message: how many there are
 };
 

@@ -40,6 +40,14 @@ struct LocalizedText {
   friend LocalizedText operator+(LocalizedText a, const LocalizedText& b) { return a += b; }
 };
 
+// Each text in `lang`: lists the JSON keeps in English and people read in theirs.
+inline std::vector<std::string> in_language(const std::vector<LocalizedText>& texts, Lang lang) {
+  std::vector<std::string> out;
+  out.reserve(texts.size());
+  for (const auto& t : texts) out.push_back(t.in(lang));
+  return out;
+}
+
 // Lang from a locale string such as "ja_JP.UTF-8" (ja) or anything else (en).
 Lang lang_from_locale(std::string_view locale);
 

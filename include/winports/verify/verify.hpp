@@ -21,9 +21,9 @@ constexpr std::uint32_t kLargestSweptRange = 64;  // wider ranges (RPC, FTP pass
 
 struct Probes {
   std::vector<probe::Request> requests;
-  std::vector<std::size_t> flow_of;     // requests[k] probes plan.flows[flow_of[k]]
-  std::vector<bool> from_vantage;       // per plan flow: its source holds the vantage
-  std::vector<std::string> not_probed;  // what no probe from here can test, and why
+  std::vector<std::size_t> flow_of;       // requests[k] probes plan.flows[flow_of[k]]
+  std::vector<bool> from_vantage;         // per plan flow: its source holds the vantage
+  std::vector<LocalizedText> not_probed;  // what no probe from here can test, and why (JSON: English)
 };
 // The requests for every TCP/UDP flow whose source holds `vantage`, to each single address of its
 // destination; an error naming --from when there is none.

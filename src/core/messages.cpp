@@ -765,6 +765,8 @@ const std::vector<MessageText>& message_table() {
       {Msg::verify_range_not_swept, "{1}: a range, not swept", "{1}: 範囲なので走査しない"},
       {Msg::verify_network, "{1}: {2} is a network; name its hosts", "{1}: {2} はネットワーク。そのホストを指定する"},
       {Msg::verify_page_title, "winports verify {1} from {2}", "winports verify {1} ({2} から)"},
+      {Msg::place_zone, "zone {1}", "ゾーン {1}"},
+      {Msg::place_address_in_zone, "{1} (zone {2})", "{1} (ゾーン {2})"},
   };
   return table;
 }

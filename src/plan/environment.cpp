@@ -449,17 +449,20 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
       for (const auto& r : c.roles) roles.push_back("role:" + r.id);
       return fail(said(Msg::site_no_role_named, {role}) + closest(text, roles));
     }
-    Place place{text, {}};
+    Place place{{text, text}, {}};
     for (const auto& h : env.hosts)
       if (std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end()) place.networks.push_back(h.address);
     if (place.networks.empty()) return fail(said(Msg::site_no_host_with_role, {role}));
     return place;
   }
-  if (const auto* h = env.host(text)) return Place{h->name, {h->address}};
-  if (const auto* z = env.zone(text)) return Place{"zone " + z->name, z->networks};
+  if (const auto* h = env.host(text)) return Place{{h->name, h->name}, {h->address}};
+  if (const auto* z = env.zone(text)) return Place{said(Msg::place_zone, {z->name}), z->networks};
   if (auto n = parse_network(text)) {
-    if (const auto* h = env.host_at(*n)) return Place{text + " (" + h->name + ")", {*n}};
-    if (const auto* z = env.zone_of(*n)) return Place{text + " (zone " + z->name + ")", {*n}};
+    if (const auto* h = env.host_at(*n)) {
+      auto label = text + " (" + h->name + ")";
+      return Place{{label, label}, {*n}};
+    }
+    if (const auto* z = env.zone_of(*n)) return Place{said(Msg::place_address_in_zone, {text, z->name}), {*n}};
     return fail(said(Msg::site_in_no_zone, {text}));
   }
   std::vector<std::string> names = names_of(env.zones);

@@ -48,7 +48,7 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
       for (const auto& basis : f.rpc_ranges) out.lines.push_back("  " + basis.in(lang));
   }
   if (out.allowed) return out;
-  out.lines.push_back(say(Msg::explain_not_allowed, lang, {from.label, to.label, port_text}));
+  out.lines.push_back(say(Msg::explain_not_allowed, lang, {from.label.in(lang), to.label.in(lang), port_text}));
   std::set<std::string> said;  // each reason once, whichever access entry skipped it
   // A port of the other era's range: the listener's own range is what the plan opens.
   auto any_range = c.legacy_rpc_range.unite(c.modern_rpc_range);
@@ -79,10 +79,10 @@ Explanation explain(const plan::Plan& plan, const plan::Environment& env, const 
   if (!said.empty()) return out;
   // Always a reason: nothing grants this pair anything, or what is granted does not cover the port.
   if (services_between.empty())
-    out.lines.push_back("  " + say(Msg::explain_no_entry, lang, {from.label, to.label, env.file}));
+    out.lines.push_back("  " + say(Msg::explain_no_entry, lang, {from.label.in(lang), to.label.in(lang), env.file}));
   else
-    out.lines.push_back(
-        "  " + say(Msg::explain_grants_other, lang, {from.label, to.label, join(services_between, ", "), port_text}));
+    out.lines.push_back("  " + say(Msg::explain_grants_other, lang,
+                                   {from.label.in(lang), to.label.in(lang), join(services_between, ", "), port_text}));
   return out;
 }
 

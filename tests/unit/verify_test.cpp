@@ -83,7 +83,7 @@ TEST(Verify, RequestsCoverTheVantagesFlowsToSingleAddressesOnly) {
   auto none = verify::probes_for(plan, *servers, env.file);
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().field, "--from");
-  EXPECT_EQ(none.error().message_in(Lang::ja), "zone servers からホストへの TCP/UDP フローがない");
+  EXPECT_EQ(none.error().message_in(Lang::ja), "ゾーン servers からホストへの TCP/UDP フローがない");
   // What cannot be probed says why, in either language: ICMP has no port.
   auto icmp = std::find_if(probes->not_probed.begin(), probes->not_probed.end(),
                            [](const LocalizedText& t) { return t.en.find(" icmp: not a port") != std::string::npos; });

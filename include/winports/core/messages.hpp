@@ -546,6 +546,8 @@ enum class Msg {
   verify_range_not_swept,
   verify_network,
   verify_page_title,
+  place_zone,
+  place_address_in_zone,
   end_,  // not a message: how many there are
 };
 

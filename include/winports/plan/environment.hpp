@@ -105,7 +105,7 @@ std::set<std::string> services_served(const catalog::Catalog& catalog, const Env
 // the site (itself). An unknown name, or an address in no zone, is an error naming `field`, with
 // the closest name.
 struct Place {
-  std::string label;  // "dc1", "zone clients", "198.18.10.5 (zone clients)"
+  LocalizedText label;  // "dc1", "zone clients", "198.18.10.5 (zone clients)"
   std::vector<Network> networks;
 };
 Result<Place> resolve_place(const Environment& env, const catalog::Catalog& catalog, std::string_view name,

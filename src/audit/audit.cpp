@@ -80,7 +80,7 @@ std::vector<Cube> replies_of(const plan::Flow& f) {
 }
 
 std::string label_of(const PortFinding& f) {
-  return f.from + " -> " + f.to + " " + f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string());
+  return f.from.en + " -> " + f.to.en + " " + f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string());
 }
 
 class Auditor {
@@ -162,9 +162,9 @@ class Auditor {
       if (by && seen.insert(key).second) rules.push_back(by->location);
     }
     PortFinding pf;
-    pf.from = reply ? f.destination.name : f.source.name;
-    pf.to = reply ? f.source.name : f.destination.name;
-    if (!host_name_.empty()) pf.to = host_name_;  // on a host's firewall, the flow's part towards it
+    pf.from = plain(reply ? f.destination.name : f.source.name);
+    pf.to = plain(reply ? f.source.name : f.destination.name);
+    if (!host_name_.empty()) pf.to = plain(host_name_);  // on a host's firewall, the flow's part towards it
     pf.transport = std::string(to_string(f.transport == Transport::icmpv6 ? Transport::icmp : f.transport));
     if (has_ports(f.transport)) pf.ports = ports.intersect(f.ports);
     auto n = plan::narrowed_to(f, catalog_, pf.ports);
@@ -191,7 +191,8 @@ class Auditor {
         if (u.rule) entry.where = u.rule->location;
       }
       int p = first_protocol(u.packets.protocols);
-      PortFinding pf{f.source.name, f.destination.name, transport_name(p), {}, {}, {}, {}, {}, {}};
+      PortFinding pf;
+      pf.from = plain(f.source.name), pf.to = plain(f.destination.name), pf.transport = transport_name(p);
       if (p == 6 || p == 17) pf.ports = u.packets.destination_ports.intersect(f.ports);
       auto text = label_of(pf);
       if (std::find(entry.flows.begin(), entry.flows.end(), text) == entry.flows.end()) entry.flows.push_back(text);
@@ -200,11 +201,13 @@ class Auditor {
 
   // A name for some addresses of a zone: the zone when they are all of it, host names when each
   // is a host, the zone "except" hosts when only hosts are missing, else the zone with the addresses.
-  std::string place(const plan::Zone& zone, const AddressSet& addresses) const {
+  static LocalizedText plain(const std::string& name) { return {{}, name}; }
+
+  LocalizedText place(const plan::Zone& zone, const AddressSet& addresses) const {
     AddressSet whole;
     for (const auto& n : zone.networks)
       if (!addresses.family(n.family).empty()) whole.add(n);  // the families these addresses are of
-    if (addresses.includes(whole)) return zone.name;
+    if (addresses.includes(whole)) return plain(zone.name);
     auto hosts_of = [&](const AddressSet& set) -> std::optional<std::string> {
       std::vector<std::string> names;
       for (const auto& n : set.prefixes()) {
@@ -221,9 +224,9 @@ class Auditor {
       }
       return join(names, ",");
     };
-    if (auto names = hosts_of(addresses)) return *names;
-    if (auto missing = hosts_of(whole.subtract(addresses))) return zone.name + " except " + *missing;
-    return zone.name + " (" + addresses.to_string() + ")";
+    if (auto names = hosts_of(addresses)) return plain(*names);
+    if (auto missing = hosts_of(whole.subtract(addresses))) return said(Msg::audit_zone_except, {zone.name, *missing});
+    return plain(zone.name + " (" + addresses.to_string() + ")");
   }
 
   std::vector<std::string> meaning(Transport t, const PortSet& ports) const {
@@ -334,7 +337,7 @@ class Auditor {
     auto named = [&](const AddressSet& src, const AddressSet& dst, std::string transport, PortSet ports) {
       PortFinding pf;
       pf.from = place(from, src);
-      pf.to = host ? host_name_ : place(to, dst);
+      pf.to = host ? plain(host_name_) : place(to, dst);
       pf.transport = std::move(transport);
       pf.ports = std::move(ports);
       if (auto t = parse_transport(pf.transport); t && has_ports(*t)) pf.services = meaning(*t, pf.ports);

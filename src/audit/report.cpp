@@ -29,8 +29,8 @@ ordered_json location_json(const Location& l) {
 
 ordered_json finding_json(const PortFinding& f) {
   ordered_json o;
-  o["from"] = f.from;
-  o["to"] = f.to;
+  o["from"] = f.from.en;
+  o["to"] = f.to.en;
   o["transport"] = f.transport;
   o["ports"] = ports_json(f.ports);
   o["services"] = f.services;
@@ -105,9 +105,10 @@ std::string audit_text(const Audit& a, Lang lang) {
   // Zone pair → its lines, blocked first within each pair, pairs in order of first appearance by kind.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> pairs;
   std::vector<std::pair<std::string, std::string>> order;
+  std::map<std::pair<std::string, std::string>, std::string> heading;  // the pair in the run's language
   auto add = [&](const PortFinding& f, const std::string& line) {
-    std::pair<std::string, std::string> key{f.from, f.to};
-    if (!pairs.count(key)) order.push_back(key);
+    std::pair<std::string, std::string> key{f.from.en, f.to.en};
+    if (!pairs.count(key)) order.push_back(key), heading[key] = f.from.in(lang) + " -> " + f.to.in(lang);
     pairs[key].push_back(line);
   };
   auto locations = [](const std::vector<Location>& where) {
@@ -121,7 +122,8 @@ std::string audit_text(const Audit& a, Lang lang) {
     if (!f.rules.empty()) line += say(Msg::audit_dropped_by, lang, {locations(f.rules)});
     add(f, line);
   }
-  for (const auto& f : a.replies) add(f, say(Msg::audit_replies, lang, {ports_text(f), f.to, f.from}));
+  for (const auto& f : a.replies)
+    add(f, say(Msg::audit_replies, lang, {ports_text(f), f.to.in(lang), f.from.in(lang)}));
   for (const auto& f : a.extra) {
     // The table names a few; --json lists every service the catalog gives those ports.
     std::vector<std::string> shown(f.services.begin(),
@@ -134,7 +136,7 @@ std::string audit_text(const Audit& a, Lang lang) {
     add(f, say(Msg::audit_extra, lang, {ports_text(f), meaning}));
   }
   for (const auto& key : order) {
-    out << key.first << " -> " << key.second << '\n';
+    out << heading[key] << '\n';
     for (const auto& line : pairs[key]) out << line << '\n';
   }
   for (const auto& s : a.shadowed)

@@ -767,6 +767,7 @@ const std::vector<MessageText>& message_table() {
       {Msg::verify_page_title, "winports verify {1} from {2}", "winports verify {1} ({2} から)"},
       {Msg::place_zone, "zone {1}", "ゾーン {1}"},
       {Msg::place_address_in_zone, "{1} (zone {2})", "{1} (ゾーン {2})"},
+      {Msg::audit_zone_except, "{1} except {2}", "{1} ({2} を除く)"},
   };
   return table;
 }

@@ -278,6 +278,7 @@ expect 2 "audit: nft text forced on an iptables dump" -- "$bin" audit "$branch" 
 expect 1 "audit --lang ja: the findings' words in Japanese" -- "$bin" --lang ja audit "$branch" "$examples/audit/branch-router.rules"
 contains out "  ブロック tcp 49152-65535 — 動かなくなるもの: print-spooler" "a blocked port"
 contains out "一致しないルール  " "a rule that never matches"
+contains out "clients -> servers (dc1,dc2,fs1 を除く)" "a zone but some hosts, in Japanese"
 contains out "計画外   any — 計画が開かないすべてのプロトコルとポート" "an all-protocol opening"
 expect 0 "audit --lang ja: an iptables dump's notes" -- "$bin" --lang ja audit "$branch" "$audit_data/branch-office.iptables-save" \
   "$audit_data/branch-office.ip6tables-save" --format iptables-save

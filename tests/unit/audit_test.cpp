@@ -608,8 +608,8 @@ TEST(AuditFindings, ADeletedPortIsBlockedWithTheServicesItBreaks) {
   auto a = run_audit(site, *r);
   ASSERT_EQ(a.blocked.size(), 1u) << audit_text(a);
   const auto& b = a.blocked[0];
-  EXPECT_EQ(b.from, "clients");
-  EXPECT_EQ(b.to, "dc1,dc2");
+  EXPECT_EQ(b.from.en, "clients");
+  EXPECT_EQ(b.to.en, "dc1,dc2");
   EXPECT_EQ(b.transport, "tcp");
   EXPECT_EQ(b.ports, (PortSet{{464, 464}}));
   EXPECT_NE(std::find(b.services.begin(), b.services.end(), "kdc"), b.services.end());
@@ -638,8 +638,8 @@ TEST(AuditFindings, AnAddedOpeningIsExtraWithWhatThePortMeans) {
                    "\t\tcounter name unplanned drop");
   auto a = audit_nft(site, text);
   ASSERT_EQ(a.extra.size(), 1u) << audit_text(a);
-  EXPECT_EQ(a.extra[0].from, "clients");
-  EXPECT_EQ(a.extra[0].to, "fs1");
+  EXPECT_EQ(a.extra[0].from.en, "clients");
+  EXPECT_EQ(a.extra[0].to.en, "fs1");
   EXPECT_EQ(a.extra[0].transport, "tcp");
   EXPECT_EQ(a.extra[0].ports, (PortSet{{3389, 3389}}));
   EXPECT_NE(std::find(a.extra[0].services.begin(), a.extra[0].services.end(), "rds"), a.extra[0].services.end());
@@ -653,7 +653,7 @@ TEST(AuditFindings, RepliesShadowsAndUnreadableMatchesAreFindingsOfTheirOwn) {
   // Replies are dropped, except where the way back is a planned flow itself (dc1 <-> dc2).
   auto replies = [&](const std::string& from, const std::string& to, const std::string& transport) {
     return std::count_if(a.replies.begin(), a.replies.end(), [&](const PortFinding& f) {
-      return f.from == from && f.to == to && f.transport == transport;
+      return f.from.en == from && f.to.en == to && f.transport == transport;
     });
   };
   EXPECT_EQ(replies("dc1,dc2", "clients", "tcp"), 1) << audit_text(a);
@@ -895,7 +895,10 @@ TEST(AuditWindows, KeywordsProfilesBlockOverAllowAndTheProfileState) {
   auto a = windows_audit(site, base);
   EXPECT_TRUE(a.blocked.empty()) << audit_text(a);
   // The servers zone is allowed more than dc2 and fs1 need: extra, named by what is left of the zone.
-  for (const auto& e : a.extra) EXPECT_EQ(e.from, "servers except dc1,dc2,fs1") << audit_text(a);
+  for (const auto& e : a.extra) {
+    EXPECT_EQ(e.from.en, "servers except dc1,dc2,fs1") << audit_text(a);
+    EXPECT_EQ(e.from.in(Lang::ja), "servers (dc1,dc2,fs1 を除く)");
+  }
   std::vector<std::string> notes_en, notes_ja;
   for (const auto& note : a.assumptions) notes_en.push_back(note.en), notes_ja.push_back(note.in(Lang::ja));
   EXPECT_NE(std::find(notes_en.begin(), notes_en.end(),
@@ -919,7 +922,7 @@ TEST(AuditWindows, KeywordsProfilesBlockOverAllowAndTheProfileState) {
   a = windows_audit(site, block);
   ASSERT_EQ(a.blocked.size(), 3u) << audit_text(a);  // from the clients, dc2 and fs1, on dc1
   for (const auto& b : a.blocked) {
-    EXPECT_EQ(b.to, "dc1");
+    EXPECT_EQ(b.to.en, "dc1");
     EXPECT_EQ(b.ports, (PortSet{{88, 88}}));
     EXPECT_NE(std::find(b.services.begin(), b.services.end(), "kdc"), b.services.end());
   }
@@ -957,10 +960,10 @@ TEST(AuditWindows, KeywordsProfilesBlockOverAllowAndTheProfileState) {
   EXPECT_NE(a.unsupported[0].construct.find("RA=DNS"), std::string::npos);
   // fs1 (in dc1's subnet) reaches 445 through LocalSubnet; the clients do not.
   EXPECT_TRUE(std::none_of(a.blocked.begin(), a.blocked.end(), [](const PortFinding& b) {
-    return b.from == "fs1" && b.ports.contains(445);
+    return b.from.en == "fs1" && b.ports.contains(445);
   })) << audit_text(a);
   EXPECT_TRUE(std::any_of(a.blocked.begin(), a.blocked.end(), [](const PortFinding& b) {
-    return b.from == "clients" && b.ports.contains(445);
+    return b.from.en == "clients" && b.ports.contains(445);
   })) << audit_text(a);
 }
 

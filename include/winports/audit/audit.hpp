@@ -14,8 +14,10 @@ namespace winports::audit {
 
 // Ports (or a port-less protocol) between two places of the site.
 struct PortFinding {
-  std::string from;  // zone or host names of the site, as the plan names them
-  std::string to;
+  // Zone or host names of the site, as the plan names them (Japanese only where words join them:
+  // "servers except dc1"; the JSON gives the English).
+  LocalizedText from;
+  LocalizedText to;
   std::string transport;              // "tcp", "udp", "icmp", "gre" … (icmp: the family's ICMP)
   PortSet ports;                      // empty for a port-less protocol
   std::vector<std::string> services;  // what the plan needs them for, or what the catalog says they mean

@@ -548,6 +548,7 @@ enum class Msg {
   verify_page_title,
   place_zone,
   place_address_in_zone,
+  audit_zone_except,
   end_,  // not a message: how many there are
 };
 

@@ -9,11 +9,6 @@
 namespace winports::cli {
 namespace {
 
-LocalizedText did_you_mean(const std::string& word, const std::vector<std::string>& names) {
-  auto best = closest_name(word, names);
-  return best.empty() ? LocalizedText{} : said(Msg::did_you_mean, {"'" + best + "'"});
-}
-
 // CLI11 2.1's messages (Error.hpp, Validators.hpp) by shape; the option each is about is the field.
 const std::vector<EnglishShape>& shapes() {
   static const std::vector<EnglishShape> table = {
@@ -70,7 +65,7 @@ Error parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv
       std::vector<std::string> names;
       for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
         names.push_back(sub->get_name());
-      return Error{"", 0, 0, "", said(Msg::cli_unknown_command, {word}) + did_you_mean(word, names)};
+      return Error{"", 0, 0, "", said(Msg::cli_unknown_command, {word}) + closest(word, names)};
     }
   }
   std::string field;
@@ -78,7 +73,7 @@ Error parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv
   if (auto text = resaid(english, shapes(), &field, &groups)) {
     // A value outside a fixed set: the member it is closest to.
     if (groups.size() == 4 && groups[3].size() > 1 && groups[3].front() == '{')
-      *text += did_you_mean(groups[2], members(groups[3]));
+      *text += closest(groups[2], members(groups[3]));
     return Error{"", 0, 0, field, *text};
   }
   return Error{"", 0, 0, "", english};

@@ -30,9 +30,7 @@ Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& 
     auto found = catalog::find_services(c, name);
     if (found.empty()) {
       auto near = catalog::suggest_names(c, name, 1);
-      return Error{"", 0, 0, "--service",
-                   said(Msg::cli_no_service, {name}) +
-                       (near.empty() ? LocalizedText{} : said(Msg::did_you_mean, {"'" + near[0] + "'"}))};
+      return Error{"", 0, 0, "--service", said(Msg::cli_no_service, {name}) + suggestion(near.empty() ? "" : near[0])};
     }
     for (const auto* s : found) add_service_ports(*s, spec);
   }
@@ -42,9 +40,7 @@ Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& 
       std::vector<std::string> ids;
       for (const auto& r : c.roles) ids.push_back(r.id);
       auto near = closest_name(name, ids);
-      return Error{"", 0, 0, "--role",
-                   said(Msg::site_no_role_named, {name}) +
-                       (near.empty() ? LocalizedText{} : said(Msg::did_you_mean, {"'" + near + "'"}))};
+      return Error{"", 0, 0, "--role", said(Msg::site_no_role_named, {name}) + suggestion(near)};
     }
     for (const auto& id : role->services) add_service_ports(*c.service(id), spec);
   }

@@ -581,6 +581,15 @@ struct EnglishShape {
 std::optional<LocalizedText> resaid(const std::string& english, const std::vector<EnglishShape>& shapes,
                                     std::string* field = nullptr, std::vector<std::string>* groups = nullptr);
 
+// " (did you mean 'x'?)" in both languages, or nothing when `best` is empty.
+inline LocalizedText suggestion(const std::string& best) {
+  return best.empty() ? LocalizedText{} : said(Msg::did_you_mean, {"'" + best + "'"});
+}
+// The same for the candidate closest to `word`, if one is close enough.
+inline LocalizedText closest(const std::string& word, const std::vector<std::string>& candidates) {
+  return suggestion(closest_name(word, candidates));
+}
+
 // Every message, for the test that each has both languages and the same placeholders in each.
 struct MessageText {
   Msg id;

@@ -24,13 +24,9 @@ struct LoadFailure {
 // An entry that names one already reported bad: skipped without a derived error.
 struct SkipEntry {};
 
-// " (did you mean 'x'?)" in both languages, or nothing.
-inline LocalizedText suggestion(const std::string& best) {
-  return best.empty() ? LocalizedText{} : said(Msg::did_you_mean, {"'" + best + "'"});
-}
-inline LocalizedText closest(const std::string& word, const std::vector<std::string>& candidates) {
-  return suggestion(closest_name(word, candidates));
-}
+// The one "did you mean" (messages.hpp), as the readers have always named it.
+using winports::closest;
+using winports::suggestion;
 
 class Reader {
  public:

@@ -3,7 +3,10 @@
 # naming a host. Two workloads: netbios decided (false), and netbios left open so that every
 # NetBIOS row is an undecided left-out entry. Prints wall time and peak memory per format
 # (target for the rule and table formats: <= 1 s and <= 150 MiB; html and xlsx are reported).
-set -euo pipefail
+# Exit 0 on target, 1 over it, 2 when a plan failed or the script could not run (bench/lib.sh).
+source "$(dirname "$0")/lib.sh"
+bench_strict
+bench_require python3
 bin=${1:-$(dirname "$0")/../build/winports}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -11,7 +14,8 @@ python3 "$(dirname "$0")/scale_site.py" "$dir/site.yaml" "$dir/open.yaml"
 status=0
 measure() {  # site label format target(1 = held to the targets)
   local out="$dir/out.$3"
-  /usr/bin/time -f "%e %M" -o "$dir/time" timeout 600 "$bin" plan "$1" --format "$3" -o "$out" 2>/dev/null || true
+  /usr/bin/time -f "%e %M" -o "$dir/time" timeout 600 "$bin" plan "$1" --format "$3" -o "$out" 2>"$dir/err" ||
+    { cat "$dir/err" >&2; bench_cannot_run "plan --format $3 failed"; }
   read -r secs kb <"$dir/time"
   local verdict=""
   if [ "$4" = 1 ]; then

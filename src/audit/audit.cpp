@@ -430,6 +430,16 @@ Result<HostContext> host_context(const plan::Environment& env, const catalog::Ca
   return out;
 }
 
+AsaInterfaces asa_interfaces(const plan::Environment& env) {
+  AsaInterfaces out;
+  for (const auto& z : env.zones) {
+    if (z.asa_interface.empty()) continue;
+    auto& nets = out.networks[z.asa_interface];
+    for (const auto& n : z.networks) nets = nets.unite(AddressSet::of(n));
+  }
+  return out;
+}
+
 Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan,
                     const Ruleset& ruleset, const std::string& host) {
   return Auditor(env, catalog, plan, ruleset).run(host);

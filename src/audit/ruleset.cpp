@@ -1,5 +1,6 @@
 #include "winports/audit/ruleset.hpp"
 
+#include "winports/audit/asa_config.hpp"
 #include "winports/core/messages.hpp"
 
 namespace winports::audit {
@@ -18,6 +19,7 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "iptables-save") return Format::iptables_save;
   if (name == "windows-reg") return Format::windows_reg;
   if (name == "windows-json") return Format::windows_json;
+  if (name == "asa") return Format::asa;
   return std::nullopt;
 }
 
@@ -29,6 +31,8 @@ namespace {
 Format detect(const std::string& text) {
   static const std::string kUtf16Reg("\xFF\xFEW\0i\0n\0d\0o\0w\0s\0", 16);
   static const std::string kUtf16Brace("\xFF\xFE{\0", 4);
+  // Before iptables-save: a running-config starts ": Saved", whose ':' an iptables chain line has too.
+  if (asa::looks_like_asa(text)) return Format::asa;
   if (text.rfind(kUtf16Reg, 0) == 0) return Format::windows_reg;
   if (text.rfind(kUtf16Brace, 0) == 0) return Format::windows_json;
   auto first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
@@ -52,7 +56,7 @@ Format detect(const std::string& text) {
 }  // namespace
 
 Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path, Format format,
-                             const HostContext* host) {
+                             const HostContext* host, const AsaInterfaces* interfaces) {
   if (format == Format::automatic) {
     // An empty dump is both an empty nft ruleset (everything passes) and an ip6tables-save with no
     // table loaded (a family it says nothing of): only the user knows which.
@@ -62,7 +66,10 @@ Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, P
   }
   if ((format == Format::windows_reg || format == Format::windows_json) && (!host || path != Path::input))
     return Error{file, 0, 0, "--host", said(Msg::audit_windows_needs_host)};
+  if (format == Format::asa && path != Path::forward) return Error{file, 0, 0, "--host", said(Msg::asa_not_network)};
   switch (format) {
+    case Format::asa:
+      return read_asa(file, text, interfaces ? *interfaces : AsaInterfaces{});
     case Format::windows_reg:
       return read_windows_reg(file, text, *host);
     case Format::windows_json:

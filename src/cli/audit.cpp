@@ -22,7 +22,7 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("RULESET", rulesets, help(Msg::help_ruleset_dumps_nft_j_list));
   cmd->add_option("--host", host, help(Msg::help_the_ruleset_is_this_host));
   cmd->add_option("--format", format, help(Msg::help_auto_by_content_nft_json))
-      ->check(CLI::IsMember({"auto", "nft-json", "nft", "iptables-save", "windows-reg", "windows-json"}));
+      ->check(CLI::IsMember({"auto", "nft-json", "nft", "iptables-save", "windows-reg", "windows-json", "asa"}));
   cmd->add_option("--profile", profile, help(Msg::help_windows_firewall_the_host_s))
       ->check(CLI::IsMember({"domain", "private", "public"}));
   cmd->add_flag("--collector", collector, help(Msg::help_print_the_powershell_script_that));
@@ -43,11 +43,13 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
       if (!h) return void(exit_code = report(h.error()));
       context = std::move(*h);
     }
+    auto interfaces = audit::asa_interfaces(*env);
     std::vector<audit::Ruleset> parts;
     for (const auto& r : rulesets) {
       auto text = read_file(r);
       if (!text) return void(exit_code = report(text.error()));
-      auto part = audit::read_ruleset(r, *text, path, *audit::parse_format(format), context ? &*context : nullptr);
+      auto part =
+          audit::read_ruleset(r, *text, path, *audit::parse_format(format), context ? &*context : nullptr, &interfaces);
       if (!part) return void(exit_code = report(part.error()));
       parts.push_back(std::move(*part));
     }

@@ -30,7 +30,7 @@ void add_kb_literal_flag(CLI::App* cmd, bool& kb_literal) {
 }
 
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string file, format = "nftables", output, host, from, to, port;
+  static std::string file, format = "nftables", output, host, from, to, port, running_config;
   static bool log_drops = false, kb_literal = false;
   static std::vector<std::string> replace_acl;
   std::vector<std::string> names;
@@ -43,6 +43,7 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   add_kb_literal_flag(cmd, kb_literal);
   cmd->add_flag("--log-drops", log_drops, help(Msg::help_nftables_iptables_log_unplanned_traffic));
   cmd->add_option("--replace-acl", replace_acl, help(Msg::help_asa_the_list_in_use));
+  cmd->add_option("--running-config", running_config, help(Msg::help_asa_running_config));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -52,8 +53,14 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (!env) return void(exit_code = report(env.error()));
     auto plan = plan::make_plan(*env, *c);
     std::vector<std::string> refusals;
-    auto text =
-        emit::find_emitter(format)->emit({plan, *env, *c, {ctx.lang(), host, log_drops, replace_acl}, &refusals});
+    emit::Options options{ctx.lang(), host, log_drops, replace_acl};
+    if (!running_config.empty()) {
+      auto text = read_file(running_config);
+      if (!text) return void(exit_code = report(text.error()));
+      options.running_config = std::move(*text);
+      options.running_config_file = running_config;
+    }
+    auto text = emit::find_emitter(format)->emit({plan, *env, *c, options, &refusals});
     if (!text) return void(exit_code = report(text.error()));
     auto warning = "winports: " + say(Msg::warning_prefix, ctx.lang()) + ": ";
     for (const auto& w : plan.warnings) std::cerr << warning << w.in(ctx.lang()) << '\n';

@@ -768,6 +768,83 @@ const std::vector<MessageText>& message_table() {
       {Msg::place_zone, "zone {1}", "ゾーン {1}"},
       {Msg::place_address_in_zone, "{1} (zone {2})", "{1} (ゾーン {2})"},
       {Msg::audit_zone_except, "{1} except {2}", "{1} ({2} を除く)"},
+      {Msg::asa_unknown_command, "the ASA model does not take '{1}'", "ASA のモデルは '{1}' を受け付けない"},
+      {Msg::asa_member_outside, "'{1}' is a member line outside any object or object-group",
+       "'{1}' はオブジェクトやオブジェクト グループの外にあるメンバー行"},
+      {Msg::asa_no_list, "access list '{1}' does not exist", "アクセスリスト '{1}' はない"},
+      {Msg::asa_no_entry, "access list '{1}' has no entry '{2}'", "アクセスリスト '{1}' にエントリ '{2}' はない"},
+      {Msg::asa_duplicate_entry, "access list '{1}' already has '{2}' (the ASA ignores a duplicate entry)",
+       "アクセスリスト '{1}' にはすでに '{2}' がある (ASA は重複したエントリを無視する)"},
+      {Msg::asa_line_past_end, "line {1} is past the end of access list '{2}' ({3} entries)",
+       "行 {1} はアクセスリスト '{2}' の終わりより後 (エントリ {3} 件)"},
+      {Msg::asa_group_in_use, "'{1}' is in use by access list '{2}' (the ASA refuses to remove it)",
+       "'{1}' はアクセスリスト '{2}' が使っている (ASA は削除を拒む)"},
+      {Msg::asa_no_object, "no object or object-group '{1}'", "オブジェクトやオブジェクト グループ '{1}' はない"},
+      {Msg::asa_object_kind, "'{1}' is {2}, not {3}", "'{1}' は{2}で、{3}ではない"},
+      {Msg::asa_nesting, "object-groups nest in a loop at '{1}'", "オブジェクト グループ '{1}' の入れ子が循環している"},
+      {Msg::asa_bad_mask, "'{1}' is not a contiguous netmask", "'{1}' は連続したネットマスクではない"},
+      {Msg::asa_expected, "{1} expected after '{2}'", "'{2}' の後に{1}が必要"},
+      {Msg::asa_noun_port, "a port number or an ASA port name", "ポート番号か ASA のポート名"},
+      {Msg::asa_noun_address, "an address (any, host A, A MASK, A/len, object, object-group)",
+       "アドレス (any、host A、A MASK、A/len、object、object-group)"},
+      {Msg::asa_noun_action, "permit or deny", "permit か deny"},
+      {Msg::asa_noun_level, "a security level (0-100)", "セキュリティ レベル (0-100)"},
+      {Msg::asa_not_network, "the ASA is a network firewall: audit it without --host",
+       "ASA はネットワーク ファイアウォール: --host なしで監査する"},
+      {Msg::asa_unsupported_time, "time-range {1}: the entry applies only at times the audit does not know",
+       "time-range {1}: 監査が知らない時間帯だけ有効なエントリ"},
+      {Msg::asa_unsupported_user, "{1}: matches users or security groups, not addresses",
+       "{1}: アドレスではなくユーザーやセキュリティ グループに一致する"},
+      {Msg::asa_unsupported_fqdn, "object {1}: an FQDN object resolves at run time",
+       "オブジェクト {1}: FQDN オブジェクトは実行時に解決される"},
+      {Msg::asa_unsupported_interface, "'interface {1}': the interface's own address is not in the site file",
+       "'interface {1}': インターフェース自身のアドレスはサイト ファイルにない"},
+      {Msg::asa_no_interface_named,
+       "no zone names the ASA interface its traffic arrives on (asa_interface), and the lists bound are {1}: which "
+       "applies is not known",
+       "トラフィックが届く ASA インターフェースを名指すゾーン (asa_interface) がなく、バインドされたリストは {1}: "
+       "どれが適用されるか分からない"},
+      {Msg::asa_not_behind_interface, "the addresses are behind no interface the site names (asa_interface)",
+       "サイトが名指すどのインターフェース (asa_interface) の後ろにもないアドレス"},
+      {Msg::asa_assumed_interface,
+       "no zone names its asa_interface: every flow is taken to arrive on '{1}', the one interface with a list bound",
+       "asa_interface を持つゾーンがない: すべてのフローは、リストがバインドされた唯一のインターフェース '{1}' "
+       "に届くとみなす"},
+      {Msg::asa_security_levels,
+       "interface {1} has no access list: the ASA permits traffic to interfaces of a lower security level and denies "
+       "the rest",
+       "インターフェース {1} にアクセスリストがない: ASA はセキュリティ "
+       "レベルの低いインターフェースへのトラフィックを許可し、残りを拒否する"},
+      {Msg::asa_nat_note,
+       "NAT at line {1}: access lists match real addresses (ASA 8.3 and later), so this changes the audit only where a "
+       "zone's addresses are the mapped ones",
+       "{1} 行の NAT: アクセスリストは実アドレスに一致する (ASA 8.3 以降) "
+       "ため、ゾーンのアドレスがマップ後のものである場合だけ監査結果が変わる"},
+      {Msg::asa_unknown_interface, "interface '{1}' (asa_interface) has no nameif in the configuration",
+       "インターフェース '{1}' (asa_interface) は構成の nameif にない"},
+      {Msg::emit_asa_no_list_bound,
+       "asa: interface {1} has no access list bound, so its traffic follows the security levels; the site's entries "
+       "need one: --replace-acl {1}=none binds a list of the site's own (which ends the security-level default for all "
+       "traffic entering {1})",
+       "asa: インターフェース {1} にはアクセスリストがバインドされておらず、トラフィックはセキュリティ "
+       "レベルに従う。サイトのエントリにはリストが必要: --replace-acl {1}=none でサイト専用のリストをバインドする ({1} "
+       "に入るすべてのトラフィックでセキュリティ レベルの既定が終わる)"},
+      {Msg::emit_asa_pick_interface,
+       "no zone names its asa_interface, and the running-config binds {1} lists inbound ({2}): name each zone's "
+       "asa_interface",
+       "asa_interface を持つゾーンがなく、running-config は受信方向のリストを {1} 個バインドしている ({2}): 各ゾーンの "
+       "asa_interface を指定する"},
+      {Msg::emit_asa_replace_with_config,
+       "with --running-config, --replace-acl takes only INTERFACE=none (the list in use is read from the "
+       "configuration)",
+       "--running-config と一緒のとき --replace-acl は INTERFACE=none だけを取る (使用中のリストは構成から読む)"},
+      {Msg::emit_asa_self_check, "the ASA commands do not apply to the running-config: {1}",
+       "ASA コマンドが running-config に適用できない: {1}"},
+      {Msg::help_asa_running_config,
+       "asa: the device's `show running-config`: the site's entries go into the list each interface already has, and a "
+       "re-plan replaces only the previous plan's entries",
+       "asa: 機器の `show running-config`: "
+       "サイトのエントリは各インターフェースの既存のリストに入り、再計画は前回の計画のエントリだけを置き換える"},
   };
   return table;
 }

@@ -6,11 +6,14 @@
 // only then is the previous list removed (named by --replace-acl, or by the closing remark). A zone
 // may name the interface its traffic arrives on (`asa_interface`): each interface then gets the
 // list of the flows entering it. The ASA is stateful, so return traffic needs no rule.
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "common.hpp"
+#include "winports/audit/asa_config.hpp"
+#include "winports/audit/ruleset.hpp"
 #include "winports/core/messages.hpp"
 
 namespace winports::emit {
@@ -52,8 +55,10 @@ struct Writer {
   const plan::Host* only;
   std::string prefix;  // "wp-SITE"
   std::map<std::string, Group> groups;
-  std::vector<std::string> group_order;                  // first use first
-  std::map<std::string, std::vector<std::string>> aces;  // interface ("" = one list) → ACE lines (without the name)
+  std::vector<std::string> group_order;  // first use first
+  // interface ("" = one list) → (remark, entry) pairs, the entry without "access-list NAME"
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> aces;
+  std::string remark_prefix;  // "wp-SITE: " when the entries go into a list the site shares
 
   const std::string& add_group(const std::string& kind, const std::string& header, const std::string& body,
                                const std::string& owner) {
@@ -124,9 +129,11 @@ struct Writer {
 
   void ace(const std::string& iface, const plan::Flow& f, const std::vector<Network>& src,
            const std::vector<Network>& dst, const std::string& protocol) {
-    auto& lines = aces[iface];
-    lines.push_back("remark " +
-                    cut(plan::flow_label(f) + ": " + plan::reasons_text(f, in.catalog, in.options.lang), 100));
+    auto remark = "remark " + cut(remark_prefix + plan::flow_label(f) + " " + protocol + ": " +
+                                      plan::reasons_text(f, in.catalog, in.options.lang),
+                                  100);
+    if (remark_prefix.empty())  // the standalone list's remarks, as they always were
+      remark = "remark " + cut(plan::flow_label(f) + ": " + plan::reasons_text(f, in.catalog, in.options.lang), 100);
     std::string rule = "extended permit " + protocol + " object-group " + network_group(f.source.name, src);
     auto d = "object-group " + network_group(f.destination.name, dst);
     if (f.transport == Transport::tcp || f.transport == Transport::udp)
@@ -134,7 +141,7 @@ struct Writer {
               service_group(f);
     else
       rule += " " + d + (f.icmp_type == "echo" ? " echo" : "");
-    lines.push_back(rule);
+    aces[iface].emplace_back(remark, rule);
   }
 };
 
@@ -151,6 +158,213 @@ std::map<std::string, std::string> previous_lists(const Input& in) {
   return out;
 }
 
+// Whether a list entry is one a winports plan of this site wrote: it names one of the site's groups
+// (named "wp-SITE-n-" or "-s-" and eight hex digits of their content), or is one of its remarks.
+bool written_by_site(const std::string& entry, const std::string& prefix) {
+  if (entry.rfind("remark " + prefix + ": ", 0) == 0) return true;
+  std::istringstream words(entry);
+  for (std::string w; words >> w;) {
+    if (w.size() != prefix.size() + 11 || w.compare(0, prefix.size(), prefix) != 0) continue;
+    auto kind = w.substr(prefix.size(), 3);
+    if ((kind == "-n-" || kind == "-s-") &&
+        std::all_of(w.end() - 8, w.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+      return true;
+  }
+  return false;
+}
+
+// The site's own networks whose traffic arrives on `iface` ("" = every one), in both families.
+std::vector<Network> sources_on(const Input& in, const std::string& iface) {
+  std::vector<Network> nets;
+  for (const auto& z : in.env.zones)
+    if (!z.outside && (iface.empty() || z.asa_interface == iface))
+      nets.insert(nets.end(), z.networks.begin(), z.networks.end());
+  return detail::fewest_networks(std::move(nets));
+}
+
+std::vector<Network> both_families(const std::function<std::vector<Network>(int)>& of) {
+  auto v4 = of(4), v6 = of(6);
+  v4.insert(v4.end(), v6.begin(), v6.end());
+  return v4;
+}
+
+// Where the site's entries land in a device's running-config: in the list bound to each interface,
+// ahead of the entries that were there, then a deny of the site's own unplanned traffic, so whatever
+// is not the site's falls through to the entries that decided it before. A re-plan adds its new
+// entries (at the place of the previous plan's) before it removes the previous plan's entries, by
+// their exact text: every planned flow is permitted at every step, and entries that did not change
+// stay. Exact `no access-list` lines rather than `configure session`: they paste into every 9.x
+// release and context, and each step leaves a list that is consistent on its own.
+Result<std::string> into_running_config(const Input& in, Writer& w, std::ostringstream& out) {
+  auto config = audit::asa::parse_config(in.options.running_config_file, in.options.running_config);
+  if (!config) return config.error();
+  // Its entries read as the audit reads them: a configuration this cannot read is refused here, with
+  // its line, rather than edited.
+  if (auto read = audit::read_asa_config(*config, {}); !read) return read.error();
+  std::set<std::string> bind_new;  // --replace-acl IFACE=none
+  for (const auto& item : in.options.replace_acl) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos || item.substr(eq + 1) != "none")
+      return Error{in.env.file, 0, 0, "--replace-acl", said(Msg::emit_asa_replace_with_config)};
+    bind_new.insert(item.substr(0, eq));
+  }
+  // Flows whose zones name no interface: the one interface the configuration binds a list to.
+  std::map<std::string, std::string> interface_of;  // the writer's key → nameif
+  std::set<std::string> ifaces;
+  for (const auto& z : in.env.zones)
+    if (!z.outside && !z.asa_interface.empty()) ifaces.insert(z.asa_interface);
+  for (const auto& [key, pairs] : w.aces) ifaces.insert(key);
+  if (ifaces.count("")) {
+    std::vector<std::string> bound;
+    for (const auto& g : config->groups)
+      if (g.direction == "in") bound.push_back(g.interface);
+    if (bound.size() != 1)
+      return Error{in.options.running_config_file, 0, 0, "access-group",
+                   said(Msg::emit_asa_pick_interface, {std::to_string(bound.size()), join(bound, ", ")})};
+    ifaces.erase("");
+    ifaces.insert(bound.front());
+    interface_of[""] = bound.front();
+  }
+  auto outside = std::find_if(in.env.zones.begin(), in.env.zones.end(), [](const plan::Zone& z) { return z.outside; });
+
+  std::ostringstream lists;
+  for (const auto& iface : ifaces) {
+    std::string key = interface_of.count("") && interface_of[""] == iface ? "" : iface;
+    const auto& pairs = w.aces[key];
+    // The deny of the site's own traffic that no permit above names: from this interface's zones to
+    // every address of the site, and to the outside where an access entry names the pair.
+    std::vector<std::string> denies;
+    auto sources = sources_on(in, key);
+    if (!sources.empty()) {
+      auto site = both_families([&](int family) { return detail::site_networks(in.env, family); });
+      denies.push_back("extended deny ip object-group " + w.network_group("site", sources) + " object-group " +
+                       w.network_group("site", site));
+      auto to_outside = both_families([&](int family) { return detail::outside_pairs(in, family, w.only).second; });
+      std::erase_if(to_outside, [&](const Network& n) {
+        return std::none_of(sources.begin(), sources.end(), [&](const Network& s) { return s.contains(n); });
+      });
+      if (!to_outside.empty() && outside != in.env.zones.end())
+        denies.push_back("extended deny ip object-group " + w.network_group("site", to_outside) + " object-group " +
+                         w.network_group("any", outside->networks));
+      // Where every flow arrives on the one interface, the outside's arrive there too: the site's
+      // side of those pairs is the site's to decide.
+      auto from_outside = both_families([&](int family) { return detail::outside_pairs(in, family, w.only).first; });
+      if (key.empty() && !from_outside.empty() && outside != in.env.zones.end())
+        denies.push_back("extended deny ip object-group " + w.network_group("any", outside->networks) +
+                         " object-group " + w.network_group("site", from_outside));
+    }
+    std::string deny_remark = "remark " + w.prefix + ": the site's traffic that no entry above permits";
+
+    const auto* binding = config->binding(iface, "in");
+    lists << "!\n! Traffic arriving on " << iface << "\n";
+    if (!binding && !bind_new.count(iface)) {
+      detail::refuse(in, say(Msg::emit_asa_no_list_bound, in.options.lang, {iface}));
+      lists << "! " << say(Msg::emit_asa_no_list_bound, Lang::en, {iface}) << "\n";
+      continue;
+    }
+    std::string name = binding ? binding->list : w.prefix + "-" + name_part(iface, 16);
+    std::vector<std::string> entries;
+    if (const auto* list = config->list(name))
+      for (const auto& e : list->entries) entries.push_back(e.text);
+    bool all_ours = name.rfind(w.prefix + "-", 0) == 0;  // a list an earlier winports plan made
+    std::vector<std::size_t> old_block;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      if (all_ours || written_by_site(entries[i], w.prefix)) old_block.push_back(i);
+    std::set<std::string> old_entries;
+    for (auto i : old_block) old_entries.insert(entries[i]);
+    std::set<std::string> wanted;
+    for (const auto& [remark, rule] : pairs) wanted.insert({remark, rule});
+    if (!denies.empty()) wanted.insert(deny_remark);
+    for (const auto& d : denies) wanted.insert(d);
+
+    if (!binding) {
+      lists << "! WARNING: " << iface << " had no access list: binding " << name
+            << " ends the security-level default there, so traffic entering " << iface
+            << " that no entry permits is denied, not only the site's.\n";
+    } else {
+      lists << "! The site's entries go into " << name << ", the list bound to " << iface
+            << " now, ahead of the entries that were there; what is not the site's falls through to them.\n";
+    }
+    auto has = [&](const std::string& e) { return std::find(entries.begin(), entries.end(), e) != entries.end(); };
+    auto insert = [&](std::size_t& at, const std::string& entry) {
+      if (binding)
+        lists << "access-list " << name << " line " << at + 1 << " " << entry << "\n";
+      else
+        lists << "access-list " << name << " " << entry << "\n";
+      entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(at), entry);
+      ++at;
+    };
+    std::size_t at = old_block.empty() ? 0 : old_block.front();
+    std::size_t inserted = 0;
+    for (const auto& [remark, rule] : pairs) {
+      if (old_entries.count(rule)) continue;  // unchanged: stays where it is
+      auto before = at;
+      if (!has(remark)) insert(at, remark);
+      insert(at, rule);
+      inserted += at - before;
+    }
+    // The deny goes after the previous plan's block, so the permits that stay are still above it.
+    std::size_t deny_at = old_block.empty() ? at : old_block.back() + inserted + 1;
+    bool deny_changed =
+        std::any_of(denies.begin(), denies.end(), [&](const std::string& d) { return !old_entries.count(d); });
+    if (deny_changed && !has(deny_remark)) insert(deny_at, deny_remark);
+    for (const auto& d : denies)
+      if (!old_entries.count(d)) insert(deny_at, d);
+    if (!binding) lists << "access-group " << name << " in interface " << iface << "\n";
+    // Then the previous plan's entries that the new one does not have, by their exact text.
+    bool removed = false;
+    std::vector<std::string> old_texts;
+    if (const auto* list = config->list(name))
+      for (std::size_t i = 0; i < list->entries.size(); ++i)
+        if (all_ours || written_by_site(list->entries[i].text, w.prefix)) old_texts.push_back(list->entries[i].text);
+    std::set<std::string> done;
+    for (const auto& e : old_texts) {
+      if (wanted.count(e) || done.count(e)) continue;
+      done.insert(e);
+      if (!removed) lists << "! The previous plan's entries that this one no longer has:\n";
+      removed = true;
+      auto copies = std::count(old_texts.begin(), old_texts.end(), e);
+      for (long k = 0; k < copies; ++k) lists << "no access-list " << name << " " << e << "\n";
+    }
+    if (pairs.empty() && denies.empty() && !removed) lists << "! nothing of the site's enters here\n";
+  }
+
+  // Group definitions, then the lists' commands; applied to the configuration here as a self-check
+  // (the command model refuses a duplicate entry, a missing one, a group still in use), and the
+  // groups of earlier plans that nothing uses afterwards are removed.
+  // Only the groups an entry written here names (an interface refused above uses none).
+  auto list_text = lists.str();
+  std::ostringstream groups;
+  for (const auto& gname : w.group_order) {
+    if (list_text.find(gname + " ") == std::string::npos && list_text.find(gname + "\n") == std::string::npos) continue;
+    const auto& g = w.groups.at(gname);
+    groups << g.header << "\n";
+    if (!g.owners.empty()) groups << " description " << cut(join(g.owners, ","), 200) << "\n";
+    groups << g.definition;
+  }
+  auto commands = groups.str() + list_text;
+  auto after = *config;
+  auto applied = audit::asa::apply_commands(after, "asa output", commands);
+  if (!applied) return Error{in.env.file, 0, 0, "asa", said(Msg::emit_asa_self_check, {applied.error().to_string()})};
+  std::ostringstream unused;
+  for (const auto& o : after.objects) {
+    if (!written_by_site(o.name, w.prefix) || !config->object(o.name)) continue;  // only what was there before
+    bool used = false;
+    for (const auto& l : after.lists)
+      for (const auto& e : l.entries) used = used || e.text.find(o.name) != std::string::npos;
+    if (!used) unused << "no " << o.kind << " " << o.name << "\n";
+  }
+
+  out << "! Into the running-config of " << in.options.running_config_file
+      << ": each interface's list keeps every entry that was there.\n";
+  out << "! Order: groups; the site's new permits ahead of the entries that were there (at the place of the\n"
+         "! previous plan's); the deny of the site's unplanned traffic after them; then the previous plan's\n"
+         "! entries go, by their exact text. No step leaves a planned flow without its permit.\n";
+  out << "!\n! Object-groups (re-entering an unchanged group changes nothing)\n" << groups.str() << list_text;
+  if (!unused.str().empty()) out << "!\n! Object-groups of earlier plans that no list uses any more\n" << unused.str();
+  return out.str();
+}
+
 }  // namespace
 
 Result<std::string> emit_asa(const Input& in) {
@@ -158,9 +372,19 @@ Result<std::string> emit_asa(const Input& in) {
   if (!only) return only.error();
   bool by_interface = std::any_of(in.env.zones.begin(), in.env.zones.end(),
                                   [](const plan::Zone& z) { return !z.asa_interface.empty(); });
-  if (!by_interface) detail::refuse(in, say(Msg::emit_asa_one_list, in.options.lang));
-  Writer w{in, *only, "wp-" + name_part(in.env.site, 16), {}, {}, {}};
+  bool shared = !in.options.running_config_file.empty();
+  if (!by_interface && !shared) detail::refuse(in, say(Msg::emit_asa_one_list, in.options.lang));
+  Writer w{in, *only, "wp-" + name_part(in.env.site, 16), {}, {}, {}, {}};
+  if (shared) w.remark_prefix = w.prefix + ": ";
   for (const auto& f : in.plan.flows) w.flow(f, by_interface);
+  if (shared) {
+    std::ostringstream out;
+    out << "! winports plan for site " << in.env.site << (*only ? " (traffic to " + (*only)->name + ")" : "")
+        << ", for Cisco ASA 9.x (configuration mode).\n";
+    out << "! Ports from " << detail::ports_from(in)
+        << "; each remark names the services and KB rows of the next rule.\n";
+    return into_running_config(in, w, out);
+  }
   auto previous = previous_lists(in);
   for (const auto& [iface, name] : previous)
     if (!w.aces.count(iface))
@@ -186,7 +410,12 @@ Result<std::string> emit_asa(const Input& in) {
     }
     out << g.definition;
   }
-  for (const auto& [iface, lines] : w.aces) {
+  for (const auto& [iface, pairs] : w.aces) {
+    std::vector<std::string> lines;
+    for (const auto& [remark, rule] : pairs) {
+      lines.push_back(remark);
+      lines.push_back(rule);
+    }
     std::string all;
     for (const auto& l : lines) all += l + "\n";
     auto acl = w.prefix + (iface.empty() ? "" : "-" + name_part(iface, 16)) + "-" + detail::content_hash(all);

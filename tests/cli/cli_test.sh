@@ -274,6 +274,25 @@ expect 2 "audit: a missing ruleset file" -- "$bin" audit "$branch" "$tmp/none.ru
 contains err "No such file or directory" "with the system's reason"
 expect 2 "audit: an unknown --host" -- "$bin" audit "$branch" "$tmp/bo.nft" --host nosuch
 expect 2 "audit: nft text forced on an iptables dump" -- "$bin" audit "$branch" "$audit_data/branch-office.iptables-save" --format nft
+# The ASA: a running-config read by content; the plan's entries put into the lists it already has.
+dmz="$(dirname "$0")/../../examples/dmz.yaml"
+expect 1 "audit: an ASA running-config, detected by content" -- "$bin" audit "$dmz" "$audit_data/edge.asa"
+contains out "BLOCKED" "the lists bound today block the DMZ's planned flows"
+contains out "NAT at line 32" "NAT is said where it could change the answer"
+expect 2 "audit: an ASA is no host firewall" -- "$bin" audit "$dmz" "$audit_data/edge.asa" --host dc1
+expect 0 "plan --format asa --running-config" -- "$bin" plan "$dmz" --format asa --running-config "$audit_data/edge.asa" \
+  --replace-acl outside=none -o "$tmp/dmz-into.asa"
+contains dmz-into.asa "access-list INSIDE_IN line 1 remark wp-dmz-web-mail: " "the site's entries go first in the list in use"
+contains dmz-into.asa "WARNING: outside had no access list" "binding a list where there was none is said"
+if grep -q "^access-group INSIDE_IN\|^clear configure" "$tmp/dmz-into.asa"; then
+  echo "FAIL: the list in use is rebound or cleared"; fail=1
+else echo "ok: the list in use is neither rebound nor cleared"; fi
+expect 0 "plan --format asa --running-config: an interface with no list is left to the user" -- \
+  "$bin" plan "$dmz" --format asa --running-config "$audit_data/edge.asa"
+contains err "interface outside has no access list bound" "and the warning says how to bind one"
+printf 'access-list A extended permit tcp any host 198.18.1.300 eq 80\n' >"$tmp/bad.asa"
+expect 2 "plan --format asa: a bad running-config" -- "$bin" plan "$dmz" --format asa --running-config "$tmp/bad.asa"
+contains err "bad.asa:1" "the error names file and line"
 
 expect 1 "audit --lang ja: the findings' words in Japanese" -- "$bin" --lang ja audit "$branch" "$examples/audit/branch-router.rules"
 contains out "  ブロック tcp 49152-65535 — 動かなくなるもの: print-spooler" "a blocked port"

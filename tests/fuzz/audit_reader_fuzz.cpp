@@ -1,11 +1,13 @@
 // The audit's ruleset readers on arbitrary bytes, one target each (nft JSON, nft text,
-// iptables-save, Windows reg export, the Windows collector's JSON): a Ruleset or a file:line error, never a crash; a
-// ruleset read is then evaluated (a fixed set of packets, and the shadowed-rule search) so the evaluator meets whatever
-// a reader lets through.
+// iptables-save, Windows reg export, the Windows collector's JSON, an ASA running-config — whose bytes are also
+// applied as configuration-mode commands to a small configuration, the model the ASA output is proven with): a Ruleset
+// or a file:line error, never a crash; a ruleset read is then evaluated (a fixed set of packets, and the shadowed-rule
+// search) so the evaluator meets whatever a reader lets through.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "winports/audit/asa_config.hpp"
 #include "winports/audit/evaluate.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -28,6 +30,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 #else
   auto r = read_windows_json("fuzz.json", text, host);
 #endif
+#elif defined(WINPORTS_FUZZ_ASA)
+  static const AsaInterfaces interfaces = [] {
+    AsaInterfaces i;
+    i.networks["inside"] = winports::AddressSet::of(*winports::parse_network("198.18.10.0/24"));
+    i.networks["dmz"] = winports::AddressSet::of(*winports::parse_network("198.18.60.0/24"));
+    return i;
+  }();
+  static const asa::Config base = *asa::parse_config(
+      "base",
+      "interface G0\n nameif inside\n security-level 100\nobject network h\n host 198.18.10.5\n"
+      "access-list IN extended permit tcp object h any eq www\naccess-list IN extended permit ip any any\n"
+      "access-group IN in interface inside\n");
+  auto edited = base;
+  if (asa::apply_commands(edited, "fuzz.cmd", text).ok()) {
+    auto again = asa::parse_config("printed", asa::running_config(edited));
+    if (!again.ok() || asa::running_config(*again) != asa::running_config(edited)) __builtin_trap();
+    (void)read_asa_config(edited, interfaces);
+  }
+  auto r = read_asa("fuzz.cfg", text, interfaces);
 #else
   auto r = read_iptables_save("fuzz.rules", text, Path::forward);
 #endif

@@ -61,6 +61,9 @@ struct Audit {
 Result<HostContext> host_context(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& host,
                                  const std::string& profile);
 
+// The networks behind each ASA interface the site's zones name (asa_interface).
+AsaInterfaces asa_interfaces(const plan::Environment& env);
+
 // `host` empty: a router between the zones; else that host's own firewall.
 Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan,
                     const Ruleset& ruleset, const std::string& host);

@@ -80,7 +80,7 @@ struct HostContext {
 // Readers, one per format (their files: nft_json.cpp, nft_text.cpp, iptables_save.cpp,
 // windows_reg.cpp, windows_json.cpp). `path` picks the hooks or built-in chains the audit follows.
 // Bad syntax: an error with file, line and field.
-enum class Format : std::uint8_t { automatic, nft_json, nft, iptables_save, windows_reg, windows_json };
+enum class Format : std::uint8_t { automatic, nft_json, nft, iptables_save, windows_reg, windows_json, asa };
 std::optional<Format> parse_format(std::string_view name);
 Result<Ruleset> read_nft_json(const std::string& file, const std::string& text, Path path);
 Result<Ruleset> read_nft_text(const std::string& file, const std::string& text, Path path);
@@ -92,9 +92,24 @@ Result<Ruleset> read_windows_reg(const std::string& file, const std::string& byt
 Result<Ruleset> read_windows_json(const std::string& file, const std::string& text, const HostContext& host);
 // The PowerShell script that writes the JSON read_windows_json reads (`winports audit --collector`).
 std::string_view windows_collector_script();
-// Detects the format from the content unless `format` names one; `host` is for host firewalls.
+// What the site says of an ASA's interfaces: the networks behind each nameif (its zones'
+// asa_interface). Empty: no zone names one.
+struct AsaInterfaces {
+  std::map<std::string, AddressSet> networks;
+};
+namespace asa {
+struct Config;
+}
+// Cisco ASA `show running-config` (asa.cpp; the configuration model is asa_config.hpp), on the forward
+// path: the ingress interface's list, the global list, the implicit deny, the egress interface's list.
+Result<Ruleset> read_asa(const std::string& file, const std::string& text, const AsaInterfaces& interfaces);
+Result<Ruleset> read_asa_config(const asa::Config& config, const AsaInterfaces& interfaces);
+
+// Detects the format from the content unless `format` names one; `host` is for host firewalls,
+// `interfaces` for the ASA.
 Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path,
-                             Format format = Format::automatic, const HostContext* host = nullptr);
+                             Format format = Format::automatic, const HostContext* host = nullptr,
+                             const AsaInterfaces* interfaces = nullptr);
 // Several files as one firewall (iptables-save and ip6tables-save): the stages of each in turn.
 Ruleset merge(std::vector<Ruleset> parts);
 

@@ -20,6 +20,10 @@ struct Options {
   // asa: the access lists in use now, as `show running-config access-group` names them ("NAME",
   // or "INTERFACE=NAME" per interface): removed once the new list is bound.
   std::vector<std::string> replace_acl = {};
+  // asa: the device's `show running-config` (its text, and the file it came from): the site's entries
+  // then go into the list each interface already has, ahead of the entries that were there.
+  std::string running_config = {};
+  std::string running_config_file = {};
 };
 
 struct Input {

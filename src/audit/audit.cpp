@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "cube_index.hpp"
+#include "rule_builder.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/catalog/rules.hpp"
 #include "winports/core/messages.hpp"
@@ -79,6 +80,18 @@ std::vector<Cube> replies_of(const plan::Flow& f) {
   return out;
 }
 
+// "echo-request", … for a set of ICMP types; empty when the set is every type.
+std::vector<std::string> icmp_type_names(int protocol, const TypeSet& types) {
+  if (types.all()) return {};
+  // Most types: said by the few it leaves out ("every type but echo-request").
+  bool inverse = types.count() > types.size() / 2;
+  std::vector<std::string> out;
+  for (std::size_t t = 0; t < types.size(); ++t)
+    if (types.test(t) != inverse) out.push_back(icmp_type_name(protocol, static_cast<int>(t)));
+  if (inverse) return {"every type but " + join(out, ",")};
+  return out;
+}
+
 std::string label_of(const PortFinding& f) {
   return f.from.en + " -> " + f.to.en + " " + f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string());
 }
@@ -103,12 +116,13 @@ class Auditor {
     }
     for (const auto& [name, chain] : ruleset_.chains) a.rules += chain.rules.size();
     assumptions(a, host != nullptr);
+    bool applies = reachability(a, host != nullptr);
     // Three questions that only read the ruleset and the plan: the rules that never match and what
     // is beyond the plan run beside the planned flows' (a site of thousands of hosts on two cores).
     auto shadowed = std::async(std::launch::async, [&] { return shadowed_rules(ruleset_); });
     auto extra = std::async(std::launch::async, [&] {
       std::vector<PortFinding> found;
-      add_extra(found, host);
+      if (applies) add_extra(found, host);
       return found;
     });
     for (const auto& f : plan_.flows) {
@@ -125,6 +139,7 @@ class Auditor {
       }
     }
     a.extra = extra.get();
+    by_rule(a);
     for (auto& s : shadowed.get()) {
       ShadowFinding sf{s.rule->location, s.rule->text, {}};
       for (const Rule* by : s.by) sf.by.push_back(by->location);
@@ -135,11 +150,86 @@ class Auditor {
   }
 
  private:
-  void assumptions(Audit& a, bool host) {
+  // What is beyond the plan, by the rule that opens it: one entry per rule, its lines (zone pair and
+  // ports) once each, in the order the rules first appear.
+  static void by_rule(Audit& a) {
+    std::map<std::string, std::size_t> index;
+    for (const auto& f : a.extra)
+      for (std::size_t i = 0; i < f.rules.size(); ++i) {
+        auto key = f.rules[i].to_string();
+        auto [it, fresh] = index.try_emplace(key, a.extra_by_rule.size());
+        if (fresh) a.extra_by_rule.push_back({f.rules[i], i < f.rule_texts.size() ? f.rule_texts[i] : "", {}});
+        auto& opens = a.extra_by_rule[it->second].opens;
+        auto same = [&](const PortFinding& o) {
+          return o.from.en == f.from.en && o.to.en == f.to.en && o.transport == f.transport && o.ports == f.ports &&
+                 o.icmp_types == f.icmp_types;
+        };
+        if (std::none_of(opens.begin(), opens.end(), same)) opens.push_back(f);
+      }
+  }
+
+  // Before any flow: what keeps the rules from applying at all. Returns whether they apply (and
+  // what is beyond the plan is worth listing).
+  bool reachability(Audit& a, bool host) {
+    bool applies = true;
+    if (ruleset_.stages.empty()) {
+      a.unreached.push_back({Location{join(ruleset_.files, ", "), 0, ""},
+                             said(host ? Msg::audit_no_input_chain : Msg::audit_no_forward_chain), ""});
+      applies = false;
+    }
+    for (const auto& [where, what] : ruleset_.inactive) {
+      a.unreached.push_back({where, what, ""});
+      applies = false;
+    }
+    // Chains nothing on the path jumps to. A winports chain among them (the jump from FORWARD or
+    // INPUT missing) means the plan does not apply: said once, with the jump to add.
+    std::set<std::string> reached;
+    std::vector<std::string> todo;
+    for (const auto& st : ruleset_.stages) todo.push_back(st.chain);
+    while (!todo.empty()) {
+      auto name = todo.back();
+      todo.pop_back();
+      if (!reached.insert(name).second) continue;
+      auto it = ruleset_.chains.find(name);
+      if (it == ruleset_.chains.end()) continue;
+      for (const auto& r : it->second.rules)
+        if (!r.target.empty()) todo.push_back(r.target);
+    }
+    std::vector<std::string> path;
+    for (const auto& st : ruleset_.stages) path.push_back(st.chain);
+    for (const auto& [name, chain] : ruleset_.chains) {
+      if (reached.count(name) || chain.rules.empty()) continue;
+      // A chain others jump to is reported through the one at the top.
+      bool called = false;
+      for (const auto& [other, c] : ruleset_.chains)
+        for (const auto& r : c.rules) called = called || (r.target == name && other != name);
+      if (called) continue;
+      auto bare = name.substr(name.rfind(' ') + 1);  // "1:filter wp-x" → "wp-x"
+      // winports' own top chain (the one that jumps to its others): a chain of someone else's that
+      // nothing uses is not the plan's concern, and a sub-chain of a family with no flows (the
+      // IPv6 scope chain of an IPv4-only site) is reached from nowhere by design.
+      bool ours = bare.rfind("wp-", 0) == 0 || bare.rfind("wpin-", 0) == 0;
+      bool dispatches =
+          std::any_of(chain.rules.begin(), chain.rules.end(), [](const Rule& r) { return !r.target.empty(); });
+      if (!ours || !dispatches) continue;
+      std::string run;
+      if (name.find("filter ") != std::string::npos) {
+        bool v6 = name.rfind("2:", 0) == 0 && ruleset_.covers_ipv6 && !ruleset_.covers_ipv4;
+        run = std::string(v6 ? "ip6tables" : "iptables") + " -w -I " + (host ? "INPUT" : "FORWARD") + " 1 -j " + bare;
+      }
+      a.unreached.push_back({chain.rules.front().location,
+                             said(Msg::audit_chain_unreached, {bare, path.empty() ? std::string("-") : join(path, ", "),
+                                                               std::to_string(chain.rules.size())}),
+                             run});
+      applies = false;
+    }
+    if (!applies) a.assumptions.push_back(said(Msg::audit_consequences_left_out));
+    return applies;
+  }
+
+  void assumptions(Audit& a, bool /*host*/) {
     if (!ruleset_.covers_ipv4) a.assumptions.push_back(said(Msg::audit_no_ipv4));
     if (!ruleset_.covers_ipv6) a.assumptions.push_back(said(Msg::audit_no_ipv6));
-    if (ruleset_.stages.empty())
-      a.assumptions.push_back(said(host ? Msg::audit_no_input_chain : Msg::audit_no_forward_chain));
     for (const auto& [where, what] : ruleset_.notes) {
       auto at = where.to_string() + ": ";
       a.assumptions.push_back(LocalizedText{at, at} + what);
@@ -149,12 +239,14 @@ class Auditor {
   void add_blocked(std::vector<PortFinding>& into, const plan::Flow& f, const Outcome& outcome, bool reply) {
     if (outcome.dropped.empty()) return;
     PortSet ports;
+    TypeSet types;
     AddressSet sources, destinations;
     std::set<std::string> seen;
     std::vector<Location> rules;
     for (std::size_t i = 0; i < outcome.dropped.size(); ++i) {
       const auto& c = outcome.dropped[i];
       ports = ports.unite(reply ? c.source_ports : c.destination_ports);
+      types |= c.icmp_types;
       sources = sources.unite(reply ? c.destination : c.source);
       destinations = destinations.unite(reply ? c.source : c.destination);
       const Rule* by = outcome.dropped_by[i];
@@ -167,6 +259,11 @@ class Auditor {
     if (!host_name_.empty()) pf.to = plain(host_name_);  // on a host's firewall, the flow's part towards it
     pf.transport = std::string(to_string(f.transport == Transport::icmpv6 ? Transport::icmp : f.transport));
     if (has_ports(f.transport)) pf.ports = ports.intersect(f.ports);
+    // Which ICMP types are dropped: a rule that lets echo through blocks the rest, not "icmp".
+    if ((f.transport == Transport::icmp || f.transport == Transport::icmpv6) && !reply) {
+      int protocol = first_protocol(outcome.dropped.front().protocols);
+      pf.icmp_types = icmp_type_names(protocol, types);
+    }
     auto n = plan::narrowed_to(f, catalog_, pf.ports);
     pf.services = plan::services_of(n);
     pf.kb = {plan::reasons_text(n, catalog_, Lang::ja), plan::reasons_text(n, catalog_, Lang::en)};
@@ -283,16 +380,27 @@ class Auditor {
             relevant.push_back(planned[i]);
             break;
           }
-      auto beyond = subtract_all(std::move(outcome.accepted), relevant);
+      // What each accepted piece holds beyond the plan, with the rule that accepted it.
+      std::vector<Cube> beyond;
+      std::vector<const Rule*> beyond_by;
+      for (std::size_t i = 0; i < outcome.accepted.size(); ++i)
+        for (auto& c : subtract_all({std::move(outcome.accepted[i])}, relevant)) {
+          beyond.push_back(std::move(c));
+          beyond_by.push_back(outcome.accepted_by[i]);
+        }
       if (beyond.empty()) return;
       for (const auto& from : env_.zones) {
         Cube sources;
         sources.source = AddressSet();
         for (const auto& n : from.networks) sources.source.add(n);
         std::vector<Cube> part;
-        for (const auto& c : beyond)
-          if (overlaps(c, sources)) part.push_back(intersect(c, sources));
-        if (!part.empty()) add_pair_extra(extra, from, to, part, host != nullptr);
+        std::vector<const Rule*> part_by;
+        for (std::size_t i = 0; i < beyond.size(); ++i)
+          if (overlaps(beyond[i], sources)) {
+            part.push_back(intersect(beyond[i], sources));
+            part_by.push_back(beyond_by[i]);
+          }
+        if (!part.empty()) add_pair_extra(extra, from, to, part, part_by, host != nullptr);
       }
     };
     for (const auto& to : env_.zones) {
@@ -330,12 +438,43 @@ class Auditor {
 
   // One line per protocol and port set of a zone pair, its addresses united; a pair open to (nearly)
   // every protocol is one line.
+  // Each accepting rule's part on its own: an echo rule beside an all-traffic rule is two findings,
+  // "icmp echo-request" and "any", not one "any" naming both.
   void add_pair_extra(std::vector<PortFinding>& extra, const plan::Zone& from, const plan::Zone& to,
-                      const std::vector<Cube>& beyond, bool host) const {
+                      const std::vector<Cube>& all, const std::vector<const Rule*>& all_by, bool host) const {
+    std::vector<const Rule*> rules;
+    for (const Rule* r : all_by)
+      if (std::find(rules.begin(), rules.end(), r) == rules.end()) rules.push_back(r);
+    for (const Rule* rule : rules) {
+      std::vector<Cube> part;
+      for (std::size_t i = 0; i < all.size(); ++i)
+        if (all_by[i] == rule) part.push_back(all[i]);
+      add_rule_extra(extra, from, to, part, std::vector<const Rule*>(part.size(), rule), host);
+    }
+  }
+
+  void add_rule_extra(std::vector<PortFinding>& extra, const plan::Zone& from, const plan::Zone& to,
+                      const std::vector<Cube>& beyond, const std::vector<const Rule*>& beyond_by, bool host) const {
     ProtocolSet protocols;
     for (const auto& c : beyond) protocols |= c.protocols;
+    // The rules that accept a line's cubes: each line names what opens it.
+    auto rules_of = [&](const std::vector<const Cube*>& cubes) {
+      std::pair<std::vector<Location>, std::vector<std::string>> out;
+      std::set<std::string> seen;
+      for (const Cube* c : cubes) {
+        const Rule* r = beyond_by[static_cast<std::size_t>(c - beyond.data())];
+        Location where = r ? r->location : Location{"", 0, "policy"};
+        if (!seen.insert(where.to_string()).second) continue;
+        out.first.push_back(where);
+        out.second.push_back(r ? r->text : "");
+      }
+      return out;
+    };
+    std::pair<std::vector<Location>, std::vector<std::string>> line_rules;
     auto named = [&](const AddressSet& src, const AddressSet& dst, std::string transport, PortSet ports) {
       PortFinding pf;
+      pf.rules = line_rules.first;
+      pf.rule_texts = line_rules.second;
       pf.from = place(from, src);
       pf.to = host ? plain(host_name_) : place(to, dst);
       pf.transport = std::move(transport);
@@ -346,20 +485,30 @@ class Auditor {
     // Cubes of one line's ports: one line when they fill the product of their sources and
     // destinations, else one line per source (dc1 -> dc2 and dc2 -> dc1 are not dc1,dc2 -> dc1,dc2).
     auto lines = [&](const std::vector<const Cube*>& cubes, const Cube& shape, const std::string& transport) {
+      line_rules = rules_of(cubes);
       Cube rect = shape;
       rect.source = rect.destination = AddressSet();
       for (const Cube* c : cubes)
         rect.source = rect.source.unite(c->source), rect.destination = rect.destination.unite(c->destination);
       if (covered(rect, cubes)) return named(rect.source, rect.destination, transport, shape.destination_ports);
-      std::vector<std::pair<AddressSet, AddressSet>> by_source;
+      struct Side {
+        AddressSet source, destination;
+        std::vector<const Cube*> cubes;
+      };
+      std::vector<Side> by_source;
       for (const Cube* c : cubes) {
-        auto s = std::find_if(by_source.begin(), by_source.end(), [&](const auto& x) { return x.first == c->source; });
-        if (s == by_source.end())
-          by_source.push_back({c->source, c->destination});
-        else
-          s->second = s->second.unite(c->destination);
+        auto s = std::find_if(by_source.begin(), by_source.end(), [&](const auto& x) { return x.source == c->source; });
+        if (s == by_source.end()) {
+          by_source.push_back({c->source, c->destination, {c}});
+        } else {
+          s->destination = s->destination.unite(c->destination);
+          s->cubes.push_back(c);
+        }
       }
-      for (auto& [src, dst] : by_source) named(src, dst, transport, shape.destination_ports);
+      for (auto& side : by_source) {
+        line_rules = rules_of(side.cubes);  // each source's line names the rules that open it
+        named(side.source, side.destination, transport, shape.destination_ports);
+      }
     };
     Cube shape;
     shape.states = static_cast<std::uint8_t>(CtState::new_);
@@ -376,10 +525,13 @@ class Auditor {
     for (std::size_t i = 0; i < protocols.size(); ++i) {
       if (!protocols.test(i)) continue;
       bool ports = port_protocols().test(i);
-      std::vector<std::pair<PortSet, std::vector<const Cube*>>> groups;  // by port set
+      bool icmp = i == 1 || i == 58;
+      // By port set, and for ICMP by type set: an echo rule is "icmp echo-request", not "icmp".
+      std::vector<std::pair<std::pair<PortSet, TypeSet>, std::vector<const Cube*>>> groups;
       for (const auto& c : beyond) {
         if (!c.protocols.test(i)) continue;
-        PortSet key = ports ? c.destination_ports : all_ports();
+        std::pair<PortSet, TypeSet> key{ports ? c.destination_ports : all_ports(),
+                                        icmp ? c.icmp_types : TypeSet().set()};
         auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == key; });
         if (g == groups.end())
           groups.push_back({key, {&c}});
@@ -389,11 +541,14 @@ class Auditor {
       for (auto& [key, cubes] : groups) {
         shape.protocols.reset();
         shape.protocols.set(i);
-        shape.destination_ports = key;
+        shape.destination_ports = key.first;
+        shape.icmp_types = key.second;
         auto before = extra.size();
         lines(cubes, shape, transport_name(static_cast<int>(i)));
-        if (!ports)
-          for (auto j = before; j < extra.size(); ++j) extra[j].ports = {};
+        for (auto j = before; j < extra.size(); ++j) {
+          if (!ports) extra[j].ports = {};
+          if (icmp) extra[j].icmp_types = icmp_type_names(static_cast<int>(i), key.second);
+        }
       }
     }
   }

@@ -23,6 +23,16 @@ CubeIndex index_of(const Chain& chain) {
 // deeper path here means a loop the file itself could not load.
 constexpr int kMaxDepth = 64;
 
+// Packets accepted so far, each with the rule that accepted it (null: a policy).
+struct Accepted {
+  std::vector<Cube> cubes;
+  std::vector<const Rule*> by;
+  void add(Cube c, const Rule* rule) {
+    cubes.push_back(std::move(c));
+    by.push_back(rule);
+  }
+};
+
 struct ChainResult {
   std::vector<Cube> fall_through;  // returned, or ran off the end: the caller goes on
 };
@@ -34,8 +44,7 @@ class Walk {
 
   // Runs `packets` through `chain`; accepted, dropped and undecided parts go to the outcome (accepted
   // into `accepted`, which the stage hands on), what the chain does not decide is returned.
-  std::vector<Cube> run(const std::string& chain_name, std::vector<Cube> packets, std::vector<Cube>& accepted,
-                        int depth) {
+  std::vector<Cube> run(const std::string& chain_name, std::vector<Cube> packets, Accepted& accepted, int depth) {
     auto it = ruleset_.chains.find(chain_name);
     if (it == ruleset_.chains.end() || depth > kMaxDepth) {
       for (auto& p : packets)
@@ -55,8 +64,8 @@ class Walk {
 
  private:
   // One packet space through the rules that may meet it, in rule order.
-  void run_one(const Chain& chain, const std::vector<std::uint32_t>& candidates, Cube start,
-               std::vector<Cube>& accepted, std::vector<Cube>& returned, int depth) {
+  void run_one(const Chain& chain, const std::vector<std::uint32_t>& candidates, Cube start, Accepted& accepted,
+               std::vector<Cube>& returned, int depth) {
     std::vector<Cube> packets;
     packets.push_back(std::move(start));  // (a braced list would copy it)
     for (std::uint32_t position : candidates) {
@@ -80,7 +89,7 @@ class Walk {
       }
       switch (rule.verdict) {
         case Verdict::accept:
-          for (auto& p : inside) accepted.push_back(std::move(p));
+          for (auto& p : inside) accepted.add(std::move(p), &rule);
           break;
         case Verdict::drop:
           for (auto& p : inside) {
@@ -144,10 +153,10 @@ Outcome Evaluator::evaluate(std::vector<Cube> packets) const {
   // A family no file speaks for is undecided, never assumed open or closed.
   AddressSet covered = families(ruleset.covers_ipv4, ruleset.covers_ipv6);
   AddressSet uncovered = covered.complement();
-  std::vector<Cube> current;
+  Accepted current;  // what has crossed every stage so far, and the rule that last accepted it
   for (auto& p : packets) {
     Cube in = restricted(p, covered), rest = restricted(p, uncovered);
-    if (!in.empty()) current.push_back(std::move(in));
+    if (!in.empty()) current.add(std::move(in), nullptr);
     if (!rest.empty())
       out.undecided.push_back(
           {std::move(rest), nullptr,
@@ -156,19 +165,28 @@ Outcome Evaluator::evaluate(std::vector<Cube> packets) const {
   Walk evaluator(ruleset, indexes_->by_chain, out);
   for (const Stage& stage : ruleset.stages) {
     AddressSet seen = families(stage.ipv4, stage.ipv6);
-    std::vector<Cube> next;
+    Accepted next;
     std::vector<Cube> crossing;
-    for (auto& p : current) {
+    std::vector<const Rule*> crossing_by;
+    for (std::size_t i = 0; i < current.cubes.size(); ++i) {
+      const auto& p = current.cubes[i];
       Cube in = restricted(p, seen), past = restricted(p, seen.complement());
-      if (!past.empty()) next.push_back(std::move(past));  // this stage's family does not see it
-      if (!in.empty()) crossing.push_back(std::move(in));
+      if (!past.empty()) next.add(std::move(past), current.by[i]);  // this stage's family does not see it
+      if (!in.empty()) {
+        crossing.push_back(std::move(in));
+        crossing_by.push_back(current.by[i]);
+      }
     }
-    std::vector<Cube> accepted;
-    auto left = evaluator.run(stage.chain, std::move(crossing), accepted, 0);
-    for (auto& p : accepted) next.push_back(std::move(p));
+    // A stage's policy accepts without a rule: what it leaves keeps the rule an earlier stage named.
+    // The walk splits packets, so that rule is found again by overlap.
+    std::vector<Cube> before = crossing;
+    auto left = evaluator.run(stage.chain, std::move(crossing), next, 0);
     for (auto& p : left) {
       if (stage.policy_accept) {
-        next.push_back(std::move(p));
+        const Rule* earlier = nullptr;
+        for (std::size_t i = 0; i < before.size() && !earlier; ++i)
+          if (crossing_by[i] && overlaps(before[i], p)) earlier = crossing_by[i];
+        next.add(std::move(p), earlier);
       } else {
         out.dropped.push_back(std::move(p));
         out.dropped_by.push_back(nullptr);
@@ -176,7 +194,8 @@ Outcome Evaluator::evaluate(std::vector<Cube> packets) const {
     }
     current = std::move(next);
   }
-  out.accepted = std::move(current);
+  out.accepted = std::move(current.cubes);
+  out.accepted_by = std::move(current.by);
   return out;
 }
 

@@ -1,7 +1,9 @@
 // The audit's findings as JSON (the `--json` payload) and as the table the CLI prints: grouped by
 // zone pair, blocked first, each with the services it breaks and the KB rows.
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "winports/audit/audit.hpp"
@@ -33,6 +35,7 @@ ordered_json finding_json(const PortFinding& f) {
   o["to"] = f.to.en;
   o["transport"] = f.transport;
   o["ports"] = ports_json(f.ports);
+  if (!f.icmp_types.empty()) o["icmp_types"] = f.icmp_types;
   o["services"] = f.services;
   if (!f.kb.en.empty()) o["kb"] = f.kb.en;
   if (!f.source_addresses.empty()) o["source_addresses"] = f.source_addresses;
@@ -51,7 +54,8 @@ ordered_json list_json(const std::vector<PortFinding>& list) {
 }
 
 std::string ports_text(const PortFinding& f) {
-  return f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string());
+  return f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string()) +
+         (f.icmp_types.empty() ? "" : " " + join(f.icmp_types, ","));
 }
 
 }  // namespace
@@ -65,9 +69,25 @@ std::string audit_summary(const Audit& a, Lang lang) {
 
 std::string audit_json(const Audit& a) {
   ordered_json o;
+  o["unreached"] = ordered_json::array();
+  for (const auto& u : a.unreached) {
+    ordered_json e = location_json(u.where);
+    e["what"] = u.what.en;
+    if (!u.run.empty()) e["run"] = u.run;
+    o["unreached"].push_back(std::move(e));
+  }
   o["blocked"] = list_json(a.blocked);
   o["replies"] = list_json(a.replies);
   o["extra"] = list_json(a.extra);
+  o["extra_by_rule"] = ordered_json::array();
+  for (const auto& r : a.extra_by_rule) {
+    ordered_json e;
+    e["rule"] = location_json(r.rule);
+    e["text"] = r.text;
+    e["pairs"] = r.opens.size();
+    e["opens"] = list_json(r.opens);
+    o["extra_by_rule"].push_back(std::move(e));
+  }
   o["shadowed"] = ordered_json::array();
   for (const auto& s : a.shadowed) {
     ordered_json e = location_json(s.rule);
@@ -94,6 +114,7 @@ std::string audit_json(const Audit& a) {
   s["extra"] = a.extra.size();
   s["shadowed"] = a.shadowed.size();
   s["unsupported"] = a.unsupported.size();
+  s["unreached"] = a.unreached.size();
   s["assumptions"] = in_language(a.assumptions, Lang::en);
   s["clean"] = a.clean();
   o["summary"] = std::move(s);
@@ -122,22 +143,52 @@ std::string audit_text(const Audit& a, Lang lang) {
     if (!f.rules.empty()) line += say(Msg::audit_dropped_by, lang, {locations(f.rules)});
     add(f, line);
   }
-  for (const auto& f : a.replies)
-    add(f, say(Msg::audit_replies, lang, {ports_text(f), f.to.in(lang), f.from.in(lang)}));
-  for (const auto& f : a.extra) {
+  for (const auto& f : a.replies) {
+    auto line = say(Msg::audit_replies, lang, {ports_text(f), f.to.in(lang), f.from.in(lang)});
+    if (!f.rules.empty()) line += say(Msg::audit_dropped_by, lang, {locations(f.rules)});
+    add(f, line);
+  }
+  for (const auto& u : a.unreached) {
+    auto at = u.where.to_string();
+    out << say(Msg::audit_unreached, lang, {at.empty() ? "" : at + ": ", u.what.in(lang)}) << '\n';
+    if (!u.run.empty()) out << say(Msg::audit_unreached_run, lang, {u.run}) << '\n';
+  }
+  for (const auto& key : order) {
+    out << heading[key] << '\n';
+    for (const auto& line : pairs[key]) out << line << '\n';
+  }
+  // Beyond the plan, by the rule that opens it: the operator's unit of change. Each rule's openings
+  // with the same ports are one line, the zone pairs listed once.
+  auto meaning_of = [&](const PortFinding& f) {
     // The table names a few; --json lists every service the catalog gives those ports.
     std::vector<std::string> shown(f.services.begin(),
                                    f.services.begin() + std::min<std::size_t>(f.services.size(), 6));
     std::string more = f.services.size() > 6 ? say(Msg::audit_more, lang, {std::to_string(f.services.size() - 6)}) : "";
     // An (almost) all-protocol opening has no catalog meaning: its one service is the phrase itself.
-    std::string meaning = f.services.empty()                        ? ""
-                          : f.ports.empty() && f.transport == "any" ? say(Msg::audit_any_protocol, lang)
-                                                                    : " — " + join(shown, ", ") + more;
-    add(f, say(Msg::audit_extra, lang, {ports_text(f), meaning}));
-  }
-  for (const auto& key : order) {
-    out << heading[key] << '\n';
-    for (const auto& line : pairs[key]) out << line << '\n';
+    return f.services.empty()                        ? std::string()
+           : f.ports.empty() && f.transport == "any" ? say(Msg::audit_any_protocol, lang)
+                                                     : " — " + join(shown, ", ") + more;
+  };
+  for (const auto& r : a.extra_by_rule) {
+    std::set<std::string> distinct;
+    for (const auto& f : r.opens) distinct.insert(f.from.en + " -> " + f.to.en);
+    auto count = say(Msg::audit_zone_pairs, lang, {std::to_string(distinct.size())});
+    out << (r.rule.where == "policy" && r.rule.file.empty()
+                ? say(Msg::audit_extra_policy, lang, {count})
+                : say(Msg::audit_extra_rule, lang, {r.rule.to_string(), r.text, count}))
+        << '\n';
+    std::vector<std::pair<std::string, std::vector<std::string>>> lines;  // ports and meaning → pairs
+    for (const auto& f : r.opens) {
+      auto head = ports_text(f) + meaning_of(f);
+      auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.first == head; });
+      if (it == lines.end()) it = lines.insert(lines.end(), {head, {}});
+      it->second.push_back(f.from.in(lang) + " -> " + f.to.in(lang));
+    }
+    for (const auto& [head, list] : lines) {
+      std::vector<std::string> shown(list.begin(), list.begin() + std::min<std::size_t>(list.size(), 8));
+      auto more = list.size() > 8 ? say(Msg::audit_more, lang, {std::to_string(list.size() - 8)}) : "";
+      out << say(Msg::audit_extra_line, lang, {head, "", join(shown, ", ") + more}) << '\n';
+    }
   }
   for (const auto& s : a.shadowed)
     out << say(Msg::audit_never_matches, lang, {s.rule.to_string(), s.text, locations(s.by)}) << '\n';

@@ -191,6 +191,12 @@ std::optional<int> parse_icmp_type(int protocol, std::string_view name) {
   return std::nullopt;
 }
 
+std::string icmp_type_name(int protocol, int type) {
+  for (const auto& i : kIcmpNames)
+    if (i.protocol == protocol && i.type == type) return std::string(i.name);
+  return std::to_string(type);
+}
+
 std::optional<int> parse_priority(std::string_view text) {
   std::string t(text);
   t.erase(std::remove(t.begin(), t.end(), ' '), t.end());

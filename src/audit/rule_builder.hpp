@@ -46,6 +46,8 @@ std::optional<PortRange> parse_port_value(std::string_view text, char range_sep)
 std::optional<std::uint8_t> parse_state(std::string_view name);  // "new", "ESTABLISHED" …
 // "echo-request", "destination-unreachable" … or a number; for ICMP (1) or ICMPv6 (58).
 std::optional<int> parse_icmp_type(int protocol, std::string_view name);
+// The name nft and iptables print for an ICMP (1) or ICMPv6 (58) type, or its number.
+std::string icmp_type_name(int protocol, int type);
 // Named priorities (filter, raw, mangle, dstnat, security, srcnat) with an optional offset.
 std::optional<int> parse_priority(std::string_view text);
 

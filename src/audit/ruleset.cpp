@@ -104,6 +104,7 @@ Ruleset merge(std::vector<Ruleset> parts) {
     out.covers_ipv6 = out.covers_ipv6 || part.covers_ipv6;
     for (auto& f : part.files) out.files.push_back(std::move(f));
     for (auto& n : part.notes) out.notes.push_back(std::move(n));
+    for (auto& n : part.inactive) out.inactive.push_back(std::move(n));
   }
   return out;
 }

@@ -236,7 +236,7 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, const Ho
       out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_scoped_rules, {std::to_string(t.scoped())})});
     if (t.local_subnet()) out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_local_subnet)});
   } else {
-    out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_firewall_off, {host.profile})});
+    out.inactive.push_back({Location{file, 0, ""}, said(Msg::audit_firewall_off, {host.profile})});
   }
   out.stages.push_back(std::move(stage));
   return out;

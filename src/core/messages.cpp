@@ -845,6 +845,19 @@ const std::vector<MessageText>& message_table() {
        "re-plan replaces only the previous plan's entries",
        "asa: 機器の `show running-config`: "
        "サイトのエントリは各インターフェースの既存のリストに入り、再計画は前回の計画のエントリだけを置き換える"},
+      {Msg::audit_extra_rule,
+       "EXTRA    {1}: {2} — beyond the plan, {3}:", "計画外   {1}: {2} — 計画を超えて開く、{3}:"},
+      {Msg::audit_extra_policy, "EXTRA    no rule, the path's policy accepts — beyond the plan, {1}:",
+       "計画外   ルールなし、経路のポリシーが許可 — 計画を超えて開く、{1}:"},
+      {Msg::audit_zone_pairs, "{1} zone pair(s)", "ゾーンの組 {1} 個"},
+      {Msg::audit_extra_line, "  {1}{2}: {3}", "  {1}{2}: {3}"},
+      {Msg::audit_chain_unreached, "chain {1} is never reached from {2}: none of its {3} rules applies",
+       "チェーン {1} には {2} から到達しない: その {3} 個のルールはどれも適用されない"},
+      {Msg::audit_unreached, "UNREACHED {1}{2}", "未到達   {1}{2}"},
+      {Msg::audit_unreached_run, "  run: {1}", "  実行: {1}"},
+      {Msg::audit_consequences_left_out,
+       "what is beyond the plan is not listed flow by flow until the rules above apply",
+       "上のルールが適用されるまで、計画外のものはフローごとには挙げない"},
   };
   return table;
 }

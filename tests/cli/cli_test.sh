@@ -298,7 +298,8 @@ expect 1 "audit --lang ja: the findings' words in Japanese" -- "$bin" --lang ja 
 contains out "  ブロック tcp 49152-65535 — 動かなくなるもの: print-spooler" "a blocked port"
 contains out "一致しないルール  " "a rule that never matches"
 contains out "clients -> servers (dc1,dc2,fs1 を除く)" "a zone but some hosts, in Japanese"
-contains out "計画外   any — 計画が開かないすべてのプロトコルとポート" "an all-protocol opening"
+contains out "計画外   $examples/audit/branch-router.rules:19: -A FORWARD -s 198.18.20.10/32 -d 198.18.20.11/32 -j ACCEPT" "an opening by the rule that causes it"
+contains out "  any — 計画が開かないすべてのプロトコルとポート: dc1 -> dc2" "an all-protocol opening, with its zone pair"
 expect 0 "audit --lang ja: an iptables dump's notes" -- "$bin" --lang ja audit "$branch" "$audit_data/branch-office.iptables-save" \
   "$audit_data/branch-office.ip6tables-save" --format iptables-save
 contains err "転送 (ルーター)" "the path in Japanese"

@@ -932,14 +932,16 @@ TEST(AuditWindows, KeywordsProfilesBlockOverAllowAndTheProfileState) {
   EXPECT_TRUE(windows_audit(site, off).blocked.empty());
   EXPECT_FALSE(windows_audit(site, off, "dc1", "public").blocked.empty());
 
-  // The profile's state from the whole FirewallPolicy key: firewall off, everything passes (extra).
+  // The profile's state from the whole FirewallPolicy key: firewall off, everything passes — one
+  // finding that the rules do not apply, not every zone pair "beyond the plan".
   auto profile_key = std::string(
       "[HKEY_LOCAL_"
       "MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\DomainProfile]\n");
   a = windows_audit(site, base + profile_key + "\"EnableFirewall\"=dword:00000000\n");
   EXPECT_TRUE(a.blocked.empty());
-  EXPECT_FALSE(a.extra.empty());
-  EXPECT_EQ(a.extra[0].transport, "any") << audit_text(a);
+  EXPECT_TRUE(a.extra.empty()) << audit_text(a);
+  ASSERT_EQ(a.unreached.size(), 1u) << audit_text(a);
+  EXPECT_EQ(a.unreached[0].what.en, "the domain profile's firewall is off");
   // Default inbound allowed: the same.
   a = windows_audit(
       site, base + profile_key + "\"EnableFirewall\"=dword:00000001\n\"DefaultInboundAction\"=dword:00000000\n");

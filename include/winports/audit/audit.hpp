@@ -25,13 +25,31 @@ struct PortFinding {
   // Set only where the finding holds for part of its sides' addresses.
   std::string source_addresses;
   std::string destination_addresses;
-  std::vector<Location> rules;  // the rules that drop (blocked) or accept (extra) it; policies are not rules
+  std::vector<Location> rules;          // the rules that drop (blocked) or accept (extra) it; policies are not rules
+  std::vector<std::string> rule_texts;  // extra: each rule's text, parallel to rules ("" for a policy)
+  std::vector<std::string> icmp_types;  // ICMP: the types it is about ("echo-request"), empty for every type
+};
+
+// What one rule opens beyond the plan: every zone pair and port set, once.
+struct RuleFinding {
+  Location rule;  // where = "policy" when no rule accepts, the path's policy does
+  std::string text;
+  std::vector<PortFinding> opens;
 };
 
 struct ShadowFinding {
   Location rule;
   std::string text;
   std::vector<Location> by;
+};
+
+// Why the rules on the path do not apply at all — the site's chains that nothing jumps to, no chain
+// on the path, a profile whose firewall is off — once, with what to run; its consequences (every
+// flow "beyond the plan") are not listed flow by flow.
+struct ReachFinding {
+  Location where;
+  LocalizedText what;
+  std::string run;  // the command that makes the rules apply ("" when there is none to give)
 };
 
 struct UnsupportedFinding {
@@ -42,17 +60,20 @@ struct UnsupportedFinding {
 
 struct Audit {
   std::string site;
-  LocalizedText path;  // "forward (router)" or "input of HOST"
+  LocalizedText path;                   // "forward (router)" or "input of HOST"
+  std::vector<ReachFinding> unreached;  // first: when the plan's rules do not apply at all
   std::vector<PortFinding> blocked;
   std::vector<PortFinding> replies;  // replies of planned flows the ruleset drops
   std::vector<PortFinding> extra;
+  std::vector<RuleFinding> extra_by_rule;  // the same openings, by the rule that causes them
   std::vector<ShadowFinding> shadowed;
   std::vector<UnsupportedFinding> unsupported;
   std::size_t flows = 0;
   std::size_t rules = 0;
   std::vector<LocalizedText> assumptions;  // the JSON keeps their English
   [[nodiscard]] bool clean() const {
-    return blocked.empty() && replies.empty() && extra.empty() && shadowed.empty() && unsupported.empty();
+    return unreached.empty() && blocked.empty() && replies.empty() && extra.empty() && shadowed.empty() &&
+           unsupported.empty();
   }
 };
 

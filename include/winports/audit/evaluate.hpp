@@ -18,6 +18,7 @@ struct Undecided {
 
 struct Outcome {
   std::vector<Cube> accepted;
+  std::vector<const Rule*> accepted_by;  // parallel to accepted: the rule that accepted it, or null for a policy
   std::vector<Cube> dropped;
   std::vector<const Rule*> dropped_by;  // parallel to dropped: the rule, or null for a policy
   std::vector<Undecided> undecided;

@@ -65,6 +65,9 @@ struct Ruleset {
   std::vector<std::string> files;
   // Constructs read but not modelled, with their location, even where no rule of the path uses them.
   std::vector<std::pair<Location, LocalizedText>> notes;
+  // What keeps every rule of the path from applying (a Windows profile whose firewall is off): the
+  // audit says each once, before any flow.
+  std::vector<std::pair<Location, LocalizedText>> inactive;
 };
 
 // What a host firewall's rules leave to the host: Windows Firewall's `RPC` keyword is the host's own

@@ -581,6 +581,14 @@ enum class Msg {
   emit_asa_replace_with_config,
   emit_asa_self_check,
   help_asa_running_config,
+  audit_extra_rule,
+  audit_extra_policy,
+  audit_zone_pairs,
+  audit_extra_line,
+  audit_chain_unreached,
+  audit_unreached,
+  audit_unreached_run,
+  audit_consequences_left_out,
   end_,  // not a message: how many there are
 };
 

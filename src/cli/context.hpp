@@ -69,5 +69,6 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_local_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_audit_command(CLI::App& app, Context& ctx, int& exit_code);
+void add_apply_command(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace winports::cli

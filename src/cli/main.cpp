@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   add_local_command(app, ctx, exit_code);
   add_analyze_command(app, ctx, exit_code);
   add_audit_command(app, ctx, exit_code);
+  add_apply_command(app, ctx, exit_code);
   localize_help_groups(app);
   try {
     app.parse(argc, argv);

@@ -858,6 +858,33 @@ const std::vector<MessageText>& message_table() {
       {Msg::audit_consequences_left_out,
        "what is beyond the plan is not listed flow by flow until the rules above apply",
        "上のルールが適用されるまで、計画外のものはフローごとには挙げない"},
+      {Msg::apply_cannot_run, "cannot run {1}: {2}", "{1} を実行できない: {2}"},
+      {Msg::apply_no_table, "the plan output names no nftables table", "計画の出力に nftables のテーブルがない"},
+      {Msg::apply_waiting,
+       "an apply of site {1} waits for confirmation (reverter pid {2}, {3} s left): confirm it (winports apply "
+       "--confirm) or let it revert first",
+       "サイト {1} の apply が確認待ち (復元プロセス pid {2}、残り {3} 秒): 先に確認する (winports apply --confirm) "
+       "か、復元されるのを待つ"},
+      {Msg::apply_nft_failed, "nft refused it; nothing was changed: {1}", "nft が拒否した。何も変更していない: {1}"},
+      {Msg::apply_nothing_pending, "no apply waits for confirmation", "確認待ちの apply はない"},
+      {Msg::apply_too_late, "too late: the deadline passed and the previous ruleset was restored",
+       "遅すぎた: 期限が過ぎ、以前のルールセットが復元された"},
+      {Msg::apply_loaded,
+       "loaded {1}; it is reverted at the deadline ({2} s) unless confirmed: winports apply --confirm (from any "
+       "session)",
+       "{1} を読み込んだ。確認がなければ期限 ({2} 秒後) に元に戻る: winports apply --confirm (どのセッションからでも)"},
+      {Msg::apply_prompt, "keep it? [y/N] ", "このままにする? [y/N] "},
+      {Msg::apply_confirmed, "confirmed: the plan stays", "確認した: 計画はこのまま残る"},
+      {Msg::apply_not_kept, "not confirmed: the previous ruleset comes back at the deadline",
+       "確認されなかった: 期限に以前のルールセットが戻る"},
+      {Msg::apply_needs_site, "apply needs a site file and --confirm-within SECONDS, or --confirm",
+       "apply にはサイト ファイルと --confirm-within SECONDS、または --confirm が必要"},
+      {Msg::help_apply, "load a plan on this machine, reverted automatically unless confirmed in time",
+       "この機械に計画を読み込み、期限内に確認されなければ自動で元に戻す"},
+      {Msg::help_confirm_within, "seconds until the previous ruleset is restored unless confirmed",
+       "確認されなければ以前のルールセットに戻すまでの秒数"},
+      {Msg::help_confirm, "confirm the apply that waits (from any session)",
+       "確認待ちの apply を確認する (どのセッションからでも)"},
   };
   return table;
 }

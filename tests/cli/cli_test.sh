@@ -274,6 +274,12 @@ expect 2 "audit: a missing ruleset file" -- "$bin" audit "$branch" "$tmp/none.ru
 contains err "No such file or directory" "with the system's reason"
 expect 2 "audit: an unknown --host" -- "$bin" audit "$branch" "$tmp/bo.nft" --host nosuch
 expect 2 "audit: nft text forced on an iptables dump" -- "$bin" audit "$branch" "$audit_data/branch-office.iptables-save" --format nft
+# apply: what it needs, and --confirm with nothing waiting (the live cases are tests/netns/apply_test.sh).
+expect 2 "apply without a site" -- "$bin" apply --confirm-within 30
+contains err "apply needs a site file and --confirm-within SECONDS, or --confirm" "apply says what it needs"
+expect 2 "apply --confirm with nothing waiting" -- env WINPORTS_RUN_DIR="$tmp/run" "$bin" apply --confirm
+contains err "no apply waits for confirmation" "and says so"
+expect 2 "apply --format iptables is not taken" -- "$bin" apply "$branch" --confirm-within 30 --format iptables
 # The ASA: a running-config read by content; the plan's entries put into the lists it already has.
 dmz="$(dirname "$0")/../../examples/dmz.yaml"
 expect 1 "audit: an ASA running-config, detected by content" -- "$bin" audit "$dmz" "$audit_data/edge.asa"

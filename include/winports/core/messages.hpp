@@ -589,6 +589,20 @@ enum class Msg {
   audit_unreached,
   audit_unreached_run,
   audit_consequences_left_out,
+  apply_cannot_run,
+  apply_no_table,
+  apply_waiting,
+  apply_nft_failed,
+  apply_nothing_pending,
+  apply_too_late,
+  apply_loaded,
+  apply_prompt,
+  apply_confirmed,
+  apply_not_kept,
+  apply_needs_site,
+  help_apply,
+  help_confirm_within,
+  help_confirm,
   end_,  // not a message: how many there are
 };
 

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "steps.hpp"
 #include "winports/core/file.hpp"
 #include "winports/core/messages.hpp"
 
@@ -35,10 +36,7 @@ long now() {
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
-struct Ran {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
+}  // namespace
 
 // Runs a program (found on PATH) with its output captured through a file in the run directory.
 Result<Ran> run(const std::vector<std::string>& argv) {
@@ -63,6 +61,8 @@ Result<Ran> run(const std::vector<std::string>& argv) {
   if (auto text = read_file(out_path)) r.output = *text;
   return r;
 }
+
+namespace {
 
 bool alive(long pid) { return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
 
@@ -89,7 +89,7 @@ std::string reverter_script(const std::string& dir, long deadline) {
        "  sleep 0.2\n"
        "done\n"
        "if [ -e \"$dir/confirmed\" ]; then rm -f \"$dir/confirmed\" \"$dir/pending\"; exit 0; fi\n"
-       "if nft -f \"$dir/revert.nft\" >\"$dir/revert.log\" 2>&1; then echo reverted >>\"$dir/revert.log\";\n"
+       "if sh \"$dir/revert.sh\" >\"$dir/revert.log\" 2>&1; then echo reverted >>\"$dir/revert.log\";\n"
        "else echo 'revert FAILED' >>\"$dir/revert.log\"; fi\n"
        "rm -f \"$dir/pending\"\n";
   return s.str();
@@ -102,34 +102,13 @@ std::string run_dir() {
   return dir && *dir ? dir : "/run/winports";
 }
 
-Result<std::string> nft_table_of(const std::string& plan_text) {
-  std::istringstream in(plan_text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("table inet ", 0) != 0) continue;
-    auto name = line.substr(11);
-    if (name.find_first_of(" {") != std::string::npos) continue;
-    return "inet " + name;
-  }
-  return Error{"", 0, 0, "apply", said(Msg::apply_no_table)};
-}
-
-Result<std::string> nft_revert_script(const std::string& table) {
-  auto listed = run({"nft", "list", "table", table.substr(0, table.find(' ')), table.substr(table.find(' ') + 1)});
-  if (!listed) return listed.error();
-  // "table T" then "delete table T" removes it whether or not it exists, in the same transaction
-  // that puts the old one back.
-  std::string script = "table " + table + "\ndelete table " + table + "\n";
-  if (listed->status == 0) script += listed->output;
-  return script;
-}
-
 std::optional<Pending> pending() {
   auto p = read_pending(run_dir() + "/pending");
   if (!p || !alive(p->reverter)) return std::nullopt;
   return p;
 }
 
-Result<Pending> apply_nftables(const std::string& site, const std::string& plan_text, int seconds) {
+Result<Pending> apply_plan(const std::string& site, Format format, const std::string& plan_text, int seconds) {
   auto dir = run_dir();
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -151,27 +130,26 @@ Result<Pending> apply_nftables(const std::string& site, const std::string& plan_
     fs::remove(lock, ec);
     return e;
   };
-  auto table = nft_table_of(plan_text);
-  if (!table) return give_up(table.error());
-  auto revert = nft_revert_script(*table);
+  for (const auto& name : {"revert.sh", "plan.out", "revert.log", "confirmed"}) fs::remove(dir + "/" + name, ec);
+  // What puts back exactly what the plan replaces, made (and for nft checked) before anything changes.
+  auto revert = format == Format::nftables ? nft_revert(plan_text) : iptables_revert(plan_text);
   if (!revert) return give_up(revert.error());
-  for (const auto& name : {"revert.nft", "plan.nft", "revert.log", "confirmed"}) fs::remove(dir + "/" + name, ec);
-  if (auto st = write_atomically(dir + "/revert.nft", *revert); !st) return give_up(st.error());
-  if (auto st = write_atomically(dir + "/plan.nft", plan_text); !st) return give_up(st.error());
-  // Check the saved state loads before anything changes: a revert that cannot load is no revert.
-  auto check = run({"nft", "-c", "-f", dir + "/revert.nft"});
-  if (!check) return give_up(check.error());
-  if (check->status != 0)
-    return give_up(Error{dir + "/revert.nft", 0, 0, "nft", said(Msg::apply_nft_failed, {check->output})});
-  auto loaded = run({"nft", "-f", dir + "/plan.nft"});
+  if (auto st = write_output(dir + "/revert.sh", *revert); !st) return give_up(st.error());
+  auto plan_file = dir + "/plan.out";
+  if (auto st = write_output(plan_file, plan_text); !st) return give_up(st.error());
+  auto loaded = format == Format::nftables ? run({"nft", "-f", plan_file}) : run({"sh", plan_file});
   if (!loaded) return give_up(loaded.error());
-  if (loaded->status != 0) return give_up(Error{"plan", 0, 0, "nft", said(Msg::apply_nft_failed, {loaded->output})});
+  if (loaded->status != 0) {
+    // A script may have stopped half way (nft never does): put back what was there.
+    if (format != Format::nftables) (void)run({"sh", dir + "/revert.sh"});
+    return give_up(Error{"plan", 0, 0, "apply", said(Msg::apply_nft_failed, {loaded->output})});
+  }
 
   long deadline = now() + seconds;
   if (auto st = write_atomically(dir + "/reverter.sh", reverter_script(dir, deadline)); !st) return give_up(st.error());
   pid_t child = fork();
   if (child < 0) {
-    (void)run({"nft", "-f", dir + "/revert.nft"});  // no reverter: put it back now
+    (void)run({"sh", dir + "/revert.sh"});  // no reverter: put it back now
     return give_up(Error{dir, 0, 0, "apply", said(Msg::apply_cannot_run, {"fork", std::strerror(errno)})});
   }
   if (child == 0) {

@@ -44,7 +44,8 @@ void add_apply_command(CLI::App& app, Context& ctx, int& exit_code) {
   auto* cmd = app.add_subcommand("apply", help(Msg::help_apply));
   cmd->add_option("FILE", file, help(Msg::help_site_description_yaml));
   cmd->add_option("--host", host, help(Msg::help_host_firewall_variant_for_this));
-  cmd->add_option("--format", format, help(Msg::help_output_format))->check(CLI::IsMember({"nftables"}));
+  cmd->add_option("--format", format, help(Msg::help_output_format))
+      ->check(CLI::IsMember({"nftables", "iptables-script"}));
   cmd->add_option("--confirm-within", seconds, help(Msg::help_confirm_within))->check(CLI::Range(5, 86400));
   cmd->add_flag("--confirm", confirm, help(Msg::help_confirm));
   add_kb_literal_flag(cmd, kb_literal);
@@ -68,7 +69,8 @@ void add_apply_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto warning = "winports: " + say(Msg::warning_prefix, ctx.lang()) + ": ";
     for (const auto& w : plan.warnings) std::cerr << warning << w.in(ctx.lang()) << '\n';
     for (const auto& w : refusals) std::cerr << warning << w << '\n';
-    auto pending = apply::apply_nftables(env->site, *text, seconds);
+    auto pending = apply::apply_plan(
+        env->site, format == "nftables" ? apply::Format::nftables : apply::Format::iptables_script, *text, seconds);
     if (!pending) return void(exit_code = report(pending.error()));
     std::cerr << "winports: " << say(Msg::apply_loaded, ctx.lang(), {env->site, std::to_string(seconds)}) << '\n';
     exit_code = kFound;

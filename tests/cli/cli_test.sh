@@ -279,7 +279,7 @@ expect 2 "apply without a site" -- "$bin" apply --confirm-within 30
 contains err "apply needs a site file and --confirm-within SECONDS, or --confirm" "apply says what it needs"
 expect 2 "apply --confirm with nothing waiting" -- env WINPORTS_RUN_DIR="$tmp/run" "$bin" apply --confirm
 contains err "no apply waits for confirmation" "and says so"
-expect 2 "apply --format iptables is not taken" -- "$bin" apply "$branch" --confirm-within 30 --format iptables
+expect 2 "apply --format iptables (a restore file, not a script) is not taken" -- "$bin" apply "$branch" --confirm-within 30 --format iptables
 # The ASA: a running-config read by content; the plan's entries put into the lists it already has.
 dmz="$(dirname "$0")/../../examples/dmz.yaml"
 expect 1 "audit: an ASA running-config, detected by content" -- "$bin" audit "$dmz" "$audit_data/edge.asa"

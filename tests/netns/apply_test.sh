@@ -107,6 +107,46 @@ in_ns "$ns_fw" "$bin" apply --confirm 2>"$dir/err" && bad "--confirm with nothin
 # Back to the start for the next cases: the confirmed table removed by hand.
 in_ns "$ns_fw" nft delete table inet winports_apply_lab
 
+# 3b. The iptables script: the site's chains in both families and the jump from INPUT are what it
+# replaces; the chain and the INPUT rule that were there stay, and come back exactly.
+has_chains() { in_ns "$ns_fw" iptables-save -t filter | grep -q '^:wpin-apply-lab'; }
+in_ns "$ns_fw" "$bin" apply "$dir/site.yaml" --host fw1 --format iptables-script --confirm-within 5 </dev/null 2>"$dir/err" ||
+  { bad "apply --format iptables-script"; cat "$dir/err"; }
+has_chains && ok "iptables: the site's chains are loaded" || bad "iptables: the site's chains are not loaded"
+in_ns "$ns_fw" iptables -w -C INPUT -j wpin-apply-lab 2>/dev/null && ok "iptables: and the jump from INPUT" ||
+  bad "iptables: no jump from INPUT"
+sleep 5
+for _ in $(seq 50); do has_chains || break; sleep 0.2; done
+has_chains && bad "iptables: not reverted" || ok "iptables: not confirmed, the chains are gone after the deadline"
+state >"$dir/after"
+diff "$dir/before" "$dir/after" >/dev/null && ok "iptables: the ruleset is exactly what it was" ||
+  { bad "iptables: the ruleset differs after the revert"; diff "$dir/before" "$dir/after"; }
+in_ns "$ns_fw" "$bin" apply "$dir/site.yaml" --host fw1 --format iptables-script --confirm-within 5 </dev/null 2>/dev/null &&
+  in_ns "$ns_fw" "$bin" apply --confirm 2>/dev/null || bad "iptables: apply and confirm"
+sleep 6
+has_chains && ok "iptables: confirmed, the chains stay" || bad "iptables: confirmed but reverted"
+# A changed plan over the confirmed one, not confirmed: the confirmed chains, their rules and the
+# jump's position come back exactly.
+state >"$dir/confirmed-state"
+sed 's/^  - { from: servers, to: fw1, as: file-client }/&\n  - { from: clients, to: fw1, as: file-client }/' "$dir/site.yaml" >"$dir/site2.yaml"
+in_ns "$ns_fw" "$bin" apply "$dir/site2.yaml" --host fw1 --format iptables-script --confirm-within 5 </dev/null 2>/dev/null ||
+  bad "iptables: apply of a changed plan"
+in_ns "$ns_fw" iptables-save -t filter | grep -q -- "-s 198.18.10.0/24" && ok "iptables: the changed plan is loaded" ||
+  bad "iptables: the changed plan is not loaded"
+sleep 5
+for _ in $(seq 50); do in_ns "$ns_fw" iptables-save -t filter | grep -q -- "-s 198.18.10.0/24" || break; sleep 0.2; done
+state >"$dir/after"
+diff "$dir/confirmed-state" "$dir/after" >/dev/null && ok "iptables: the previous plan's chains and jump are back exactly" ||
+  { bad "iptables: the previous plan is not back"; diff "$dir/confirmed-state" "$dir/after"; }
+# Back to the start: the confirmed chains and jump removed by hand.
+for fam in iptables ip6tables; do
+  in_ns "$ns_fw" $fam -w -D INPUT -j wpin-apply-lab 2>/dev/null
+  for c in $(in_ns "$ns_fw" $fam-save -t filter | sed -n 's/^:\(wpin-apply-lab[^ ]*\) .*/\1/p'); do in_ns "$ns_fw" $fam -w -F "$c"; done
+  for c in $(in_ns "$ns_fw" $fam-save -t filter | sed -n 's/^:\(wpin-apply-lab[^ ]*\) .*/\1/p'); do in_ns "$ns_fw" $fam -w -X "$c"; done
+done
+state >"$dir/after"
+diff "$dir/before" "$dir/after" >/dev/null || { bad "iptables: cleaning up by hand left a difference"; diff "$dir/before" "$dir/after"; }
+
 # 4. The session that started apply is hung up while apply asks on its terminal (a pseudo-terminal
 # from script(1); SIGHUP to the session's whole process group, as a dropped SSH connection sends):
 # apply dies with it, the reverter does not.

@@ -3,7 +3,8 @@
 // Junos' `commit confirmed` do: the previous state of exactly what the plan replaces (the site's
 // nftables table, nothing else) is kept, the plan is loaded, and a detached process — its own
 // session, so a dropped SSH connection (SIGHUP) does not take it down — restores that state unless
-// the load is confirmed in time, from this terminal or from another session (`--confirm`).
+// the load is confirmed in time, from this terminal or from another session (`--confirm`). For the
+// iptables script, what it replaces is the site's chains in each family and the jump to them.
 #include <optional>
 #include <string>
 
@@ -31,10 +32,12 @@ struct Pending {
 // The apply that waits for confirmation, if any (a stale file of a process that is gone is none).
 std::optional<Pending> pending();
 
-// Loads `plan_text` with nft after saving what reverts it, and starts the detached reverter, which
-// restores the saved state at `seconds` from now unless confirm() is called first. Refused while
-// another apply waits. Nothing is changed when saving or loading fails.
-Result<Pending> apply_nftables(const std::string& site, const std::string& plan_text, int seconds);
+enum class Format { nftables, iptables_script };
+
+// Loads `plan_text` (nft -f, or sh for the iptables script) after saving what reverts it, and starts
+// the detached reverter, which restores the saved state at `seconds` from now unless confirm() is
+// called first. Refused while another apply waits. Nothing stays changed when saving or loading fails.
+Result<Pending> apply_plan(const std::string& site, Format format, const std::string& plan_text, int seconds);
 
 // Confirms the pending apply: the reverter exits without restoring. Waits until it has.
 Status confirm();

@@ -99,7 +99,14 @@ std::string label_of(const PortFinding& f) {
 class Auditor {
  public:
   Auditor(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan, const Ruleset& r)
-      : env_(env), catalog_(catalog), plan_(plan), ruleset_(r), evaluator_(r) {}
+      : env_(env), catalog_(catalog), plan_(plan), ruleset_(r), evaluator_(r) {
+    for (const auto& [name, chain] : r.chains)
+      if (chain.order_free)
+        for (const auto& rule : chain.rules)
+          if (!rule.scope.empty() && rule.verdict == Verdict::accept && rule.unsupported.empty() &&
+              rule.match.destination_ports == all_ports())
+            portless_program_rules_.push_back(&rule);
+  }
 
   Result<Audit> run(const std::string& host_name) {
     Audit a;
@@ -385,6 +392,13 @@ class Auditor {
       std::vector<const Rule*> beyond_by;
       for (std::size_t i = 0; i < outcome.accepted.size(); ++i)
         for (auto& c : subtract_all({std::move(outcome.accepted[i])}, relevant)) {
+          // Windows: every Allow rule admits what it matches, whatever the order; a rule for one
+          // program with no port is that program's opening even where another rule was met first.
+          for (const Rule* other : portless_program_rules_)
+            if (other != outcome.accepted_by[i] && overlaps(c, other->match)) {
+              beyond.push_back(intersect(c, other->match));
+              beyond_by.push_back(other);
+            }
           beyond.push_back(std::move(c));
           beyond_by.push_back(outcome.accepted_by[i]);
         }
@@ -449,7 +463,29 @@ class Auditor {
       std::vector<Cube> part;
       for (std::size_t i = 0; i < all.size(); ++i)
         if (all_by[i] == rule) part.push_back(all[i]);
+      auto before = extra.size();
       add_rule_extra(extra, from, to, part, std::vector<const Rule*>(part.size(), rule), host);
+      // A rule for one program that names no port opens that program's ports, not every port the
+      // plan leaves: said by program ("tcp, the ports plasrv.exe listens on"), by protocol, once.
+      if (rule && !rule->scope.empty() && rule->match.destination_ports == all_ports()) {
+        std::vector<PortFinding> merged;
+        for (auto k = before; k < extra.size(); ++k) {
+          auto& f = extra[k];
+          if (f.transport != "tcp" && f.transport != "udp") {
+            merged.push_back(std::move(f));
+            continue;
+          }
+          f.ports = {};
+          f.services = {};
+          f.program = rule->scope;
+          auto same = [&](const PortFinding& o) {
+            return o.from.en == f.from.en && o.to.en == f.to.en && o.transport == f.transport;
+          };
+          if (std::none_of(merged.begin(), merged.end(), same)) merged.push_back(std::move(f));
+        }
+        extra.resize(before);
+        for (auto& f : merged) extra.push_back(std::move(f));
+      }
     }
   }
 
@@ -466,7 +502,8 @@ class Auditor {
         Location where = r ? r->location : Location{"", 0, "policy"};
         if (!seen.insert(where.to_string()).second) continue;
         out.first.push_back(where);
-        out.second.push_back(r ? r->text : "");
+        // A predefined Windows rule is named by its group first.
+        out.second.push_back(!r ? "" : r->group.empty() ? r->text : "[" + r->group + "] " + r->text);
       }
       return out;
     };
@@ -560,6 +597,7 @@ class Auditor {
   Evaluator evaluator_;
   std::string host_name_;
   std::map<std::string, UnsupportedFinding> undecided_;
+  std::vector<const Rule*> portless_program_rules_;  // Windows rules for one program that name no port
 };
 
 }  // namespace

@@ -204,17 +204,34 @@ std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
   for (const auto& [name, chain] : ruleset.chains) {
     // Rules that end a packet's walk through this chain, and whose match is exact.
     std::vector<bool> deciding(chain.rules.size(), false);
+    std::vector<bool> redundant(chain.rules.size(), false);
     auto index = index_of(chain);
+    // A rule for one program covers nothing of another's: only a rule of the same scope, or of
+    // every program, can.
+    auto may_cover = [](const Rule& covering, const Rule& rule) {
+      return covering.scope.empty() || covering.scope == rule.scope;
+    };
     for (std::size_t i = 0; i < chain.rules.size(); ++i) {
       const Rule& rule = chain.rules[i];
       if (rule.verdict == Verdict::none || rule.local_only) continue;
       std::vector<const Cube*> cover;
       std::vector<const Rule*> by;
       for (std::uint32_t j : index.candidates(rule.match.destination)) {
-        if (j >= i) break;
-        if (deciding[j] && overlaps(rule.match, chain.rules[j].match)) {
-          cover.push_back(&chain.rules[j].match);
-          by.push_back(&chain.rules[j]);
+        const Rule& other = chain.rules[j];
+        if (chain.order_free) {
+          // Order means nothing: any other rule of the same verdict that is not itself redundant,
+          // and any Block rule (Block wins over Allow).
+          bool verdict_covers = other.verdict == rule.verdict || other.verdict == Verdict::drop;
+          if (j == i || redundant[j] || !verdict_covers || !other.unsupported.empty() || other.local_only ||
+              !may_cover(other, rule))
+            continue;
+        } else {
+          if (j >= i) break;
+          if (!deciding[j] || !may_cover(other, rule)) continue;
+        }
+        if (overlaps(rule.match, other.match)) {
+          cover.push_back(&other.match);
+          by.push_back(&other);
         }
       }
       if (!rule.match.empty() && !cover.empty() && covered(rule.match, cover)) {
@@ -228,6 +245,7 @@ std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
           }
         }
         out.push_back({&rule, std::move(by)});
+        redundant[i] = true;
       }
       bool ends_walk = rule.verdict != Verdict::jump;
       deciding[i] = ends_walk && rule.unsupported.empty();

@@ -36,6 +36,7 @@ ordered_json finding_json(const PortFinding& f) {
   o["transport"] = f.transport;
   o["ports"] = ports_json(f.ports);
   if (!f.icmp_types.empty()) o["icmp_types"] = f.icmp_types;
+  if (!f.program.empty()) o["program"] = f.program;
   o["services"] = f.services;
   if (!f.kb.en.empty()) o["kb"] = f.kb.en;
   if (!f.source_addresses.empty()) o["source_addresses"] = f.source_addresses;
@@ -53,7 +54,8 @@ ordered_json list_json(const std::vector<PortFinding>& list) {
   return out;
 }
 
-std::string ports_text(const PortFinding& f) {
+std::string ports_text(const PortFinding& f, Lang lang = Lang::en) {
+  if (!f.program.empty()) return say(Msg::audit_program_ports, lang, {f.transport, f.program});
   return f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string()) +
          (f.icmp_types.empty() ? "" : " " + join(f.icmp_types, ","));
 }
@@ -179,7 +181,7 @@ std::string audit_text(const Audit& a, Lang lang) {
         << '\n';
     std::vector<std::pair<std::string, std::vector<std::string>>> lines;  // ports and meaning → pairs
     for (const auto& f : r.opens) {
-      auto head = ports_text(f) + meaning_of(f);
+      auto head = ports_text(f, lang) + meaning_of(f);
       auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.first == head; });
       if (it == lines.end()) it = lines.insert(lines.end(), {head, {}});
       it->second.push_back(f.from.in(lang) + " -> " + f.to.in(lang));

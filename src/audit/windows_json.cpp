@@ -88,6 +88,9 @@ Result<windows::Model> read_model(const std::string& file, const json& doc) {
     rule.remote_addresses = texts(r, "remote_addresses");
     auto program = lower(text(r, "program")), service = lower(text(r, "service"));
     rule.scoped_to_program = (!program.empty() && program != "any") || (!service.empty() && service != "any");
+    if (!program.empty() && program != "any") rule.program = text(r, "program");
+    if (!service.empty() && service != "any") rule.service = text(r, "service");
+    rule.group = text(r, "group");
     if (lower(text(r, "authentication")) == "required" || lower(text(r, "encryption")) == "required")
       rule.security = "Authentication=" + text(r, "authentication") + ", Encryption=" + text(r, "encryption");
     if (flag(text(r, "override_block")).value_or(false)) rule.security = "OverrideBlockRules";

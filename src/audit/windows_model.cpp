@@ -30,6 +30,15 @@ std::optional<AddressSet> address(const std::string& text) {
   return parse_address_value(text);
 }
 
+// "lsass.exe" for App=%systemroot%\System32\lsass.exe, "service dns" for Svc=dns (with both, the
+// service names it: several services share svchost.exe); "" for a rule of every program.
+std::string scope_of(const Rule& r) {
+  if (!r.service.empty() && lower(r.service) != "*") return "service " + lower(r.service);
+  if (r.program.empty()) return "";
+  auto base = r.program.substr(r.program.find_last_of("\\/") + 1);
+  return lower(base);
+}
+
 class Translator {
  public:
   explicit Translator(const HostContext& host) : host_(host) {}
@@ -61,7 +70,10 @@ class Translator {
       b.verdict(Verdict::accept);
     }
     if (r.scoped_to_program) ++scoped_;
-    return b.finish(r.location, r.text);
+    auto out = b.finish(r.location, r.text);
+    out.scope = scope_of(r);
+    out.group = r.group;
+    return out;
   }
 
   int scoped() const { return scoped_; }
@@ -217,6 +229,7 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, const Ho
   stage.policy_accept = !enabled || !block;
   auto& chain = out.chains[stage.chain];
   chain.name = stage.chain;
+  chain.order_free = true;
   if (enabled) {
     Translator t(host);
     std::vector<audit::Rule> blocks, allows;

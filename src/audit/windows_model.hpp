@@ -24,7 +24,10 @@ struct Rule {
   std::vector<std::string> local_addresses, remote_addresses;  // "198.18.10.0/255.255.255.0", "LocalSubnet" …
   std::vector<std::string> icmp;                               // "8:*", "8", "any"
   bool scoped_to_program = false;                              // App= or Svc=: the listener is taken to be that program
-  std::string security;                                        // "" or the Security= value: an IPsec requirement
+  std::string program;   // App=, as written ("%systemroot%\System32\lsass.exe"); "" for any
+  std::string service;   // Svc= ("dns"); "" for any
+  std::string group;     // EmbedCtxt= (the predefined rule's group), "" for a rule of one's own
+  std::string security;  // "" or the Security= value: an IPsec requirement
 };
 
 struct Profile {

@@ -177,10 +177,13 @@ class Reader {
         r.icmp.push_back(v);
       } else if (type == "App" || type == "Svc") {
         r.scoped_to_program = true;
+        (type == "App" ? r.program : r.service) = v;
+      } else if (type == "EmbedCtxt") {
+        r.group = v;
       } else if (type == "Security" || type == "Security2" || type == "Security2_9") {
         r.security = v;
       }
-      // Name, Desc, EmbedCtxt, Edge, Defer, IF, IFType, LUAuth, RUAuth, PFN …: nothing the path decides.
+      // Name, Desc, Edge, Defer, IF, IFType, LUAuth, RUAuth, PFN …: nothing the path decides.
     }
     if (!has_action || !has_dir) return Error{file_, number, 0, name, said(Msg::rule_needs, {"Action=, Dir="})};
     return r;

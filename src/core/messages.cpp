@@ -885,6 +885,7 @@ const std::vector<MessageText>& message_table() {
        "確認されなければ以前のルールセットに戻すまでの秒数"},
       {Msg::help_confirm, "confirm the apply that waits (from any session)",
        "確認待ちの apply を確認する (どのセッションからでも)"},
+      {Msg::audit_program_ports, "{1}, the ports {2} listens on", "{1}、{2} が待ち受けるポート"},
   };
   return table;
 }

@@ -28,6 +28,9 @@ struct PortFinding {
   std::vector<Location> rules;          // the rules that drop (blocked) or accept (extra) it; policies are not rules
   std::vector<std::string> rule_texts;  // extra: each rule's text, parallel to rules ("" for a policy)
   std::vector<std::string> icmp_types;  // ICMP: the types it is about ("echo-request"), empty for every type
+  // Extra: opened by a Windows rule for one program with no port of its own ("plasrv.exe"): the ports
+  // that program listens on, which no ruleset says — `ports` is then empty.
+  std::string program;
 };
 
 // What one rule opens beyond the plan: every zone pair and port set, once.

@@ -35,11 +35,19 @@ struct Rule {
   // a NAT, a set it cannot see): the packets the rest of the match selects are undecided.
   std::string unsupported;
   bool local_only = false;  // matches loopback traffic only: none of the site's, and no finding either
+  // Windows Firewall: the program or service the rule is for ("lsass.exe", "service dns"), "" for
+  // every one. A packet space cannot say which program listens, so two rules of different scopes
+  // never cover each other, and a scoped rule with no port opens that program's ports only.
+  std::string scope;
+  std::string group;  // the predefined rule's group, as the export names it
 };
 
 struct Chain {
   std::string name;  // key in Ruleset::chains ("inet filter forward", "filter FORWARD")
   std::vector<Rule> rules;
+  // Windows Firewall: the order of rules means nothing (any Allow admits, any Block wins), so a rule
+  // never matches only when the others of its verdict and scope allow all it allows.
+  bool order_free = false;
 };
 
 // One step every packet of the path crosses: a base chain, and what happens to what it leaves undecided.

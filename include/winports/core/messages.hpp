@@ -603,6 +603,7 @@ enum class Msg {
   help_apply,
   help_confirm_within,
   help_confirm,
+  audit_program_ports,
   end_,  // not a message: how many there are
 };
 

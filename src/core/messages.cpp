@@ -886,6 +886,13 @@ const std::vector<MessageText>& message_table() {
       {Msg::help_confirm, "confirm the apply that waits (from any session)",
        "確認待ちの apply を確認する (どのセッションからでも)"},
       {Msg::audit_program_ports, "{1}, the ports {2} listens on", "{1}、{2} が待ち受けるポート"},
+      {Msg::emit_asa_not_bound,
+       "asa: the list for {1} is not bound, because binding replaces the list {1} has now with every entry of it: give "
+       "--running-config (the site's entries then go into that list), or name what it replaces with --replace-acl "
+       "{1}=NAME (a previous winports list) or {1}=none (no list is bound now)",
+       "asa: {1} のリストはバインドしない。バインドすると {1} の今のリストがその全エントリごと置き換わるため: "
+       "--running-config を与える (サイトのエントリはそのリストに入る) か、置き換えるものを --replace-acl {1}=NAME "
+       "(以前の winports のリスト) または {1}=none (今はリストがない) で指定する"},
   };
   return table;
 }

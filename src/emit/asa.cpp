@@ -427,17 +427,31 @@ Result<std::string> emit_asa(const Input& in) {
       continue;
     }
     for (const auto& l : lines) out << "access-list " << acl << " " << l << "\n";
-    if (iface.empty())
+    if (iface.empty()) {
       out << "! Bind it to the interface the site's traffic arrives on:\n! access-group " << acl
           << " in interface <interface>\n";
-    else
-      out << "access-group " << acl << " in interface " << iface << "\n";
-    if (old != previous.end())
-      out << (iface.empty() ? "! then remove the list it replaced:\n! " : "") << "clear configure access-list "
-          << old->second << "\n";
-    else
-      out << "! Then remove the list it replaced (`show running-config access-group` names it): clear configure "
-             "access-list <previous>\n";
+      if (old != previous.end())
+        out << "! then remove the list it replaced:\n! clear configure access-list " << old->second << "\n";
+      else
+        out << "! Then remove the list it replaced (`show running-config access-group` names it): clear configure "
+               "access-list <previous>\n";
+      continue;
+    }
+    // Binding replaces whatever list the interface has, with every entry of it that is not the
+    // site's: never without the user naming what it replaces (or giving the running-config, where the
+    // entries go into the list in use instead).
+    if (old == previous.end()) {
+      detail::refuse(in, say(Msg::emit_asa_not_bound, in.options.lang, {iface}));
+      out << "! NOT BOUND: " << say(Msg::emit_asa_not_bound, Lang::en, {iface}) << "\n! access-group " << acl
+          << " in interface " << iface << "\n";
+      continue;
+    }
+    if (old->second == "none")
+      out << "! WARNING: " << iface << " has no access list now: binding " << acl
+          << " ends the security-level default there, so traffic entering " << iface
+          << " that no entry permits is denied, not only the site's.\n";
+    out << "access-group " << acl << " in interface " << iface << "\n";
+    if (old->second != "none") out << "clear configure access-list " << old->second << "\n";
   }
   out << "!\n! Object-groups of earlier plans that no list uses any more can go with `no object-group …`\n"
          "! (the ASA refuses to remove a group in use).\n";

@@ -604,6 +604,7 @@ enum class Msg {
   help_confirm_within,
   help_confirm,
   audit_program_ports,
+  emit_asa_not_bound,
   end_,  // not a message: how many there are
 };
 

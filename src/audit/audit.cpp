@@ -103,9 +103,8 @@ class Auditor {
     for (const auto& [name, chain] : r.chains)
       if (chain.order_free)
         for (const auto& rule : chain.rules)
-          if (!rule.scope.empty() && rule.verdict == Verdict::accept && rule.unsupported.empty() &&
-              rule.match.destination_ports == all_ports())
-            portless_program_rules_.push_back(&rule);
+          if (!rule.scope.empty() && rule.verdict == Verdict::accept && rule.unsupported.empty())
+            program_rules_.push_back(&rule);
   }
 
   Result<Audit> run(const std::string& host_name) {
@@ -392,10 +391,13 @@ class Auditor {
       std::vector<const Rule*> beyond_by;
       for (std::size_t i = 0; i < outcome.accepted.size(); ++i)
         for (auto& c : subtract_all({std::move(outcome.accepted[i])}, relevant)) {
-          // Windows: every Allow rule admits what it matches, whatever the order; a rule for one
-          // program with no port is that program's opening even where another rule was met first.
-          for (const Rule* other : portless_program_rules_)
-            if (other != outcome.accepted_by[i] && overlaps(c, other->match)) {
+          // Windows: every Allow rule admits what it matches, whatever the order, so a rule for one
+          // program is that program's opening even where a rule for another program was met first
+          // (DFS Replication's RPC beside the DNS server's). A rule for every program covers it.
+          const Rule* first = outcome.accepted_by[i];
+          for (const Rule* other : program_rules_)
+            if (other != first && first && !first->scope.empty() && other->scope != first->scope &&
+                overlaps(c, other->match)) {
               beyond.push_back(intersect(c, other->match));
               beyond_by.push_back(other);
             }
@@ -597,7 +599,7 @@ class Auditor {
   Evaluator evaluator_;
   std::string host_name_;
   std::map<std::string, UnsupportedFinding> undecided_;
-  std::vector<const Rule*> portless_program_rules_;  // Windows rules for one program that name no port
+  std::vector<const Rule*> program_rules_;  // Windows Allow rules for one program or service
 };
 
 }  // namespace
@@ -620,6 +622,8 @@ Result<HostContext> host_context(const plan::Environment& env, const catalog::Ca
   std::vector<std::string> oses;
   if (!os.empty()) oses.push_back(os);
   out.rpc_ports = catalog::dynamic_rpc_range(catalog, oses, restricted).ports;
+  for (const auto& p : catalog.predefined_rules)
+    if (!p.base.empty()) out.base_rules.push_back(p.name);
   return out;
 }
 

@@ -39,6 +39,17 @@ std::string scope_of(const Rule& r) {
   return lower(base);
 }
 
+// The base rule a rule is, by its Name or by the name of winports' copy of it; "" for none.
+std::string base_rule_of(const Rule& r, const HostContext& host) {
+  std::string_view name = r.name;
+  if (auto at = name.find(":base:"); at != std::string_view::npos) {
+    name.remove_prefix(at + 6);
+    name = name.substr(0, name.find(':'));
+  }
+  auto it = std::find(host.base_rules.begin(), host.base_rules.end(), name);
+  return it != host.base_rules.end() ? *it : std::string();
+}
+
 class Translator {
  public:
   explicit Translator(const HostContext& host) : host_(host) {}
@@ -233,9 +244,19 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, const Ho
   if (enabled) {
     Translator t(host);
     std::vector<audit::Rule> blocks, allows;
+    std::vector<std::string> base;
     auto add = [&](const std::vector<Rule>& rules) {
-      for (const auto& r : rules)
-        if (auto rule = t.rule(r)) (rule->verdict == Verdict::drop ? blocks : allows).push_back(std::move(*rule));
+      for (const auto& r : rules) {
+        auto rule = t.rule(r);
+        if (!rule) continue;
+        if (rule->verdict == Verdict::accept) {
+          if (auto name = base_rule_of(r, host); !name.empty()) {
+            if (std::find(base.begin(), base.end(), name) == base.end()) base.push_back(name);
+            continue;
+          }
+        }
+        (rule->verdict == Verdict::drop ? blocks : allows).push_back(std::move(*rule));
+      }
     };
     add(model.policy_rules);
     if (merge)
@@ -248,6 +269,10 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, const Ho
     if (t.scoped())
       out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_scoped_rules, {std::to_string(t.scoped())})});
     if (t.local_subnet()) out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_local_subnet)});
+    if (!base.empty())
+      out.notes.push_back({Location{file, 0, ""},
+                           said(Msg::audit_base_rules,
+                                {std::to_string(base.size()), join(base, ", ", [](const auto& b) { return b; })})});
   } else {
     out.inactive.push_back({Location{file, 0, ""}, said(Msg::audit_firewall_off, {host.profile})});
   }

@@ -503,6 +503,90 @@ Status parse_documents(const SourceFile& file, Catalog& into) {
 
 namespace {
 
+// What a predefined rule's protocol is called in data/windows-rules.yaml.
+constexpr std::pair<const char*, int> kRuleProtocols[] = {{"tcp", 6},  {"udp", 17},  {"icmpv4", 1}, {"icmpv6", 58},
+                                                          {"igmp", 2}, {"ipv6", 41}, {"gre", 47}};
+
+// A predefined rule that says it carries a service's traffic must open a port of one of its rows:
+// the data cannot claim a rule for LDAP carries Kerberos.
+bool service_has_row(const Service& service, const PredefinedRule& rule) {
+  return std::any_of(service.requirements.begin(), service.requirements.end(), [&](const Requirement& q) {
+    if (ip_protocol_number(q.transport) != rule.protocol && !(rule.protocol == 58 && q.transport == Transport::icmp))
+      return false;
+    if (rule.keyword != PortKeyword::none || rule.local_ports.empty() || !has_ports(q.transport)) return true;
+    return !rule.local_ports.intersect(q.ports).empty();
+  });
+}
+
+}  // namespace
+
+Status parse_predefined_rules(const SourceFile& file, Catalog& into) {
+  return guarded([&]() -> Status {
+    Reader r(file.name);
+    auto root = parse_yaml(file);
+    r.check_keys(root, "", {"sources", "rules"});
+    auto sources = r.required(root, "", "sources");
+    auto rules = r.required(root, "", "rules");
+    if (!rules.IsMap()) r.fail(rules, "rules", said(Msg::cat_expected_predefined));
+    for (const auto& kv : rules) {
+      PredefinedRule p;
+      p.name = kv.first.template as<std::string>();
+      auto path = "rules." + p.name;
+      const auto& n = kv.second;
+      r.check_keys(n, path,
+                   {"group", "display", "protocol", "local_ports", "remote_ports", "icmp", "program", "service",
+                    "remote", "profiles", "enabled_on", "carries", "base", "source"});
+      p.group = r.nonempty(r.required(n, path, "group"), path + ".group");
+      p.display = r.nonempty(r.required(n, path, "display"), path + ".display");
+      auto protocol = r.one_of(r.required(n, path, "protocol"), path + ".protocol",
+                               {"tcp", "udp", "icmpv4", "icmpv6", "igmp", "ipv6", "gre"});
+      for (auto [name, number] : kRuleProtocols)
+        if (protocol == name) p.protocol = number;
+      if (auto ports = n["local_ports"]; ports.IsDefined() && ports.IsScalar()) {
+        auto keyword = r.one_of(ports, path + ".local_ports", {"RPC", "RPCEPMap"});
+        p.keyword = keyword == "RPC" ? PortKeyword::rpc : PortKeyword::rpc_epmap;
+      } else {
+        p.local_ports = r.ports(ports, path + ".local_ports");
+      }
+      p.remote_ports = r.ports(n["remote_ports"], path + ".remote_ports");
+      p.icmp = r.strings(n["icmp"], path + ".icmp");
+      if (n["program"].IsDefined()) p.program = r.nonempty(n["program"], path + ".program");
+      if (n["service"].IsDefined()) p.service = r.nonempty(n["service"], path + ".service");
+      p.remote = r.strings(n["remote"], path + ".remote");
+      p.profiles = r.strings(n["profiles"], path + ".profiles");
+      for (std::size_t i = 0; i < p.profiles.size(); ++i)
+        if (p.profiles[i] != "domain" && p.profiles[i] != "private" && p.profiles[i] != "public")
+          r.fail(n["profiles"][i], path + ".profiles", said(Msg::audit_not_a_profile, {p.profiles[i]}));
+      p.enabled_on = r.strings(r.required(n, path, "enabled_on"), path + ".enabled_on");
+      for (std::size_t i = 0; i < p.enabled_on.size(); ++i) {
+        const auto& where = p.enabled_on[i];
+        if (where != "any" && where != "server" && where != "client" && !into.role(where))
+          r.fail(n["enabled_on"][i], path + ".enabled_on", said(Msg::cat_not_where_enabled, {where}));
+      }
+      auto carries = r.required(n, path, "carries");
+      p.carries = r.strings(carries, path + ".carries");
+      for (std::size_t i = 0; i < p.carries.size(); ++i) {
+        const auto& service = service_named(r, carries[i], path + ".carries", into);
+        if (!service_has_row(service, p))
+          r.fail(carries[i], path + ".carries",
+                 said(Msg::cat_carries_no_row, {service.id, protocol, p.local_ports.to_string()}));
+      }
+      if (n["base"].IsDefined()) p.base = r.nonempty(n["base"], path + ".base");
+      auto source = r.nonempty(r.required(n, path, "source"), path + ".source");
+      auto cited = sources[source];
+      if (!cited.IsDefined() || !cited.IsMap())
+        r.fail(n["source"], path + ".source", said(Msg::cat_unknown_source, {source}));
+      r.check_keys(cited, "sources." + source, {"title", "url"});
+      p.source_title = r.nonempty(r.required(cited, "sources." + source, "title"), "sources." + source + ".title");
+      p.source_url = r.nonempty(r.required(cited, "sources." + source, "url"), "sources." + source + ".url");
+      put(into.predefined_rules, std::move(p), [](const PredefinedRule& x) { return x.name; });
+    }
+    return ok_status();
+  });
+}
+
+namespace {
+
 template <class T>
 Result<T> with_file(Result<T> result, const std::string& file) {
   if (!result.ok() && result.error().file.empty()) {
@@ -543,6 +627,13 @@ Status add_port_settings(Catalog& into, const std::filesystem::path& path) {
   auto file = read_source_file(path);
   if (!file) return file.error();
   return with_file(parse_port_settings(*file, into), path.string());
+}
+
+Status add_predefined_rules(Catalog& into, const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return ok_status();
+  auto file = read_source_file(path);
+  if (!file) return file.error();
+  return with_file(parse_predefined_rules(*file, into), path.string());
 }
 
 Status add_documents(Catalog& into, const std::filesystem::path& path) {
@@ -598,6 +689,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   if (auto st = add_services(c, files, false); !st) return st.error();
   if (auto st = add_rpc_interfaces(c, dir / "rpc-interfaces.yaml"); !st) return st.error();
   if (auto st = add_port_settings(c, dir / "port-settings.yaml"); !st) return st.error();
+  if (auto st = add_predefined_rules(c, dir / "windows-rules.yaml"); !st) return st.error();
   if (auto st = validate(c); !st) return st.error();
   return c;
 }
@@ -618,15 +710,18 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   for (const auto& p : yaml_files(dir)) {
     auto name = p.filename().string();
     if (name != "roles.yaml" && name != "profiles.yaml" && name != "vocabulary.yaml" && name != "os.yaml" &&
-        name != "rpc-interfaces.yaml" && name != "port-settings.yaml" && name != "documents.yaml")
+        name != "rpc-interfaces.yaml" && name != "port-settings.yaml" && name != "documents.yaml" &&
+        name != "windows-rules.yaml")
       files.push_back(p);
   }
   if (files.empty() && !std::filesystem::exists(dir / "roles.yaml") && !std::filesystem::exists(vocab) &&
-      !std::filesystem::exists(dir / "rpc-interfaces.yaml") && !std::filesystem::exists(dir / "port-settings.yaml"))
+      !std::filesystem::exists(dir / "rpc-interfaces.yaml") && !std::filesystem::exists(dir / "port-settings.yaml") &&
+      !std::filesystem::exists(dir / "windows-rules.yaml"))
     return Error{dir.string(), 0, 0, "", said(Msg::cat_no_catalog_files)};
   if (auto st = add_services(base, files, true); !st) return st;
   if (auto st = add_rpc_interfaces(base, dir / "rpc-interfaces.yaml"); !st) return st;
   if (auto st = add_port_settings(base, dir / "port-settings.yaml"); !st) return st;
+  if (auto st = add_predefined_rules(base, dir / "windows-rules.yaml"); !st) return st;
   return validate(base);
 }
 

@@ -44,6 +44,25 @@ const Document* Catalog::document(std::string_view id) const {
   return it != documents.end() ? &*it : nullptr;
 }
 
+const PredefinedRule* Catalog::predefined_rule(std::string_view name) const {
+  auto it = std::find_if(predefined_rules.begin(), predefined_rules.end(),
+                         [&](const PredefinedRule& r) { return r.name == name; });
+  return it != predefined_rules.end() ? &*it : nullptr;
+}
+
+std::vector<const PredefinedRule*> Catalog::predefined_enabled(const std::vector<std::string>& host_roles,
+                                                               std::string_view os_kind) const {
+  std::vector<const PredefinedRule*> out;
+  for (const auto& rule : predefined_rules) {
+    bool on = std::any_of(rule.enabled_on.begin(), rule.enabled_on.end(), [&](const std::string& where) {
+      if (where == "any" || where == os_kind) return true;
+      return std::any_of(host_roles.begin(), host_roles.end(), [&](const auto& r) { return role_is(r, where); });
+    });
+    if (on) out.push_back(&rule);
+  }
+  return out;
+}
+
 bool Catalog::role_is(std::string_view role_id, std::string_view wanted) const {
   if (role_id == wanted) return true;
   const auto* r = role(role_id);

@@ -893,6 +893,17 @@ const std::vector<MessageText>& message_table() {
        "asa: {1} のリストはバインドしない。バインドすると {1} の今のリストがその全エントリごと置き換わるため: "
        "--running-config を与える (サイトのエントリはそのリストに入る) か、置き換えるものを --replace-acl {1}=NAME "
        "(以前の winports のリスト) または {1}=none (今はリストがない) で指定する"},
+      {Msg::cat_expected_predefined, "expected a mapping of rule Name to a predefined rule",
+       "ルール名 (Name) から定義済みルールへのマッピングが必要"},
+      {Msg::cat_unknown_source, "no source '{1}' in this file's sources", "このファイルの sources に '{1}' はない"},
+      {Msg::cat_not_where_enabled, "'{1}' is not a role, nor server, client or any",
+       "'{1}' はロールでも server、client、any でもない"},
+      {Msg::cat_carries_no_row, "service {1} has no row on {2} {3}", "サービス {1} に {2} {3} の行はない"},
+      {Msg::audit_base_rules,
+       "{1} base rule(s) every Windows host needs (DHCP client, IPv6 neighbour discovery, path MTU discovery …) kept "
+       "out of the comparison: {2}",
+       "すべての Windows ホストに必要な基本ルール {1} 個 (DHCP クライアント、IPv6 近隣探索、経路 MTU 探索 …) "
+       "は比較に含めない: {2}"},
   };
   return table;
 }

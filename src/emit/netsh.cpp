@@ -6,7 +6,7 @@
 // port lists). The RPC and RPC-EPMap local-port keywords replace the dynamic range.
 #include <sstream>
 
-#include "common.hpp"
+#include "predefined.hpp"
 
 namespace winports::emit {
 namespace {
@@ -72,7 +72,7 @@ Result<std::string> emit_netsh(const Input& in) {
   if (!selected) return selected.error();
   const auto& env = in.env;
   const std::string name = batch_value("winports:" + env.site);
-  std::ostringstream head, body;
+  std::ostringstream head, body, kept;
   head << "@echo off\r\n";
   head << "rem winports plan for site " << batch_value(env.site)
        << ": Windows Firewall inbound rules for each host, for netsh advfirewall (Vista / 2008 and later).\r\n";
@@ -84,6 +84,24 @@ Result<std::string> emit_netsh(const Input& in) {
   head << "rem then the previous name deleted, so there is no moment without rules. If netsh refuses a rule, its "
           "message is shown,\r\n";
   head << "rem the rules this run added are deleted, the previous ones stay, and the script exits with 1.\r\n";
+  head << "rem What netsh cannot do: it selects rules only by display name or group, both localised, so it cannot\r\n";
+  head << "rem disable Windows' predefined rules by their stable Name. Those listed below per host stay on beside "
+          "these\r\n";
+  head << "rem rules and keep what they open open: disable them with the PowerShell output (it records and undoes\r\n";
+  head
+      << "rem that), or govern the hosts with a GPO. In a GPO, netsh holds the store only within one session: type\r\n";
+  head << "rem   netsh advfirewall set store gpo=\"DOMAIN\\GPO-NAME\"\r\n";
+  head << "rem then, in that session, the rules below and these settings (local rules, the predefined ones too, "
+          "stop\r\n";
+  head << "rem applying on every host the GPO reaches; dropped packets are logged for winports analyze):\r\n";
+  head << "rem   set allprofiles state on\r\n";
+  head << "rem   set allprofiles firewallpolicy blockinbound,allowoutbound\r\n";
+  head << "rem   set allprofiles settings localfirewallrules disable\r\n";
+  head << "rem   set allprofiles logging droppedconnections enable\r\n";
+  head << "rem and add the base rules every host needs (DHCP client, ICMPv6 neighbour discovery, path MTU "
+          "discovery),\r\n";
+  head << "rem as the PowerShell output's $base table lists them.\r\n";
+  head << "@PREDEFINED@";
   head << "setlocal\r\nchcp 65001 >nul\r\n";
   head << "set \"WP_PROFILE=any\"\r\nif not \"%~1\"==\"\" set \"WP_PROFILE=%~1\"\r\n";
   head << "set \"WP_NEW=" << name << ":a\"\r\nset \"WP_OLD=" << name << ":b\"\r\n";
@@ -98,6 +116,13 @@ Result<std::string> emit_netsh(const Input& in) {
     auto rules = detail::host_rules(in, h, reaching);
     if (rules.empty() || !has_advfirewall(in, h)) continue;
     ++label;
+    auto predefined = detail::host_predefined(in, h, rules);
+    if (!predefined.superseded.empty() || !predefined.left.empty()) {
+      kept << "rem " << batch_value(h.name) << ": predefined rules that stay on:";
+      for (const auto* p : predefined.superseded) kept << " " << batch_value(p->name);
+      for (const auto* p : predefined.left) kept << " " << batch_value(p->name);
+      kept << "\r\n";
+    }
     head << "if /i \"%COMPUTERNAME%\"==\"" << batch_value(h.name) << "\" goto host_" << label << "\r\n";
     body << ":host_" << label << "\r\n";
     for (const auto& [f, remote, rule] : rules) {
@@ -131,7 +156,9 @@ Result<std::string> emit_netsh(const Input& in) {
       "netsh advfirewall firewall delete rule name=\"%WP_NEW%\" >nul 2>&1\r\n"
       "del \"%WP_LOG%\" >nul 2>&1\r\n"
       "exit /b 1\r\n";
-  return head.str() + body.str() + tail;
+  auto top = head.str();
+  top.replace(top.find("@PREDEFINED@"), 12, kept.str());
+  return top + body.str() + tail;
 }
 
 }  // namespace winports::emit

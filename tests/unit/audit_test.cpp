@@ -736,9 +736,10 @@ std::vector<std::string> ps_list(const std::string& line, const std::string& key
 }
 std::vector<PsRule> rules_of(const std::string& script, const std::string& host) {
   std::vector<PsRule> out;
-  std::istringstream in(script);
+  std::istringstream in(script.substr(script.find("\n$rules = @(\n") + 1));  // the $rules table only
   std::string line;
-  while (std::getline(in, line)) {
+  std::getline(in, line);
+  while (std::getline(in, line) && line != ")") {
     if (line.find("@{ Host = '" + host + "';") == std::string::npos) continue;
     PsRule r;
     auto p = ps_list(line, "Protocol").at(0);

@@ -211,30 +211,36 @@ TEST(LiveFirewall, PowerShellCreatesFirstThenRemovesAndRollsBack) {
   at(t, "[Alias('Profile')] [ValidateSet('Any', 'Domain', 'Private', 'Public')] [string[]] $FirewallProfile");
   at(t, "Profile = $FirewallProfile");
   at(t, "$store = @{ GPOSession = (Open-NetGPO -PolicyStore $PolicyStore) }");
-  at(t, "if ($gpo) { $rule['LocalAddress'] = $r.Address }");
+  at(t, "if ($gpo -and $r.ContainsKey('Address')) { $rule['LocalAddress'] = $r.Address }");
   at(t, "if ($gpo -and -not $WhatIfPreference) { Save-NetGPO -GPOSession $store.GPOSession }");
   EXPECT_EQ(t.find("Profile Any"), std::string::npos) << "the profile is a parameter, not fixed";
-  // Order: the previous rules are read, the new ones created under a fresh name, and only then
-  // are the previous ones removed; a failed creation removes this run's rules and rethrows.
-  auto read_previous = at(t, "$previous = @(Get-NetFirewallRule @store -Group $group");
-  auto create = at(t, "New-NetFirewallRule @store @rule");
-  auto rollback = at(t, "} catch {");
-  auto remove_created = at(t, "foreach ($name in $created) { Remove-NetFirewallRule @store -Name $name");
-  auto rethrow = t.find("throw", remove_created);
-  auto remove_previous = at(t, "Remove-NetFirewallRule @store -Name $old.Name");
-  auto save = at(t, "Save-NetGPO");
-  EXPECT_LT(read_previous, create);
-  EXPECT_LT(create, rollback);
-  EXPECT_LT(rollback, remove_created);
-  EXPECT_LT(remove_created, rethrow);
-  EXPECT_LT(rethrow, remove_previous);
-  EXPECT_LT(remove_previous, save);
-  EXPECT_GT(t.find("Remove-NetFirewallRule"), create) << "nothing is removed before the new rules exist";
-  // -WhatIf: each change goes through ShouldProcess.
-  auto guard = t.rfind("$PSCmdlet.ShouldProcess", create);
-  EXPECT_NE(guard, std::string::npos);
-  EXPECT_GT(guard, read_previous);
-  EXPECT_NE(t.rfind("$PSCmdlet.ShouldProcess", remove_previous), guard);
+  // Order on the path that loads a plan (-Undo and -Commit return before it): the previous rules are
+  // read, the new ones created under a fresh name, and only then are the previous ones removed; a
+  // failed creation removes this run's rules and rethrows.
+  const std::string whole = t;
+  const std::string loading = whole.substr(at(whole, "if ($gpo) { $selected = @($rules) }"));
+  {
+    const auto& t = loading;
+    auto read_previous = at(t, "$previous = @(Get-NetFirewallRule @store -Group $group");
+    auto create = at(t, "New-NetFirewallRule @store @rule");
+    auto rollback = at(t, "} catch {");
+    auto remove_created = at(t, "foreach ($name in $created) { Remove-NetFirewallRule @store -Name $name");
+    auto rethrow = t.find("throw", remove_created);
+    auto remove_previous = at(t, "Remove-NetFirewallRule @store -Name $old.Name");
+    auto save = at(t, "Save-NetGPO");
+    EXPECT_LT(read_previous, create);
+    EXPECT_LT(create, rollback);
+    EXPECT_LT(rollback, remove_created);
+    EXPECT_LT(remove_created, rethrow);
+    EXPECT_LT(rethrow, remove_previous);
+    EXPECT_LT(remove_previous, save);
+    EXPECT_GT(t.find("Remove-NetFirewallRule"), create) << "nothing is removed before the new rules exist";
+    // -WhatIf: each change goes through ShouldProcess.
+    auto guard = t.rfind("$PSCmdlet.ShouldProcess", create);
+    EXPECT_NE(guard, std::string::npos);
+    EXPECT_GT(guard, read_previous);
+    EXPECT_NE(t.rfind("$PSCmdlet.ShouldProcess", remove_previous), guard);
+  }
 }
 
 TEST(LiveFirewall, PowerShellDisplayNamesSayWhatTheRuleIsFor) {

@@ -215,9 +215,10 @@ std::map<std::string, Allowed> read_powershell(const std::string& text) {
     std::regex re("[{;] " + name + R"( = ('(?:[^']|'')*'|@\([^)]*\)))");
     return std::regex_search(line, m, re) ? strip_quotes(m[1]) : std::string();
   };
-  std::istringstream lines(text);
+  std::istringstream lines(text.substr(text.find("\n$rules = @(\n")));
   std::string line;
-  while (std::getline(lines, line)) {
+  std::getline(lines, line);
+  while (std::getline(lines, line) && line != ")") {
     if (line.rfind("  @{ Host = ", 0) != 0) continue;
     windows_rule(out[arg(line, "Host")], arg(line, "Protocol"), arg(line, "LocalPort"), arg(line, "RemotePort"),
                  arg(line, "IcmpType"), split_list(arg(line, "RemoteAddress")));

@@ -86,6 +86,10 @@ struct HostContext {
   PortSet rpc_ports;               // what LPort=RPC stands for on this host
   AddressSet local_subnet;         // what RA4/RA6=LocalSubnet stands for
   Network address;                 // the host's own address (LA4/LA6 = Me)
+  // Windows' base rules (data/windows-rules.yaml), by Name: what every host needs whatever the plan
+  // says, so neither an EXTRA nor the plan's. A rule is one by its Name, or by the name winports'
+  // -Exclusive GPO gives its copy ("winports:SITE:base:CoreNet-DHCP-In:…").
+  std::vector<std::string> base_rules;
 };
 
 // Readers, one per format (their files: nft_json.cpp, nft_text.cpp, iptables_save.cpp,

@@ -226,6 +226,28 @@ struct PortSetting {
   auto members() { return std::tie(key, service, kind, replaces, where); }
 };
 
+// One of Windows Firewall's predefined inbound rules (data/windows-rules.yaml), by its stable Name.
+enum class PortKeyword : std::uint8_t { none, rpc, rpc_epmap };
+struct PredefinedRule {
+  std::string name;                   // "ADDS-LDAP-TCP-In": Get-NetFirewallRule -Name, the registry value name
+  std::string group, display;         // English, as wf.msc shows them
+  int protocol = 0;                   // IP protocol number
+  PortSet local_ports, remote_ports;  // empty: any (or the keyword)
+  PortKeyword keyword = PortKeyword::none;
+  std::vector<std::string> icmp;        // "8", "3:4"
+  std::string program, service;         // App=, Svc=
+  std::vector<std::string> remote;      // RemoteAddress as Windows writes it; empty: Any
+  std::vector<std::string> profiles;    // domain, private, public; empty: every one
+  std::vector<std::string> enabled_on;  // role ids, "server", "client", "any"
+  std::vector<std::string> carries;     // catalog service ids
+  std::string base;                     // why every host needs it; "" when it is not a base rule
+  std::string source_title, source_url;
+  auto members() {
+    return std::tie(name, group, display, protocol, local_ports, remote_ports, keyword, icmp, program, service, remote,
+                    profiles, enabled_on, carries, base, source_title, source_url);
+  }
+};
+
 struct Catalog {
   std::vector<Service> services;  // sorted by id
   std::vector<Role> roles;
@@ -238,10 +260,11 @@ struct Catalog {
   std::vector<RpcInterface> rpc_interfaces;
   std::vector<PortSetting> port_settings;
   std::vector<Document> documents;
+  std::vector<PredefinedRule> predefined_rules;
 
   auto members() {
     return std::tie(services, roles, profiles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios,
-                    rpc_interfaces, port_settings, documents);
+                    rpc_interfaces, port_settings, documents, predefined_rules);
   }
   [[nodiscard]] const Service* service(std::string_view id) const;
   [[nodiscard]] const Role* role(std::string_view id) const;
@@ -249,6 +272,10 @@ struct Catalog {
   [[nodiscard]] const OsVersion* os(std::string_view id_or_alias) const;
   [[nodiscard]] const RpcInterface* rpc_interface(std::string_view uuid) const;  // case-insensitive
   [[nodiscard]] const Document* document(std::string_view id) const;
+  [[nodiscard]] const PredefinedRule* predefined_rule(std::string_view name) const;
+  // The predefined rules Windows turns on by itself on a host of these roles and OS kind.
+  [[nodiscard]] std::vector<const PredefinedRule*> predefined_enabled(const std::vector<std::string>& roles,
+                                                                      std::string_view os_kind) const;
   // The role is `wanted` or of its family (an RODC is a domain controller).
   [[nodiscard]] bool role_is(std::string_view role_id, std::string_view wanted) const;
 };

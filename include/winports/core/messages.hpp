@@ -605,6 +605,11 @@ enum class Msg {
   help_confirm,
   audit_program_ports,
   emit_asa_not_bound,
+  cat_expected_predefined,
+  cat_unknown_source,
+  cat_not_where_enabled,
+  cat_carries_no_row,
+  audit_base_rules,
   end_,  // not a message: how many there are
 };
 

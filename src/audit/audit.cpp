@@ -110,6 +110,7 @@ class Auditor {
   Result<Audit> run(const std::string& host_name) {
     Audit a;
     a.site = env_.site;
+    a.host = host_name;
     const Network* host = nullptr;
     if (!host_name.empty()) {
       const auto* h = env_.host(host_name);
@@ -603,6 +604,17 @@ class Auditor {
 };
 
 }  // namespace
+
+void exclusive_preflight(Audit& audit, const Ruleset& host_ruleset, const std::string& site_group) {
+  std::set<std::string> beyond;
+  for (const auto& r : audit.extra_by_rule) beyond.insert(r.rule.to_string());
+  for (const auto& [name, chain] : host_ruleset.chains) {
+    if (!chain.order_free) continue;  // a Windows profile's rules
+    for (const auto& rule : chain.rules)
+      if (rule.verdict == Verdict::accept && rule.group != site_group)
+        audit.stops_applying.push_back({rule.location, rule.text, beyond.contains(rule.location.to_string())});
+  }
+}
 
 Result<HostContext> host_context(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& host,
                                  const std::string& profile) {

@@ -90,6 +90,14 @@ std::string audit_json(const Audit& a) {
     e["opens"] = list_json(r.opens);
     o["extra_by_rule"].push_back(std::move(e));
   }
+  o["stops_applying"] = ordered_json::array();
+  for (const auto& r : a.stops_applying) {
+    ordered_json e;
+    e["rule"] = location_json(r.rule);
+    e["text"] = r.text;
+    e["beyond_plan"] = r.beyond_plan;
+    o["stops_applying"].push_back(std::move(e));
+  }
   o["shadowed"] = ordered_json::array();
   for (const auto& s : a.shadowed) {
     ordered_json e = location_json(s.rule);
@@ -199,6 +207,19 @@ std::string audit_text(const Audit& a, Lang lang) {
         << '\n';
     for (std::size_t i = 0; i < u.flows.size() && i < 5; ++i) out << "  " << u.flows[i] << '\n';
     if (u.flows.size() > 5) out << say(Msg::audit_more_flows, lang, {std::to_string(u.flows.size() - 5)}) << '\n';
+  }
+  if (!a.stops_applying.empty()) {
+    auto beyond = std::count_if(a.stops_applying.begin(), a.stops_applying.end(),
+                                [](const StopsApplying& r) { return r.beyond_plan; });
+    out << say(Msg::audit_stops_summary, lang,
+               {std::to_string(a.stops_applying.size()), a.host, std::to_string(beyond)})
+        << '\n';
+    for (bool stops_working : {true, false})
+      for (const auto& r : a.stops_applying)
+        if (r.beyond_plan == stops_working)
+          out << say(stops_working ? Msg::audit_stops_beyond : Msg::audit_stops_carried, lang,
+                     {r.rule.to_string(), r.text})
+              << '\n';
   }
   for (const auto& note : a.assumptions) out << say(Msg::note_line, lang, {note.in(lang)}) << '\n';
   return out.str();

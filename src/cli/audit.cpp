@@ -15,7 +15,7 @@ namespace winports::cli {
 void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, host, format = "auto", profile = "domain";
   static std::vector<std::string> rulesets;
-  static bool kb_literal = false, collector = false;
+  static bool kb_literal = false, collector = false, exclusive = false;
   auto* cmd = app.add_subcommand("audit", help(Msg::help_hold_a_firewall_s_ruleset));
   // Not ->required(): --collector needs neither (the callback says what is missing).
   cmd->add_option("FILE", file, help(Msg::help_site_description_yaml));
@@ -26,12 +26,15 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("--profile", profile, help(Msg::help_windows_firewall_the_host_s))
       ->check(CLI::IsMember({"domain", "private", "public"}));
   cmd->add_flag("--collector", collector, help(Msg::help_print_the_powershell_script_that));
+  cmd->add_flag("--exclusive", exclusive, help(Msg::help_exclusive));
   cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
   add_kb_literal_flag(cmd, kb_literal);
   cmd->callback([&] {
     if (collector) return void(std::cout << audit::windows_collector_script());
     if (file.empty() || rulesets.empty())
       return void(exit_code = report(Error{"", 0, 0, "audit", said(Msg::cli_audit_args)}));
+    if (exclusive && host.empty())
+      return void(exit_code = report(Error{"", 0, 0, "--exclusive", said(Msg::cli_exclusive_needs_host)}));
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto env = read_site(file, *c, kb_literal);
@@ -54,8 +57,10 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
       parts.push_back(std::move(*part));
     }
     auto plan = plan::make_plan(*env, *c);
-    auto result = audit::audit(*env, *c, plan, audit::merge(std::move(parts)), host);
+    auto ruleset = audit::merge(std::move(parts));
+    auto result = audit::audit(*env, *c, plan, ruleset, host);
     if (!result) return void(exit_code = report(result.error()));
+    if (exclusive) audit::exclusive_preflight(*result, ruleset, "winports:" + env->site);
     if (ctx.json)
       print_json_text("audit", audit::audit_json(*result));
     else

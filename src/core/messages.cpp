@@ -904,6 +904,18 @@ const std::vector<MessageText>& message_table() {
        "out of the comparison: {2}",
        "すべての Windows ホストに必要な基本ルール {1} 個 (DHCP クライアント、IPv6 近隣探索、経路 MTU 探索 …) "
        "は比較に含めない: {2}"},
+      {Msg::audit_stops_carried, "STOPS    {1}: {2} — the plan carries what it opens",
+       "適用停止 {1}: {2} — 開くものはプランが運ぶ"},
+      {Msg::audit_stops_beyond, "STOPS    {1}: {2} — opens what the plan does not carry: that stops working",
+       "適用停止 {1}: {2} — プランが運ばないものを開く: それは動かなくなる"},
+      {Msg::audit_stops_summary,
+       "with -Exclusive, {1} local rule(s) stop applying on {2}; {3} of them open what the plan does not carry",
+       "-Exclusive では {2} のローカル ルール {1} 個が適用されなくなる。うち {3} 個はプランが運ばないものを開く"},
+      {Msg::help_exclusive,
+       "with a host's ruleset: list the local rules that stop applying under the PowerShell output's -Exclusive GPO",
+       "ホストのルールセットについて: PowerShell 出力の -Exclusive GPO で適用されなくなるローカル ルールを示す"},
+      {Msg::cli_exclusive_needs_host, "--exclusive is for a Windows host's ruleset: give --host NAME",
+       "--exclusive は Windows ホストのルールセット用: --host NAME を指定する"},
   };
   return table;
 }

@@ -364,3 +364,113 @@ TEST(WindowsHost, TheNetshOutputNamesThePredefinedRulesItCannotTurnOff) {
 
 }  // namespace
 }  // namespace winports
+
+namespace winports {
+namespace {
+
+// The pre-flight of -Exclusive on a DC already loaded in local mode, where an administrator also
+// opened a backup agent's port: every Allow rule outside the site's group stops applying, and the
+// ones opening beyond the plan (what was left, and the agent) are said to stop working.
+TEST(WindowsHost, ThePreflightOfExclusiveListsTheLocalRulesThatStopApplying) {
+  auto s = load("three.yaml", kThreeHosts);
+  const auto* h = s.env.host("dc1");
+  auto rules = script_table(s.script, "$rules");
+  auto disabled = names_of(script_table(s.script, "$supersede"), "dc1");
+  std::string reg = std::string(kRegHeader) + kLocalRules;
+  for (const auto* p : enabled_on(s, *h))
+    reg += "\"" + p->name + "\"=\"" + reg_predefined(*p, !disabled.contains(p->name)) + "\"\n";
+  int n = 0;
+  for (const auto& r : rules)
+    if (one(r, "Host") == "dc1") {
+      auto e = r;
+      e["Group"] = {"winports:three"};
+      reg += "\"winports:three:dc1:" + std::to_string(++n) + ":0\"=\"" + reg_rule(e, true, false) + "\"\n";
+    }
+  reg += "\"backup-agent\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=10000|Name=Backup agent|\"\n";
+  const auto& c = catalog::builtin_catalog();
+  auto context = audit::host_context(s.env, c, "dc1", "domain");
+  ASSERT_TRUE(context.ok());
+  auto ruleset = audit::read_windows_reg("dc1.reg", reg, *context);
+  ASSERT_TRUE(ruleset.ok());
+  auto a = audit::audit(s.env, c, s.plan, *ruleset, "dc1");
+  ASSERT_TRUE(a.ok());
+  audit::exclusive_preflight(*a, *ruleset, "winports:three");
+  auto beyond = extra_rules(*a);
+  ASSERT_TRUE(beyond.contains("backup-agent"));
+  std::set<std::string> stopping;
+  for (const auto& r : a->stops_applying) {
+    auto name = r.text.substr(0, r.text.find('='));
+    name = name.substr(name.find("] ") == std::string::npos ? 0 : name.find("] ") + 2);
+    stopping.insert(name);
+    EXPECT_EQ(r.beyond_plan, beyond.contains(name)) << name;
+    EXPECT_EQ(name.rfind("winports:three:", 0), std::string::npos) << "the site's own rules come with the GPO";
+  }
+  for (const auto& name : beyond) EXPECT_TRUE(stopping.contains(name)) << name;
+  auto text = audit::audit_text(*a);
+  EXPECT_NE(text.find("local rule(s) stop applying on dc1"), std::string::npos) << text;
+  EXPECT_NE(text.find("backup-agent"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace winports
+
+namespace winports {
+namespace {
+
+// The state file, as a model: a host's predefined rules (Name → enabled) and the names the state
+// records. The script's steps, in the order the next test holds them to: read the state, keep the
+// names of $supersede that are enabled now, record the union, then disable them; -Undo enables
+// every recorded name and forgets the state.
+struct HostModel {
+  std::map<std::string, bool> enabled;
+  std::set<std::string> recorded;
+  void load(const std::set<std::string>& supersede) {
+    std::set<std::string> now;
+    for (const auto& name : supersede)
+      if (enabled.contains(name) && enabled[name]) now.insert(name);
+    recorded.insert(now.begin(), now.end());  // written before anything is disabled
+    for (const auto& name : now) enabled[name] = false;
+  }
+  void undo() {
+    for (const auto& name : recorded) enabled[name] = true;
+    recorded.clear();
+  }
+};
+
+TEST(WindowsHost, UndoRestoresWhatWasEnabledBeforeEvenAfterReplansAndAnAdministratorsChanges) {
+  auto s = load("three.yaml", kThreeHosts);
+  auto supersede = names_of(script_table(s.script, "$supersede"), "dc1");
+  ASSERT_FALSE(supersede.empty());
+  HostModel dc;
+  for (const auto* p : enabled_on(s, *s.env.host("dc1"))) dc.enabled[p->name] = true;
+  dc.enabled["ADDS-LDAPGC-TCP-In"] = false;  // an administrator had turned the GC rule off
+  auto before = dc.enabled;
+  dc.load(supersede);
+  for (const auto& name : supersede) EXPECT_FALSE(dc.enabled[name]) << name;
+  EXPECT_FALSE(dc.recorded.contains("ADDS-LDAPGC-TCP-In")) << "off before: -Undo must not turn it on";
+  dc.load(supersede);  // a re-plan finds them off already: the record keeps what the first run found
+  dc.undo();
+  EXPECT_EQ(dc.enabled, before);
+  // The script does those steps in that order.
+  const auto& t = s.script;
+  auto read = t.find("$state = Read-WinportsState\n  $disabledNow = @()");
+  auto keep = t.find("if ($existing -and $existing.Enabled -eq 'True'", read);
+  auto merge = t.find("$state.Disabled = @(@($state.Disabled) + $disabledNow | Select-Object -Unique)", keep);
+  auto write = t.find("Write-WinportsState $state", merge);
+  auto disable = t.find("foreach ($name in $disabledNow) { Disable-NetFirewallRule", write);
+  for (auto at : {read, keep, merge, write, disable}) EXPECT_NE(at, std::string::npos);
+  EXPECT_LT(read, keep);
+  EXPECT_LT(keep, merge);
+  EXPECT_LT(merge, write);
+  EXPECT_LT(write, disable);
+  auto undo = t.find("if ($Undo) {");
+  auto enable = t.find("foreach ($name in @($state.Disabled)) {", undo);
+  EXPECT_NE(enable, std::string::npos);
+  EXPECT_LT(enable, t.find("Enable-NetFirewallRule @store -Name $name", undo));
+  // -ConfirmWithin needs the local store; -Exclusive needs a GPO.
+  EXPECT_NE(t.find("if ($ConfirmWithin -gt 0 -and $gpo) {\n  throw"), std::string::npos);
+  EXPECT_NE(t.find("if ($Exclusive -and -not $gpo) {\n  throw"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace winports

@@ -61,6 +61,14 @@ struct UnsupportedFinding {
   std::vector<std::string> flows;  // the planned flows it leaves undecided ("clients -> dc1 tcp 445")
 };
 
+// A host's Allow rule that stops applying when the PowerShell output's -Exclusive GPO turns local
+// rules off: whether the plan carries what it opens, or that stops working.
+struct StopsApplying {
+  Location rule;
+  std::string text;
+  bool beyond_plan = false;
+};
+
 struct Audit {
   std::string site;
   LocalizedText path;                   // "forward (router)" or "input of HOST"
@@ -73,7 +81,9 @@ struct Audit {
   std::vector<UnsupportedFinding> unsupported;
   std::size_t flows = 0;
   std::size_t rules = 0;
-  std::vector<LocalizedText> assumptions;  // the JSON keeps their English
+  std::vector<LocalizedText> assumptions;     // the JSON keeps their English
+  std::vector<StopsApplying> stops_applying;  // filled by exclusive_preflight
+  std::string host;
   [[nodiscard]] bool clean() const {
     return unreached.empty() && blocked.empty() && replies.empty() && extra.empty() && shadowed.empty() &&
            unsupported.empty();
@@ -91,6 +101,11 @@ AsaInterfaces asa_interfaces(const plan::Environment& env);
 // `host` empty: a router between the zones; else that host's own firewall.
 Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan,
                     const Ruleset& ruleset, const std::string& host);
+
+// The pre-flight of -Exclusive: every Allow rule of a host's ruleset (a collector JSON or reg export
+// of its local store), save the site's own group's and the base rules, stops applying; the ones
+// the audit found opening beyond the plan are what stops working.
+void exclusive_preflight(Audit& audit, const Ruleset& host_ruleset, const std::string& site_group);
 
 // The `--json` payload: {"blocked","replies","extra","shadowed","unsupported","summary"}.
 std::string audit_json(const Audit& audit);

@@ -610,6 +610,11 @@ enum class Msg {
   cat_not_where_enabled,
   cat_carries_no_row,
   audit_base_rules,
+  audit_stops_carried,
+  audit_stops_beyond,
+  audit_stops_summary,
+  help_exclusive,
+  cli_exclusive_needs_host,
   end_,  // not a message: how many there are
 };
 

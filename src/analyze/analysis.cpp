@@ -224,13 +224,12 @@ TextTable flow_table(const Analysis& a, Lang lang) {
     t.header.push_back(say(column, lang));
   if (cmp)
     t.header.insert(t.header.begin() + 1, say(Msg::col_zones, lang)), t.header.push_back(say(Msg::col_plan, lang));
-  std::string group, zones;
   for (auto i : order) {
     const auto& f = flows[i];
     const auto& meaning = meanings[i];
     const auto& pair = pairs[i];
     std::vector<std::string> row = {
-        meaning == group ? "" : abbreviated(meaning),
+        abbreviated(meaning),  // said on every row: a blank read as "none", and grep finds every row
         f.server.to_string() + (cmp && !cmp->server[i].host.empty() ? " (" + cmp->server[i].host + ")" : ""),
         port_text(f),
         f.rpc_interface.empty() ? "" : f.rpc_interface + " (" + f.rpc_via + ")",
@@ -239,14 +238,13 @@ TextTable flow_table(const Analysis& a, Lang lang) {
         std::to_string(f.packets),
         size_text(f.bytes)};
     if (cmp) {
-      row.insert(row.begin() + 1, meaning == group && pair == zones ? "" : pair);
+      row.insert(row.begin() + 1, pair);
       row.push_back(say(cmp->allowed_by[i] ? Msg::analyze_allowed
                         : a.breaks[i]      ? Msg::analyze_not_allowed
                                            : Msg::analyze_outside,
                         lang));
     }
     t.rows.push_back(std::move(row));
-    group = meaning, zones = pair;
   }
   return t;
 }

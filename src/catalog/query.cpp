@@ -204,6 +204,24 @@ Meaning describe(const Catalog& catalog, Transport transport, std::uint16_t port
   return m;
 }
 
+namespace {
+
+// Whether the folded `key` starts at a word of `candidate`: "LAPS" is not in "olap-services", while
+// "password change" is in "Kerberos password change". Japanese puts no space between words, so a key
+// that is not ASCII matches anywhere.
+bool found_at_word(std::string_view candidate, const std::string& key) {
+  if (fold_for_match(candidate).find(key) == std::string::npos) return false;
+  if (std::any_of(key.begin(), key.end(), [](unsigned char c) { return c >= 0x80; })) return true;
+  auto word = [](unsigned char c) { return std::isalnum(c) != 0; };
+  for (std::size_t i = 0; i < candidate.size(); ++i)
+    if (word(candidate[i]) && (i == 0 || !word(candidate[i - 1])) &&
+        fold_for_match(candidate.substr(i)).rfind(key, 0) == 0)
+      return true;
+  return false;
+}
+
+}  // namespace
+
 std::vector<SearchHit> search(const Catalog& catalog, std::string_view text) {
   auto key = fold_for_match(text);
   std::vector<SearchHit> out;
@@ -211,8 +229,7 @@ std::vector<SearchHit> search(const Catalog& catalog, std::string_view text) {
   for (const auto& s : catalog.services) {
     SearchHit best{&s, 99, ""};
     auto consider = [&](const std::string& candidate, int rank) {
-      if (rank < best.rank && fold_for_match(candidate).find(key) != std::string::npos)
-        best.rank = rank, best.matched = candidate;
+      if (rank < best.rank && found_at_word(candidate, key)) best.rank = rank, best.matched = candidate;
     };
     for_each_name(s, consider);
     for (const auto& q : s.requirements) consider(q.protocol.ja, 2), consider(q.protocol.en, 2);

@@ -66,8 +66,30 @@ int main(int argc, char** argv) {
   for (const auto& [names, adder] : kCommands)
     if (!only || adder == only) adder(app, ctx, exit_code);
   localize_help_groups(app);
+  // `winports --json service x` as `winports service x --json`: --json is each command's option (a
+  // command without JSON output refuses it), and CLI11 passes a parent's options down but not up.
+  std::vector<char*> args(argv, argv + argc);
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg(argv[i]);
+    if (arg == "--catalog" || arg == "--lang") {
+      ++i;
+      continue;
+    }
+    if (arg != "--json") {
+      if (arg.rfind("-", 0) == 0) continue;
+      break;  // the command: --json already follows it
+    }
+    int command = i + 1;
+    while (command < argc && args[command][0] == '-') {
+      std::string_view option(args[command]);
+      command += option == "--catalog" || option == "--lang" ? 2 : 1;
+    }
+    if (command >= argc) break;
+    std::rotate(args.begin() + i, args.begin() + i + 1, args.begin() + command + 1);  // --json after the command
+    break;
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e), kFound;  // --help, --version
     report(parse_error(app, e, argc, argv));

@@ -35,7 +35,9 @@ constexpr Column kNumber{"#", "#", 5}, kFrom{"From", "送信元", 16}, kFromNets
     kService{"Service", "サービス", 22}, kServiceName{"Service name", "サービス名", 30},
     kApplication{"Application protocol", "アプリケーション プロトコル", 30},
     kSource{"Source (KB, or doc: another Microsoft document)", "出典 (KB、または doc: ほかの Microsoft 文書)", 50},
-    kOptional{"Optional", "省略可能", 10}, kConditions{"Conditions", "条件", 40};
+    kOptional{"Optional", "省略可能", 10}, kConditions{"Conditions", "条件", 40}, kFlowCount{"Flows", "フロー", 8},
+    kExample{"For example", "例", 40}, kRequirement{"Requirement", "要件", 40}, kWhy{"Why", "理由", 60},
+    kUndecided{"Undecided", "未決定", 10};
 
 struct Sheet {
   const XlsxWriter* x;
@@ -118,6 +120,20 @@ Result<std::string> emit_xlsx(const Input& in) {
       if (std::find(involved.begin(), involved.end(), s->id) == involved.end()) involved.push_back(s->id);
     }
   }
+  // What the plan left out and why, as md and html carry it: the undecided first (someone must answer).
+  Sheet left{x, x->workbook_add_worksheet(book, ja ? "除外" : "Left out"), bold};
+  left.headers({kFlowCount, kExample, kService, kRequirement, kWhy, kUndecided}, lang);
+  for (bool undecided : {true, false})
+    for (const auto& skip : in.plan.skipped) {
+      if (skip.undecided != undecided) continue;
+      auto pairs = plan::skipped_pairs(in.plan, skip, *only ? (*only)->name : "");
+      if (pairs.empty()) continue;
+      const auto* s = in.catalog.service(skip.reason.service);
+      const auto& q = s->requirements[skip.reason.requirement];
+      left.add({std::to_string(pairs.size()), plan::skipped_pairs_text(pairs, lang), s->id,
+                std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(lang),
+                skip.why.in(lang), undecided ? (ja ? "はい" : "yes") : ""});
+    }
   Sheet cat{x, x->workbook_add_worksheet(book, ja ? "カタログ" : "Catalog"), bold};
   cat.headers({kService, kServiceName, kTransport, kPorts, kApplication, kOptional, kConditions, kSource}, lang);
   std::sort(involved.begin(), involved.end());
@@ -129,7 +145,7 @@ Result<std::string> emit_xlsx(const Input& in) {
                q.optional ? (ja ? "はい" : "yes") : "", catalog::conditions_text(in.catalog, *s, q, lang),
                catalog::source_text(*s, q, lang)});
   }
-  for (const auto* sheet : {&rules, &flows, &cat}) sheet->finish();
+  for (const auto* sheet : {&rules, &flows, &left, &cat}) sheet->finish();
   lxw_error closed = x->workbook_close(book);
   auto bytes = read_file(path);
   unlink(path);

@@ -304,7 +304,14 @@ Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   h.address = *addr;
   auto zone_node = r.required(value, path, "zone");
   h.zone = r.nonempty(zone_node, path + ".zone");
-  if (errors.skipped(h.zone)) throw yaml::SkipEntry{};  // its zone's own error says it all
+  if (errors.skipped(h.zone)) {
+    // Its zone's own error says the rest; what the host says of itself is still checked.
+    h.os = parse_os(r, value["os"], path + ".os", c);
+    known_ids(r, value["roles"], path + ".roles", Msg::site_unknown_role, c.roles, by_id);
+    known_ids(r, value["services"], path + ".services", Msg::site_unknown_service, c.services, by_id);
+    parse_settings(r, value["settings"], path + ".settings", c);
+    throw yaml::SkipEntry{};
+  }
   const auto* z = env.zone(h.zone);
   if (!z)
     r.fail(zone_node, path + ".zone", said(Msg::site_unknown_zone, {h.zone}) + closest(h.zone, names_of(env.zones)));
@@ -345,13 +352,17 @@ Access parse_access(const Reader& r, const YAML::Node& a, const std::string& pat
   r.check_keys(a, path, {"from", "to", "as", "services", "scenarios"});
   Access entry;
   entry.line = a.Mark().line + 1;
+  bool from_skipped = false, to_skipped = false;  // a side whose own entry had the error
   for (auto [key, into] : {std::pair{"from", &entry.from}, std::pair{"to", &entry.to}}) {
     auto node = r.required(a, path, key);
     *into = r.nonempty(node, Reader::join(path, key));
     // `internet` is any's alias unless the site has a zone of that name (it then means that zone).
     if (*into == kAnyZone || (*into == kInternetAlias && !env.zone(kInternetAlias)))
       *into = std::string(kAnyZone), add_outside_zone(env);
-    if (errors.skipped(*into)) throw yaml::SkipEntry{};  // its own entry's error says it all
+    if (errors.skipped(*into)) {
+      (std::string_view(key) == "from" ? from_skipped : to_skipped) = true;
+      continue;
+    }
     bool known = into->rfind("role:", 0) == 0 ? c.role(into->substr(5)) != nullptr
                                               : env.zone(*into) != nullptr || env.host(*into) != nullptr;
     if (!known) r.fail(node, Reader::join(path, key), said(Msg::site_no_endpoint, {*into}) + closest(*into, endpoints));
@@ -367,8 +378,10 @@ Access parse_access(const Reader& r, const YAML::Node& a, const std::string& pat
   entry.services = known_ids(r, a["services"], path + ".services", Msg::site_unknown_service, c.services, by_id);
   if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, said(Msg::site_as_and_services));
   entry.scenarios = r.strings(a["scenarios"], path + ".scenarios");
-  check_families(r, a, path, env, entry);
-  check_grants(r, a, path, env, c, entry);
+  // What depends on a side whose own error was said is not checked again; the rest is.
+  if (!from_skipped && !to_skipped) check_families(r, a, path, env, entry);
+  if (!to_skipped) check_grants(r, a, path, env, c, entry);
+  if (from_skipped || to_skipped) throw yaml::SkipEntry{};
   return entry;
 }
 

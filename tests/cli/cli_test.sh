@@ -382,5 +382,42 @@ for lib in libgvc libcgraph libxlsxwriter libcrypto; do
   if grep -q "NEEDED.*\[$lib\." "$tmp/out"; then echo "FAIL: $bin links $lib at start-up"; fail=1; else echo "ok: $lib loaded on demand only"; fi
 done
 
+# First-day items (#33): --json before the command, search by word and keyword, every row's services
+# said, and each independent mistake of a site file reported.
+expect 0 "--json before the command" -- "$bin" --json service kdc
+contains out '"kind": "service"' "the envelope of the service lookup"
+expect 0 "--json and --lang before the command" -- "$bin" --json --lang ja port 88
+contains out '"kind": "port"' "the envelope of the port lookup"
+expect 2 "--json before a command without JSON is still refused" -- "$bin" --json plan /dev/null
+for q in kpasswd "password change"; do
+  expect 0 "search $q" -- "$bin" --lang en search "$q"
+  contains out "kdc" "search $q finds the KDC"
+done
+for q in CRL autoenrollment; do
+  expect 0 "search $q" -- "$bin" --lang en search "$q"
+  contains out "certificate-services" "search $q finds Certificate Services"
+done
+expect 0 "search LAPS" -- "$bin" --lang en search LAPS
+contains out "active-directory" "LAPS is AD's"
+if grep -q "olap-services" "$tmp/out"; then echo "FAIL: LAPS matched inside olap-services"; fail=1; else echo "ok: LAPS is a word, not a substring"; fi
+expect 0 "analyze: every row says its services" -- "$bin" --lang en analyze "$capture"
+if awk 'NR > 1 && /^ / { bad = 1 } END { exit bad }' "$tmp/out"; then echo "ok: no blank SERVICES cell"
+else echo "FAIL: a row with a blank SERVICES cell"; cat "$tmp/out"; fail=1; fi
+cat >"$tmp/four.yaml" <<'YAML'
+site: four
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-99 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  pc1: { address: 198.18.10.5, zone: clients, roles: [no-such-role] }
+access:
+  - { from: clients, to: servers }
+  - { from: nowhere, to: servers, as: domain-member }
+YAML
+expect 2 "a site file with four independent mistakes" -- "$bin" --lang en plan "$tmp/four.yaml"
+for field in zones.clients.os "hosts.pc1.roles[0]" "access[0]:" access[1].from; do
+  contains err "$field" "the mistake at $field is reported"
+done
+
 [ $fail = 0 ] && echo "cli: all passed" || echo "cli: failures"
 exit $fail

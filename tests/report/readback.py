@@ -21,7 +21,7 @@ def ports_text(ranges):
     return ",".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in ranges)
 
 
-want(book.sheetnames == ["Rules", "Flows", "Catalog"], f"sheets {book.sheetnames}")
+want(book.sheetnames == ["Rules", "Flows", "Left out", "Catalog"], f"sheets {book.sheetnames}")
 for sheet in book.worksheets:
     want(sheet.freeze_panes == "A2", f"{sheet.title}: header row frozen ({sheet.freeze_panes})")
     want(bool(sheet.auto_filter.ref) and sheet.auto_filter.ref.startswith("A1:"),
@@ -58,4 +58,12 @@ want(book["Flows"].max_row - 1 == reasons, f"{book['Flows'].max_row - 1} flow ro
 services = {r["service"] for f in flows for r in f["reasons"]}
 listed = {row[0].value for row in book["Catalog"].iter_rows(min_row=2)}
 want(listed == services, f"catalog sheet covers the {len(services)} services involved")
+# What the plan left out, as the JSON's "skipped" has it: one row per entry, its count and reason.
+left = [[c.value for c in row] for row in book["Left out"].iter_rows(min_row=2)]
+skipped = plan["skipped"]
+want(len(left) == len(skipped), f"{len(left)} left-out rows for {len(skipped)} skipped entries")
+ordered = [s for s in skipped if s["undecided"]] + [s for s in skipped if not s["undecided"]]
+mismatch = [(row, s) for row, s in zip(left, ordered)
+            if row[0] != s["count"] or row[2] != s["service"] or row[4] != s["why"]]
+want(not mismatch, f"every left-out row is the JSON's entry {mismatch[:1]}")
 sys.exit(1 if failed else 0)

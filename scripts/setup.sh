@@ -9,7 +9,9 @@ packages=(g++ cmake ninja-build pkg-config libcli11-dev libfmt-dev libyaml-cpp-d
   # recommendation of samba-ad-dc, so it is named here).
   iproute2 procps util-linux samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils smbclient dnsutils
   # analyze: captures recorded in the lab, and the flow tools it is measured against.
-  tcpdump tshark libndpi-bin)
+  tcpdump tshark libndpi-bin
+  # The Debian package: man pages from --help and the docs, its checks, the zsh completion's.
+  help2man go-md2man lintian man-db zsh)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

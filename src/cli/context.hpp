@@ -70,5 +70,7 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_audit_command(CLI::App& app, Context& ctx, int& exit_code);
 void add_apply_command(CLI::App& app, Context& ctx, int& exit_code);
+// Needs every other command built first: it describes them.
+void add_completion_command(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace winports::cli

@@ -1,11 +1,13 @@
 // winports: a thin driver over libwinports. Each command lives in its own file.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <string_view>
 #include <vector>
 
 #include "context.hpp"
 #include "parse_errors.hpp"
+#include "winports/catalog/embedded.hpp"
 #include "winports/core/messages.hpp"
 
 int main(int argc, char** argv) {
@@ -29,7 +31,23 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   app.add_option("--lang", ctx.lang_option, help(Msg::help_output_language_default_from_lang))
       ->check(CLI::IsMember({"ja", "en"}));
-  app.set_version_flag("--version", "winports 0.1.0", help(Msg::help_version));
+  // The catalog's own version too: which data this binary carries (a digest of the embedded blob,
+  // FNV-1a: it names a version, it does not guard anything), decoded only when asked.
+  app.set_version_flag(
+      "--version",
+      [] {
+        const auto& c = winports::catalog::builtin_catalog();
+        std::size_t rows = 0;
+        for (const auto& s : c.services) rows += s.requirements.size();
+        std::uint64_t digest = 1469598103934665603ULL;
+        for (auto byte : winports::catalog::builtin_blob()) digest = (digest ^ byte) * 1099511628211ULL;
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(digest));
+        return "winports 0.1.0\ncatalog " + std::string(hex, 12) + ": " + std::to_string(c.services.size()) +
+               " services, " + std::to_string(rows) + " requirements, " + std::to_string(c.roles.size()) + " roles, " +
+               std::to_string(c.predefined_rules.size()) + " predefined Windows Firewall rules (KB 832017 and data/)";
+      },
+      help(Msg::help_version));
   // Each group of commands and the names it adds. Only the group of the command named is built when
   // the name is certain: constructing every command's options and help was a third of a lookup's
   // run (callgrind); --help, an unknown or misspelt command and anything unclear build them all.
@@ -65,6 +83,7 @@ int main(int argc, char** argv) {
   }
   for (const auto& [names, adder] : kCommands)
     if (!only || adder == only) adder(app, ctx, exit_code);
+  if (!only) add_completion_command(app, ctx, exit_code);
   localize_help_groups(app);
   // `winports --json service x` as `winports service x --json`: --json is each command's option (a
   // command without JSON output refuses it), and CLI11 passes a parent's options down but not up.

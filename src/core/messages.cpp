@@ -916,6 +916,15 @@ const std::vector<MessageText>& message_table() {
        "ホストのルールセットについて: PowerShell 出力の -Exclusive GPO で適用されなくなるローカル ルールを示す"},
       {Msg::cli_exclusive_needs_host, "--exclusive is for a Windows host's ruleset: give --host NAME",
        "--exclusive は Windows ホストのルールセット用: --host NAME を指定する"},
+      {Msg::help_completion,
+       "print a shell completion script (bash or zsh); `words KIND SITE` lists the names it completes",
+       "シェル補完スクリプトを出力する (bash または zsh)。`words KIND SITE` は補完する名前を一覧する"},
+      {Msg::help_completion_shell, "bash, zsh, or words (the names the script asks for)",
+       "bash、zsh、または words (スクリプトが問い合わせる名前)"},
+      {Msg::help_completion_kind, "with words: hosts, places (zones, hosts, role:NAME), services, roles or commands",
+       "words のとき: hosts、places (ゾーン、ホスト、role:NAME)、services、roles または commands"},
+      {Msg::cli_completion_args, "give bash or zsh (the script), or words KIND [SITE]",
+       "bash か zsh (スクリプト)、または words KIND [SITE] を指定する"},
   };
   return table;
 }

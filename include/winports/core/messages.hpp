@@ -615,6 +615,10 @@ enum class Msg {
   audit_stops_summary,
   help_exclusive,
   cli_exclusive_needs_host,
+  help_completion,
+  help_completion_shell,
+  help_completion_kind,
+  cli_completion_args,
   end_,  // not a message: how many there are
 };
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Man pages from the same texts as the binary's --help (help2man), one per command plus winports(1),
+# in English and Japanese, and winports-site(5) from docs/site-file.md (go-md2man: Debian's small
+# Markdown-to-roff converter; pandoc would pull in a hundred megabytes for one page). Compressed as
+# Debian installs them. Usage: manpages.sh BINARY SOURCE-DIR OUT-DIR
+set -euo pipefail
+bin=$(realpath "$1") src=$2 out=$3
+rm -rf "$out"
+mkdir -p "$out/man1" "$out/man5" "$out/ja/man1"
+version=$("$bin" --version | head -1 | awk '{print $2}')
+# The pages say the commit's date, not the build's, so that two builds of one commit are identical.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$src" log -1 --format=%ct 2>/dev/null || echo 0)}
+# help2man translates its own headings (NAME, SYNOPSIS …) for the Japanese pages through the
+# locale; without ja_JP.UTF-8 they stay English, the text Japanese all the same.
+ja_locale=C.UTF-8
+locale -a 2>/dev/null | grep -qi '^ja_JP.utf8$' && ja_locale=ja_JP.UTF-8
+
+page() {  # page LANG NAME DESCRIPTION COMMAND-WORDS…
+  local lang=$1 name=$2 description=$3 dir=$out/man1 locale=C.UTF-8
+  shift 3
+  local adjust='s/^\.TH /&/'  # nothing
+  # Japanese has no spaces to stretch: its lines are set ragged, as Japanese man pages are.
+  [ "$lang" = ja ] && dir=$out/ja/man1 locale=$ja_locale adjust='/^\.TH /a .ad l'
+
+  # help2man runs "BINARY OPTION"; the command and --lang go in front of --help. A value list
+  # ("{nftables,iptables,…}") may break after each comma (\:). The NAME line
+  # comes from an include file: help2man reads its arguments as Latin-1, a file as the locale says.
+  printf '[NAME]\n%s \\- %s\n' "${name//-/\\-}" "$description" >"$out/name.h2m"
+  help2man --no-info --locale="$locale" --include="$out/name.h2m" --version-string="$version" \
+    --help-option="--lang $lang $* --help" --version-option=--version "$bin" 2>/dev/null |
+    sed -e "s/^\.TH WINPORTS /.TH ${name^^} /" -e "$adjust" -e '/:{/s/,/,\\:/g' >"$dir/$name.1"
+  rm -f "$out/name.h2m"
+  gzip -9n "$dir/$name.1"
+}
+
+for lang in en ja; do
+  page "$lang" winports "$("$bin" --lang "$lang" --help | head -1)"
+  while read -r command description; do
+    page "$lang" "winports-$command" "$description" "$command"
+  done < <("$bin" --lang "$lang" completion words commands)
+done
+
+# winports-site(5): the site file's reference, as docs/site-file.md has it (English only: the
+# Japanese reference is the issue on Japanese).
+{
+  printf '%% WINPORTS-SITE 5 "" "winports %s" "File Formats"\n\n' "$version"
+  printf '# NAME\nwinports-site - the site file winports plans from\n\n'
+  # A table becomes one paragraph per row ("Column: cell; …"): a terminal is narrower than its
+  # widest rows, and tbl cannot break a cell that holds a path.
+  sed -e '1{/^# /d}' "$src/docs/site-file.md" | awk -F'|' '
+    function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+    /^\|/ {
+      if (!in_table) { n = split($0, head, "|"); in_table = 1; next }
+      if ($0 ~ /^\|[-| :]+\|$/) next
+      line = ""
+      for (i = 2; i < n; i++) {
+        cell = trim($i)
+        if (cell != "") line = line (line == "" ? "" : "; ") "**" trim(head[i]) "**: " cell
+      }
+      print "- " line
+      next
+    }
+    { if (in_table) print ""; in_table = 0; print }'
+} | go-md2man >"$out/man5/winports-site.5"
+gzip -9n "$out/man5/winports-site.5"

@@ -6,14 +6,18 @@
 set -euo pipefail
 bin=$(realpath "$1") src=$2 out=$3
 rm -rf "$out"
-mkdir -p "$out/man1" "$out/man5" "$out/ja/man1"
+mkdir -p "$out/man1" "$out/man5" "$out/ja/man1" "$out/locale"
 version=$("$bin" --version | head -1 | awk '{print $2}')
 # The pages say the commit's date, not the build's, so that two builds of one commit are identical.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$src" log -1 --format=%ct 2>/dev/null || echo 0)}
-# help2man translates its own headings (NAME, SYNOPSIS …) for the Japanese pages through the
-# locale; without ja_JP.UTF-8 they stay English, the text Japanese all the same.
+# help2man translates its own headings (名前, 説明 …) for the Japanese pages through the locale: a
+# ja_JP.UTF-8 compiled for this run only (LOCPATH; the machine's locales stay as they are). Without
+# Debian's locale sources (the locales package) the headings stay English, the text Japanese.
 ja_locale=C.UTF-8
-locale -a 2>/dev/null | grep -qi '^ja_JP.utf8$' && ja_locale=ja_JP.UTF-8
+if localedef -i ja_JP -f UTF-8 "$out/locale/ja_JP.UTF-8" >/dev/null 2>&1; then
+  export LOCPATH=$out/locale
+  ja_locale=ja_JP.UTF-8
+fi
 
 page() {  # page LANG NAME DESCRIPTION COMMAND-WORDS…
   local lang=$1 name=$2 description=$3 dir=$out/man1 locale=C.UTF-8
@@ -25,7 +29,9 @@ page() {  # page LANG NAME DESCRIPTION COMMAND-WORDS…
   # help2man runs "BINARY OPTION"; the command and --lang go in front of --help. A value list
   # ("{nftables,iptables,…}") may break after each comma (\:). The NAME line
   # comes from an include file: help2man reads its arguments as Latin-1, a file as the locale says.
-  printf '[NAME]\n%s \\- %s\n' "${name//-/\\-}" "$description" >"$out/name.h2m"
+  local section=NAME
+  [ "$lang" = ja ] && [ "$locale" != C.UTF-8 ] && section=名前  # help2man names its sections in the locale
+  printf '[%s]\n%s \\- %s\n' "$section" "${name//-/\\-}" "$description" >"$out/name.h2m"
   help2man --no-info --locale="$locale" --include="$out/name.h2m" --version-string="$version" \
     --help-option="--lang $lang $* --help" --version-option=--version "$bin" 2>/dev/null |
     sed -e "s/^\.TH WINPORTS /.TH ${name^^} /" -e "$adjust" -e '/:{/s/,/,\\:/g' >"$dir/$name.1"
@@ -63,3 +69,4 @@ done
     { if (in_table) print ""; in_table = 0; print }'
 } | go-md2man >"$out/man5/winports-site.5"
 gzip -9n "$out/man5/winports-site.5"
+rm -rf "$out/locale"

@@ -749,7 +749,7 @@ const std::vector<MessageText>& message_table() {
        "計画がゾーンから求めるすべてのフローを調べる。ブロックがあれば終了コード 1"},
       {Msg::help_flag, "Print this help message and exit", "このヘルプを表示して終了"},
       {Msg::help_version, "Display program version information and exit", "バージョンを表示して終了"},
-      {Msg::help_label_usage, "Usage", "使い方"},
+      {Msg::help_label_usage, "Usage", "使用法"},
       {Msg::help_label_options_badge, "OPTIONS", "オプション"},
       {Msg::help_label_subcommand, "SUBCOMMAND", "コマンド"},
       {Msg::help_label_subcommands, "SUBCOMMANDS", "コマンド"},

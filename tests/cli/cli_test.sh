@@ -215,7 +215,7 @@ expect 2 "a missing required argument under --lang ja" -- "$bin" --lang ja plan
 contains err "FILE: 必須" "in Japanese"
 # --help: the commands' and options' descriptions and CLI11's own words from the message table.
 expect 0 "--help --lang ja" -- "$bin" --lang ja plan --help
-contains out "使い方: winports plan [オプション] FILE" "CLI11's words in Japanese"
+contains out "使用法: winports plan [オプション] FILE" "CLI11's words in Japanese"
 contains out "サイトに必要なフローを計算し、ファイアウォールのルールを出力" "the command's description in Japanese"
 contains out "  -h,--help                   このヘルプを表示して終了" "the help flag, in the options' group"
 if grep -q "^Options:" "$tmp/out"; then echo "FAIL: an English group heading under --lang ja"; fail=1; else echo "ok: no English group heading"; fi

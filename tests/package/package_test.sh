@@ -53,6 +53,9 @@ done
 ok "every man page renders without a warning"
 LANG=C.UTF-8 MANWIDTH=100 man -l "$root/usr/share/man/man1/winports-plan.1.gz" 2>/dev/null | grep -q -- "--format" &&
   ok "winports-plan(1) documents --format" || bad "winports-plan(1) lacks --format"
+LANG=C.UTF-8 MANWIDTH=100 man -l "$root/usr/share/man/ja/man1/winports-plan.1.gz" 2>/dev/null >"$tmp/ja"
+grep -q "^書式" "$tmp/ja" && grep -q "winports plan \[オプション\] FILE" "$tmp/ja" &&
+  ok "winports-plan(1) in Japanese: Japanese headings and synopsis" || { cat "$tmp/ja"; bad "the Japanese page"; }
 LANG=C.UTF-8 MANWIDTH=100 man -l "$root/usr/share/man/man5/winports-site.5.gz" 2>/dev/null | grep -q "asa_interface" &&
   ok "winports-site(5) is the site file's reference" || bad "winports-site(5) lacks asa_interface"
 

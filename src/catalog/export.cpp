@@ -205,6 +205,7 @@ nlohmann::json discrepancies_json(const std::vector<Discrepancy>& items) {
 }
 
 void write_csv(const Catalog& catalog, std::ostream& out, Lang lang) {
+  if (lang == Lang::ja) out << "\xEF\xBB\xBF";  // for Excel, as the plan's CSV (src/emit/csv.cpp)
   out << "service,service_name,application_protocol,transport,ports,dynamic_rpc,optional,conditions,source,origin\r\n";
   for (const auto& s : catalog.services)
     for (const auto& q : s.requirements)

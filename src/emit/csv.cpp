@@ -10,6 +10,10 @@ Result<std::string> emit_csv(const Input& in) {
   auto only = detail::selected_host(in);
   if (!only) return only.error();
   std::ostringstream out;
+  // Japanese: a UTF-8 byte-order mark, or Excel (which a double-click opens a CSV with) reads the
+  // file as CP932 and garbles every Japanese cell. English stays without one: the cells are then
+  // ASCII-safe in any code page, and Unix tools (cut, awk, csvkit's first column) keep working.
+  if (in.options.lang == Lang::ja) out << "\xEF\xBB\xBF";
   out << "site,from,from_networks,to,to_networks,transport,ports,source_port,icmp_type,rpc_dynamic_ports,services,"
          "kb_sources\r\n";
   for (const auto& f : in.plan.flows) {

@@ -102,7 +102,10 @@ Result<std::string> emit_netsh(const Input& in) {
           "discovery),\r\n";
   head << "rem as the PowerShell output's $base table lists them.\r\n";
   head << "@PREDEFINED@";
-  head << "setlocal\r\nchcp 65001 >nul\r\n";
+  // The console's code page is switched to UTF-8 for the names, and put back as it was at every exit.
+  head << "setlocal\r\n";
+  head << "for /f \"tokens=2 delims=:.\" %%c in ('chcp') do set /a WP_CODEPAGE=%%c >nul\r\n";
+  head << "chcp 65001 >nul\r\n";
   head << "set \"WP_PROFILE=any\"\r\nif not \"%~1\"==\"\" set \"WP_PROFILE=%~1\"\r\n";
   head << "set \"WP_NEW=" << name << ":a\"\r\nset \"WP_OLD=" << name << ":b\"\r\n";
   head << "netsh advfirewall firewall show rule name=\"" << name << ":a\" >nul 2>&1\r\n";
@@ -138,7 +141,7 @@ Result<std::string> emit_netsh(const Input& in) {
     body << "goto replaced\r\n";
   }
   head << "echo winports: no rules for %COMPUTERNAME% in site " << batch_value(env.site) << "\r\n";
-  head << "exit /b 0\r\n";
+  head << "chcp %WP_CODEPAGE% >nul\r\nexit /b 0\r\n";
   // A first run finds nothing to delete ("No rules match"): not a failure. The unsuffixed name is
   // what earlier versions of this script used.
   std::string tail =
@@ -148,6 +151,7 @@ Result<std::string> emit_netsh(const Input& in) {
       name +
       "\" >nul 2>&1\r\n"
       "del \"%WP_LOG%\" >nul 2>&1\r\n"
+      "chcp %WP_CODEPAGE% >nul\r\n"
       "exit /b 0\r\n"
       ":failed\r\n"
       "type \"%WP_LOG%\" 1>&2\r\n"
@@ -155,6 +159,7 @@ Result<std::string> emit_netsh(const Input& in) {
       "ones stay 1>&2\r\n"
       "netsh advfirewall firewall delete rule name=\"%WP_NEW%\" >nul 2>&1\r\n"
       "del \"%WP_LOG%\" >nul 2>&1\r\n"
+      "chcp %WP_CODEPAGE% >nul\r\n"
       "exit /b 1\r\n";
   auto top = head.str();
   top.replace(top.find("@PREDEFINED@"), 12, kept.str());

@@ -18,7 +18,8 @@ namespace {
 // clang-format off
 #define XLSXWRITER_FUNCTIONS(X)                                                                    \
   X(workbook_new) X(workbook_add_format) X(workbook_add_worksheet) X(workbook_close)               \
-  X(format_set_bold) X(format_set_bg_color) X(worksheet_write_string) X(worksheet_write_number)    \
+  X(format_set_bold) X(format_set_bg_color) X(format_set_font_name) X(worksheet_write_string)     \
+  X(worksheet_write_number)                                                                        \
   X(worksheet_set_column) X(worksheet_freeze_panes) X(worksheet_autofilter) X(lxw_strerror)
 // clang-format on
 
@@ -43,6 +44,7 @@ struct Sheet {
   const XlsxWriter* x;
   lxw_worksheet* sheet;
   lxw_format* header;
+  lxw_format* body;  // the language's font (null: Excel's default)
   lxw_row_t row = 0;
 
   void headers(const std::vector<Column>& columns, Lang lang) {
@@ -61,9 +63,9 @@ struct Sheet {
       const auto& text = cells[c];
       bool number = !text.empty() && text.size() < 10 && text.find_first_not_of("0123456789") == std::string::npos;
       if (number)
-        x->worksheet_write_number(sheet, row, static_cast<lxw_col_t>(c), std::stod(text), nullptr);
+        x->worksheet_write_number(sheet, row, static_cast<lxw_col_t>(c), std::stod(text), body);
       else
-        x->worksheet_write_string(sheet, row, static_cast<lxw_col_t>(c), text.c_str(), nullptr);
+        x->worksheet_write_string(sheet, row, static_cast<lxw_col_t>(c), text.c_str(), body);
     }
   }
   void finish() const {
@@ -95,10 +97,18 @@ Result<std::string> emit_xlsx(const Input& in) {
   lxw_format* bold = x->workbook_add_format(book);
   x->format_set_bold(bold);
   x->format_set_bg_color(bold, 0xEEF3FB);
+  // Japanese Excel's own default font, so a Japanese workbook looks like one made there (Calibri,
+  // the default otherwise, has no Japanese glyphs: Excel substitutes, and column widths drift).
+  lxw_format* body = nullptr;
+  if (ja) {
+    body = x->workbook_add_format(book);
+    x->format_set_font_name(body, "游ゴシック");
+    x->format_set_font_name(bold, "游ゴシック");
+  }
 
-  Sheet rules{x, x->workbook_add_worksheet(book, ja ? "ルール" : "Rules"), bold};
+  Sheet rules{x, x->workbook_add_worksheet(book, ja ? "ルール" : "Rules"), bold, body};
   rules.headers({kNumber, kFrom, kFromNets, kTo, kToNets, kTransport, kPorts, kServices, kKb}, lang);
-  Sheet flows{x, x->workbook_add_worksheet(book, ja ? "フロー" : "Flows"), bold};
+  Sheet flows{x, x->workbook_add_worksheet(book, ja ? "フロー" : "Flows"), bold, body};
   flows.headers({kNumber, kFrom, kTo, kTransport, kPorts, kService, kServiceName, kApplication, kSource}, lang);
   std::vector<std::string> involved;
   std::size_t number = 0;
@@ -121,7 +131,7 @@ Result<std::string> emit_xlsx(const Input& in) {
     }
   }
   // What the plan left out and why, as md and html carry it: the undecided first (someone must answer).
-  Sheet left{x, x->workbook_add_worksheet(book, ja ? "除外" : "Left out"), bold};
+  Sheet left{x, x->workbook_add_worksheet(book, ja ? "除外" : "Left out"), bold, body};
   left.headers({kFlowCount, kExample, kService, kRequirement, kWhy, kUndecided}, lang);
   for (bool undecided : {true, false})
     for (const auto& skip : in.plan.skipped) {
@@ -134,7 +144,7 @@ Result<std::string> emit_xlsx(const Input& in) {
                 std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(lang),
                 skip.why.in(lang), undecided ? (ja ? "はい" : "yes") : ""});
     }
-  Sheet cat{x, x->workbook_add_worksheet(book, ja ? "カタログ" : "Catalog"), bold};
+  Sheet cat{x, x->workbook_add_worksheet(book, ja ? "カタログ" : "Catalog"), bold, body};
   cat.headers({kService, kServiceName, kTransport, kPorts, kApplication, kOptional, kConditions, kSource}, lang);
   std::sort(involved.begin(), involved.end());
   for (const auto& id : involved) {

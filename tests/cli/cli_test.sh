@@ -403,6 +403,29 @@ if grep -q "olap-services" "$tmp/out"; then echo "FAIL: LAPS matched inside olap
 expect 0 "analyze: every row says its services" -- "$bin" --lang en analyze "$capture"
 if awk 'NR > 1 && /^ / { bad = 1 } END { exit bad }' "$tmp/out"; then echo "ok: no blank SERVICES cell"
 else echo "FAIL: a row with a blank SERVICES cell"; cat "$tmp/out"; fail=1; fi
+# Japanese (#35): katakana names find their service, CSV opens in Japanese Excel, netsh puts the
+# console's code page back.
+expect 0 "search ケルベロス" -- "$bin" --lang ja search ケルベロス
+contains out "kdc" "ケルベロス is the KDC"
+expect 0 "service DC ロケーター" -- "$bin" --lang ja service "DC ロケーター"
+contains out "[netlogon]" "the DC locator is Net Logon's"
+site=$(dirname "$0")/../../examples/branch-office.yaml
+for lang in ja en; do
+  "$bin" --lang "$lang" plan "$site" --format csv -o "$tmp/plan.$lang.csv" 2>/dev/null
+  "$bin" --lang "$lang" export --format csv -o "$tmp/export.$lang.csv" 2>/dev/null
+done
+for f in plan export; do
+  [ "$(head -c 3 "$tmp/$f.ja.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] && echo "ok: $f --lang ja CSV starts with a UTF-8 BOM" ||
+    { echo "FAIL: $f --lang ja CSV has no BOM"; fail=1; }
+  [ "$(head -c 3 "$tmp/$f.en.csv" | od -An -tx1 | tr -d ' ')" != efbbbf ] && echo "ok: $f --lang en CSV has none" ||
+    { echo "FAIL: $f --lang en CSV has a BOM"; fail=1; }
+done
+"$bin" plan "$site" --format netsh -o "$tmp/plan.cmd"
+exits=$(grep -c '^exit /b' "$tmp/plan.cmd"); restores=$(grep -B1 '^exit /b' "$tmp/plan.cmd" | grep -c '^chcp %WP_CODEPAGE% >nul')
+[ "$exits" -gt 0 ] && [ "$exits" = "$restores" ] && echo "ok: netsh restores the code page at each of its $exits exits" ||
+  { echo "FAIL: netsh: $exits exits, $restores code page restores"; fail=1; }
+[ "$(grep -n "in ('chcp')" "$tmp/plan.cmd" | cut -d: -f1)" -lt "$(grep -n '^chcp 65001' "$tmp/plan.cmd" | cut -d: -f1)" ] &&
+  echo "ok: netsh reads the code page before switching it" || { echo "FAIL: code page read after the switch"; fail=1; }
 cat >"$tmp/four.yaml" <<'YAML'
 site: four
 zones:

@@ -31,6 +31,16 @@ for site in "$examples"/*.yaml; do
   "$bin" plan "$site" --format xlsx -o "$out/$name.xlsx" 2>/dev/null || { echo "FAIL: $name xlsx"; fail=1; continue; }
   echo "== $name.xlsx"
   "$python" "$here/readback.py" "$out/$name.xlsx" "$out/$name.json" || fail=1
+  # Japanese: the sheets in Japanese, every cell in Japanese Excel's own font.
+  "$bin" --lang ja plan "$site" --format xlsx -o "$out/$name.ja.xlsx" 2>/dev/null || { echo "FAIL: $name ja xlsx"; fail=1; continue; }
+  "$python" - "$out/$name.ja.xlsx" <<'PY' || fail=1
+import sys, openpyxl
+book = openpyxl.load_workbook(sys.argv[1])
+fonts = {c.font.name for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None}
+ok = book.sheetnames == ["ルール", "フロー", "除外", "カタログ"] and fonts == {"游ゴシック"}
+print(("ok: " if ok else "FAIL: ") + f"{sys.argv[1]}: sheets {book.sheetnames}, fonts {fonts}")
+sys.exit(0 if ok else 1)
+PY
 done
 # check --html on loopback: a port a server of the test's own listens on, and a closed one.
 python3 -m http.server 0 --bind 127.0.0.1 --directory "$out" >"$out/http.log" 2>&1 &

@@ -6,6 +6,7 @@
 #include "winports/catalog/embedded.hpp"
 #include "winports/catalog/loader.hpp"
 #include "winports/core/messages.hpp"
+#include "winports/core/text.hpp"
 
 namespace winports::cli {
 
@@ -72,7 +73,39 @@ Lang run_lang() {
 
 std::string help(Msg id) { return say(id, run_lang()); }
 
+namespace {
+
+// CLI11 pads its help columns by bytes: a Japanese character is three bytes and two columns, so a
+// description after 「必須」 started two columns left of the others. The same layout, by display width.
+class DisplayWidthFormatter : public CLI::Formatter {
+ public:
+  std::string make_option(const CLI::Option* opt, bool positional) const override {
+    return line(make_option_name(opt, positional) + make_option_opts(opt), make_option_desc(opt));
+  }
+  std::string make_subcommand(const CLI::App* sub) const override {
+    return line(sub->get_display_name(true), sub->get_description());
+  }
+
+ private:
+  [[nodiscard]] std::string line(const std::string& left, const std::string& description) const {
+    std::string out = "  " + left;
+    auto width = display_width(out);
+    const std::string indent(column_width_, ' ');
+    if (!description.empty()) {
+      out += width >= column_width_ ? "\n" + indent : std::string(column_width_ - width, ' ');
+      for (char c : description) {
+        out += c;
+        if (c == '\n') out += indent;
+      }
+    }
+    return out + "\n";
+  }
+};
+
+}  // namespace
+
 void localize_help(CLI::App& app) {
+  app.formatter(std::make_shared<DisplayWidthFormatter>());
   auto formatter = app.get_formatter();
   for (auto [label, id] : {std::pair{"Usage", Msg::help_label_usage},
                            {"OPTIONS", Msg::help_label_options_badge},

@@ -426,6 +426,21 @@ exits=$(grep -c '^exit /b' "$tmp/plan.cmd"); restores=$(grep -B1 '^exit /b' "$tm
   { echo "FAIL: netsh: $exits exits, $restores code page restores"; fail=1; }
 [ "$(grep -n "in ('chcp')" "$tmp/plan.cmd" | cut -d: -f1)" -lt "$(grep -n '^chcp 65001' "$tmp/plan.cmd" | cut -d: -f1)" ] &&
   echo "ok: netsh reads the code page before switching it" || { echo "FAIL: code page read after the switch"; fail=1; }
+# --help's descriptions start in one column by display width (「必須」 is 6 bytes, 4 columns).
+for lang in ja en; do
+  "$bin" --lang "$lang" plan --help >"$tmp/help.$lang"
+  if python3 - "$tmp/help.$lang" <<'PY'
+import re, sys, unicodedata
+width = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+starts = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = re.match(r"^(  \S.*?\S)(  +)(\S.*)$", line.rstrip("\n"))
+    if m: starts.add(width(m.group(1) + m.group(2)))
+sys.exit(0 if len(starts) == 1 else 1)
+PY
+  then echo "ok: --lang $lang --help descriptions aligned by display width"
+  else echo "FAIL: --lang $lang --help columns"; cat "$tmp/help.$lang"; fail=1; fi
+done
 cat >"$tmp/four.yaml" <<'YAML'
 site: four
 zones:

@@ -8,6 +8,7 @@
 
 #include "cube_index.hpp"
 #include "rule_builder.hpp"
+#include "windows_model.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/catalog/rules.hpp"
 #include "winports/core/messages.hpp"
@@ -105,6 +106,7 @@ class Auditor {
         for (const auto& rule : chain.rules)
           if (!rule.scope.empty() && rule.verdict == Verdict::accept && rule.unsupported.empty())
             program_rules_.push_back(&rule);
+    if (!program_rules_.empty()) serves_ = program_services(catalog);
   }
 
   Result<Audit> run(const std::string& host_name) {
@@ -136,7 +138,7 @@ class Auditor {
       auto cubes = cubes_of(f, host, static_cast<std::uint8_t>(CtState::new_));
       if (cubes.empty()) continue;
       ++a.flows;
-      auto outcome = evaluator_.evaluate(cubes);
+      auto outcome = evaluate_planned(f, cubes);
       add_blocked(a.blocked, f, outcome, false);
       note_undecided(f, outcome);
       if (!host) {
@@ -157,6 +159,80 @@ class Auditor {
   }
 
  private:
+  // A planned flow on a Windows host: each of its services is allowed only by rules of a program
+  // that serves it (or of every program, or of a program the data does not know), so an LDAP flow
+  // is not the DNS server's to allow even on a port both rules name.
+  Outcome evaluate_planned(const plan::Flow& f, const std::vector<Cube>& cubes) {
+    dropped_for_.clear();
+    if (serves_.empty()) return evaluator_.evaluate(cubes);
+    std::map<std::string, PortSet> ports_of;
+    for (const auto& r : f.reasons) {
+      const auto& q = catalog_.service(r.service)->requirements[r.requirement];
+      ports_of[r.service] = ports_of[r.service].unite(q.dynamic_rpc() ? f.rpc_only : q.ports.intersect(f.ports));
+    }
+    Outcome merged;
+    auto add = [&](Outcome o) {
+      for (std::size_t i = 0; i < o.accepted.size(); ++i)
+        merged.accepted.push_back(std::move(o.accepted[i])), merged.accepted_by.push_back(o.accepted_by[i]);
+      for (std::size_t i = 0; i < o.dropped.size(); ++i)
+        merged.dropped.push_back(std::move(o.dropped[i])), merged.dropped_by.push_back(o.dropped_by[i]);
+      for (auto& u : o.undecided) merged.undecided.push_back(std::move(u));
+    };
+    PortSet covered;
+    for (const auto& [service, ports] : ports_of) {
+      // A known program's rule is for this service when one of its predefined rules on these ports
+      // (the dynamic range for a dynamic row) carries it.
+      const bool dynamic = !ports.intersect(f.rpc_only).empty();
+      const int protocol = ip_protocol_number(f.transport);
+      std::vector<const Rule*> excluded;
+      for (const Rule* r : program_rules_) {
+        auto it = serves_.find(r->scope);
+        if (it == serves_.end()) continue;
+        bool serves = std::any_of(it->second.begin(), it->second.end(), [&](const ProgramPorts& p) {
+          bool on_ports = p.rpc ? dynamic : p.ports.empty() || !p.ports.intersect(ports).empty();
+          bool same_protocol = p.protocol == protocol || (p.protocol == 58 && protocol == 1);
+          return same_protocol && on_ports && (p.services.contains("*") || p.services.contains(service));
+        });
+        if (!serves) excluded.push_back(r);
+      }
+      auto part = cubes;
+      if (has_ports(f.transport)) {
+        if (ports.empty()) continue;
+        covered = covered.unite(ports);
+        for (auto& c : part) c.destination_ports = c.destination_ports.intersect(ports);
+      }
+      auto dropped = merged.dropped.size();
+      add((excluded.empty() ? evaluator_ : filtered(excluded)).evaluate(part));
+      if (merged.dropped.size() > dropped) dropped_for_.insert(service);
+      if (!has_ports(f.transport)) return merged;  // one question for a portless flow
+    }
+    // Ports no row names (a port a site setting moved): every rule may allow them, as before.
+    if (auto rest = f.ports.subtract(covered); has_ports(f.transport) && !rest.empty()) {
+      auto part = cubes;
+      for (auto& c : part) c.destination_ports = c.destination_ports.intersect(rest);
+      add(evaluator_.evaluate(part));
+    }
+    return merged;
+  }
+
+  // The ruleset without the rules of programs that do not serve a service, asked once per set.
+  const Evaluator& filtered(const std::vector<const Rule*>& excluded) {
+    auto& slot = filtered_[excluded];
+    if (slot) return *slot->evaluator;
+    slot = std::make_unique<Filtered>();
+    slot->ruleset = ruleset_;
+    for (auto& [name, chain] : slot->ruleset.chains) {
+      const auto& original = ruleset_.chains.at(name).rules;
+      std::vector<Rule> kept;
+      for (std::size_t i = 0; i < original.size(); ++i)
+        if (std::find(excluded.begin(), excluded.end(), &original[i]) == excluded.end())
+          kept.push_back(std::move(chain.rules[i]));
+      chain.rules = std::move(kept);
+    }
+    slot->evaluator = std::make_unique<Evaluator>(slot->ruleset);
+    return *slot->evaluator;
+  }
+
   // What is beyond the plan, by the rule that opens it: one entry per rule, its lines (zone pair and
   // ports) once each, in the order the rules first appear.
   static void by_rule(Audit& a) {
@@ -272,6 +348,10 @@ class Auditor {
       pf.icmp_types = icmp_type_names(protocol, types);
     }
     auto n = plan::narrowed_to(f, catalog_, pf.ports);
+    // On a Windows host, only the services whose own question was dropped: a port another program's
+    // rule allows for its service is not that service's loss.
+    if (!reply && !dropped_for_.empty())
+      std::erase_if(n.reasons, [&](const plan::Reason& r) { return !dropped_for_.contains(r.service); });
     pf.services = plan::services_of(n);
     pf.kb = {plan::reasons_text(n, catalog_, Lang::ja), plan::reasons_text(n, catalog_, Lang::en)};
     AddressSet all_sources, all_destinations;
@@ -600,10 +680,31 @@ class Auditor {
   Evaluator evaluator_;
   std::string host_name_;
   std::map<std::string, UnsupportedFinding> undecided_;
-  std::vector<const Rule*> program_rules_;  // Windows Allow rules for one program or service
+  std::vector<const Rule*> program_rules_;                   // Windows Allow rules for one program or service
+  std::map<std::string, std::vector<ProgramPorts>> serves_;  // program_services, when there are such rules
+  std::set<std::string> dropped_for_;  // the services of the flow last evaluated whose part was dropped
+  struct Filtered {
+    Ruleset ruleset;
+    std::unique_ptr<Evaluator> evaluator;  // of `ruleset`, which therefore never moves
+  };
+  std::map<std::vector<const Rule*>, std::unique_ptr<Filtered>> filtered_;
 };
 
 }  // namespace
+
+std::map<std::string, std::vector<ProgramPorts>> program_services(const catalog::Catalog& catalog) {
+  std::map<std::string, std::vector<ProgramPorts>> out;
+  // Both the service and the program name a scope: a rule may say App=dns.exe without Svc=dns, and
+  // App=svchost.exe alone is any of the services svchost.exe hosts.
+  for (const auto& p : catalog.predefined_rules) {
+    ProgramPorts part{
+        p.protocol, p.local_ports, p.keyword == catalog::PortKeyword::rpc, {p.carries.begin(), p.carries.end()}};
+    if (p.keyword == catalog::PortKeyword::rpc_epmap) part.ports = PortSet{{135, 135}};
+    for (const auto& scope : {windows::scope_of(p.program, ""), windows::scope_of("", p.service)})
+      if (!scope.empty()) out[scope].push_back(part);
+  }
+  return out;
+}
 
 void exclusive_preflight(Audit& audit, const Ruleset& host_ruleset, const std::string& site_group) {
   std::set<std::string> beyond;
@@ -636,6 +737,7 @@ Result<HostContext> host_context(const plan::Environment& env, const catalog::Ca
   out.rpc_ports = catalog::dynamic_rpc_range(catalog, oses, restricted).ports;
   for (const auto& p : catalog.predefined_rules)
     if (!p.base.empty()) out.base_rules.push_back(p.name);
+  out.program_services = program_services(catalog);
   return out;
 }
 

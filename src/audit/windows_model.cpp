@@ -30,15 +30,6 @@ std::optional<AddressSet> address(const std::string& text) {
   return parse_address_value(text);
 }
 
-// "lsass.exe" for App=%systemroot%\System32\lsass.exe, "service dns" for Svc=dns (with both, the
-// service names it: several services share svchost.exe); "" for a rule of every program.
-std::string scope_of(const Rule& r) {
-  if (!r.service.empty() && lower(r.service) != "*") return "service " + lower(r.service);
-  if (r.program.empty()) return "";
-  auto base = r.program.substr(r.program.find_last_of("\\/") + 1);
-  return lower(base);
-}
-
 // The base rule a rule is, by its Name or by the name of winports' copy of it; "" for none.
 std::string base_rule_of(const Rule& r, const HostContext& host) {
   std::string_view name = r.name;
@@ -80,14 +71,21 @@ class Translator {
       b.unsupported("Action=" + r.action);
       b.verdict(Verdict::accept);
     }
-    if (r.scoped_to_program) ++scoped_;
+    if (r.scoped_to_program) {
+      auto scope = scope_of(r.program, r.service);
+      if (host_.program_services.contains(scope))
+        known_.insert(scope);
+      else
+        ++scoped_;
+    }
     auto out = b.finish(r.location, r.text);
-    out.scope = scope_of(r);
+    out.scope = scope_of(r.program, r.service);
     out.group = r.group;
     return out;
   }
 
   int scoped() const { return scoped_; }
+  const std::set<std::string>& known() const { return known_; }
   int local_subnet() const { return local_subnet_; }
 
  private:
@@ -160,7 +158,8 @@ class Translator {
   }
 
   const HostContext& host_;
-  int scoped_ = 0;
+  int scoped_ = 0;               // rules of a program the data does not know
+  std::set<std::string> known_;  // the programs it knows
   int local_subnet_ = 0;
 };
 
@@ -210,6 +209,12 @@ Result<std::string> decode_text(const std::string& file, const std::string& byte
   }
   if (bytes.rfind("\xEF\xBB\xBF", 0) == 0) return bytes.substr(3);
   return bytes;
+}
+
+std::string scope_of(std::string_view program, std::string_view service) {
+  if (!service.empty() && lower(service) != "*") return "service " + lower(service);
+  if (program.empty()) return "";
+  return lower(program.substr(program.find_last_of("\\/") + 1));
 }
 
 int profile_index(const std::string& lower_name) {
@@ -268,6 +273,10 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, const Ho
     for (auto& r : allows) chain.rules.push_back(std::move(r));
     if (t.scoped())
       out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_scoped_rules, {std::to_string(t.scoped())})});
+    if (!t.known().empty())
+      out.notes.push_back({Location{file, 0, ""},
+                           said(Msg::audit_scoped_known, {std::to_string(t.known().size()),
+                                                          join(t.known(), ", ", [](const auto& s) { return s; })})});
     if (t.local_subnet()) out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_local_subnet)});
     if (!base.empty())
       out.notes.push_back({Location{file, 0, ""},

@@ -43,6 +43,9 @@ struct Model {
 };
 
 int profile_index(const std::string& lower_name);  // -1 when not a profile
+// What a rule is scoped to, as findings name it: "lsass.exe" for App=%systemroot%\System32\lsass.exe,
+// "service dns" for Svc=dns (with both, the service: several share svchost.exe); "" for every program.
+std::string scope_of(std::string_view program, std::string_view service);
 // Windows' exports as UTF-8: UTF-16LE with its BOM (reg.exe, PowerShell 5's redirection), or UTF-8
 // with or without one.
 Result<std::string> decode_text(const std::string& file, const std::string& bytes);

@@ -566,6 +566,7 @@ Status parse_predefined_rules(const SourceFile& file, Catalog& into) {
       auto carries = r.required(n, path, "carries");
       p.carries = r.strings(carries, path + ".carries");
       for (std::size_t i = 0; i < p.carries.size(); ++i) {
+        if (p.carries[i] == "*") continue;  // every service on the rule's ports
         const auto& service = service_named(r, carries[i], path + ".carries", into);
         if (!service_has_row(service, p))
           r.fail(carries[i], path + ".carries",

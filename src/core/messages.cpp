@@ -925,6 +925,11 @@ const std::vector<MessageText>& message_table() {
        "words のとき: hosts、places (ゾーン、ホスト、role:NAME)、services、roles または commands"},
       {Msg::cli_completion_args, "give bash or zsh (the script), or words KIND [SITE]",
        "bash か zsh (スクリプト)、または words KIND [SITE] を指定する"},
+      {Msg::audit_scoped_known,
+       "{1} programs or services the rules name have their catalog services in data/windows-rules.yaml ({2}): a "
+       "planned flow of another service is not theirs to allow",
+       "規則が指定するプログラムかサービスのうち {1} 個は data/windows-rules.yaml にカタログ上のサービスがある ({2}): "
+       "ほかのサービスの計画済みフローはそれらでは許可されない"},
   };
   return table;
 }

@@ -17,7 +17,9 @@ inline bool carried_by(const Input& in, const plan::Flow& f, const catalog::Pred
       !(p.protocol == 1 && f.transport == Transport::icmp))
     return false;
   for (const auto& reason : f.reasons) {
-    if (std::find(p.carries.begin(), p.carries.end(), reason.service) == p.carries.end()) continue;
+    if (std::find(p.carries.begin(), p.carries.end(), reason.service) == p.carries.end() &&
+        std::find(p.carries.begin(), p.carries.end(), "*") == p.carries.end())
+      continue;
     const auto* service = in.catalog.service(reason.service);
     if (!service) continue;
     const auto& row = service->requirements[reason.requirement];

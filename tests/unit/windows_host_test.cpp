@@ -474,3 +474,59 @@ TEST(WindowsHost, UndoRestoresWhatWasEnabledBeforeEvenAfterReplansAndAnAdministr
 
 }  // namespace
 }  // namespace winports
+
+namespace winports {
+namespace {
+
+// #28: a program's rule allows only its own services. LDAP to a DC whose only rule for TCP 389 is
+// the DNS server's is blocked, and the finding names LDAP's services, not DNS's; the same port for
+// lsass.exe is the plan. A program the data does not know is still taken to be the listener, and said.
+TEST(WindowsHost, AProgramsRuleAllowsOnlyTheServicesThatProgramServes) {
+  auto s = load("three.yaml", kThreeHosts);
+  const auto& c = catalog::builtin_catalog();
+  auto context = audit::host_context(s.env, c, "dc1", "domain");
+  ASSERT_TRUE(context.ok());
+  auto run = [&](const std::string& app) {
+    std::string reg = std::string(kRegHeader) + kLocalRules;
+    int n = 0;
+    for (const auto& r : script_table(s.script, "$rules"))
+      if (one(r, "Host") == "dc1") {
+        auto e = r;
+        auto& ports = e["LocalPort"];
+        if (std::find(ports.begin(), ports.end(), "389") != ports.end() && one(e, "Protocol") == "TCP") {
+          // TCP 389 moves to a rule of its own, for `app`.
+          std::erase(ports, "389");
+          Entry ldap = r;
+          ldap["LocalPort"] = {"389"};
+          ldap["Program"] = {app};
+          reg += "\"ldap\"=\"" + reg_rule(ldap, true, false) + "\"\n";
+        }
+        reg += "\"r" + std::to_string(++n) + "\"=\"" + reg_rule(e, true, false) + "\"\n";
+      }
+    auto ruleset = audit::read_windows_reg("dc1.reg", reg, *context);
+    EXPECT_TRUE(ruleset.ok());
+    auto a = audit::audit(s.env, c, s.plan, *ruleset, "dc1");
+    EXPECT_TRUE(a.ok());
+    return *a;
+  };
+  auto dns = run("%systemroot%\\System32\\dns.exe");
+  ASSERT_FALSE(dns.blocked.empty()) << audit::audit_text(dns) << "\n" << dns.rules;
+  for (const auto& b : dns.blocked) {
+    EXPECT_EQ(b.ports.to_string(), "389") << audit::audit_text(dns);
+    EXPECT_NE(std::find(b.services.begin(), b.services.end(), "active-directory"), b.services.end());
+    EXPECT_EQ(std::find(b.services.begin(), b.services.end(), "dns-server"), b.services.end());
+  }
+  auto lsass = run("%systemroot%\\System32\\lsass.exe");
+  EXPECT_TRUE(lsass.blocked.empty()) << audit::audit_text(lsass);
+  auto unknown = run("C:\\Program Files\\Directory\\ldapd.exe");
+  EXPECT_TRUE(unknown.blocked.empty()) << audit::audit_text(unknown);
+  bool said = false;
+  for (const auto& note : unknown.assumptions)
+    said = said || note.en.find(
+                       "rules name a program or service (App=/Svc=): the listener of their ports is "
+                       "taken to be that program") != std::string::npos;
+  EXPECT_TRUE(said) << audit::audit_text(unknown);
+}
+
+}  // namespace
+}  // namespace winports

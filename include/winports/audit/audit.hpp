@@ -95,6 +95,10 @@ struct Audit {
 Result<HostContext> host_context(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& host,
                                  const std::string& profile);
 
+// Which catalog services each program serves, from Windows' predefined rules (data/windows-rules.yaml,
+// `carries`), by rule scope ("lsass.exe", "service dns"); "*" among them: every service.
+std::map<std::string, std::vector<ProgramPorts>> program_services(const catalog::Catalog& catalog);
+
 // The networks behind each ASA interface the site's zones name (asa_interface).
 AsaInterfaces asa_interfaces(const plan::Environment& env);
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,17 @@ struct HostContext {
   // says, so neither an EXTRA nor the plan's. A rule is one by its Name, or by the name winports'
   // -Exclusive GPO gives its copy ("winports:SITE:base:CoreNet-DHCP-In:…").
   std::vector<std::string> base_rules;
+  // What each program's rules carry, by the scope findings name ("lsass.exe", "service dns"):
+  // audit::program_services. A scope not in it is taken to serve every service.
+  std::map<std::string, std::vector<struct ProgramPorts>> program_services;
+};
+
+// One predefined rule's part of what its program serves: the services on its ports.
+struct ProgramPorts {
+  int protocol = 0;
+  PortSet ports;                   // empty: every port (or the dynamic range, with rpc)
+  bool rpc = false;                // the dynamic RPC range
+  std::set<std::string> services;  // "*": every service
 };
 
 // Readers, one per format (their files: nft_json.cpp, nft_text.cpp, iptables_save.cpp,

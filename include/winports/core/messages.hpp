@@ -619,6 +619,7 @@ enum class Msg {
   help_completion_shell,
   help_completion_kind,
   cli_completion_args,
+  audit_scoped_known,
   end_,  // not a message: how many there are
 };
 

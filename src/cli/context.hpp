@@ -51,7 +51,7 @@ void localize_help(CLI::App& app);
 void localize_help_groups(CLI::App& app);
 
 // Every command's --json output, one envelope (docs/json.md): {"kind", "version", "payload"}.
-constexpr int kJsonVersion = 1;
+constexpr int kJsonVersion = 2;  // 2: the audit payload (docs/json.md)
 void print_json(std::string_view kind, const nlohmann::json& payload);
 // The same around a payload already written as JSON text (analyze and audit write theirs directly,
 // for speed): the text is indented one level, as dump(2) would nest it.

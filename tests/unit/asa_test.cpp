@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "test_util.hpp"
 #include "winports/audit/asa_config.hpp"
 #include "winports/audit/audit.hpp"
 #include "winports/audit/evaluate.hpp"
@@ -20,12 +21,7 @@ using namespace winports::audit;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 // A firewall with three interfaces and lists that are not the site's: web through a proxy, a foreign
 // network, and a final permit of everything.

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "sites.hpp"
+#include "test_util.hpp"
 #include "winports/catalog/embedded.hpp"
 #include "winports/emit/emitter.hpp"
 
@@ -22,12 +23,7 @@ using namespace winports::audit;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 Network net(const char* text) {
   auto n = parse_network(text);

@@ -2,9 +2,18 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace winports::test {
+
+// A file's whole text ("" when it cannot be read: the test's own assertion then says what is missing).
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 // A directory under the system temp dir, removed when the object goes out of scope.
 class TempDir {

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "test_util.hpp"
 #include "winports/audit/audit.hpp"
 #include "winports/catalog/embedded.hpp"
 #include "winports/emit/emitter.hpp"
@@ -170,12 +171,7 @@ Site load(const std::string& path, const std::string& text) {
   return {*env, plan, script.ok() ? *script : ""};
 }
 
-Site load_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return load(path, text.str());
-}
+Site load_file(const std::string& path) { return load(path, test::slurp(path)); }
 
 std::vector<const catalog::PredefinedRule*> enabled_on(const Site& s, const plan::Host& h) {
   const auto& c = catalog::builtin_catalog();

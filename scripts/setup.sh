@@ -11,7 +11,7 @@ packages=(g++ cmake ninja-build pkg-config libcli11-dev libfmt-dev libyaml-cpp-d
   # analyze: captures recorded in the lab, and the flow tools it is measured against.
   tcpdump tshark libndpi-bin
   # The Debian package: man pages from --help and the docs, its checks, the zsh completion's.
-  help2man go-md2man lintian man-db zsh locales)
+  help2man go-md2man lintian man-db zsh locales dpkg-dev file)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -930,6 +930,8 @@ const std::vector<MessageText>& message_table() {
        "planned flow of another service is not theirs to allow",
        "規則が指定するプログラムかサービスのうち {1} 個は data/windows-rules.yaml にカタログ上のサービスがある ({2}): "
        "ほかのサービスの計画済みフローはそれらでは許可されない"},
+      {Msg::xlsx_sheet_left_out, "Left out", "除外"},
+      {Msg::word_yes, "yes", "はい"},
   };
   return table;
 }

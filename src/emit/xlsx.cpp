@@ -131,7 +131,8 @@ Result<std::string> emit_xlsx(const Input& in) {
     }
   }
   // What the plan left out and why, as md and html carry it: the undecided first (someone must answer).
-  Sheet left{x, x->workbook_add_worksheet(book, ja ? "除外" : "Left out"), bold, body};
+  const auto left_out = say(Msg::xlsx_sheet_left_out, lang);
+  Sheet left{x, x->workbook_add_worksheet(book, left_out.c_str()), bold, body};
   left.headers({kFlowCount, kExample, kService, kRequirement, kWhy, kUndecided}, lang);
   for (bool undecided : {true, false})
     for (const auto& skip : in.plan.skipped) {
@@ -142,7 +143,7 @@ Result<std::string> emit_xlsx(const Input& in) {
       const auto& q = s->requirements[skip.reason.requirement];
       left.add({std::to_string(pairs.size()), plan::skipped_pairs_text(pairs, lang), s->id,
                 std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(lang),
-                skip.why.in(lang), undecided ? (ja ? "はい" : "yes") : ""});
+                skip.why.in(lang), undecided ? say(Msg::word_yes, lang) : ""});
     }
   Sheet cat{x, x->workbook_add_worksheet(book, ja ? "カタログ" : "Catalog"), bold, body};
   cat.headers({kService, kServiceName, kTransport, kPorts, kApplication, kOptional, kConditions, kSource}, lang);

@@ -620,6 +620,8 @@ enum class Msg {
   help_completion_kind,
   cli_completion_args,
   audit_scoped_known,
+  xlsx_sheet_left_out,
+  word_yes,
   end_,  // not a message: how many there are
 };
 

@@ -179,7 +179,10 @@ class Auditor {
       for (auto& u : o.undecided) merged.undecided.push_back(std::move(u));
     };
     PortSet covered;
-    for (const auto& [service, ports] : ports_of) {
+    for (const auto& entry : ports_of) {
+      // Named, not bound: clang 14 (the fuzz build's) cannot capture a structured binding.
+      const std::string& service = entry.first;
+      const PortSet& ports = entry.second;
       // A known program's rule is for this service when one of its predefined rules on these ports
       // (the dynamic range for a dynamic row) carries it.
       const bool dynamic = !ports.intersect(f.rpc_only).empty();

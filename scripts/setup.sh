@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config libcli11-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev
-  libutf8proc-dev libc-ares-dev libgraphviz-dev libxlsxwriter-dev libpcap-dev libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format hyperfine python3 nftables iptables libxml2-utils nmap chromium fonts-ipafont-gothic python3-openpyxl python3-jsonschema
+  libutf8proc-dev libc-ares-dev libgraphviz-dev libxlsxwriter-dev libpcap-dev libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format hyperfine python3 nftables iptables iputils-ping libxml2-utils nmap chromium fonts-ipafont-gothic python3-openpyxl python3-jsonschema
   # Network tests: a Samba AD DC and real clients in namespaces (samba-ad-provision is only a
   # recommendation of samba-ad-dc, so it is named here).
   iproute2 procps util-linux samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils smbclient dnsutils

@@ -48,25 +48,38 @@ int first_protocol(const ProtocolSet& p) {
 
 // The packets of a planned flow that open a connection: one cube per (source, destination) network
 // pair of one family; on a host's firewall only those towards that host.
-std::vector<Cube> cubes_of(const plan::Flow& f, const Network* host, std::uint8_t states) {
+std::vector<Cube> cubes_of(const plan::Flow& f, const std::vector<Network>* host, std::uint8_t states) {
   std::vector<Cube> out;
+  auto add = [&](const Network& s, const Network& d) {
+    Cube c;
+    c.source = AddressSet::of(s);
+    c.destination = AddressSet::of(d);
+    c.protocols = protocol_of(f.transport, s.family);
+    if (has_ports(f.transport)) c.destination_ports = f.ports;
+    if (f.source_port) c.source_ports = PortSet{{*f.source_port, *f.source_port}};
+    if (f.icmp_type == "echo") {
+      c.icmp_types.reset();
+      c.icmp_types.set(s.family == 4 ? 8 : 128);
+    }
+    c.states = states;
+    out.push_back(std::move(c));
+  };
   for (const auto& s : f.source.networks)
     for (const auto& d : f.destination.networks) {
       if (s.family != d.family || (s.family == 4 && f.transport == Transport::icmpv6)) continue;
-      if (host && !d.contains(*host)) continue;
-      Cube c;
-      c.source = AddressSet::of(s);
-      c.destination = AddressSet::of(host ? *host : d);
-      c.protocols = protocol_of(f.transport, s.family);
-      if (has_ports(f.transport)) c.destination_ports = f.ports;
-      if (f.source_port) c.source_ports = PortSet{{*f.source_port, *f.source_port}};
-      if (f.icmp_type == "echo") {
-        c.icmp_types.reset();
-        c.icmp_types.set(s.family == 4 ? 8 : 128);
+      if (!host) {
+        add(s, d);
+        continue;
       }
-      c.states = states;
-      out.push_back(std::move(c));
+      for (const auto& mine : *host)
+        if (d.contains(mine)) add(s, mine);
     }
+  return out;
+}
+
+AddressSet set_of(const std::vector<Network>& networks) {
+  AddressSet out;
+  for (const auto& n : networks) out.add(n);
   return out;
 }
 
@@ -76,7 +89,12 @@ std::vector<Cube> replies_of(const plan::Flow& f) {
   for (auto& c : out) {
     std::swap(c.source, c.destination);
     std::swap(c.source_ports, c.destination_ports);
-    c.icmp_types.set();  // an echo's reply is another type
+    // An echo's reply is an echo reply; other ICMP a planned flow carries may be answered by any.
+    c.icmp_types.set();
+    if (f.icmp_type == "echo") {
+      c.icmp_types.reset();
+      c.icmp_types.set(c.protocols.test(58) ? 129 : 0);
+    }
   }
   return out;
 }
@@ -113,11 +131,11 @@ class Auditor {
     Audit a;
     a.site = env_.site;
     a.host = host_name;
-    const Network* host = nullptr;
+    const std::vector<Network>* host = nullptr;
     if (!host_name.empty()) {
       const auto* h = env_.host(host_name);
       if (!h) return Error{env_.file, 0, 0, "--host", said(Msg::audit_no_host, {host_name})};
-      host = &h->address;
+      host = &h->addresses;
       host_name_ = host_name;
       a.path = said(Msg::audit_path_input, {host_name});
     } else {
@@ -434,7 +452,7 @@ class Auditor {
     return {out.begin(), out.end()};
   }
 
-  void add_extra(std::vector<PortFinding>& extra, const Network* host) const {
+  void add_extra(std::vector<PortFinding>& extra, const std::vector<Network>* host) const {
     // Every planned flow's opening packets: what is accepted beyond these is extra.
     std::vector<Cube> planned;
     for (const auto& f : plan_.flows)
@@ -508,10 +526,10 @@ class Auditor {
       if (host && &to != env_.zone(env_.host(host_name_)->zone)) continue;
       Cube space;
       // A host's own traffic to itself never crosses its network path (it arrives on loopback).
-      space.source = host ? site.subtract(AddressSet::of(*host)) : site;
+      space.source = host ? site.subtract(set_of(*host)) : site;
       space.destination = AddressSet();
       if (host)
-        space.destination = AddressSet::of(*host);
+        space.destination = set_of(*host);
       else
         for (const auto& n : to.networks) space.destination.add(n);
       ask(std::move(space), to);
@@ -526,7 +544,7 @@ class Auditor {
       space.destination = AddressSet();
       for (const auto& n : f.source.networks) space.source.add(n);
       for (const auto& n : f.destination.networks) space.destination.add(n);
-      if (host) space.destination = space.destination.intersect(AddressSet::of(*host));
+      if (host) space.destination = space.destination.intersect(set_of(*host));
       if (space.destination.empty() || !asked.insert({space.source.to_string(), space.destination.to_string()}).second)
         continue;
       // The pair's destination zone: the outside one, or the zone of its (first) host.
@@ -726,7 +744,7 @@ Result<HostContext> host_context(const plan::Environment& env, const catalog::Ca
   if (!h) return Error{env.file, 0, 0, "--host", said(Msg::audit_no_host, {host})};
   HostContext out;
   out.profile = profile;
-  out.address = h->address;
+  out.addresses = h->addresses;
   const auto* zone = env.zone(h->zone);
   if (zone)
     for (const auto& n : zone->networks) out.local_subnet.add(n);

@@ -229,8 +229,8 @@ class Reader {
       auto v = value();
       if (!v) return v.error();
       module = *v;
-      static const std::set<std::string> read{"tcp",  "udp",   "multiport", "conntrack", "state",  "iprange",
-                                              "icmp", "icmp6", "comment",   "sctp",      "udplite"};
+      static const std::set<std::string> read{"tcp",   "udp",     "multiport", "conntrack", "state", "iprange", "icmp",
+                                              "icmp6", "comment", "sctp",      "udplite",   "hl",    "ttl"};
       if (!read.count(module)) b.unsupported("-m " + module);
       return ok_status();
     }
@@ -342,6 +342,14 @@ class Reader {
       TypeSet set;
       set.set(static_cast<std::size_t>(*t));
       b.icmp_types(protocol, set, c.negate);
+      return ok_status();
+    }
+    if (opt == "--hl-eq" || opt == "--ttl-eq") {
+      auto v = value();
+      if (!v) return v.error();
+      auto n = parse_port_value(*v, ':');  // a number 0-255
+      if (!n || n->lo != n->hi || n->lo > 255) return bad(*v, Msg::noun_hop_limit);
+      b.hop_limit(n->lo, c.negate);
       return ok_status();
     }
     if (opt == "--syn") {

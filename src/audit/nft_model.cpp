@@ -199,6 +199,12 @@ class Translator {
       b.states(mask, negate);
       return;
     }
+    if (left == "ip6 hoplimit" || left == "ip ttl") {
+      auto n = vals.size() == 1 ? parse_port_value(vals[0], '-') : std::nullopt;
+      if (!n || n->lo != n->hi || n->lo > 255 || (op != "==" && op != "!=")) return unsupported();
+      b.hop_limit(n->lo, negate);
+      return;
+    }
     if (left == "iifname" || left == "oifname" || left == "iif" || left == "oif" || left == "meta iifname" ||
         left == "meta oifname" || left == "meta iif" || left == "meta oif") {
       if (vals.size() != 1 || (op != "==" && op != "!=")) return unsupported();

@@ -22,7 +22,7 @@ struct IcmpName {
   std::string_view name;
   int type;
 };
-constexpr std::array<IcmpName, 25> kIcmpNames{{{1, "echo-reply", 0},
+constexpr std::array<IcmpName, 30> kIcmpNames{{{1, "echo-reply", 0},
                                                {1, "destination-unreachable", 3},
                                                {1, "source-quench", 4},
                                                {1, "redirect", 5},
@@ -46,7 +46,13 @@ constexpr std::array<IcmpName, 25> kIcmpNames{{{1, "echo-reply", 0},
                                                {58, "nd-router-advert", 134},
                                                {58, "nd-neighbor-solicit", 135},
                                                {58, "nd-neighbor-advert", 136},
-                                               {58, "nd-redirect", 137}}};
+                                               {58, "nd-redirect", 137},
+                                               // iptables' names for neighbour discovery
+                                               {58, "router-solicitation", 133},
+                                               {58, "router-advertisement", 134},
+                                               {58, "neighbour-solicitation", 135},
+                                               {58, "neighbour-advertisement", 136},
+                                               {58, "redirect", 137}}};
 
 }  // namespace
 
@@ -88,6 +94,15 @@ void RuleBuilder::interface(std::string_view name, bool negate) {
               ": the site file does not say which interface a zone is behind");
 }
 
+void RuleBuilder::hop_limit(int value, bool negate) {
+  if (value == 255 && !negate) {
+    link_only_ = true;
+    return;
+  }
+  unsupported("hop limit " + std::string(negate ? "!= " : "") + std::to_string(value) +
+              ": the site file does not say how far its hosts are");
+}
+
 void RuleBuilder::unsupported(std::string what) {
   if (unsupported_.empty()) unsupported_ = std::move(what);
 }
@@ -106,8 +121,8 @@ Rule RuleBuilder::finish(Location location, std::string text) {
   Rule r = rule_;  // the builder is used once per rule (vmap entries copy it first)
   r.location = std::move(location);
   r.text = std::move(text);
-  if (loopback_) r.match.states = 0;  // selects nothing of the site's traffic
-  r.local_only = loopback_;
+  if (loopback_ || link_only_) r.match.states = 0;  // selects nothing of the site's traffic
+  r.local_only = loopback_ || link_only_;
   // A condition the audit cannot read matters only where the rule decides something.
   if (!rewrite_.empty())
     r.unsupported = rewrite_;

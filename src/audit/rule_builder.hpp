@@ -23,6 +23,9 @@ class RuleBuilder {
   // Interfaces: the site's traffic never arrives on loopback, so "lo" alone selects none of it;
   // any other name is unknown to the site file.
   void interface(std::string_view name, bool negate);
+  // IPv6 hop limit (ip6 hoplimit, -m hl --hl-eq; IPv4's ttl alike): 255 is a packet sent on this
+  // link that no router forwarded (RFC 4861 neighbour discovery), never the site's routed traffic.
+  void hop_limit(int value, bool negate);
   void unsupported(std::string what);
   void rewrites(std::string what);  // DNAT and friends: whatever the rule selects is undecided
   void verdict(Verdict v, std::string target = "");
@@ -32,6 +35,7 @@ class RuleBuilder {
  private:
   Rule rule_;
   bool loopback_ = false;
+  bool link_only_ = false;
   std::string unsupported_;
   std::string rewrite_;
 };

@@ -127,7 +127,7 @@ class Translator {
         continue;
       }
       if (!remote && (l == "me")) {
-        set.add(host_.address);
+        for (const auto& a : host_.addresses) set.add(a);
         continue;
       }
       auto a = address(item);

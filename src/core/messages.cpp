@@ -122,8 +122,8 @@ const std::vector<MessageText>& message_table() {
       {Msg::site_zone_twice, "zone defined twice (line {1})", "ゾーンが二度定義されている ({1} 行目)"},
       {Msg::site_host_named_like_zone, "a host may not share its name with a zone",
        "ホストにゾーンと同じ名前は付けられない"},
-      {Msg::site_expected_address, "expected a single IPv4 or IPv6 address",
-       "IPv4 または IPv6 のアドレスを一つ指定する"},
+      {Msg::site_expected_address, "expected an IPv4 or IPv6 address (a single host's, no prefix), or a list of them",
+       "IPv4 または IPv6 のアドレス (プレフィックスなしの単一ホスト) か、そのリストを指定する"},
       {Msg::site_outside_zone, "{1} is outside zone '{2}'", "{1} はゾーン '{2}' の外にある"},
       {Msg::site_host_twice, "host defined twice (line {1})", "ホストが二度定義されている ({1} 行目)"},
       {Msg::site_no_endpoint, "no zone, host or role named '{1}'", "'{1}' という名前のゾーン、ホスト、ロールはない"},
@@ -932,6 +932,13 @@ const std::vector<MessageText>& message_table() {
        "ほかのサービスの計画済みフローはそれらでは許可されない"},
       {Msg::xlsx_sheet_left_out, "Left out", "除外"},
       {Msg::word_yes, "yes", "はい"},
+      {Msg::site_address_twice, "{1} is listed twice", "{1} が二度指定されている"},
+      {Msg::plan_network_unplanned,
+       "zone {1}: nothing is planned in {3} for its network {2}; its hosts' {3} addresses are missing from address: (a "
+       "dual-stack host lists both), or the network is not in use",
+       "ゾーン {1}: ネットワーク {2} には {3} で何も計画されていない。ホストの address: に {3} のアドレスが抜けている "
+       "(デュアル スタックのホストは両方を書く) か、そのネットワークは使われていない"},
+      {Msg::noun_hop_limit, "a hop limit (0-255)", "ホップ リミット (0～255)"},
   };
   return table;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers every emitter shares: address families, host-variant filtering, comments.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <optional>
 #include <string>
@@ -42,6 +43,13 @@ inline std::string joined(const std::vector<Network>& nets, std::string_view sep
   return join(nets, separator, [](const Network& n) { return n.to_string(); });
 }
 
+// IPv6 neighbour discovery's messages (RFC 4861: router solicitation and advertisement, neighbour
+// solicitation and advertisement), as nft names them: what a host firewall passes on its own link.
+inline constexpr std::string_view kNeighbourDiscovery =
+    "nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert";
+inline constexpr std::array<std::string_view, 4> kNeighbourDiscoveryIptables = {
+    "router-solicitation", "router-advertisement", "neighbour-solicitation", "neighbour-advertisement"};
+
 // The addresses of one flow in one family, after the host variant (--host) is applied;
 // empty `source` or `destination` means the flow has nothing in this family.
 struct FamilyView {
@@ -53,7 +61,10 @@ inline FamilyView view(const plan::Flow& f, int family, const plan::Host* only) 
   FamilyView v{of_family(f.source.networks, family), of_family(f.destination.networks, family)};
   if (only)
     v.destination.erase(std::remove_if(v.destination.begin(), v.destination.end(),
-                                       [&](const Network& n) { return !n.contains(only->address); }),
+                                       [&](const Network& n) {
+                                         return std::none_of(only->addresses.begin(), only->addresses.end(),
+                                                             [&](const Network& a) { return n.contains(a); });
+                                       }),
                         v.destination.end());
   // The KB's "ICMP" is the address family's ICMP (ping and path MTU work the same way over
   // ICMPv6); only a requirement that names ICMPv6 is limited to IPv6.
@@ -97,7 +108,8 @@ inline std::vector<Network> site_networks(const plan::Environment& env, int fami
     for (const auto& n : z.networks)
       if (n.family == family && !z.outside) all.push_back(n);
   for (const auto& h : env.hosts)
-    if (h.address.family == family) all.push_back(h.address);
+    for (const auto& a : h.addresses)
+      if (a.family == family) all.push_back(a);
   return fewest_networks(std::move(all));
 }
 
@@ -250,11 +262,13 @@ inline void refuse(const Input& in, std::string text) {
 }
 
 // One host's inbound Windows Firewall rules: every flow that reaches it, split as above, with the
-// remote addresses of the host's own family.
+// remote addresses of the host's own families. A Windows rule holds both families, except that
+// ICMP is ICMPv4 or ICMPv6: those rules are one per family of the host.
 struct HostRule {
   const plan::Flow* flow;
   std::vector<std::string> remote;
   WindowsRule rule;
+  int family = 4;  // the ICMP rule's family; for the others, the host's first
 };
 
 // The flows that can reach each host, found once: a site has thousands of hosts and of flows, and
@@ -290,14 +304,30 @@ class FlowsByHost {
 };
 
 inline std::vector<HostRule> host_rules(const Input& in, const plan::Host& h, const FlowsByHost& index) {
+  std::vector<int> families;
+  for (int family : {4, 6})
+    if (std::any_of(h.addresses.begin(), h.addresses.end(), [&](const Network& a) { return a.family == family; }))
+      families.push_back(family);
   std::vector<HostRule> out;
   for (auto i : index.candidates(h)) {
     const auto& f = in.plan.flows[i];
-    auto v = view(f, h.address.family, &h);
-    if (v.source.empty() || v.destination.empty()) continue;
+    std::vector<std::pair<int, std::vector<std::string>>> remote_by_family;
     std::vector<std::string> remote;
-    for (const auto& s : v.source) remote.push_back(s.to_string());
-    for (auto& rule : windows_rules(f)) out.push_back({&f, remote, std::move(rule)});
+    for (int family : families) {
+      auto v = view(f, family, &h);
+      if (v.source.empty() || v.destination.empty()) continue;
+      auto& mine = remote_by_family.emplace_back(family, std::vector<std::string>{}).second;
+      for (const auto& s : v.source) mine.push_back(s.to_string());
+      remote.insert(remote.end(), mine.begin(), mine.end());
+    }
+    if (remote.empty()) continue;
+    for (auto& rule : windows_rules(f)) {
+      if (rule.transport != Transport::icmp && rule.transport != Transport::icmpv6) {
+        out.push_back({&f, remote, std::move(rule), remote_by_family.front().first});
+        continue;
+      }
+      for (const auto& [family, theirs] : remote_by_family) out.push_back({&f, theirs, rule, family});
+    }
   }
   return out;
 }

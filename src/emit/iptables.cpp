@@ -72,6 +72,11 @@ Result<std::string> restore_text(const Input& in, int family, bool with_header) 
   // Goto, not jump: when a source or destination is not the site's, the packet returns straight
   // to the hook's chain, as if these chains were not there.
   auto site_nets = detail::site_networks(in.env, family);
+  // Neighbour discovery on the host's own link returns to INPUT before the site's drop: conntrack
+  // tracks no ND, so a peer resolving this host's global address would be dropped as invalid.
+  if (*only && family == 6 && !site_nets.empty())
+    for (auto type : detail::kNeighbourDiscoveryIptables)
+      out << "-A " << c.base << " -p ipv6-icmp -m icmp6 --icmpv6-type " << type << " -m hl --hl-eq 255 -j RETURN\n";
   for (const auto& n : site_nets)
     out << "-A " << c.base << " -s " << n.to_string() << " -g " << (*only ? c.site : c.destination) << "\n";
   // The outside zone's pairs (any -> host, host -> any): what falls through the lines above has a

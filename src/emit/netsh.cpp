@@ -128,12 +128,12 @@ Result<std::string> emit_netsh(const Input& in) {
     }
     head << "if /i \"%COMPUTERNAME%\"==\"" << batch_value(h.name) << "\" goto host_" << label << "\r\n";
     body << ":host_" << label << "\r\n";
-    for (const auto& [f, remote, rule] : rules) {
+    for (const auto& [f, remote, rule, family] : rules) {
       std::string remoteip;
       for (const auto& r : remote) remoteip += (remoteip.empty() ? "" : ",") + r;
       body << "netsh advfirewall firewall add rule name=\"%WP_NEW%\" description=\""
            << batch_value(f->source.name + " -> " + h.name + ": " + plan::reasons_text(*f, in.catalog, in.options.lang))
-           << "\" dir=in action=allow profile=%WP_PROFILE% protocol=" << protocol_value(rule, h.address.family);
+           << "\" dir=in action=allow profile=%WP_PROFILE% protocol=" << protocol_value(rule, family);
       if (auto ports = localport_value(rule); !ports.empty()) body << " localport=" << ports;
       if (rule.remote_port) body << " remoteport=" << *rule.remote_port;
       body << " remoteip=" << remoteip << " >\"%WP_LOG%\" 2>&1 || goto failed\r\n";

@@ -96,6 +96,11 @@ Result<std::string> emit_nftables(const Input& in) {
   // accepts by default and only the site's own traffic goes on to the chain that may drop it.
   out << "\tchain " << hook << " {\n";
   out << "\t\ttype filter hook " << hook << " priority filter; policy accept;\n";
+  // Neighbour discovery from a site address (a peer resolving this host's global address) would
+  // meet the site chain's invalid drop, since conntrack tracks no ND: on the host's own link
+  // (hop limit 255, which no router forwards) it is let through first.
+  if (only && std::find(site_families.begin(), site_families.end(), 6) != site_families.end())
+    out << "\t\ticmpv6 type { " << detail::kNeighbourDiscovery << " } ip6 hoplimit 255 accept\n";
   for (int family : site_families) {
     std::string ip = family == 4 ? "ip" : "ip6", set = "@site_v" + std::to_string(family);
     out << "\t\t" << ip << " saddr " << set;

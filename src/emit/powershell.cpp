@@ -26,6 +26,14 @@ std::string list(const std::vector<std::string>& items) {
   return "@(" + out + ")";
 }
 
+// The host's own addresses (-LocalAddress of a GPO's rules): one, or the list of a dual-stack host.
+std::string local_address(const plan::Host& h) {
+  if (h.addresses.size() == 1) return quote(h.addresses.front().to_string());
+  std::vector<std::string> all;
+  for (const auto& a : h.addresses) all.push_back(a.to_string());
+  return list(all);
+}
+
 // Windows' names for a rule's protocol and local ports.
 std::string protocol_name(const detail::WindowsRule& r, int family) {
   switch (r.transport) {
@@ -309,16 +317,16 @@ Result<std::string> emit_powershell(const Input& in) {
       left << "  @{ Host = " << quote(h.name) << "; Name = " << quote(p->name) << "; Group = " << quote(p->group)
            << "; Opens = " << quote(detail::predefined_opens(*p)) << " }\n";
     int n = 0;
-    for (const auto& [f, remote, rule] : rules) {
-      auto protocol = protocol_name(rule, h.address.family);
+    for (const auto& [f, remote, rule, family] : rules) {
+      auto protocol = protocol_name(rule, family);
       auto ports = local_ports(rule);
-      out << "  @{ Host = " << quote(h.name) << "; Address = " << quote(h.address.to_string()) << "; Id = " << ++n
+      out << "  @{ Host = " << quote(h.name) << "; Address = " << local_address(h) << "; Id = " << ++n
           << "; DisplayName = " << quote(detail::rule_title(in, *f, rule, h, protocol)) << "; Description = "
           << quote(f->source.name + " -> " + h.name + ": " + plan::reasons_text(*f, in.catalog, in.options.lang))
           << "; Protocol = " << quote(protocol);
       if (!ports.empty()) out << "; LocalPort = " << list(ports);
       if (rule.remote_port) out << "; RemotePort = " << quote(std::to_string(*rule.remote_port));
-      if (rule.echo) out << "; IcmpType = " << quote(h.address.family == 4 ? "8" : "128");
+      if (rule.echo) out << "; IcmpType = " << quote(family == 4 ? "8" : "128");
       out << "; RemoteAddress = " << list(remote) << " }\n";
     }
   }

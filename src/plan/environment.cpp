@@ -64,12 +64,12 @@ struct AccessSide {
 std::vector<AccessSide> access_sides(const Environment& env, const std::string& name, bool destination) {
   std::vector<AccessSide> out;
   auto role = name.rfind("role:", 0) == 0 ? name.substr(5) : "";
-  if (const auto* h = env.host(name)) return {{h->name, {h->address}, h}};
+  if (const auto* h = env.host(name)) return {{h->name, h->addresses, h}};
   // The outside zone has no hosts: as a destination it is its addresses.
   if (const auto* z = env.zone(name); z && (!destination || z->outside)) return {{z->name, z->networks, nullptr}};
   for (const auto& h : env.hosts)
     if (role.empty() ? h.zone == name : std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end())
-      out.push_back({h.name, {h.address}, &h});
+      out.push_back({h.name, h.addresses, &h});
   return out;
 }
 
@@ -239,7 +239,8 @@ const Zone* Environment::zone_of(const Network& address) const {
 }
 const Host* Environment::host_at(const Network& address) const {
   for (const auto& h : hosts)
-    if (h.address.contains(address) && address.contains(h.address)) return &h;
+    for (const auto& a : h.addresses)
+      if (a.contains(address) && address.contains(a)) return &h;
   return nullptr;
 }
 std::string Environment::os_of(const Host& h) const {
@@ -288,6 +289,26 @@ Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   return z;
 }
 
+// A host's `address:`: one address, or a list of them (either family, each once).
+std::vector<Network> parse_addresses(const Reader& r, const YAML::Node& node, const std::string& path) {
+  auto one = [&](const YAML::Node& item, const std::string& at) {
+    auto a = parse_network(r.scalar(item, at));
+    if (!a || a->prefix != (a->family == 4 ? 32 : 128)) r.fail(item, at, said(Msg::site_expected_address));
+    return *a;
+  };
+  if (!node.IsSequence()) return {one(node, path)};
+  if (node.size() == 0) r.fail(node, path, said(Msg::site_expected_address));
+  std::vector<Network> out;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    auto at = Reader::index(path, i);
+    auto a = one(node[i], at);
+    if (std::find(out.begin(), out.end(), a) != out.end())
+      r.fail(node[i], at, said(Msg::site_address_twice, {a.to_string()}));
+    out.push_back(a);
+  }
+  return out;
+}
+
 // One entry of hosts: an address inside its zone, OS, roles, extra services, settings.
 Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value, const Environment& env,
                 const catalog::Catalog& c, const yaml::Errors& errors) {
@@ -298,10 +319,7 @@ Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   if (env.zone(h.name)) r.fail(key, path, said(Msg::site_host_named_like_zone));
   r.check_keys(value, path, {"address", "zone", "os", "roles", "services", "settings"});
   auto addr_node = r.required(value, path, "address");
-  auto addr = parse_network(r.scalar(addr_node, path + ".address"));
-  if (!addr || addr->prefix != (addr->family == 4 ? 32 : 128))
-    r.fail(addr_node, path + ".address", said(Msg::site_expected_address));
-  h.address = *addr;
+  h.addresses = parse_addresses(r, addr_node, path + ".address");
   auto zone_node = r.required(value, path, "zone");
   h.zone = r.nonempty(zone_node, path + ".zone");
   if (errors.skipped(h.zone)) {
@@ -315,9 +333,13 @@ Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   const auto* z = env.zone(h.zone);
   if (!z)
     r.fail(zone_node, path + ".zone", said(Msg::site_unknown_zone, {h.zone}) + closest(h.zone, names_of(env.zones)));
-  bool inside =
-      std::any_of(z->networks.begin(), z->networks.end(), [&](const Network& n) { return n.contains(h.address); });
-  if (!inside) r.fail(addr_node, path + ".address", said(Msg::site_outside_zone, {h.address.to_string(), h.zone}));
+  for (std::size_t i = 0; i < h.addresses.size(); ++i) {
+    const auto& a = h.addresses[i];
+    bool inside = std::any_of(z->networks.begin(), z->networks.end(), [&](const Network& n) { return n.contains(a); });
+    auto node = addr_node.IsSequence() ? addr_node[i] : addr_node;
+    auto at = addr_node.IsSequence() ? Reader::index(path + ".address", i) : path + ".address";
+    if (!inside) r.fail(node, at, said(Msg::site_outside_zone, {a.to_string(), h.zone}));
+  }
   h.os = parse_os(r, value["os"], path + ".os", c);
   h.roles = known_ids(r, value["roles"], path + ".roles", Msg::site_unknown_role, c.roles, by_id);
   h.services = known_ids(r, value["services"], path + ".services", Msg::site_unknown_service, c.services, by_id);
@@ -464,11 +486,12 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
     }
     Place place{{text, text}, {}};
     for (const auto& h : env.hosts)
-      if (std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end()) place.networks.push_back(h.address);
+      if (std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end())
+        place.networks.insert(place.networks.end(), h.addresses.begin(), h.addresses.end());
     if (place.networks.empty()) return fail(said(Msg::site_no_host_with_role, {role}));
     return place;
   }
-  if (const auto* h = env.host(text)) return Place{{h->name, h->name}, {h->address}};
+  if (const auto* h = env.host(text)) return Place{{h->name, h->name}, h->addresses};
   if (const auto* z = env.zone(text)) return Place{said(Msg::place_zone, {z->name}), z->networks};
   if (auto n = parse_network(text)) {
     if (const auto* h = env.host_at(*n)) {

@@ -110,7 +110,7 @@ std::optional<std::pair<const catalog::PortSetting*, std::uint16_t>> port_settin
 }
 
 Side host_side(const Environment& env, const Host& h) {
-  return {{h.name, "", {h.name}, {h.address}}, {env.os_of(h)}, &h, env.zone(h.zone)};
+  return {{h.name, "", {h.name}, h.addresses}, {env.os_of(h)}, &h, env.zone(h.zone)};
 }
 
 std::vector<Side> expand(const Environment& env, const Catalog& c, const std::string& name) {
@@ -295,6 +295,7 @@ class Planner {
     warn_unreached_listeners();
     fold_echo_into_all_icmp();
     group_destinations();
+    warn_unplanned_networks();
     return std::move(plan_);
   }
 
@@ -603,6 +604,30 @@ class Planner {
 
   // A client whose rows another role listens for, with no access entry from its zone to any host of
   // that role: it will not work, and the plan cannot invent the flow. Said once per (zone, role).
+  // A zone network of a family in which no flow is planned still gets that family's chain and drop
+  // in every output: an IPv6 network whose hosts were given only IPv4 addresses is almost always a
+  // forgotten address (a dual-stack host lists both).
+  void warn_unplanned_networks() {
+    auto of_family = [](const std::vector<Network>& nets, int family) {
+      return std::any_of(nets.begin(), nets.end(), [&](const Network& m) { return m.family == family; });
+    };
+    for (const auto& z : env_.zones) {
+      if (z.outside) continue;
+      for (const auto& n : z.networks) {
+        auto touches = [&](const std::vector<Network>& nets) {
+          return std::any_of(nets.begin(), nets.end(), [&](const Network& m) { return m.overlaps(n); });
+        };
+        bool planned = std::any_of(plan_.flows.begin(), plan_.flows.end(), [&](const Flow& f) {
+          if (n.family == 4 && f.transport == Transport::icmpv6) return false;
+          return (touches(f.source.networks) || touches(f.destination.networks)) &&
+                 of_family(f.source.networks, n.family) && of_family(f.destination.networks, n.family);
+        });
+        if (!planned)
+          warn(said(Msg::plan_network_unplanned, {z.name, n.to_string(), "IPv" + std::to_string(n.family)}));
+      }
+    }
+  }
+
   void warn_unreached_listeners() {
     for (const auto& [key, missing] : unreached_) {
       if (reached_.count(key)) continue;

@@ -18,25 +18,10 @@ ns_cli=$id-cli ns_fw=$id-fw
 dir=$(mktemp -d /tmp/winports-apply.XXXXXX)
 export WINPORTS_RUN_DIR=$dir/run
 fail=0
-down() {
-  local ns
-  for ns in "$ns_cli" "$ns_fw"; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  done
-  rm -rf "$dir"
-}
-trap down EXIT
-trap 'exit 130' INT TERM
-in_ns() { local ns=$1; shift; timeout "${LAB_TIMEOUT:-30}" ip netns exec "$ns" "$@"; }
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
-
-ip netns add "$ns_cli" && ip netns add "$ns_fw" || exit 1
+own_ns_up "$dir" "$ns_cli" "$ns_fw" || exit 1
 ip link add "$id-c" netns "$ns_cli" type veth peer name "$id-f" netns "$ns_fw" || exit 1
 ip -n "$ns_cli" addr add 198.18.10.5/24 dev "$id-c"
 ip -n "$ns_fw" addr add 198.18.20.1/24 dev "$id-f"
-for ns in "$ns_cli" "$ns_fw"; do ip -n "$ns" link set lo up; done
 ip -n "$ns_cli" link set "$id-c" up
 ip -n "$ns_fw" link set "$id-f" up
 ip -n "$ns_cli" route add 198.18.20.0/24 dev "$id-c"

@@ -20,22 +20,10 @@ id=wpd$$
 ns_cli=$id-cli ns_srv=$id-srv ns_fa=$id-fa ns_fb=$id-fb ns_rtr=$id-rtr
 all_ns=("$ns_cli" "$ns_srv" "$ns_fa" "$ns_fb" "$ns_rtr")
 dir=$(mktemp -d /tmp/winports-deploy.XXXXXX)
-down() {
-  local ns
-  for ns in "${all_ns[@]}"; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  done
-  rm -rf "$dir"
-}
-trap down EXIT
-trap 'exit 130' INT TERM
-in_ns() { local ns=$1; shift; timeout "${LAB_TIMEOUT:-30}" ip netns exec "$ns" "$@"; }
-
 # name, router-side address, far address, network
 links=("cli 198.18.10.1 198.18.10.5 198.18.10.0/24" "srv 198.18.20.1 198.18.20.20 198.18.20.0/24"
   "fa 198.19.30.1 198.19.30.5 198.19.30.0/24" "fb 198.19.40.1 198.19.40.5 198.19.40.0/24")
-for ns in "${all_ns[@]}"; do ip netns add "$ns" || exit 1; ip -n "$ns" link set lo up; done
+own_ns_up "$dir" "${all_ns[@]}" || exit 1
 for link in "${links[@]}"; do
   read -r name near far _ <<<"$link"
   ip link add "$id-$name" netns "$id-$name" type veth peer name "$id-r-$name" netns "$ns_rtr" || exit 1
@@ -83,8 +71,6 @@ listen "$ns_srv" 198.18.20.20 445 8080
 listen "$ns_fb" 198.19.40.5 8080 9999
 
 fail=0
-ok() { echo "ok: $1"; }
-bad() { echo "FAIL: $1"; fail=1; }
 # TCP connect, 2 s at most: open, refused or timeout.
 tcp_state() {  # tcp_state FROM_NS ADDRESS PORT
   local out

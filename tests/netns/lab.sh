@@ -177,3 +177,32 @@ SITE
 lab_load_plan() {
   "$1" plan "$LAB_DIR/site.yaml" --format nftables -o "$LAB_DIR/rules.nft" && in_router nft -f "$LAB_DIR/rules.nft"
 }
+
+# Namespaces a test builds on its own (beside or instead of the Samba lab): made by own_ns_up,
+# deleted with every process inside them, and the test's directory removed, on any exit.
+OWN_NS=()
+OWN_DIR=
+own_ns_down() {
+  local ns
+  for ns in "${OWN_NS[@]}"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+  done
+  [ -z "$OWN_DIR" ] || rm -rf "$OWN_DIR"
+}
+# own_ns_up DIR NS…: the namespaces, each with loopback up, and DIR (made by the caller) to remove.
+own_ns_up() {
+  OWN_DIR=$1
+  shift
+  trap own_ns_down EXIT
+  trap 'exit 130' INT TERM
+  local ns
+  for ns in "$@"; do
+    ip netns add "$ns" || return 1
+    OWN_NS+=("$ns")
+    ip -n "$ns" link set lo up
+  done
+}
+in_ns() { local ns=$1; shift; timeout "${LAB_TIMEOUT:-30}" ip netns exec "$ns" "$@"; }
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fail=1; }

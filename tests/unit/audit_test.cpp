@@ -516,7 +516,11 @@ TEST(AuditOwnOutput, EveryExampleAuditsCleanAgainstItsPlan) {
   for (const char* name :
        {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "modern-company.yaml", "edge-cases"}) {
     auto site = load(name);
-    for (const std::string& host : {std::string(), site.env.hosts.front().name}) {
+    std::vector<std::string> hosts{std::string(), site.env.hosts.front().name};
+    // A dual-stack host's own firewall: audited on both of its addresses.
+    for (const auto& h : site.env.hosts)
+      if (h.addresses.size() > 1) hosts.push_back(h.name);
+    for (const std::string& host : hosts) {
       SCOPED_TRACE(std::string(name) + (host.empty() ? "" : " --host " + host));
       auto path = host.empty() ? Path::forward : Path::input;
       emit::Input in{site.plan, site.env, c, {Lang::en, host}};
@@ -646,7 +650,8 @@ TEST(AuditFindings, RepliesShadowsAndUnreadableMatchesAreFindingsOfTheirOwn) {
   auto [site, nft] = branch_office();
   // Without the conntrack accept, every flow's replies are dropped by the site chain.
   auto a = audit_nft(site, edit(nft, "ct state established,related accept", ""));
-  // Replies are dropped, except where the way back is a planned flow itself (dc1 <-> dc2).
+  // Replies are dropped: no planned flow goes back from the ports a flow opened, and an echo's
+  // reply (echo-reply) is not the echo request dc2 -> dc1 plans.
   auto replies = [&](const std::string& from, const std::string& to, const std::string& transport) {
     return std::count_if(a.replies.begin(), a.replies.end(), [&](const PortFinding& f) {
       return f.from.en == from && f.to.en == to && f.transport == transport;
@@ -654,8 +659,8 @@ TEST(AuditFindings, RepliesShadowsAndUnreadableMatchesAreFindingsOfTheirOwn) {
   };
   EXPECT_EQ(replies("dc1,dc2", "clients", "tcp"), 1) << audit_text(a);
   EXPECT_EQ(replies("fs1", "clients", "tcp"), 1);
-  EXPECT_EQ(replies("dc2", "dc1", "icmp"), 0);  // dc2 -> dc1 icmp is planned
-  EXPECT_EQ(replies("dc2", "dc1", "tcp"), 1);   // its tcp replies come from ports no planned flow opens
+  EXPECT_EQ(replies("dc2", "dc1", "icmp"), 1);
+  EXPECT_EQ(replies("dc2", "dc1", "tcp"), 1);  // its tcp replies come from ports no planned flow opens
   EXPECT_TRUE(a.blocked.empty() && a.extra.empty());
   // A second copy of a rule never matches: the first decides all of it.
   auto twice = edit(nft, "counter name unplanned drop",
@@ -881,8 +886,8 @@ const char* const kDc1Rules =
     "RA4=198.18.20.0/24|Name=RPC|\"\n"
     "\"udp\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=17|LPort=53|LPort=88|LPort=123|LPort=389|LPort=464|"
     "RA4=198.18.10.0/255.255.255.0|RA4=198.18.20.0/24|Name=AD UDP|\"\n"
-    "\"icmp\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=1|RA4=198.18.10.0/255.255.255.0|RA4=198.18.20.0/24|"
-    "Name=ICMP|\"\n";
+    "\"icmp\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=1|ICMP4=8:*|RA4=198.18.10.0/255.255.255.0|"
+    "RA4=198.18.20.0/24|Name=ICMP|\"\n";
 
 }  // namespace
 

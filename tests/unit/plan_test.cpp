@@ -89,6 +89,13 @@ TEST(Environment, ErrorsNameLineFieldAndSuggest) {
        "not an ASA interface name"},
       {"os: windows-11 }", "os: windows-11, asa_intreface: inside }", 3, "zones.clients.asa_intreface",
        "did you mean 'asa_interface'"},
+      {"address: 198.18.20.10", "address: [198.18.20.10, 198.18.20.10]", 6, "hosts.dc1.address[1]",
+       "198.18.20.10 is listed twice"},
+      {"address: 198.18.20.10", "address: [198.18.20.10, \"2001:db8:99::1\"]", 6, "hosts.dc1.address[1]",
+       "2001:db8:99::1 is outside zone 'servers'"},
+      {"address: 198.18.20.10", "address: [198.18.20.10, 198.18.20.0/24]", 6, "hosts.dc1.address[1]",
+       "or a list of them"},
+      {"address: 198.18.20.10", "address: []", 6, "hosts.dc1.address", "IPv4 or IPv6 address"},
   };
   for (const auto& c : cases) {
     std::string text = kSmall;
@@ -102,6 +109,46 @@ TEST(Environment, ErrorsNameLineFieldAndSuggest) {
     EXPECT_EQ(env.error().field, c.field) << env.error().to_string();
     EXPECT_NE(env.error().message.find(c.message), std::string::npos) << env.error().to_string();
   }
+}
+
+// A dual-stack host (address: a list) is one host on both families: its flows carry both of its
+// addresses, a command-line name stands for both, and a zone network of a family nothing is
+// planned in is named.
+TEST(Planner, DualStackHostGetsBothFamiliesAndUnplannedNetworksWarn) {
+  const auto& c = catalog::builtin_catalog();
+  auto env = load_text(R"(site: t
+zones:
+  clients: { networks: [198.18.10.0/24, "2001:db8:10::/64"], os: windows-11 }
+  servers: { networks: [198.18.20.0/24, "2001:db8:20::/64"], os: windows-server-2022 }
+  web: { networks: [198.18.40.0/24, "2001:db8:40::/64"], os: windows-server-2022 }
+hosts:
+  dc1: { address: [198.18.20.10, "2001:db8:20::10"], zone: servers, roles: [domain-controller] }
+  web1: { address: 198.18.40.10, zone: web, roles: [iis-web] }
+access:
+  - { from: clients, to: dc1, as: domain-member }
+  - { from: clients, to: web1, as: web-client }
+)");
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  ASSERT_EQ(env->host("dc1")->addresses.size(), 2u);
+  auto place = resolve_place(*env, c, "dc1", "--to");
+  ASSERT_TRUE(place.ok());
+  EXPECT_EQ(place->networks, env->host("dc1")->addresses);
+  EXPECT_EQ(env->host_at(*parse_network("2001:db8:20::10")), env->host("dc1"));
+  auto p = make_plan(*env, c);
+  const auto* kerberos = find_flow(p, "clients", "dc1", Transport::udp);
+  ASSERT_NE(kerberos, nullptr);
+  std::set<int> families;
+  for (const auto& n : kerberos->destination.networks) families.insert(n.family);
+  EXPECT_EQ(families, (std::set<int>{4, 6}));
+  // web's IPv6 network: web1 has only an IPv4 address, so nothing is planned in IPv6 there;
+  // servers' and clients' IPv6 networks carry dc1's flows.
+  std::vector<std::string> unplanned;
+  for (const auto& w : p.warnings)
+    if (w.en.find("nothing is planned") != std::string::npos) unplanned.push_back(w.en);
+  ASSERT_EQ(unplanned.size(), 1u) << (unplanned.empty() ? "" : unplanned.front());
+  EXPECT_NE(unplanned.front().find("zone web: nothing is planned in IPv6 for its network 2001:db8:40::/64"),
+            std::string::npos)
+      << unplanned.front();
 }
 
 TEST(Planner, RpcRangeIsTheListenersAndSoIsItsRestriction) {

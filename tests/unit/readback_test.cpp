@@ -45,6 +45,11 @@ void expect_carriable(const Flow& f) {
         << flow_label(f) << ": " << d.to_string() << " shares no address family with the source: a silent drop";
 }
 
+// Whether a destination network holds one of the host's addresses.
+bool holds(const Network& d, const Host& h) {
+  return std::any_of(h.addresses.begin(), h.addresses.end(), [&](const Network& a) { return d.contains(a); });
+}
+
 Allowed expected(const Plan& p, const Host* only, bool self_name = true) {
   Allowed out;
   for (const auto& f : p.flows) expect_carriable(f);
@@ -52,7 +57,7 @@ Allowed expected(const Plan& p, const Host* only, bool self_name = true) {
     for (const auto& s : f.source.networks)
       for (const auto& d : f.destination.networks) {
         if (s.family != d.family || (s.family == 4 && f.transport == Transport::icmpv6)) continue;
-        if (only && !d.contains(only->address)) continue;
+        if (only && !holds(d, *only)) continue;
         auto& ports = out[{s.to_string(), only && self_name ? std::string("self") : d.to_string(),
                            kind(f.transport, f.source_port, f.icmp_type)}];
         ports = ports.unite(f.ports);
@@ -165,9 +170,9 @@ Allowed expected_windows(const Plan& p, const Host& host) {
   Allowed out;
   for (const auto& f : p.flows)
     for (const auto& s : f.source.networks) {
-      if (s.family != host.address.family || (s.family == 4 && f.transport == Transport::icmpv6)) continue;
+      if (s.family == 4 && f.transport == Transport::icmpv6) continue;
       if (std::none_of(f.destination.networks.begin(), f.destination.networks.end(),
-                       [&](const Network& d) { return d.contains(host.address); }))
+                       [&](const Network& d) { return d.family == s.family && holds(d, host); }))
         continue;
       auto k = kind(f.transport, f.source_port, f.icmp_type);
       if (f.transport == Transport::tcp && !f.source_port && !f.rpc_only.empty()) {
@@ -410,6 +415,9 @@ TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
     auto plan = make_plan(*env, c);
     std::vector<std::string> hosts{""};
     hosts.push_back(env->hosts.front().name);
+    // A dual-stack host's own firewall: both of its addresses, each family's rules.
+    for (const auto& h : env->hosts)
+      if (h.addresses.size() > 1) hosts.push_back(h.name);
     for (const auto& host : hosts) {
       const Host* only = host.empty() ? nullptr : env->host(host);
       auto want = expected(plan, only);

@@ -4,7 +4,8 @@
 namespace winports::test {
 
 // Beyond the examples: a Windows host as an active-FTP client (data from the server's port 20),
-// an IPv6 host with ICMPv6, GRE and ESP, so that every rule shape passes through every reader.
+// an IPv6 host with ICMPv6, GRE and ESP, a dual-stack DC (each rule in both families), so that
+// every rule shape passes through every reader.
 inline const char* const kEdgeCases = R"(
 site: edge-cases
 zones:
@@ -16,10 +17,12 @@ hosts:
   ftp1: { address: 198.18.40.7, zone: srv, roles: [ftp], settings: { features: [ftp-active] } }
   vpn6: { address: "2001:db8:40::9", zone: srv, roles: [rras-vpn], settings: { features: [vpn-pptp, vpn-l2tp] } }
   dc6: { address: "2001:db8:40::10", zone: srv, roles: [domain-controller] }
+  dc46: { address: [198.18.40.11, "2001:db8:40::11"], zone: srv, roles: [domain-controller] }
 access:
   - { from: ws1, to: ftp1, services: [ftp] }
   - { from: lan, to: vpn6, services: [rras] }
   - { from: ws6, to: dc6, as: domain-member }
+  - { from: lan, to: dc46, as: domain-member }
   - { from: srv, to: lan, as: remote-admin }
 settings: { netbios: false }
 )";

@@ -86,7 +86,7 @@ struct HostContext {
   std::string profile = "domain";  // domain, private or public
   PortSet rpc_ports;               // what LPort=RPC stands for on this host
   AddressSet local_subnet;         // what RA4/RA6=LocalSubnet stands for
-  Network address;                 // the host's own address (LA4/LA6 = Me)
+  std::vector<Network> addresses;  // the host's own addresses (LA4/LA6 = Me)
   // Windows' base rules (data/windows-rules.yaml), by Name: what every host needs whatever the plan
   // says, so neither an EXTRA nor the plan's. A rule is one by its Name, or by the name winports'
   // -Exclusive GPO gives its copy ("winports:SITE:base:CoreNet-DHCP-In:…").

@@ -622,6 +622,9 @@ enum class Msg {
   audit_scoped_known,
   xlsx_sheet_left_out,
   word_yes,
+  site_address_twice,
+  plan_network_unplanned,
+  noun_hop_limit,
   end_,  // not a message: how many there are
 };
 

@@ -52,7 +52,9 @@ inline constexpr std::string_view kInternetAlias = "internet";
 
 struct Host {
   std::string name;
-  Network address;
+  // One or more addresses of either family (a dual-stack host has an IPv4 and an IPv6 one): every
+  // rule, probe and audit of the host covers each.
+  std::vector<Network> addresses;
   std::string zone;
   std::string os;  // "" → the zone's
   std::vector<std::string> roles;

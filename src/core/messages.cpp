@@ -939,6 +939,10 @@ const std::vector<MessageText>& message_table() {
        "ゾーン {1}: ネットワーク {2} には {3} で何も計画されていない。ホストの address: に {3} のアドレスが抜けている "
        "(デュアル スタックのホストは両方を書く) か、そのネットワークは使われていない"},
       {Msg::noun_hop_limit, "a hop limit (0-255)", "ホップ リミット (0～255)"},
+      {Msg::place_rest_of_zone, "the other addresses of zone {1}", "ゾーン {1} のその他のアドレス"},
+      {Msg::explain_partly, "ALLOWED FOR SOME {1} -> {2} {3}: allowed {4}; not allowed {5}",
+       "一部のみ許可 {1} -> {2} {3}: 許可 {4}、不許可 {5}"},
+      {Msg::explain_first_refused, "why {1} is not allowed:", "{1} が許可されない理由:"},
   };
   return table;
 }

@@ -484,21 +484,30 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
       for (const auto& r : c.roles) roles.push_back("role:" + r.id);
       return fail(said(Msg::site_no_role_named, {role}) + closest(text, roles));
     }
-    Place place{{text, text}, {}};
+    Place place{{text, text}, {}, {}};
     for (const auto& h : env.hosts)
-      if (std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end())
+      if (std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end()) {
         place.networks.insert(place.networks.end(), h.addresses.begin(), h.addresses.end());
+        place.members.push_back({{h.name, h.name}, h.addresses, false});
+      }
+    if (place.members.size() == 1) place.members.clear();
     if (place.networks.empty()) return fail(said(Msg::site_no_host_with_role, {role}));
     return place;
   }
-  if (const auto* h = env.host(text)) return Place{{h->name, h->name}, h->addresses};
-  if (const auto* z = env.zone(text)) return Place{said(Msg::place_zone, {z->name}), z->networks};
+  if (const auto* h = env.host(text)) return Place{{h->name, h->name}, h->addresses, {}};
+  if (const auto* z = env.zone(text)) {
+    Place place{said(Msg::place_zone, {z->name}), z->networks, {}};
+    for (const auto& h : env.hosts)
+      if (h.zone == z->name) place.members.push_back({{h.name, h.name}, h.addresses, false});
+    if (!place.members.empty()) place.members.push_back({said(Msg::place_rest_of_zone, {z->name}), z->networks, true});
+    return place;
+  }
   if (auto n = parse_network(text)) {
     if (const auto* h = env.host_at(*n)) {
       auto label = text + " (" + h->name + ")";
-      return Place{{label, label}, {*n}};
+      return Place{{label, label}, {*n}, {}};
     }
-    if (const auto* z = env.zone_of(*n)) return Place{said(Msg::place_address_in_zone, {text, z->name}), {*n}};
+    if (const auto* z = env.zone_of(*n)) return Place{said(Msg::place_address_in_zone, {text, z->name}), {*n}, {}};
     return fail(said(Msg::site_in_no_zone, {text}));
   }
   std::vector<std::string> names = names_of(env.zones);

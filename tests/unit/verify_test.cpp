@@ -251,6 +251,55 @@ TEST(Explain, AllowedWithItsKbRowsOrNotAllowedWithAReason) {
   EXPECT_NE(odd.lines[1].find("none of these uses 8080/tcp"), std::string::npos) << odd.lines[1];
 }
 
+// A zone whose hosts get different answers is not "allowed": explain names the hosts of each kind
+// and why the first refused one is refused; and the reasons given are the rows of the port asked,
+// not every dynamic RPC row of the flow.
+TEST(Explain, AZoneWhoseHostsDifferNamesBothKindsAndReasonsAreThePorts) {
+  const auto& c = catalog::builtin_catalog();
+  auto env = plan::load_environment({"dmz.yaml", R"(site: t
+zones:
+  dmz: { networks: [198.18.40.0/24], os: windows-server-2022 }
+  core: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  rdgw01: { address: 198.18.40.5, zone: dmz, roles: [rd-gateway] }
+  web01: { address: 198.18.40.10, zone: dmz, roles: [iis-web] }
+  dc1: { address: 198.18.20.10, zone: core, roles: [domain-controller] }
+access:
+  - { from: rdgw01, to: dc1, as: domain-member }
+)"},
+                                    c);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto plan = plan::make_plan(*env, c);
+  auto dmz = plan::resolve_place(*env, c, "dmz", "--from");
+  auto dc1 = plan::resolve_place(*env, c, "dc1", "--to");
+  ASSERT_TRUE(dmz.ok() && dc1.ok());
+  auto e = verify::explain(plan, *env, c, *dmz, *dc1, *catalog::parse_port_query("88/tcp"), "88/tcp", Lang::en);
+  EXPECT_FALSE(e.allowed);
+  ASSERT_GE(e.lines.size(), 3u);
+  EXPECT_EQ(e.lines[0],
+            "ALLOWED FOR SOME zone dmz -> dc1 88/tcp: allowed rdgw01; not allowed web01, the other addresses of zone "
+            "dmz");
+  auto text = join(e.lines, "\n");
+  EXPECT_NE(text.find("why web01 is not allowed:"), std::string::npos) << text;
+  EXPECT_NE(text.find("no access entry from web01 to dc1"), std::string::npos) << text;
+  // The host alone is allowed, with the port's own rows only: DNS for 53, no dynamic RPC row.
+  auto rdgw = plan::resolve_place(*env, c, "rdgw01", "--from");
+  ASSERT_TRUE(rdgw.ok());
+  auto dns = verify::explain(plan, *env, c, *rdgw, *dc1, *catalog::parse_port_query("53/tcp"), "53/tcp", Lang::en);
+  EXPECT_TRUE(dns.allowed);
+  auto dns_text = join(dns.lines, "\n");
+  EXPECT_NE(dns_text.find("[dns-server]"), std::string::npos) << dns_text;
+  for (const char* other : {"[active-directory]", "[dfs-namespaces]", "[group-policy]", "[netlogon]"})
+    EXPECT_EQ(dns_text.find(other), std::string::npos) << other << "\n" << dns_text;
+  // A port of the listener's dynamic range names the dynamic rows (and whose range it is).
+  auto rpc =
+      verify::explain(plan, *env, c, *rdgw, *dc1, *catalog::parse_port_query("50000/tcp"), "50000/tcp", Lang::en);
+  EXPECT_TRUE(rpc.allowed);
+  auto rpc_text = join(rpc.lines, "\n");
+  EXPECT_NE(rpc_text.find("[active-directory]"), std::string::npos) << rpc_text;
+  EXPECT_EQ(rpc_text.find("[dns-server]"), std::string::npos) << rpc_text;
+}
+
 TEST(Describe, EveryServiceOfAPortOnceEvenWhenOneIdContainsAnother) {
   // Two services whose ids nest ("server" inside "dns-server") on one port: the old check naming
   // matched ids as substrings of the list built so far and dropped "server".

@@ -625,6 +625,9 @@ enum class Msg {
   site_address_twice,
   plan_network_unplanned,
   noun_hop_limit,
+  place_rest_of_zone,
+  explain_partly,
+  explain_first_refused,
   end_,  // not a message: how many there are
 };
 

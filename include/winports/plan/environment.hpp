@@ -109,6 +109,14 @@ std::set<std::string> services_served(const catalog::Catalog& catalog, const Env
 struct Place {
   LocalizedText label;  // "dc1", "zone clients", "198.18.10.5 (zone clients)"
   std::vector<Network> networks;
+  // What may get different answers inside it: a zone's hosts and the rest of its addresses, a
+  // role's hosts; empty for a single host or address.
+  struct Member {
+    LocalizedText name;
+    std::vector<Network> networks;
+    bool rest = false;  // the zone's addresses beyond its hosts (no flow goes to those)
+  };
+  std::vector<Member> members;
 };
 Result<Place> resolve_place(const Environment& env, const catalog::Catalog& catalog, std::string_view name,
                             std::string_view field);

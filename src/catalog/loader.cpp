@@ -501,6 +501,44 @@ Status parse_documents(const SourceFile& file, Catalog& into) {
   });
 }
 
+Status parse_products(const SourceFile& file, Catalog& into) {
+  return parse_mapping_file(file, "products", Msg::cat_expected_products, [&](const Reader& r, const auto& kv) {
+    RoleProduct p;
+    p.role = kv.first.template as<std::string>();
+    auto path = "products." + p.role;
+    if (!into.role(p.role)) r.fail(kv.first, path, said(Msg::site_unknown_role, {p.role}));
+    r.check_keys(kv.second, path, {"family", "versions", "source"});
+    p.family = r.nonempty(r.required(kv.second, path, "family"), path + ".family");
+    auto versions = r.required(kv.second, path, "versions");
+    auto versions_path = path + ".versions";
+    if (!versions.IsSequence() || versions.size() == 0) r.fail(versions, versions_path, said(Msg::yaml_expected_list));
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+      auto at = Reader::index(versions_path, i);
+      ProductVersion v;
+      r.check_keys(versions[i], at, {"product", "runs_on"});
+      v.product = r.nonempty(r.required(versions[i], at, "product"), at + ".product");
+      auto runs_on = r.required(versions[i], at, "runs_on");
+      v.runs_on = r.strings(runs_on, at + ".runs_on");
+      for (std::size_t j = 0; j < v.runs_on.size(); ++j) {
+        const auto* os = into.os(v.runs_on[j]);
+        if (!os || os->id != v.runs_on[j])
+          r.fail(runs_on[j], Reader::index(at + ".runs_on", j), said(Msg::site_unknown_os, {v.runs_on[j]}));
+      }
+      p.versions.push_back(std::move(v));
+    }
+    auto source = r.required(kv.second, path, "source");
+    r.check_keys(source, path + ".source", {"document", "section"});
+    p.source.document = r.nonempty(r.required(source, path + ".source", "document"), path + ".source.document");
+    const auto* document = into.document(p.source.document);
+    if (!document)
+      r.fail(source["document"], path + ".source.document", said(Msg::cat_no_document, {p.source.document}));
+    p.source.title = document->title;
+    p.source.url = document->url;
+    p.source.section = r.nonempty(r.required(source, path + ".source", "section"), path + ".source.section");
+    put(into.products, std::move(p), [](const RoleProduct& x) { return x.role; });
+  });
+}
+
 namespace {
 
 // What a predefined rule's protocol is called in data/windows-rules.yaml.
@@ -637,6 +675,13 @@ Status add_predefined_rules(Catalog& into, const std::filesystem::path& path) {
   return with_file(parse_predefined_rules(*file, into), path.string());
 }
 
+Status add_products(Catalog& into, const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return ok_status();
+  auto file = read_source_file(path);
+  if (!file) return file.error();
+  return with_file(parse_products(*file, into), path.string());
+}
+
 Status add_documents(Catalog& into, const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) return ok_status();
   auto file = read_source_file(path);
@@ -691,6 +736,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   if (auto st = add_rpc_interfaces(c, dir / "rpc-interfaces.yaml"); !st) return st.error();
   if (auto st = add_port_settings(c, dir / "port-settings.yaml"); !st) return st.error();
   if (auto st = add_predefined_rules(c, dir / "windows-rules.yaml"); !st) return st.error();
+  if (auto st = add_products(c, dir / "products.yaml"); !st) return st.error();
   if (auto st = validate(c); !st) return st.error();
   return c;
 }
@@ -712,17 +758,18 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
     auto name = p.filename().string();
     if (name != "roles.yaml" && name != "profiles.yaml" && name != "vocabulary.yaml" && name != "os.yaml" &&
         name != "rpc-interfaces.yaml" && name != "port-settings.yaml" && name != "documents.yaml" &&
-        name != "windows-rules.yaml")
+        name != "windows-rules.yaml" && name != "products.yaml")
       files.push_back(p);
   }
   if (files.empty() && !std::filesystem::exists(dir / "roles.yaml") && !std::filesystem::exists(vocab) &&
       !std::filesystem::exists(dir / "rpc-interfaces.yaml") && !std::filesystem::exists(dir / "port-settings.yaml") &&
-      !std::filesystem::exists(dir / "windows-rules.yaml"))
+      !std::filesystem::exists(dir / "windows-rules.yaml") && !std::filesystem::exists(dir / "products.yaml"))
     return Error{dir.string(), 0, 0, "", said(Msg::cat_no_catalog_files)};
   if (auto st = add_services(base, files, true); !st) return st;
   if (auto st = add_rpc_interfaces(base, dir / "rpc-interfaces.yaml"); !st) return st;
   if (auto st = add_port_settings(base, dir / "port-settings.yaml"); !st) return st;
   if (auto st = add_predefined_rules(base, dir / "windows-rules.yaml"); !st) return st;
+  if (auto st = add_products(base, dir / "products.yaml"); !st) return st;
   return validate(base);
 }
 

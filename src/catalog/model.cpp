@@ -30,6 +30,11 @@ const OsVersion* Catalog::os(std::string_view id_or_alias) const {
   return nullptr;
 }
 
+const RoleProduct* Catalog::product(std::string_view role_id) const {
+  auto it = std::find_if(products.begin(), products.end(), [&](const RoleProduct& p) { return p.role == role_id; });
+  return it != products.end() ? &*it : nullptr;
+}
+
 const RpcInterface* Catalog::rpc_interface(std::string_view uuid) const {
   auto same = [&](const RpcInterface& i) {
     return std::equal(i.uuid.begin(), i.uuid.end(), uuid.begin(), uuid.end(),

@@ -943,6 +943,15 @@ const std::vector<MessageText>& message_table() {
       {Msg::explain_partly, "ALLOWED FOR SOME {1} -> {2} {3}: allowed {4}; not allowed {5}",
        "一部のみ許可 {1} -> {2} {3}: 許可 {4}、不許可 {5}"},
       {Msg::explain_first_refused, "why {1} is not allowed:", "{1} が許可されない理由:"},
+      {Msg::cat_expected_products, "expected a mapping of role id to {family, versions, source}",
+       "ロール ID から {family, versions, source} へのマッピングが必要"},
+      {Msg::site_role_not_on_os, "role '{1}' ({2}) does not run on {3}; there, use role '{4}' ({5} runs on {3})",
+       "ロール '{1}' ({2}) は {3} では動かない。そこではロール '{4}' を使う ({5} が {3} で動く)"},
+      {Msg::site_role_on_no_os, "role '{1}' ({2}) does not run on {3}, and no role of its product line does",
+       "ロール '{1}' ({2}) は {3} では動かず、同じ製品系列のどのロールも動かない"},
+      {Msg::plan_service_not_served,
+       "access line {1}: {2} runs no role that serves {3} (roles that do: {4}); the entry opens it anyway",
+       "access の {1} 行目: {2} は {3} を提供するロールを持たない (提供するロール: {4})。エントリーはそれでも開く"},
   };
   return table;
 }

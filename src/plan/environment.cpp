@@ -289,6 +289,31 @@ Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   return z;
 }
 
+// A role bound to a product version must run on the host's Windows (data/products.yaml): Exchange
+// 2003's rows on a Server 2022 plan ports that host never opens, and leave out the ones it does.
+void check_products(const Reader& r, const YAML::Node& node, const std::string& path,
+                    const std::vector<std::string>& roles, const std::string& os_id, const catalog::Catalog& c) {
+  const auto* os = os_id.empty() ? nullptr : c.os(os_id);
+  if (!os) return;
+  auto runs_here = [&](const catalog::ProductVersion& v) {
+    return std::find(v.runs_on.begin(), v.runs_on.end(), os->id) != v.runs_on.end();
+  };
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    const auto* product = c.product(roles[i]);
+    if (!product || std::any_of(product->versions.begin(), product->versions.end(), runs_here)) continue;
+    auto versions = join(product->versions, " / ", [](const catalog::ProductVersion& v) { return v.product; });
+    auto at = Reader::index(path, i);
+    for (const auto& other : c.products) {
+      if (other.family != product->family || other.role == product->role) continue;
+      auto fits = std::find_if(other.versions.begin(), other.versions.end(), runs_here);
+      if (fits != other.versions.end())
+        r.fail(node[i], at,
+               said(Msg::site_role_not_on_os, {roles[i], versions, os->names.en, other.role, fits->product}));
+    }
+    r.fail(node[i], at, said(Msg::site_role_on_no_os, {roles[i], versions, os->names.en}));
+  }
+}
+
 // A host's `address:`: one address, or a list of them (either family, each once).
 std::vector<Network> parse_addresses(const Reader& r, const YAML::Node& node, const std::string& path) {
   auto one = [&](const YAML::Node& item, const std::string& at) {
@@ -342,6 +367,7 @@ Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   }
   h.os = parse_os(r, value["os"], path + ".os", c);
   h.roles = known_ids(r, value["roles"], path + ".roles", Msg::site_unknown_role, c.roles, by_id);
+  check_products(r, value["roles"], path + ".roles", h.roles, h.os.empty() ? z->os : h.os, c);
   h.services = known_ids(r, value["services"], path + ".services", Msg::site_unknown_service, c.services, by_id);
   h.settings = parse_settings(r, value["settings"], path + ".settings", c);
   if (const auto* dup = env.host(h.name)) r.fail(key, path, said(Msg::site_host_twice, {std::to_string(dup->line)}));

@@ -351,7 +351,10 @@ class Planner {
 
   // The entry's services: its list, else what the server's roles serve, narrowed to its profile.
   std::set<std::string> services_granted(const Access& access, const Side& server) {
-    if (!access.services.empty()) return {access.services.begin(), access.services.end()};
+    if (!access.services.empty()) {
+      if (server.host) warn_unserved(access, *server.host);
+      return {access.services.begin(), access.services.end()};
+    }
     // A role that never serves the profile (writable DCs never replicate from an RODC) opens nothing.
     for (const auto& id : server.host->roles)
       if (const auto* role = c_.role(id))
@@ -373,6 +376,25 @@ class Planner {
                : said(Msg::plan_serves_nothing_of_profile,
                       {std::to_string(access.line), server.endpoint.name, access.as}));
     return services;
+  }
+
+  // services: opens what it names whatever the host runs; a service none of the host's roles (nor
+  // its own services:) serves is most often a wrong destination: say which roles serve it.
+  void warn_unserved(const Access& access, const Host& host) {
+    auto offered = services_served(c_, env_, host, true);
+    for (const auto& id : host.roles)
+      if (const auto* role = c_.role(id))
+        offered.insert(role->optional_services.begin(), role->optional_services.end());
+    for (const auto& id : access.services) {
+      if (offered.count(id)) continue;
+      std::vector<std::string> serving;
+      for (const auto& role : c_.roles)
+        if (!role.base && (std::count(role.services.begin(), role.services.end(), id) ||
+                           std::count(role.optional_services.begin(), role.optional_services.end(), id)))
+          serving.push_back(role.id);
+      warn(said(Msg::plan_service_not_served,
+                {std::to_string(access.line), host.name, id, serving.empty() ? "-" : join(serving, ", ")}));
+    }
   }
 
   void add_service(const Service& s, const Access& access, const Side& client, const Side& server, const Effective& e,

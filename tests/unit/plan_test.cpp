@@ -96,6 +96,12 @@ TEST(Environment, ErrorsNameLineFieldAndSuggest) {
       {"address: 198.18.20.10", "address: [198.18.20.10, 198.18.20.0/24]", 6, "hosts.dc1.address[1]",
        "or a list of them"},
       {"address: 198.18.20.10", "address: []", 6, "hosts.dc1.address", "IPv4 or IPv6 address"},
+      // A role bound to a product version that cannot run on the host's Windows (data/products.yaml).
+      {"roles: [domain-controller] }", "roles: [domain-controller, exchange] }", 6, "hosts.dc1.roles[1]",
+       "role 'exchange' (Exchange 2000 Server / Exchange Server 2003) does not run on Windows Server 2022; there, "
+       "use role 'exchange-2016' (Exchange Server 2019 runs on Windows Server 2022)"},
+      {"roles: [domain-controller] }", "roles: [windows-admin-center], os: windows-server-2012 }", 6,
+       "hosts.dc1.roles[0]", "does not run on Windows Server 2012, and no role of its product line does"},
   };
   for (const auto& c : cases) {
     std::string text = kSmall;
@@ -149,6 +155,32 @@ access:
   EXPECT_NE(unplanned.front().find("zone web: nothing is planned in IPv6 for its network 2001:db8:40::/64"),
             std::string::npos)
       << unplanned.front();
+}
+
+// services: opens what it names on any host, but a service no role of the host serves is named.
+TEST(Planner, ServicesTheDestinationDoesNotRunWarnNamingTheRolesThatDo) {
+  const auto& c = catalog::builtin_catalog();
+  auto env = load_text(R"(site: t
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  fs1: { address: 198.18.20.20, zone: servers, roles: [file-server] }
+  sql1: { address: 198.18.20.30, zone: servers, roles: [sql-server] }
+access:
+  - { from: clients, to: fs1, services: [sql-server] }
+  - { from: clients, to: sql1, services: [sql-server] }
+)");
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto p = make_plan(*env, c);
+  std::vector<std::string> unserved;
+  for (const auto& w : p.warnings)
+    if (w.en.find("runs no role that serves") != std::string::npos) unserved.push_back(w.en);
+  ASSERT_EQ(unserved.size(), 1u);
+  EXPECT_EQ(unserved[0].rfind("access line 9: fs1 runs no role that serves sql-server (roles that do: ", 0), 0u)
+      << unserved[0];
+  EXPECT_NE(unserved[0].find("sql-server, sql-always-on"), std::string::npos) << unserved[0];
+  ASSERT_NE(find_flow(p, "clients", "fs1", Transport::tcp), nullptr) << "the entry still opens what it names";
 }
 
 TEST(Planner, RpcRangeIsTheListenersAndSoIsItsRestriction) {

@@ -27,6 +27,8 @@ Status parse_port_settings(const SourceFile& file, Catalog& into);
 Status parse_documents(const SourceFile& file, Catalog& into);
 // data/windows-rules.yaml: Windows Firewall's predefined inbound rules.
 Status parse_predefined_rules(const SourceFile& file, Catalog& into);
+// data/products.yaml: which Windows each product version behind a role runs on.
+Status parse_products(const SourceFile& file, Catalog& into);
 
 // Reads DIR/os.yaml, DIR/vocabulary.yaml, DIR/roles.yaml, DIR/profiles.yaml, DIR/documents.yaml,
 // DIR/services/*.yaml, DIR/rpc-interfaces.yaml and DIR/port-settings.yaml.

@@ -248,6 +248,22 @@ struct PredefinedRule {
   }
 };
 
+// Which Windows a role's product versions run on (data/products.yaml): a role bound to a product
+// version (Exchange 2003, Exchange 2016/2019 …) on a Windows none of its versions runs on is an
+// error naming the role of the same family that does.
+struct ProductVersion {
+  std::string product;               // "Exchange Server 2019"
+  std::vector<std::string> runs_on;  // os ids
+  auto members() { return std::tie(product, runs_on); }
+};
+struct RoleProduct {
+  std::string role;
+  std::string family;  // roles serving one product line
+  std::vector<ProductVersion> versions;
+  Source source;
+  auto members() { return std::tie(role, family, versions, source); }
+};
+
 struct Catalog {
   std::vector<Service> services;  // sorted by id
   std::vector<Role> roles;
@@ -261,10 +277,11 @@ struct Catalog {
   std::vector<PortSetting> port_settings;
   std::vector<Document> documents;
   std::vector<PredefinedRule> predefined_rules;
+  std::vector<RoleProduct> products;
 
   auto members() {
     return std::tie(services, roles, profiles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios,
-                    rpc_interfaces, port_settings, documents, predefined_rules);
+                    rpc_interfaces, port_settings, documents, predefined_rules, products);
   }
   [[nodiscard]] const Service* service(std::string_view id) const;
   [[nodiscard]] const Role* role(std::string_view id) const;
@@ -273,6 +290,7 @@ struct Catalog {
   [[nodiscard]] const RpcInterface* rpc_interface(std::string_view uuid) const;  // case-insensitive
   [[nodiscard]] const Document* document(std::string_view id) const;
   [[nodiscard]] const PredefinedRule* predefined_rule(std::string_view name) const;
+  [[nodiscard]] const RoleProduct* product(std::string_view role_id) const;
   // The predefined rules Windows turns on by itself on a host of these roles and OS kind.
   [[nodiscard]] std::vector<const PredefinedRule*> predefined_enabled(const std::vector<std::string>& roles,
                                                                       std::string_view os_kind) const;

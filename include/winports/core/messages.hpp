@@ -628,6 +628,10 @@ enum class Msg {
   place_rest_of_zone,
   explain_partly,
   explain_first_refused,
+  cat_expected_products,
+  site_role_not_on_os,
+  site_role_on_no_os,
+  plan_service_not_served,
   end_,  // not a message: how many there are
 };
 

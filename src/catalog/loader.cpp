@@ -241,10 +241,10 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
   return guarded([&]() -> Result<Service> {
     Reader r(file.name);
     auto root = parse_yaml(file);
-    r.check_keys(
-        root, "",
-        {"id", "names", "section", "aliases", "system_services", "description", "conditions", "uses", "obsolete",
-         "active_directory", "notes", "general_notes", "discrepancies", "requirements", "kb_counterpart"});
+    r.check_keys(root, "",
+                 {"id", "names", "section", "aliases", "system_services", "description", "conditions", "uses",
+                  "obsolete", "active_directory", "notes", "general_notes", "discrepancies", "requirements",
+                  "kb_counterpart", "identifies_as"});
     Service s;
     auto id_node = r.required(root, "", "id");
     s.id = r.nonempty(id_node, "id");
@@ -262,6 +262,7 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     s.conditions = parse_conditions(r, root["conditions"], "conditions", context);
     s.uses = r.strings(root["uses"], "uses");
     if (root["kb_counterpart"].IsDefined()) s.kb_counterpart = r.nonempty(root["kb_counterpart"], "kb_counterpart");
+    s.identifies_as = r.strings(root["identifies_as"], "identifies_as");
     s.obsolete = parse_obsolete(r, root["obsolete"], "obsolete", context);
     if (auto ad = root["active_directory"]; ad.IsDefined()) {
       r.check_keys(ad, "active_directory", {"ad_depends_on", "depends_on_ad"});
@@ -305,9 +306,9 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
     for (const auto& kv : roles) {
       auto id = kv.first.as<std::string>();
       auto path = std::string(key) + "." + id;
-      r.check_keys(
-          kv.second, path,
-          {"names", "services", "optional_services", "base", "by_os", "kind_of", "refuses", "origin", "description"});
+      r.check_keys(kv.second, path,
+                   {"names", "services", "optional_services", "base", "by_os", "kind_of", "refuses", "origin",
+                    "description", "outbound", "needs_beside"});
       Role role;
       role.id = id;
       role.names = r.text(r.required(kv.second, path, "names"), path + ".names");
@@ -327,6 +328,20 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
         role.origin = *parse_origin(r.one_of(kv.second["origin"], path + ".origin", {"kb", "doc", "model"}));
       if (kv.second["description"].IsDefined())
         role.description = r.text(kv.second["description"], path + ".description");
+      if (kv.second["outbound"].IsDefined()) role.outbound = r.boolean(kv.second["outbound"], path + ".outbound");
+      if (auto beside = kv.second["needs_beside"]; beside.IsDefined()) {
+        if (!beside.IsSequence()) r.fail(beside, path + ".needs_beside", said(Msg::yaml_expected_list));
+        for (std::size_t i = 0; i < beside.size(); ++i) {
+          auto ip = Reader::index(path + ".needs_beside", i);
+          r.check_keys(beside[i], ip, {"role", "as", "when_as", "why"});
+          Role::Beside b;
+          b.role = r.nonempty(r.required(beside[i], ip, "role"), ip + ".role");
+          b.as = r.nonempty(r.required(beside[i], ip, "as"), ip + ".as");
+          b.when_as = r.strings(r.required(beside[i], ip, "when_as"), ip + ".when_as");
+          b.why = r.text(r.required(beside[i], ip, "why"), ip + ".why");
+          role.needs_beside.push_back(std::move(b));
+        }
+      }
       if (auto by_os = kv.second["by_os"]; by_os.IsDefined()) {
         if (!by_os.IsSequence()) r.fail(by_os, path + ".by_os", said(Msg::cat_expected_by_os));
         for (std::size_t i = 0; i < by_os.size(); ++i) {
@@ -783,6 +798,10 @@ Status validate(const Catalog& catalog) {
     for (const auto& u : s.uses)
       if (!ids.count(u)) return Error{s.file, 0, 0, "uses", said(Msg::site_unknown_service, {u}) + closest(u, known)};
   for (const auto& s : catalog.services)
+    for (const auto& other : s.identifies_as)
+      if (!ids.count(other))
+        return Error{s.file, 0, 0, "identifies_as", said(Msg::site_unknown_service, {other}) + closest(other, known)};
+  for (const auto& s : catalog.services)
     if (!s.kb_counterpart.empty() && !ids.count(s.kb_counterpart))
       return Error{s.file, 0, 0, "kb_counterpart",
                    said(Msg::site_unknown_service, {s.kb_counterpart}) + closest(s.kb_counterpart, known)};
@@ -803,6 +822,12 @@ Status validate(const Catalog& catalog) {
         return error(".kind_of", said(Msg::site_unknown_role, {bundle.kind_of}));
       for (const auto& [profile, why] : bundle.refuses)
         if (!catalog.profile(profile)) return error(".refuses", said(Msg::site_unknown_profile, {profile}));
+      for (const auto& b : bundle.needs_beside) {
+        if (!catalog.role(b.role)) return error(".needs_beside", said(Msg::site_unknown_role, {b.role}));
+        for (const auto& as : b.when_as)
+          if (!catalog.profile(as)) return error(".needs_beside", said(Msg::site_unknown_profile, {as}));
+        if (!catalog.profile(b.as)) return error(".needs_beside", said(Msg::site_unknown_profile, {b.as}));
+      }
     }
     return ok_status();
   };

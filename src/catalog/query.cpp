@@ -171,6 +171,7 @@ PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint1
               : catalog.legacy_rpc_range.contains(port) ? "legacy"
                                                         : "");
     if (!hit.wide() && hit.match != best) continue;
+    if (!hit.service->identifies_as.empty()) continue;  // its traffic is named as those services
     auto& list = hit.wide() ? m.wide : m.services;
     if (std::find(list.begin(), list.end(), hit.service->id) == list.end()) list.push_back(hit.service->id);
   }

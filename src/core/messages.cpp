@@ -95,10 +95,10 @@ const std::vector<MessageText>& message_table() {
       {Msg::site_no_family, "{1} ({2}) and {3} ({4}) share no address family: no rule can carry their traffic",
        "{1} ({2}) と {3} ({4}) に共通のアドレスファミリーがない: その通信を運べるルールはない"},
       {Msg::site_any_has_no_roles,
-       "any (every address outside the site's zones) runs no roles a profile could use: name the services it serves, "
-       "services: [...]",
-       "any (サイトのどのゾーンにもないアドレス) にはプロファイルが使えるロールがない: 提供するサービスを services: "
-       "[...] で挙げる"},
+       "any (every address outside the site's zones) runs no roles: use a profile of what the outside answers ({1}), "
+       "or name the services it serves, services: [...]",
+       "any (サイトのどのゾーンにもないアドレス) にはロールがない: 外部が応答するもののプロファイル ({1}) を使うか、"
+       "提供するサービスを services: [...] で挙げる"},
       {Msg::site_no_as_or_services,
        "give as: PROFILE or services: [...]; without either the entry would open every service of {1}'s roles",
        "as: PROFILE か services: [...] を指定する。どちらもなければ {1} のロールの全サービスが開く"},
@@ -952,6 +952,15 @@ const std::vector<MessageText>& message_table() {
       {Msg::plan_service_not_served,
        "access line {1}: {2} runs no role that serves {3} (roles that do: {4}); the entry opens it anyway",
        "access の {1} 行目: {2} は {3} を提供するロールを持たない (提供するロール: {4})。エントリーはそれでも開く"},
+      {Msg::site_pdc_not_a_dc, "'{1}' is not a host with role domain-controller (the PDC emulator is a writable DC)",
+       "'{1}' は domain-controller ロールのホストではない (PDC エミュレーターは書き込み可能な DC)"},
+      {Msg::plan_not_pdc_emulator,
+       "access line {1}: only the PDC emulator ({2}) syncs time from an outside source; {3} syncs from the domain "
+       "hierarchy: nothing opened for it",
+       "access の {1} 行目: 外部の時刻ソースと同期するのは PDC エミュレーター ({2}) だけで、{3} "
+       "はドメイン階層から同期する: 何も開かない"},
+      {Msg::plan_needs_beside, "access line {1}: {2} reaches {3}, but {4}: add { from: {2}, to: role:{5}, as: {6} }",
+       "access の {1} 行目: {2} は {3} に到達するが、{4}: { from: {2}, to: role:{5}, as: {6} } を追加する"},
   };
   return table;
 }

@@ -43,6 +43,22 @@ Chains chains_for(const Input& in, bool host_variant) {
   return {base, base + "-dst", base + "-site"};
 }
 
+// Address lists joined with ",", cut so that none passes iptables-restore's parameter limit (1024
+// bytes with its terminator: "Parameter too long!"); a longer list becomes several rules. The
+// outside zone of a dual-stack site is the IPv6 complement of its networks, some 80 prefixes.
+std::vector<std::string> address_chunks(const std::vector<Network>& networks) {
+  constexpr std::size_t kMaxParameter = 1000;
+  std::vector<std::string> out;
+  for (const auto& n : networks) {
+    auto text = n.to_string();
+    if (out.empty() || out.back().size() + 1 + text.size() > kMaxParameter)
+      out.push_back(text);
+    else
+      out.back() += "," + text;
+  }
+  return out;
+}
+
 // The restore text of one family: only the site's chains, for iptables-restore --noflush.
 Result<std::string> restore_text(const Input& in, int family, bool with_header) {
   auto only = detail::selected_host(in);
@@ -84,41 +100,49 @@ Result<std::string> restore_text(const Input& in, int family, bool with_header) 
   // is always named, so a host's loopback and link-local traffic stay out.
   // One line per side, every pair's addresses together: two would overlap (the audit says so).
   auto [from_outside, to_outside] = detail::outside_pairs(in, family, *only);
-  if (!from_outside.empty())
-    out << "-A " << c.base << " -d " << detail::joined(from_outside, ",") << " -g " << c.site << "\n";
+  for (const auto& chunk : address_chunks(from_outside))
+    out << "-A " << c.base << " -d " << chunk << " -g " << c.site << "\n";
   if (!*only)
     for (const auto& n : site_nets)
       out << "-A " << c.destination << " -d " << n.to_string() << " -g " << c.site << "\n";
-  if (!to_outside.empty() && !*only)
-    out << "-A " << c.destination << " -s " << detail::joined(to_outside, ",") << " -g " << c.site << "\n";
+  if (!*only)
+    for (const auto& chunk : address_chunks(to_outside))
+      out << "-A " << c.destination << " -s " << chunk << " -g " << c.site << "\n";
   out << "-A " << c.site << " -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n";
   out << "-A " << c.site << " -m conntrack --ctstate INVALID -j DROP\n";
   for (const auto& f : in.plan.flows) {
     auto v = detail::view(f, family, *only);
     if (v.source.empty() || v.destination.empty()) continue;
-    std::string head = "-A " + c.site + " -s " + detail::joined(v.source, ",");
-    if (!*only) head += " -d " + detail::joined(v.destination, ",");
+    std::vector<std::string> heads;
+    for (const auto& sources : address_chunks(v.source)) {
+      if (*only) {
+        heads.push_back("-A " + c.site + " -s " + sources);
+        continue;
+      }
+      for (const auto& destinations : address_chunks(v.destination))
+        heads.push_back("-A " + c.site + " -s " + sources + " -d " + destinations);
+    }
     std::string tail = " -m comment --comment \"" + detail::services_comment(f) + "\" -j ACCEPT\n";
     out << "# " << plan::flow_label(f) << ": " << plan::reasons_text(f, in.catalog, in.options.lang) << "\n";
-    switch (f.transport) {
-      case Transport::tcp:
-      case Transport::udp: {
-        std::string p(to_string(f.transport));
-        std::string sport = f.source_port ? " --sport " + std::to_string(*f.source_port) : "";
-        for (const auto& chunk : multiport_chunks(f.ports))
-          out << head << " -p " << p << " -m " << p << sport << " -m multiport --dports " << chunk << tail;
-        break;
+    for (const auto& head : heads) switch (f.transport) {
+        case Transport::tcp:
+        case Transport::udp: {
+          std::string p(to_string(f.transport));
+          std::string sport = f.source_port ? " --sport " + std::to_string(*f.source_port) : "";
+          for (const auto& chunk : multiport_chunks(f.ports))
+            out << head << " -p " << p << " -m " << p << sport << " -m multiport --dports " << chunk << tail;
+          break;
+        }
+        case Transport::icmp:
+        case Transport::icmpv6:
+          if (family == 4)
+            out << head << " -p icmp" << (f.icmp_type == "echo" ? " --icmp-type echo-request" : "") << tail;
+          else
+            out << head << " -p ipv6-icmp" << (f.icmp_type == "echo" ? " --icmpv6-type echo-request" : "") << tail;
+          break;
+        default:
+          out << head << " -p " << to_string(f.transport) << tail;
       }
-      case Transport::icmp:
-      case Transport::icmpv6:
-        if (family == 4)
-          out << head << " -p icmp" << (f.icmp_type == "echo" ? " --icmp-type echo-request" : "") << tail;
-        else
-          out << head << " -p ipv6-icmp" << (f.icmp_type == "echo" ? " --icmpv6-type echo-request" : "") << tail;
-        break;
-      default:
-        out << head << " -p " << to_string(f.transport) << tail;
-    }
   }
   if (in.options.log_drops)
     out << "-A " << c.site << " -m limit --limit 10/sec --limit-burst 20 -j LOG --log-prefix \""

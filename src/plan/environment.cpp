@@ -114,7 +114,15 @@ void check_families(const Reader& r, const YAML::Node& node, const std::string& 
 void check_grants(const Reader& r, const YAML::Node& node, const std::string& path, const Environment& env,
                   const catalog::Catalog& c, const Access& entry) {
   if (!entry.services.empty()) return;
-  if (const auto* z = env.zone(entry.to); z && z->outside) r.fail(node, path, said(Msg::site_any_has_no_roles));
+  if (const auto* z = env.zone(entry.to); z && z->outside) {
+    // The outside runs no roles: only a profile of what it answers (time, DNS, updates, CRLs).
+    const auto* profile = entry.as.empty() ? nullptr : c.profile(entry.as);
+    if (profile && profile->outbound) return;
+    std::vector<std::string> outbound;
+    for (const auto& p : c.profiles)
+      if (p.outbound) outbound.push_back(p.id);
+    r.fail(node, path, said(Msg::site_any_has_no_roles, {join(outbound, ", ")}));
+  }
   auto hosts = access_sides(env, entry.to, true);
   if (entry.as.empty()) {
     // Without as: or services: an entry would open every service of the destination's roles (RPC
@@ -169,7 +177,10 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
   std::vector<std::string_view> keys{"rpc_dynamic_ports", "netbios",  "winrm_version", "ftp_passive_ports",
                                      "legacy_clients",    "features", "scenarios"};
   for (const auto& ps : c.port_settings) keys.push_back(ps.key);
-  if (path == "settings") keys.push_back("kb_literal");  // a network-wide choice, not a host's
+  if (path == "settings") {  // network-wide choices, not a host's
+    keys.push_back("kb_literal");
+    keys.push_back("pdc_emulator");
+  }
   r.check_keys(node, path, keys);
   auto ranges = [&](const char* key) -> std::optional<PortSet> {
     auto n = node[key];
@@ -194,6 +205,8 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
   if (node["legacy_clients"].IsDefined())
     s.legacy_clients = r.boolean(node["legacy_clients"], Reader::join(path, "legacy_clients"));
   if (node["kb_literal"].IsDefined()) s.kb_literal = r.boolean(node["kb_literal"], Reader::join(path, "kb_literal"));
+  if (node["pdc_emulator"].IsDefined())
+    s.pdc_emulator = r.nonempty(node["pdc_emulator"], Reader::join(path, "pdc_emulator"));
   for (const auto& ps : c.port_settings) {
     auto n = node[std::string(ps.key)];
     if (!n.IsDefined()) continue;
@@ -464,6 +477,14 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
           env.hosts.push_back(std::move(h));
         });
     }
+    if (!env.settings.pdc_emulator.empty())
+      errors.entry("", [&] {
+        const auto* pdc = env.host(env.settings.pdc_emulator);
+        if (!pdc || !std::any_of(pdc->roles.begin(), pdc->roles.end(),
+                                 [](const std::string& role) { return role == "domain-controller"; }))
+          r.fail(root["settings"]["pdc_emulator"], "settings.pdc_emulator",
+                 said(Msg::site_pdc_not_a_dc, {env.settings.pdc_emulator}));
+      });
     std::vector<std::string> endpoints = names_of(env.zones);  // what a typo in from/to may have meant
     endpoints.emplace_back(kAnyZone);
     for (const auto& h : env.hosts) endpoints.push_back(h.name);

@@ -109,6 +109,19 @@ std::optional<std::pair<const catalog::PortSetting*, std::uint16_t>> port_settin
   return std::nullopt;
 }
 
+// Keeps the networks of a family the other side also has.
+void shared_families_only(std::vector<Network>& mine, const std::vector<Network>& theirs) {
+  mine.erase(std::remove_if(mine.begin(), mine.end(),
+                            [&](const Network& n) {
+                              return std::none_of(theirs.begin(), theirs.end(),
+                                                  [&](const Network& t) { return t.family == n.family; });
+                            }),
+             mine.end());
+}
+
+// The profile of the external time source: only the PDC emulator uses it when the site names one.
+constexpr std::string_view kTimeSourceProfile = "time-source";
+
 Side host_side(const Environment& env, const Host& h) {
   return {{h.name, "", {h.name}, h.addresses}, {env.os_of(h)}, &h, env.zone(h.zone)};
 }
@@ -296,6 +309,7 @@ class Planner {
     fold_echo_into_all_icmp();
     group_destinations();
     warn_unplanned_networks();
+    for (const auto& access : env_.access) warn_needs_beside(access);
     return std::move(plan_);
   }
 
@@ -310,6 +324,13 @@ class Planner {
     if (clients.empty() || servers.empty())
       warn(said(Msg::plan_no_hosts, {std::to_string(access.line), clients.empty() ? access.from : access.to}));
     for (const auto& client : clients) {
+      // Only the PDC emulator takes its time from outside; the other DCs follow the domain hierarchy.
+      if (access.as == kTimeSourceProfile && !env_.settings.pdc_emulator.empty() && client.host &&
+          client.host->name != env_.settings.pdc_emulator) {
+        warn(said(Msg::plan_not_pdc_emulator,
+                  {std::to_string(access.line), env_.settings.pdc_emulator, client.endpoint.name}));
+        continue;
+      }
       const auto client_e = effective(env_, client, access);  // the listener's settings for rows towards it
       for (const auto& server : servers) {
         if (client.endpoint.name == server.endpoint.name) continue;
@@ -354,6 +375,11 @@ class Planner {
     if (!access.services.empty()) {
       if (server.host) warn_unserved(access, *server.host);
       return {access.services.begin(), access.services.end()};
+    }
+    // The outside runs no roles: an outbound profile (the loader allows no other) is what it answers.
+    if (!server.host) {
+      const auto& wanted = c_.profile(access.as)->services;
+      return {wanted.begin(), wanted.end()};
     }
     // A role that never serves the profile (writable DCs never replicate from an RODC) opens nothing.
     for (const auto& id : server.host->roles)
@@ -612,7 +638,12 @@ class Planner {
                 !q.icmp_type.empty()};
     auto [it, fresh] = merged_.try_emplace(key);
     auto& f = it->second.flow;
-    if (fresh) f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}, {}, {}};
+    if (fresh) {
+      f = Flow{from.endpoint, to.endpoint, q.transport, {}, sport, q.icmp_type, {}, {}, {}};
+      // A dual-stack side towards a single-stack one: only the families both have carry the flow.
+      shared_families_only(f.source.networks, to.endpoint.networks);
+      shared_families_only(f.destination.networks, from.endpoint.networks);
+    }
     f.ports = f.ports.unite(dports.set);
     if (dports.rpc_range)
       f.rpc_only = f.rpc_only.unite(dports.set);
@@ -626,6 +657,45 @@ class Planner {
 
   // A client whose rows another role listens for, with no access entry from its zone to any host of
   // that role: it will not work, and the plan cannot invent the flow. Said once per (zone, role).
+  // What a role's clients also need towards another role (data: needs_beside): an RODC's branch
+  // clients write to a writable DC. An entry to such a host, from a side with no entry of that
+  // profile towards a host of that role, is named with the entry to add.
+  void warn_needs_beside(const Access& access) {
+    if (access.as.empty()) return;
+    for (const auto& server : servers_of(access.to)) {
+      if (!server.host) continue;
+      for (const auto& role_id : server.host->roles) {
+        const auto* role = c_.role(role_id);
+        if (!role) continue;
+        for (const auto& beside : role->needs_beside) {
+          if (std::find(beside.when_as.begin(), beside.when_as.end(), access.as) == beside.when_as.end()) continue;
+          auto has_role = [&](const Host& h) {
+            return std::find(h.roles.begin(), h.roles.end(), beside.role) != h.roles.end();
+          };
+          if (std::none_of(env_.hosts.begin(), env_.hosts.end(), has_role)) continue;
+          if (reaches_with(access.from, beside, has_role)) continue;
+          warn(said(Msg::plan_needs_beside, {std::to_string(access.line), access.from, server.endpoint.name, beside.why,
+                                             beside.role, beside.as}));
+        }
+      }
+    }
+  }
+  template <class HasRole>
+  bool reaches_with(const std::string& from, const catalog::Role::Beside& beside, HasRole has_role) {
+    const auto& wanted = c_.profile(beside.as)->services;
+    for (const auto& other : env_.access) {
+      if (other.from != from) continue;
+      bool grants =
+          other.as == beside.as || std::any_of(other.services.begin(), other.services.end(), [&](const auto& s) {
+            return std::find(wanted.begin(), wanted.end(), s) != wanted.end();
+          });
+      if (!grants) continue;
+      for (const auto& side : servers_of(other.to))
+        if (side.host && has_role(*side.host)) return true;
+    }
+    return false;
+  }
+
   // A zone network of a family in which no flow is planned still gets that family's chain and drop
   // in every output: an IPv6 network whose hosts were given only IPv4 addresses is almost always a
   // forgotten address (a dual-stack host lists both).
@@ -710,6 +780,10 @@ class Planner {
       g.destination.hosts.insert(g.destination.hosts.end(), f.destination.hosts.begin(), f.destination.hosts.end());
       g.destination.networks.insert(g.destination.networks.end(), f.destination.networks.begin(),
                                     f.destination.networks.end());
+      // The same source, kept in each family some destination shares with it.
+      for (const auto& n : f.source.networks)
+        if (std::find(g.source.networks.begin(), g.source.networks.end(), n) == g.source.networks.end())
+          g.source.networks.push_back(n);
       for (const auto& r : f.reasons)
         if (std::find(g.reasons.begin(), g.reasons.end(), r) == g.reasons.end()) g.reasons.push_back(r);
       for (const auto& basis : f.rpc_ranges)

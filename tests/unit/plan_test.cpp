@@ -183,6 +183,117 @@ access:
   ASSERT_NE(find_flow(p, "clients", "fs1", Transport::tcp), nullptr) << "the entry still opens what it names";
 }
 
+// An RODC's branch clients write to a writable DC: only through rodc-branch-writes, and an entry to
+// the RODC without it is a warning naming the entry to add.
+TEST(Planner, RodcBranchWritesNeedTheirOwnEntryAndWarnWithout) {
+  const auto& c = catalog::builtin_catalog();
+  const std::string base = R"(site: t
+zones:
+  hq: { networks: [198.18.20.0/24], os: windows-server-2022 }
+  branch: { networks: [198.18.30.0/24], os: windows-11 }
+hosts:
+  hub1: { address: 198.18.20.10, zone: hq, roles: [domain-controller] }
+  rodc1: { address: 198.18.30.10, zone: branch, os: windows-server-2022, roles: [rodc] }
+access:
+  - { from: branch, to: rodc1, as: branch-member }
+)";
+  auto without = load_text(base);
+  ASSERT_TRUE(without.ok()) << without.error().to_string();
+  auto p = make_plan(*without, c);
+  EXPECT_EQ(find_flow(p, "branch", "hub1", Transport::udp), nullptr) << "no flow no entry names";
+  bool warned = false;
+  for (const auto& w : p.warnings)
+    warned |=
+        w.en.find("access line 9: branch reaches rodc1, but an RODC's clients send DNS dynamic updates") == 0 &&
+        w.en.find("add { from: branch, to: role:domain-controller, as: rodc-branch-writes }") != std::string::npos;
+  EXPECT_TRUE(warned);
+  auto with = load_text(base + "  - { from: branch, to: role:domain-controller, as: rodc-branch-writes }\n");
+  ASSERT_TRUE(with.ok()) << with.error().to_string();
+  auto q = make_plan(*with, c);
+  for (const auto& w : q.warnings) EXPECT_EQ(w.en.find("branch reaches rodc1"), std::string::npos) << w.en;
+  const auto* dns = find_flow(q, "branch", "hub1", Transport::udp);
+  ASSERT_NE(dns, nullptr);
+  EXPECT_TRUE(dns->ports.contains(53));
+  EXPECT_EQ(services_of(*dns), std::vector<std::string>{"rodc-writable-dc"});
+  const auto* tcp = find_flow(q, "branch", "hub1", Transport::tcp);
+  ASSERT_NE(tcp, nullptr);
+  EXPECT_TRUE(tcp->ports.contains(53) && tcp->ports.contains(389) && tcp->ports.contains(445));
+  EXPECT_FALSE(tcp->ports.contains(3268)) << "the global catalog is the RODC's to answer";
+}
+
+// Enrollment at a CA is DCOM: the endpoint mapper and the CA's own range, no SMB; the CRL comes from
+// its publisher over HTTP.
+TEST(Planner, CertificateEnrollmentIsTheEndpointMapperAndTheCasRangeNotSmb) {
+  const auto& c = catalog::builtin_catalog();
+  auto env = load_text(R"(site: t
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  ca1: { address: 198.18.20.20, zone: servers, roles: [certificate-authority], settings: { rpc_dynamic_ports: 50000-50099 } }
+  web1: { address: 198.18.20.30, zone: servers, roles: [crl-publisher] }
+access:
+  - { from: clients, to: ca1, as: certificate-enrollment }
+)");
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto p = make_plan(*env, c);
+  const auto* f = find_flow(p, "clients", "ca1", Transport::tcp);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->ports.to_string(), "135,50000-50099");
+  bool crl_warned = false;
+  for (const auto& w : p.warnings)
+    crl_warned |=
+        w.en.find("add { from: clients, to: role:crl-publisher, as: certificate-enrollment }") != std::string::npos;
+  EXPECT_TRUE(crl_warned);
+}
+
+// Outbound profiles towards any: each opens only its own service, from the entry's source; the time
+// source only from the PDC emulator when the site names it; a profile the outside does not answer
+// is an error naming those it does.
+TEST(Planner, OutboundProfilesTowardsAny) {
+  const auto& c = catalog::builtin_catalog();
+  const std::string base = R"(site: t
+zones:
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  dc1: { address: 198.18.20.10, zone: servers, roles: [domain-controller] }
+  dc2: { address: 198.18.20.11, zone: servers, roles: [domain-controller] }
+  wsus1: { address: 198.18.20.30, zone: servers, roles: [wsus] }
+settings: { pdc_emulator: dc1 }
+access:
+)";
+  struct Case {
+    std::string entry, from;
+    Transport transport;
+    std::string ports;
+  };
+  for (const auto& k :
+       std::vector<Case>{{"{ from: role:domain-controller, to: any, as: time-source }", "dc1", Transport::udp, "123"},
+                         {"{ from: dc1, to: any, as: dns-forwarding }", "dc1", Transport::udp, "53"},
+                         {"{ from: wsus1, to: internet, as: windows-update }", "wsus1", Transport::tcp, "80,443"},
+                         {"{ from: dc2, to: any, as: revocation-check }", "dc2", Transport::tcp, "80"}}) {
+    auto env = load_text(base + "  - " + k.entry + "\n");
+    ASSERT_TRUE(env.ok()) << k.entry << ": " << env.error().to_string();
+    auto p = make_plan(*env, c);
+    const auto* f = find_flow(p, k.from, "any", k.transport);
+    ASSERT_NE(f, nullptr) << k.entry;
+    EXPECT_EQ(f->ports.to_string(), k.ports) << k.entry;
+    EXPECT_EQ(p.flows.size(), k.transport == Transport::udp && k.ports == "53" ? 2u : 1u) << k.entry;
+  }
+  auto time = load_text(base + "  - { from: role:domain-controller, to: any, as: time-source }\n");
+  auto p = make_plan(*time, c);
+  EXPECT_EQ(find_flow(p, "dc2", "any", Transport::udp), nullptr) << "dc2 follows the domain hierarchy";
+  auto wrong = load_text(base + "  - { from: dc1, to: any, as: domain-member }\n");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("time-source, dns-forwarding, windows-update, revocation-check"),
+            std::string::npos)
+      << wrong.error().to_string();
+  auto not_dc = load_text(std::string(base).replace(base.find("pdc_emulator: dc1"), 17, "pdc_emulator: wsus1") +
+                          "  - { from: dc1, to: any, as: time-source }\n");
+  ASSERT_FALSE(not_dc.ok());
+  EXPECT_EQ(not_dc.error().field, "settings.pdc_emulator");
+}
+
 TEST(Planner, RpcRangeIsTheListenersAndSoIsItsRestriction) {
   auto env = load_example("mixed-domain.yaml");
   auto p = make_plan(env, catalog::builtin_catalog());

@@ -93,7 +93,7 @@ Allowed read_nftables(const std::string& text, bool host_variant) {
   std::regex set_re(R"(set (\S+) \{\s*type \S+\s*flags interval\s*elements = \{([^}]*)\})");
   for (std::sregex_iterator it(text.begin(), text.end(), set_re), end; it != end; ++it)
     sets[(*it)[1]] = split_list((*it)[2]);
-  std::regex rule_re(R"(ip6? saddr (@\S+|\{[^}]*\}|\S+)(?: ip6? daddr (\{[^}]*\}|\S+))? (.*) accept comment)");
+  std::regex rule_re(R"(ip6? saddr (@\S+|\{[^}]*\}|\S+)(?: ip6? daddr (@\S+|\{[^}]*\}|\S+))? (.*) accept comment)");
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
@@ -101,7 +101,10 @@ Allowed read_nftables(const std::string& text, bool host_variant) {
     if (!std::regex_search(line, m, rule_re)) continue;
     std::string src = m[1];
     auto sources = src[0] == '@' ? sets[src.substr(1)] : split_list(src);
-    auto dests = host_variant ? std::vector<std::string>{"self"} : split_list(m[2]);
+    std::string dst = m[2];
+    auto dests = host_variant    ? std::vector<std::string>{"self"}
+                 : dst[0] == '@' ? sets[dst.substr(1)]
+                                 : split_list(dst);
     std::string match = m[3];
     std::smatch pm;
     std::string k;

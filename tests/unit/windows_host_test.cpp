@@ -118,10 +118,9 @@ std::string reg_rule(const Entry& e, bool active, bool scoped_to_address) {
       else
         s += std::string(a.find(':') != std::string::npos ? "RA6=" : "RA4=") + a + "|";
     }
-  if (scoped_to_address) {
-    auto a = one(e, "Address");
-    s += std::string(a.find(':') != std::string::npos ? "LA6=" : "LA4=") + a + "|";
-  }
+  if (scoped_to_address)  // a dual-stack host's rules name both of its addresses
+    for (const auto& a : e.at("Address"))
+      s += std::string(a.find(':') != std::string::npos ? "LA6=" : "LA4=") + a + "|";
   if (auto p = one(e, "Program"); !p.empty()) s += "App=" + reg_escaped(p) + "|";
   if (auto v = one(e, "Service"); !v.empty()) s += "Svc=" + v + "|";
   return s + "Name=" + one(e, "DisplayName") + "|EmbedCtxt=" + one(e, "Group") + "|";

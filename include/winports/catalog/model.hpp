@@ -134,11 +134,14 @@ struct Service {
   // The KB service of the same product an earlier version of which the KB describes (Exchange
   // 2016/2019 beside the KB's Exchange 2003): `catalog discrepancies` lists where their ports differ.
   std::string kb_counterpart;
+  // A use of other services' ports rather than a listener of its own (an RODC's clients writing to
+  // a writable DC speak DNS, LDAP and Kerberos): traffic on its ports is named as those services.
+  std::vector<std::string> identifies_as;
 
   auto members() {
     return std::tie(id, names, section, aliases, system_services, description, conditions, uses, obsolete,
                     ad_depends_on, depends_on_ad, notes, general_notes, discrepancies, requirements, file,
-                    kb_counterpart);
+                    kb_counterpart, identifies_as);
   }
 };
 
@@ -169,9 +172,24 @@ struct Role {
   std::map<std::string, LocalizedText> refuses;
   Origin origin = Origin::kb;
   LocalizedText description;
+  // A profile whose services the outside (`any`) answers: the time source, DNS forwarders,
+  // Microsoft Update, CRL and OCSP publishers. Only these may be asked for towards `any`.
+  bool outbound = false;
+  // What the clients of this role also need towards hosts of another role, when they reach it with
+  // one of `when_as`: an RODC's branch clients send their writes to a writable DC. An entry to such
+  // a host from a side with no entry of profile `as` towards `role` is a warning saying so.
+  struct Beside {
+    std::string role;
+    std::string as;
+    std::vector<std::string> when_as;
+    LocalizedText why;
+    auto members() { return std::tie(role, as, when_as, why); }
+    bool operator==(const Beside&) const = default;
+  };
+  std::vector<Beside> needs_beside;
   auto members() {
     return std::tie(id, names, services, optional_services, defined_at, base, by_os, kind_of, refuses, origin,
-                    description);
+                    description, outbound, needs_beside);
   }
 };
 

@@ -632,6 +632,9 @@ enum class Msg {
   site_role_not_on_os,
   site_role_on_no_os,
   plan_service_not_served,
+  site_pdc_not_a_dc,
+  plan_not_pdc_emulator,
+  plan_needs_beside,
   end_,  // not a message: how many there are
 };
 

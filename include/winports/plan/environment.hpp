@@ -30,6 +30,9 @@ struct Settings {
   // The KB's literal answer (site level only): rows current Windows does not use, and both dynamic
   // RPC ranges everywhere in a network that mixes eras.
   std::optional<bool> kb_literal;
+  // The PDC emulator (site level only): the one DC that syncs time from an outside source (profile
+  // time-source); without it every DC an entry names does.
+  std::string pdc_emulator;
 };
 
 struct Zone {

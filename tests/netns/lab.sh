@@ -6,6 +6,7 @@
 LAB_ID=${LAB_ID:-wp$$}
 LAB_CLIENT=$LAB_ID-cli LAB_ROUTER=$LAB_ID-rtr LAB_DC=$LAB_ID-dc
 LAB_CLIENT_IP=198.18.10.5 LAB_DC_IP=198.18.20.10
+LAB_CLIENT_IP6=2001:db8:10::5 LAB_DC_IP6=2001:db8:20::10
 LAB_REALM=WINPORTS.TEST LAB_DOMAIN=WINPORTS LAB_PASSWORD='Winports-Lab-1'
 LAB_DIR=
 LAB_SAMBA_PID=
@@ -68,10 +69,18 @@ lab_up() {
   in_router ip link set "$LAB_ID-r0" up
   in_router ip link set "$LAB_ID-r1" up
   in_dc ip link set "$LAB_ID-d0" up
+  # IPv6 beside IPv4 (documentation prefixes; Samba binds it only when a test asks).
+  in_client ip addr add "$LAB_CLIENT_IP6/64" dev "$LAB_ID-c0" nodad
+  in_router ip addr add 2001:db8:10::1/64 dev "$LAB_ID-r0" nodad
+  in_router ip addr add 2001:db8:20::1/64 dev "$LAB_ID-r1" nodad
+  in_dc ip addr add "$LAB_DC_IP6/64" dev "$LAB_ID-d0" nodad
   # Routes to the other lab subnet only: nothing can leave the lab.
   in_client ip route add 198.18.20.0/24 via 198.18.10.1
   in_dc ip route add 198.18.10.0/24 via 198.18.20.1
+  in_client ip -6 route add 2001:db8:20::/64 via 2001:db8:10::1
+  in_dc ip -6 route add 2001:db8:10::/64 via 2001:db8:20::1
   in_router sysctl -qw net.ipv4.ip_forward=1
+  in_router sysctl -qw net.ipv6.conf.all.forwarding=1
   # The client resolves names through the DC (ip netns exec bind-mounts this file).
   mkdir -p "/etc/netns/$LAB_CLIENT"
   printf 'nameserver %s\nsearch %s\n' "$LAB_DC_IP" "${LAB_REALM,,}" >"/etc/netns/$LAB_CLIENT/resolv.conf"
@@ -156,15 +165,21 @@ lab_stop_dc() {
   LAB_SAMBA_PID=
 }
 
-# The lab as a site file: clients may use dc1 as domain members. lab_write_site [RPC_RANGE]
+# The lab as a site file: clients may use dc1 as domain members. lab_write_site [RPC_RANGE];
+# LAB_DUAL_STACK=1 gives the zones and dc1 their IPv6 prefix and address too.
 lab_write_site() {
+  local clients=198.18.10.0/24 servers=198.18.20.0/24 dc=$LAB_DC_IP
+  if [ "${LAB_DUAL_STACK:-}" = 1 ]; then
+    clients="198.18.10.0/24, \"2001:db8:10::/64\"" servers="198.18.20.0/24, \"2001:db8:20::/64\""
+    dc="[$LAB_DC_IP, \"$LAB_DC_IP6\"]"
+  fi
   cat >"$LAB_DIR/site.yaml" <<SITE
 site: netns-lab
 zones:
-  clients: { networks: [198.18.10.0/24], os: windows-11 }
-  servers: { networks: [198.18.20.0/24] }
+  clients: { networks: [$clients], os: windows-11 }
+  servers: { networks: [$servers] }
 hosts:
-  dc1: { address: $LAB_DC_IP, zone: servers, os: windows-server-2022, roles: [domain-controller] }
+  dc1: { address: $dc, zone: servers, os: windows-server-2022, roles: [domain-controller] }
 access:
   - { from: clients, to: dc1, as: domain-member }
 settings:

@@ -165,4 +165,46 @@ if LAB_TIMEOUT=15 in_client samba-tool drs showrepl "$LAB_DC_IP" -U "administrat
 else
   echo "ok: mismatch: the drsuapi call fails (exit $?) when the DC's range is not the plan's"
 fi
+lab_stop_dc
+
+# 4. Dual-stack: Samba listens on both families, the plan has dc1's IPv4 and IPv6 addresses, and a
+#    table of the router drops every IPv4 packet to the DC, so the join can only go over IPv6,
+#    through the plan's IPv6 rules (DNS and Kerberos at the DC's IPv6 address; LDAP, CLDAP and SMB
+#    at -I).
+lab_start_dc "interfaces = $LAB_DC_IP $LAB_DC_IP6" || exit 1
+# dc1's AAAA record (the provision registered its IPv4 address only), and the client's resolver at
+# the DC's IPv6 address: name lookups cross the plan's IPv6 rules too.
+check "dual-stack: dc1's AAAA record" in_dc env -u KRB5_CONFIG -u KRB5CCNAME samba-tool dns add "$LAB_DC_IP" \
+  "${LAB_REALM,,}" dc1 AAAA "$LAB_DC_IP6" -U "administrator%$LAB_PASSWORD"
+printf 'nameserver %s\nsearch %s\n' "$LAB_DC_IP6" "${LAB_REALM,,}" >"/etc/netns/$LAB_CLIENT/resolv.conf"
+LAB_DUAL_STACK=1 lab_write_site
+check "dual-stack: plan loads into the router" lab_load_plan "$bin"
+grep -q "ip6 saddr @zone_clients_v6 ip6 daddr $LAB_DC_IP6 tcp dport" "$LAB_DIR/rules.nft" &&
+  echo "ok: dual-stack: the plan has IPv6 rules to dc1" || { echo "FAIL: dual-stack: no IPv6 rule to dc1"; fail=1; }
+in_router nft -f - <<'NFT' || { echo "FAIL: the IPv4 block table"; fail=1; }
+table ip lab_no_ipv4 {
+  chain forward { type filter hook forward priority 10; policy accept; ip daddr 198.18.20.10 drop; }
+}
+NFT
+sed "s/$LAB_DC_IP/[$LAB_DC_IP6]/g" "$LAB_DIR/krb5.conf" >"$LAB_DIR/krb5-ipv6.conf"
+conf=$(join_conf WPIPV6)
+expect "dual-stack: net ads join over IPv6 (CLDAP, LDAP, Kerberos, SMB)" "Joined" \
+  in_client env KRB5_CONFIG="$LAB_DIR/krb5-ipv6.conf" net ads join -s "$conf" -I "$LAB_DC_IP6" \
+  -U "administrator%$LAB_PASSWORD" --no-dns-updates
+LAB_TIMEOUT=3 in_client bash -c "exec 3<>/dev/tcp/$LAB_DC_IP6/5985" >/dev/null 2>&1
+[ $? = 124 ] && echo "ok: dual-stack: tcp 5985 over IPv6 dropped by the router" ||
+  { echo "FAIL: dual-stack: tcp 5985 over IPv6 was not dropped"; fail=1; }
+# The control: without the plan's IPv6 rules (its IPv6 family dropped from the file), the join
+# over IPv6 fails.
+in_router nft delete table inet winports_netns_lab
+grep -v "ip6 saddr @zone_clients_v6 ip6 daddr" "$LAB_DIR/rules.nft" >"$LAB_DIR/rules-v4.nft"
+in_router nft -f "$LAB_DIR/rules-v4.nft" || { echo "FAIL: the control ruleset"; fail=1; }
+conf=$(join_conf WPNOV6)
+if LAB_TIMEOUT=40 in_client env KRB5_CONFIG="$LAB_DIR/krb5-ipv6.conf" net ads join -s "$conf" -I "$LAB_DC_IP6" \
+  -U "administrator%$LAB_PASSWORD" --no-dns-updates >"$LAB_DIR/out" 2>&1; then
+  echo "FAIL: control: the join over IPv6 works without the plan's IPv6 rules (the test proves nothing)"
+  fail=1
+else
+  echo "ok: control: without the IPv6 rules the join over IPv6 fails"
+fi
 exit $fail

@@ -300,6 +300,32 @@ access:
   EXPECT_EQ(rpc_text.find("[dns-server]"), std::string::npos) << rpc_text;
 }
 
+// verify --from a dual-stack host probes each planned destination in both families.
+TEST(Verify, ADualStackVantageProbesBothFamilies) {
+  const auto& c = catalog::builtin_catalog();
+  auto env = plan::load_environment({"ds.yaml", R"(site: t
+zones:
+  lan: { networks: [198.18.10.0/24, "2001:db8:10::/64"], os: windows-11 }
+  srv: { networks: [198.18.20.0/24, "2001:db8:20::/64"], os: windows-server-2022 }
+hosts:
+  ws1: { address: [198.18.10.5, "2001:db8:10::5"], zone: lan }
+  dc1: { address: [198.18.20.10, "2001:db8:20::10"], zone: srv, roles: [domain-controller] }
+access:
+  - { from: lan, to: dc1, as: domain-member }
+)"},
+                                    c);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  auto plan = plan::make_plan(*env, c);
+  auto ws1 = plan::resolve_place(*env, c, "ws1", "--from");
+  ASSERT_TRUE(ws1.ok());
+  auto probes = verify::probes_for(plan, *ws1, "ds.yaml");
+  ASSERT_TRUE(probes.ok());
+  std::set<std::string> kerberos;
+  for (const auto& r : probes->requests)
+    if (r.port == 88 && r.transport == Transport::tcp) kerberos.insert(r.address.to_string());
+  EXPECT_EQ(kerberos, (std::set<std::string>{"198.18.20.10", "2001:db8:20::10"}));
+}
+
 TEST(Describe, EveryServiceOfAPortOnceEvenWhenOneIdContainsAnother) {
   // Two services whose ids nest ("server" inside "dns-server") on one port: the old check naming
   // matched ids as substrings of the list built so far and dropped "server".

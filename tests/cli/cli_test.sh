@@ -91,6 +91,10 @@ contains out "none of these uses 8080" "NOT ALLOWED says what the entries grant 
 expect 1 "explain: a condition left it out" -- "$bin" explain "$branch" --from clients --to fs1 --port 139/tcp
 contains out "left out: NetBIOS over TCP/IP is off" "NOT ALLOWED names the condition"
 [ "$(grep -c '^  server: NetBIOS Session' "$tmp/out")" = 1 ] && echo "ok: each reason once" || { echo "FAIL: repeated reasons"; cat "$tmp/out"; fail=1; }
+sed 's/roles: \[exchange-2016\]/roles: [exchange]/' "$(dirname "$0")/../../examples/modern-company.yaml" >"$tmp/exchange2003.yaml"
+expect 2 "plan: a role whose product does not run on the host's Windows" -- "$bin" plan "$tmp/exchange2003.yaml" --format json -o "$tmp/never.json"
+contains err "hosts.mbx1.roles[0]: role 'exchange' (Exchange 2000 Server / Exchange Server 2003) does not run on Windows Server 2022; there, use role 'exchange-2016' (Exchange Server 2019 runs on Windows Server 2022)" "the error names the role that fits and the product that runs there"
+[ ! -e "$tmp/never.json" ] && echo "ok: nothing written on the error" || { echo "FAIL: output written despite the error"; fail=1; }
 expect 1 "explain: a zone whose hosts get different answers" -- "$bin" explain "$(dirname "$0")/../../examples/modern-company.yaml" --from branch --to dc1 --port 3268/tcp
 contains out "ALLOWED FOR SOME zone branch -> dc1 3268/tcp: allowed rodc1; not allowed the other addresses of zone branch" "explain names the allowed and the refused parts of a zone"
 expect 0 "explain: branch clients reach the writable DCs for DNS updates through rodc-branch-writes" -- "$bin" explain "$(dirname "$0")/../../examples/modern-company.yaml" --from branch --to dc1 --port 53/udp

@@ -15,7 +15,8 @@ if(WINPORTS_HELP2MAN AND WINPORTS_GO_MD2MAN)
     COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/manpages.sh $<TARGET_FILE:winports_cli> ${CMAKE_SOURCE_DIR}
             ${WINPORTS_GEN}/man
     DEPENDS winports_cli ${CMAKE_SOURCE_DIR}/scripts/manpages.sh ${CMAKE_SOURCE_DIR}/docs/site-file.md
-    COMMENT "Man pages from --help and docs/site-file.md"
+            ${CMAKE_SOURCE_DIR}/docs/ja/site-file.md
+    COMMENT "Man pages from --help, docs/site-file.md and docs/ja/site-file.md"
     VERBATIM)
   set(WINPORTS_MAN_PAGES ${WINPORTS_GEN}/man/man1/winports.1.gz)
   install(DIRECTORY ${WINPORTS_GEN}/man/ DESTINATION share/man)

@@ -46,27 +46,33 @@ for lang in en ja; do
   done < <("$bin" --lang "$lang" completion words commands)
 done
 
-# winports-site(5): the site file's reference, as docs/site-file.md has it (English only: the
-# Japanese reference is the issue on Japanese).
-{
-  printf '%% WINPORTS-SITE 5 "" "winports %s" "File Formats"\n\n' "$version"
-  printf '# NAME\nwinports-site - the site file winports plans from\n\n'
-  # A table becomes one paragraph per row ("Column: cell; …"): a terminal is narrower than its
-  # widest rows, and tbl cannot break a cell that holds a path.
-  sed -e '1{/^# /d}' "$src/docs/site-file.md" | awk -F'|' '
-    function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
-    /^\|/ {
-      if (!in_table) { n = split($0, head, "|"); in_table = 1; next }
-      if ($0 ~ /^\|[-| :]+\|$/) next
-      line = ""
-      for (i = 2; i < n; i++) {
-        cell = trim($i)
-        if (cell != "") line = line (line == "" ? "" : "; ") "**" trim(head[i]) "**: " cell
+# winports-site(5): the site file's reference, as docs/site-file.md has it, and in Japanese as
+# docs/ja/site-file.md has it (tests/docs/translation_test.py keeps the two in step).
+site_page() {  # site_page MARKDOWN OUT-DIR NAME-HEADING NAME-LINE [ADJUST]
+  {
+    printf '%% WINPORTS-SITE 5 "" "winports %s" "File Formats"\n\n' "$version"
+    printf '# %s\n%s\n\n' "$3" "$4"
+    # A table becomes one paragraph per row ("Column: cell; …"): a terminal is narrower than its
+    # widest rows, and tbl cannot break a cell that holds a path.
+    sed -e '1{/^# /d}' "$1" | awk -F'|' '
+      function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+      /^\|/ {
+        if (!in_table) { n = split($0, head, "|"); in_table = 1; next }
+        if ($0 ~ /^\|[-| :]+\|$/) next
+        line = ""
+        for (i = 2; i < n; i++) {
+          cell = trim($i)
+          if (cell != "") line = line (line == "" ? "" : "; ") "**" trim(head[i]) "**: " cell
+        }
+        print "- " line
+        next
       }
-      print "- " line
-      next
-    }
-    { if (in_table) print ""; in_table = 0; print }'
-} | go-md2man >"$out/man5/winports-site.5"
-gzip -9n "$out/man5/winports-site.5"
+      { if (in_table) print ""; in_table = 0; print }'
+  } | go-md2man | sed -e "${5:-s/^\.TH /&/}" >"$2/winports-site.5"
+  gzip -9n "$2/winports-site.5"
+}
+mkdir -p "$out/ja/man5"
+site_page "$src/docs/site-file.md" "$out/man5" NAME 'winports-site - the site file winports plans from'
+# Japanese has no spaces to stretch: set ragged, as the Japanese command pages are.
+site_page "$src/docs/ja/site-file.md" "$out/ja/man5" 名前 'winports-site - winports が計画に使うサイト ファイル' '/^\.TH /a .ad l'
 rm -rf "$out/locale"

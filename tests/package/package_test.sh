@@ -22,7 +22,8 @@ deb=$(ls "$tmp"/out/winports_*.deb)
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$tmp/files"
 for f in /usr/bin/winports /usr/share/man/man1/winports.1.gz /usr/share/man/man1/winports-plan.1.gz \
   /usr/share/man/man1/winports-audit.1.gz /usr/share/man/ja/man1/winports-plan.1.gz \
-  /usr/share/man/man5/winports-site.5.gz /usr/share/bash-completion/completions/winports \
+  /usr/share/man/man5/winports-site.5.gz /usr/share/man/ja/man5/winports-site.5.gz \
+  /usr/share/bash-completion/completions/winports \
   /usr/share/zsh/vendor-completions/_winports /usr/share/doc/winports/copyright \
   /usr/share/doc/winports/changelog.gz /usr/share/doc/winports/README.md \
   /usr/share/doc/winports/docs/site-file.md /usr/share/doc/winports/examples/branch-office.yaml; do
@@ -58,6 +59,9 @@ grep -q "^書式" "$tmp/ja" && grep -q "winports plan \[オプション\] FILE" 
   ok "winports-plan(1) in Japanese: Japanese headings and synopsis" || { cat "$tmp/ja"; bad "the Japanese page"; }
 LANG=C.UTF-8 MANWIDTH=100 man -l "$root/usr/share/man/man5/winports-site.5.gz" 2>/dev/null | grep -q "asa_interface" &&
   ok "winports-site(5) is the site file's reference" || bad "winports-site(5) lacks asa_interface"
+LANG=C.UTF-8 MANWIDTH=100 man -l "$root/usr/share/man/ja/man5/winports-site.5.gz" 2>/dev/null >"$tmp/ja5"
+grep -q "^名前" "$tmp/ja5" && grep -q "asa_interface: トラフィックが届く ASA の nameif" "$tmp/ja5" &&
+  grep -q "管理者が移せるポート" "$tmp/ja5" && ok "winports-site(5) in Japanese" || { head -20 "$tmp/ja5"; bad "the Japanese site page"; }
 
 bash -n "$root/usr/share/bash-completion/completions/winports" && ok "bash completion parses" || bad "bash -n"
 zsh -n "$root/usr/share/zsh/vendor-completions/_winports" && ok "zsh completion parses" || bad "zsh -n"

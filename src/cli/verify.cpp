@@ -9,17 +9,69 @@
 #include "context.hpp"
 #include "probing.hpp"
 #include "site.hpp"
+#include "winports/core/file.hpp"
 #include "winports/core/messages.hpp"
+#include "winports/probe/local.hpp"
+#include "winports/verify/merge.hpp"
 
 namespace winports::cli {
 
+namespace {
+
+// verify SITE --merge RESULT…: the vantage runs' results held against the site's plan.
+int print_merged(const Context& ctx, const ProbeFlags& flags, const plan::Environment& env, const catalog::Catalog& c,
+                 const std::vector<std::string>& files) {
+  std::vector<verify::VantageResult> results;
+  for (const auto& f : files) {
+    auto text = read_file(f);
+    if (!text) return report(text.error());
+    results.push_back({f, std::move(*text)});
+  }
+  auto plan = plan::make_plan(env, c);
+  auto merged = verify::merge(plan, env, results);
+  if (!merged) return report(merged.error());
+  auto summary = verify::merge_summary(*merged, ctx.lang());
+  auto notes = verify::unprobed_lines(plan, *merged, ctx.lang());
+  nlohmann::json runs = nlohmann::json::array();
+  for (const auto& r : merged->runs)
+    runs.push_back(
+        {{"file", r.file}, {"host", r.host}, {"from", r.from}, {"started", r.started}, {"seconds", r.seconds}});
+  nlohmann::json unprobed = nlohmann::json::array();
+  for (const auto& u : merged->unprobed) {
+    nlohmann::json flows = nlohmann::json::array();
+    for (auto i : u.flows)
+      flows.push_back(plan::flow_label(plan.flows[i]) + " " + std::string(to_string(plan.flows[i].transport)));
+    unprobed.push_back({{"zone", u.zone}, {"has_vantage", u.has_vantage}, {"flows", flows}});
+  }
+  auto suite = "winports verify " + env.site + " merged";  // JUnit's suite name: a key, English
+  Printout printout{
+      suite,
+      {{"site", env.file}, {"plan_id", merged->plan_id}},
+      say(Msg::verify_page_title, ctx.lang(), {env.site, std::to_string(merged->runs.size())}),
+      summary,
+      notes,
+      {},
+      {{"summary", {{"site", env.site}, {"plan_id", merged->plan_id}, {"runs", runs}, {"unprobed", unprobed}}}},
+      "verify-merge"};
+  auto code = print_lines(ctx, flags, verify::kMergeColumns, verify::merge_lines(plan, *merged), std::move(printout));
+  if (!ctx.json)
+    for (const auto& n : notes) std::cerr << "winports: " << n << '\n';
+  std::cerr << "winports: " << summary << '\n';
+  return code;
+}
+
+}  // namespace
+
 void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, from;
+  static std::vector<std::string> merge_files;
   static ProbeFlags flags;
   static bool kb_literal = false, strict = false;
   auto* cmd = app.add_subcommand("verify", help(Msg::help_probe_every_flow_the_plan));
   cmd->add_option("FILE", file, help(Msg::help_site_description_yaml))->required();
-  cmd->add_option("--from", from, help(Msg::help_the_zone_or_host_this))->required();
+  auto* from_option = cmd->add_option("--from", from, help(Msg::help_the_zone_or_host_this));
+  auto* merge_option = cmd->add_option("--merge", merge_files, help(Msg::help_merge_results))->expected(1, -1);
+  from_option->excludes(merge_option);
   cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
   flags.add_to(cmd);
   add_kb_literal_flag(cmd, kb_literal);
@@ -29,6 +81,8 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (!c) return void(exit_code = kUsageError);
     auto env = read_site(file, *c, kb_literal);
     if (!env) return void(exit_code = report(env.error()));
+    if (!merge_files.empty()) return void(exit_code = print_merged(ctx, flags, *env, *c, merge_files));
+    if (from.empty()) return void(exit_code = report(Error{file, 0, 0, "--from", said(Msg::verify_from_or_merge)}));
     std::ofstream trace;  // opened only once the site and --from are known good: nothing written before
     auto v = verify::verify(
         *env, *c, from,
@@ -39,6 +93,9 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
         },
         strict);
     if (!v) return void(exit_code = report(v.error()));
+    auto me = probe::local_identity();
+    v->host = me.host;
+    for (const auto& a : me.addresses) v->addresses.push_back(a.to_string());
     auto suite = "winports verify " + env->site + " from " + from;  // JUnit's suite name: a key, English
     auto summary = verify::summary(*v, ctx.lang());
     Printout printout{suite,

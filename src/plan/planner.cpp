@@ -933,4 +933,26 @@ std::string skipped_pairs_text(const std::vector<std::pair<const Endpoint*, cons
 
 std::string flow_label(const Flow& f) { return f.source.name + " -> " + f.destination.name; }
 
+std::string plan_id(const Plan& plan) {
+  // FNV-1a: an identity, not a defence against forgery; results are compared, not trusted.
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto add = [&](std::string_view text) {
+    for (unsigned char ch : text) h = (h ^ ch) * 0x100000001b3ULL;
+    h = (h ^ 0xff) * 0x100000001b3ULL;  // a separator no text holds
+  };
+  for (const auto& f : plan.flows) {
+    add(flow_label(f));
+    add(to_string(f.transport));
+    add(f.ports.to_string());
+    add(f.source_port ? std::to_string(*f.source_port) : "");
+    add(f.icmp_type);
+    for (const auto* side : {&f.source.networks, &f.destination.networks})
+      for (const auto& n : *side) add(n.to_string());
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = kHex[h & 0xf];
+  return out;
+}
+
 }  // namespace winports::plan

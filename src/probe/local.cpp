@@ -1,5 +1,9 @@
 #include "winports/probe/local.hpp"
 
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -157,6 +161,38 @@ Result<std::vector<LocalSocket>> local_sockets(const std::filesystem::path& proc
     return std::tie(a.transport, a.port, a.address) < std::tie(b.transport, b.port, b.address);
   });
   return all;
+}
+
+LocalIdentity local_identity() {
+  LocalIdentity out;
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) == 0) out.host = name;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (const auto* a = list; a; a = a->ifa_next) {
+    if (!a->ifa_addr) continue;
+    Network n;
+    if (a->ifa_addr->sa_family == AF_INET) {
+      const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
+      const auto* b = reinterpret_cast<const std::uint8_t*>(&in->sin_addr);
+      n.family = 4;
+      n.prefix = 32;
+      std::copy(b, b + 4, n.bytes.begin());
+      if (b[0] == 127) continue;
+    } else if (a->ifa_addr->sa_family == AF_INET6) {
+      const auto* in6 = reinterpret_cast<const sockaddr_in6*>(a->ifa_addr);
+      const auto* b = reinterpret_cast<const std::uint8_t*>(&in6->sin6_addr);
+      if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) || IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr)) continue;
+      n.family = 6;
+      n.prefix = 128;
+      std::copy(b, b + 16, n.bytes.begin());
+    } else {
+      continue;
+    }
+    if (std::find(out.addresses.begin(), out.addresses.end(), n) == out.addresses.end()) out.addresses.push_back(n);
+  }
+  freeifaddrs(list);
+  return out;
 }
 
 }  // namespace winports::probe

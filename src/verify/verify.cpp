@@ -1,6 +1,8 @@
 #include "winports/verify/verify.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <set>
 
 #include "winports/core/messages.hpp"
@@ -117,6 +119,19 @@ void judge(Verification& v, const catalog::Catalog& c) {
   v.rpc_unchecked.assign(unchecked.begin(), unchecked.end());
 }
 
+namespace {
+
+std::string iso_utc(std::chrono::system_clock::time_point t) {
+  auto seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace
+
 Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& vantage,
                             const Prober& prober, bool strict) {
   auto place = plan::resolve_place(env, catalog, vantage, "--from");
@@ -129,8 +144,15 @@ Result<Verification> verify(const plan::Environment& env, const catalog::Catalog
   auto probes = probes_for(v.plan, *place, env.file);
   if (!probes) return probes.error();
   v.probes = std::move(*probes);
+  v.plan_id = plan::plan_id(v.plan);
+  for (const auto& n : place->networks)
+    if (const auto* z = env.zone_of(n); z && std::find(v.zones.begin(), v.zones.end(), z->name) == v.zones.end())
+      v.zones.push_back(z->name);
+  auto start = std::chrono::system_clock::now();
+  v.started = iso_utc(start);
   auto outcomes = prober(v.probes.requests);
   if (!outcomes) return outcomes.error();
+  v.seconds = std::chrono::duration<double>(std::chrono::system_clock::now() - start).count();
   v.outcomes = std::move(*outcomes);
   judge(v, catalog);
   return v;
@@ -183,6 +205,11 @@ std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v)
 
 nlohmann::json summary_json(const Verification& v) {
   return {{"from", v.vantage},
+          {"site", v.site},
+          {"plan_id", v.plan_id},
+          {"vantage", {{"host", v.host}, {"addresses", v.addresses}, {"zones", v.zones}}},
+          {"started", v.started},
+          {"seconds", v.seconds},
           {"probed", v.findings.size()},
           {"blocked", v.blocked},
           {"refused", v.refused},

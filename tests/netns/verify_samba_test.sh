@@ -73,6 +73,19 @@ else
   echo "skip: the verdict page is not opened (no chromium or npm packages)"
 fi
 
+# --merge of two real runs of the same plan (before and after Kerberos was dropped), as if from two
+# vantage hosts: blocked first, both runs listed; a run of a changed plan is refused by name.
+want $(query open 'd["summary"]["vantage"]["zones"] == ["clients"] and len(d["summary"]["plan_id"]) == 16' |
+  grep -qx True; echo $?) "the result says its vantage zone and the plan it probed"
+"$bin" verify "$LAB_DIR/site.yaml" --merge "$LAB_DIR/open.json" "$LAB_DIR/kdc.json" --json \
+  --junit "$LAB_DIR/merged.xml" >"$LAB_DIR/merged.json" 2>"$LAB_DIR/merged.err"
+want $([ $? = 1 ]; echo $?) "--merge exits 1 when a vantage saw a flow blocked ($(tail -1 "$LAB_DIR/merged.err"))"
+/usr/bin/python3 "$here/../cli/json_test.py" --envelope "$here/../.." verify-merge "$LAB_DIR/merged.json" ||
+  { echo "FAIL: verify --merge --json does not fit docs/json.schema.json"; fail=1; }
+want $(query merged 'd["results"][0]["verdict"] == "blocked" and len(d["summary"]["runs"]) == 2' | grep -qx True; echo $?) \
+  "the merged report puts the blocked flow first and lists both runs"
+"$junit_check" "$LAB_DIR/merged.xml" && echo "ok: merged JUnit report validates" || { echo "FAIL: merged JUnit"; fail=1; }
+
 # The plan's RPC range is not the DC's: the mapped endpoints are blocked and outside the plan.
 lab_write_site 50000-50099
 lab_load_plan "$bin" || exit 1
@@ -80,4 +93,7 @@ code=$(verify range)
 want $([ "$code" = 1 ]; echo $?) "RPC range mismatch: verify exits 1"
 drs=$(query range '[(r["status"], r["opened_by_plan"], r["blocked"]) for r in d["results"] if r.get("rpc",{}).get("interface")=="drsuapi"]')
 want $([ "$drs" = "[('filtered', False, True)]" ]; echo $?) "drsuapi endpoint blocked and not opened by the plan: $drs"
+"$bin" verify "$LAB_DIR/site.yaml" --merge "$LAB_DIR/open.json" >/dev/null 2>"$LAB_DIR/stale.err"
+want $([ $? = 2 ] && grep -q "open.json.*the site changed since that run" "$LAB_DIR/stale.err"; echo $?) \
+  "a result of the earlier plan is refused, naming its file"
 exit $fail

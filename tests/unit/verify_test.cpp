@@ -12,6 +12,7 @@
 #include "winports/catalog/query.hpp"
 #include "winports/verify/check.hpp"
 #include "winports/verify/explain.hpp"
+#include "winports/verify/merge.hpp"
 
 using namespace winports;
 
@@ -324,6 +325,97 @@ access:
   for (const auto& r : probes->requests)
     if (r.port == 88 && r.transport == Transport::tcp) kerberos.insert(r.address.to_string());
   EXPECT_EQ(kerberos, (std::set<std::string>{"198.18.20.10", "2001:db8:20::10"}));
+}
+
+// The --json envelope verify prints for a run (as the CLI builds it from the library's parts).
+std::string run_json(const catalog::Catalog& c, const verify::Verification& v, const std::string& host) {
+  auto summary = verify::summary_json(v);
+  summary["vantage"]["host"] = host;
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& l : verify::verify_lines(c, v)) results.push_back(l.json);
+  return nlohmann::json{{"kind", "verify"}, {"version", 2}, {"payload", {{"results", results}, {"summary", summary}}}}
+      .dump();
+}
+
+// verify --merge: every flow with the vantages that probed it, blocked first; a zone without a
+// vantage listed as unprobed; results of another site or plan refused, naming the file.
+TEST(Verify, MergeNamesEachFlowsVantagesAndTheZonesNobodyProbed) {
+  const auto& c = catalog::builtin_catalog();
+  const std::string text = R"(site: m
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  branch: { networks: [198.18.30.0/24], os: windows-11 }
+  lab: { networks: [198.18.40.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  dc1: { address: 198.18.20.10, zone: servers, roles: [domain-controller] }
+access:
+  - { from: clients, to: dc1, as: domain-member }
+  - { from: branch, to: dc1, as: domain-member }
+  - { from: lab, to: dc1, as: domain-member }
+)";
+  auto env = plan::load_environment({"m.yaml", text}, c);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  FakeProber blocking, open;
+  blocking.status[88] = probe::PortState::filtered;
+  auto a = verify::verify(*env, c, "clients", std::ref(blocking));
+  auto b = verify::verify(*env, c, "branch", std::ref(open));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->plan_id, b->plan_id);
+  EXPECT_EQ(a->zones, std::vector<std::string>{"clients"});
+  auto plan = plan::make_plan(*env, c);
+  auto merged = verify::merge(plan, *env, {{"a.json", run_json(c, *a, "vm-a")}, {"b.json", run_json(c, *b, "vm-b")}});
+  ASSERT_TRUE(merged.ok()) << merged.error().to_string();
+  ASSERT_FALSE(merged->flows.empty());
+  // Blocked first: clients -> dc1 tcp, from vm-a only.
+  const auto& first = merged->flows.front();
+  EXPECT_EQ(plan::flow_label(plan.flows[first.flow]), "clients -> dc1");
+  ASSERT_EQ(first.probes.size(), 1u);
+  EXPECT_EQ(first.probes[0].vantage, "vm-a");
+  EXPECT_EQ(first.probes[0].verdict, report::Verdict::blocked);
+  std::size_t blocked = 0;
+  for (const auto& m : merged->flows)
+    for (const auto& p : m.probes)
+      if (p.verdict == report::Verdict::blocked) {
+        ++blocked;
+        EXPECT_EQ(p.vantage, "vm-a") << "only from the vantage whose probes were dropped";
+      }
+  EXPECT_EQ(blocked, 2u) << "88 over TCP and over UDP";
+  // lab has no vantage host: its flows are unprobed, listed first.
+  ASSERT_FALSE(merged->unprobed.empty());
+  EXPECT_EQ(merged->unprobed.front().zone, "lab");
+  EXPECT_FALSE(merged->unprobed.front().has_vantage);
+  auto notes = verify::unprobed_lines(plan, *merged, Lang::en);
+  EXPECT_EQ(notes.front().rfind("zone lab has no vantage host: lab -> dc1 tcp", 0), 0u) << notes.front();
+  auto lines = verify::merge_lines(plan, *merged);
+  EXPECT_TRUE(lines.front().failed);
+  EXPECT_EQ(lines.front().json["vantage"], "vm-a");
+  EXPECT_EQ(verify::merge_summary(*merged, Lang::en).rfind("4 flow(s) probed from 2 vantage(s): 2 blocked", 0), 0u)
+      << verify::merge_summary(*merged, Lang::en);
+  // A flow probed from two vantages with different verdicts shows both.
+  FakeProber open_clients;
+  auto a2 = verify::verify(*env, c, "clients", std::ref(open_clients));
+  ASSERT_TRUE(a2.ok());
+  auto both = verify::merge(plan, *env, {{"a.json", run_json(c, *a, "vm-a")}, {"c.json", run_json(c, *a2, "vm-c")}});
+  ASSERT_TRUE(both.ok());
+  ASSERT_EQ(both->flows.front().probes.size(), 2u);
+  EXPECT_NE(both->flows.front().probes[0].verdict, both->flows.front().probes[1].verdict);
+  // Another site, another plan, not verify's output: refused with the file named.
+  auto other = nlohmann::json::parse(run_json(c, *a, "vm-a"));
+  other["payload"]["summary"]["site"] = "elsewhere";
+  auto refused = verify::merge(plan, *env, {{"other.json", other.dump()}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().file, "other.json");
+  EXPECT_NE(refused.error().message.find("a result of site 'elsewhere', not of 'm'"), std::string::npos);
+  auto older = nlohmann::json::parse(run_json(c, *a, "vm-a"));
+  older["payload"]["summary"]["plan_id"] = "0000000000000000";
+  auto stale = verify::merge(plan, *env, {{"old.json", older.dump()}});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().field, "summary.plan_id");
+  auto changed = plan::load_environment({"m.yaml", text + "  - { from: lab, to: dc1, services: [winrm] }\n"}, c);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_NE(plan::plan_id(plan::make_plan(*changed, c)), a->plan_id) << "a changed plan has another identity";
+  EXPECT_FALSE(verify::merge(plan, *env, {{"x.json", R"({"kind": "check", "payload": {}})"}}).ok());
 }
 
 TEST(Describe, EveryServiceOfAPortOnceEvenWhenOneIdContainsAnother) {

@@ -635,6 +635,18 @@ enum class Msg {
   site_pdc_not_a_dc,
   plan_not_pdc_emulator,
   plan_needs_beside,
+  col_vantage,
+  col_verdict,
+  merge_not_verify,
+  merge_other_site,
+  merge_other_plan,
+  merge_no_results,
+  merge_summary,
+  merge_zone_without_vantage,
+  merge_not_probeable,
+  merge_run,
+  help_merge_results,
+  verify_from_or_merge,
   end_,  // not a message: how many there are
 };
 

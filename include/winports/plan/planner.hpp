@@ -69,6 +69,9 @@ std::string skipped_pairs_text(const std::vector<std::pair<const Endpoint*, cons
                                Lang lang = Lang::en, std::size_t shown = 3);
 
 Plan make_plan(const Environment& env, const catalog::Catalog& catalog);
+// An identity of the planned flows (16 hex digits of a hash of their sides, addresses, transports
+// and ports): two runs that probed the same plan say the same; any change of a flow changes it.
+std::string plan_id(const Plan& plan);
 // The requirements left out because the site file does not decide them.
 std::size_t undecided_count(const Plan& plan);
 

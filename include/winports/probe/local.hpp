@@ -38,4 +38,12 @@ Result<std::vector<LocalSocket>> parse_proc_net(std::string_view text, Transport
 // not an error.
 Result<std::vector<LocalSocket>> local_sockets(const std::filesystem::path& proc = "/proc");
 
+// This machine as a vantage point says it: its host name and the addresses of its interfaces
+// (loopback and IPv6 link-local left out: no site plans them), in this network namespace.
+struct LocalIdentity {
+  std::string host;
+  std::vector<Network> addresses;
+};
+LocalIdentity local_identity();
+
 }  // namespace winports::probe

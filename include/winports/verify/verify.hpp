@@ -41,6 +41,15 @@ struct Finding {
 
 struct Verification {
   std::string site, vantage;
+  // Where the result came from (--json, and what --merge checks): the plan's identity, the zones
+  // of the vantage, this machine's name and addresses (the CLI's), when the probes started (UTC,
+  // ISO 8601) and how long they took.
+  std::string plan_id;
+  std::vector<std::string> zones;
+  std::string host;
+  std::vector<std::string> addresses;
+  std::string started;
+  double seconds = 0;
   plan::Plan plan;
   Probes probes;
   std::vector<probe::Outcome> outcomes;

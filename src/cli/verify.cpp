@@ -47,10 +47,10 @@ int print_merged(const Context& ctx, const ProbeFlags& flags, const plan::Enviro
   Printout printout{
       suite,
       {{"site", env.file}, {"plan_id", merged->plan_id}},
-      say(Msg::verify_page_title, ctx.lang(), {env.site, std::to_string(merged->runs.size())}),
+      say(Msg::merge_page_title, ctx.lang(), {env.site, std::to_string(merged->runs.size())}),
       summary,
       notes,
-      {},
+      [&] { return verify::merged_diagram(plan, env, *merged); },
       {{"summary", {{"site", env.site}, {"plan_id", merged->plan_id}, {"runs", runs}, {"unprobed", unprobed}}}},
       "verify-merge"};
   auto code = print_lines(ctx, flags, verify::kMergeColumns, verify::merge_lines(plan, *merged), std::move(printout));

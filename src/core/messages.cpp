@@ -981,6 +981,8 @@ const std::vector<MessageText>& message_table() {
       {Msg::verify_from_or_merge,
        "name the zone or host this machine stands in (--from), or the results to merge (--merge)",
        "このマシンがいるゾーンまたはホスト (--from) か、マージする結果 (--merge) を指定します"},
+      {Msg::merge_page_title, "winports verify {1}: {2} vantage run(s) merged",
+       "winports verify {1}: {2} 件の観測点の実行をマージ"},
   };
   return table;
 }

@@ -1,13 +1,13 @@
 #include "winports/verify/merge.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "winports/core/messages.hpp"
+#include "winports/report/zones.hpp"
 
 namespace winports::verify {
 namespace {
@@ -99,6 +99,8 @@ Result<Merged> merge(const plan::Plan& plan, const plan::Environment& env, const
     }
     MergedFlow m{i, {}};
     for (auto& [host, probe] : it->second) m.probes.push_back(std::move(probe));
+    std::stable_sort(m.probes.begin(), m.probes.end(),
+                     [](const MergedFlow::Probe& a, const MergedFlow::Probe& b) { return a.verdict < b.verdict; });
     out.flows.push_back(std::move(m));
   }
   auto worst = [](const MergedFlow& m) {
@@ -128,13 +130,19 @@ std::vector<Line> merge_lines(const plan::Plan& plan, const Merged& merged) {
       Line l;
       l.failed = failed;
       l.cells = {what, p.vantage, report::to_string(p.verdict), p.detail};
-      l.junit = {plan::flow_label(f), p.vantage + ": " + std::string(to_string(f.transport)) + " " + f.ports.to_string(),
-                 0, failed ? "blocked" : "", p.detail};
-      l.row = {plan::flow_label(f), p.vantage, std::string(to_string(f.transport)) + " " + f.ports.to_string(),
-               report::to_string(p.verdict), p.verdict, "", p.detail};
-      l.json = {{"flow", plan::flow_label(f)},         {"transport", to_string(f.transport)},
-                {"ports", f.ports.to_string()},        {"vantage", p.vantage},
-                {"verdict", report::to_string(p.verdict)}, {"detail", p.detail}};
+      l.junit = {plan::flow_label(f),
+                 p.vantage + ": " + std::string(to_string(f.transport)) + " " + f.ports.to_string(), 0,
+                 failed ? "blocked" : "", p.detail};
+      l.row = {plan::flow_label(f),
+               p.vantage,
+               std::string(to_string(f.transport)) + " " + f.ports.to_string(),
+               report::to_string(p.verdict),
+               p.verdict,
+               "",
+               p.detail};
+      l.json = {
+          {"flow", plan::flow_label(f)}, {"transport", to_string(f.transport)},     {"ports", f.ports.to_string()},
+          {"vantage", p.vantage},        {"verdict", report::to_string(p.verdict)}, {"detail", p.detail}};
       lines.push_back(std::move(l));
     }
   }
@@ -160,7 +168,8 @@ std::vector<std::string> unprobed_lines(const plan::Plan& plan, const Merged& me
       return plan::flow_label(f) + " " + std::string(to_string(f.transport)) +
              (f.ports.empty() ? "" : " " + f.ports.to_string());
     });
-    out.push_back(say(u.has_vantage ? Msg::merge_not_probeable : Msg::merge_zone_without_vantage, lang, {u.zone, listed}));
+    out.push_back(
+        say(u.has_vantage ? Msg::merge_not_probeable : Msg::merge_zone_without_vantage, lang, {u.zone, listed}));
   }
   for (const auto& run : merged.runs) {
     char seconds[32];
@@ -168,6 +177,19 @@ std::vector<std::string> unprobed_lines(const plan::Plan& plan, const Merged& me
     out.push_back(say(Msg::merge_run, lang, {run.file, run.host, run.from, run.started, seconds}));
   }
   return out;
+}
+
+Result<std::string> merged_diagram(const plan::Plan& plan, const plan::Environment& env, const Merged& merged) {
+  std::vector<int> state(plan.flows.size(), 0);  // 0 unprobed, 1 passed, 2 blocked
+  for (const auto& m : merged.flows)
+    for (const auto& p : m.probes) state[m.flow] = std::max(state[m.flow], p.verdict == Verdict::blocked ? 2 : 1);
+  auto links = report::zone_links(plan, env);
+  for (auto& l : links) {
+    int worst = 0;
+    for (auto i : l.flows) worst = std::max(worst, state[i]);
+    l.color = worst == 2 ? report::kBlockedColor : worst == 1 ? report::kPassedColor : "";
+  }
+  return report::render_svg(report::zone_dot(links, env));
 }
 
 }  // namespace winports::verify

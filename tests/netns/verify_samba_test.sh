@@ -78,13 +78,15 @@ fi
 want $(query open 'd["summary"]["vantage"]["zones"] == ["clients"] and len(d["summary"]["plan_id"]) == 16' |
   grep -qx True; echo $?) "the result says its vantage zone and the plan it probed"
 "$bin" verify "$LAB_DIR/site.yaml" --merge "$LAB_DIR/open.json" "$LAB_DIR/kdc.json" --json \
-  --junit "$LAB_DIR/merged.xml" >"$LAB_DIR/merged.json" 2>"$LAB_DIR/merged.err"
+  --junit "$LAB_DIR/merged.xml" --html "$LAB_DIR/merged.html" >"$LAB_DIR/merged.json" 2>"$LAB_DIR/merged.err"
 want $([ $? = 1 ]; echo $?) "--merge exits 1 when a vantage saw a flow blocked ($(tail -1 "$LAB_DIR/merged.err"))"
 /usr/bin/python3 "$here/../cli/json_test.py" --envelope "$here/../.." verify-merge "$LAB_DIR/merged.json" ||
   { echo "FAIL: verify --merge --json does not fit docs/json.schema.json"; fail=1; }
 want $(query merged 'd["results"][0]["verdict"] == "blocked" and len(d["summary"]["runs"]) == 2' | grep -qx True; echo $?) \
   "the merged report puts the blocked flow first and lists both runs"
 "$junit_check" "$LAB_DIR/merged.xml" && echo "ok: merged JUnit report validates" || { echo "FAIL: merged JUnit"; fail=1; }
+grep -A3 'id="link&#45;clients&#45;servers"' "$LAB_DIR/merged.html" | grep -q '#c62828' &&
+  echo "ok: the merged page's diagram paints the blocked link" || { echo "FAIL: the merged page's diagram"; fail=1; }
 
 # The plan's RPC range is not the DC's: the mapped endpoints are blocked and outside the plan.
 lab_write_site 50000-50099

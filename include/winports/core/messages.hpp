@@ -647,6 +647,7 @@ enum class Msg {
   merge_run,
   help_merge_results,
   verify_from_or_merge,
+  merge_page_title,
   end_,  // not a message: how many there are
 };
 

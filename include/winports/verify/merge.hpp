@@ -53,5 +53,8 @@ extern const std::vector<Msg> kMergeColumns;
 std::vector<Line> merge_lines(const plan::Plan& plan, const Merged& merged);
 std::string merge_summary(const Merged& merged, Lang lang);
 std::vector<std::string> unprobed_lines(const plan::Plan& plan, const Merged& merged, Lang lang);
+// The zone diagram of the whole plan, each arrow painted by what the vantages saw on its flows
+// (blocked from any vantage: red; probed and not blocked: green; probed by none: the default).
+Result<std::string> merged_diagram(const plan::Plan& plan, const plan::Environment& env, const Merged& merged);
 
 }  // namespace winports::verify

@@ -66,7 +66,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, from;
   static std::vector<std::string> merge_files;
   static ProbeFlags flags;
-  static bool kb_literal = false, strict = false;
+  static bool kb_literal = false, strict = false, anywhere = false;
   auto* cmd = app.add_subcommand("verify", help(Msg::help_probe_every_flow_the_plan));
   cmd->add_option("FILE", file, help(Msg::help_site_description_yaml))->required();
   auto* from_option = cmd->add_option("--from", from, help(Msg::help_the_zone_or_host_this));
@@ -76,6 +76,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
   flags.add_to(cmd);
   add_kb_literal_flag(cmd, kb_literal);
   cmd->add_flag("--strict", strict, help(Msg::help_a_planned_port_nothing_listens));
+  cmd->add_flag("--anywhere", anywhere, help(Msg::help_verify_anywhere));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -83,9 +84,12 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (!env) return void(exit_code = report(env.error()));
     if (!merge_files.empty()) return void(exit_code = print_merged(ctx, flags, *env, *c, merge_files));
     if (from.empty()) return void(exit_code = report(Error{file, 0, 0, "--from", said(Msg::verify_from_or_merge)}));
+    auto me = probe::local_identity();
+    auto vantage = verify::vantage_for(*env, *c, from, me.addresses, anywhere);
+    if (!vantage) return void(exit_code = report(vantage.error()));
     std::ofstream trace;  // opened only once the site and --from are known good: nothing written before
     auto v = verify::verify(
-        *env, *c, from,
+        *env, *c, *vantage,
         [&](const std::vector<probe::Request>& requests) -> Result<std::vector<probe::Outcome>> {
           auto options = flags.options(*c, trace);
           if (!options) return options.error();
@@ -93,7 +97,6 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
         },
         strict);
     if (!v) return void(exit_code = report(v.error()));
-    auto me = probe::local_identity();
     v->host = me.host;
     for (const auto& a : me.addresses) v->addresses.push_back(a.to_string());
     auto suite = "winports verify " + env->site + " from " + from;  // JUnit's suite name: a key, English

@@ -743,8 +743,8 @@ const std::vector<MessageText>& message_table() {
       {Msg::help_a_planned_port_nothing_listens,
        "A planned port nothing listens on (refused) is a failure too (exit 1)",
        "計画にあるのに何も待ち受けていないポート (拒否) も失敗とする (終了コード 1)"},
-      {Msg::help_the_zone_or_host_this, "The zone (or host) this machine stands in",
-       "このマシンがいるゾーン (またはホスト)"},
+      {Msg::help_the_zone_or_host_this, "The zone (or host) this machine stands in; auto: the zone of its addresses",
+       "このマシンがいるゾーン (またはホスト)。auto: このマシンのアドレスのゾーン"},
       {Msg::help_probe_every_flow_the_plan, "Probe every flow the plan requires from a zone; exit 1 if any is blocked",
        "計画がゾーンから求めるすべてのフローを調べる。ブロックがあれば終了コード 1"},
       {Msg::help_flag, "Print this help message and exit", "このヘルプを表示して終了"},
@@ -983,6 +983,21 @@ const std::vector<MessageText>& message_table() {
        "このマシンがいるゾーンまたはホスト (--from) か、マージする結果 (--merge) を指定します"},
       {Msg::merge_page_title, "winports verify {1}: {2} vantage run(s) merged",
        "winports verify {1}: {2} 件の観測点の実行をマージ"},
+      {Msg::help_verify_anywhere,
+       "Probe even though none of this machine's addresses is in --from (the probes then do not cross that zone's "
+       "path)",
+       "このマシンのどのアドレスも --from にない場合でもプローブします "
+       "(そのときプローブはそのゾーンの経路を通りません)"},
+      {Msg::verify_auto_several, "this machine has addresses ({1}) in several zones ({2}): name one with --from",
+       "このマシンのアドレス ({1}) は複数のゾーン ({2}) にあります: --from で 1 つ指定してください"},
+      {Msg::verify_auto_no_zone, "none of this machine's addresses ({1}) is in a zone of the site: {2}",
+       "このマシンのアドレス ({1}) はどれもサイトのゾーンにありません: {2}"},
+      {Msg::verify_not_in_from,
+       "none of this machine's addresses ({1}) is in {2}: from here the probes would not cross that zone's path; run "
+       "verify on a host there, or add --anywhere",
+       "このマシンのアドレス ({1}) はどれも {2} にありません: "
+       "ここからのプローブはそのゾーンの経路を通りません。そこにあるホストで verify を実行するか、--anywhere "
+       "を付けてください"},
   };
   return table;
 }

@@ -132,6 +132,34 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
+Result<std::string> vantage_for(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& from,
+                                const std::vector<Network>& mine, bool anywhere) {
+  auto addresses = mine.empty() ? std::string("-") : join(mine, ", ", [](const Network& n) { return n.to_string(); });
+  auto fail = [&](const LocalizedText& message) { return Error{env.file, 0, 0, "--from", message}; };
+  if (from == "auto") {
+    std::vector<std::string> zones;
+    for (const auto& a : mine)
+      if (const auto* z = env.zone_of(a);
+          z && !z->outside && std::find(zones.begin(), zones.end(), z->name) == zones.end())
+        zones.push_back(z->name);
+    if (zones.size() == 1) return zones.front();
+    if (zones.size() > 1) return fail(said(Msg::verify_auto_several, {addresses, join(zones, ", ")}));
+    std::vector<std::string> networks;
+    for (const auto& z : env.zones)
+      if (!z.outside)
+        networks.push_back(z.name + " " + join(z.networks, ",", [](const Network& n) { return n.to_string(); }));
+    return fail(said(Msg::verify_auto_no_zone, {addresses, join(networks, "; ")}));
+  }
+  if (anywhere) return from;
+  auto place = plan::resolve_place(env, catalog, from, "--from");
+  if (!place) return place.error();
+  bool inside = std::any_of(mine.begin(), mine.end(), [&](const Network& a) {
+    return std::any_of(place->networks.begin(), place->networks.end(), [&](const Network& n) { return n.contains(a); });
+  });
+  if (!inside) return fail(said(Msg::verify_not_in_from, {addresses, place->label}));
+  return from;
+}
+
 Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& vantage,
                             const Prober& prober, bool strict) {
   auto place = plan::resolve_place(env, catalog, vantage, "--from");

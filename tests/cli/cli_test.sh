@@ -91,6 +91,17 @@ contains out "none of these uses 8080" "NOT ALLOWED says what the entries grant 
 expect 1 "explain: a condition left it out" -- "$bin" explain "$branch" --from clients --to fs1 --port 139/tcp
 contains out "left out: NetBIOS over TCP/IP is off" "NOT ALLOWED names the condition"
 [ "$(grep -c '^  server: NetBIOS Session' "$tmp/out")" = 1 ] && echo "ok: each reason once" || { echo "FAIL: repeated reasons"; cat "$tmp/out"; fail=1; }
+# verify stands where this machine is: in a network namespace of its own (only loopback: no address
+# of the site, no route anywhere) it refuses --from clients and --from auto before probing.
+if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
+  expect 2 "verify from a machine outside the --from zone is refused" -- unshare -n "$bin" verify "$branch" --from clients
+  contains err "is in zone clients: from here the probes would not cross that zone's path" "the refusal says why and names --anywhere"
+  contains err "add --anywhere" "the refusal names the way out"
+  expect 2 "verify --from auto on a machine in no zone of the site" -- unshare -n "$bin" verify "$branch" --from auto
+  contains err "none of this machine's addresses (-) is in a zone of the site: clients 198.18.10.0/24" "it names the zones' networks"
+else
+  echo "skip: verify's vantage checks need root for a network namespace of their own"
+fi
 sed 's/roles: \[exchange-2016\]/roles: [exchange]/' "$(dirname "$0")/../../examples/modern-company.yaml" >"$tmp/exchange2003.yaml"
 expect 2 "plan: a role whose product does not run on the host's Windows" -- "$bin" plan "$tmp/exchange2003.yaml" --format json -o "$tmp/never.json"
 contains err "hosts.mbx1.roles[0]: role 'exchange' (Exchange 2000 Server / Exchange Server 2003) does not run on Windows Server 2022; there, use role 'exchange-2016' (Exchange Server 2019 runs on Windows Server 2022)" "the error names the role that fits and the product that runs there"

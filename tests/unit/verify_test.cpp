@@ -327,6 +327,34 @@ access:
   EXPECT_EQ(kerberos, (std::set<std::string>{"198.18.20.10", "2001:db8:20::10"}));
 }
 
+// Where this machine stands: --from auto is the zone of its addresses; an explicit --from must hold
+// one of them (or --anywhere), since a probe from elsewhere proves nothing about that zone's path.
+TEST(Verify, TheVantageIsWhereThisMachineStands) {
+  const auto& c = catalog::builtin_catalog();
+  auto env = site();
+  auto at = [](const char* a) { return std::vector<Network>{*parse_network(a)}; };
+  auto automatic = verify::vantage_for(env, c, "auto", at("198.18.10.5"), false);
+  ASSERT_TRUE(automatic.ok()) << automatic.error().to_string();
+  EXPECT_EQ(*automatic, "clients");
+  auto nowhere = verify::vantage_for(env, c, "auto", at("192.0.2.2"), false);
+  ASSERT_FALSE(nowhere.ok());
+  EXPECT_EQ(nowhere.error().field, "--from");
+  EXPECT_NE(
+      nowhere.error().message.find("none of this machine's addresses (192.0.2.2) is in a zone of the site: clients "
+                                   "198.18.10.0/24"),
+      std::string::npos)
+      << nowhere.error().message;
+  auto both =
+      verify::vantage_for(env, c, "auto", {*parse_network("198.18.10.5"), *parse_network("198.18.20.9")}, false);
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.error().message.find("several zones (clients, servers)"), std::string::npos) << both.error().message;
+  auto outside = verify::vantage_for(env, c, "clients", at("192.0.2.2"), false);
+  ASSERT_FALSE(outside.ok());
+  EXPECT_NE(outside.error().message.find("add --anywhere"), std::string::npos);
+  EXPECT_TRUE(verify::vantage_for(env, c, "clients", at("192.0.2.2"), true).ok());
+  EXPECT_TRUE(verify::vantage_for(env, c, "clients", at("198.18.10.77"), false).ok());
+}
+
 // The --json envelope verify prints for a run (as the CLI builds it from the library's parts).
 std::string run_json(const catalog::Catalog& c, const verify::Verification& v, const std::string& host) {
   auto summary = verify::summary_json(v);

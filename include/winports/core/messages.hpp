@@ -648,6 +648,10 @@ enum class Msg {
   help_merge_results,
   verify_from_or_merge,
   merge_page_title,
+  help_verify_anywhere,
+  verify_auto_several,
+  verify_auto_no_zone,
+  verify_not_in_from,
   end_,  // not a message: how many there are
 };
 

@@ -66,6 +66,13 @@ struct Verification {
 // Ties outcomes (in request order, then the mapped endpoints) back to the flows they probe.
 void judge(Verification& v, const catalog::Catalog& catalog);
 
+// Where this machine stands: `--from auto` is the zone holding its addresses (`mine`); none, or
+// several, is an error naming its addresses and the zones' networks. An explicit --from must hold one
+// of its addresses unless `anywhere`: from outside the zone, the probes do not cross that zone's
+// path (and go wherever this machine routes them). Returns the --from to verify from.
+Result<std::string> vantage_for(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& from,
+                                const std::vector<Network>& mine, bool anywhere);
+
 // The prober: probe::run in the CLI, a fake in the tests.
 using Prober = std::function<Result<std::vector<probe::Outcome>>(const std::vector<probe::Request>&)>;
 // Plans the site, probes from `vantage` and judges; errors name the file and the flag.

@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     HostContext h;
     h.rpc_ports = winports::PortSet{{49152, 65535}};
     h.local_subnet = winports::AddressSet::of(*winports::parse_network("198.18.20.0/24"));
-    h.address = *winports::parse_network("198.18.20.10");
+    h.addresses = {*winports::parse_network("198.18.20.10"), *winports::parse_network("2001:db8:20::10")};
     return h;
   }();
 #if defined(WINPORTS_FUZZ_WINDOWS_REG)

@@ -7,9 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "winports/analyze/messages.hpp"
 #include "winports/catalog/query.hpp"
-#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
+#include "winports/plan/messages.hpp"
 
 namespace winports::analyze {
 namespace {
@@ -207,7 +208,7 @@ TextTable flow_table(const Analysis& a, Lang lang) {
   // Each flow's group texts, built once rather than in every comparison of the sort.
   std::vector<std::size_t> order(flows.size());
   std::vector<std::string> meanings(flows.size()), pairs(flows.size());
-  auto zone_name = [&](const std::string& zone) { return zone.empty() ? say(Msg::analyze_outside_zone, lang) : zone; };
+  auto zone_name = [&](const std::string& zone) { return zone.empty() ? msg::analyze_outside_zone.in(lang) : zone; };
   for (std::size_t i = 0; i < order.size(); ++i) {
     order[i] = i;
     meanings[i] = meaning_text(flows[i], lang);
@@ -219,11 +220,10 @@ TextTable flow_table(const Analysis& a, Lang lang) {
            Rank{flows[y].services.empty(), meanings[y], pairs[y]};
   });
   TextTable t{{}, {}};
-  for (auto column : {Msg::col_services, Msg::col_server, Msg::col_port, Msg::col_rpc, Msg::col_client, Msg::col_conn,
-                      Msg::col_packets, Msg::col_bytes})
+  for (auto column : {msg::col_services, msg::col_server, msg::col_port, msg::col_rpc, msg::col_client, msg::col_conn,
+                      msg::col_packets, msg::col_bytes})
     t.header.push_back(say(column, lang));
-  if (cmp)
-    t.header.insert(t.header.begin() + 1, say(Msg::col_zones, lang)), t.header.push_back(say(Msg::col_plan, lang));
+  if (cmp) t.header.insert(t.header.begin() + 1, msg::col_zones.in(lang)), t.header.push_back(msg::col_plan.in(lang));
   for (auto i : order) {
     const auto& f = flows[i];
     const auto& meaning = meanings[i];
@@ -239,9 +239,9 @@ TextTable flow_table(const Analysis& a, Lang lang) {
         size_text(f.bytes)};
     if (cmp) {
       row.insert(row.begin() + 1, pair);
-      row.push_back(say(cmp->allowed_by[i] ? Msg::analyze_allowed
-                        : a.breaks[i]      ? Msg::analyze_not_allowed
-                                           : Msg::analyze_outside,
+      row.push_back(say(cmp->allowed_by[i] ? msg::analyze_allowed
+                        : a.breaks[i]      ? msg::analyze_not_allowed
+                                           : msg::analyze_outside,
                         lang));
     }
     t.rows.push_back(std::move(row));
@@ -251,7 +251,7 @@ TextTable flow_table(const Analysis& a, Lang lang) {
 
 TextTable unobserved_table(const Analysis& a, Lang lang) {
   TextTable u{{}, {}};
-  for (auto column : {Msg::col_flow, Msg::col_protocol, Msg::col_ports, Msg::col_services})
+  for (auto column : {msg::col_flow, msg::col_protocol, msg::col_ports, msg::col_services})
     u.header.push_back(say(column, lang));
   if (!a.comparison) return u;
   for (const auto& x : a.comparison->unobserved) {
@@ -266,35 +266,35 @@ TextTable unobserved_table(const Analysis& a, Lang lang) {
 // the run's language only where a person reads them.
 std::string skip_reason(const std::string& reason, Lang lang) {
   static const std::vector<EnglishShape> shapes = {
-      {R"(truncated ICMP error)", Msg::skip_truncated_icmp_error},
-      {R"(truncated TCP header)", Msg::skip_truncated_tcp_header},
-      {R"(bad TCP header length)", Msg::skip_bad_tcp_header_length},
-      {R"(truncated UDP header)", Msg::skip_truncated_udp_header},
-      {R"(truncated ICMP header)", Msg::skip_truncated_icmp_header},
+      {R"(truncated ICMP error)", msg::skip_truncated_icmp_error},
+      {R"(truncated TCP header)", msg::skip_truncated_tcp_header},
+      {R"(bad TCP header length)", msg::skip_bad_tcp_header_length},
+      {R"(truncated UDP header)", msg::skip_truncated_udp_header},
+      {R"(truncated ICMP header)", msg::skip_truncated_icmp_header},
       {R"(ICMPv6 neighbour discovery or multicast listener \(link-local\))",
-       Msg::skip_icmpv6_neighbour_discovery_or_multicast},
-      {R"(other IP protocol)", Msg::skip_other_ip_protocol},
-      {R"(truncated IPv4 header)", Msg::skip_truncated_ipv4_header},
-      {R"(bad IPv4 header length)", Msg::skip_bad_ipv4_header_length},
-      {R"(bad IPv4 total length)", Msg::skip_bad_ipv4_total_length},
-      {R"(IP fragment after the first)", Msg::skip_ip_fragment_after_the_first},
-      {R"(truncated IPv6 header)", Msg::skip_truncated_ipv6_header},
-      {R"(truncated IPv6 extension header)", Msg::skip_truncated_ipv6_extension_header},
-      {R"(too many IPv6 extension headers)", Msg::skip_too_many_ipv6_extension_headers},
-      {R"(truncated IP header)", Msg::skip_truncated_ip_header},
-      {R"(not IP)", Msg::skip_not_ip},
-      {R"(truncated VLAN tag)", Msg::skip_truncated_vlan_tag},
-      {R"(truncated Ethernet header)", Msg::skip_truncated_ethernet_header},
-      {R"(truncated Linux cooked header)", Msg::skip_truncated_linux_cooked_header},
-      {R"(truncated loopback header)", Msg::skip_truncated_loopback_header},
-      {R"(unsupported link type)", Msg::skip_unsupported_link_type},
-      {R"(unreadable record, the rest of the file: (.*))", Msg::skip_unreadable, {1, 0, 0}},
-      {R"(pfirewall: line with (\d+) fields, #Fields has (\d+))", Msg::skip_pfirewall_width, {1, 2, 0}},
-      {R"(pfirewall: bad (.*))", Msg::skip_pfirewall_bad, {1, 0, 0}},
-      {R"(pfirewall: (\S+) line)", Msg::skip_pfirewall_action, {1, 0, 0}},
-      {R"(zeek: record with (\d+) fields, the header has (\d+))", Msg::skip_zeek_width, {1, 2, 0}},
-      {R"(zeek: a line that is not a JSON object)", Msg::skip_zeek_not_object, {0, 0, 0}},
-      {R"(zeek: bad (.*))", Msg::skip_zeek_bad, {1, 0, 0}},
+       msg::skip_icmpv6_neighbour_discovery_or_multicast},
+      {R"(other IP protocol)", msg::skip_other_ip_protocol},
+      {R"(truncated IPv4 header)", msg::skip_truncated_ipv4_header},
+      {R"(bad IPv4 header length)", msg::skip_bad_ipv4_header_length},
+      {R"(bad IPv4 total length)", msg::skip_bad_ipv4_total_length},
+      {R"(IP fragment after the first)", msg::skip_ip_fragment_after_the_first},
+      {R"(truncated IPv6 header)", msg::skip_truncated_ipv6_header},
+      {R"(truncated IPv6 extension header)", msg::skip_truncated_ipv6_extension_header},
+      {R"(too many IPv6 extension headers)", msg::skip_too_many_ipv6_extension_headers},
+      {R"(truncated IP header)", msg::skip_truncated_ip_header},
+      {R"(not IP)", msg::skip_not_ip},
+      {R"(truncated VLAN tag)", msg::skip_truncated_vlan_tag},
+      {R"(truncated Ethernet header)", msg::skip_truncated_ethernet_header},
+      {R"(truncated Linux cooked header)", msg::skip_truncated_linux_cooked_header},
+      {R"(truncated loopback header)", msg::skip_truncated_loopback_header},
+      {R"(unsupported link type)", msg::skip_unsupported_link_type},
+      {R"(unreadable record, the rest of the file: (.*))", msg::skip_unreadable, {1, 0, 0}},
+      {R"(pfirewall: line with (\d+) fields, #Fields has (\d+))", msg::skip_pfirewall_width, {1, 2, 0}},
+      {R"(pfirewall: bad (.*))", msg::skip_pfirewall_bad, {1, 0, 0}},
+      {R"(pfirewall: (\S+) line)", msg::skip_pfirewall_action, {1, 0, 0}},
+      {R"(zeek: record with (\d+) fields, the header has (\d+))", msg::skip_zeek_width, {1, 2, 0}},
+      {R"(zeek: a line that is not a JSON object)", msg::skip_zeek_not_object, {0, 0, 0}},
+      {R"(zeek: bad (.*))", msg::skip_zeek_bad, {1, 0, 0}},
   };
   auto text = resaid(reason, shapes);
   return text ? text->in(lang) : reason;
@@ -303,15 +303,15 @@ std::string skip_reason(const std::string& reason, Lang lang) {
 std::vector<std::string> summary_lines(const Analysis& a, Lang lang) {
   const auto& summary = a.summary;
   auto n = [](auto count) { return std::to_string(count); };
-  std::string first = say(Msg::analyze_counts, lang, {n(summary.packets), n(summary.connections), n(a.flows.size())});
+  std::string first = msg::analyze_counts.in(lang, n(summary.packets), n(summary.connections), n(a.flows.size()));
   std::uint64_t skipped = 0;
   for (const auto& [reason, count] : summary.skipped) skipped += count;
-  if (skipped) first += say(Msg::analyze_skipped_count, lang, {n(skipped)});
-  if (a.comparison) first += say(Msg::analyze_against_plan, lang, {n(a.breaking), n(a.comparison->unobserved.size())});
+  if (skipped) first += msg::analyze_skipped_count.in(lang, n(skipped));
+  if (a.comparison) first += msg::analyze_against_plan.in(lang, n(a.breaking), n(a.comparison->unobserved.size()));
   std::vector<std::string> lines = {first};
   for (const auto& [reason, count] : summary.skipped)
     lines.push_back(
-        say(Msg::analyze_skipped, lang, {n(count), skip_reason(reason, lang), summary.first_skipped.at(reason)}));
+        msg::analyze_skipped.in(lang, n(count), skip_reason(reason, lang), summary.first_skipped.at(reason)));
   return lines;
 }
 

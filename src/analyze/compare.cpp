@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "winports/core/messages.hpp"
+#include "winports/analyze/messages.hpp"
 
 namespace winports::analyze {
 namespace {
@@ -131,11 +131,11 @@ std::string learned_access(const std::vector<ObservedFlow>& observed, const Comp
                        std::string(to_string(f.transport)) +
                        (has_ports(f.transport) ? "/" + std::to_string(f.port) : "");
     if (from.empty() || to.empty()) {
-      unexplained.push_back(say(Msg::learn_outside, lang, {what}));
+      unexplained.push_back(msg::learn_outside.in(lang, what));
       continue;
     }
     if (f.services.empty()) {
-      unexplained.push_back(say(Msg::learn_no_service, lang, {what, from + " -> " + to}));
+      unexplained.push_back(msg::learn_no_service.in(lang, what, from + " -> " + to));
       continue;
     }
     // The interface's service when the capture named one, else every service the port may mean.
@@ -146,9 +146,9 @@ std::string learned_access(const std::vector<ObservedFlow>& observed, const Comp
                        (has_ports(f.transport) ? "/" + std::to_string(f.port) : "") +
                        (f.rpc_interface.empty() ? "" : " (" + f.rpc_interface + ")"));
   }
-  std::string out = say(Msg::learn_header, lang) + "\naccess:\n";
+  std::string out = msg::learn_header.in(lang) + "\naccess:\n";
   for (const auto& [pair, entry] : entries) {
-    out += say(Msg::learn_observed, lang);
+    out += msg::learn_observed.in(lang);
     for (const auto& p : entry.ports) out += " " + p;
     out += "\n  - { from: " + yaml_scalar(pair.first) + ", to: " + yaml_scalar(pair.second) + ", services: [";
     out += join(fewest_services(entry.candidates), ", ");

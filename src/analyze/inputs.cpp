@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "winports/analyze/messages.hpp"
 #include "winports/core/messages.hpp"
 
 namespace winports::analyze {
@@ -51,7 +52,7 @@ Format detect_format(std::string_view head) {
 
 Status read_input(const std::string& path, FlowTable& table) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path, 0, 0, "INPUT", said(Msg::file_cannot_read, {std::strerror(errno)})};
+  if (!in) return Error{path, 0, 0, "INPUT", msg::file_cannot_read(std::strerror(errno))};
   std::string head(4096, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
@@ -69,7 +70,7 @@ Status read_input(const std::string& path, FlowTable& table) {
     case Format::unknown:
       break;
   }
-  return Error{path, 0, 0, "INPUT", said(Msg::analyze_unknown_input)};
+  return Error{path, 0, 0, "INPUT", msg::analyze_unknown_input()};
 }
 
 }  // namespace winports::analyze

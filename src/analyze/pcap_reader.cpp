@@ -14,6 +14,7 @@
 
 #include "decode.hpp"
 #include "winports/analyze/inputs.hpp"
+#include "winports/analyze/messages.hpp"
 #include "winports/core/messages.hpp"
 #include "winports/core/shared_library.hpp"
 
@@ -78,7 +79,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
   // a quarter of a 64 MiB analysis). Files that cannot be mapped (pipes) are read as files.
   MappedFile mapped(path);
   FILE* file = mapped ? fmemopen(mapped.data(), mapped.size(), "rb") : std::fopen(path.c_str(), "rb");
-  if (!file) return Error{path, 0, 0, "capture", said(Msg::file_cannot_read, {std::strerror(errno)})};
+  if (!file) return Error{path, 0, 0, "capture", msg::file_cannot_read(std::strerror(errno))};
   std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
   pcap_t* handle = pcap.pcap_fopen_offline(file, error);  // closes the file with the handle
   if (!handle) {
@@ -88,7 +89,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
   const int link = pcap.pcap_datalink(handle);
   if (!link_supported(link)) {
     pcap.pcap_close(handle);
-    return Error{path, 0, 0, "link type", said(Msg::analyze_link_type, {std::to_string(link)})};
+    return Error{path, 0, 0, "link type", msg::analyze_link_type(std::to_string(link))};
   }
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;

@@ -8,7 +8,7 @@
 
 #include "log_record.hpp"
 #include "winports/analyze/inputs.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/analyze/messages.hpp"
 
 namespace winports::analyze {
 namespace {
@@ -66,14 +66,14 @@ Status read_pfirewall(const std::string& path, std::istream& in, FlowTable& tabl
             if (cells[i] == kNames[k]) column[k] = static_cast<int>(i);
         for (int k = 0; k < kColumns; ++k)
           if (kRequired[k] && column[k] < 0)
-            return Error{path, static_cast<int>(number), 0, "#Fields", said(Msg::analyze_no_column, {kNames[k]})};
+            return Error{path, static_cast<int>(number), 0, "#Fields", msg::analyze_no_column(kNames[k])};
         width = cells.size();
         have_fields = true;
       }
       continue;
     }
     if (!have_fields)
-      return Error{path, static_cast<int>(number), 0, "#Fields", said(Msg::analyze_record_before_header, {"#Fields"})};
+      return Error{path, static_cast<int>(number), 0, "#Fields", msg::analyze_record_before_header("#Fields")};
     split(line, cells);
     if (cells.size() != width) {
       table.skip(
@@ -132,7 +132,7 @@ Status read_pfirewall(const std::string& path, std::istream& in, FlowTable& tabl
     p.dropped = action == "DROP";
     table.add(p);
   }
-  if (!have_fields) return Error{path, 0, 0, "#Fields", said(Msg::analyze_no_pfirewall_header)};
+  if (!have_fields) return Error{path, 0, 0, "#Fields", msg::analyze_no_pfirewall_header()};
   return ok_status();
 }
 

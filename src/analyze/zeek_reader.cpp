@@ -6,7 +6,7 @@
 
 #include "log_record.hpp"
 #include "winports/analyze/inputs.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/analyze/messages.hpp"
 
 namespace winports::analyze {
 namespace {
@@ -99,14 +99,14 @@ Status read_tsv(const std::string& path, std::istream& in, FlowTable& table) {
         }
         for (std::size_t k = 0; k < std::size(kRequired); ++k)
           if (column[k] < 0)
-            return Error{path, static_cast<int>(number), 0, "#fields", said(Msg::analyze_no_column, {kRequired[k]})};
+            return Error{path, static_cast<int>(number), 0, "#fields", msg::analyze_no_column(kRequired[k])};
         have_fields = true;
         width = cells.size();
       }
       continue;
     }
     if (!have_fields)
-      return Error{path, static_cast<int>(number), 0, "#fields", said(Msg::analyze_record_before_header, {"#fields"})};
+      return Error{path, static_cast<int>(number), 0, "#fields", msg::analyze_record_before_header("#fields")};
     split(line);
     if (cells.size() != width) {
       table.skip(
@@ -121,7 +121,7 @@ Status read_tsv(const std::string& path, std::istream& in, FlowTable& table) {
     else
       table.add(packet);
   }
-  if (!have_fields) return Error{path, 0, 0, "#fields", said(Msg::analyze_no_zeek_header)};
+  if (!have_fields) return Error{path, 0, 0, "#fields", msg::analyze_no_zeek_header()};
   return ok_status();
 }
 

@@ -21,8 +21,8 @@
 #include <thread>
 
 #include "steps.hpp"
+#include "winports/apply/messages.hpp"
 #include "winports/core/file.hpp"
-#include "winports/core/messages.hpp"
 
 extern char** environ;
 
@@ -52,7 +52,7 @@ Result<Ran> run(const std::vector<std::string>& argv) {
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return Error{argv[0], 0, 0, "apply", said(Msg::apply_cannot_run, {argv[0], std::strerror(rc)})};
+  if (rc != 0) return Error{argv[0], 0, 0, "apply", msg::apply_cannot_run(argv[0], std::strerror(rc))};
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -112,16 +112,16 @@ Result<Pending> apply_plan(const std::string& site, Format format, const std::st
   auto dir = run_dir();
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Error{dir, 0, 0, "apply", said(Msg::apply_cannot_run, {"mkdir", ec.message()})};
+  if (ec) return Error{dir, 0, 0, "apply", msg::apply_cannot_run("mkdir", ec.message())};
   auto lock = dir + "/pending";
   if (auto p = read_pending(lock); p && alive(p->reverter))
-    return Error{lock, 0, 0, "apply",
-                 said(Msg::apply_waiting,
-                      {p->site, std::to_string(p->reverter), std::to_string(std::max(0L, p->deadline - now()))})};
+    return Error{
+        lock, 0, 0, "apply",
+        msg::apply_waiting(p->site, std::to_string(p->reverter), std::to_string(std::max(0L, p->deadline - now())))};
   fs::remove(lock, ec);  // a stale one: its process is gone
   // The lock first, with this process's pid: a second apply started now is refused.
   int fd = ::open(lock.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) return Error{lock, 0, 0, "apply", said(Msg::apply_waiting, {site, "?", "?"})};
+  if (fd < 0) return Error{lock, 0, 0, "apply", msg::apply_waiting(site, "?", "?")};
   auto mine = std::to_string(getpid()) + " " + std::to_string(now() + seconds) + " " + site + "\n";
   if (::write(fd, mine.data(), mine.size()) < 0) {
   }
@@ -142,7 +142,7 @@ Result<Pending> apply_plan(const std::string& site, Format format, const std::st
   if (loaded->status != 0) {
     // A script may have stopped half way (nft never does): put back what was there.
     if (format != Format::nftables) (void)run({"sh", dir + "/revert.sh"});
-    return give_up(Error{"plan", 0, 0, "apply", said(Msg::apply_nft_failed, {loaded->output})});
+    return give_up(Error{"plan", 0, 0, "apply", msg::apply_nft_failed(loaded->output)});
   }
 
   long deadline = now() + seconds;
@@ -150,7 +150,7 @@ Result<Pending> apply_plan(const std::string& site, Format format, const std::st
   pid_t child = fork();
   if (child < 0) {
     (void)run({"sh", dir + "/revert.sh"});  // no reverter: put it back now
-    return give_up(Error{dir, 0, 0, "apply", said(Msg::apply_cannot_run, {"fork", std::strerror(errno)})});
+    return give_up(Error{dir, 0, 0, "apply", msg::apply_cannot_run("fork", std::strerror(errno))});
   }
   if (child == 0) {
     // The reverter: its own session (no controlling terminal, no SIGHUP from the one that started
@@ -175,7 +175,7 @@ Result<Pending> apply_plan(const std::string& site, Format format, const std::st
 Status confirm() {
   auto dir = run_dir();
   auto p = pending();
-  if (!p) return Error{dir + "/pending", 0, 0, "--confirm", said(Msg::apply_nothing_pending)};
+  if (!p) return Error{dir + "/pending", 0, 0, "--confirm", msg::apply_nothing_pending()};
   if (auto st = write_atomically(dir + "/confirmed", "confirmed\n"); !st) return st;
   // The reverter looks every 0.2 s; when it has gone, it either saw the confirmation or reverted.
   // (When this process started it, it is reaped here: a zombie still answers kill(pid, 0).)
@@ -184,9 +184,9 @@ Status confirm() {
     if (!alive(p->reverter)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  if (alive(p->reverter)) return Error{dir, 0, 0, "--confirm", said(Msg::apply_nothing_pending)};
+  if (alive(p->reverter)) return Error{dir, 0, 0, "--confirm", msg::apply_nothing_pending()};
   if (auto log = read_file(dir + "/revert.log"); log && log->find("reverted") != std::string::npos)
-    return Error{dir + "/revert.log", 0, 0, "--confirm", said(Msg::apply_too_late)};
+    return Error{dir + "/revert.log", 0, 0, "--confirm", msg::apply_too_late()};
   return ok_status();
 }
 

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "steps.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/apply/messages.hpp"
 
 namespace winports::apply {
 namespace {
@@ -52,13 +52,13 @@ std::vector<Family> families_of(const std::string& script) {
 
 Result<std::string> iptables_revert(const std::string& plan_text) {
   auto families = families_of(plan_text);
-  if (families.empty()) return Error{"", 0, 0, "apply", said(Msg::apply_no_table)};
+  if (families.empty()) return Error{"", 0, 0, "apply", msg::apply_no_table()};
   std::string script =
       "#!/bin/sh\n# winports apply: the site's iptables chains and the jump to them back as they were.\nset -u\n";
   for (const auto& f : families) {
     auto saved = run({f.tool + "-save", "-t", "filter"});
     if (!saved) return saved.error();
-    if (saved->status != 0) return Error{f.tool + "-save", 0, 0, "apply", said(Msg::apply_nft_failed, {saved->output})};
+    if (saved->status != 0) return Error{f.tool + "-save", 0, 0, "apply", msg::apply_nft_failed(saved->output)};
     std::set<std::string> ours(f.chains.begin(), f.chains.end());
     std::vector<std::string> declared, rules;
     std::vector<int> jumps;  // positions of the jump in the hook chain, 1-based

@@ -3,8 +3,8 @@
 
 #include "steps.hpp"
 #include "winports/apply/apply.hpp"
+#include "winports/apply/messages.hpp"
 #include "winports/core/file.hpp"
-#include "winports/core/messages.hpp"
 
 namespace winports::apply {
 
@@ -16,7 +16,7 @@ Result<std::string> nft_table_of(const std::string& plan_text) {
     if (name.find_first_of(" {") != std::string::npos) continue;
     return "inet " + name;
   }
-  return Error{"", 0, 0, "apply", said(Msg::apply_no_table)};
+  return Error{"", 0, 0, "apply", msg::apply_no_table()};
 }
 
 Result<std::string> nft_revert_script(const std::string& table) {
@@ -39,7 +39,7 @@ Result<std::string> nft_revert(const std::string& plan_text) {
   if (auto st = write_output(file, *input); !st) return st.error();
   auto check = run({"nft", "-c", "-f", file});
   if (!check) return check.error();
-  if (check->status != 0) return Error{file, 0, 0, "nft", said(Msg::apply_nft_failed, {check->output})};
+  if (check->status != 0) return Error{file, 0, 0, "nft", msg::apply_nft_failed(check->output)};
   return "#!/bin/sh\n# winports apply: the site's nftables table back as it was, in one transaction.\nexec nft -f '" +
          file + "'\n";
 }

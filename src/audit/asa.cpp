@@ -17,8 +17,8 @@
 
 #include "rule_builder.hpp"
 #include "winports/audit/asa_config.hpp"
+#include "winports/audit/messages.hpp"
 #include "winports/audit/ruleset.hpp"
-#include "winports/core/messages.hpp"
 
 namespace winports::audit {
 namespace {
@@ -237,7 +237,7 @@ class Reader {
       if (!status) return status.error();
     }
     for (const auto& g : c_.groups)
-      if (!c_.list(g.list)) return Error{c_.file, g.line.number, 0, g.list, said(Msg::asa_no_list, {g.list})};
+      if (!c_.list(g.list)) return Error{c_.file, g.line.number, 0, g.list, msg::asa_no_list(g.list)};
     auto status = paths();
     if (!status) return status.error();
     return std::move(out_);
@@ -247,26 +247,26 @@ class Reader {
   static std::string list_chain(const std::string& name) { return "access-list " + name; }
 
   Error bad(int line, const std::string& field, const std::string& value, Msg noun) const {
-    return Error{c_.file, line, 0, field, said(Msg::value_is_not, {value, said(noun)})};
+    return Error{c_.file, line, 0, field, msg::value_is_not(value, said(noun))};
   }
 
   void notes() {
     for (const auto& l : c_.other)
       if (l.text.rfind("nat ", 0) == 0)
-        out_.notes.push_back({Location{c_.file, l.number, ""}, said(Msg::asa_nat_note, {std::to_string(l.number)})});
+        out_.notes.push_back({Location{c_.file, l.number, ""}, msg::asa_nat_note(std::to_string(l.number))});
     for (const auto& o : c_.objects)
       for (const auto& m : o.members)
         if (m.text.rfind("nat ", 0) == 0)
-          out_.notes.push_back({Location{c_.file, m.number, ""}, said(Msg::asa_nat_note, {std::to_string(m.number)})});
+          out_.notes.push_back({Location{c_.file, m.number, ""}, msg::asa_nat_note(std::to_string(m.number))});
   }
 
   // ---- objects ----------------------------------------------------------------------------------
 
   Result<const asa::Object*> object(int line, const std::string& name, std::string_view kind) const {
     const auto* o = c_.object(name);
-    if (!o) return Error{c_.file, line, 0, name, said(Msg::asa_no_object, {name})};
+    if (!o) return Error{c_.file, line, 0, name, msg::asa_no_object(name)};
     if (o->kind.find(kind) == std::string::npos)
-      return Error{c_.file, line, 0, name, said(Msg::asa_object_kind, {name, o->kind, std::string(kind)})};
+      return Error{c_.file, line, 0, name, msg::asa_object_kind(name, o->kind, std::string(kind))};
     return o;
   }
 
@@ -277,7 +277,7 @@ class Reader {
 
   // A network object's or group's addresses; nested groups once each (a loop is an error).
   Result<Addresses> network(int line, const std::string& name, int depth = 0) const {
-    if (depth > 16) return Error{c_.file, line, 0, name, said(Msg::asa_nesting, {name})};
+    if (depth > 16) return Error{c_.file, line, 0, name, msg::asa_nesting(name)};
     auto o = object(line, name, "network");
     if (!o) return o.error();
     Addresses out;
@@ -295,7 +295,7 @@ class Reader {
         }
         if (head == "range") {
           auto a = parse_address_value(w.next() + "-" + w.peek());
-          if (!a) return bad(m.number, name, m.text, Msg::noun_address_range);
+          if (!a) return bad(m.number, name, m.text, msg::noun_address_range);
           out.set = out.set.unite(*a);
           continue;
         }
@@ -308,7 +308,7 @@ class Reader {
         out.set = out.set.unite(inner->set);
         if (out.unsupported.empty()) out.unsupported = inner->unsupported;
       } else if (head == "fqdn") {
-        out.unsupported = said(Msg::asa_unsupported_fqdn, {name}).en;
+        out.unsupported = msg::asa_unsupported_fqdn(name).en;
       }
       // description, nat …: not addresses
     }
@@ -321,24 +321,24 @@ class Reader {
     auto a = w.next();
     if (host) {
       auto n = parse_network(a);
-      if (!n) return bad(line, "address", a, Msg::asa_noun_address);
+      if (!n) return bad(line, "address", a, msg::asa_noun_address);
       return Addresses{AddressSet::of(*n), ""};
     }
     if (a.find(':') != std::string::npos || a.find('/') != std::string::npos) {
       auto n = parse_network(a);
-      if (!n) return bad(line, "address", a, Msg::asa_noun_address);
+      if (!n) return bad(line, "address", a, msg::asa_noun_address);
       return Addresses{AddressSet::of(*n), ""};
     }
     auto mask = parse_network(w.peek());
     auto n = parse_network(a);
-    if (!n || !mask || mask->family != 4) return bad(line, "address", a, Msg::asa_noun_address);
+    if (!n || !mask || mask->family != 4) return bad(line, "address", a, msg::asa_noun_address);
     w.next();
     std::uint32_t m = 0;
     for (int i = 0; i < 4; ++i) m = (m << 8) | mask->bytes[static_cast<std::size_t>(i)];
     int prefix = std::popcount(m);
-    if (prefix != 32 && (m << prefix) != 0) return bad(line, "mask", mask->to_string(), Msg::asa_bad_mask);
+    if (prefix != 32 && (m << prefix) != 0) return bad(line, "mask", mask->to_string(), msg::asa_bad_mask);
     auto net = parse_network(a + "/" + std::to_string(prefix));
-    if (!net) return bad(line, "address", a, Msg::asa_noun_address);
+    if (!net) return bad(line, "address", a, msg::asa_noun_address);
     return Addresses{AddressSet::of(*net), ""};
   }
 
@@ -352,9 +352,9 @@ class Reader {
     if (head == "object" || head == "object-group") return network(line, w.next());
     if (head == "interface") {
       auto name = w.next();
-      return Addresses{AddressSet::all(), said(Msg::asa_unsupported_interface, {name}).en};
+      return Addresses{AddressSet::all(), msg::asa_unsupported_interface(name).en};
     }
-    if (head.empty()) return Error{c_.file, line, 0, "address", said(Msg::asa_expected, {"an address", "access-list"})};
+    if (head.empty()) return Error{c_.file, line, 0, "address", msg::asa_expected("an address", "access-list")};
     --w.at;
     return address(line, w, false);
   }
@@ -365,7 +365,7 @@ class Reader {
     auto value = [&]() -> Result<std::uint16_t> {
       auto text = w.next();
       auto p = port_value(text);
-      if (!p) return bad(line, op, text, Msg::asa_noun_port);
+      if (!p) return bad(line, op, text, msg::asa_noun_port);
       return *p;
     };
     auto a = value();
@@ -385,7 +385,7 @@ class Reader {
 
   // A service group of port-objects (`object-group service X tcp`): its ports, nested ones included.
   Result<PortSet> port_group(int line, const std::string& name, int depth = 0) const {
-    if (depth > 16) return Error{c_.file, line, 0, name, said(Msg::asa_nesting, {name})};
+    if (depth > 16) return Error{c_.file, line, 0, name, msg::asa_nesting(name)};
     auto o = object(line, name, "service");
     if (!o) return o.error();
     PortSet out;
@@ -409,13 +409,13 @@ class Reader {
   Result<Service> service_words(int line, Words& w) const {
     auto proto = w.next();
     auto p = protocol_value(proto);
-    if (!p) return bad(line, "protocol", proto, Msg::noun_protocol);
+    if (!p) return bad(line, "protocol", proto, msg::noun_protocol);
     Service s = of_protocols(*p);
     if (proto == "icmp" || proto == "icmp6") {
       int number = proto == "icmp" ? 1 : 58;
       if (!w.done() && w.peek() != "source" && w.peek() != "destination") {
         auto t = icmp_value(number, w.next());
-        if (!t) return bad(line, "icmp", w.w[w.at - 1], Msg::noun_icmp_type);
+        if (!t) return bad(line, "icmp", w.w[w.at - 1], msg::noun_icmp_type);
         TypeSet types;
         types.set(static_cast<std::size_t>(*t));
         s.icmp = {number, types};
@@ -437,7 +437,7 @@ class Reader {
   // The services of a service object or group (service-object, port-object with the group's
   // protocol, object and group references).
   Result<std::vector<Service>> services(int line, const std::string& name, int depth = 0) const {
-    if (depth > 16) return Error{c_.file, line, 0, name, said(Msg::asa_nesting, {name})};
+    if (depth > 16) return Error{c_.file, line, 0, name, msg::asa_nesting(name)};
     auto o = object(line, name, "service");
     if (!o) return o.error();
     std::vector<Service> out;
@@ -458,7 +458,7 @@ class Reader {
       } else if (head == "port-object") {
         auto p = protocol_value(group_protocol.empty() ? "tcp-udp" : group_protocol);
         auto ports = port_operator(m.number, w);
-        if (!p || !ports) return ports ? bad(m.number, name, group_protocol, Msg::noun_protocol) : ports.error();
+        if (!p || !ports) return ports ? bad(m.number, name, group_protocol, msg::noun_protocol) : ports.error();
         Service s = of_protocols(*p);
         s.destination = *ports;
         s.ports = true;
@@ -469,7 +469,7 @@ class Reader {
   }
 
   Result<ProtocolSet> protocol_group(int line, const std::string& name, int depth = 0) const {
-    if (depth > 16) return Error{c_.file, line, 0, name, said(Msg::asa_nesting, {name})};
+    if (depth > 16) return Error{c_.file, line, 0, name, msg::asa_nesting(name)};
     auto o = object(line, name, "protocol");
     if (!o) return o.error();
     ProtocolSet out;
@@ -478,7 +478,7 @@ class Reader {
       auto head = w.next();
       if (head == "protocol-object") {
         auto p = protocol_value(w.next());
-        if (!p) return bad(m.number, name, m.text, Msg::noun_protocol);
+        if (!p) return bad(m.number, name, m.text, msg::noun_protocol);
         out |= *p;
       } else if (head == "group-object") {
         auto inner = protocol_group(m.number, w.next(), depth + 1);
@@ -490,7 +490,7 @@ class Reader {
   }
 
   Result<TypeSet> icmp_group(int line, int protocol, const std::string& name, int depth = 0) const {
-    if (depth > 16) return Error{c_.file, line, 0, name, said(Msg::asa_nesting, {name})};
+    if (depth > 16) return Error{c_.file, line, 0, name, msg::asa_nesting(name)};
     auto o = object(line, name, "icmp-type");
     if (!o) return o.error();
     TypeSet out;
@@ -499,7 +499,7 @@ class Reader {
       auto head = w.next();
       if (head == "icmp-object") {
         auto t = icmp_value(protocol, w.next());
-        if (!t) return bad(m.number, name, m.text, Msg::noun_icmp_type);
+        if (!t) return bad(m.number, name, m.text, msg::noun_icmp_type);
         out.set(static_cast<std::size_t>(*t));
       } else if (head == "group-object") {
         auto inner = icmp_group(m.number, protocol, w.next(), depth + 1);
@@ -515,7 +515,7 @@ class Reader {
   Status list(const std::string& name) {
     Chain chain{list_chain(name), {}};
     const auto* l = c_.list(name);
-    if (!l) return Error{c_.file, 0, 0, name, said(Msg::asa_no_list, {name})};
+    if (!l) return Error{c_.file, 0, 0, name, msg::asa_no_list(name)};
     for (std::size_t i = 0; i < l->entries.size(); ++i) {
       const auto& e = l->entries[i];
       Location where{c_.file, e.number, e.number ? "" : "access-list " + name + " line " + std::to_string(i + 1)};
@@ -532,13 +532,13 @@ class Reader {
     if (kind == "remark" || kind == "standard" || kind == "webtype" || kind == "ethertype") return ok_status();
     if (kind != "extended") --w.at;
     auto action = w.next();
-    if (action != "permit" && action != "deny") return bad(where.line, "access-list", action, Msg::asa_noun_action);
+    if (action != "permit" && action != "deny") return bad(where.line, "access-list", action, msg::asa_noun_action);
     // Options at the end (log …, time-range, inactive) are read first: they may stand anywhere after
     // the addresses and ports.
     std::string unsupported;
     for (std::size_t i = w.at; i < w.w.size(); ++i) {
       if (w.w[i] == "inactive") return ok_status();  // an inactive entry matches nothing
-      if (w.w[i] == "time-range" && i + 1 < w.w.size()) unsupported = said(Msg::asa_unsupported_time, {w.w[i + 1]}).en;
+      if (w.w[i] == "time-range" && i + 1 < w.w.size()) unsupported = msg::asa_unsupported_time(w.w[i + 1]).en;
     }
     // The protocol: a name or number, a service object or group, a protocol group.
     std::vector<Service> services;
@@ -560,7 +560,7 @@ class Reader {
       }
     } else {
       auto p = protocol_value(proto);
-      if (!p) return bad(where.line, "protocol", proto, Msg::noun_protocol);
+      if (!p) return bad(where.line, "protocol", proto, msg::noun_protocol);
       services.push_back(of_protocols(*p));
       ports_follow = ((*p) & ~port_protocols()).none();
       if (proto == "icmp") icmp_protocol = 1;
@@ -571,7 +571,7 @@ class Reader {
            w.peek() == "security-group" || w.peek() == "object-group-security") {
       auto what = w.next();
       if (what == "security-group") w.next();  // "name X" or "tag N"
-      if (unsupported.empty()) unsupported = said(Msg::asa_unsupported_user, {what + " " + w.peek()}).en;
+      if (unsupported.empty()) unsupported = msg::asa_unsupported_user(what + " " + w.peek()).en;
       w.next();
     }
     auto source = address_spec(where.line, w);
@@ -599,7 +599,7 @@ class Reader {
     while (w.peek() == "security-group" || w.peek() == "object-group-security") {
       auto what = w.next();
       if (what == "security-group") w.next();
-      if (unsupported.empty()) unsupported = said(Msg::asa_unsupported_user, {what + " " + w.peek()}).en;
+      if (unsupported.empty()) unsupported = msg::asa_unsupported_user(what + " " + w.peek()).en;
       w.next();
     }
     auto destination = address_spec(where.line, w);
@@ -615,7 +615,7 @@ class Reader {
         icmp_types = *t;
       } else {
         auto t = icmp_value(icmp_protocol, w.peek());
-        if (!t) return bad(where.line, "icmp", w.peek(), Msg::noun_icmp_type);
+        if (!t) return bad(where.line, "icmp", w.peek(), msg::noun_icmp_type);
         w.next();
         icmp_types = TypeSet().set(static_cast<std::size_t>(*t));
       }
@@ -680,7 +680,7 @@ class Reader {
       chain.rules.push_back(
           rule(Cube{}, Verdict::jump, "access-group " + global->list + " global", list_chain(global->list)));
     if (!in && !global && !iface.empty()) {
-      out_.notes.push_back({Location{c_.file, 0, ""}, said(Msg::asa_security_levels, {iface})});
+      out_.notes.push_back({Location{c_.file, 0, ""}, msg::asa_security_levels(iface)});
       AddressSet known;
       for (const auto& [other, nets] : interfaces_.networks) {
         known = known.unite(nets);
@@ -696,8 +696,7 @@ class Reader {
       }
       Cube elsewhere;
       elsewhere.destination = known.complement();
-      chain.rules.push_back(
-          rule(elsewhere, Verdict::drop, "security-level", "", said(Msg::asa_not_behind_interface).en));
+      chain.rules.push_back(rule(elsewhere, Verdict::drop, "security-level", "", msg::asa_not_behind_interface().en));
     }
     out_.chains.emplace(chain_name, std::move(chain));
   }
@@ -711,24 +710,22 @@ class Reader {
     if (interfaces_.networks.empty()) {
       if (bound.size() == 1 || (bound.empty() && c_.binding("", "global"))) {
         auto iface = bound.empty() ? std::string() : bound.front();
-        out_.notes.push_back(
-            {Location{c_.file, 0, ""}, said(Msg::asa_assumed_interface, {iface.empty() ? "global" : iface})});
+        out_.notes.push_back({Location{c_.file, 0, ""}, msg::asa_assumed_interface(iface.empty() ? "global" : iface)});
         ingress_chain(iface, "asa in " + iface);
         ingress.rules.push_back(rule(Cube{}, Verdict::go_to, "interface " + iface, "asa in " + iface));
       } else {
         ingress.rules.push_back(rule(Cube{}, Verdict::drop, "access-group", "",
-                                     said(Msg::asa_no_interface_named, {bound.empty() ? "-" : join(bound, ", ")}).en));
+                                     msg::asa_no_interface_named(bound.empty() ? "-" : join(bound, ", ")).en));
       }
     } else {
       for (const auto& [iface, nets] : interfaces_.networks) {
-        if (!c_.interface(iface))
-          out_.notes.push_back({Location{c_.file, 0, ""}, said(Msg::asa_unknown_interface, {iface})});
+        if (!c_.interface(iface)) out_.notes.push_back({Location{c_.file, 0, ""}, msg::asa_unknown_interface(iface)});
         ingress_chain(iface, "asa in " + iface);
         Cube from;
         from.source = nets;
         ingress.rules.push_back(rule(from, Verdict::go_to, "interface " + iface, "asa in " + iface));
       }
-      ingress.rules.push_back(rule(Cube{}, Verdict::drop, "interface", "", said(Msg::asa_not_behind_interface).en));
+      ingress.rules.push_back(rule(Cube{}, Verdict::drop, "interface", "", msg::asa_not_behind_interface().en));
     }
     out_.chains.emplace(ingress.name, std::move(ingress));
     out_.stages.push_back(Stage{"asa ingress", false, true, true, false});

@@ -8,7 +8,7 @@
 #include <charconv>
 
 #include "rule_builder.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
 
 namespace winports::audit::asa {
 namespace {
@@ -61,7 +61,7 @@ class Editor {
       if (open_ != kNone) return member(number, text);
       if (in_interface_) return interface_member(number, text);
       if (!command) return keep(number, std::string(raw));  // a sub-command of something not modelled
-      return Error{file_, number, 1, "line", said(Msg::asa_member_outside, {shortened(text, 40)})};
+      return Error{file_, number, 1, "line", msg::asa_member_outside(shortened(text, 40))};
     }
     open_ = kNone;
     in_interface_ = false;
@@ -96,7 +96,7 @@ class Editor {
     if (w.size() == 2 && w[0] == "security-level") {
       auto level = asa::number(w[1]);
       if (!level || *level < 0 || *level > 100)
-        return Error{file_, number, 0, "security-level", said(Msg::value_is_not, {w[1], said(Msg::asa_noun_level)})};
+        return Error{file_, number, 0, "security-level", msg::value_is_not(w[1], said(msg::asa_noun_level))};
       i.security_level = *level;
     }
     return keep(number, " " + text);
@@ -115,7 +115,7 @@ class Editor {
     for (std::size_t i = 0; i < c_.objects.size(); ++i)
       if (c_.objects[i].name == name) {
         if (c_.objects[i].kind != kind)
-          return Error{file_, number, 0, name, said(Msg::asa_object_kind, {name, c_.objects[i].kind, kind})};
+          return Error{file_, number, 0, name, msg::asa_object_kind(name, c_.objects[i].kind, kind)};
         open_ = i;  // entering an existing object adds to it
         return ok_status();
       }
@@ -132,13 +132,13 @@ class Editor {
   }
 
   Status access_list(int number, const std::string& text, const std::vector<std::string>& w, bool command) {
-    if (w.size() < 3) return Error{file_, number, 0, "access-list", said(Msg::rule_needs, {"a name and an entry"})};
+    if (w.size() < 3) return Error{file_, number, 0, "access-list", msg::rule_needs("a name and an entry")};
     const auto& name = w[1];
     std::size_t first = 2;
     std::optional<int> at;
     if (w[2] == "line") {
       if (w.size() < 5 || !(at = asa::number(w[3])) || *at < 1)
-        return Error{file_, number, 0, "line", said(Msg::asa_expected, {"a line number and an entry", "line"})};
+        return Error{file_, number, 0, "line", msg::asa_expected("a line number and an entry", "line")};
       first = 4;
     }
     std::string entry;
@@ -147,7 +147,7 @@ class Editor {
     auto& list = list_named(name);
     if (command && w[first] != "remark")
       for (const auto& e : list.entries)
-        if (e.text == entry) return Error{file_, number, 0, name, said(Msg::asa_duplicate_entry, {name, entry})};
+        if (e.text == entry) return Error{file_, number, 0, name, msg::asa_duplicate_entry(name, entry)};
     if (!at) {
       list.entries.push_back({number, entry});
       return ok_status();
@@ -156,7 +156,7 @@ class Editor {
     // one past the end.
     if (static_cast<std::size_t>(*at) > list.entries.size() + 1)
       return Error{file_, number, 0, "line",
-                   said(Msg::asa_line_past_end, {std::to_string(*at), name, std::to_string(list.entries.size())})};
+                   msg::asa_line_past_end(std::to_string(*at), name, std::to_string(list.entries.size()))};
     list.entries.insert(list.entries.begin() + (*at - 1), Line{number, entry});
     return ok_status();
   }
@@ -170,9 +170,9 @@ class Editor {
       g.interface = w[4];
     } else {
       return Error{file_, number, 0, "access-group",
-                   said(Msg::asa_expected, {"NAME in|out interface IF, or NAME global", "access-group"})};
+                   msg::asa_expected("NAME in|out interface IF, or NAME global", "access-group")};
     }
-    if (command && !c_.list(g.list)) return Error{file_, number, 0, g.list, said(Msg::asa_no_list, {g.list})};
+    if (command && !c_.list(g.list)) return Error{file_, number, 0, g.list, msg::asa_no_list(g.list)};
     // One list per interface and direction: a new binding replaces the old one in one step.
     std::erase_if(c_.groups,
                   [&](const AccessGroup& o) { return o.direction == g.direction && o.interface == g.interface; });
@@ -182,7 +182,7 @@ class Editor {
 
   Status command_only(int number, const std::string& text, const std::vector<std::string>& w) {
     if (w.size() == 4 && w[0] == "clear" && w[1] == "configure" && w[2] == "access-list") {
-      if (!c_.list(w[3])) return Error{file_, number, 0, w[3], said(Msg::asa_no_list, {w[3]})};
+      if (!c_.list(w[3])) return Error{file_, number, 0, w[3], msg::asa_no_list(w[3])};
       std::erase_if(c_.lists, [&](const AccessList& l) { return l.name == w[3]; });
       std::erase_if(c_.groups, [&](const AccessGroup& g) { return g.list == w[3]; });
       return ok_status();
@@ -192,37 +192,35 @@ class Editor {
       auto key = normalized(text.substr(3));
       auto before = c_.groups.size();
       std::erase_if(c_.groups, [&](const AccessGroup& g) { return g.line.text == key; });
-      if (c_.groups.size() == before) return Error{file_, number, 0, "access-group", said(Msg::asa_no_list, {w[2]})};
+      if (c_.groups.size() == before) return Error{file_, number, 0, "access-group", msg::asa_no_list(w[2])};
       return ok_status();
     }
     if (w.size() >= 4 && w[0] == "no" && (w[1] == "object-group" || w[1] == "object")) {
       const auto& name = w[3];
       for (const auto& l : c_.lists)
         for (const auto& e : l.entries)
-          if (entry_uses(e.text, name))
-            return Error{file_, number, 0, name, said(Msg::asa_group_in_use, {name, l.name})};
+          if (entry_uses(e.text, name)) return Error{file_, number, 0, name, msg::asa_group_in_use(name, l.name)};
       for (const auto& o : c_.objects)
         for (const auto& m : o.members)
-          if (entry_uses(m.text, name))
-            return Error{file_, number, 0, name, said(Msg::asa_group_in_use, {name, o.name})};
+          if (entry_uses(m.text, name)) return Error{file_, number, 0, name, msg::asa_group_in_use(name, o.name)};
       auto before = c_.objects.size();
       std::erase_if(c_.objects, [&](const Object& o) { return o.name == name; });
-      if (c_.objects.size() == before) return Error{file_, number, 0, name, said(Msg::asa_no_object, {name})};
+      if (c_.objects.size() == before) return Error{file_, number, 0, name, msg::asa_no_object(name)};
       return ok_status();
     }
-    return Error{file_, number, 1, "command", said(Msg::asa_unknown_command, {shortened(text, 60)})};
+    return Error{file_, number, 1, "command", msg::asa_unknown_command(shortened(text, 60))};
   }
 
   Status remove_entry(int number, const std::vector<std::string>& w) {
     const auto& name = w[2];
     auto* list = const_cast<AccessList*>(c_.list(name));
-    if (!list) return Error{file_, number, 0, name, said(Msg::asa_no_list, {name})};
+    if (!list) return Error{file_, number, 0, name, msg::asa_no_list(name)};
     std::size_t first = 3;
     if (w.size() > 5 && w[3] == "line") first = 5;  // "no access-list X line N …" names the entry too
     std::string entry;
     for (std::size_t i = first; i < w.size(); ++i) entry += (entry.empty() ? "" : " ") + w[i];
     auto it = std::find_if(list->entries.begin(), list->entries.end(), [&](const Line& e) { return e.text == entry; });
-    if (it == list->entries.end()) return Error{file_, number, 0, name, said(Msg::asa_no_entry, {name, entry})};
+    if (it == list->entries.end()) return Error{file_, number, 0, name, msg::asa_no_entry(name, entry)};
     list->entries.erase(it);
     // The ASA removes a list with its last entry, and its binding with it.
     if (list->entries.empty()) {

@@ -9,9 +9,9 @@
 #include "cube_index.hpp"
 #include "rule_builder.hpp"
 #include "windows_model.hpp"
+#include "winports/audit/messages.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/catalog/rules.hpp"
-#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::audit {
@@ -134,12 +134,12 @@ class Auditor {
     const std::vector<Network>* host = nullptr;
     if (!host_name.empty()) {
       const auto* h = env_.host(host_name);
-      if (!h) return Error{env_.file, 0, 0, "--host", said(Msg::audit_no_host, {host_name})};
+      if (!h) return Error{env_.file, 0, 0, "--host", msg::audit_no_host(host_name)};
       host = &h->addresses;
       host_name_ = host_name;
-      a.path = said(Msg::audit_path_input, {host_name});
+      a.path = msg::audit_path_input(host_name);
     } else {
-      a.path = said(Msg::audit_path_forward);
+      a.path = msg::audit_path_forward();
     }
     for (const auto& [name, chain] : ruleset_.chains) a.rules += chain.rules.size();
     assumptions(a, host != nullptr);
@@ -278,7 +278,7 @@ class Auditor {
     bool applies = true;
     if (ruleset_.stages.empty()) {
       a.unreached.push_back({Location{join(ruleset_.files, ", "), 0, ""},
-                             said(host ? Msg::audit_no_input_chain : Msg::audit_no_forward_chain), ""});
+                             said(host ? msg::audit_no_input_chain : msg::audit_no_forward_chain), ""});
       applies = false;
     }
     for (const auto& [where, what] : ruleset_.inactive) {
@@ -322,18 +322,18 @@ class Auditor {
         run = std::string(v6 ? "ip6tables" : "iptables") + " -w -I " + (host ? "INPUT" : "FORWARD") + " 1 -j " + bare;
       }
       a.unreached.push_back({chain.rules.front().location,
-                             said(Msg::audit_chain_unreached, {bare, path.empty() ? std::string("-") : join(path, ", "),
-                                                               std::to_string(chain.rules.size())}),
+                             msg::audit_chain_unreached(bare, path.empty() ? std::string("-") : join(path, ", "),
+                                                        std::to_string(chain.rules.size())),
                              run});
       applies = false;
     }
-    if (!applies) a.assumptions.push_back(said(Msg::audit_consequences_left_out));
+    if (!applies) a.assumptions.push_back(msg::audit_consequences_left_out());
     return applies;
   }
 
   void assumptions(Audit& a, bool /*host*/) {
-    if (!ruleset_.covers_ipv4) a.assumptions.push_back(said(Msg::audit_no_ipv4));
-    if (!ruleset_.covers_ipv6) a.assumptions.push_back(said(Msg::audit_no_ipv6));
+    if (!ruleset_.covers_ipv4) a.assumptions.push_back(msg::audit_no_ipv4());
+    if (!ruleset_.covers_ipv6) a.assumptions.push_back(msg::audit_no_ipv6());
     for (const auto& [where, what] : ruleset_.notes) {
       auto at = where.to_string() + ": ";
       a.assumptions.push_back(LocalizedText{at, at} + what);
@@ -430,7 +430,7 @@ class Auditor {
       return join(names, ",");
     };
     if (auto names = hosts_of(addresses)) return plain(*names);
-    if (auto missing = hosts_of(whole.subtract(addresses))) return said(Msg::audit_zone_except, {zone.name, *missing});
+    if (auto missing = hosts_of(whole.subtract(addresses))) return msg::audit_zone_except(zone.name, *missing);
     return plain(zone.name + " (" + addresses.to_string() + ")");
   }
 
@@ -741,7 +741,7 @@ void exclusive_preflight(Audit& audit, const Ruleset& host_ruleset, const std::s
 Result<HostContext> host_context(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& host,
                                  const std::string& profile) {
   const auto* h = env.host(host);
-  if (!h) return Error{env.file, 0, 0, "--host", said(Msg::audit_no_host, {host})};
+  if (!h) return Error{env.file, 0, 0, "--host", msg::audit_no_host(host)};
   HostContext out;
   out.profile = profile;
   out.addresses = h->addresses;

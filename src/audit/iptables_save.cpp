@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "rule_builder.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::audit {
@@ -30,7 +30,7 @@ Result<std::vector<std::string>> words_of(const std::string& line, const std::st
         if (line[i] == '\\' && i + 1 < line.size()) ++i;
         word += line[i++];
       }
-      if (i >= line.size()) return Error{file, number, 0, "rule", said(Msg::unterminated_string)};
+      if (i >= line.size()) return Error{file, number, 0, "rule", msg::unterminated_string()};
       ++i;
     } else {
       while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') word += line[i++];
@@ -73,7 +73,7 @@ struct Cursor {
       negate = !negate;
       ++at;
     }
-    if (at + 1 >= words.size()) return Error{file, line, 0, option, said(Msg::option_needs_value, {option})};
+    if (at + 1 >= words.size()) return Error{file, line, 0, option, msg::option_needs_value(option)};
     return words[++at];
   }
   // The values of an option the reader does not model (--match-set NAME src): the words up to the
@@ -98,7 +98,7 @@ class Reader {
       auto status = read_line(line, number);
       if (!status) return status.error();
     }
-    if (!table_.empty()) return Error{file_, number, 0, "COMMIT", said(Msg::ipt_no_commit, {table_})};
+    if (!table_.empty()) return Error{file_, number, 0, "COMMIT", msg::ipt_no_commit(table_)};
     return finish();
   }
 
@@ -125,31 +125,30 @@ class Reader {
   Status read_line(const std::string& line, int number) {
     if (line.empty() || line[0] == '#') return ok_status();
     if (line[0] == '*') {
-      if (!table_.empty()) return Error{file_, number, 0, "table", said(Msg::ipt_no_commit, {table_})};
+      if (!table_.empty()) return Error{file_, number, 0, "table", msg::ipt_no_commit(table_)};
       table_ = line.substr(1);
       ++tables_;
       return ok_status();
     }
     if (line == "COMMIT") {
-      if (table_.empty()) return Error{file_, number, 0, "COMMIT", said(Msg::ipt_commit_outside)};
+      if (table_.empty()) return Error{file_, number, 0, "COMMIT", msg::ipt_commit_outside()};
       table_.clear();
       return ok_status();
     }
-    if (table_.empty()) return Error{file_, number, 0, "table", said(Msg::ipt_line_before_table)};
+    if (table_.empty()) return Error{file_, number, 0, "table", msg::ipt_line_before_table()};
     if (line[0] == ':') return declare(line, number);
     if (line.rfind("-A ", 0) == 0 || line.rfind("-I ", 0) == 0) return add_rule(line, number);
-    return Error{file_, number, 0, "line", said(Msg::ipt_unexpected_line, {shortened(line, 40)})};
+    return Error{file_, number, 0, "line", msg::ipt_unexpected_line(shortened(line, 40))};
   }
 
   Status declare(const std::string& line, int number) {
     std::istringstream in(line.substr(1));
     std::string name, policy;
     in >> name >> policy;
-    if (name.empty() || policy.empty()) return Error{file_, number, 0, "chain", said(Msg::ipt_expected_chain)};
+    if (name.empty() || policy.empty()) return Error{file_, number, 0, "chain", msg::ipt_expected_chain()};
     bool builtin = builtins().count(name) > 0;
     if (builtin && policy != "ACCEPT" && policy != "DROP")
-      return Error{file_, number, 2 + static_cast<int>(name.size()), "policy",
-                   said(Msg::not_one_of, {policy, "ACCEPT, DROP"})};
+      return Error{file_, number, 2 + static_cast<int>(name.size()), "policy", msg::not_one_of(policy, "ACCEPT, DROP")};
     auto key = key_of(table_, name);
     out_.chains[key].name = key;
     policies_[key] = policy == "ACCEPT";
@@ -162,10 +161,9 @@ class Reader {
     auto words = words_of(line, file_, number);
     if (!words) return words.error();
     auto& w = *words;
-    if (w.size() < 2) return Error{file_, number, 0, "-A", said(Msg::rule_needs, {"chain"})};
+    if (w.size() < 2) return Error{file_, number, 0, "-A", msg::rule_needs("chain")};
     auto key = key_of(table_, w[1]);
-    if (!out_.chains.count(key))
-      return Error{file_, number, 4, "chain", said(Msg::ipt_chain_not_declared, {w[1], table_})};
+    if (!out_.chains.count(key)) return Error{file_, number, 4, "chain", msg::ipt_chain_not_declared(w[1], table_)};
     RuleBuilder b;
     b.family(family_);
     protocol_ = -1;
@@ -193,7 +191,7 @@ class Reader {
   Status option(RuleBuilder& b, const std::string& opt, Cursor& c, std::string& module, int number) {
     auto value = [&] { return c.value(); };
     auto bad = [&](const std::string& v, Msg what) -> Status {
-      return Error{file_, number, 0, opt, said(Msg::value_is_not, {v, said(what)})};
+      return Error{file_, number, 0, opt, msg::value_is_not(v, said(what))};
     };
     if (opt == "-s" || opt == "--source" || opt == "-d" || opt == "--destination") {
       auto v = value();
@@ -201,7 +199,7 @@ class Reader {
       AddressSet set;
       for (const auto& item : split_list(*v, ',')) {
         auto a = parse_address_value(item);
-        if (!a) return bad(item, Msg::noun_address);
+        if (!a) return bad(item, msg::noun_address);
         set = set.unite(*a);
       }
       b.addresses(opt == "-s" || opt == "--source", set, c.negate);
@@ -212,7 +210,7 @@ class Reader {
       if (!v) return v.error();
       if (*v == "all") return ok_status();
       int p = protocol_number(*v);
-      if (p < 0) return bad(*v, Msg::noun_protocol);
+      if (p < 0) return bad(*v, msg::noun_protocol);
       ProtocolSet set;
       set.set(static_cast<std::size_t>(p));
       b.protocols(set, c.negate);
@@ -242,10 +240,10 @@ class Reader {
     if (opt == "-c" || opt == "--set-counters") {
       auto packets = value();  // "-c packets bytes" (iptables-save -c) has two values
       auto bytes = value();
-      return packets && bytes ? ok_status() : Status(Error{file_, number, 0, opt, said(Msg::ipt_counters)});
+      return packets && bytes ? ok_status() : Status(Error{file_, number, 0, opt, msg::ipt_counters()});
     }
     if (opt.rfind("--", 0) == 0) return module_option(b, opt, c, module, number);
-    return Error{file_, number, 0, opt, said(Msg::ipt_unknown_option, {opt})};
+    return Error{file_, number, 0, opt, msg::ipt_unknown_option(opt)};
   }
 
   Status target(RuleBuilder& b, const std::string& opt, Cursor& c, int number) {
@@ -272,14 +270,14 @@ class Reader {
              t == "CLASSIFY" || t == "AUDIT" || t == "CHECKSUM" || t == "TTL" || t == "HL" || t == "ULOG")
       ;  // non-terminating: the packet goes on to the next rule
     else
-      return Error{file_, number, 0, opt, said(Msg::ipt_unknown_target, {t})};
+      return Error{file_, number, 0, opt, msg::ipt_unknown_target(t)};
     return ok_status();
   }
 
   Status module_option(RuleBuilder& b, const std::string& opt, Cursor& c, const std::string& module, int number) {
     auto value = [&] { return c.value(); };
     auto bad = [&](const std::string& v, Msg what) -> Status {
-      return Error{file_, number, 0, opt, said(Msg::value_is_not, {v, said(what)})};
+      return Error{file_, number, 0, opt, msg::value_is_not(v, said(what))};
     };
     auto carriers = [&] {
       ProtocolSet p;
@@ -300,11 +298,11 @@ class Reader {
       bool multiport = opt.back() == 's';
       if (multiport ? module != "multiport" : (protocol_ < 0 && module != "tcp" && module != "udp" && module != "sctp"))
         return Error{file_, number, 0, opt,
-                     said(Msg::ipt_needs_first, {opt, multiport ? "-m multiport" : "-p tcp, -p udp, -m tcp"})};
+                     msg::ipt_needs_first(opt, multiport ? "-m multiport" : "-p tcp, -p udp, -m tcp")};
       auto v = value();
       if (!v) return v.error();
       auto set = port_list(*v);
-      if (!set) return bad(*v, Msg::noun_ports);
+      if (!set) return bad(*v, msg::noun_ports);
       b.ports(opt.find("--s") == 0, *set, c.negate, carriers());
       return ok_status();
     }
@@ -318,7 +316,7 @@ class Reader {
           continue;
         }
         auto s = parse_state(item);
-        if (!s) return bad(item, Msg::noun_conntrack_state);
+        if (!s) return bad(item, msg::noun_conntrack_state);
         mask |= *s;
       }
       b.states(mask, c.negate);
@@ -328,7 +326,7 @@ class Reader {
       auto v = value();
       if (!v) return v.error();
       auto a = parse_address_value(*v);
-      if (!a) return bad(*v, Msg::noun_address_range);
+      if (!a) return bad(*v, msg::noun_address_range);
       b.addresses(opt == "--src-range", *a, c.negate);
       return ok_status();
     }
@@ -338,7 +336,7 @@ class Reader {
       int protocol = opt == "--icmp-type" ? 1 : 58;
       if (*v == "any") return ok_status();
       auto t = parse_icmp_type(protocol, *v);
-      if (!t) return bad(*v, Msg::noun_icmp_type);
+      if (!t) return bad(*v, msg::noun_icmp_type);
       TypeSet set;
       set.set(static_cast<std::size_t>(*t));
       b.icmp_types(protocol, set, c.negate);
@@ -348,7 +346,7 @@ class Reader {
       auto v = value();
       if (!v) return v.error();
       auto n = parse_port_value(*v, ':');  // a number 0-255
-      if (!n || n->lo != n->hi || n->lo > 255) return bad(*v, Msg::noun_hop_limit);
+      if (!n || n->lo != n->hi || n->lo > 255) return bad(*v, msg::noun_hop_limit);
       b.hop_limit(n->lo, c.negate);
       return ok_status();
     }
@@ -364,7 +362,7 @@ class Reader {
     if (opt == "--tcp-flags") {  // two values: mask and set
       auto mask = value();
       auto set = value();
-      if (!mask || !set) return Error{file_, number, 0, opt, said(Msg::ipt_tcp_flags)};
+      if (!mask || !set) return Error{file_, number, 0, opt, msg::ipt_tcp_flags()};
       b.unsupported("--tcp-flags");
       return ok_status();
     }
@@ -377,7 +375,7 @@ class Reader {
       c.skip_values();
       return ok_status();
     }
-    return Error{file_, number, 0, opt, said(Msg::ipt_needs_first, {opt, "-m"})};
+    return Error{file_, number, 0, opt, msg::ipt_needs_first(opt, "-m")};
   }
 
   Result<Ruleset> finish() {
@@ -397,7 +395,7 @@ class Reader {
     // family it is of: it speaks for none.
     out_.covers_ipv4 = tables_ > 0 && family_ == 4;
     out_.covers_ipv6 = tables_ > 0 && family_ == 6;
-    if (tables_ == 0) out_.notes.push_back({Location{file_, 0, ""}, said(Msg::audit_no_table)});
+    if (tables_ == 0) out_.notes.push_back({Location{file_, 0, ""}, msg::audit_no_table()});
     out_.files.push_back(file_);
     return std::move(out_);
   }

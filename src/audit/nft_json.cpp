@@ -5,7 +5,7 @@
 #include <set>
 
 #include "nft_model.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
 
 namespace winports::audit {
 namespace {
@@ -59,20 +59,20 @@ class Reader {
 
   Result<nft::Model> read(const std::string& text) {
     json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded()) return Error{file_, 0, 0, "json", said(Msg::not_json)};
+    if (doc.is_discarded()) return Error{file_, 0, 0, "json", msg::not_json()};
     if (!doc.is_object() || !doc.contains("nftables") || !doc["nftables"].is_array())
-      return Error{file_, 0, 0, "nftables", said(Msg::nft_json_top)};
+      return Error{file_, 0, 0, "nftables", msg::nft_json_top()};
     std::size_t index = 0;
     for (const auto& item : doc["nftables"]) {
       ++index;
       if (!item.is_object())
-        return Error{file_, 0, 0, "nftables[" + std::to_string(index - 1) + "]", said(Msg::not_an_object)};
+        return Error{file_, 0, 0, "nftables[" + std::to_string(index - 1) + "]", msg::not_an_object()};
       if (item.contains("chain")) {
         const auto& c = item["chain"];
         for (const char* key : {"family", "table", "name"})
           if (!c.is_object() || !c.contains(key) || !c[key].is_string())
             return Error{file_, 0, 0, "nftables[" + std::to_string(index - 1) + "].chain." + key,
-                         said(Msg::nft_json_chain_needs, {key})};
+                         msg::nft_json_chain_needs(key)};
         chain(c);
       }
       if (item.contains("set")) set(item["set"]);
@@ -119,17 +119,17 @@ class Reader {
 
   Status rule(const json& r, std::size_t index) {
     auto where = "nftables[" + std::to_string(index) + "]";
-    if (!r.is_object()) return Error{file_, 0, 0, where + ".rule", said(Msg::not_an_object)};
+    if (!r.is_object()) return Error{file_, 0, 0, where + ".rule", msg::not_an_object()};
     auto key = nft::Model::key(str(r, "family"), str(r, "table"), str(r, "chain"));
     auto it = model_.chains.find(key);
-    if (it == model_.chains.end()) return Error{file_, 0, 0, where + ".rule.chain", said(Msg::audit_no_chain, {key})};
+    if (it == model_.chains.end()) return Error{file_, 0, 0, where + ".rule.chain", msg::audit_no_chain(key)};
     nft::Rule rule;
     std::string handle =
         r.contains("handle") && r["handle"].is_number_integer() ? std::to_string(r["handle"].get<long long>()) : "?";
     rule.location = Location{file_, 0, key + " handle " + handle};
     rule.text = r.dump();
     if (!r.contains("expr") || !r["expr"].is_array())
-      return Error{file_, 0, 0, where + ".rule.expr", said(Msg::rule_needs, {"expr"})};
+      return Error{file_, 0, 0, where + ".rule.expr", msg::rule_needs("expr")};
     for (const auto& e : r["expr"]) rule.statements.push_back(statement(e));
     it->second.rules.push_back(std::move(rule));
     return ok_status();
@@ -200,7 +200,7 @@ Result<Ruleset> read_nft_json(const std::string& file, const std::string& text, 
     model = Reader(file).read(text);
   } catch (const nlohmann::json::exception& e) {
     // A value of the wrong JSON type where libnftables-json(5) names another.
-    return Error{file, 0, 0, "nftables", said(Msg::nft_json_shape, {e.what()})};
+    return Error{file, 0, 0, "nftables", msg::nft_json_shape(e.what())};
   }
   if (!model) return model.error();
   return nft::to_ruleset(*model, file, path);

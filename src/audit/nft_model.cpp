@@ -4,7 +4,7 @@
 #include <set>
 
 #include "rule_builder.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
 
 namespace winports::audit::nft {
 
@@ -239,7 +239,7 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, Path pat
     for (const auto& r : chain.rules)
       for (auto& rule : t.rules(r)) {
         if ((rule.verdict == Verdict::jump || rule.verdict == Verdict::go_to) && !model.chains.count(rule.target))
-          return Error{r.location.file, r.location.line, 0, "jump", said(Msg::audit_no_chain, {rule.target})};
+          return Error{r.location.file, r.location.line, 0, "jump", msg::audit_no_chain(rule.target)};
         c.rules.push_back(std::move(rule));
       }
   }

@@ -7,7 +7,7 @@
 
 #include "nft_model.hpp"
 #include "rule_builder.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
 
 namespace winports::audit {
 namespace {
@@ -119,22 +119,22 @@ class Parser {
   Result<std::string> word(const std::string& field) {
     const auto& t = next();
     if (t.kind != Token::Kind::word && t.kind != Token::Kind::string)
-      return error(t, field, said(Msg::nft_expected_a, {field, describe(t)}));
+      return error(t, field, msg::nft_expected_a(field, describe(t)));
     return t.text;
   }
   static LocalizedText describe(const Token& t) {
     switch (t.kind) {
       case Token::Kind::newline:
-        return said(Msg::nft_end_of_line);
+        return msg::nft_end_of_line();
       case Token::Kind::end:
-        return said(Msg::nft_end_of_file);
+        return msg::nft_end_of_file();
       default:
-        return said(Msg::quoted, {t.text});
+        return msg::quoted(t.text);
     }
   }
   Status expect(Token::Kind k, const std::string& what) {
     const auto& t = next();
-    if (t.kind != k) return error(t, what, said(Msg::nft_expected_token, {what, describe(t)}));
+    if (t.kind != k) return error(t, what, msg::nft_expected_token(what, describe(t)));
     return ok_status();
   }
   void skip_newlines() {
@@ -156,7 +156,7 @@ class Parser {
     int depth = 0;
     do {
       const auto& t = next();
-      if (t.kind == Token::Kind::end) return error(t, "}", said(Msg::nft_not_closed, {"{ }"}));
+      if (t.kind == Token::Kind::end) return error(t, "}", msg::nft_not_closed("{ }"));
       if (t.kind == Token::Kind::open) ++depth;
       if (t.kind == Token::Kind::close) --depth;
     } while (depth > 0);
@@ -184,7 +184,7 @@ class Parser {
         ++at_;
         return ok_status();
       }
-      if (t.kind == Token::Kind::end) return error(t, "}", said(Msg::nft_not_closed, {what}));
+      if (t.kind == Token::Kind::end) return error(t, "}", msg::nft_not_closed(what));
       auto status = entry(t);
       if (!status) return status;
     }
@@ -192,7 +192,7 @@ class Parser {
 
   Status command() {
     const Token& t = peek();
-    if (t.kind != Token::Kind::word) return error(t, "command", said(Msg::nft_expected_a, {"command", describe(t)}));
+    if (t.kind != Token::Kind::word) return error(t, "command", msg::nft_expected_a("command", describe(t)));
     std::string verb = t.text;
     if (verb == "table") {
       ++at_;
@@ -235,9 +235,9 @@ class Parser {
         if (it != model_.chains.end()) it->second.rules.clear();
         return ok_status();
       }
-      return error(t, verb, said(Msg::nft_not_read, {verb + " " + *what}));
+      return error(t, verb, msg::nft_not_read(verb + " " + *what));
     }
-    return error(t, "command", said(Msg::nft_not_a_command, {verb}));
+    return error(t, "command", msg::nft_not_a_command(verb));
   }
 
   Status table() {
@@ -283,7 +283,7 @@ class Parser {
         ++at_;
         auto p = word("policy");
         if (!p) return p.error();
-        if (*p != "accept" && *p != "drop") return error(t, "policy", said(Msg::not_one_of, {*p, "accept, drop"}));
+        if (*p != "accept" && *p != "drop") return error(t, "policy", msg::not_one_of(*p, "accept, drop"));
         c.policy_accept = *p == "accept";
         return ok_status();
       }
@@ -304,7 +304,7 @@ class Parser {
     if (!type) return type.error();
     c.type = *type;
     c.base = true;
-    if (!is_word("hook")) return error(peek(), "hook", said(Msg::nft_base_chain_needs, {"hook"}));
+    if (!is_word("hook")) return error(peek(), "hook", msg::nft_base_chain_needs("hook"));
     ++at_;
     auto hook = word("hook");
     if (!hook) return hook.error();
@@ -313,12 +313,12 @@ class Parser {
       ++at_;
       (void)word("device");
     }
-    if (!is_word("priority")) return error(peek(), "priority", said(Msg::nft_base_chain_needs, {"priority"}));
+    if (!is_word("priority")) return error(peek(), "priority", msg::nft_base_chain_needs("priority"));
     ++at_;
     std::string text;
     while (peek().kind == Token::Kind::word) text += next().text;
     auto p = parse_priority(text);
-    if (!p) return error(at, "priority", said(Msg::value_is_not, {text, said(Msg::noun_priority)}));
+    if (!p) return error(at, "priority", msg::value_is_not(text, said(msg::noun_priority)));
     c.priority = *p;
     return ok_status();
   }
@@ -362,7 +362,7 @@ class Parser {
           break;
         }
         default:
-          return error(t, "elements", said(Msg::nft_unexpected_in, {describe(t), "set"}));
+          return error(t, "elements", msg::nft_unexpected_in(describe(t), "set"));
       }
     }
   }
@@ -425,7 +425,7 @@ class Parser {
     auto c = word("chain");
     if (!c) return c.error();
     auto key = nft::Model::key(family_, table_, *c);
-    if (!model_.chains.count(key)) return error(at, "chain", said(Msg::nft_chain_not_declared, {key}));
+    if (!model_.chains.count(key)) return error(at, "chain", msg::nft_chain_not_declared(key));
     if (is_word("position") || is_word("handle") || is_word("index")) {
       at_ += 2;
     }
@@ -477,7 +477,7 @@ class Parser {
     const Token& t = next();
     if (t.kind != Token::Kind::word) {
       if (t.kind == Token::Kind::string) return s;  // a stray string: nothing to decide
-      return error(t, "rule", said(Msg::nft_unexpected, {describe(t)}));
+      return error(t, "rule", msg::nft_unexpected(describe(t)));
     }
     const std::string& w = t.text;
     static const std::set<std::string> verdicts{"accept", "drop", "reject", "return", "continue", "queue"};
@@ -597,9 +597,9 @@ class Parser {
       const Token& t = next();
       if (t.kind == Token::Kind::close) return s;
       if (t.kind == Token::Kind::comma || t.kind == Token::Kind::newline) continue;
-      if (t.kind != Token::Kind::word) return error(t, "vmap", said(Msg::nft_unexpected_in, {describe(t), "vmap"}));
+      if (t.kind != Token::Kind::word) return error(t, "vmap", msg::nft_unexpected_in(describe(t), "vmap"));
       std::string key = t.text;
-      if (!is_word(":")) return error(peek(), "vmap", said(Msg::nft_expected_after, {":", key}));
+      if (!is_word(":")) return error(peek(), "vmap", msg::nft_expected_after(":", key));
       ++at_;
       auto v = word("verdict");
       if (!v) return v.error();

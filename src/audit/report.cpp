@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "winports/audit/audit.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::audit {
@@ -55,7 +55,7 @@ ordered_json list_json(const std::vector<PortFinding>& list) {
 }
 
 std::string ports_text(const PortFinding& f, Lang lang = Lang::en) {
-  if (!f.program.empty()) return say(Msg::audit_program_ports, lang, {f.transport, f.program});
+  if (!f.program.empty()) return msg::audit_program_ports.in(lang, f.transport, f.program);
   return f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string()) +
          (f.icmp_types.empty() ? "" : " " + join(f.icmp_types, ","));
 }
@@ -64,9 +64,8 @@ std::string ports_text(const PortFinding& f, Lang lang = Lang::en) {
 
 std::string audit_summary(const Audit& a, Lang lang) {
   auto n = [](std::size_t count) { return std::to_string(count); };
-  return say(Msg::audit_summary, lang,
-             {a.site, a.path.in(lang), n(a.flows), n(a.rules), n(a.blocked.size()), n(a.replies.size()),
-              n(a.extra.size()), n(a.shadowed.size()), n(a.unsupported.size())});
+  return msg::audit_summary.in(lang, a.site, a.path.in(lang), n(a.flows), n(a.rules), n(a.blocked.size()),
+                               n(a.replies.size()), n(a.extra.size()), n(a.shadowed.size()), n(a.unsupported.size()));
 }
 
 std::string audit_json(const Audit& a) {
@@ -146,22 +145,22 @@ std::string audit_text(const Audit& a, Lang lang) {
     return join(where, ", ", [](const Location& l) { return l.to_string(); });
   };
   for (const auto& f : a.blocked) {
-    std::string line = say(Msg::audit_blocked, lang, {ports_text(f), join(f.services, ", ")});
-    if (!f.kb.en.empty()) line += say(Msg::audit_kb, lang, {f.kb.in(lang)});
-    if (!f.source_addresses.empty()) line += say(Msg::audit_from_only, lang, {f.source_addresses});
-    if (!f.destination_addresses.empty()) line += say(Msg::audit_to_only, lang, {f.destination_addresses});
-    if (!f.rules.empty()) line += say(Msg::audit_dropped_by, lang, {locations(f.rules)});
+    std::string line = msg::audit_blocked.in(lang, ports_text(f), join(f.services, ", "));
+    if (!f.kb.en.empty()) line += msg::audit_kb.in(lang, f.kb.in(lang));
+    if (!f.source_addresses.empty()) line += msg::audit_from_only.in(lang, f.source_addresses);
+    if (!f.destination_addresses.empty()) line += msg::audit_to_only.in(lang, f.destination_addresses);
+    if (!f.rules.empty()) line += msg::audit_dropped_by.in(lang, locations(f.rules));
     add(f, line);
   }
   for (const auto& f : a.replies) {
-    auto line = say(Msg::audit_replies, lang, {ports_text(f), f.to.in(lang), f.from.in(lang)});
-    if (!f.rules.empty()) line += say(Msg::audit_dropped_by, lang, {locations(f.rules)});
+    auto line = msg::audit_replies.in(lang, ports_text(f), f.to.in(lang), f.from.in(lang));
+    if (!f.rules.empty()) line += msg::audit_dropped_by.in(lang, locations(f.rules));
     add(f, line);
   }
   for (const auto& u : a.unreached) {
     auto at = u.where.to_string();
-    out << say(Msg::audit_unreached, lang, {at.empty() ? "" : at + ": ", u.what.in(lang)}) << '\n';
-    if (!u.run.empty()) out << say(Msg::audit_unreached_run, lang, {u.run}) << '\n';
+    out << msg::audit_unreached.in(lang, at.empty() ? "" : at + ": ", u.what.in(lang)) << '\n';
+    if (!u.run.empty()) out << msg::audit_unreached_run.in(lang, u.run) << '\n';
   }
   for (const auto& key : order) {
     out << heading[key] << '\n';
@@ -173,19 +172,19 @@ std::string audit_text(const Audit& a, Lang lang) {
     // The table names a few; --json lists every service the catalog gives those ports.
     std::vector<std::string> shown(f.services.begin(),
                                    f.services.begin() + std::min<std::size_t>(f.services.size(), 6));
-    std::string more = f.services.size() > 6 ? say(Msg::audit_more, lang, {std::to_string(f.services.size() - 6)}) : "";
+    std::string more = f.services.size() > 6 ? msg::audit_more.in(lang, std::to_string(f.services.size() - 6)) : "";
     // An (almost) all-protocol opening has no catalog meaning: its one service is the phrase itself.
     return f.services.empty()                        ? std::string()
-           : f.ports.empty() && f.transport == "any" ? say(Msg::audit_any_protocol, lang)
+           : f.ports.empty() && f.transport == "any" ? msg::audit_any_protocol.in(lang)
                                                      : " — " + join(shown, ", ") + more;
   };
   for (const auto& r : a.extra_by_rule) {
     std::set<std::string> distinct;
     for (const auto& f : r.opens) distinct.insert(f.from.en + " -> " + f.to.en);
-    auto count = say(Msg::audit_zone_pairs, lang, {std::to_string(distinct.size())});
+    auto count = msg::audit_zone_pairs.in(lang, std::to_string(distinct.size()));
     out << (r.rule.where == "policy" && r.rule.file.empty()
-                ? say(Msg::audit_extra_policy, lang, {count})
-                : say(Msg::audit_extra_rule, lang, {r.rule.to_string(), r.text, count}))
+                ? msg::audit_extra_policy.in(lang, count)
+                : msg::audit_extra_rule.in(lang, r.rule.to_string(), r.text, count))
         << '\n';
     std::vector<std::pair<std::string, std::vector<std::string>>> lines;  // ports and meaning → pairs
     for (const auto& f : r.opens) {
@@ -196,32 +195,30 @@ std::string audit_text(const Audit& a, Lang lang) {
     }
     for (const auto& [head, list] : lines) {
       std::vector<std::string> shown(list.begin(), list.begin() + std::min<std::size_t>(list.size(), 8));
-      auto more = list.size() > 8 ? say(Msg::audit_more, lang, {std::to_string(list.size() - 8)}) : "";
-      out << say(Msg::audit_extra_line, lang, {head, "", join(shown, ", ") + more}) << '\n';
+      auto more = list.size() > 8 ? msg::audit_more.in(lang, std::to_string(list.size() - 8)) : "";
+      out << msg::audit_extra_line.in(lang, head, "", join(shown, ", ") + more) << '\n';
     }
   }
   for (const auto& s : a.shadowed)
-    out << say(Msg::audit_never_matches, lang, {s.rule.to_string(), s.text, locations(s.by)}) << '\n';
+    out << msg::audit_never_matches.in(lang, s.rule.to_string(), s.text, locations(s.by)) << '\n';
   for (const auto& u : a.unsupported) {
-    out << say(Msg::audit_undecided, lang, {u.where.file.empty() ? "" : u.where.to_string() + ": ", u.construct})
-        << '\n';
+    out << msg::audit_undecided.in(lang, u.where.file.empty() ? "" : u.where.to_string() + ": ", u.construct) << '\n';
     for (std::size_t i = 0; i < u.flows.size() && i < 5; ++i) out << "  " << u.flows[i] << '\n';
-    if (u.flows.size() > 5) out << say(Msg::audit_more_flows, lang, {std::to_string(u.flows.size() - 5)}) << '\n';
+    if (u.flows.size() > 5) out << msg::audit_more_flows.in(lang, std::to_string(u.flows.size() - 5)) << '\n';
   }
   if (!a.stops_applying.empty()) {
     auto beyond = std::count_if(a.stops_applying.begin(), a.stops_applying.end(),
                                 [](const StopsApplying& r) { return r.beyond_plan; });
-    out << say(Msg::audit_stops_summary, lang,
-               {std::to_string(a.stops_applying.size()), a.host, std::to_string(beyond)})
+    out << msg::audit_stops_summary.in(lang, std::to_string(a.stops_applying.size()), a.host, std::to_string(beyond))
         << '\n';
     for (bool stops_working : {true, false})
       for (const auto& r : a.stops_applying)
         if (r.beyond_plan == stops_working)
-          out << say(stops_working ? Msg::audit_stops_beyond : Msg::audit_stops_carried, lang,
+          out << say(stops_working ? msg::audit_stops_beyond : msg::audit_stops_carried, lang,
                      {r.rule.to_string(), r.text})
               << '\n';
   }
-  for (const auto& note : a.assumptions) out << say(Msg::note_line, lang, {note.in(lang)}) << '\n';
+  for (const auto& note : a.assumptions) out << msg::note_line.in(lang, note.in(lang)) << '\n';
   return out.str();
 }
 

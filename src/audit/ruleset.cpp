@@ -1,7 +1,7 @@
 #include "winports/audit/ruleset.hpp"
 
 #include "winports/audit/asa_config.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
 
 namespace winports::audit {
 
@@ -61,12 +61,12 @@ Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, P
     // An empty dump is both an empty nft ruleset (everything passes) and an ip6tables-save with no
     // table loaded (a family it says nothing of): only the user knows which.
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-      return Error{file, 0, 0, "--format", said(Msg::audit_empty_file)};
+      return Error{file, 0, 0, "--format", msg::audit_empty_file()};
     format = detect(text);
   }
   if ((format == Format::windows_reg || format == Format::windows_json) && (!host || path != Path::input))
-    return Error{file, 0, 0, "--host", said(Msg::audit_windows_needs_host)};
-  if (format == Format::asa && path != Path::forward) return Error{file, 0, 0, "--host", said(Msg::asa_not_network)};
+    return Error{file, 0, 0, "--host", msg::audit_windows_needs_host()};
+  if (format == Format::asa && path != Path::forward) return Error{file, 0, 0, "--host", msg::asa_not_network()};
   switch (format) {
     case Format::asa:
       return read_asa(file, text, interfaces ? *interfaces : AsaInterfaces{});

@@ -5,7 +5,7 @@
 
 #include "rule_builder.hpp"
 #include "windows_model.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
 
 namespace winports::audit {
 namespace {
@@ -39,8 +39,8 @@ std::optional<bool> flag(const std::string& v) {
 Result<windows::Model> read_model(const std::string& file, const json& doc) {
   windows::Model model;
   if (!doc.is_object() || text(doc, "format") != "winports-windows-firewall")
-    return Error{file, 0, 0, "format", said(Msg::collector_format)};
-  if (!doc.contains("rules") || !doc["rules"].is_array()) return Error{file, 0, 0, "rules", said(Msg::expected_array)};
+    return Error{file, 0, 0, "format", msg::collector_format()};
+  if (!doc.contains("rules") || !doc["rules"].is_array()) return Error{file, 0, 0, "rules", msg::expected_array()};
   if (doc.contains("profiles") && doc["profiles"].is_array())
     for (const auto& p : doc["profiles"]) {
       int i = windows::profile_index(lower(text(p, "name")));
@@ -53,7 +53,7 @@ Result<windows::Model> read_model(const std::string& file, const json& doc) {
   std::size_t index = 0;
   for (const auto& r : doc["rules"]) {
     auto where = "rules[" + std::to_string(index++) + "]";
-    if (!r.is_object()) return Error{file, 0, 0, where, said(Msg::not_an_object)};
+    if (!r.is_object()) return Error{file, 0, 0, where, msg::not_an_object()};
     windows::Rule rule;
     rule.name = text(r, "id");
     rule.location = Location{file, 0, "rule " + rule.name};
@@ -61,24 +61,23 @@ Result<windows::Model> read_model(const std::string& file, const json& doc) {
     rule.active = flag(text(r, "enabled")).value_or(false);
     auto direction = text(r, "direction");
     if (direction != "Inbound" && direction != "Outbound")
-      return Error{file, 0, 0, where + ".direction", said(Msg::not_one_of, {direction, "Inbound, Outbound"})};
+      return Error{file, 0, 0, where + ".direction", msg::not_one_of(direction, "Inbound, Outbound")};
     rule.direction = direction == "Inbound" ? "In" : "Out";
     rule.action = text(r, "action");
     if (rule.action != "Allow" && rule.action != "Block")
-      return Error{file, 0, 0, where + ".action", said(Msg::not_one_of, {rule.action, "Allow, Block"})};
+      return Error{file, 0, 0, where + ".action", msg::not_one_of(rule.action, "Allow, Block")};
     auto profile = lower(text(r, "profile"));
     if (profile != "any" && !profile.empty())
       for (auto& p : split_list(profile, ',')) {
         p.erase(0, p.find_first_not_of(' '));
         if (windows::profile_index(p) < 0)
-          return Error{file, 0, 0, where + ".profile", said(Msg::not_one_of, {p, "Domain, Private, Public"})};
+          return Error{file, 0, 0, where + ".profile", msg::not_one_of(p, "Domain, Private, Public")};
         rule.profiles.push_back(p);
       }
     auto protocol = lower(text(r, "protocol"));
     if (!protocol.empty() && protocol != "any") {
       int p = protocol == "icmpv4" ? 1 : protocol_number(protocol);
-      if (p < 0)
-        return Error{file, 0, 0, where + ".protocol", said(Msg::value_is_not, {protocol, said(Msg::noun_protocol)})};
+      if (p < 0) return Error{file, 0, 0, where + ".protocol", msg::value_is_not(protocol, said(msg::noun_protocol))};
       rule.protocol = p;
     }
     rule.local_ports = texts(r, "local_ports");
@@ -105,7 +104,7 @@ Result<Ruleset> read_windows_json(const std::string& file, const std::string& by
   auto decoded = windows::decode_text(file, bytes);
   if (!decoded) return decoded.error();
   json doc = json::parse(*decoded, nullptr, false);
-  if (doc.is_discarded()) return Error{file, 0, 0, "json", said(Msg::not_json)};
+  if (doc.is_discarded()) return Error{file, 0, 0, "json", msg::not_json()};
   auto model = read_model(file, doc);
   if (!model) return model.error();
   return windows::to_ruleset(*model, file, host);

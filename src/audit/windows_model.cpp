@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include "rule_builder.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
+#include "winports/catalog/messages.hpp"
 
 namespace winports::audit::windows {
 namespace {
@@ -190,7 +191,7 @@ void put_utf8(std::string& out, std::uint32_t cp) {
 Result<std::string> decode_text(const std::string& file, const std::string& bytes) {
   if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0xFF &&
       static_cast<unsigned char>(bytes[1]) == 0xFE) {
-    if (bytes.size() % 2) return Error{file, 0, 0, "encoding", said(Msg::audit_odd_utf16)};
+    if (bytes.size() % 2) return Error{file, 0, 0, "encoding", msg::audit_odd_utf16()};
     std::string out;
     out.reserve(bytes.size() / 2);
     for (std::size_t i = 2; i + 1 < bytes.size(); i += 2) {
@@ -229,12 +230,12 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, const Ho
   out.covers_ipv4 = out.covers_ipv6 = true;
   out.files.push_back(file);
   int p = profile_index(host.profile);
-  if (p < 0) return Error{file, 0, 0, "--profile", said(Msg::audit_not_a_profile, {host.profile})};
+  if (p < 0) return Error{file, 0, 0, "--profile", msg::audit_not_a_profile(host.profile)};
   // The policy's settings win over the local ones; Windows' defaults where neither says.
   auto pick = [&](auto member, bool fallback, const char* what) {
     if (auto v = model.policy[p].*member) return *v;
     if (auto v = model.local[p].*member) return *v;
-    out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_profile_default, {host.profile, what})});
+    out.notes.push_back({Location{file, 0, ""}, msg::audit_profile_default(host.profile, what)});
     return fallback;
   };
   bool enabled = pick(&Profile::enabled, true, "EnableFirewall");
@@ -267,23 +268,22 @@ Result<Ruleset> to_ruleset(const Model& model, const std::string& file, const Ho
     if (merge)
       add(model.local_rules);
     else if (!model.local_rules.empty())
-      out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_local_merge_off)});
+      out.notes.push_back({Location{file, 0, ""}, msg::audit_local_merge_off()});
     // Block wins over Allow whatever the order: every Block first.
     for (auto& r : blocks) chain.rules.push_back(std::move(r));
     for (auto& r : allows) chain.rules.push_back(std::move(r));
-    if (t.scoped())
-      out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_scoped_rules, {std::to_string(t.scoped())})});
+    if (t.scoped()) out.notes.push_back({Location{file, 0, ""}, msg::audit_scoped_rules(std::to_string(t.scoped()))});
     if (!t.known().empty())
-      out.notes.push_back({Location{file, 0, ""},
-                           said(Msg::audit_scoped_known, {std::to_string(t.known().size()),
-                                                          join(t.known(), ", ", [](const auto& s) { return s; })})});
-    if (t.local_subnet()) out.notes.push_back({Location{file, 0, ""}, said(Msg::audit_local_subnet)});
+      out.notes.push_back(
+          {Location{file, 0, ""}, msg::audit_scoped_known(std::to_string(t.known().size()),
+                                                          join(t.known(), ", ", [](const auto& s) { return s; }))});
+    if (t.local_subnet()) out.notes.push_back({Location{file, 0, ""}, msg::audit_local_subnet()});
     if (!base.empty())
-      out.notes.push_back({Location{file, 0, ""},
-                           said(Msg::audit_base_rules,
-                                {std::to_string(base.size()), join(base, ", ", [](const auto& b) { return b; })})});
+      out.notes.push_back(
+          {Location{file, 0, ""},
+           msg::audit_base_rules(std::to_string(base.size()), join(base, ", ", [](const auto& b) { return b; }))});
   } else {
-    out.inactive.push_back({Location{file, 0, ""}, said(Msg::audit_firewall_off, {host.profile})});
+    out.inactive.push_back({Location{file, 0, ""}, msg::audit_firewall_off(host.profile)});
   }
   out.stages.push_back(std::move(stage));
   return out;

@@ -10,7 +10,7 @@
 
 #include "rule_builder.hpp"
 #include "windows_model.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
 
 namespace winports::audit {
 namespace {
@@ -62,19 +62,19 @@ class Reader {
       if (line.empty() || line[0] == ';') continue;
       if (!header) {
         if (line != "Windows Registry Editor Version 5.00" && line != "REGEDIT4")
-          return Error{file_, first, 1, "header", said(Msg::reg_header)};
+          return Error{file_, first, 1, "header", msg::reg_header()};
         header = true;
         continue;
       }
       if (line[0] == '[') {
-        if (line.back() != ']') return Error{file_, first, 1, "key", said(Msg::reg_key_line)};
+        if (line.back() != ']') return Error{file_, first, 1, "key", msg::reg_key_line()};
         kind = kind_of(line.substr(1, line.size() - 2), profile);
         continue;
       }
       auto status = value(line, first, kind, profile);
       if (!status) return status.error();
     }
-    if (!header) return Error{file_, 1, 1, "header", said(Msg::reg_empty)};
+    if (!header) return Error{file_, 1, 1, "header", msg::reg_empty()};
     return std::move(model_);
   }
 
@@ -90,10 +90,10 @@ class Reader {
       if (!parsed) return parsed.error();
       name = *parsed;
     } else {
-      return Error{file_, number, 1, "value", said(Msg::reg_expected_value)};
+      return Error{file_, number, 1, "value", msg::reg_expected_value()};
     }
     if (at >= line.size() || line[at] != '=')
-      return Error{file_, number, static_cast<int>(at) + 1, name, said(Msg::reg_expected_eq)};
+      return Error{file_, number, static_cast<int>(at) + 1, name, msg::reg_expected_eq()};
     ++at;
     if (kind == KeyKind::local_rules || kind == KeyKind::policy_rules) {
       if (at >= line.size() || line[at] != '"') return ok_status();  // not a rule string (a deletion, hex data)
@@ -109,8 +109,7 @@ class Reader {
       if (rest.rfind("dword:", 0) != 0) return ok_status();
       auto digits = rest.substr(6);
       if (digits.empty() || digits.size() > 8 || digits.find_first_not_of("0123456789abcdef") != std::string::npos)
-        return Error{file_, number, static_cast<int>(at) + 7, name,
-                     said(Msg::value_is_not, {digits, said(Msg::noun_dword)})};
+        return Error{file_, number, static_cast<int>(at) + 7, name, msg::value_is_not(digits, said(msg::noun_dword))};
       bool on = std::stoul(digits, nullptr, 16) != 0;
       auto& p = (kind == KeyKind::policy_profile ? model_.policy : model_.local)[profile];
       auto n = lower(name);
@@ -128,7 +127,7 @@ class Reader {
       if (line[at] == '\\' && at + 1 < line.size()) ++at;
       out += line[at++];
     }
-    if (at >= line.size()) return Error{file_, number, static_cast<int>(at) + 1, field, said(Msg::unterminated_string)};
+    if (at >= line.size()) return Error{file_, number, static_cast<int>(at) + 1, field, msg::unterminated_string()};
     ++at;
     return out;
   }
@@ -140,30 +139,28 @@ class Reader {
     r.name = name;
     r.text = name + "=" + data;
     if (data.size() < 2 || data[0] != 'v' || data.find('|') == std::string::npos)
-      return Error{file_, number, 0, name, said(Msg::reg_not_a_rule)};
+      return Error{file_, number, 0, name, msg::reg_not_a_rule()};
     bool has_action = false, has_dir = false;
     for (const auto& field : split_list(data.substr(data.find('|') + 1), '|')) {
       auto eq = field.find('=');
-      if (eq == std::string::npos) return Error{file_, number, 0, name, said(Msg::reg_field_no_eq, {field})};
+      if (eq == std::string::npos) return Error{file_, number, 0, name, msg::reg_field_no_eq(field)};
       auto type = field.substr(0, eq), v = field.substr(eq + 1);
       if (type == "Action") {
         if (v != "Allow" && v != "Block" && v != "ByPass")
-          return Error{file_, number, 0, name + ".Action", said(Msg::not_one_of, {v, "Allow, Block, ByPass"})};
+          return Error{file_, number, 0, name + ".Action", msg::not_one_of(v, "Allow, Block, ByPass")};
         r.action = v, has_action = true;
       } else if (type == "Active") {
         r.active = lower(v) == "true";
       } else if (type == "Dir") {
-        if (v != "In" && v != "Out")
-          return Error{file_, number, 0, name + ".Dir", said(Msg::not_one_of, {v, "In, Out"})};
+        if (v != "In" && v != "Out") return Error{file_, number, 0, name + ".Dir", msg::not_one_of(v, "In, Out")};
         r.direction = v, has_dir = true;
       } else if (type == "Protocol") {
         int p = protocol_number(v);
-        if (p < 0)
-          return Error{file_, number, 0, name + ".Protocol", said(Msg::value_is_not, {v, said(Msg::noun_protocol)})};
+        if (p < 0) return Error{file_, number, 0, name + ".Protocol", msg::value_is_not(v, said(msg::noun_protocol))};
         r.protocol = p;
       } else if (type == "Profile") {
         if (windows::profile_index(lower(v)) < 0)
-          return Error{file_, number, 0, name + ".Profile", said(Msg::not_one_of, {v, "Domain, Private, Public"})};
+          return Error{file_, number, 0, name + ".Profile", msg::not_one_of(v, "Domain, Private, Public")};
         r.profiles.push_back(lower(v));
       } else if (type == "LPort" || type == "LPort2_10") {
         r.local_ports.push_back(v);
@@ -185,7 +182,7 @@ class Reader {
       }
       // Name, Desc, Edge, Defer, IF, IFType, LUAuth, RUAuth, PFN …: nothing the path decides.
     }
-    if (!has_action || !has_dir) return Error{file_, number, 0, name, said(Msg::rule_needs, {"Action=, Dir="})};
+    if (!has_action || !has_dir) return Error{file_, number, 0, name, msg::rule_needs("Action=, Dir=")};
     return r;
   }
 

@@ -1,5 +1,6 @@
 #include "winports/catalog/export.hpp"
 
+#include "winports/catalog/messages.hpp"
 #include "winports/catalog/rules.hpp"
 
 namespace winports::catalog {
@@ -49,22 +50,21 @@ std::string ports_text(const Requirement& q) {
 }  // namespace
 
 std::string source_text(const Service& s, const Requirement& q, Lang lang) {
-  const bool ja = lang == Lang::ja;
   // Whose answer it is comes first where it is not the KB's (the KB's rows cite its tables).
   std::string out;
-  if (q.origin == Origin::user) out = ja ? "利用者のカタログ: " : "user catalog: ";
+  if (q.origin == Origin::user) out = msg::source_user_catalog.in(lang);
   const auto prefix = out.size();
   for (const auto& src : q.sources) {
     if (out.size() > prefix) out += "; ";
     if (!src.kb())
       out += "doc: \"" + src.title + "\" §" + src.section;
     else if (src.table == "service")
-      out += (ja ? "§" + s.section.ja + " 表 " : "§" + s.section.en + " table row ") + std::to_string(src.row) +
-             (ja ? " 行目" : "");
+      out += msg::source_service_row.in(lang, s.section, std::to_string(src.row));
     else if (src.table == "consolidated")
-      out += (ja ? "統合表 " : "consolidated row ") + std::to_string(src.row) + (ja ? " 行目" : "");
+      out += msg::source_consolidated_row.in(lang, std::to_string(src.row));
     else
-      out += ja ? "§" + s.section.ja + " 本文" : "§" + (s.section.en.empty() ? s.names.en : s.section.en) + " text";
+      out += msg::source_service_text.in(lang,
+                                         LocalizedText{s.section.ja, s.section.en.empty() ? s.names.en : s.section.en});
   }
   return out;
 }
@@ -72,19 +72,16 @@ std::string source_text(const Service& s, const Requirement& q, Lang lang) {
 std::string conditions_text(const Catalog& catalog, const Service& s, const Requirement& q, Lang lang) {
   std::string out;
   auto add = [&](const std::string& t) { out += (out.empty() ? "" : "; ") + t; };
-  if (q.optional) add(lang == Lang::ja ? "省略可能" : "optional");
+  if (q.optional) add(msg::note_optional.in(lang));
   for (const auto& c : s.conditions) add(describe(catalog, c, lang));
   for (const auto& c : q.conditions) add(describe(catalog, c, lang));
-  if (s.obsolete)
-    add((lang == Lang::ja ? "現行 Windows にない: " : "not in current Windows: ") + s.obsolete->why.in(lang));
-  if (q.direction != "inbound") add((lang == Lang::ja ? "方向: " : "direction: ") + q.direction);
+  if (s.obsolete) add(msg::note_not_in_current_windows.in(lang, s.obsolete->why));
+  if (q.direction != "inbound") add(msg::note_direction.in(lang, q.direction));
   if (!q.listener.empty())
-    if (const auto* role = catalog.role(q.listener))
-      add((lang == Lang::ja ? "待ち受け: " : "listener: ") + role->names.in(lang));
-  if (q.obsolete)
-    add((lang == Lang::ja ? "現行 Windows では未使用: " : "unused by current Windows: ") + q.obsolete->why.in(lang));
-  if (q.reply == "any-port") add(lang == Lang::ja ? "応答は任意のポートから" : "replies from any port");
-  if (q.by_name) add(lang == Lang::ja ? "サービス名を指定したときだけ" : "only when named in services:");
+    if (const auto* role = catalog.role(q.listener)) add(msg::note_listener.in(lang, role->names));
+  if (q.obsolete) add(msg::note_unused_by_current_windows.in(lang, q.obsolete->why));
+  if (q.reply == "any-port") add(msg::note_reply_any_port.in(lang));
+  if (q.by_name) add(msg::note_by_name.in(lang));
   return out;
 }
 
@@ -216,14 +213,11 @@ void write_csv(const Catalog& catalog, std::ostream& out, Lang lang) {
 }
 
 void write_markdown(const Catalog& catalog, std::ostream& out, Lang lang) {
-  const bool ja = lang == Lang::ja;
-  out << (ja ? "# Windows のサービスとネットワーク ポート (KB 832017。出所 doc の行はほかの Microsoft 文書)\n"
-             : "# Windows services and network ports (KB 832017; rows of origin doc: other Microsoft documents)\n");
+  out << msg::export_md_title.in(lang) << '\n';
   for (const auto& s : catalog.services) {
     out << "\n## " << md_cell(s.names.in(lang)) << " (`" << s.id << "`)\n\n"
         << md_cell(s.description.in(lang)) << "\n\n";
-    out << (ja ? "| アプリケーション プロトコル | プロトコル | ポート | 条件 | 出典 | 出所 |\n"
-               : "| Application protocol | Protocol | Ports | Conditions | Source | Origin |\n");
+    out << msg::export_md_columns.in(lang) << '\n';
     out << "|---|---|---|---|---|---|\n";
     for (const auto& q : s.requirements)
       out << "| " << md_cell(q.protocol.in(lang)) << " | " << to_string(q.transport) << " | " << md_cell(ports_text(q))

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "winports/catalog/messages.hpp"
 #include "winports/core/file.hpp"
 #include "winports/core/messages.hpp"
 #include "winports/core/yaml_reader.hpp"
@@ -38,20 +39,20 @@ std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node,
                                         const Catalog& context) {
   std::vector<Condition> out;
   if (!node.IsDefined() || node.IsNull()) return out;
-  if (!node.IsSequence()) r.fail(node, path, said(Msg::cat_expected_conditions));
+  if (!node.IsSequence()) r.fail(node, path, msg::cat_expected_conditions());
   for (std::size_t i = 0; i < node.size(); ++i) {
     auto item_path = Reader::index(path, i);
     const auto& item = node[i];
     r.check_keys(item, item_path,
                  {"feature", "scenario", "server_os", "client_os", "network_os", "server_role", "profile"});
-    if (item.size() != 1) r.fail(item, item_path, said(Msg::cat_one_kind));
+    if (item.size() != 1) r.fail(item, item_path, msg::cat_one_kind());
     Condition c;
     c.kind = item.begin()->first.as<std::string>();
     auto value = item.begin()->second;
     auto value_path = Reader::join(item_path, c.kind);
     c.values =
         value.IsSequence() ? r.strings(value, value_path) : std::vector<std::string>{r.nonempty(value, value_path)};
-    if (c.values.empty()) r.fail(value, value_path, said(Msg::cat_at_least_one_value));
+    if (c.values.empty()) r.fail(value, value_path, msg::cat_at_least_one_value());
     for (const auto& v : c.values) {
       std::vector<std::string> known;
       bool found = false;
@@ -74,10 +75,10 @@ std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node,
         found = context.os(id) != nullptr;
         for (const auto& os : context.os_versions) known.push_back(os.id);
         if (!found) {
-          r.fail(value, value_path, said(Msg::cat_unknown_os_version, {id}) + closest(id, known));
+          r.fail(value, value_path, msg::cat_unknown_os_version(id) + closest(id, known));
         }
       }
-      if (!found) r.fail(value, value_path, said(Msg::cat_unknown_value, {c.kind, v}) + closest(v, known));
+      if (!found) r.fail(value, value_path, msg::cat_unknown_value(c.kind, v) + closest(v, known));
     }
     out.push_back(std::move(c));
   }
@@ -109,14 +110,14 @@ std::string role_named(const Reader& r, const YAML::Node& node, const std::strin
   if (context.role(id)) return id;
   std::vector<std::string> known;
   for (const auto& role : context.roles) known.push_back(role.id);
-  r.fail(node, path, said(Msg::site_unknown_role, {id}) + closest(id, known));
+  r.fail(node, path, msg::site_unknown_role(id) + closest(id, known));
 }
 
 // A requirement's corrections: where the catalog fixes the Japanese seed, recorded, not silent.
 std::vector<Correction> parse_corrections(const Reader& r, const YAML::Node& corrections, const std::string& cp) {
   std::vector<Correction> out;
   if (!corrections.IsDefined()) return out;
-  if (!corrections.IsSequence()) r.fail(corrections, cp, said(Msg::yaml_expected_list));
+  if (!corrections.IsSequence()) r.fail(corrections, cp, msg::yaml_expected_list());
   for (std::size_t i = 0; i < corrections.size(); ++i) {
     auto ip = Reader::index(cp, i);
     const auto& c = corrections[i];
@@ -143,7 +144,7 @@ Source parse_source(const Reader& r, const YAML::Node& s, const std::string& ip,
       std::vector<std::string> known;
       for (const auto& d : context.documents) known.push_back(d.id);
       r.fail(s["document"], Reader::join(ip, "document"),
-             said(Msg::cat_no_document, {src.document}) + closest(src.document, known));
+             msg::cat_no_document(src.document) + closest(src.document, known));
     }
     src.title = document->title;
     src.url = document->url;
@@ -158,7 +159,7 @@ Source parse_source(const Reader& r, const YAML::Node& s, const std::string& ip,
   } else {
     src.row = r.integer(r.required(s, ip, "row"), Reader::join(ip, "row"), 1, 10000);
   }
-  if (src.table == "service" && service.section.en.empty()) r.fail(s, ip, said(Msg::cat_section_needed));
+  if (src.table == "service" && service.section.en.empty()) r.fail(s, ip, msg::cat_section_needed());
   if (src.table == "consolidated") {
     src.protocol = r.nonempty(r.required(s, ip, "protocol"), Reader::join(ip, "protocol"));
     src.service = r.nonempty(r.required(s, ip, "service"), Reader::join(ip, "service"));
@@ -175,12 +176,12 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
   q.protocol = r.text(r.required(node, path, "protocol"), Reader::join(path, "protocol"));
   auto transport_node = r.required(node, path, "transport");
   auto transport = parse_transport(r.scalar(transport_node, Reader::join(path, "transport")));
-  if (!transport) r.fail(transport_node, Reader::join(path, "transport"), said(Msg::cat_not_transport));
+  if (!transport) r.fail(transport_node, Reader::join(path, "transport"), msg::cat_not_transport());
   q.transport = *transport;
   auto ports_path = Reader::join(path, "ports");
   q.ports = r.ports(node["ports"], ports_path);
-  if (has_ports(q.transport) && q.ports.empty()) r.fail(node, ports_path, said(Msg::cat_ports_needed));
-  if (!has_ports(q.transport) && !q.ports.empty()) r.fail(node["ports"], ports_path, said(Msg::cat_no_ports));
+  if (has_ports(q.transport) && q.ports.empty()) r.fail(node, ports_path, msg::cat_ports_needed());
+  if (!has_ports(q.transport) && !q.ports.empty()) r.fail(node["ports"], ports_path, msg::cat_no_ports());
   if (node["dynamic"].IsDefined())
     q.dynamic = r.one_of(node["dynamic"], Reader::join(path, "dynamic"), {"rpc", "ftp-passive"});
   if (node["direction"].IsDefined())
@@ -207,13 +208,13 @@ Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std
       std::vector<std::string> known;
       for (const auto& [id, text] : service.notes) known.push_back(id);
       r.fail(node["notes"][i], Reader::index(Reader::join(path, "notes"), i),
-             said(Msg::cat_no_note, {q.notes[i]}) + closest(q.notes[i], known));
+             msg::cat_no_note(q.notes[i]) + closest(q.notes[i], known));
     }
   }
   q.corrections = parse_corrections(r, node["corrections"], Reader::join(path, "corrections"));
   auto sources = r.required(node, path, "sources");
   auto sp = Reader::join(path, "sources");
-  if (!sources.IsSequence() || sources.size() == 0) r.fail(sources, sp, said(Msg::cat_expected_sources));
+  if (!sources.IsSequence() || sources.size() == 0) r.fail(sources, sp, msg::cat_expected_sources());
   for (std::size_t i = 0; i < sources.size(); ++i)
     q.sources.push_back(parse_source(r, sources[i], Reader::index(sp, i), service, context));
   const bool from_kb = std::any_of(q.sources.begin(), q.sources.end(), [](const Source& s) { return s.kb(); });
@@ -250,10 +251,10 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     s.id = r.nonempty(id_node, "id");
     auto id_char = [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '-' || c == '.'; };
     if (!std::all_of(s.id.begin(), s.id.end(), id_char) || !std::isalnum(static_cast<unsigned char>(s.id[0])))
-      r.fail(id_node, "id", said(Msg::cat_bad_id));
+      r.fail(id_node, "id", msg::cat_bad_id());
     auto stem = std::filesystem::path(file.name).stem().string();
     if (std::filesystem::path(file.name).extension() == ".yaml" && stem != s.id)
-      r.fail(id_node, "id", said(Msg::cat_id_not_file, {s.id, stem}));
+      r.fail(id_node, "id", msg::cat_id_not_file(s.id, stem));
     s.names = r.text(r.required(root, "", "names"), "names");
     if (root["section"].IsDefined()) s.section = r.text(root["section"], "section");
     s.aliases = r.strings(root["aliases"], "aliases");
@@ -270,7 +271,7 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
       s.depends_on_ad = parse_ad_relation(r, ad["depends_on_ad"], "active_directory.depends_on_ad");
     }
     if (auto notes = root["notes"]; notes.IsDefined()) {
-      if (!notes.IsMap()) r.fail(notes, "notes", said(Msg::cat_expected_notes));
+      if (!notes.IsMap()) r.fail(notes, "notes", msg::cat_expected_notes());
       for (const auto& kv : notes) {
         auto key = kv.first.as<std::string>();
         s.notes[key] = r.text(kv.second, "notes." + key);
@@ -280,14 +281,14 @@ Result<Service> parse_service(const SourceFile& file, const Catalog& context) {
     for (std::size_t i = 0; i < s.general_notes.size(); ++i)
       if (!s.notes.count(s.general_notes[i]))
         r.fail(root["general_notes"][i], Reader::index("general_notes", i),
-               said(Msg::cat_no_general_note, {s.general_notes[i]}));
+               msg::cat_no_general_note(s.general_notes[i]));
     if (auto d = root["discrepancies"]; d.IsDefined()) {
-      if (!d.IsSequence()) r.fail(d, "discrepancies", said(Msg::yaml_expected_list));
+      if (!d.IsSequence()) r.fail(d, "discrepancies", msg::yaml_expected_list());
       for (std::size_t i = 0; i < d.size(); ++i)
         s.discrepancies.push_back(r.text(d[i], Reader::index("discrepancies", i)));
     }
     auto reqs = r.required(root, "", "requirements");
-    if (!reqs.IsSequence() || reqs.size() == 0) r.fail(reqs, "requirements", said(Msg::cat_expected_nonempty_list));
+    if (!reqs.IsSequence() || reqs.size() == 0) r.fail(reqs, "requirements", msg::cat_expected_nonempty_list());
     for (std::size_t i = 0; i < reqs.size(); ++i)
       s.requirements.push_back(parse_requirement(r, reqs[i], Reader::index("requirements", i), s, context));
     s.file = file.name;
@@ -301,7 +302,7 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
     auto root = parse_yaml(file);
     r.check_keys(root, "", {key});
     auto roles = r.required(root, "", key);
-    if (!roles.IsMap()) r.fail(roles, key, said(Msg::cat_expected_roles));
+    if (!roles.IsMap()) r.fail(roles, key, msg::cat_expected_roles());
     std::vector<Role> out;
     for (const auto& kv : roles) {
       auto id = kv.first.as<std::string>();
@@ -318,7 +319,7 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
       if (kv.second["base"].IsDefined()) role.base = r.boolean(kv.second["base"], path + ".base");
       if (kv.second["kind_of"].IsDefined()) role.kind_of = r.nonempty(kv.second["kind_of"], path + ".kind_of");
       if (auto refuses = kv.second["refuses"]; refuses.IsDefined()) {
-        if (!refuses.IsMap()) r.fail(refuses, path + ".refuses", said(Msg::cat_expected_refuses));
+        if (!refuses.IsMap()) r.fail(refuses, path + ".refuses", msg::cat_expected_refuses());
         for (const auto& why : refuses) {
           auto profile = why.first.as<std::string>();
           role.refuses[profile] = r.text(why.second, path + ".refuses." + profile);
@@ -330,7 +331,7 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
         role.description = r.text(kv.second["description"], path + ".description");
       if (kv.second["outbound"].IsDefined()) role.outbound = r.boolean(kv.second["outbound"], path + ".outbound");
       if (auto beside = kv.second["needs_beside"]; beside.IsDefined()) {
-        if (!beside.IsSequence()) r.fail(beside, path + ".needs_beside", said(Msg::yaml_expected_list));
+        if (!beside.IsSequence()) r.fail(beside, path + ".needs_beside", msg::yaml_expected_list());
         for (std::size_t i = 0; i < beside.size(); ++i) {
           auto ip = Reader::index(path + ".needs_beside", i);
           r.check_keys(beside[i], ip, {"role", "as", "when_as", "why"});
@@ -343,7 +344,7 @@ Result<std::vector<Role>> parse_roles(const SourceFile& file, const char* key) {
         }
       }
       if (auto by_os = kv.second["by_os"]; by_os.IsDefined()) {
-        if (!by_os.IsSequence()) r.fail(by_os, path + ".by_os", said(Msg::cat_expected_by_os));
+        if (!by_os.IsSequence()) r.fail(by_os, path + ".by_os", msg::cat_expected_by_os());
         for (std::size_t i = 0; i < by_os.size(); ++i) {
           auto ip = Reader::index(path + ".by_os", i);
           r.check_keys(by_os[i], ip, {"os", "kind", "services"});
@@ -374,7 +375,7 @@ Status parse_os_table(const SourceFile& file, Catalog& into) {
       (std::string(era) == "legacy" ? into.legacy_rpc_range : into.modern_rpc_range) = set;
     }
     auto versions = r.required(root, "", "versions");
-    if (!versions.IsSequence()) r.fail(versions, "versions", said(Msg::yaml_expected_list));
+    if (!versions.IsSequence()) r.fail(versions, "versions", msg::yaml_expected_list());
     into.os_versions.clear();
     for (std::size_t i = 0; i < versions.size(); ++i) {
       auto path = Reader::index("versions", i);
@@ -392,7 +393,7 @@ Status parse_os_table(const SourceFile& file, Catalog& into) {
       for (std::size_t t = 0; t < os.host_firewall.size(); ++t)
         if (os.host_firewall[t] != "netsh-advfirewall" && os.host_firewall[t] != "netsecurity")
           r.fail(v["host_firewall"][t], Reader::index(path + ".host_firewall", t),
-                 said(Msg::yaml_not_one_of, {os.host_firewall[t], "netsh-advfirewall, netsecurity"}));
+                 msg::yaml_not_one_of(os.host_firewall[t], "netsh-advfirewall, netsecurity"));
       into.os_versions.push_back(std::move(os));
     }
     return ok_status();
@@ -407,7 +408,7 @@ Status parse_vocabulary(const SourceFile& file, Catalog& into) {
     for (const char* key : {"features", "scenarios"}) {
       auto node = root[key];
       if (!node.IsDefined()) continue;
-      if (!node.IsMap()) r.fail(node, key, said(Msg::cat_expected_texts));
+      if (!node.IsMap()) r.fail(node, key, msg::cat_expected_texts());
       auto& list = std::string(key) == "features" ? into.features : into.scenarios;
       for (const auto& kv : node) {
         auto id = kv.first.as<std::string>();
@@ -455,17 +456,17 @@ const Service& service_named(const Reader& r, const YAML::Node& node, const std:
   if (const auto* s = c.service(id)) return *s;
   std::vector<std::string> ids;
   for (const auto& s : c.services) ids.push_back(s.id);
-  r.fail(node, path, said(Msg::site_unknown_service, {id}) + closest(id, ids));
+  r.fail(node, path, msg::site_unknown_service(id) + closest(id, ids));
 }
 
 }  // namespace
 
 Status parse_rpc_interfaces(const SourceFile& file, Catalog& into) {
-  return parse_mapping_file(file, "interfaces", Msg::cat_expected_interfaces, [&](const Reader& r, const auto& kv) {
+  return parse_mapping_file(file, "interfaces", msg::cat_expected_interfaces, [&](const Reader& r, const auto& kv) {
     RpcInterface i;
     i.uuid = kv.first.template as<std::string>();
     auto path = "interfaces." + i.uuid;
-    if (!is_uuid(i.uuid)) r.fail(kv.first, path, said(Msg::cat_expected_uuid));
+    if (!is_uuid(i.uuid)) r.fail(kv.first, path, msg::cat_expected_uuid());
     r.check_keys(kv.second, path, {"name", "version", "service", "ept_map", "names"});
     i.name = r.nonempty(r.required(kv.second, path, "name"), path + ".name");
     i.version = r.integer(r.required(kv.second, path, "version"), path + ".version", 0, 65535);
@@ -478,7 +479,7 @@ Status parse_rpc_interfaces(const SourceFile& file, Catalog& into) {
 }
 
 Status parse_port_settings(const SourceFile& file, Catalog& into) {
-  return parse_mapping_file(file, "port_settings", Msg::cat_expected_settings, [&](const Reader& r, const auto& kv) {
+  return parse_mapping_file(file, "port_settings", msg::cat_expected_settings, [&](const Reader& r, const auto& kv) {
     PortSetting ps;
     ps.key = kv.first.template as<std::string>();
     auto path = "port_settings." + ps.key;
@@ -494,9 +495,9 @@ Status parse_port_settings(const SourceFile& file, Catalog& into) {
       });
       if (!printed)
         r.fail(kv.second["replaces"], path + ".replaces",
-               said(Msg::cat_no_row_with_port, {ps.service, std::to_string(ps.replaces)}));
+               msg::cat_no_row_with_port(ps.service, std::to_string(ps.replaces)));
     } else if (kv.second["replaces"].IsDefined()) {
-      r.fail(kv.second["replaces"], path + ".replaces", said(Msg::cat_only_replace));
+      r.fail(kv.second["replaces"], path + ".replaces", msg::cat_only_replace());
     }
     ps.where = r.nonempty(r.required(kv.second, path, "where"), path + ".where");
     put(into.port_settings, std::move(ps), [](const PortSetting& x) { return x.key; });
@@ -504,29 +505,29 @@ Status parse_port_settings(const SourceFile& file, Catalog& into) {
 }
 
 Status parse_documents(const SourceFile& file, Catalog& into) {
-  return parse_mapping_file(file, "documents", Msg::cat_expected_documents, [&](const Reader& r, const auto& kv) {
+  return parse_mapping_file(file, "documents", msg::cat_expected_documents, [&](const Reader& r, const auto& kv) {
     Document d;
     d.id = kv.first.template as<std::string>();
     auto path = "documents." + d.id;
     r.check_keys(kv.second, path, {"title", "url"});
     d.title = r.nonempty(r.required(kv.second, path, "title"), path + ".title");
     d.url = r.nonempty(r.required(kv.second, path, "url"), path + ".url");
-    if (d.url.rfind("https://", 0) != 0) r.fail(kv.second["url"], path + ".url", said(Msg::cat_expected_https));
+    if (d.url.rfind("https://", 0) != 0) r.fail(kv.second["url"], path + ".url", msg::cat_expected_https());
     put(into.documents, std::move(d), [](const Document& x) { return x.id; });
   });
 }
 
 Status parse_products(const SourceFile& file, Catalog& into) {
-  return parse_mapping_file(file, "products", Msg::cat_expected_products, [&](const Reader& r, const auto& kv) {
+  return parse_mapping_file(file, "products", msg::cat_expected_products, [&](const Reader& r, const auto& kv) {
     RoleProduct p;
     p.role = kv.first.template as<std::string>();
     auto path = "products." + p.role;
-    if (!into.role(p.role)) r.fail(kv.first, path, said(Msg::site_unknown_role, {p.role}));
+    if (!into.role(p.role)) r.fail(kv.first, path, msg::site_unknown_role(p.role));
     r.check_keys(kv.second, path, {"family", "versions", "source"});
     p.family = r.nonempty(r.required(kv.second, path, "family"), path + ".family");
     auto versions = r.required(kv.second, path, "versions");
     auto versions_path = path + ".versions";
-    if (!versions.IsSequence() || versions.size() == 0) r.fail(versions, versions_path, said(Msg::yaml_expected_list));
+    if (!versions.IsSequence() || versions.size() == 0) r.fail(versions, versions_path, msg::yaml_expected_list());
     for (std::size_t i = 0; i < versions.size(); ++i) {
       auto at = Reader::index(versions_path, i);
       ProductVersion v;
@@ -537,7 +538,7 @@ Status parse_products(const SourceFile& file, Catalog& into) {
       for (std::size_t j = 0; j < v.runs_on.size(); ++j) {
         const auto* os = into.os(v.runs_on[j]);
         if (!os || os->id != v.runs_on[j])
-          r.fail(runs_on[j], Reader::index(at + ".runs_on", j), said(Msg::site_unknown_os, {v.runs_on[j]}));
+          r.fail(runs_on[j], Reader::index(at + ".runs_on", j), msg::site_unknown_os(v.runs_on[j]));
       }
       p.versions.push_back(std::move(v));
     }
@@ -545,8 +546,7 @@ Status parse_products(const SourceFile& file, Catalog& into) {
     r.check_keys(source, path + ".source", {"document", "section"});
     p.source.document = r.nonempty(r.required(source, path + ".source", "document"), path + ".source.document");
     const auto* document = into.document(p.source.document);
-    if (!document)
-      r.fail(source["document"], path + ".source.document", said(Msg::cat_no_document, {p.source.document}));
+    if (!document) r.fail(source["document"], path + ".source.document", msg::cat_no_document(p.source.document));
     p.source.title = document->title;
     p.source.url = document->url;
     p.source.section = r.nonempty(r.required(source, path + ".source", "section"), path + ".source.section");
@@ -580,7 +580,7 @@ Status parse_predefined_rules(const SourceFile& file, Catalog& into) {
     r.check_keys(root, "", {"sources", "rules"});
     auto sources = r.required(root, "", "sources");
     auto rules = r.required(root, "", "rules");
-    if (!rules.IsMap()) r.fail(rules, "rules", said(Msg::cat_expected_predefined));
+    if (!rules.IsMap()) r.fail(rules, "rules", msg::cat_expected_predefined());
     for (const auto& kv : rules) {
       PredefinedRule p;
       p.name = kv.first.template as<std::string>();
@@ -609,12 +609,12 @@ Status parse_predefined_rules(const SourceFile& file, Catalog& into) {
       p.profiles = r.strings(n["profiles"], path + ".profiles");
       for (std::size_t i = 0; i < p.profiles.size(); ++i)
         if (p.profiles[i] != "domain" && p.profiles[i] != "private" && p.profiles[i] != "public")
-          r.fail(n["profiles"][i], path + ".profiles", said(Msg::audit_not_a_profile, {p.profiles[i]}));
+          r.fail(n["profiles"][i], path + ".profiles", msg::audit_not_a_profile(p.profiles[i]));
       p.enabled_on = r.strings(r.required(n, path, "enabled_on"), path + ".enabled_on");
       for (std::size_t i = 0; i < p.enabled_on.size(); ++i) {
         const auto& where = p.enabled_on[i];
         if (where != "any" && where != "server" && where != "client" && !into.role(where))
-          r.fail(n["enabled_on"][i], path + ".enabled_on", said(Msg::cat_not_where_enabled, {where}));
+          r.fail(n["enabled_on"][i], path + ".enabled_on", msg::cat_not_where_enabled(where));
       }
       auto carries = r.required(n, path, "carries");
       p.carries = r.strings(carries, path + ".carries");
@@ -623,13 +623,12 @@ Status parse_predefined_rules(const SourceFile& file, Catalog& into) {
         const auto& service = service_named(r, carries[i], path + ".carries", into);
         if (!service_has_row(service, p))
           r.fail(carries[i], path + ".carries",
-                 said(Msg::cat_carries_no_row, {service.id, protocol, p.local_ports.to_string()}));
+                 msg::cat_carries_no_row(service.id, protocol, p.local_ports.to_string()));
       }
       if (n["base"].IsDefined()) p.base = r.nonempty(n["base"], path + ".base");
       auto source = r.nonempty(r.required(n, path, "source"), path + ".source");
       auto cited = sources[source];
-      if (!cited.IsDefined() || !cited.IsMap())
-        r.fail(n["source"], path + ".source", said(Msg::cat_unknown_source, {source}));
+      if (!cited.IsDefined() || !cited.IsMap()) r.fail(n["source"], path + ".source", msg::cat_unknown_source(source));
       r.check_keys(cited, "sources." + source, {"title", "url"});
       p.source_title = r.nonempty(r.required(cited, "sources." + source, "title"), "sources." + source + ".title");
       p.source_url = r.nonempty(r.required(cited, "sources." + source, "url"), "sources." + source + ".url");
@@ -716,8 +715,7 @@ Status add_services(Catalog& into, const std::vector<std::filesystem::path>& fil
     auto it =
         std::find_if(into.services.begin(), into.services.end(), [&](const Service& s) { return s.id == service->id; });
     if (it != into.services.end()) {
-      if (!allow_replace)
-        return Error{path.string(), 1, 0, "id", said(Msg::cat_already_defined, {service->id, it->file})};
+      if (!allow_replace) return Error{path.string(), 1, 0, "id", msg::cat_already_defined(service->id, it->file)};
       *it = std::move(*service);
     } else {
       into.services.push_back(std::move(*service));
@@ -733,7 +731,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   Catalog c;
   for (const char* required : {"os.yaml", "vocabulary.yaml", "roles.yaml"})
     if (!std::filesystem::exists(dir / required))
-      return Error{(dir / required).string(), 0, 0, "", said(Msg::cat_missing_file)};
+      return Error{(dir / required).string(), 0, 0, "", msg::cat_missing_file()};
   auto os_path = (dir / "os.yaml").string();
   auto os_file = read_source_file(os_path);
   if (!os_file) return os_file.error();
@@ -746,7 +744,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
   if (auto st = add_roles(c, dir / "profiles.yaml", "profiles"); !st) return st.error();
   if (auto st = add_documents(c, dir / "documents.yaml"); !st) return st.error();
   auto files = yaml_files(dir / "services");
-  if (files.empty()) return Error{(dir / "services").string(), 0, 0, "", said(Msg::cat_no_service_files)};
+  if (files.empty()) return Error{(dir / "services").string(), 0, 0, "", msg::cat_no_service_files()};
   if (auto st = add_services(c, files, false); !st) return st.error();
   if (auto st = add_rpc_interfaces(c, dir / "rpc-interfaces.yaml"); !st) return st.error();
   if (auto st = add_port_settings(c, dir / "port-settings.yaml"); !st) return st.error();
@@ -758,7 +756,7 @@ Result<Catalog> load_directory(const std::filesystem::path& dir) {
 
 Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return Error{dir.string(), 0, 0, "", said(Msg::cat_not_directory)};
+  if (!std::filesystem::is_directory(dir, ec)) return Error{dir.string(), 0, 0, "", msg::cat_not_directory()};
   auto vocab = dir / "vocabulary.yaml";
   if (std::filesystem::exists(vocab)) {
     auto file = read_source_file(vocab);
@@ -779,7 +777,7 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
   if (files.empty() && !std::filesystem::exists(dir / "roles.yaml") && !std::filesystem::exists(vocab) &&
       !std::filesystem::exists(dir / "rpc-interfaces.yaml") && !std::filesystem::exists(dir / "port-settings.yaml") &&
       !std::filesystem::exists(dir / "windows-rules.yaml") && !std::filesystem::exists(dir / "products.yaml"))
-    return Error{dir.string(), 0, 0, "", said(Msg::cat_no_catalog_files)};
+    return Error{dir.string(), 0, 0, "", msg::cat_no_catalog_files()};
   if (auto st = add_services(base, files, true); !st) return st;
   if (auto st = add_rpc_interfaces(base, dir / "rpc-interfaces.yaml"); !st) return st;
   if (auto st = add_port_settings(base, dir / "port-settings.yaml"); !st) return st;
@@ -791,20 +789,20 @@ Status merge_directory(Catalog& base, const std::filesystem::path& dir) {
 Status validate(const Catalog& catalog) {
   std::set<std::string> ids;
   for (const auto& s : catalog.services) {
-    if (!ids.insert(s.id).second) return Error{s.file, 0, 0, "id", said(Msg::cat_duplicate_id, {s.id})};
+    if (!ids.insert(s.id).second) return Error{s.file, 0, 0, "id", msg::cat_duplicate_id(s.id)};
   }
   std::vector<std::string> known(ids.begin(), ids.end());
   for (const auto& s : catalog.services)
     for (const auto& u : s.uses)
-      if (!ids.count(u)) return Error{s.file, 0, 0, "uses", said(Msg::site_unknown_service, {u}) + closest(u, known)};
+      if (!ids.count(u)) return Error{s.file, 0, 0, "uses", msg::site_unknown_service(u) + closest(u, known)};
   for (const auto& s : catalog.services)
     for (const auto& other : s.identifies_as)
       if (!ids.count(other))
-        return Error{s.file, 0, 0, "identifies_as", said(Msg::site_unknown_service, {other}) + closest(other, known)};
+        return Error{s.file, 0, 0, "identifies_as", msg::site_unknown_service(other) + closest(other, known)};
   for (const auto& s : catalog.services)
     if (!s.kb_counterpart.empty() && !ids.count(s.kb_counterpart))
       return Error{s.file, 0, 0, "kb_counterpart",
-                   said(Msg::site_unknown_service, {s.kb_counterpart}) + closest(s.kb_counterpart, known)};
+                   msg::site_unknown_service(s.kb_counterpart) + closest(s.kb_counterpart, known)};
   auto check_bundles = [&](const std::vector<Role>& bundles, const char* kind) -> Status {
     for (const auto& bundle : bundles) {
       auto colon = bundle.defined_at.rfind(':');
@@ -817,16 +815,16 @@ Status validate(const Catalog& catalog) {
       for (const auto& by_os : bundle.by_os) lists.push_back(&by_os.services);
       for (const auto* list : lists)
         for (const auto& id : *list)
-          if (!ids.count(id)) return error("", said(Msg::site_unknown_service, {id}) + closest(id, known));
+          if (!ids.count(id)) return error("", msg::site_unknown_service(id) + closest(id, known));
       if (!bundle.kind_of.empty() && !catalog.role(bundle.kind_of))
-        return error(".kind_of", said(Msg::site_unknown_role, {bundle.kind_of}));
+        return error(".kind_of", msg::site_unknown_role(bundle.kind_of));
       for (const auto& [profile, why] : bundle.refuses)
-        if (!catalog.profile(profile)) return error(".refuses", said(Msg::site_unknown_profile, {profile}));
+        if (!catalog.profile(profile)) return error(".refuses", msg::site_unknown_profile(profile));
       for (const auto& b : bundle.needs_beside) {
-        if (!catalog.role(b.role)) return error(".needs_beside", said(Msg::site_unknown_role, {b.role}));
+        if (!catalog.role(b.role)) return error(".needs_beside", msg::site_unknown_role(b.role));
         for (const auto& as : b.when_as)
-          if (!catalog.profile(as)) return error(".needs_beside", said(Msg::site_unknown_profile, {as}));
-        if (!catalog.profile(b.as)) return error(".needs_beside", said(Msg::site_unknown_profile, {b.as}));
+          if (!catalog.profile(as)) return error(".needs_beside", msg::site_unknown_profile(as));
+        if (!catalog.profile(b.as)) return error(".needs_beside", msg::site_unknown_profile(b.as));
       }
     }
     return ok_status();

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <set>
 
-#include "winports/core/messages.hpp"
+#include "winports/catalog/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::catalog {
@@ -83,27 +83,27 @@ Result<PortQuery> parse_port_query(std::string_view text) {
   } else if (text.size() > 1 && (text.front() == '-' || text.front() == '+') &&
              std::isdigit(static_cast<unsigned char>(text[1]))) {
     // "-1" looks like a number, not a protocol name: say so.
-    return Error{"", 0, 0, "PORT", said(Msg::port_not_a_number, {quoted(text)})};
+    return Error{"", 0, 0, "PORT", msg::port_not_a_number(quoted(text))};
   } else if (!text.empty() && !std::isdigit(static_cast<unsigned char>(text.front()))) {
     proto = text;
     number = {};
   }
   if (!proto.empty()) {
     q.transport = parse_transport(proto);
-    if (!q.transport) return Error{"", 0, 0, "PORT", said(Msg::port_not_a_transport, {quoted(proto)})};
+    if (!q.transport) return Error{"", 0, 0, "PORT", msg::port_not_a_transport(quoted(proto))};
   }
   if (!number.empty()) {
     unsigned value = 0;
     auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
     if (ec != std::errc{} || end != number.data() + number.size() || value > 65535)
-      return Error{"", 0, 0, "PORT", said(Msg::port_not_a_number, {quoted(number)})};
+      return Error{"", 0, 0, "PORT", msg::port_not_a_number(quoted(number))};
     q.port = static_cast<std::uint16_t>(value);
     if (q.transport && !has_ports(*q.transport))
-      return Error{"", 0, 0, "PORT", said(Msg::port_transport_has_none, {to_string(*q.transport)})};
+      return Error{"", 0, 0, "PORT", msg::port_transport_has_none(to_string(*q.transport))};
   }
-  if (!q.port && !q.transport) return Error{"", 0, 0, "PORT", said(Msg::port_empty)};
+  if (!q.port && !q.transport) return Error{"", 0, 0, "PORT", msg::port_empty()};
   if (!q.port && q.transport && has_ports(*q.transport))
-    return Error{"", 0, 0, "PORT", said(Msg::port_needs_number, {to_string(*q.transport)})};
+    return Error{"", 0, 0, "PORT", msg::port_needs_number(to_string(*q.transport))};
   return q;
 }
 
@@ -181,9 +181,9 @@ PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint1
 
 std::string Meaning::text(Lang lang) const {
   if (!services.empty()) return join(services, ",");
-  if (!dynamic_range.empty()) return say(Msg::meaning_dynamic_range, lang, {dynamic_range});
-  if (!wide.empty()) return say(Msg::meaning_high_port, lang, {join(wide, ",")});
-  return say(Msg::meaning_unknown, lang);
+  if (!dynamic_range.empty()) return msg::meaning_dynamic_range.in(lang, dynamic_range);
+  if (!wide.empty()) return msg::meaning_high_port.in(lang, join(wide, ","));
+  return msg::meaning_unknown.in(lang);
 }
 
 Meaning describe(const Catalog& catalog, Transport transport, std::uint16_t port,
@@ -262,21 +262,12 @@ void differences_from_kb(const Catalog& catalog, const Service& doc, std::vector
   };
   for (const auto& q : doc.requirements)
     if (has_ports(q.transport) && !printed_in(*kb, q))
-      out.push_back({"doc-vs-kb",
-                     &doc,
-                     &q,
-                     {row_ports(q) + " (" + q.protocol.ja + ") は文書にあり、KB の " + kb->names.ja + " にない",
-                      row_ports(q) + " (" + q.protocol.en + ") is in the document, not in the KB's " + kb->names.en}});
+      out.push_back({"doc-vs-kb", &doc, &q, msg::discrepancy_doc_not_kb(row_ports(q), q.protocol, kb->names)});
   std::set<std::string> said;  // the KB prints some rows twice (consolidated rows 43 and 51: RPC 135)
   for (const auto& q : kb->requirements)
     if (has_ports(q.transport) && !printed_in(doc, q) && said.insert(row_ports(q)).second)
-      out.push_back({"doc-vs-kb",
-                     &doc,
-                     &q,
-                     {row_ports(q) + " (" + q.protocol.ja + ") は KB の " + kb->names.ja + " にあり、" + doc.names.ja +
-                          " の文書にない",
-                      row_ports(q) + " (" + q.protocol.en + ") is in the KB's " + kb->names.en + ", not in " +
-                          doc.names.en + "'s document"}});
+      out.push_back(
+          {"doc-vs-kb", &doc, &q, msg::discrepancy_kb_not_doc(row_ports(q), q.protocol, kb->names, doc.names)});
 }
 
 }  // namespace
@@ -290,14 +281,10 @@ std::vector<Discrepancy> discrepancies(const Catalog& catalog) {
       const bool in_service_table = has_source(q, "service");
       const bool in_consolidated = has_source(q, "consolidated");
       if (!s.section.en.empty() && in_consolidated && !in_service_table && !has_source(q, "text")) {
-        out.push_back({"consolidated-only",
-                       &s,
-                       &q,
-                       {"統合表にだけある行 (" + s.section.ja + " の表にはない)",
-                        "only in the consolidated table (not in the " + s.section.en + " table)"}});
+        out.push_back({"consolidated-only", &s, &q, msg::discrepancy_consolidated_only(s.section)});
       }
       if (in_service_table && !in_consolidated) {
-        out.push_back({"not-in-consolidated", &s, &q, {"統合表にない行", "missing from the consolidated table"}});
+        out.push_back({"not-in-consolidated", &s, &q, msg::discrepancy_not_in_consolidated()});
       }
       if (!in_service_table || !in_consolidated) continue;
       auto own = fold_for_match(q.protocol.ja);
@@ -306,13 +293,8 @@ std::vector<Discrepancy> discrepancies(const Catalog& catalog) {
         auto other = fold_for_match(src.protocol);
         // One name containing the other ("LDAP サーバー" in "…(LDAP) サーバー") is the same name.
         if (own.find(other) == std::string::npos && other.find(own) == std::string::npos) {
-          out.push_back({"name-differs",
-                         &s,
-                         &q,
-                         {"サービス表は「" + q.protocol.ja + "」、統合表 " + std::to_string(src.row) + " 行目は「" +
-                              src.protocol + "」",
-                          "service table says \"" + q.protocol.ja + "\", consolidated row " + std::to_string(src.row) +
-                              " says \"" + src.protocol + "\""}});
+          out.push_back({"name-differs", &s, &q,
+                         msg::discrepancy_name_differs(q.protocol.ja, std::to_string(src.row), src.protocol)});
         }
       }
     }

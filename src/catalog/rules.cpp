@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "winports/catalog/messages.hpp"
+
 namespace winports::catalog {
 namespace {
 
@@ -54,7 +56,6 @@ bool os_matches(const Catalog& catalog, const std::string& os_id, const std::str
 }
 
 std::string describe(const Catalog& catalog, const Condition& condition, Lang lang) {
-  const bool ja = lang == Lang::ja;
   auto os_name = [&](std::string v) {
     std::string prefix;
     if (v.rfind(">=", 0) == 0)
@@ -68,24 +69,17 @@ std::string describe(const Catalog& catalog, const Condition& condition, Lang la
     auto it = std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.id == id; });
     return it != entries.end() ? it->text.in(lang) : id;
   };
-  std::string label;
-  if (condition.kind == "feature")
-    label = ja ? "条件" : "when";
-  else if (condition.kind == "scenario")
-    label = ja ? "シナリオ" : "scenario";
-  else if (condition.kind == "server_os")
-    label = ja ? "サーバー OS" : "server OS";
-  else if (condition.kind == "client_os")
-    label = ja ? "クライアント OS" : "client OS";
-  else if (condition.kind == "network_os")
-    label = ja ? "ネットワーク内の OS" : "some host runs";
-  else if (condition.kind == "profile")
-    label = ja ? "利用者プロファイル" : "asked for as";
-  else
-    label = ja ? "サーバーの役割" : "server role";
+  static constexpr std::pair<std::string_view, Msg> kLabels[] = {
+      {"feature", msg::cond_label_feature},       {"scenario", msg::cond_label_scenario},
+      {"server_os", msg::cond_label_server_os},   {"client_os", msg::cond_label_client_os},
+      {"network_os", msg::cond_label_network_os}, {"profile", msg::cond_label_profile}};
+  Msg label_message = msg::cond_label_server_role;
+  for (const auto& [kind, message] : kLabels)
+    if (condition.kind == kind) label_message = message;
+  const std::string label = say(label_message, lang);
   std::string values;
   for (const auto& v : condition.values) {
-    if (!values.empty()) values += ja ? "、" : ", ";
+    if (!values.empty()) values += msg::list_separator.in(lang);
     if (condition.kind == "feature")
       values += vocabulary_text(catalog.features, v);
     else if (condition.kind == "scenario")

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "winports/core/messages.hpp"
+#include "winports/catalog/messages.hpp"
 
 namespace winports::catalog {
 namespace {
@@ -148,10 +148,10 @@ Result<Catalog> from_blob(std::span<const std::uint8_t> blob) {
   Reader r{blob};
   Catalog c;
   try {
-    if (r.varint() != kMagic) return Error{"", 0, 0, "", said(Msg::embedded_catalog, {"wrong format"})};
+    if (r.varint() != kMagic) return Error{"", 0, 0, "", msg::embedded_catalog("wrong format")};
     r(c);
   } catch (const std::exception& e) {
-    return Error{"", 0, 0, "", said(Msg::embedded_catalog, {e.what()})};
+    return Error{"", 0, 0, "", msg::embedded_catalog(e.what())};
   }
   return c;
 }

@@ -11,7 +11,7 @@
 #include "table.hpp"
 #include "winports/analyze/analysis.hpp"
 #include "winports/analyze/inputs.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
 
 namespace winports::cli {
 
@@ -19,16 +19,15 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> inputs;
   static std::string site;
   static bool learn = false;
-  auto* cmd = app.add_subcommand("analyze", help(Msg::help_flows_in_captures_pcap_pcapng));
-  cmd->add_option("INPUT", inputs, help(Msg::help_capture_or_log_file_format))->required();
-  cmd->add_option("--site,--env", site, help(Msg::help_site_file_place_flows_in));
-  cmd->add_flag("--learn", learn, help(Msg::help_write_a_draft_access_list));
-  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  auto* cmd = app.add_subcommand("analyze", help(msg::help_flows_in_captures_pcap_pcapng));
+  cmd->add_option("INPUT", inputs, help(msg::help_capture_or_log_file_format))->required();
+  cmd->add_option("--site,--env", site, help(msg::help_site_file_place_flows_in));
+  cmd->add_flag("--learn", learn, help(msg::help_write_a_draft_access_list));
+  cmd->add_flag("--json", ctx.json, help(msg::help_json_output));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
-    if (learn && site.empty())
-      return void(exit_code = report(Error{"", 0, 0, "--learn", said(Msg::cli_learn_needs_site)}));
+    if (learn && site.empty()) return void(exit_code = report(Error{"", 0, 0, "--learn", msg::cli_learn_needs_site()}));
     std::optional<plan::Environment> env;
     if (!site.empty()) {
       auto loaded = read_site(site, *c);
@@ -50,7 +49,7 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
       auto flows = analyze::flow_table(a, ctx.lang());
       Table(flows.header, flows.rows).print(std::cout);
       if (auto unobserved = analyze::unobserved_table(a, ctx.lang()); !unobserved.rows.empty()) {
-        std::cout << "\n" << say(Msg::analyze_unobserved, ctx.lang()) << "\n";
+        std::cout << "\n" << msg::analyze_unobserved.in(ctx.lang()) << "\n";
         Table(unobserved.header, unobserved.rows).print(std::cout);
       }
       std::cout.flush();  // the tables before the summary on a shared terminal

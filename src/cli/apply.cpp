@@ -11,7 +11,7 @@
 
 #include "context.hpp"
 #include "site.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/emit/emitter.hpp"
 
 namespace winports::cli {
@@ -20,7 +20,7 @@ namespace {
 
 // A "y" typed on the terminal before the deadline.
 bool confirmed_on_terminal(long deadline, Lang lang) {
-  std::cerr << say(Msg::apply_prompt, lang) << std::flush;
+  std::cerr << msg::apply_prompt.in(lang) << std::flush;
   for (;;) {
     auto left =
         deadline -
@@ -41,23 +41,23 @@ void add_apply_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, host, format = "nftables";
   static int seconds = 0;
   static bool confirm = false, kb_literal = false;
-  auto* cmd = app.add_subcommand("apply", help(Msg::help_apply));
-  cmd->add_option("FILE", file, help(Msg::help_site_description_yaml));
-  cmd->add_option("--host", host, help(Msg::help_host_firewall_variant_for_this));
-  cmd->add_option("--format", format, help(Msg::help_output_format))
+  auto* cmd = app.add_subcommand("apply", help(msg::help_apply));
+  cmd->add_option("FILE", file, help(msg::help_site_description_yaml));
+  cmd->add_option("--host", host, help(msg::help_host_firewall_variant_for_this));
+  cmd->add_option("--format", format, help(msg::help_output_format))
       ->check(CLI::IsMember({"nftables", "iptables-script"}));
-  cmd->add_option("--confirm-within", seconds, help(Msg::help_confirm_within))->check(CLI::Range(5, 86400));
-  cmd->add_flag("--confirm", confirm, help(Msg::help_confirm));
+  cmd->add_option("--confirm-within", seconds, help(msg::help_confirm_within))->check(CLI::Range(5, 86400));
+  cmd->add_flag("--confirm", confirm, help(msg::help_confirm));
   add_kb_literal_flag(cmd, kb_literal);
   cmd->callback([&] {
     if (confirm) {
       auto st = apply::confirm();
       if (!st) return void(exit_code = report(st.error()));
-      std::cerr << "winports: " << say(Msg::apply_confirmed, ctx.lang()) << '\n';
+      std::cerr << "winports: " << msg::apply_confirmed.in(ctx.lang()) << '\n';
       return void(exit_code = kFound);
     }
     if (file.empty() || seconds == 0)
-      return void(exit_code = report(Error{"", 0, 0, "apply", said(Msg::apply_needs_site)}));
+      return void(exit_code = report(Error{"", 0, 0, "apply", msg::apply_needs_site()}));
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto env = read_site(file, *c, kb_literal);
@@ -66,21 +66,21 @@ void add_apply_command(CLI::App& app, Context& ctx, int& exit_code) {
     std::vector<std::string> refusals;
     auto text = emit::find_emitter(format)->emit({plan, *env, *c, {ctx.lang(), host}, &refusals});
     if (!text) return void(exit_code = report(text.error()));
-    auto warning = "winports: " + say(Msg::warning_prefix, ctx.lang()) + ": ";
+    auto warning = "winports: " + msg::warning_prefix.in(ctx.lang()) + ": ";
     for (const auto& w : plan.warnings) std::cerr << warning << w.in(ctx.lang()) << '\n';
     for (const auto& w : refusals) std::cerr << warning << w << '\n';
     auto pending = apply::apply_plan(
         env->site, format == "nftables" ? apply::Format::nftables : apply::Format::iptables_script, *text, seconds);
     if (!pending) return void(exit_code = report(pending.error()));
-    std::cerr << "winports: " << say(Msg::apply_loaded, ctx.lang(), {env->site, std::to_string(seconds)}) << '\n';
+    std::cerr << "winports: " << msg::apply_loaded.in(ctx.lang(), env->site, std::to_string(seconds)) << '\n';
     exit_code = kFound;
     if (!isatty(STDIN_FILENO)) return;
     if (confirmed_on_terminal(pending->deadline, ctx.lang())) {
       auto st = apply::confirm();
       if (!st) return void(exit_code = report(st.error()));
-      std::cerr << "winports: " << say(Msg::apply_confirmed, ctx.lang()) << '\n';
+      std::cerr << "winports: " << msg::apply_confirmed.in(ctx.lang()) << '\n';
     } else {
-      std::cerr << "winports: " << say(Msg::apply_not_kept, ctx.lang()) << '\n';
+      std::cerr << "winports: " << msg::apply_not_kept.in(ctx.lang()) << '\n';
       exit_code = kNotFound;
     }
   });

@@ -7,8 +7,8 @@
 
 #include "context.hpp"
 #include "site.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/file.hpp"
-#include "winports/core/messages.hpp"
 
 namespace winports::cli {
 
@@ -16,25 +16,25 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, host, format = "auto", profile = "domain";
   static std::vector<std::string> rulesets;
   static bool kb_literal = false, collector = false, exclusive = false;
-  auto* cmd = app.add_subcommand("audit", help(Msg::help_hold_a_firewall_s_ruleset));
+  auto* cmd = app.add_subcommand("audit", help(msg::help_hold_a_firewall_s_ruleset));
   // Not ->required(): --collector needs neither (the callback says what is missing).
-  cmd->add_option("FILE", file, help(Msg::help_site_description_yaml));
-  cmd->add_option("RULESET", rulesets, help(Msg::help_ruleset_dumps_nft_j_list));
-  cmd->add_option("--host", host, help(Msg::help_the_ruleset_is_this_host));
-  cmd->add_option("--format", format, help(Msg::help_auto_by_content_nft_json))
+  cmd->add_option("FILE", file, help(msg::help_site_description_yaml));
+  cmd->add_option("RULESET", rulesets, help(msg::help_ruleset_dumps_nft_j_list));
+  cmd->add_option("--host", host, help(msg::help_the_ruleset_is_this_host));
+  cmd->add_option("--format", format, help(msg::help_auto_by_content_nft_json))
       ->check(CLI::IsMember({"auto", "nft-json", "nft", "iptables-save", "windows-reg", "windows-json", "asa"}));
-  cmd->add_option("--profile", profile, help(Msg::help_windows_firewall_the_host_s))
+  cmd->add_option("--profile", profile, help(msg::help_windows_firewall_the_host_s))
       ->check(CLI::IsMember({"domain", "private", "public"}));
-  cmd->add_flag("--collector", collector, help(Msg::help_print_the_powershell_script_that));
-  cmd->add_flag("--exclusive", exclusive, help(Msg::help_exclusive));
-  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  cmd->add_flag("--collector", collector, help(msg::help_print_the_powershell_script_that));
+  cmd->add_flag("--exclusive", exclusive, help(msg::help_exclusive));
+  cmd->add_flag("--json", ctx.json, help(msg::help_json_output));
   add_kb_literal_flag(cmd, kb_literal);
   cmd->callback([&] {
     if (collector) return void(std::cout << audit::windows_collector_script());
     if (file.empty() || rulesets.empty())
-      return void(exit_code = report(Error{"", 0, 0, "audit", said(Msg::cli_audit_args)}));
+      return void(exit_code = report(Error{"", 0, 0, "audit", msg::cli_audit_args()}));
     if (exclusive && host.empty())
-      return void(exit_code = report(Error{"", 0, 0, "--exclusive", said(Msg::cli_exclusive_needs_host)}));
+      return void(exit_code = report(Error{"", 0, 0, "--exclusive", msg::cli_exclusive_needs_host()}));
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto env = read_site(file, *c, kb_literal);

@@ -7,19 +7,20 @@
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/loader.hpp"
 #include "winports/catalog/query.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
+#include "winports/verify/messages.hpp"
 
 namespace winports::cli {
 
 void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string kind;
   static std::string check_dir;
-  auto* cmd = app.add_subcommand("catalog", help(Msg::help_inspect_the_catalog_itself));
+  auto* cmd = app.add_subcommand("catalog", help(msg::help_inspect_the_catalog_itself));
   cmd->require_subcommand(1);
-  auto* disc = cmd->add_subcommand("discrepancies", help(Msg::help_where_kb_832017_disagrees_with));
-  disc->add_option("--kind", kind, help(Msg::help_only_this_kind))
+  auto* disc = cmd->add_subcommand("discrepancies", help(msg::help_where_kb_832017_disagrees_with));
+  disc->add_option("--kind", kind, help(msg::help_only_this_kind))
       ->check(CLI::IsMember({"name-differs", "consolidated-only", "not-in-consolidated", "stated", "doc-vs-kb"}));
-  disc->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  disc->add_flag("--json", ctx.json, help(msg::help_json_output));
   disc->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -31,7 +32,7 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json) {
       print_json("discrepancies", {{"discrepancies", catalog::discrepancies_json(items)}});
     } else {
-      Table t(lang, {Msg::col_kind, Msg::col_service, Msg::col_row, Msg::col_what});
+      Table t(lang, {msg::col_kind, msg::col_service, msg::col_row, msg::col_what});
       for (const auto& d : items) {
         std::string row = d.requirement ? std::string(to_string(d.requirement->transport)) + " " +
                                               (d.requirement->ports.empty() ? "-" : d.requirement->ports.to_string())
@@ -42,13 +43,13 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
     }
     exit_code = items.empty() ? kNotFound : kFound;
   });
-  auto* check = cmd->add_subcommand("check", help(Msg::help_validate_a_catalog_directory_against));
-  check->add_option("DIR", check_dir, help(Msg::help_directory_with_services_yaml_yaml))->required();
+  auto* check = cmd->add_subcommand("check", help(msg::help_validate_a_catalog_directory_against));
+  check->add_option("DIR", check_dir, help(msg::help_directory_with_services_yaml_yaml))->required();
   check->callback([&] {
     ctx.catalog_dirs.push_back(check_dir);
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
-    std::cout << say(Msg::catalog_ok, ctx.lang(), {std::to_string(c->services.size()), std::to_string(c->roles.size())})
+    std::cout << msg::catalog_ok.in(ctx.lang(), std::to_string(c->services.size()), std::to_string(c->roles.size()))
               << '\n';
     exit_code = kFound;
   });

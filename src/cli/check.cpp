@@ -7,6 +7,7 @@
 
 #include "context.hpp"
 #include "probing.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::cli {
@@ -16,13 +17,13 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string ports;
   static bool force = false;
   static ProbeFlags flags;
-  auto* cmd = app.add_subcommand("check", help(Msg::help_probe_ports_on_targets_the));
-  cmd->add_option("TARGET", targets, help(Msg::help_ipv4_ipv6_address_host_name))->required();
-  cmd->add_option("--ports,-p", ports, help(Msg::help_tcp_135_445_49152_65535));
-  cmd->add_option("--service", services, help(Msg::help_probe_the_ports_the_kb));
-  cmd->add_option("--role", roles, help(Msg::help_probe_the_ports_of_every));
-  cmd->add_flag("--force", force, help(Msg::help_allow_more_than_65_536));
-  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  auto* cmd = app.add_subcommand("check", help(msg::help_probe_ports_on_targets_the));
+  cmd->add_option("TARGET", targets, help(msg::help_ipv4_ipv6_address_host_name))->required();
+  cmd->add_option("--ports,-p", ports, help(msg::help_tcp_135_445_49152_65535));
+  cmd->add_option("--service", services, help(msg::help_probe_the_ports_the_kb));
+  cmd->add_option("--role", roles, help(msg::help_probe_the_ports_of_every));
+  cmd->add_flag("--force", force, help(msg::help_allow_more_than_65_536));
+  cmd->add_flag("--json", ctx.json, help(msg::help_json_output));
   flags.add_to(cmd);
   cmd->callback([&] {
     const auto* c = ctx.load();

@@ -9,7 +9,7 @@
 
 #include "context.hpp"
 #include "site.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
 
 namespace winports::cli {
 namespace {
@@ -117,16 +117,16 @@ std::string zsh_script(CLI::App& app) {
 
 void add_completion_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string shell, kind, site;
-  auto* cmd = app.add_subcommand("completion", help(Msg::help_completion));
-  cmd->add_option("SHELL", shell, help(Msg::help_completion_shell))->check(CLI::IsMember({"bash", "zsh", "words"}));
-  cmd->add_option("KIND", kind, help(Msg::help_completion_kind))
+  auto* cmd = app.add_subcommand("completion", help(msg::help_completion));
+  cmd->add_option("SHELL", shell, help(msg::help_completion_shell))->check(CLI::IsMember({"bash", "zsh", "words"}));
+  cmd->add_option("KIND", kind, help(msg::help_completion_kind))
       ->check(CLI::IsMember({"hosts", "places", "services", "roles", "commands"}));
-  cmd->add_option("SITE", site, help(Msg::help_site_description_yaml));
+  cmd->add_option("SITE", site, help(msg::help_site_description_yaml));
   cmd->callback([&app, &ctx, &exit_code] {
     if (shell == "bash") return void(std::cout << bash_script(app));
     if (shell == "zsh") return void(std::cout << zsh_script(app));
     if (shell != "words" || kind.empty())
-      return void(exit_code = report(Error{"", 0, 0, "completion", said(Msg::cli_completion_args)}));
+      return void(exit_code = report(Error{"", 0, 0, "completion", msg::cli_completion_args()}));
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     if (kind == "commands") {  // each with its description, for the man pages (scripts/manpages.sh)

@@ -5,7 +5,7 @@
 
 #include "winports/catalog/embedded.hpp"
 #include "winports/catalog/loader.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::cli {
@@ -57,7 +57,7 @@ int report(const Error& error) {
     std::cerr << error_json(error, context.lang()).dump(2) << '\n';
     return kUsageError;
   }
-  auto prefix = "winports: " + say(Msg::error_prefix, context.lang()) + ": ";
+  auto prefix = "winports: " + msg::error_prefix.in(context.lang()) + ": ";
   std::cerr << prefix << error.to_string(context.lang()) << '\n';
   for (const auto& more : error.also) std::cerr << prefix << more.to_string(context.lang()) << '\n';
   return kUsageError;
@@ -107,24 +107,24 @@ class DisplayWidthFormatter : public CLI::Formatter {
 void localize_help(CLI::App& app) {
   app.formatter(std::make_shared<DisplayWidthFormatter>());
   auto formatter = app.get_formatter();
-  for (auto [label, id] : {std::pair{"Usage", Msg::help_label_usage},
-                           {"OPTIONS", Msg::help_label_options_badge},
-                           {"SUBCOMMAND", Msg::help_label_subcommand},
-                           {"SUBCOMMANDS", Msg::help_label_subcommands},
-                           {"Positionals", Msg::help_label_positionals},
-                           {"REQUIRED", Msg::help_label_required},
-                           {"Needs", Msg::help_label_needs},
-                           {"Excludes", Msg::help_label_excludes}})
+  for (auto [label, id] : {std::pair{"Usage", msg::help_label_usage},
+                           {"OPTIONS", msg::help_label_options_badge},
+                           {"SUBCOMMAND", msg::help_label_subcommand},
+                           {"SUBCOMMANDS", msg::help_label_subcommands},
+                           {"Positionals", msg::help_label_positionals},
+                           {"REQUIRED", msg::help_label_required},
+                           {"Needs", msg::help_label_needs},
+                           {"Excludes", msg::help_label_excludes}})
     formatter->label(label, help(id));
-  app.option_defaults()->group(help(Msg::help_group_options));
-  app.group(help(Msg::help_group_subcommands));
-  app.set_help_flag("-h,--help", help(Msg::help_flag));
+  app.option_defaults()->group(help(msg::help_group_options));
+  app.group(help(msg::help_group_subcommands));
+  app.set_help_flag("-h,--help", help(msg::help_flag));
 }
 
 void localize_help_groups(CLI::App& app) {
   // A command's help flag is made before it inherits the option group's name.
   for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    if (auto* flag = sub->get_help_ptr()) flag->group(help(Msg::help_group_options));
+    if (auto* flag = sub->get_help_ptr()) flag->group(help(msg::help_group_options));
     localize_help_groups(*sub);
   }
 }

@@ -8,7 +8,8 @@
 #include "context.hpp"
 #include "probing.hpp"
 #include "table.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/verify/check.hpp"
 
 namespace winports::cli {
@@ -39,14 +40,14 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
   static int dns_timeout_ms = 2000;
   static bool list_only = false;
   static ProbeFlags flags;
-  auto* cmd = app.add_subcommand("discover", help(Msg::help_find_a_domain_s_controllers));
-  cmd->add_option("DOMAIN", domain, help(Msg::help_dns_name_of_the_ad))->required();
-  cmd->add_option("--dns-server", servers, help(Msg::help_dns_server_to_ask_addr));
-  cmd->add_option("--dns-timeout", dns_timeout_ms, help(Msg::help_milliseconds_per_dns_attempt))
+  auto* cmd = app.add_subcommand("discover", help(msg::help_find_a_domain_s_controllers));
+  cmd->add_option("DOMAIN", domain, help(msg::help_dns_name_of_the_ad))->required();
+  cmd->add_option("--dns-server", servers, help(msg::help_dns_server_to_ask_addr));
+  cmd->add_option("--dns-timeout", dns_timeout_ms, help(msg::help_milliseconds_per_dns_attempt))
       ->check(CLI::Range(1, 60000));
-  cmd->add_option("--role", roles, help(Msg::help_roles_to_check_each_dc));
-  cmd->add_flag("--list", list_only, help(Msg::help_only_list_the_dcs_found));
-  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  cmd->add_option("--role", roles, help(msg::help_roles_to_check_each_dc));
+  cmd->add_flag("--list", list_only, help(msg::help_only_list_the_dcs_found));
+  cmd->add_flag("--json", ctx.json, help(msg::help_json_output));
   flags.add_to(cmd);
   cmd->callback([&] {
     const auto* c = ctx.load();
@@ -57,12 +58,12 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto found = probe::discover_domain(domain, dopt);
     if (!found) return void(exit_code = report(found.error()));
     for (const auto& note : found->notes)
-      std::cerr << "winports: " << say(Msg::note_line, ctx.lang(), {note.in(ctx.lang())}) << '\n';
+      std::cerr << "winports: " << msg::note_line.in(ctx.lang(), note.in(ctx.lang())) << '\n';
 
     nlohmann::json controllers = nlohmann::json::array();
     for (const auto& dc : found->controllers) controllers.push_back(controller_json(dc));
     if (!ctx.json) {
-      Table table(ctx.lang(), {Msg::col_domain_controller, Msg::col_addresses, Msg::col_srv_records});
+      Table table(ctx.lang(), {msg::col_domain_controller, msg::col_addresses, msg::col_srv_records});
       for (const auto& dc : found->controllers)
         table.add({dc.host, join(dc.addresses, " ", [](const Network& a) { return a.to_string(); }), records_text(dc)});
       table.print(std::cout);

@@ -6,15 +6,16 @@
 #include <sstream>
 
 #include "context.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/file.hpp"
 
 namespace winports::cli {
 
 void add_export_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string format = "json", output;
-  auto* cmd = app.add_subcommand("export", help(Msg::help_write_the_whole_catalog_as));
-  cmd->add_option("--format,-f", format, help(Msg::help_json_csv_or_md))->check(CLI::IsMember({"json", "csv", "md"}));
-  cmd->add_option("--output,-o", output, help(Msg::help_write_to_file_instead_of));
+  auto* cmd = app.add_subcommand("export", help(msg::help_write_the_whole_catalog_as));
+  cmd->add_option("--format,-f", format, help(msg::help_json_csv_or_md))->check(CLI::IsMember({"json", "csv", "md"}));
+  cmd->add_option("--output,-o", output, help(msg::help_write_to_file_instead_of));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);

@@ -4,9 +4,12 @@
 
 #include "context.hpp"
 #include "table.hpp"
+#include "winports/analyze/messages.hpp"
 #include "winports/catalog/export.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/text.hpp"
+#include "winports/plan/messages.hpp"
+#include "winports/verify/messages.hpp"
 
 namespace winports::cli {
 namespace {
@@ -37,13 +40,13 @@ struct Named {
 Named named_list(const catalog::Catalog& c, const std::string& kind, Lang lang) {
   Named n{kind, {}, {}, nlohmann::json::array()};
   if (kind == "profiles") {
-    n.columns = {Msg::col_profile, Msg::col_name, Msg::col_services};
+    n.columns = {msg::col_profile, msg::col_name, msg::col_services};
     for (const auto& p : c.profiles) {
       n.rows.push_back({p.id, p.names.in(lang), join(p.services, ", ")});
       n.items.push_back(catalog::role_json(p));
     }
   } else if (kind == "os") {
-    n.columns = {Msg::col_os, Msg::col_name, Msg::col_kind, Msg::col_rpc_range, Msg::col_aliases};
+    n.columns = {msg::col_os, msg::col_name, msg::col_kind, msg::col_rpc_range, msg::col_aliases};
     for (const auto& o : c.os_versions) {
       auto range = (o.era == catalog::RpcEra::legacy ? c.legacy_rpc_range : c.modern_rpc_range).to_string();
       n.rows.push_back({o.id, o.names.in(lang), o.kind, range, join(o.aliases, ", ")});
@@ -54,7 +57,7 @@ Named named_list(const catalog::Catalog& c, const std::string& kind, Lang lang) 
                          {"aliases", o.aliases}});
     }
   } else {
-    n.columns = {kind == "features" ? Msg::col_feature : Msg::col_scenario, Msg::col_meaning};
+    n.columns = {kind == "features" ? msg::col_feature : msg::col_scenario, msg::col_meaning};
     for (const auto& v : kind == "features" ? c.features : c.scenarios) {
       n.rows.push_back({v.id, v.text.in(lang)});
       n.items.push_back({{"id", v.id}, {"text", {{"ja", v.text.ja}, {"en", v.text.en}}}});
@@ -68,13 +71,13 @@ Named named_list(const catalog::Catalog& c, const std::string& kind, Lang lang) 
 void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static bool roles = false, profiles = false, os = false, features = false, scenarios = false;
   static std::string role_name;
-  auto* list = app.add_subcommand("list", help(Msg::help_list_every_service_or_role));
-  list->add_flag("--roles", roles, help(Msg::help_list_roles_instead_of_services));
-  list->add_flag("--profiles", profiles, help(Msg::help_list_consumer_profiles_a_site));
-  list->add_flag("--os", os, help(Msg::help_list_windows_versions_a_site));
-  list->add_flag("--features", features, help(Msg::help_list_features_a_site_s));
-  list->add_flag("--scenarios", scenarios, help(Msg::help_list_scenarios_a_site_s));
-  list->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  auto* list = app.add_subcommand("list", help(msg::help_list_every_service_or_role));
+  list->add_flag("--roles", roles, help(msg::help_list_roles_instead_of_services));
+  list->add_flag("--profiles", profiles, help(msg::help_list_consumer_profiles_a_site));
+  list->add_flag("--os", os, help(msg::help_list_windows_versions_a_site));
+  list->add_flag("--features", features, help(msg::help_list_features_a_site_s));
+  list->add_flag("--scenarios", scenarios, help(msg::help_list_scenarios_a_site_s));
+  list->add_flag("--json", ctx.json, help(msg::help_json_output));
   list->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -98,7 +101,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
         for (const auto& r : c->roles) out.push_back(catalog::role_json(r));
         print_json("list", {{"roles", out}});
       } else {
-        Table t(lang, {Msg::col_role, Msg::col_name, Msg::col_services});
+        Table t(lang, {msg::col_role, msg::col_name, msg::col_services});
         for (const auto& r : c->roles) {
           auto services = r.services;  // the optional ones marked "?"
           for (const auto& s : r.optional_services) services.push_back(s + "?");
@@ -114,7 +117,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
                        {"system_service_names", s.system_services}});
       print_json("list", {{"services", out}});
     } else {
-      Table t(lang, {Msg::col_id, Msg::col_service, Msg::col_system_service, Msg::col_ports});
+      Table t(lang, {msg::col_id, msg::col_service, msg::col_system_service, msg::col_ports});
       for (const auto& s : c->services) {
         t.add({s.id, s.names.in(lang), join(s.system_services, ", "), port_summary(s)});
       }
@@ -123,9 +126,9 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
     exit_code = kFound;
   });
 
-  auto* role = app.add_subcommand("role", help(Msg::help_show_the_services_and_ports));
-  role->add_option("ROLE", role_name, help(Msg::help_role_id_e_g_domain))->required();
-  role->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  auto* role = app.add_subcommand("role", help(msg::help_show_the_services_and_ports));
+  role->add_option("ROLE", role_name, help(msg::help_role_id_e_g_domain))->required();
+  role->add_flag("--json", ctx.json, help(msg::help_json_output));
   role->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -135,8 +138,8 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
       std::vector<std::string> ids;
       for (const auto& x : c->roles) ids.push_back(x.id);
       auto best = closest_name(role_name, ids);
-      std::cerr << "winports: " << say(Msg::role_no_role, lang, {role_name})
-                << (best.empty() ? "" : say(Msg::lookup_candidates, lang, {best})) << '\n';
+      std::cerr << "winports: " << msg::role_no_role.in(lang, role_name)
+                << (best.empty() ? "" : msg::lookup_candidates.in(lang, best)) << '\n';
       if (ctx.json) print_json("role", nullptr);  // found nothing, like grep: still one document
       return void(exit_code = kNotFound);
     }
@@ -153,20 +156,20 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
       print_json("role", j);
     } else {
       std::cout << r->names.in(lang) << "  [" << r->id << "]\n";
-      std::cout << say(Msg::role_origin, lang, {catalog::to_string(r->origin)});
-      if (!r->kind_of.empty()) std::cout << say(Msg::role_kind_of, lang, {r->kind_of});
+      std::cout << msg::role_origin.in(lang, catalog::to_string(r->origin));
+      if (!r->kind_of.empty()) std::cout << msg::role_kind_of.in(lang, r->kind_of);
       std::cout << '\n';
       if (!r->description.en.empty()) std::cout << "  " << r->description.in(lang) << '\n';
       for (const auto& [profile, why] : r->refuses)
-        std::cout << say(Msg::role_never_serves, lang, {profile, why.in(lang)}) << '\n';
+        std::cout << msg::role_never_serves.in(lang, profile, why.in(lang)) << '\n';
       std::cout << '\n';
-      Table t(lang, {Msg::col_service, Msg::col_app_protocol, Msg::col_transport, Msg::col_ports, Msg::col_conditions});
+      Table t(lang, {msg::col_service, msg::col_app_protocol, msg::col_transport, msg::col_ports, msg::col_conditions});
       for (const auto* list : {&r->services, &r->optional_services})
         for (const auto& id : *list) {
           const auto* s = c->service(id);
           for (const auto& q : s->requirements) {
             auto cond = catalog::conditions_text(*c, *s, q, lang);
-            if (list == &r->optional_services) cond = say(Msg::role_optional, lang) + (cond.empty() ? "" : "; " + cond);
+            if (list == &r->optional_services) cond = msg::role_optional.in(lang) + (cond.empty() ? "" : "; " + cond);
             t.add({s->id, q.protocol.in(lang), std::string(to_string(q.transport)),
                    q.ports.empty() ? "-" : q.ports.to_string(), cond});
           }

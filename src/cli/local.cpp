@@ -10,8 +10,10 @@
 #include "probing.hpp"
 #include "table.hpp"
 #include "winports/catalog/query.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/text.hpp"
+#include "winports/plan/messages.hpp"
+#include "winports/verify/messages.hpp"
 
 namespace winports::cli {
 
@@ -19,27 +21,26 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> services;
   static bool tcp_only = false, udp_only = false, known_only = false;
   static std::string proc = "/proc";
-  auto* cmd = app.add_subcommand("local", help(Msg::help_this_machine_s_listening_sockets));
-  cmd->add_option("--service", services, help(Msg::help_only_sockets_on_a_port));
-  cmd->add_flag("--tcp", tcp_only, help(Msg::help_tcp_only));
-  cmd->add_flag("--udp", udp_only, help(Msg::help_udp_only));
-  cmd->add_flag("--known", known_only, help(Msg::help_only_ports_the_catalog_names));
-  cmd->add_option("--proc", proc, help(Msg::help_read_the_socket_tables_from))->capture_default_str();
-  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  auto* cmd = app.add_subcommand("local", help(msg::help_this_machine_s_listening_sockets));
+  cmd->add_option("--service", services, help(msg::help_only_sockets_on_a_port));
+  cmd->add_flag("--tcp", tcp_only, help(msg::help_tcp_only));
+  cmd->add_flag("--udp", udp_only, help(msg::help_udp_only));
+  cmd->add_flag("--known", known_only, help(msg::help_only_ports_the_catalog_names));
+  cmd->add_option("--proc", proc, help(msg::help_read_the_socket_tables_from))->capture_default_str();
+  cmd->add_flag("--json", ctx.json, help(msg::help_json_output));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     std::vector<std::string> wanted;
     for (const auto& name : services) {
       auto found = catalog::find_services(*c, name);
-      if (found.empty())
-        return void(exit_code = report(Error{"", 0, 0, "--service", said(Msg::cli_no_service, {name})}));
+      if (found.empty()) return void(exit_code = report(Error{"", 0, 0, "--service", msg::cli_no_service(name)}));
       for (const auto* s : found) wanted.push_back(s->id);
     }
     auto sockets = probe::local_sockets(proc);
     if (!sockets) return void(exit_code = report(sockets.error()));
     nlohmann::json rows = nlohmann::json::array();
-    Table table(ctx.lang(), {Msg::col_proto, Msg::col_address, Msg::col_port, Msg::col_process, Msg::col_service});
+    Table table(ctx.lang(), {msg::col_proto, msg::col_address, msg::col_port, msg::col_process, msg::col_service});
     std::size_t listed = 0;
     for (const auto& s : *sockets) {
       if ((tcp_only && s.transport != Transport::tcp) || (udp_only && s.transport != Transport::udp)) continue;

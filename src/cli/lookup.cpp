@@ -5,10 +5,12 @@
 
 #include "context.hpp"
 #include "table.hpp"
+#include "winports/analyze/messages.hpp"
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/catalog/rules.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
+#include "winports/verify/messages.hpp"
 
 namespace winports::cli {
 namespace {
@@ -17,9 +19,9 @@ using catalog::Catalog;
 using catalog::Service;
 
 std::string ports_cell(const Catalog& c, const catalog::Requirement& q, Lang lang) {
-  if (!has_ports(q.transport)) return q.icmp_type == "echo" ? say(Msg::lookup_echo, lang) : "-";
+  if (!has_ports(q.transport)) return q.icmp_type == "echo" ? msg::lookup_echo.in(lang) : "-";
   std::string s = q.ports.to_string();
-  if (q.dynamic_rpc()) s += say(Msg::lookup_dynamic_rpc, lang, {c.legacy_rpc_range.to_string()});
+  if (q.dynamic_rpc()) s += msg::lookup_dynamic_rpc.in(lang, c.legacy_rpc_range.to_string());
   return s;
 }
 
@@ -29,18 +31,18 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
   if (ja && s.names.en != s.names.ja) out << "  " << s.names.en << '\n';
   if (!ja && s.names.ja != s.names.en) out << "  " << s.names.ja << '\n';
   if (!s.system_services.empty()) {
-    out << say(Msg::lookup_system_service, lang);
+    out << msg::lookup_system_service.in(lang);
     out << join(s.system_services, ", ");
     out << '\n';
   }
   if (!s.aliases.empty()) {
-    out << say(Msg::lookup_aliases, lang);
+    out << msg::lookup_aliases.in(lang);
     out << join(s.aliases, ", ");
     out << '\n';
   }
   out << "  " << s.description.in(lang) << "\n\n";
-  Table t(lang, {Msg::col_app_protocol, Msg::col_transport, Msg::col_ports, Msg::col_conditions, Msg::col_origin,
-                 Msg::col_source});
+  Table t(lang, {msg::col_app_protocol, msg::col_transport, msg::col_ports, msg::col_conditions, msg::col_origin,
+                 msg::col_source});
   for (const auto& q : s.requirements)
     t.add({q.protocol.in(lang), std::string(to_string(q.transport)), ports_cell(c, q, lang),
            catalog::conditions_text(c, s, q, lang), std::string(catalog::to_string(q.origin)),
@@ -50,7 +52,7 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
   bool header = false;
   auto note = [&](const std::string& id) {
     if (!shown.insert(id).second) return;
-    if (!header) out << "\n" << say(Msg::lookup_notes, lang) << "\n", header = true;
+    if (!header) out << "\n" << msg::lookup_notes.in(lang) << "\n", header = true;
     out << "  - " << s.notes.at(id).in(lang) << '\n';
   };
   for (const auto& id : s.general_notes) note(id);
@@ -58,20 +60,20 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
     for (const auto& id : q.notes) note(id);
   for (const auto& q : s.requirements)
     for (const auto& corr : q.corrections)
-      out << say(Msg::lookup_corrected, lang, {corr.field, corr.seed, corr.corrected, corr.reason}) << '\n';
+      out << msg::lookup_corrected.in(lang, corr.field, corr.seed, corr.corrected, corr.reason) << '\n';
   if (s.ad_depends_on.present || s.depends_on_ad.present) out << '\n';
   if (s.ad_depends_on.present)
-    out << say(Msg::lookup_ad_depends, lang)
+    out << msg::lookup_ad_depends.in(lang)
         << (s.ad_depends_on.when.en.empty() ? "" : " (" + s.ad_depends_on.when.in(lang) + ")") << '\n';
   if (s.depends_on_ad.present)
-    out << say(Msg::lookup_depends_on_ad, lang)
+    out << msg::lookup_depends_on_ad.in(lang)
         << (s.depends_on_ad.when.en.empty() ? "" : " (" + s.depends_on_ad.when.in(lang) + ")") << '\n';
 }
 
 void not_found(const Catalog& c, const std::string& name, Lang lang) {
-  std::cerr << "winports: " << say(Msg::lookup_no_service, lang, {name});
+  std::cerr << "winports: " << msg::lookup_no_service.in(lang, name);
   auto suggestions = catalog::suggest_names(c, name);
-  if (!suggestions.empty()) std::cerr << say(Msg::lookup_candidates, lang, {join(suggestions, ", ")});
+  if (!suggestions.empty()) std::cerr << msg::lookup_candidates.in(lang, join(suggestions, ", "));
   std::cerr << '\n';
 }
 
@@ -81,9 +83,9 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> names, ports;
   static std::string text;
 
-  auto* service = app.add_subcommand("service", help(Msg::help_show_services_by_id_name));
-  service->add_option("NAME", names, help(Msg::help_service_name_ja_or_en))->required();
-  service->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  auto* service = app.add_subcommand("service", help(msg::help_show_services_by_id_name));
+  service->add_option("NAME", names, help(msg::help_service_name_ja_or_en))->required();
+  service->add_flag("--json", ctx.json, help(msg::help_json_output));
   service->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -110,11 +112,11 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
     exit_code = !any ? kNotFound : (missing ? kNotFound : kFound);
   });
 
-  auto* port = app.add_subcommand("port", help(Msg::help_show_which_services_use_a));
-  port->add_option("PORT", ports, help(Msg::help_e_g_445_389_udp))->required();
-  port->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  auto* port = app.add_subcommand("port", help(msg::help_show_which_services_use_a));
+  port->add_option("PORT", ports, help(msg::help_e_g_445_389_udp))->required();
+  port->add_flag("--json", ctx.json, help(msg::help_json_output));
   static bool all_ports = false;
-  port->add_flag("--all", all_ports, help(Msg::help_also_list_the_services_whose));
+  port->add_flag("--all", all_ports, help(msg::help_also_list_the_services_whose));
   port->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -126,7 +128,7 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
         for (const auto& q : s.requirements)
           for (const auto& corr : q.corrections)
             if (corr.field == "port" && corr.seed == p)
-              std::cerr << "winports: " << say(Msg::lookup_footnote, lang, {p, corr.corrected, s.id}) << '\n';
+              std::cerr << "winports: " << msg::lookup_footnote.in(lang, p, corr.corrected, s.id) << '\n';
       auto query = catalog::parse_port_query(p);
       if (!query) return void(exit_code = report(query.error()));
       auto found = catalog::lookup_port(*c, *query);
@@ -135,8 +137,8 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json) {
       print_json("port", {{"results", catalog::port_hits_json(*c, hits)}});
     } else if (!hits.empty()) {
-      Table t(lang, {Msg::col_transport, Msg::col_ports, Msg::col_service, Msg::col_app_protocol, Msg::col_conditions,
-                     Msg::col_origin, Msg::col_source});
+      Table t(lang, {msg::col_transport, msg::col_ports, msg::col_service, msg::col_app_protocol, msg::col_conditions,
+                     msg::col_origin, msg::col_source});
       // Wide and dynamic ranges hold thousands of ports: behind the specific rows they collapse
       // into one closing line unless --all asks for them.
       const bool specific = std::any_of(hits.begin(), hits.end(), [](const auto& h) { return !h.wide(); });
@@ -148,7 +150,7 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
         }
         auto cond = catalog::conditions_text(*c, *h.service, *h.requirement, lang);
         if (!h.via_dynamic_range.empty()) {
-          auto era = say(h.via_dynamic_range == "legacy" ? Msg::lookup_legacy_range : Msg::lookup_modern_range, lang);
+          auto era = say(h.via_dynamic_range == "legacy" ? msg::lookup_legacy_range : msg::lookup_modern_range, lang);
           cond = era + (cond.empty() ? "" : "; " + cond);
         }
         t.add({std::string(to_string(h.requirement->transport)),
@@ -160,16 +162,16 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
       }
       t.print(std::cout);
       if (!collapsed.empty())
-        std::cout << say(Msg::port_collapsed, lang, {std::to_string(collapsed.size()), join(ports, ", ")}) << '\n';
+        std::cout << msg::port_collapsed.in(lang, std::to_string(collapsed.size()), join(ports, ", ")) << '\n';
     } else {
-      std::cerr << "winports: " << say(Msg::port_none, lang) << '\n';
+      std::cerr << "winports: " << msg::port_none.in(lang) << '\n';
     }
     exit_code = hits.empty() ? kNotFound : kFound;
   });
 
-  auto* search = app.add_subcommand("search", help(Msg::help_search_names_aliases_protocols_and));
-  search->add_option("TEXT", text, help(Msg::help_text_to_look_for_case))->required();
-  search->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  auto* search = app.add_subcommand("search", help(msg::help_search_names_aliases_protocols_and));
+  search->add_option("TEXT", text, help(msg::help_text_to_look_for_case))->required();
+  search->add_flag("--json", ctx.json, help(msg::help_json_output));
   search->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -183,10 +185,10 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
                        {"matched", h.matched}});
       print_json("search", {{"results", out}});
     } else {
-      Table t(lang, {Msg::col_id, Msg::col_service, Msg::col_matched});
+      Table t(lang, {msg::col_id, msg::col_service, msg::col_matched});
       for (const auto& h : hits)
         t.add({h.service->id, h.service->names.in(lang),
-               h.rank == 3 ? say(Msg::lookup_description_or_note, lang) : h.matched});
+               h.rank == 3 ? msg::lookup_description_or_note.in(lang) : h.matched});
       if (!hits.empty())
         t.print(std::cout);
       else

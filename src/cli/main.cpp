@@ -8,11 +8,11 @@
 #include "context.hpp"
 #include "parse_errors.hpp"
 #include "winports/catalog/embedded.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
 
 int main(int argc, char** argv) {
   using namespace winports::cli;
-  using winports::Msg;
+  namespace msg = winports::msg;
   // --json and --lang before anything is built: errors, and the commands' --help, follow them.
   for (int i = 1; i < argc; ++i) {
     std::string_view arg(argv[i]);
@@ -20,16 +20,16 @@ int main(int argc, char** argv) {
     if (arg == "--lang" && i + 1 < argc) error_lang_option = argv[i + 1];
     if (arg.rfind("--lang=", 0) == 0) error_lang_option = std::string(arg.substr(7));
   }
-  CLI::App app{help(Msg::help_winports_the_windows_service_and)};
+  CLI::App app{help(msg::help_winports_the_windows_service_and)};
   app.name("winports");
   localize_help(app);
   app.require_subcommand(1);
   app.fallthrough();
   Context ctx;
   int exit_code = kFound;
-  app.add_option("--catalog", ctx.catalog_dirs, help(Msg::help_extra_catalog_directory_services_yaml))
+  app.add_option("--catalog", ctx.catalog_dirs, help(msg::help_extra_catalog_directory_services_yaml))
       ->check(CLI::ExistingDirectory);
-  app.add_option("--lang", ctx.lang_option, help(Msg::help_output_language_default_from_lang))
+  app.add_option("--lang", ctx.lang_option, help(msg::help_output_language_default_from_lang))
       ->check(CLI::IsMember({"ja", "en"}));
   // The catalog's own version too: which data this binary carries (a digest of the embedded blob,
   // FNV-1a: it names a version, it does not guard anything), decoded only when asked.
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
                " services, " + std::to_string(rows) + " requirements, " + std::to_string(c.roles.size()) + " roles, " +
                std::to_string(c.predefined_rules.size()) + " predefined Windows Firewall rules (KB 832017 and data/)";
       },
-      help(Msg::help_version));
+      help(msg::help_version));
   // Each group of commands and the names it adds. Only the group of the command named is built when
   // the name is certain: constructing every command's options and help was a third of a lookup's
   // run (callgrind); --help, an unknown or misspelt command and anything unclear build them all.
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     if (!json_errors) {
       Context context;
       context.lang_option = error_lang_option;
-      std::cerr << say(winports::Msg::cli_run_help, context.lang()) << '\n';
+      std::cerr << say(msg::cli_run_help, context.lang()) << '\n';
     }
     return kUsageError;
   }

@@ -3,7 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "winports/core/messages.hpp"
+#include "winports/audit/messages.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/text.hpp"
 
 namespace winports::cli {
@@ -12,17 +13,17 @@ namespace {
 // CLI11 2.1's messages (Error.hpp, Validators.hpp) by shape; the option each is about is the field.
 const std::vector<EnglishShape>& shapes() {
   static const std::vector<EnglishShape> table = {
-      {R"(The following arguments? (?:was|were) not expected: (.*))", Msg::cli_not_expected, {1, 0, 0}},
-      {R"((\S+): Value (.*) not in range (\S+) to (\S+))", Msg::cli_not_in_range, {2, 3, 4}, 1},
-      {R"((\S+): (.*) not in (\{.*\}))", Msg::not_one_of, {2, 3, 0}, 1},
-      {R"((\S+): Directory does not exist: (.*))", Msg::cli_no_directory, {2, 0, 0}, 1},
-      {R"((\S+): Directory is actually a file: (.*))", Msg::cli_not_a_directory, {2, 0, 0}, 1},
-      {R"((\S+): \d+ required (.*) missing)", Msg::cli_value_missing, {2, 0, 0}, 1},
-      {R"(Could not convert: (\S+) = (.*))", Msg::cli_could_not_convert, {2, 0, 0}, 1},
-      {R"((\S+) requires (.*))", Msg::cli_requires, {2, 0, 0}, 1},
-      {R"((\S+) excludes (.*))", Msg::cli_excludes, {2, 0, 0}, 1},
-      {R"(A subcommand is required|Requires at least \d+ subcommands)", Msg::cli_no_command},
-      {R"((\S+) is required)", Msg::cli_required, {0, 0, 0}, 1},
+      {R"(The following arguments? (?:was|were) not expected: (.*))", msg::cli_not_expected, {1, 0, 0}},
+      {R"((\S+): Value (.*) not in range (\S+) to (\S+))", msg::cli_not_in_range, {2, 3, 4}, 1},
+      {R"((\S+): (.*) not in (\{.*\}))", msg::not_one_of, {2, 3, 0}, 1},
+      {R"((\S+): Directory does not exist: (.*))", msg::cli_no_directory, {2, 0, 0}, 1},
+      {R"((\S+): Directory is actually a file: (.*))", msg::cli_not_a_directory, {2, 0, 0}, 1},
+      {R"((\S+): \d+ required (.*) missing)", msg::cli_value_missing, {2, 0, 0}, 1},
+      {R"(Could not convert: (\S+) = (.*))", msg::cli_could_not_convert, {2, 0, 0}, 1},
+      {R"((\S+) requires (.*))", msg::cli_requires, {2, 0, 0}, 1},
+      {R"((\S+) excludes (.*))", msg::cli_excludes, {2, 0, 0}, 1},
+      {R"(A subcommand is required|Requires at least \d+ subcommands)", msg::cli_no_command},
+      {R"((\S+) is required)", msg::cli_required, {0, 0, 0}, 1},
   };
   return table;
 }
@@ -65,7 +66,7 @@ Error parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv
       std::vector<std::string> names;
       for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
         names.push_back(sub->get_name());
-      return Error{"", 0, 0, "", said(Msg::cli_unknown_command, {word}) + closest(word, names)};
+      return Error{"", 0, 0, "", msg::cli_unknown_command(word) + closest(word, names)};
     }
   }
   std::string field;

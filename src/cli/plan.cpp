@@ -9,8 +9,8 @@
 #include "site.hpp"
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/query.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/file.hpp"
-#include "winports/core/messages.hpp"
 #include "winports/emit/emitter.hpp"
 #include "winports/plan/planner.hpp"
 #include "winports/verify/explain.hpp"
@@ -26,7 +26,7 @@ Result<plan::Environment> read_site(const std::string& path, const catalog::Cata
 }
 
 void add_kb_literal_flag(CLI::App* cmd, bool& kb_literal) {
-  cmd->add_flag("--kb-literal", kb_literal, help(Msg::help_the_kb_s_literal_answer));
+  cmd->add_flag("--kb-literal", kb_literal, help(msg::help_the_kb_s_literal_answer));
 }
 
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
@@ -35,20 +35,20 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> replace_acl;
   std::vector<std::string> names;
   for (const auto& e : emit::emitters()) names.emplace_back(e.name);
-  auto* cmd = app.add_subcommand("plan", help(Msg::help_compute_the_flows_a_site));
-  cmd->add_option("FILE", file, help(Msg::help_site_description_yaml_see_docs))->required();
-  cmd->add_option("--format,-f", format, help(Msg::help_output_format))->check(CLI::IsMember(names));
-  cmd->add_option("--output,-o", output, help(Msg::help_write_to_file_instead_of));
-  cmd->add_option("--host", host, help(Msg::help_host_firewall_variant_for_this));
+  auto* cmd = app.add_subcommand("plan", help(msg::help_compute_the_flows_a_site));
+  cmd->add_option("FILE", file, help(msg::help_site_description_yaml_see_docs))->required();
+  cmd->add_option("--format,-f", format, help(msg::help_output_format))->check(CLI::IsMember(names));
+  cmd->add_option("--output,-o", output, help(msg::help_write_to_file_instead_of));
+  cmd->add_option("--host", host, help(msg::help_host_firewall_variant_for_this));
   add_kb_literal_flag(cmd, kb_literal);
-  cmd->add_flag("--log-drops", log_drops, help(Msg::help_nftables_iptables_log_unplanned_traffic));
-  cmd->add_option("--replace-acl", replace_acl, help(Msg::help_asa_the_list_in_use));
-  cmd->add_option("--running-config", running_config, help(Msg::help_asa_running_config));
+  cmd->add_flag("--log-drops", log_drops, help(msg::help_nftables_iptables_log_unplanned_traffic));
+  cmd->add_option("--replace-acl", replace_acl, help(msg::help_asa_the_list_in_use));
+  cmd->add_option("--running-config", running_config, help(msg::help_asa_running_config));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     if (emit::find_emitter(format)->binary && (output.empty() || output == "-"))
-      return void(exit_code = report(Error{"", 0, 0, "--output", said(Msg::cli_binary_format, {format})}));
+      return void(exit_code = report(Error{"", 0, 0, "--output", msg::cli_binary_format(format)}));
     auto env = read_site(file, *c, kb_literal);
     if (!env) return void(exit_code = report(env.error()));
     auto plan = plan::make_plan(*env, *c);
@@ -62,11 +62,11 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     }
     auto text = emit::find_emitter(format)->emit({plan, *env, *c, options, &refusals});
     if (!text) return void(exit_code = report(text.error()));
-    auto warning = "winports: " + say(Msg::warning_prefix, ctx.lang()) + ": ";
+    auto warning = "winports: " + msg::warning_prefix.in(ctx.lang()) + ": ";
     for (const auto& w : plan.warnings) std::cerr << warning << w.in(ctx.lang()) << '\n';
     for (const auto& w : refusals) std::cerr << warning << w << '\n';
     if (auto undecided = plan::undecided_count(plan))
-      std::cerr << "winports: " << say(Msg::plan_undecided_count, ctx.lang(), {std::to_string(undecided)}) << '\n';
+      std::cerr << "winports: " << msg::plan_undecided_count.in(ctx.lang(), std::to_string(undecided)) << '\n';
     if (output.empty() || output == "-")
       std::cout << *text;
     else if (auto st = write_output(output, *text); !st)
@@ -74,11 +74,11 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     exit_code = kFound;
   });
 
-  auto* explain = app.add_subcommand("explain", help(Msg::help_say_why_a_flow_is));
-  explain->add_option("FILE", file, help(Msg::help_site_description))->required();
-  explain->add_option("--from", from, help(Msg::help_source_zone_or_host))->required();
-  explain->add_option("--to", to, help(Msg::help_destination_host_or_zone))->required();
-  explain->add_option("--port", port, help(Msg::help_port_tcp_udp_or_gre))->required();
+  auto* explain = app.add_subcommand("explain", help(msg::help_say_why_a_flow_is));
+  explain->add_option("FILE", file, help(msg::help_site_description))->required();
+  explain->add_option("--from", from, help(msg::help_source_zone_or_host))->required();
+  explain->add_option("--to", to, help(msg::help_destination_host_or_zone))->required();
+  explain->add_option("--port", port, help(msg::help_port_tcp_udp_or_gre))->required();
   add_kb_literal_flag(explain, kb_literal);
   explain->callback([&] {
     const auto* c = ctx.load();

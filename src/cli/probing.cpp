@@ -4,8 +4,8 @@
 
 #include "context.hpp"
 #include "table.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/file.hpp"
-#include "winports/core/messages.hpp"
 #include "winports/report/junit.hpp"
 #include "winports/report/verdicts.hpp"
 #include "winports/verify/check.hpp"
@@ -23,21 +23,21 @@ std::string hex(std::span<const std::uint8_t> bytes) {
 }  // namespace
 
 void ProbeFlags::add_to(CLI::App* cmd) {
-  cmd->add_option("--timeout", timeout_ms, help(Msg::help_milliseconds_to_wait_per_attempt))
+  cmd->add_option("--timeout", timeout_ms, help(msg::help_milliseconds_to_wait_per_attempt))
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
-  cmd->add_option("--min-timeout", min_timeout_ms, help(Msg::help_once_a_host_has_answered))
+  cmd->add_option("--min-timeout", min_timeout_ms, help(msg::help_once_a_host_has_answered))
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
-  cmd->add_option("--retries", retries, help(Msg::help_extra_attempts_after_silence))->check(CLI::Range(0, 5));
-  cmd->add_option("--concurrency", concurrency, help(Msg::help_probes_in_flight))->check(CLI::Range(1, 65536));
-  cmd->add_option("--rate", rate, help(Msg::help_new_probes_per_second_0))->check(CLI::Range(0, 10000000));
-  cmd->add_option("--domain", domain, help(Msg::help_dns_domain_for_the_cldap));
-  cmd->add_option("--community", community, help(Msg::help_snmp_v2c_community))->capture_default_str();
-  cmd->add_flag("--no-protocol", no_protocol, help(Msg::help_handshake_and_empty_datagrams_only));
-  cmd->add_option("--trace", trace_path, help(Msg::help_write_every_protocol_request_and));
-  cmd->add_option("--junit", junit_path, help(Msg::help_also_write_the_verdicts_as_2));
-  cmd->add_option("--html", html_path, help(Msg::help_also_write_the_verdicts_as));
+  cmd->add_option("--retries", retries, help(msg::help_extra_attempts_after_silence))->check(CLI::Range(0, 5));
+  cmd->add_option("--concurrency", concurrency, help(msg::help_probes_in_flight))->check(CLI::Range(1, 65536));
+  cmd->add_option("--rate", rate, help(msg::help_new_probes_per_second_0))->check(CLI::Range(0, 10000000));
+  cmd->add_option("--domain", domain, help(msg::help_dns_domain_for_the_cldap));
+  cmd->add_option("--community", community, help(msg::help_snmp_v2c_community))->capture_default_str();
+  cmd->add_flag("--no-protocol", no_protocol, help(msg::help_handshake_and_empty_datagrams_only));
+  cmd->add_option("--trace", trace_path, help(msg::help_write_every_protocol_request_and));
+  cmd->add_option("--junit", junit_path, help(msg::help_also_write_the_verdicts_as_2));
+  cmd->add_option("--html", html_path, help(msg::help_also_write_the_verdicts_as));
 }
 
 Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstream& trace) const {
@@ -53,7 +53,7 @@ Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstr
   o.hints.rpc_map = verify::interfaces_to_map(c);
   if (!trace_path.empty()) {
     trace.open(trace_path);
-    if (!trace) return Error{trace_path, 0, 0, "--trace", said(Msg::cli_cannot_write)};
+    if (!trace) return Error{trace_path, 0, 0, "--trace", msg::cli_cannot_write()};
     o.trace = [&trace](const probe::Request& r, bool sent, std::uint16_t id, std::span<const std::uint8_t> bytes) {
       trace << r.address.to_string() << ' ' << to_string(r.transport) << '/' << r.port << " id " << id
             << (sent ? " send " : " recv ") << hex(bytes) << '\n';

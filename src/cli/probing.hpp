@@ -9,7 +9,7 @@
 
 #include "context.hpp"
 #include "winports/catalog/model.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/probe/prober.hpp"
 #include "winports/verify/verdicts.hpp"
 
@@ -38,7 +38,7 @@ struct Printout {
 // check's and discover's: the suite, what was probed, "N port(s) probed".
 inline Printout check_printout(Lang lang, const std::string& suite, const std::string& targets, std::size_t probed,
                                nlohmann::json json = nlohmann::json::object()) {
-  auto summary = say(Msg::check_probed, lang, {std::to_string(probed)});
+  auto summary = msg::check_probed.in(lang, std::to_string(probed));
   // The envelope's kind is the command: "winports discover" → discover.
   return {suite, {{"targets", targets}}, suite + " " + targets, summary, {}, {}, std::move(json), suite.substr(9)};
 }

@@ -9,8 +9,8 @@
 #include "context.hpp"
 #include "probing.hpp"
 #include "site.hpp"
+#include "winports/cli/messages.hpp"
 #include "winports/core/file.hpp"
-#include "winports/core/messages.hpp"
 #include "winports/probe/local.hpp"
 #include "winports/verify/merge.hpp"
 
@@ -47,7 +47,7 @@ int print_merged(const Context& ctx, const ProbeFlags& flags, const plan::Enviro
   Printout printout{
       suite,
       {{"site", env.file}, {"plan_id", merged->plan_id}},
-      say(Msg::merge_page_title, ctx.lang(), {env.site, std::to_string(merged->runs.size())}),
+      msg::merge_page_title.in(ctx.lang(), env.site, std::to_string(merged->runs.size())),
       summary,
       notes,
       [&] { return verify::merged_diagram(plan, env, *merged); },
@@ -67,23 +67,23 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
   static std::vector<std::string> merge_files;
   static ProbeFlags flags;
   static bool kb_literal = false, strict = false, anywhere = false;
-  auto* cmd = app.add_subcommand("verify", help(Msg::help_probe_every_flow_the_plan));
-  cmd->add_option("FILE", file, help(Msg::help_site_description_yaml))->required();
-  auto* from_option = cmd->add_option("--from", from, help(Msg::help_the_zone_or_host_this));
-  auto* merge_option = cmd->add_option("--merge", merge_files, help(Msg::help_merge_results))->expected(1, -1);
+  auto* cmd = app.add_subcommand("verify", help(msg::help_probe_every_flow_the_plan));
+  cmd->add_option("FILE", file, help(msg::help_site_description_yaml))->required();
+  auto* from_option = cmd->add_option("--from", from, help(msg::help_the_zone_or_host_this));
+  auto* merge_option = cmd->add_option("--merge", merge_files, help(msg::help_merge_results))->expected(1, -1);
   from_option->excludes(merge_option);
-  cmd->add_flag("--json", ctx.json, help(Msg::help_json_output));
+  cmd->add_flag("--json", ctx.json, help(msg::help_json_output));
   flags.add_to(cmd);
   add_kb_literal_flag(cmd, kb_literal);
-  cmd->add_flag("--strict", strict, help(Msg::help_a_planned_port_nothing_listens));
-  cmd->add_flag("--anywhere", anywhere, help(Msg::help_verify_anywhere));
+  cmd->add_flag("--strict", strict, help(msg::help_a_planned_port_nothing_listens));
+  cmd->add_flag("--anywhere", anywhere, help(msg::help_verify_anywhere));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
     auto env = read_site(file, *c, kb_literal);
     if (!env) return void(exit_code = report(env.error()));
     if (!merge_files.empty()) return void(exit_code = print_merged(ctx, flags, *env, *c, merge_files));
-    if (from.empty()) return void(exit_code = report(Error{file, 0, 0, "--from", said(Msg::verify_from_or_merge)}));
+    if (from.empty()) return void(exit_code = report(Error{file, 0, 0, "--from", msg::verify_from_or_merge()}));
     auto me = probe::local_identity();
     auto vantage = verify::vantage_for(*env, *c, from, me.addresses, anywhere);
     if (!vantage) return void(exit_code = report(vantage.error()));
@@ -103,7 +103,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto summary = verify::summary(*v, ctx.lang());
     Printout printout{suite,
                       {{"site", file}, {"from", from}},
-                      say(Msg::verify_page_title, ctx.lang(), {env->site, from}),
+                      msg::verify_page_title.in(ctx.lang(), env->site, from),
                       summary,
                       in_language(v->probes.not_probed, ctx.lang()),
                       [&] { return verify::verdict_diagram(*v, *env); },
@@ -112,7 +112,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
     exit_code = print_lines(ctx, flags, verify::kVerifyColumns, verify::verify_lines(*c, *v), std::move(printout));
     if (!ctx.json)
       for (const auto& n : v->probes.not_probed)
-        std::cerr << "winports: " << say(Msg::verify_not_probed, ctx.lang(), {n.in(ctx.lang())}) << '\n';
+        std::cerr << "winports: " << msg::verify_not_probed.in(ctx.lang(), n.in(ctx.lang())) << '\n';
     std::cerr << "winports: " << summary << '\n';
   });
 }

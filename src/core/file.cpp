@@ -30,7 +30,7 @@ Status write_all(int fd, const fs::path& path, std::string_view content) {
     auto n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return system_error(path, Msg::file_write_failed, errno);
+      return system_error(path, msg::file_write_failed, errno);
     }
     p += n;
     left -= static_cast<std::size_t>(n);
@@ -41,9 +41,9 @@ Status write_all(int fd, const fs::path& path, std::string_view content) {
 // Opens `path` (which exists and is not to be replaced) and writes into it.
 Status write_through(const fs::path& path, std::string_view content, int extra_flags) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY | extra_flags);
-  if (fd < 0) return system_error(path, Msg::file_cannot_open, errno);
+  if (fd < 0) return system_error(path, msg::file_cannot_open, errno);
   auto st = write_all(fd, path, content);
-  if (::close(fd) != 0 && st) return system_error(path, Msg::file_write_failed, errno);
+  if (::close(fd) != 0 && st) return system_error(path, msg::file_write_failed, errno);
   return st;
 }
 
@@ -58,7 +58,7 @@ Status replace_atomically(const fs::path& target, std::string_view content, cons
   auto dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
   int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) return system_error(target, Msg::file_cannot_create_temp, errno);
+  if (fd < 0) return system_error(target, msg::file_cannot_create_temp, errno);
   auto fail = [&](Error e) -> Status {
     ::close(fd);
     ::unlink(tmpl.c_str());
@@ -69,21 +69,21 @@ Status replace_atomically(const fs::path& target, std::string_view content, cons
     // As root the replacement would otherwise belong to root; as a user, chown of another's
     // file fails and the file becomes the user's, which is what a rename by that user means.
     if (::fchown(fd, old->st_uid, old->st_gid) != 0 && errno != EPERM)
-      return fail(system_error(target, Msg::file_cannot_keep_owner, errno));
-    if (::fchmod(fd, old->st_mode & 07777) != 0) return fail(system_error(target, Msg::file_cannot_keep_mode, errno));
+      return fail(system_error(target, msg::file_cannot_keep_owner, errno));
+    if (::fchmod(fd, old->st_mode & 07777) != 0) return fail(system_error(target, msg::file_cannot_keep_mode, errno));
   } else if (::fchmod(fd, creation_mode()) != 0) {
-    return fail(system_error(target, Msg::file_cannot_set_mode, errno));
+    return fail(system_error(target, msg::file_cannot_set_mode, errno));
   }
-  if (::fsync(fd) != 0) return fail(system_error(target, Msg::file_write_failed, errno));
+  if (::fsync(fd) != 0) return fail(system_error(target, msg::file_write_failed, errno));
   if (::close(fd) != 0) {
     int err = errno;
     ::unlink(tmpl.c_str());
-    return system_error(target, Msg::file_write_failed, err);
+    return system_error(target, msg::file_write_failed, err);
   }
   if (::rename(tmpl.c_str(), target.c_str()) != 0) {
     int err = errno;
     ::unlink(tmpl.c_str());
-    return system_error(target, Msg::file_cannot_rename, err);
+    return system_error(target, msg::file_cannot_rename, err);
   }
   return ok_status();
 }
@@ -108,12 +108,12 @@ Result<Resolved> resolve_links(const fs::path& path) {
     if (is_proc_path(fs::absolute(current))) return Resolved{current, true};
     std::string text(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 256) + 1, '\0');
     auto n = ::readlink(current.c_str(), text.data(), text.size());
-    if (n < 0) return system_error(path, Msg::file_cannot_read_link, errno);
+    if (n < 0) return system_error(path, msg::file_cannot_read_link, errno);
     text.resize(static_cast<std::size_t>(n));
     fs::path next(text);
     current = next.is_absolute() ? next : current.parent_path() / next;
   }
-  return system_error(path, Msg::file_cannot_follow_link, ELOOP);
+  return system_error(path, msg::file_cannot_follow_link, ELOOP);
 }
 
 }  // namespace
@@ -132,7 +132,7 @@ Status write_output(const fs::path& path, std::string_view content) {
   struct stat st {};
   if (::lstat(target.c_str(), &st) != 0) {
     if (errno == ENOENT) return replace_atomically(target, content, nullptr);
-    return system_error(path, Msg::file_cannot_write, errno);
+    return system_error(path, msg::file_cannot_write, errno);
   }
   if (S_ISREG(st.st_mode)) {
     // Renaming would cut the other names of the file loose with the old content.
@@ -140,13 +140,13 @@ Status write_output(const fs::path& path, std::string_view content) {
     return replace_atomically(target, content, &st);
   }
   if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode)) return write_through(target, content, 0);
-  if (S_ISDIR(st.st_mode)) return system_error(path, Msg::file_cannot_write, EISDIR);
-  return Error{path.string(), 0, 0, "", said(Msg::file_not_writable_kind)};
+  if (S_ISDIR(st.st_mode)) return system_error(path, msg::file_cannot_write, EISDIR);
+  return Error{path.string(), 0, 0, "", msg::file_not_writable_kind()};
 }
 
 Result<std::string> read_file(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return system_error(path, Msg::file_cannot_read, errno);
+  if (fd < 0) return system_error(path, msg::file_cannot_read, errno);
   std::string out;
   char buffer[1 << 16];
   for (;;) {
@@ -155,7 +155,7 @@ Result<std::string> read_file(const fs::path& path) {
     if (n < 0) {
       int err = errno;
       ::close(fd);
-      return system_error(path, Msg::file_cannot_read, err);
+      return system_error(path, msg::file_cannot_read, err);
     }
     if (n == 0) break;
     out.append(buffer, static_cast<std::size_t>(n));

@@ -14,7 +14,7 @@
 #include "common.hpp"
 #include "winports/audit/asa_config.hpp"
 #include "winports/audit/ruleset.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/emit/messages.hpp"
 
 namespace winports::emit {
 namespace {
@@ -108,8 +108,8 @@ struct Writer {
       for (const auto& n : src) per_interface[interface_of(n)].push_back(n);
       for (const auto& [iface, nets] : per_interface) {
         if (iface.empty()) {
-          detail::refuse(in, say(Msg::emit_asa_no_interface, in.options.lang,
-                                 {plan::flow_label(f), protocol, nets.front().to_string()}));
+          detail::refuse(in, msg::emit_asa_no_interface.in(in.options.lang, plan::flow_label(f), protocol,
+                                                           nets.front().to_string()));
           continue;
         }
         ace(iface, f, nets, dst, protocol);
@@ -205,7 +205,7 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
   for (const auto& item : in.options.replace_acl) {
     auto eq = item.find('=');
     if (eq == std::string::npos || item.substr(eq + 1) != "none")
-      return Error{in.env.file, 0, 0, "--replace-acl", said(Msg::emit_asa_replace_with_config)};
+      return Error{in.env.file, 0, 0, "--replace-acl", msg::emit_asa_replace_with_config()};
     bind_new.insert(item.substr(0, eq));
   }
   // Flows whose zones name no interface: the one interface the configuration binds a list to.
@@ -220,7 +220,7 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
       if (g.direction == "in") bound.push_back(g.interface);
     if (bound.size() != 1)
       return Error{in.options.running_config_file, 0, 0, "access-group",
-                   said(Msg::emit_asa_pick_interface, {std::to_string(bound.size()), join(bound, ", ")})};
+                   msg::emit_asa_pick_interface(std::to_string(bound.size()), join(bound, ", "))};
     ifaces.erase("");
     ifaces.insert(bound.front());
     interface_of[""] = bound.front();
@@ -258,8 +258,8 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
     const auto* binding = config->binding(iface, "in");
     lists << "!\n! Traffic arriving on " << iface << "\n";
     if (!binding && !bind_new.count(iface)) {
-      detail::refuse(in, say(Msg::emit_asa_no_list_bound, in.options.lang, {iface}));
-      lists << "! " << say(Msg::emit_asa_no_list_bound, Lang::en, {iface}) << "\n";
+      detail::refuse(in, msg::emit_asa_no_list_bound.in(in.options.lang, iface));
+      lists << "! " << msg::emit_asa_no_list_bound.in(Lang::en, iface) << "\n";
       continue;
     }
     std::string name = binding ? binding->list : w.prefix + "-" + name_part(iface, 16);
@@ -345,7 +345,7 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
   auto commands = groups.str() + list_text;
   auto after = *config;
   auto applied = audit::asa::apply_commands(after, "asa output", commands);
-  if (!applied) return Error{in.env.file, 0, 0, "asa", said(Msg::emit_asa_self_check, {applied.error().to_string()})};
+  if (!applied) return Error{in.env.file, 0, 0, "asa", msg::emit_asa_self_check(applied.error().to_string())};
   std::ostringstream unused;
   for (const auto& o : after.objects) {
     if (!written_by_site(o.name, w.prefix) || !config->object(o.name)) continue;  // only what was there before
@@ -373,7 +373,7 @@ Result<std::string> emit_asa(const Input& in) {
   bool by_interface = std::any_of(in.env.zones.begin(), in.env.zones.end(),
                                   [](const plan::Zone& z) { return !z.asa_interface.empty(); });
   bool shared = !in.options.running_config_file.empty();
-  if (!by_interface && !shared) detail::refuse(in, say(Msg::emit_asa_one_list, in.options.lang));
+  if (!by_interface && !shared) detail::refuse(in, msg::emit_asa_one_list.in(in.options.lang));
   Writer w{in, *only, "wp-" + name_part(in.env.site, 16), {}, {}, {}, {}};
   if (shared) w.remark_prefix = w.prefix + ": ";
   for (const auto& f : in.plan.flows) w.flow(f, by_interface);
@@ -389,7 +389,7 @@ Result<std::string> emit_asa(const Input& in) {
   for (const auto& [iface, name] : previous)
     if (!w.aces.count(iface))
       return Error{in.env.file, 0, 0, "--replace-acl",
-                   iface.empty() ? said(Msg::asa_list_without_interface) : said(Msg::asa_no_flow_enters, {iface})};
+                   iface.empty() ? msg::asa_list_without_interface() : msg::asa_no_flow_enters(iface)};
 
   std::ostringstream out;
   out << "! winports plan for site " << in.env.site << (*only ? " (traffic to " + (*only)->name + ")" : "")
@@ -441,8 +441,8 @@ Result<std::string> emit_asa(const Input& in) {
     // site's: never without the user naming what it replaces (or giving the running-config, where the
     // entries go into the list in use instead).
     if (old == previous.end()) {
-      detail::refuse(in, say(Msg::emit_asa_not_bound, in.options.lang, {iface}));
-      out << "! NOT BOUND: " << say(Msg::emit_asa_not_bound, Lang::en, {iface}) << "\n! access-group " << acl
+      detail::refuse(in, msg::emit_asa_not_bound.in(in.options.lang, iface));
+      out << "! NOT BOUND: " << msg::emit_asa_not_bound.in(Lang::en, iface) << "\n! access-group " << acl
           << " in interface " << iface << "\n";
       continue;
     }

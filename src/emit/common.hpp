@@ -11,6 +11,7 @@
 #include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 #include "winports/emit/emitter.hpp"
+#include "winports/emit/messages.hpp"
 
 namespace winports::emit::detail {
 
@@ -23,8 +24,7 @@ inline std::string ports_from(const Input& in, Lang lang = Lang::en) {
       if (const auto* s = in.catalog.service(r.service))
         doc = doc || s->requirements[r.requirement].origin != catalog::Origin::kb;
   if (!doc) return "Microsoft KB 832017";
-  return lang == Lang::ja ? "Microsoft KB 832017 と、doc: と記した行はほかの Microsoft 文書"
-                          : "Microsoft KB 832017 and, where marked doc:, other Microsoft documents";
+  return msg::emit_sources_kb_and_doc.in(lang);
 }
 
 // Whether a flow's side is the outside zone (`any`: every address in no zone of the site).

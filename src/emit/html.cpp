@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "winports/core/text.hpp"
+#include "winports/emit/messages.hpp"
 #include "winports/report/page.hpp"
 #include "winports/report/zones.hpp"
 
@@ -16,7 +17,7 @@ using report::page::escaped;
 
 std::string protocol_text(const plan::Flow& f, Lang lang) {
   std::string out(to_string(f.transport));
-  if (f.source_port) out += (lang == Lang::ja ? " 送信元ポート " : " from port ") + std::to_string(*f.source_port);
+  if (f.source_port) out += msg::emit_from_port.in(lang, std::to_string(*f.source_port));
   if (!f.icmp_type.empty()) out += " " + f.icmp_type;
   return out;
 }
@@ -37,16 +38,15 @@ Result<std::string> emit_html(const Input& in) {
   if (!svg) return svg.error();
 
   std::ostringstream out;
-  report::page::head(out, std::string(say(Msg::html_title, lang)) + ": " + in.env.site, lang);
-  out << "<p>" << say(Msg::html_intro, lang) << escaped(detail::ports_from(in, lang))
-      << (lang == Lang::ja ? " による。" : ".") << " <span class=\"muted\">" << in.plan.flows.size() << " "
-      << say(Msg::html_count, lang) << "</span></p>\n";
+  report::page::head(out, std::string(msg::html_title.in(lang)) + ": " + in.env.site, lang);
+  out << "<p>" << msg::html_intro.in(lang, escaped(detail::ports_from(in, lang))) << " <span class=\"muted\">"
+      << in.plan.flows.size() << " " << msg::html_count.in(lang) << "</span></p>\n";
 
   if (drawn)
-    out << "<h2>" << say(Msg::html_diagram, lang) << "</h2>\n<div id=\"zone-diagram\">" << *svg << "</div>\n";
+    out << "<h2>" << msg::html_diagram.in(lang) << "</h2>\n<div id=\"zone-diagram\">" << *svg << "</div>\n";
   else
-    out << "<h2>" << say(Msg::html_diagram, lang) << "</h2>\n<p class=\"muted\">" << links.size() << " "
-        << say(Msg::html_too_many_links, lang) << " (" << kMostLinksDrawn << ")</p>\n";
+    out << "<h2>" << msg::html_diagram.in(lang) << "</h2>\n<p class=\"muted\">" << links.size() << " "
+        << msg::html_too_many_links.in(lang) << " (" << kMostLinksDrawn << ")</p>\n";
 
   // Matrix: rows are sources, columns destinations, cells the services crossing.
   std::vector<std::string> zones;
@@ -54,8 +54,8 @@ Result<std::string> emit_html(const Input& in) {
   for (const auto& l : links)
     for (const auto& z : {l.from, l.to})
       if (std::find(zones.begin(), zones.end(), z) == zones.end()) zones.push_back(z);
-  out << "<h2>" << say(Msg::html_matrix, lang) << "</h2>\n<table id=\"matrix\">\n<thead><tr><th>"
-      << say(Msg::html_from, lang) << " \\ " << say(Msg::html_to, lang) << "</th>";
+  out << "<h2>" << msg::html_matrix.in(lang) << "</h2>\n<table id=\"matrix\">\n<thead><tr><th>"
+      << msg::html_from.in(lang) << " \\ " << msg::html_to.in(lang) << "</th>";
   for (const auto& z : zones) out << "<th>" << escaped(z) << "</th>";
   out << "</tr></thead>\n<tbody>\n";
   std::map<std::pair<std::string, std::string>, const report::ZoneLink*> by_pair;
@@ -77,14 +77,14 @@ Result<std::string> emit_html(const Input& in) {
   }
   out << "</tbody>\n</table>\n";
 
-  out << "<h2>" << say(Msg::html_rules, lang) << " <span class=\"muted\">(<span id=\"shown\">" << in.plan.flows.size()
-      << "</span> " << say(Msg::html_shown, lang) << ")</span></h2>\n";
-  report::page::search_box(out, "#rules tbody tr", say(Msg::html_search, lang));
-  out << "<table id=\"rules\">\n<thead><tr><th>#</th><th>" << say(Msg::html_from, lang) << "</th><th>"
-      << say(Msg::html_from_nets, lang) << "</th><th>" << say(Msg::html_to, lang) << "</th><th>"
-      << say(Msg::html_to_nets, lang) << "</th><th>" << say(Msg::html_protocol, lang) << "</th><th>"
-      << say(Msg::html_ports, lang) << "</th><th>" << say(Msg::html_services, lang) << "</th><th>"
-      << say(Msg::html_kb, lang) << "</th></tr></thead>\n<tbody>\n";
+  out << "<h2>" << msg::html_rules.in(lang) << " <span class=\"muted\">(<span id=\"shown\">" << in.plan.flows.size()
+      << "</span> " << msg::html_shown.in(lang) << ")</span></h2>\n";
+  report::page::search_box(out, "#rules tbody tr", msg::html_search.in(lang));
+  out << "<table id=\"rules\">\n<thead><tr><th>#</th><th>" << msg::html_from.in(lang) << "</th><th>"
+      << msg::html_from_nets.in(lang) << "</th><th>" << msg::html_to.in(lang) << "</th><th>"
+      << msg::html_to_nets.in(lang) << "</th><th>" << msg::html_protocol.in(lang) << "</th><th>"
+      << msg::html_ports.in(lang) << "</th><th>" << msg::html_services.in(lang) << "</th><th>" << msg::html_kb.in(lang)
+      << "</th></tr></thead>\n<tbody>\n";
   std::size_t number = 0;
   for (const auto& f : in.plan.flows) {
     auto v = detail::view_all(f, *only);
@@ -93,7 +93,7 @@ Result<std::string> emit_html(const Input& in) {
     // The outside zone's dozens of prefixes would bury the row: its words instead (csv, md and the
     // firewall formats keep the prefixes).
     auto addresses = [&](const plan::Endpoint& side, const std::vector<Network>& nets) {
-      return detail::outside_side(in.env, side) ? say(Msg::html_outside, lang) : detail::joined(nets, ", ");
+      return detail::outside_side(in.env, side) ? msg::html_outside.in(lang) : detail::joined(nets, ", ");
     };
     out << "<tr class=\"rule\"><td>" << ++number << "</td><td>" << escaped(f.source.name) << "</td><td><code>"
         << escaped(addresses(f.source, v.source)) << "</code></td><td>" << escaped(f.destination.name)
@@ -104,10 +104,10 @@ Result<std::string> emit_html(const Input& in) {
   out << "</tbody>\n</table>\n";
 
   if (!in.plan.skipped.empty()) {
-    out << "<h2>" << say(Msg::html_left_out, lang) << "</h2>\n<table id=\"left-out\">\n<thead><tr><th></th><th>"
-        << say(Msg::html_pairs, lang) << "</th><th>" << say(Msg::html_examples, lang) << "</th><th>"
-        << say(Msg::html_service, lang) << "</th><th>" << say(Msg::html_requirement, lang) << "</th><th>"
-        << say(Msg::html_why, lang) << "</th></tr></thead>\n<tbody>\n";
+    out << "<h2>" << msg::html_left_out.in(lang) << "</h2>\n<table id=\"left-out\">\n<thead><tr><th></th><th>"
+        << msg::html_pairs.in(lang) << "</th><th>" << msg::html_examples.in(lang) << "</th><th>"
+        << msg::html_service.in(lang) << "</th><th>" << msg::html_requirement.in(lang) << "</th><th>"
+        << msg::html_why.in(lang) << "</th></tr></thead>\n<tbody>\n";
     for (bool undecided : {true, false})
       for (const auto& s : in.plan.skipped) {
         if (s.undecided != undecided) continue;
@@ -116,7 +116,7 @@ Result<std::string> emit_html(const Input& in) {
         const auto* service = in.catalog.service(s.reason.service);
         const auto& q = service->requirements[s.reason.requirement];
         out << "<tr class=\"" << (undecided ? "undecided" : "ruled-out") << "\"><td>"
-            << say(undecided ? Msg::html_undecided : Msg::html_ruled_out, lang) << "</td><td>" << pairs.size()
+            << say(undecided ? msg::html_undecided : msg::html_ruled_out, lang) << "</td><td>" << pairs.size()
             << "</td><td>" << escaped(plan::skipped_pairs_text(pairs, lang)) << "</td><td>" << escaped(service->id)
             << "</td><td>"
             << escaped(std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(lang))
@@ -125,7 +125,7 @@ Result<std::string> emit_html(const Input& in) {
     out << "</tbody>\n</table>\n";
   }
   if (!in.plan.warnings.empty()) {
-    out << "<h2>" << say(Msg::html_warnings, lang) << "</h2>\n<ul id=\"warnings\">\n";
+    out << "<h2>" << msg::html_warnings.in(lang) << "</h2>\n<ul id=\"warnings\">\n";
     for (const auto& w : in.plan.warnings) out << "<li class=\"warning\">" << escaped(w.in(lang)) << "</li>\n";
     out << "</ul>\n";
   }

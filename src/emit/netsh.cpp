@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "predefined.hpp"
+#include "winports/emit/messages.hpp"
 
 namespace winports::emit {
 namespace {
@@ -61,7 +62,7 @@ std::string localport_value(const detail::WindowsRule& r) {
 bool has_advfirewall(const Input& in, const plan::Host& h) {
   const auto* os = detail::host_os(in, h);
   if (!os || os->has_host_firewall("netsh-advfirewall")) return true;
-  detail::refuse(in, say(Msg::emit_netsh_too_old, in.options.lang, {h.name, os->names.in(in.options.lang)}));
+  detail::refuse(in, msg::emit_netsh_too_old.in(in.options.lang, h.name, os->names.in(in.options.lang)));
   return false;
 }
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "predefined.hpp"
+#include "winports/emit/messages.hpp"
 
 namespace winports::emit {
 namespace {
@@ -88,7 +89,7 @@ bool has_netsecurity(const Input& in, const plan::Host& h) {
   const auto* os = detail::host_os(in, h);
   if (!os || os->has_host_firewall("netsecurity")) return true;
   detail::refuse(
-      in, say(os->has_host_firewall("netsh-advfirewall") ? Msg::emit_powershell_use_netsh : Msg::emit_powershell_none,
+      in, say(os->has_host_firewall("netsh-advfirewall") ? msg::emit_powershell_use_netsh : msg::emit_powershell_none,
               in.options.lang, {h.name, os->names.in(in.options.lang)}));
   return false;
 }

@@ -8,8 +8,8 @@
 #include "common.hpp"
 #include "winports/catalog/export.hpp"
 #include "winports/core/file.hpp"
-#include "winports/core/messages.hpp"
 #include "winports/core/shared_library.hpp"
+#include "winports/emit/messages.hpp"
 
 namespace winports::emit {
 namespace {
@@ -26,19 +26,20 @@ namespace {
 WINPORTS_SHARED_API(XlsxWriter, XLSXWRITER_FUNCTIONS, WINPORTS_XLSXWRITER_SONAME, "xlsx")
 
 struct Column {
-  const char* en;
-  const char* ja;
+  std::string_view title;  // the same in both languages ("#", "KB"), or
+  Msg heading;             // the heading's message
   double width;
+  std::string in(Lang lang) const { return heading ? say(heading, lang) : std::string(title); }
 };
-constexpr Column kNumber{"#", "#", 5}, kFrom{"From", "送信元", 16}, kFromNets{"From networks", "送信元アドレス", 22},
-    kTo{"To", "宛先", 16}, kToNets{"To networks", "宛先アドレス", 22}, kTransport{"Protocol", "プロトコル", 10},
-    kPorts{"Ports", "ポート", 22}, kServices{"Services", "サービス", 40}, kKb{"KB", "KB", 50},
-    kService{"Service", "サービス", 22}, kServiceName{"Service name", "サービス名", 30},
-    kApplication{"Application protocol", "アプリケーション プロトコル", 30},
-    kSource{"Source (KB, or doc: another Microsoft document)", "出典 (KB、または doc: ほかの Microsoft 文書)", 50},
-    kOptional{"Optional", "省略可能", 10}, kConditions{"Conditions", "条件", 40}, kFlowCount{"Flows", "フロー", 8},
-    kExample{"For example", "例", 40}, kRequirement{"Requirement", "要件", 40}, kWhy{"Why", "理由", 60},
-    kUndecided{"Undecided", "未決定", 10};
+constexpr Column kNumber{"#", {}, 5}, kFrom{{}, msg::xlsx_col_from, 16}, kFromNets{{}, msg::xlsx_col_from_networks, 22},
+    kTo{{}, msg::xlsx_col_to, 16}, kToNets{{}, msg::xlsx_col_to_networks, 22},
+    kTransport{{}, msg::xlsx_col_protocol, 10}, kPorts{{}, msg::xlsx_col_ports, 22},
+    kServices{{}, msg::xlsx_col_services, 40}, kKb{"KB", {}, 50}, kService{{}, msg::xlsx_col_service, 22},
+    kServiceName{{}, msg::xlsx_col_service_name, 30}, kApplication{{}, msg::xlsx_col_application, 30},
+    kSource{{}, msg::xlsx_col_source, 50}, kOptional{{}, msg::xlsx_col_optional, 10},
+    kConditions{{}, msg::xlsx_col_conditions, 40}, kFlowCount{{}, msg::xlsx_col_flows, 8},
+    kExample{{}, msg::xlsx_col_example, 40}, kRequirement{{}, msg::xlsx_col_requirement, 40},
+    kWhy{{}, msg::xlsx_col_why, 60}, kUndecided{{}, msg::xlsx_col_undecided, 10};
 
 struct Sheet {
   const XlsxWriter* x;
@@ -50,7 +51,7 @@ struct Sheet {
   void headers(const std::vector<Column>& columns, Lang lang) {
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const auto col = static_cast<lxw_col_t>(c);
-      x->worksheet_write_string(sheet, 0, col, lang == Lang::ja ? columns[c].ja : columns[c].en, header);
+      x->worksheet_write_string(sheet, 0, col, columns[c].in(lang).c_str(), header);
       x->worksheet_set_column(sheet, col, col, columns[c].width, nullptr);
     }
     x->worksheet_freeze_panes(sheet, 1, 0);
@@ -87,12 +88,12 @@ Result<std::string> emit_xlsx(const Input& in) {
   // libxlsxwriter writes to a path: a private temporary file, read back and removed.
   char path[] = "/tmp/winports-xlsx-XXXXXX";
   int fd = mkstemp(path);
-  if (fd < 0) return Error{"", 0, 0, "xlsx", said(Msg::xlsx_no_temp)};
+  if (fd < 0) return Error{"", 0, 0, "xlsx", msg::xlsx_no_temp()};
   close(fd);
   lxw_workbook* book = x->workbook_new(path);
   if (!book) {
     unlink(path);
-    return Error{"", 0, 0, "xlsx", said(Msg::xlsx_no_workbook)};
+    return Error{"", 0, 0, "xlsx", msg::xlsx_no_workbook()};
   }
   lxw_format* bold = x->workbook_add_format(book);
   x->format_set_bold(bold);
@@ -101,14 +102,15 @@ Result<std::string> emit_xlsx(const Input& in) {
   // the default otherwise, has no Japanese glyphs: Excel substitutes, and column widths drift).
   lxw_format* body = nullptr;
   if (ja) {
+    static constexpr const char* kJapaneseExcelFont = "游ゴシック";  // not a message: a font's name
     body = x->workbook_add_format(book);
-    x->format_set_font_name(body, "游ゴシック");
-    x->format_set_font_name(bold, "游ゴシック");
+    x->format_set_font_name(body, kJapaneseExcelFont);
+    x->format_set_font_name(bold, kJapaneseExcelFont);
   }
 
-  Sheet rules{x, x->workbook_add_worksheet(book, ja ? "ルール" : "Rules"), bold, body};
+  Sheet rules{x, x->workbook_add_worksheet(book, msg::xlsx_sheet_rules.in(lang).c_str()), bold, body};
   rules.headers({kNumber, kFrom, kFromNets, kTo, kToNets, kTransport, kPorts, kServices, kKb}, lang);
-  Sheet flows{x, x->workbook_add_worksheet(book, ja ? "フロー" : "Flows"), bold, body};
+  Sheet flows{x, x->workbook_add_worksheet(book, msg::xlsx_sheet_flows.in(lang).c_str()), bold, body};
   flows.headers({kNumber, kFrom, kTo, kTransport, kPorts, kService, kServiceName, kApplication, kSource}, lang);
   std::vector<std::string> involved;
   std::size_t number = 0;
@@ -125,13 +127,13 @@ Result<std::string> emit_xlsx(const Input& in) {
       const auto* s = in.catalog.service(r.service);
       const auto& q = s->requirements[r.requirement];
       flows.add({std::to_string(number), f.source.name, f.destination.name, protocol,
-                 q.dynamic_rpc() ? (ja ? "動的 RPC" : "dynamic RPC") : q.ports.to_string(), s->id, s->names.in(lang),
+                 q.dynamic_rpc() ? msg::emit_dynamic_rpc.in(lang) : q.ports.to_string(), s->id, s->names.in(lang),
                  q.protocol.in(lang), catalog::source_text(*s, q, lang)});
       if (std::find(involved.begin(), involved.end(), s->id) == involved.end()) involved.push_back(s->id);
     }
   }
   // What the plan left out and why, as md and html carry it: the undecided first (someone must answer).
-  const auto left_out = say(Msg::xlsx_sheet_left_out, lang);
+  const auto left_out = msg::xlsx_sheet_left_out.in(lang);
   Sheet left{x, x->workbook_add_worksheet(book, left_out.c_str()), bold, body};
   left.headers({kFlowCount, kExample, kService, kRequirement, kWhy, kUndecided}, lang);
   for (bool undecided : {true, false})
@@ -143,17 +145,17 @@ Result<std::string> emit_xlsx(const Input& in) {
       const auto& q = s->requirements[skip.reason.requirement];
       left.add({std::to_string(pairs.size()), plan::skipped_pairs_text(pairs, lang), s->id,
                 std::string(to_string(q.transport)) + " " + q.ports.to_string() + " " + q.protocol.in(lang),
-                skip.why.in(lang), undecided ? say(Msg::word_yes, lang) : ""});
+                skip.why.in(lang), undecided ? msg::word_yes.in(lang) : ""});
     }
-  Sheet cat{x, x->workbook_add_worksheet(book, ja ? "カタログ" : "Catalog"), bold, body};
+  Sheet cat{x, x->workbook_add_worksheet(book, msg::xlsx_sheet_catalog.in(lang).c_str()), bold, body};
   cat.headers({kService, kServiceName, kTransport, kPorts, kApplication, kOptional, kConditions, kSource}, lang);
   std::sort(involved.begin(), involved.end());
   for (const auto& id : involved) {
     const auto* s = in.catalog.service(id);
     for (const auto& q : s->requirements)
       cat.add({s->id, s->names.in(lang), std::string(to_string(q.transport)),
-               q.dynamic_rpc() ? (ja ? "動的 RPC" : "dynamic RPC") : q.ports.to_string(), q.protocol.in(lang),
-               q.optional ? (ja ? "はい" : "yes") : "", catalog::conditions_text(in.catalog, *s, q, lang),
+               q.dynamic_rpc() ? msg::emit_dynamic_rpc.in(lang) : q.ports.to_string(), q.protocol.in(lang),
+               q.optional ? msg::word_yes.in(lang) : "", catalog::conditions_text(in.catalog, *s, q, lang),
                catalog::source_text(*s, q, lang)});
   }
   for (const auto* sheet : {&rules, &flows, &left, &cat}) sheet->finish();

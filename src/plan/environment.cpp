@@ -5,10 +5,12 @@
 #include <map>
 #include <set>
 
+#include "winports/catalog/messages.hpp"
 #include "winports/catalog/rules.hpp"
 #include "winports/core/address_set.hpp"
 #include "winports/core/messages.hpp"
 #include "winports/core/yaml_reader.hpp"
+#include "winports/plan/messages.hpp"
 
 namespace winports::plan {
 namespace {
@@ -50,7 +52,7 @@ void check_distinct_rpc_ports(const Reader& r, const YAML::Node& node, const std
     auto [other, fresh] = seen.emplace(it->second, std::string(ps.key));
     if (!fresh)
       r.fail(node[std::string(ps.key)], Reader::join(path, std::string(ps.key)),
-             said(Msg::site_static_rpc_clash, {std::to_string(it->second), other->second}));
+             msg::site_static_rpc_clash(std::to_string(it->second), other->second));
   }
 }
 
@@ -104,7 +106,7 @@ void check_families(const Reader& r, const YAML::Node& node, const std::string& 
       reachable |= shares_family(a, b);
     }
     if (!reachable && !theirs.empty())
-      r.fail(node, path, said(Msg::site_no_family, {from.name, family_names(a), entry.to, family_names(theirs)}));
+      r.fail(node, path, msg::site_no_family(from.name, family_names(a), entry.to, family_names(theirs)));
   }
 }
 
@@ -121,7 +123,7 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
     std::vector<std::string> outbound;
     for (const auto& p : c.profiles)
       if (p.outbound) outbound.push_back(p.id);
-    r.fail(node, path, said(Msg::site_any_has_no_roles, {join(outbound, ", ")}));
+    r.fail(node, path, msg::site_any_has_no_roles(join(outbound, ", ")));
   }
   auto hosts = access_sides(env, entry.to, true);
   if (entry.as.empty()) {
@@ -137,8 +139,8 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
       if (std::any_of(p.services.begin(), p.services.end(), [&](const std::string& s) { return served.count(s); }))
         fit.push_back(p.id);
     r.fail(node, path,
-           said(Msg::site_no_as_or_services, {entry.to}) +
-               (fit.empty() ? LocalizedText{} : said(Msg::site_profiles_that_fit, {entry.to, join(fit, ", ")})));
+           msg::site_no_as_or_services(entry.to) +
+               (fit.empty() ? LocalizedText{} : msg::site_profiles_that_fit(entry.to, join(fit, ", "))));
   }
   // A role that never serves the profile (no writable DC replicates from an RODC): when every
   // destination host refuses it, the entry is a mistake the role's own words explain.
@@ -154,8 +156,7 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
     refusing = refused;
   }
   if (refusing)
-    r.fail(node, path,
-           said(Msg::site_role_refuses, {entry.to, refusing->names, entry.as, refusing->refuses.at(entry.as)}));
+    r.fail(node, path, msg::site_role_refuses(entry.to, refusing->names, entry.as, refusing->refuses.at(entry.as)));
   std::set<std::string> served;
   for (const auto& side : hosts) {
     auto offered = services_served(c, env, *side.host, !entry.as.empty());
@@ -166,9 +167,8 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
     served.insert(offered.begin(), offered.end());
   }
   if (hosts.empty()) return;
-  auto what = served.empty() ? said(Msg::site_serves_nothing) : LocalizedText{{}, join(served, ", ")};
-  r.fail(node, path,
-         said(Msg::site_grants_nothing, {entry.as, join(c.profile(entry.as)->services, ", "), entry.to, what}));
+  auto what = served.empty() ? msg::site_serves_nothing() : LocalizedText{{}, join(served, ", ")};
+  r.fail(node, path, msg::site_grants_nothing(entry.as, join(c.profile(entry.as)->services, ", "), entry.to, what));
 }
 
 Settings parse_settings(const Reader& r, const YAML::Node& node, const std::string& path, const catalog::Catalog& c) {
@@ -189,12 +189,12 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
     PortSet set;
     if (n.IsScalar()) {
       auto range = parse_port_range(n.as<std::string>());
-      if (!range) r.fail(n, p, said(Msg::site_expected_port_range));
+      if (!range) r.fail(n, p, msg::site_expected_port_range());
       set.add(*range);
     } else {
       set = r.ports(n, p);
     }
-    if (set.empty()) r.fail(n, p, said(Msg::yaml_must_not_be_empty));
+    if (set.empty()) r.fail(n, p, msg::yaml_must_not_be_empty());
     return set;
   };
   s.rpc_dynamic_ports = ranges("rpc_dynamic_ports");
@@ -212,14 +212,14 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
     if (!n.IsDefined()) continue;
     auto p = Reader::join(path, std::string(ps.key));
     auto range = parse_port_range(r.scalar(n, p));
-    if (!range || range->lo != range->hi || range->lo == 0) r.fail(n, p, said(Msg::site_expected_one_port));
+    if (!range || range->lo != range->hi || range->lo == 0) r.fail(n, p, msg::site_expected_one_port());
     s.ports[std::string(ps.key)] = range->lo;
   }
   check_distinct_rpc_ports(r, node, path, s, c);
   s.features =
-      known_ids(r, node["features"], Reader::join(path, "features"), Msg::site_unknown_feature, c.features, by_id);
+      known_ids(r, node["features"], Reader::join(path, "features"), msg::site_unknown_feature, c.features, by_id);
   s.scenarios =
-      known_ids(r, node["scenarios"], Reader::join(path, "scenarios"), Msg::site_unknown_scenario, c.scenarios, by_id);
+      known_ids(r, node["scenarios"], Reader::join(path, "scenarios"), msg::site_unknown_scenario, c.scenarios, by_id);
   return s;
 }
 
@@ -229,7 +229,7 @@ std::string parse_os(const Reader& r, const YAML::Node& node, const std::string&
   if (!c.os(os)) {
     std::vector<std::string> known;
     for (const auto& v : c.os_versions) known.push_back(v.id);
-    r.fail(node, path, said(Msg::site_unknown_os, {os}) + closest(os, known));
+    r.fail(node, path, msg::site_unknown_os(os) + closest(os, known));
   }
   return c.os(os)->id;
 }
@@ -271,20 +271,19 @@ Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   z.name = key.as<std::string>();
   z.line = key.Mark().line + 1;
   auto path = "zones." + z.name;
-  if (z.name == kAnyZone) r.fail(key, path, said(Msg::site_any_reserved));
+  if (z.name == kAnyZone) r.fail(key, path, msg::site_any_reserved());
   r.check_keys(value, path, {"networks", "os", "settings", "asa_interface"});
   auto nets = r.required(value, path, "networks");
   auto net_path = path + ".networks";
-  if (!nets.IsSequence() || nets.size() == 0) r.fail(nets, net_path, said(Msg::site_expected_networks));
+  if (!nets.IsSequence() || nets.size() == 0) r.fail(nets, net_path, msg::site_expected_networks());
   for (std::size_t i = 0; i < nets.size(); ++i) {
     auto n = parse_network(r.scalar(nets[i], Reader::index(net_path, i)));
-    if (!n) r.fail(nets[i], Reader::index(net_path, i), said(Msg::site_not_a_network));
+    if (!n) r.fail(nets[i], Reader::index(net_path, i), msg::site_not_a_network());
     for (const auto& other : env.zones)
       for (const auto& on : other.networks)
         if (on.overlaps(*n))
           r.fail(nets[i], Reader::index(net_path, i),
-                 said(Msg::site_network_overlaps,
-                      {n->to_string(), on.to_string(), other.name, std::to_string(other.line)}));
+                 msg::site_network_overlaps(n->to_string(), on.to_string(), other.name, std::to_string(other.line)));
     z.networks.push_back(*n);
   }
   z.os = parse_os(r, value["os"], path + ".os", c);
@@ -295,10 +294,10 @@ Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value,
         z.asa_interface.size() <= 48 && std::all_of(z.asa_interface.begin(), z.asa_interface.end(), [](char ch) {
           return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
         });
-    if (!valid) r.fail(iface, path + ".asa_interface", said(Msg::site_not_asa_interface, {z.asa_interface}));
+    if (!valid) r.fail(iface, path + ".asa_interface", msg::site_not_asa_interface(z.asa_interface));
   }
   z.settings = parse_settings(r, value["settings"], path + ".settings", c);
-  if (const auto* dup = env.zone(z.name)) r.fail(key, path, said(Msg::site_zone_twice, {std::to_string(dup->line)}));
+  if (const auto* dup = env.zone(z.name)) r.fail(key, path, msg::site_zone_twice(std::to_string(dup->line)));
   return z;
 }
 
@@ -320,10 +319,9 @@ void check_products(const Reader& r, const YAML::Node& node, const std::string& 
       if (other.family != product->family || other.role == product->role) continue;
       auto fits = std::find_if(other.versions.begin(), other.versions.end(), runs_here);
       if (fits != other.versions.end())
-        r.fail(node[i], at,
-               said(Msg::site_role_not_on_os, {roles[i], versions, os->names.en, other.role, fits->product}));
+        r.fail(node[i], at, msg::site_role_not_on_os(roles[i], versions, os->names.en, other.role, fits->product));
     }
-    r.fail(node[i], at, said(Msg::site_role_on_no_os, {roles[i], versions, os->names.en}));
+    r.fail(node[i], at, msg::site_role_on_no_os(roles[i], versions, os->names.en));
   }
 }
 
@@ -331,17 +329,16 @@ void check_products(const Reader& r, const YAML::Node& node, const std::string& 
 std::vector<Network> parse_addresses(const Reader& r, const YAML::Node& node, const std::string& path) {
   auto one = [&](const YAML::Node& item, const std::string& at) {
     auto a = parse_network(r.scalar(item, at));
-    if (!a || a->prefix != (a->family == 4 ? 32 : 128)) r.fail(item, at, said(Msg::site_expected_address));
+    if (!a || a->prefix != (a->family == 4 ? 32 : 128)) r.fail(item, at, msg::site_expected_address());
     return *a;
   };
   if (!node.IsSequence()) return {one(node, path)};
-  if (node.size() == 0) r.fail(node, path, said(Msg::site_expected_address));
+  if (node.size() == 0) r.fail(node, path, msg::site_expected_address());
   std::vector<Network> out;
   for (std::size_t i = 0; i < node.size(); ++i) {
     auto at = Reader::index(path, i);
     auto a = one(node[i], at);
-    if (std::find(out.begin(), out.end(), a) != out.end())
-      r.fail(node[i], at, said(Msg::site_address_twice, {a.to_string()}));
+    if (std::find(out.begin(), out.end(), a) != out.end()) r.fail(node[i], at, msg::site_address_twice(a.to_string()));
     out.push_back(a);
   }
   return out;
@@ -354,7 +351,7 @@ Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   h.name = key.as<std::string>();
   h.line = key.Mark().line + 1;
   auto path = "hosts." + h.name;
-  if (env.zone(h.name)) r.fail(key, path, said(Msg::site_host_named_like_zone));
+  if (env.zone(h.name)) r.fail(key, path, msg::site_host_named_like_zone());
   r.check_keys(value, path, {"address", "zone", "os", "roles", "services", "settings"});
   auto addr_node = r.required(value, path, "address");
   h.addresses = parse_addresses(r, addr_node, path + ".address");
@@ -363,27 +360,26 @@ Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   if (errors.skipped(h.zone)) {
     // Its zone's own error says the rest; what the host says of itself is still checked.
     h.os = parse_os(r, value["os"], path + ".os", c);
-    known_ids(r, value["roles"], path + ".roles", Msg::site_unknown_role, c.roles, by_id);
-    known_ids(r, value["services"], path + ".services", Msg::site_unknown_service, c.services, by_id);
+    known_ids(r, value["roles"], path + ".roles", msg::site_unknown_role, c.roles, by_id);
+    known_ids(r, value["services"], path + ".services", msg::site_unknown_service, c.services, by_id);
     parse_settings(r, value["settings"], path + ".settings", c);
     throw yaml::SkipEntry{};
   }
   const auto* z = env.zone(h.zone);
-  if (!z)
-    r.fail(zone_node, path + ".zone", said(Msg::site_unknown_zone, {h.zone}) + closest(h.zone, names_of(env.zones)));
+  if (!z) r.fail(zone_node, path + ".zone", msg::site_unknown_zone(h.zone) + closest(h.zone, names_of(env.zones)));
   for (std::size_t i = 0; i < h.addresses.size(); ++i) {
     const auto& a = h.addresses[i];
     bool inside = std::any_of(z->networks.begin(), z->networks.end(), [&](const Network& n) { return n.contains(a); });
     auto node = addr_node.IsSequence() ? addr_node[i] : addr_node;
     auto at = addr_node.IsSequence() ? Reader::index(path + ".address", i) : path + ".address";
-    if (!inside) r.fail(node, at, said(Msg::site_outside_zone, {a.to_string(), h.zone}));
+    if (!inside) r.fail(node, at, msg::site_outside_zone(a.to_string(), h.zone));
   }
   h.os = parse_os(r, value["os"], path + ".os", c);
-  h.roles = known_ids(r, value["roles"], path + ".roles", Msg::site_unknown_role, c.roles, by_id);
+  h.roles = known_ids(r, value["roles"], path + ".roles", msg::site_unknown_role, c.roles, by_id);
   check_products(r, value["roles"], path + ".roles", h.roles, h.os.empty() ? z->os : h.os, c);
-  h.services = known_ids(r, value["services"], path + ".services", Msg::site_unknown_service, c.services, by_id);
+  h.services = known_ids(r, value["services"], path + ".services", msg::site_unknown_service, c.services, by_id);
   h.settings = parse_settings(r, value["settings"], path + ".settings", c);
-  if (const auto* dup = env.host(h.name)) r.fail(key, path, said(Msg::site_host_twice, {std::to_string(dup->line)}));
+  if (const auto* dup = env.host(h.name)) r.fail(key, path, msg::site_host_twice(std::to_string(dup->line)));
   return h;
 }
 
@@ -426,18 +422,18 @@ Access parse_access(const Reader& r, const YAML::Node& a, const std::string& pat
     }
     bool known = into->rfind("role:", 0) == 0 ? c.role(into->substr(5)) != nullptr
                                               : env.zone(*into) != nullptr || env.host(*into) != nullptr;
-    if (!known) r.fail(node, Reader::join(path, key), said(Msg::site_no_endpoint, {*into}) + closest(*into, endpoints));
+    if (!known) r.fail(node, Reader::join(path, key), msg::site_no_endpoint(*into) + closest(*into, endpoints));
   }
   if (a["as"].IsDefined()) {
     entry.as = r.nonempty(a["as"], path + ".as");
     if (!c.profile(entry.as)) {
       std::vector<std::string> known;
       for (const auto& p : c.profiles) known.push_back(p.id);
-      r.fail(a["as"], path + ".as", said(Msg::site_unknown_profile, {entry.as}) + closest(entry.as, known));
+      r.fail(a["as"], path + ".as", msg::site_unknown_profile(entry.as) + closest(entry.as, known));
     }
   }
-  entry.services = known_ids(r, a["services"], path + ".services", Msg::site_unknown_service, c.services, by_id);
-  if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, said(Msg::site_as_and_services));
+  entry.services = known_ids(r, a["services"], path + ".services", msg::site_unknown_service, c.services, by_id);
+  if (!entry.as.empty() && !entry.services.empty()) r.fail(a, path, msg::site_as_and_services());
   entry.scenarios = r.strings(a["scenarios"], path + ".scenarios");
   // What depends on a side whose own error was said is not checked again; the rest is.
   if (!from_skipped && !to_skipped) check_families(r, a, path, env, entry);
@@ -461,7 +457,7 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
     // 20) and entries naming it are skipped, not reported again.
     yaml::Errors errors;
     auto zones = r.required(root, "", "zones");
-    if (!zones.IsMap()) r.fail(zones, "zones", said(Msg::site_expected_zones));
+    if (!zones.IsMap()) r.fail(zones, "zones", msg::site_expected_zones());
     for (const auto& kv : zones)
       errors.entry(kv.first.as<std::string>(), [&] {
         auto z = parse_zone(r, kv.first, kv.second, env, c);
@@ -469,7 +465,7 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
         env.zones.push_back(std::move(z));
       });
     if (auto hosts = root["hosts"]; hosts.IsDefined() && !hosts.IsNull()) {
-      if (!hosts.IsMap()) r.fail(hosts, "hosts", said(Msg::site_expected_hosts));
+      if (!hosts.IsMap()) r.fail(hosts, "hosts", msg::site_expected_hosts());
       for (const auto& kv : hosts)
         errors.entry(kv.first.as<std::string>(), [&] {
           auto h = parse_host(r, kv.first, kv.second, env, c, errors);
@@ -483,14 +479,14 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
         if (!pdc || !std::any_of(pdc->roles.begin(), pdc->roles.end(),
                                  [](const std::string& role) { return role == "domain-controller"; }))
           r.fail(root["settings"]["pdc_emulator"], "settings.pdc_emulator",
-                 said(Msg::site_pdc_not_a_dc, {env.settings.pdc_emulator}));
+                 msg::site_pdc_not_a_dc(env.settings.pdc_emulator));
       });
     std::vector<std::string> endpoints = names_of(env.zones);  // what a typo in from/to may have meant
     endpoints.emplace_back(kAnyZone);
     for (const auto& h : env.hosts) endpoints.push_back(h.name);
     for (const auto& role : c.roles) endpoints.push_back("role:" + role.id);
     auto access = r.required(root, "", "access");
-    if (!access.IsSequence()) r.fail(access, "access", said(Msg::site_expected_access));
+    if (!access.IsSequence()) r.fail(access, "access", msg::site_expected_access());
     for (std::size_t i = 0; i < access.size(); ++i)
       errors.entry("", [&] {
         env.access.push_back(parse_access(r, access[i], Reader::index("access", i), env, c, errors, endpoints));
@@ -529,7 +525,7 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
     if (!c.role(role)) {
       std::vector<std::string> roles;
       for (const auto& r : c.roles) roles.push_back("role:" + r.id);
-      return fail(said(Msg::site_no_role_named, {role}) + closest(text, roles));
+      return fail(msg::site_no_role_named(role) + closest(text, roles));
     }
     Place place{{text, text}, {}, {}};
     for (const auto& h : env.hosts)
@@ -538,15 +534,15 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
         place.members.push_back({{h.name, h.name}, h.addresses, false});
       }
     if (place.members.size() == 1) place.members.clear();
-    if (place.networks.empty()) return fail(said(Msg::site_no_host_with_role, {role}));
+    if (place.networks.empty()) return fail(msg::site_no_host_with_role(role));
     return place;
   }
   if (const auto* h = env.host(text)) return Place{{h->name, h->name}, h->addresses, {}};
   if (const auto* z = env.zone(text)) {
-    Place place{said(Msg::place_zone, {z->name}), z->networks, {}};
+    Place place{msg::place_zone(z->name), z->networks, {}};
     for (const auto& h : env.hosts)
       if (h.zone == z->name) place.members.push_back({{h.name, h.name}, h.addresses, false});
-    if (!place.members.empty()) place.members.push_back({said(Msg::place_rest_of_zone, {z->name}), z->networks, true});
+    if (!place.members.empty()) place.members.push_back({msg::place_rest_of_zone(z->name), z->networks, true});
     return place;
   }
   if (auto n = parse_network(text)) {
@@ -554,12 +550,12 @@ Result<Place> resolve_place(const Environment& env, const catalog::Catalog& c, s
       auto label = text + " (" + h->name + ")";
       return Place{{label, label}, {*n}, {}};
     }
-    if (const auto* z = env.zone_of(*n)) return Place{said(Msg::place_address_in_zone, {text, z->name}), {*n}, {}};
-    return fail(said(Msg::site_in_no_zone, {text}));
+    if (const auto* z = env.zone_of(*n)) return Place{msg::place_address_in_zone(text, z->name), {*n}, {}};
+    return fail(msg::site_in_no_zone(text));
   }
   std::vector<std::string> names = names_of(env.zones);
   for (const auto& h : env.hosts) names.push_back(h.name);
-  return fail(said(Msg::site_no_endpoint, {text}) + closest(text, names));
+  return fail(msg::site_no_endpoint(text) + closest(text, names));
 }
 
 }  // namespace winports::plan

@@ -7,8 +7,9 @@
 #include <unordered_map>
 
 #include "winports/catalog/export.hpp"
+#include "winports/catalog/messages.hpp"
 #include "winports/catalog/rules.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/plan/messages.hpp"
 
 namespace winports::plan {
 namespace {
@@ -175,7 +176,7 @@ class Phrases {
   }
   // A condition's own words ("server OS: < Windows Vista"), and inside a message.
   const LocalizedText* condition(const Condition& cond) {
-    return (*this)(Msg::end_, &cond, nullptr, [&] {
+    return (*this)(Msg{}, &cond, nullptr, [&] {
       return LocalizedText{catalog::describe(c_, cond, Lang::ja), catalog::describe(c_, cond, Lang::en)};
     });
   }
@@ -188,7 +189,7 @@ class Phrases {
   struct KeyHash {
     std::size_t operator()(const Key& k) const {
       auto h = std::hash<const void*>{}(std::get<1>(k)) * 31 + std::hash<const void*>{}(std::get<2>(k));
-      return h * 131 + static_cast<std::size_t>(std::get<0>(k));
+      return h * 131 + std::hash<const void*>{}(std::get<0>(k).key());
     }
   };
   // One object per text: equal reasons from different causes still merge into one left-out entry.
@@ -221,15 +222,15 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
       for (const auto& v : cond.values) match = match || catalog::os_matches(c, os, v);
     }
     if (match) return {Answer::yes, {}};
-    if (unknown || (all_known_required && os_list.empty())) return {Answer::undecided, with_text(Msg::cond_os_unknown)};
+    if (unknown || (all_known_required && os_list.empty())) return {Answer::undecided, with_text(msg::cond_os_unknown)};
     return {Answer::no, text()};
   };
   if (cond.kind == "feature") {
     for (const auto& v : cond.values) {
       if (v == "netbios") {
-        if (!e.netbios) return {Answer::undecided, phrases(Msg::cond_netbios_unset)};
+        if (!e.netbios) return {Answer::undecided, phrases(msg::cond_netbios_unset)};
         if (*e.netbios) return {Answer::yes, {}};
-        return {Answer::no, phrases(Msg::cond_netbios_off)};
+        return {Answer::no, phrases(msg::cond_netbios_off)};
       }
       if (v == "winrm-1.1" || v == "winrm-2.0") {
         std::string version = e.winrm.value_or("");
@@ -237,18 +238,18 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
           auto os = server.os.empty() ? "" : server.os[0];
           if (!os.empty()) version = catalog::os_matches(c, os, ">=windows-7") ? "2.0" : "1.1";
         }
-        if (version.empty()) return {Answer::undecided, phrases(Msg::cond_winrm_unknown)};
+        if (version.empty()) return {Answer::undecided, phrases(msg::cond_winrm_unknown)};
         if (v == "winrm-" + version) return {Answer::yes, {}};
         continue;
       }
       if (e.features.count(v)) return {Answer::yes, {}};
     }
-    return {Answer::no, with_text(Msg::cond_feature_off)};
+    return {Answer::no, with_text(msg::cond_feature_off)};
   }
   if (cond.kind == "scenario") {
     for (const auto& v : cond.values)
       if (e.scenarios.count(v)) return {Answer::yes, {}};
-    return {Answer::no, with_text(Msg::cond_scenario_off)};
+    return {Answer::no, with_text(msg::cond_scenario_off)};
   }
   if (cond.kind == "server_role") {
     for (const auto& v : cond.values)
@@ -259,7 +260,7 @@ Decision decide(const Catalog& c, const Condition& cond, const Side& client, con
     // An entry that names services asks for all of each; one that names a profile, for its rows.
     if (e.profile.empty() || std::find(cond.values.begin(), cond.values.end(), e.profile) != cond.values.end())
       return {Answer::yes, {}};
-    return {Answer::no, phrases.condition(cond, Msg::cond_profile_other, c.profile(e.profile), e.profile)};
+    return {Answer::no, phrases.condition(cond, msg::cond_profile_other, c.profile(e.profile), e.profile)};
   }
   if (cond.kind == "server_os") return any_os(server.os, true);
   if (cond.kind == "client_os") return any_os(client.os, true);
@@ -322,20 +323,19 @@ class Planner {
     const auto& clients = sources(access.from);
     const auto& servers = servers_of(access.to);
     if (clients.empty() || servers.empty())
-      warn(said(Msg::plan_no_hosts, {std::to_string(access.line), clients.empty() ? access.from : access.to}));
+      warn(msg::plan_no_hosts(std::to_string(access.line), clients.empty() ? access.from : access.to));
     for (const auto& client : clients) {
       // Only the PDC emulator takes its time from outside; the other DCs follow the domain hierarchy.
       if (access.as == kTimeSourceProfile && !env_.settings.pdc_emulator.empty() && client.host &&
           client.host->name != env_.settings.pdc_emulator) {
-        warn(said(Msg::plan_not_pdc_emulator,
-                  {std::to_string(access.line), env_.settings.pdc_emulator, client.endpoint.name}));
+        warn(msg::plan_not_pdc_emulator(std::to_string(access.line), env_.settings.pdc_emulator, client.endpoint.name));
         continue;
       }
       const auto client_e = effective(env_, client, access);  // the listener's settings for rows towards it
       for (const auto& server : servers) {
         if (client.endpoint.name == server.endpoint.name) continue;
         if (!shares_family(client.endpoint.networks, server.endpoint.networks)) {
-          warn(said(Msg::plan_no_family, {std::to_string(access.line), client.endpoint.name, server.endpoint.name}));
+          warn(msg::plan_no_family(std::to_string(access.line), client.endpoint.name, server.endpoint.name));
           continue;
         }
         auto e = effective(env_, server, access);
@@ -385,8 +385,8 @@ class Planner {
     for (const auto& id : server.host->roles)
       if (const auto* role = c_.role(id))
         if (auto it = role->refuses.find(access.as); it != role->refuses.end()) {
-          warn(said(Msg::plan_role_refuses,
-                    {std::to_string(access.line), server.endpoint.name, role->names, it->second, access.as}));
+          warn(msg::plan_role_refuses(std::to_string(access.line), server.endpoint.name, role->names, it->second,
+                                      access.as));
           return {};
         }
     auto offered = services_served(c_, env_, *server.host, !access.as.empty());
@@ -398,9 +398,8 @@ class Planner {
         if (offered.count(s)) services.insert(s);
     if (services.empty())
       warn(access.as.empty()
-               ? said(Msg::plan_serves_nothing_of_roles, {std::to_string(access.line), server.endpoint.name})
-               : said(Msg::plan_serves_nothing_of_profile,
-                      {std::to_string(access.line), server.endpoint.name, access.as}));
+               ? msg::plan_serves_nothing_of_roles(std::to_string(access.line), server.endpoint.name)
+               : msg::plan_serves_nothing_of_profile(std::to_string(access.line), server.endpoint.name, access.as));
     return services;
   }
 
@@ -418,8 +417,8 @@ class Planner {
         if (!role.base && (std::count(role.services.begin(), role.services.end(), id) ||
                            std::count(role.optional_services.begin(), role.optional_services.end(), id)))
           serving.push_back(role.id);
-      warn(said(Msg::plan_service_not_served,
-                {std::to_string(access.line), host.name, id, serving.empty() ? "-" : join(serving, ", ")}));
+      warn(msg::plan_service_not_served(std::to_string(access.line), host.name, id,
+                                        serving.empty() ? "-" : join(serving, ", ")));
     }
   }
 
@@ -441,10 +440,8 @@ class Planner {
       // A row another role listens for (Offline Files' LDAP is a DC's) never opens on this host.
       if (!q.listener.empty() && !has_role(c_, listener_of(q, client, server), q.listener)) {
         const auto& listener = listener_of(q, client, server);
-        skip(phrases_(Msg::skip_listener_role, &q, &listener,
-                      [&] {
-                        return said(Msg::skip_listener_role, {q.listener, listener.endpoint.name});
-                      }),
+        skip(phrases_(msg::skip_listener_role, &q, &listener,
+                      [&] { return msg::skip_listener_role(q.listener, listener.endpoint.name); }),
              false);
         auto& missing = unreached_[{zone_name(client), q.listener}];
         if (missing.line == 0) missing.line = access.line;
@@ -452,13 +449,13 @@ class Planner {
         continue;
       }
       if (q.by_name && !e.named) {
-        skip(phrases_(Msg::skip_named_only, &s, nullptr, [&] { return said(Msg::skip_named_only, {s.id}); }), false);
+        skip(phrases_(msg::skip_named_only, &s, nullptr, [&] { return msg::skip_named_only(s.id); }), false);
         continue;
       }
       bool has_scenario = std::any_of(q.conditions.begin(), q.conditions.end(),
                                       [](const Condition& x) { return x.kind == "scenario"; });
       if (scenario_rows_active && !has_scenario) {
-        skip(phrases_(Msg::skip_encapsulated), false);
+        skip(phrases_(msg::skip_encapsulated), false);
         continue;
       }
       auto decision = decide_requirement(s, q, client, server, e);
@@ -471,7 +468,7 @@ class Planner {
         continue;
       }
       add_flows(s, q, reason, client, server, e, client_e);
-      if (q.reply == "any-port") warn(said(Msg::plan_reply_any_port, {s.id, q.protocol}));
+      if (q.reply == "any-port") warn(msg::plan_reply_any_port(s.id, q.protocol));
     }
   }
 
@@ -515,7 +512,7 @@ class Planner {
                               const Effective& e) const {
     auto overall = decide_all({&s.conditions, &q.conditions}, client, server, e);
     if (overall.answer == Answer::yes && q.optional && q.conditions.empty())
-      overall = {Answer::undecided, phrases_(Msg::skip_optional)};
+      overall = {Answer::undecided, phrases_(msg::skip_optional)};
     return overall;
   }
 
@@ -526,15 +523,13 @@ class Planner {
     if (kb_literal_) return {};
     for (const auto* obsolete : {s.obsolete ? &*s.obsolete : nullptr, q.obsolete ? &*q.obsolete : nullptr}) {
       if (!obsolete) continue;
-      const auto* why = phrases_(Msg::skip_obsolete, obsolete, nullptr, [&] {
-        return said(Msg::skip_obsolete, {obsolete->why, obsolete->source});
-      });
+      const auto* why = phrases_(msg::skip_obsolete, obsolete, nullptr,
+                                 [&] { return msg::skip_obsolete(obsolete->why, obsolete->source); });
       if (obsolete->unless.empty()) return {Answer::no, why};
       auto d = decide_all({&obsolete->unless}, client, server, e);
       if (d.answer != Answer::yes)
-        return {d.answer, phrases_(Msg::skip_obsolete_unless, why, d.why, [&] {
-                  return said(Msg::skip_obsolete_unless, {*why, *d.why});
-                })};
+        return {d.answer, phrases_(msg::skip_obsolete_unless, why, d.why,
+                                   [&] { return msg::skip_obsolete_unless(*why, *d.why); })};
     }
     return {};
   }
@@ -604,10 +599,10 @@ class Planner {
   // restricted range) decides, whatever the client runs.
   Ports rpc_range_of(const Side& listener, const Effective& e) {
     const auto& name = listener.endpoint.name;
-    if (e.rpc) return {*e.rpc, true, said(Msg::rpc_range_restricted, {name})};
+    if (e.rpc) return {*e.rpc, true, msg::rpc_range_restricted(name)};
     if (kb_literal_ && mixed_eras_) {
       auto both = c_.legacy_rpc_range.unite(c_.modern_rpc_range);
-      return {both, true, said(Msg::rpc_range_both_eras)};
+      return {both, true, msg::rpc_range_both_eras()};
     }
     std::vector<std::string> os;
     bool unknown = listener.os.empty();
@@ -619,8 +614,8 @@ class Planner {
     }
     auto range = catalog::dynamic_rpc_range(c_, unknown ? std::vector<std::string>{} : os);
     if (range.assumed_both) {
-      warn(said(Msg::plan_os_unknown, {name}));
-      return {range.ports, true, said(Msg::rpc_range_os_unknown, {name})};
+      warn(msg::plan_os_unknown(name));
+      return {range.ports, true, msg::rpc_range_os_unknown(name)};
     }
     std::vector<const LocalizedText*> names;
     for (const auto& o : os)
@@ -628,7 +623,7 @@ class Planner {
           std::find_if(names.begin(), names.end(), [&](const auto* seen) { return *seen == *n; }) == names.end())
         names.push_back(n);
     auto listed = [&](Lang lang) { return join(names, ", ", [&](const auto* n) { return n->in(lang); }); };
-    return {range.ports, true, said(Msg::rpc_range_of, {name, LocalizedText{listed(Lang::ja), listed(Lang::en)}})};
+    return {range.ports, true, msg::rpc_range_of(name, LocalizedText{listed(Lang::ja), listed(Lang::en)})};
   }
 
   // One flow of a row, merged per (source, destination, transport, source port).
@@ -674,8 +669,8 @@ class Planner {
           };
           if (std::none_of(env_.hosts.begin(), env_.hosts.end(), has_role)) continue;
           if (reaches_with(access.from, beside, has_role)) continue;
-          warn(said(Msg::plan_needs_beside, {std::to_string(access.line), access.from, server.endpoint.name, beside.why,
-                                             beside.role, beside.as}));
+          warn(msg::plan_needs_beside(std::to_string(access.line), access.from, server.endpoint.name, beside.why,
+                                      beside.role, beside.as));
         }
       }
     }
@@ -714,8 +709,7 @@ class Planner {
           return (touches(f.source.networks) || touches(f.destination.networks)) &&
                  of_family(f.source.networks, n.family) && of_family(f.destination.networks, n.family);
         });
-        if (!planned)
-          warn(said(Msg::plan_network_unplanned, {z.name, n.to_string(), "IPv" + std::to_string(n.family)}));
+        if (!planned) warn(msg::plan_network_unplanned(z.name, n.to_string(), "IPv" + std::to_string(n.family)));
       }
     }
   }
@@ -724,8 +718,7 @@ class Planner {
     for (const auto& [key, missing] : unreached_) {
       if (reached_.count(key)) continue;
       const auto& [zone, role] = key;
-      warn(
-          said(Msg::plan_unreached_listener, {std::to_string(missing.line), zone, role, join(missing.services, ", ")}));
+      warn(msg::plan_unreached_listener(std::to_string(missing.line), zone, role, join(missing.services, ", ")));
     }
   }
 
@@ -856,7 +849,6 @@ std::vector<std::string> services_of(const Flow& flow) {
 std::string reasons_text(const Flow& flow, const Catalog& c, Lang lang) {
   // Compact: one entry per service, naming the rows of its own KB table ("§DNS Server #1,2");
   // consolidated-table or prose rows only where the service table has none.
-  const bool ja = lang == Lang::ja;
   std::string out;
   for (const auto& id : services_of(flow)) {
     const auto* s = c.service(id);
@@ -889,13 +881,13 @@ std::string reasons_text(const Flow& flow, const Catalog& c, Lang lang) {
       return l;
     };
     std::string entry;
-    if (user) entry = ja ? "利用者のカタログ: " : "user catalog: ";
+    if (user) entry = msg::source_user_catalog.in(lang);
     const bool kb = !rows.empty() || !consolidated.empty() || text;
     if (kb) {
       entry += "§" + (s->section.en.empty() ? s->names.in(lang) : s->section.in(lang));
       if (!rows.empty()) entry += " #" + list(rows);
-      if (!consolidated.empty()) entry += (ja ? " 統合表 #" : " consolidated #") + list(consolidated);
-      if (text) entry += ja ? " 本文" : " text";
+      if (!consolidated.empty()) entry += msg::plan_source_consolidated.in(lang, list(consolidated));
+      if (text) entry += msg::plan_source_text.in(lang);
     }
     // Rows from beyond the KB name their document, so a reader tells them from the KB's.
     if (!documents.empty()) entry += (kb ? ", " : "") + ("doc: \"" + join(documents, "\", \"") + "\"");
@@ -927,7 +919,7 @@ std::string skipped_pairs_text(const std::vector<std::pair<const Endpoint*, cons
                                std::size_t shown) {
   auto out = join(std::vector(pairs.begin(), pairs.begin() + std::min(pairs.size(), shown)), ", ",
                   [](const auto& pair) { return pair.first->name + " -> " + pair.second->name; });
-  if (pairs.size() > shown) out += " " + say(Msg::pairs_more, lang, {std::to_string(pairs.size() - shown)});
+  if (pairs.size() > shown) out += " " + msg::pairs_more.in(lang, std::to_string(pairs.size() - shown));
   return out;
 }
 

@@ -10,7 +10,7 @@
 #include <map>
 #include <memory>
 
-#include "winports/core/messages.hpp"
+#include "winports/probe/messages.hpp"
 
 namespace winports::probe {
 namespace {
@@ -120,7 +120,7 @@ const std::vector<std::string_view>& dc_srv_prefixes() {
 Result<Discovery> discover_domain(std::string_view domain_text, const DiscoverOptions& options) {
   const std::string domain = normalized_host(domain_text);
   if (domain.empty() || domain.find_first_of(" \t/\\") != std::string::npos)
-    return Error{"", 0, 0, "DOMAIN", said(Msg::discover_not_a_domain, {domain_text})};
+    return Error{"", 0, 0, "DOMAIN", msg::discover_not_a_domain(domain_text)};
   static const int library = ares_library_init(ARES_LIB_INIT_ALL);
   if (library != ARES_SUCCESS) return Error{"", 0, 0, "DOMAIN", std::string("c-ares: ") + ares_strerror(library)};
 
@@ -159,8 +159,8 @@ Result<Discovery> discover_domain(std::string_view domain_text, const DiscoverOp
       dc.records.push_back(r);
     }
   }
-  if (!any_answer) return Error{"", 0, 0, "DOMAIN", said(Msg::discover_no_answer, {domain, failure})};
-  if (by_host.empty()) return Error{"", 0, 0, "DOMAIN", said(Msg::discover_no_srv, {domain})};
+  if (!any_answer) return Error{"", 0, 0, "DOMAIN", msg::discover_no_answer(domain, failure)};
+  if (by_host.empty()) return Error{"", 0, 0, "DOMAIN", msg::discover_no_srv(domain)};
 
   std::vector<AddressQuery> addresses;
   addresses.reserve(by_host.size());
@@ -173,7 +173,7 @@ Result<Discovery> discover_domain(std::string_view domain_text, const DiscoverOp
     auto& dc = by_host[q.host];
     dc.addresses = std::move(q.addresses);
     std::sort(dc.addresses.begin(), dc.addresses.end());
-    if (dc.addresses.empty()) out.notes.push_back(said(Msg::discover_no_address, {q.host, ares_strerror(q.status)}));
+    if (dc.addresses.empty()) out.notes.push_back(msg::discover_no_address(q.host, ares_strerror(q.status)));
   }
   for (auto& [host, dc] : by_host) out.controllers.push_back(std::move(dc));
   auto best = [](const DomainController& dc) {

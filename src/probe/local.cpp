@@ -13,7 +13,7 @@
 #include <system_error>
 
 #include "winports/core/file.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/probe/messages.hpp"
 
 namespace winports::probe {
 namespace {
@@ -25,7 +25,7 @@ Result<std::uint64_t> hex_field(std::string_view text, std::string_view source, 
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty() || text.size() > max_digits)
-    return Error{std::string(source), line, 0, field, said(Msg::local_not_hex, {text})};
+    return Error{std::string(source), line, 0, field, msg::local_not_hex(text)};
   return value;
 }
 
@@ -35,7 +35,7 @@ Result<std::pair<Network, std::uint16_t>> endpoint(std::string_view text, int fa
                                                    const char* field) {
   const std::size_t digits = family == 4 ? 8 : 32;
   auto colon = text.find(':');
-  if (colon != digits) return Error{std::string(source), line, 0, field, said(Msg::local_not_endpoint, {text})};
+  if (colon != digits) return Error{std::string(source), line, 0, field, msg::local_not_endpoint(text)};
   Network n;
   n.family = family;
   n.prefix = family == 4 ? 32 : 128;
@@ -110,11 +110,11 @@ Result<std::vector<LocalSocket>> parse_proc_net(std::string_view text, Transport
     auto f = fields(line);
     if (f.empty()) continue;
     if (line_no == 1) {
-      if (f[0] != "sl") return Error{std::string(source), 1, 0, "header", said(Msg::local_not_socket_table)};
+      if (f[0] != "sl") return Error{std::string(source), 1, 0, "header", msg::local_not_socket_table()};
       continue;
     }
     // sl local rem st queues timer retrnsmt uid timeout inode …
-    if (f.size() < 10) return Error{std::string(source), line_no, 0, "line", said(Msg::local_few_fields)};
+    if (f.size() < 10) return Error{std::string(source), line_no, 0, "line", msg::local_few_fields()};
     auto local = endpoint(f[1], family, source, line_no, "local_address");
     if (!local) return local.error();
     auto remote = endpoint(f[2], family, source, line_no, "rem_address");
@@ -123,10 +123,10 @@ Result<std::vector<LocalSocket>> parse_proc_net(std::string_view text, Transport
     if (!state) return state.error();
     std::uint32_t uid = 0;
     if (std::from_chars(f[7].data(), f[7].data() + f[7].size(), uid).ptr != f[7].data() + f[7].size())
-      return Error{std::string(source), line_no, 0, "uid", said(Msg::not_a_number, {f[7]})};
+      return Error{std::string(source), line_no, 0, "uid", msg::not_a_number(f[7])};
     std::uint64_t inode = 0;
     if (std::from_chars(f[9].data(), f[9].data() + f[9].size(), inode).ptr != f[9].data() + f[9].size())
-      return Error{std::string(source), line_no, 0, "inode", said(Msg::not_a_number, {f[9]})};
+      return Error{std::string(source), line_no, 0, "inode", msg::not_a_number(f[9])};
     // TCP listens in LISTEN; a UDP socket receives from anyone while it has no remote peer.
     const bool listening = transport == Transport::tcp ? *state == kTcpListen : remote->second == 0;
     if (!listening) continue;

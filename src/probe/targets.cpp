@@ -7,7 +7,7 @@
 #include <cstring>
 #include <memory>
 
-#include "winports/core/messages.hpp"
+#include "winports/probe/messages.hpp"
 
 namespace winports::probe {
 
@@ -22,7 +22,7 @@ Result<PortSpec> parse_port_spec(std::string_view text) {
     for (auto [prefix, set] : {std::pair{"tcp:", &spec.tcp}, std::pair{"udp:", &spec.udp}})
       if (item.substr(0, 4) == prefix) current = set, item.remove_prefix(4);
     auto range = parse_port_range(item);
-    if (!range || range->lo == 0) return Error{"", 0, 0, "--ports", said(Msg::probe_not_a_port_range, {item})};
+    if (!range || range->lo == 0) return Error{"", 0, 0, "--ports", msg::probe_not_a_port_range(item)};
     current->add(*range);
   }
   return spec;
@@ -32,7 +32,7 @@ Result<std::vector<Network>> expand_target(std::string_view target, std::size_t 
   if (auto net = parse_network(target)) {
     const int bits = (net->family == 4 ? 32 : 128) - net->prefix;
     if (bits > 62 || (!force && (std::size_t{1} << bits) > limit))
-      return Error{"", 0, 0, "TARGET", said(Msg::probe_too_many_addresses, {target, std::to_string(limit)})};
+      return Error{"", 0, 0, "TARGET", msg::probe_too_many_addresses(target, std::to_string(limit))};
     std::vector<Network> out;
     const std::size_t count = std::size_t{1} << bits;
     out.reserve(count);

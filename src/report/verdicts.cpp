@@ -4,7 +4,7 @@
 #include <array>
 #include <sstream>
 
-#include "winports/core/messages.hpp"
+#include "winports/report/messages.hpp"
 #include "winports/report/page.hpp"
 
 namespace winports::report {
@@ -14,8 +14,8 @@ using page::escaped;
 
 // Per Verdict: its stable English id (CSS classes, JSON, JUnit) and its words for the reader.
 constexpr std::array<const char*, 4> kVerdictIds{"blocked", "refused", "unproven", "passed"};
-constexpr std::array<Msg, 4> kVerdictWords{Msg::report_blocked, Msg::report_refused, Msg::report_unproven,
-                                           Msg::report_passed};
+constexpr std::array<Msg, 4> kVerdictWords{msg::report_blocked, msg::report_refused, msg::report_unproven,
+                                           msg::report_passed};
 
 // "a,b,c" as "a, b, c", so a long list wraps in its cell.
 std::string spaced(const std::string& list) {
@@ -38,22 +38,22 @@ std::string verdicts_html(VerdictPage report, Lang lang) {
 
   std::ostringstream out;
   page::head(out, report.title, lang);
-  out << "<h2>" << say(Msg::report_summary, lang) << "</h2>\n<p id=\"summary\">" << escaped(report.summary)
+  out << "<h2>" << msg::report_summary.in(lang) << "</h2>\n<p id=\"summary\">" << escaped(report.summary)
       << "</p>\n<p class=\"tally\">";
   for (std::size_t v = 0; v < tally.size(); ++v)
     out << "<span id=\"tally-" << kVerdictIds[v] << "\">" << say(kVerdictWords[v], lang) << ": <b>" << tally[v]
         << "</b></span>";
   out << "</p>\n";
   if (!report.diagram_svg.empty())
-    out << "<h2>" << say(Msg::report_diagram, lang) << "</h2>\n<p class=\"muted\">" << say(Msg::report_legend, lang)
+    out << "<h2>" << msg::report_diagram.in(lang) << "</h2>\n<p class=\"muted\">" << msg::report_legend.in(lang)
         << "</p>\n<div id=\"zone-diagram\">" << report.diagram_svg << "</div>\n";
 
-  out << "<h2>" << say(Msg::report_verdicts, lang) << " <span class=\"muted\">(<span id=\"shown\">"
-      << report.rows.size() << "</span> " << say(Msg::report_shown, lang) << ")</span></h2>\n";
-  page::search_box(out, "#verdicts tbody tr", say(Msg::report_search, lang));
+  out << "<h2>" << msg::report_verdicts.in(lang) << " <span class=\"muted\">(<span id=\"shown\">" << report.rows.size()
+      << "</span> " << msg::report_shown.in(lang) << ")</span></h2>\n";
+  page::search_box(out, "#verdicts tbody tr", msg::report_search.in(lang));
   out << "<table id=\"verdicts\">\n<thead><tr>";
-  if (with_flows) out << "<th>" << say(Msg::report_flow, lang) << "</th>";
-  for (auto w : {Msg::report_address, Msg::report_port, Msg::report_status, Msg::report_services, Msg::report_detail})
+  if (with_flows) out << "<th>" << msg::report_flow.in(lang) << "</th>";
+  for (auto w : {msg::report_address, msg::report_port, msg::report_status, msg::report_services, msg::report_detail})
     out << "<th>" << say(w, lang) << "</th>";
   out << "</tr></thead>\n<tbody>\n";
   for (const auto& r : report.rows) {
@@ -67,7 +67,7 @@ std::string verdicts_html(VerdictPage report, Lang lang) {
   }
   out << "</tbody>\n</table>\n";
   if (!report.not_probed.empty()) {
-    out << "<h2>" << say(Msg::report_not_probed, lang) << "</h2>\n<ul id=\"not-probed\">\n";
+    out << "<h2>" << msg::report_not_probed.in(lang) << "</h2>\n<ul id=\"not-probed\">\n";
     for (const auto& n : report.not_probed) out << "<li>" << escaped(n) << "</li>\n";
     out << "</ul>\n";
   }

@@ -7,8 +7,8 @@
 #include <map>
 #include <mutex>
 
-#include "winports/core/messages.hpp"
 #include "winports/core/shared_library.hpp"
+#include "winports/report/messages.hpp"
 
 namespace winports::report {
 namespace {
@@ -152,17 +152,17 @@ Result<std::string> render_svg(const std::string& dot) {
   static const auto gv = load_Graphviz();
   if (!gv) return gv.error();
   static GVC_t* context = gv->gvContext();
-  if (!context) return Error{"", 0, 0, "graphviz", said(Msg::graphviz_no_context)};
+  if (!context) return Error{"", 0, 0, "graphviz", msg::graphviz_no_context()};
   graphviz_errors.clear();
   gv->agseterrf(keep_error);
   Agraph_t* graph = gv->agmemread(dot.c_str());
   if (!graph) {
     while (!graphviz_errors.empty() && graphviz_errors.back() == '\n') graphviz_errors.pop_back();
-    return Error{"", 0, 0, "graphviz", said(Msg::graphviz_parse, {graphviz_errors})};
+    return Error{"", 0, 0, "graphviz", msg::graphviz_parse(graphviz_errors)};
   }
   if (gv->gvLayout(context, graph, "dot") != 0) {
     gv->agclose(graph);
-    return Error{"", 0, 0, "graphviz", said(Msg::graphviz_layout)};
+    return Error{"", 0, 0, "graphviz", msg::graphviz_layout()};
   }
   char* data = nullptr;
   unsigned int length = 0;
@@ -171,7 +171,7 @@ Result<std::string> render_svg(const std::string& dot) {
   gv->gvFreeRenderData(data);
   gv->gvFreeLayout(context, graph);
   gv->agclose(graph);
-  if (svg.empty()) return Error{"", 0, 0, "graphviz", said(Msg::graphviz_svg)};
+  if (svg.empty()) return Error{"", 0, 0, "graphviz", msg::graphviz_svg()};
   auto start = svg.find("<svg");
   return start == std::string::npos ? svg : svg.substr(start);
 }

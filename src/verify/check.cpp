@@ -1,8 +1,9 @@
 #include "winports/verify/check.hpp"
 
 #include "winports/catalog/query.hpp"
-#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
+#include "winports/plan/messages.hpp"
+#include "winports/verify/messages.hpp"
 
 namespace winports::verify {
 namespace {
@@ -30,7 +31,7 @@ Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& 
     auto found = catalog::find_services(c, name);
     if (found.empty()) {
       auto near = catalog::suggest_names(c, name, 1);
-      return Error{"", 0, 0, "--service", said(Msg::cli_no_service, {name}) + suggestion(near.empty() ? "" : near[0])};
+      return Error{"", 0, 0, "--service", msg::cli_no_service(name) + suggestion(near.empty() ? "" : near[0])};
     }
     for (const auto* s : found) add_service_ports(*s, spec);
   }
@@ -40,11 +41,11 @@ Result<probe::PortSpec> port_spec(const catalog::Catalog& c, const std::string& 
       std::vector<std::string> ids;
       for (const auto& r : c.roles) ids.push_back(r.id);
       auto near = closest_name(name, ids);
-      return Error{"", 0, 0, "--role", said(Msg::site_no_role_named, {name}) + suggestion(near)};
+      return Error{"", 0, 0, "--role", msg::site_no_role_named(name) + suggestion(near)};
     }
     for (const auto& id : role->services) add_service_ports(*c.service(id), spec);
   }
-  if (spec.empty()) return Error{"", 0, 0, "--ports", said(Msg::check_nothing_to_probe)};
+  if (spec.empty()) return Error{"", 0, 0, "--ports", msg::check_nothing_to_probe()};
   return spec;
 }
 

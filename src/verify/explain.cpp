@@ -4,7 +4,7 @@
 #include <set>
 
 #include "winports/catalog/export.hpp"
-#include "winports/core/messages.hpp"
+#include "winports/verify/messages.hpp"
 
 namespace winports::verify {
 namespace {
@@ -82,13 +82,12 @@ Explanation explain_places(const plan::Plan& plan, const plan::Environment& env,
       plan::Place one_to{refused_to->name, refused_to->networks, {}};
       auto refused_part = explain_places(plan, env, c, one_from, one_to, query, port_text, lang, true);
       out.lines.push_back(
-          say(Msg::explain_partly, lang, {from.label.in(lang), to.label.in(lang), port_text, listed(yes), listed(no)}));
+          msg::explain_partly.in(lang, from.label.in(lang), to.label.in(lang), port_text, listed(yes), listed(no)));
       out.lines.insert(out.lines.end(), allowed_part.lines.begin(), allowed_part.lines.end());
-      out.lines.push_back(
-          say(Msg::explain_first_refused, lang,
-              {sources.size() == 1        ? refused_to->name.in(lang)
-               : destinations.size() == 1 ? refused_from->name.in(lang)
-                                          : refused_from->name.in(lang) + " -> " + refused_to->name.in(lang)}));
+      out.lines.push_back(msg::explain_first_refused.in(
+          lang, sources.size() == 1        ? refused_to->name.in(lang)
+                : destinations.size() == 1 ? refused_from->name.in(lang)
+                                           : refused_from->name.in(lang) + " -> " + refused_to->name.in(lang)));
       for (std::size_t i = 1; i < refused_part.lines.size(); ++i) out.lines.push_back(refused_part.lines[i]);
       return out;  // not allowed: some of the place is refused
     }
@@ -99,9 +98,8 @@ Explanation explain_places(const plan::Plan& plan, const plan::Environment& env,
     for (const auto& id : plan::services_of(f)) services_between.insert(id);
     if (!matches_port(f.transport, f.ports)) continue;
     out.allowed = true;
-    out.lines.push_back(
-        say(Msg::explain_allowed, lang,
-            {plan::flow_label(f), to_string(f.transport), f.ports.empty() ? "-" : f.ports.to_string()}));
+    out.lines.push_back(msg::explain_allowed.in(lang, plan::flow_label(f), to_string(f.transport),
+                                                f.ports.empty() ? "-" : f.ports.to_string()));
     // Only the rows that open the port asked: a dynamic RPC row when the port is in the
     // listener's range (narrowed_to keeps every row when a setting moved the port there).
     const auto& shown = query.port ? plan::narrowed_to(f, c, PortSet{{*query.port, *query.port}}) : f;
@@ -116,7 +114,7 @@ Explanation explain_places(const plan::Plan& plan, const plan::Environment& env,
       for (const auto& basis : f.rpc_ranges) out.lines.push_back("  " + basis.in(lang));
   }
   if (out.allowed) return out;
-  out.lines.push_back(say(Msg::explain_not_allowed, lang, {from.label.in(lang), to.label.in(lang), port_text}));
+  out.lines.push_back(msg::explain_not_allowed.in(lang, from.label.in(lang), to.label.in(lang), port_text));
   std::set<std::string> said;  // each reason once, whichever access entry skipped it
   // A port of the other era's range: the listener's own range is what the plan opens.
   auto any_range = c.legacy_rpc_range.unite(c.modern_rpc_range);
@@ -125,7 +123,7 @@ Explanation explain_places(const plan::Plan& plan, const plan::Environment& env,
     if (!query.port || !any_range.contains(*query.port) || (query.transport && *query.transport != f.transport))
       continue;
     for (const auto& basis : f.rpc_ranges) {
-      std::string line = "  " + say(Msg::explain_rpc_range, lang, {plan::flow_label(f), basis.in(lang), port_text});
+      std::string line = "  " + msg::explain_rpc_range.in(lang, plan::flow_label(f), basis.in(lang), port_text);
       if (said.insert(line).second) out.lines.push_back(std::move(line));
     }
   }
@@ -140,17 +138,17 @@ Explanation explain_places(const plan::Plan& plan, const plan::Environment& env,
     auto could_carry = q.dynamic.empty() ? q.ports : q.ports.unite(c.legacy_rpc_range).unite(c.modern_rpc_range);
     if (!matches_port(q.transport, could_carry)) continue;
     std::string line = "  " + svc->id + ": " + q.protocol.in(lang) + " — " +
-                       say(s.undecided ? Msg::explain_undecided : Msg::explain_left_out, lang, {s.why.in(lang)}) +
+                       say(s.undecided ? msg::explain_undecided : msg::explain_left_out, lang, {s.why.in(lang)}) +
                        " (" + catalog::source_text(*svc, q, lang) + ")";
     if (said.insert(line).second) out.lines.push_back(std::move(line));
   }
   if (!said.empty()) return out;
   // Always a reason: nothing grants this pair anything, or what is granted does not cover the port.
   if (services_between.empty())
-    out.lines.push_back("  " + say(Msg::explain_no_entry, lang, {from.label.in(lang), to.label.in(lang), env.file}));
+    out.lines.push_back("  " + msg::explain_no_entry.in(lang, from.label.in(lang), to.label.in(lang), env.file));
   else
-    out.lines.push_back("  " + say(Msg::explain_grants_other, lang,
-                                   {from.label.in(lang), to.label.in(lang), join(services_between, ", "), port_text}));
+    out.lines.push_back("  " + msg::explain_grants_other.in(lang, from.label.in(lang), to.label.in(lang),
+                                                            join(services_between, ", "), port_text));
   return out;
 }
 

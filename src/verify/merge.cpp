@@ -6,8 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "winports/core/messages.hpp"
+#include "winports/plan/messages.hpp"
 #include "winports/report/zones.hpp"
+#include "winports/verify/messages.hpp"
 
 namespace winports::verify {
 namespace {
@@ -48,7 +49,7 @@ std::string source_zone(const plan::Environment& env, const plan::Flow& f) {
 }  // namespace
 
 Result<Merged> merge(const plan::Plan& plan, const plan::Environment& env, const std::vector<VantageResult>& results) {
-  if (results.empty()) return Error{env.file, 0, 0, "--merge", said(Msg::merge_no_results)};
+  if (results.empty()) return Error{env.file, 0, 0, "--merge", msg::merge_no_results()};
   Merged out;
   out.site = env.site;
   out.plan_id = plan::plan_id(plan);
@@ -59,17 +60,17 @@ Result<Merged> merge(const plan::Plan& plan, const plan::Environment& env, const
       return Error{r.file, 0, 0, field, message};
     };
     auto doc = nlohmann::json::parse(r.text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return fail("", said(Msg::merge_not_verify, {"?"}));
+    if (doc.is_discarded() || !doc.is_object()) return fail("", msg::merge_not_verify("?"));
     auto kind = doc.value("kind", std::string("?"));
     const auto payload = doc.value("payload", nlohmann::json::object());
     if (kind != "verify" || !payload.contains("summary") || !payload.contains("results") ||
         !payload["results"].is_array())
-      return fail("kind", said(Msg::merge_not_verify, {kind}));
+      return fail("kind", msg::merge_not_verify(kind));
     const auto& summary = payload["summary"];
     auto site = summary.value("site", std::string());
-    if (site != env.site) return fail("summary.site", said(Msg::merge_other_site, {site, env.site}));
+    if (site != env.site) return fail("summary.site", msg::merge_other_site(site, env.site));
     auto id = summary.value("plan_id", std::string());
-    if (id != out.plan_id) return fail("summary.plan_id", said(Msg::merge_other_plan, {id, out.plan_id}));
+    if (id != out.plan_id) return fail("summary.plan_id", msg::merge_other_plan(id, out.plan_id));
     const auto vantage = summary.value("vantage", nlohmann::json::object());
     Merged::Run run{r.file, vantage.value("host", std::string()), summary.value("from", std::string()),
                     summary.value("started", std::string()), summary.value("seconds", 0.0)};
@@ -118,7 +119,7 @@ Result<Merged> merge(const plan::Plan& plan, const plan::Environment& env, const
   return out;
 }
 
-const std::vector<Msg> kMergeColumns = {Msg::col_flow, Msg::col_vantage, Msg::col_verdict, Msg::col_detail};
+const std::vector<Msg> kMergeColumns = {msg::col_flow, msg::col_vantage, msg::col_verdict, msg::col_detail};
 
 std::vector<Line> merge_lines(const plan::Plan& plan, const Merged& merged) {
   std::vector<Line> lines;
@@ -155,9 +156,8 @@ std::string merge_summary(const Merged& merged, Lang lang) {
     blocked += std::any_of(m.probes.begin(), m.probes.end(),
                            [](const MergedFlow::Probe& p) { return p.verdict == Verdict::blocked; });
   for (const auto& u : merged.unprobed) unprobed += u.flows.size();
-  return say(Msg::merge_summary, lang,
-             {std::to_string(merged.flows.size()), std::to_string(merged.runs.size()), std::to_string(blocked),
-              std::to_string(unprobed)});
+  return msg::merge_summary.in(lang, std::to_string(merged.flows.size()), std::to_string(merged.runs.size()),
+                               std::to_string(blocked), std::to_string(unprobed));
 }
 
 std::vector<std::string> unprobed_lines(const plan::Plan& plan, const Merged& merged, Lang lang) {
@@ -169,12 +169,12 @@ std::vector<std::string> unprobed_lines(const plan::Plan& plan, const Merged& me
              (f.ports.empty() ? "" : " " + f.ports.to_string());
     });
     out.push_back(
-        say(u.has_vantage ? Msg::merge_not_probeable : Msg::merge_zone_without_vantage, lang, {u.zone, listed}));
+        say(u.has_vantage ? msg::merge_not_probeable : msg::merge_zone_without_vantage, lang, {u.zone, listed}));
   }
   for (const auto& run : merged.runs) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", run.seconds);
-    out.push_back(say(Msg::merge_run, lang, {run.file, run.host, run.from, run.started, seconds}));
+    out.push_back(msg::merge_run.in(lang, run.file, run.host, run.from, run.started, seconds));
   }
   return out;
 }

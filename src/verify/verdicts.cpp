@@ -4,8 +4,9 @@
 #include <map>
 
 #include "winports/catalog/query.hpp"
-#include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
+#include "winports/plan/messages.hpp"
+#include "winports/verify/messages.hpp"
 
 namespace winports::verify {
 namespace {
@@ -68,8 +69,8 @@ nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o) 
   return row;
 }
 
-const std::vector<Msg> kCheckColumns = {Msg::col_address, Msg::col_port, Msg::col_status, Msg::col_service,
-                                        Msg::col_detail};
+const std::vector<Msg> kCheckColumns = {msg::col_address, msg::col_port, msg::col_status, msg::col_service,
+                                        msg::col_detail};
 
 std::vector<Line> check_lines(const catalog::Catalog& c, const std::vector<probe::Outcome>& outcomes,
                               const std::map<std::string, std::string>& names) {

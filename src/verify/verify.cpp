@@ -5,8 +5,9 @@
 #include <ctime>
 #include <set>
 
-#include "winports/core/messages.hpp"
+#include "winports/plan/messages.hpp"
 #include "winports/report/zones.hpp"
+#include "winports/verify/messages.hpp"
 
 namespace winports::verify {
 namespace {
@@ -24,14 +25,13 @@ void add_flow(const plan::Flow& f, std::size_t index, Probes& out) {
   auto label = plan::flow_label(f);
   auto transport = std::string(to_string(f.transport));
   if (f.transport != Transport::tcp && f.transport != Transport::udp)
-    return out.not_probed.push_back(said(Msg::verify_no_port, {label + " " + transport}));
-  if (f.source_port)
-    return out.not_probed.push_back(said(Msg::verify_source_port, {label, std::to_string(*f.source_port)}));
+    return out.not_probed.push_back(msg::verify_no_port(label + " " + transport));
+  if (f.source_port) return out.not_probed.push_back(msg::verify_source_port(label, std::to_string(*f.source_port)));
   const auto swept = f.ports.subtract(f.rpc_only);
   for (auto r : swept.ranges()) {
     if (std::uint32_t{r.hi} - r.lo + 1 > kLargestSweptRange) {
-      out.not_probed.push_back(said(Msg::verify_range_not_swept, {label + " " + transport + "/" + std::to_string(r.lo) +
-                                                                  "-" + std::to_string(r.hi)}));
+      out.not_probed.push_back(msg::verify_range_not_swept(label + " " + transport + "/" + std::to_string(r.lo) + "-" +
+                                                           std::to_string(r.hi)));
       continue;
     }
     for (const auto& n : f.destination.networks) {
@@ -43,7 +43,7 @@ void add_flow(const plan::Flow& f, std::size_t index, Probes& out) {
     }
   }
   for (const auto& n : f.destination.networks)
-    if (!single_address(n)) out.not_probed.push_back(said(Msg::verify_network, {label, n.to_string()}));
+    if (!single_address(n)) out.not_probed.push_back(msg::verify_network(label, n.to_string()));
 }
 
 // The flow from the vantage that an endpoint the endpoint mapper handed out belongs to: the TCP
@@ -72,7 +72,7 @@ Result<Probes> probes_for(const plan::Plan& plan, const plan::Place& vantage, co
     if (!(out.from_vantage[i] = overlaps(plan.flows[i].source.networks, vantage.networks))) continue;
     add_flow(plan.flows[i], i, out);
   }
-  if (out.requests.empty()) return Error{file, 0, 0, "--from", said(Msg::verify_no_flow_from, {vantage.label})};
+  if (out.requests.empty()) return Error{file, 0, 0, "--from", msg::verify_no_flow_from(vantage.label)};
   return out;
 }
 
@@ -143,12 +143,12 @@ Result<std::string> vantage_for(const plan::Environment& env, const catalog::Cat
           z && !z->outside && std::find(zones.begin(), zones.end(), z->name) == zones.end())
         zones.push_back(z->name);
     if (zones.size() == 1) return zones.front();
-    if (zones.size() > 1) return fail(said(Msg::verify_auto_several, {addresses, join(zones, ", ")}));
+    if (zones.size() > 1) return fail(msg::verify_auto_several(addresses, join(zones, ", ")));
     std::vector<std::string> networks;
     for (const auto& z : env.zones)
       if (!z.outside)
         networks.push_back(z.name + " " + join(z.networks, ",", [](const Network& n) { return n.to_string(); }));
-    return fail(said(Msg::verify_auto_no_zone, {addresses, join(networks, "; ")}));
+    return fail(msg::verify_auto_no_zone(addresses, join(networks, "; ")));
   }
   if (anywhere) return from;
   auto place = plan::resolve_place(env, catalog, from, "--from");
@@ -156,7 +156,7 @@ Result<std::string> vantage_for(const plan::Environment& env, const catalog::Cat
   bool inside = std::any_of(mine.begin(), mine.end(), [&](const Network& a) {
     return std::any_of(place->networks.begin(), place->networks.end(), [&](const Network& n) { return n.contains(a); });
   });
-  if (!inside) return fail(said(Msg::verify_not_in_from, {addresses, place->label}));
+  if (!inside) return fail(msg::verify_not_in_from(addresses, place->label));
   return from;
 }
 
@@ -188,16 +188,16 @@ Result<Verification> verify(const plan::Environment& env, const catalog::Catalog
 
 std::string summary(const Verification& v, Lang lang) {
   auto n = [](std::size_t count) { return std::to_string(count); };
-  auto text = say(Msg::verify_summary, lang,
-                  {n(v.findings.size()), v.vantage, n(v.blocked), v.strict ? say(Msg::verify_strict, lang) : "",
-                   v.broken.empty() ? "" : say(Msg::verify_breaks, lang, {join(v.broken, ",")}), n(v.refused),
-                   n(v.unproven), n(v.probes.not_probed.size())});
-  if (!v.rpc_unchecked.empty()) text += say(Msg::verify_rpc_unchecked, lang, {join(v.rpc_unchecked, ", ")});
+  auto text = msg::verify_summary.in(lang, n(v.findings.size()), v.vantage, n(v.blocked),
+                                     v.strict ? say(msg::verify_strict, lang) : "",
+                                     v.broken.empty() ? "" : say(msg::verify_breaks, lang, {join(v.broken, ",")}),
+                                     n(v.refused), n(v.unproven), n(v.probes.not_probed.size()));
+  if (!v.rpc_unchecked.empty()) text += msg::verify_rpc_unchecked.in(lang, join(v.rpc_unchecked, ", "));
   return text;
 }
 
-const std::vector<Msg> kVerifyColumns = {Msg::col_flow,   Msg::col_address,  Msg::col_port,
-                                         Msg::col_status, Msg::col_services, Msg::col_detail};
+const std::vector<Msg> kVerifyColumns = {msg::col_flow,   msg::col_address,  msg::col_port,
+                                         msg::col_status, msg::col_services, msg::col_detail};
 
 std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v) {
   std::vector<Line> lines;

@@ -4,8 +4,11 @@
 
 #include <set>
 
+#include "winports/cli/messages.hpp"
 #include "winports/core/messages.hpp"
 #include "winports/core/result.hpp"
+#include "winports/plan/messages.hpp"
+#include "winports/verify/messages.hpp"
 
 using namespace winports;
 
@@ -55,38 +58,21 @@ TEST(Text, SuggestionsMatchWordsAndInitialsBeforeSpelling) {
   EXPECT_EQ(closest_name("zzzzzzzz", roles), "");
 }
 
-TEST(Messages, EveryMessageHasBothLanguagesWithTheSamePlaceholders) {
-  auto placeholders = [](std::string_view text) {
-    std::multiset<char> out;
-    for (std::size_t i = 0; i + 2 < text.size(); ++i)
-      if (text[i] == '{' && text[i + 2] == '}') out.insert(text[i + 1]);
-    return out;
-  };
-  std::set<int> ids;
-  for (const auto& m : message_table()) {
-    // In enum order: say() finds a message by its index.
-    EXPECT_EQ(static_cast<std::size_t>(m.id), ids.size()) << "out of order: " << m.en;
-    EXPECT_TRUE(ids.insert(static_cast<int>(m.id)).second) << "id listed twice: " << m.en;
-    EXPECT_FALSE(m.en.empty());
-    EXPECT_FALSE(m.ja.empty()) << m.en;
-    EXPECT_EQ(placeholders(m.en), placeholders(m.ja)) << m.en;
-  }
-  EXPECT_EQ(ids.size(), static_cast<std::size_t>(Msg::end_)) << "every Msg has a row";
-  EXPECT_EQ(say(Msg::explain_not_allowed, Lang::en, {"clients", "dc1", "445"}), "NOT ALLOWED clients -> dc1 445");
-  EXPECT_EQ(say(Msg::explain_not_allowed, Lang::ja, {"clients", "dc1", "445"}), "不許可 clients -> dc1 445");
+TEST(Messages, EachLanguageFillsTheArgumentsWhereItNeedsThem) {
+  EXPECT_EQ(msg::explain_not_allowed.in(Lang::en, "clients", "dc1", "445"), "NOT ALLOWED clients -> dc1 445");
+  EXPECT_EQ(msg::explain_not_allowed.in(Lang::ja, "clients", "dc1", "445"), "不許可 clients -> dc1 445");
   // Each language orders the arguments its own way.
-  EXPECT_EQ(say(Msg::did_you_mean, Lang::ja, {"dc1"}), " (dc1 のことですか?)");
+  EXPECT_EQ(msg::did_you_mean.in(Lang::ja, "dc1"), " (dc1 のことですか?)");
 }
 
 TEST(Messages, LibraryTextCarriesBothLanguagesUntilTheReaderPicksOne) {
   // A role's name is an argument with its own Japanese; a plain name is the same in both.
   LocalizedText role{"読み取り専用ドメイン コントローラー", "read-only domain controller"};
-  auto text =
-      said(Msg::site_role_refuses, {"rodc1", role, "dc-replication", LocalizedText{"受信のみ", "inbound only"}});
+  auto text = msg::site_role_refuses("rodc1", role, "dc-replication", LocalizedText{"受信のみ", "inbound only"});
   EXPECT_EQ(text.en, "rodc1 is read-only domain controller, which never serves dc-replication: inbound only");
   EXPECT_EQ(text.ja, "rodc1 は 読み取り専用ドメイン コントローラー で、dc-replication を提供しない: 受信のみ");
   // Parts join per language; an English-only part (ja empty) joins as its English.
-  auto joined = said(Msg::site_unknown_zone, {"server"}) + said(Msg::did_you_mean, {"'servers'"});
+  auto joined = msg::site_unknown_zone("server") + msg::did_you_mean("'servers'");
   EXPECT_EQ(joined.ja, "不明なゾーン 'server' ('servers' のことですか?)");
   EXPECT_EQ((LocalizedText{"", "a"} + LocalizedText{"い", "b"}).ja, "aい");
   Error e{"site.yaml", 6, 39, "hosts.dc1.zone", joined};
@@ -98,8 +84,8 @@ TEST(Messages, LibraryTextCarriesBothLanguagesUntilTheReaderPicksOne) {
 
 TEST(Messages, TextWordedInEnglishElsewhereIsSaidAgainByShape) {
   const std::vector<EnglishShape> shapes = {
-      {R"((\S+): Value (.*) not in range (\S+) to (\S+))", Msg::cli_not_in_range, {2, 3, 4}, 1},
-      {R"((\S+) is required)", Msg::cli_required, {0, 0, 0}, 1},
+      {R"((\S+): Value (.*) not in range (\S+) to (\S+))", msg::cli_not_in_range, {2, 3, 4}, 1},
+      {R"((\S+) is required)", msg::cli_required, {0, 0, 0}, 1},
   };
   std::string field;
   auto text = resaid("--timeout: Value 0 not in range 1 to 600000", shapes, &field);

@@ -48,6 +48,12 @@ inline std::vector<std::string> in_language(const std::vector<LocalizedText>& te
   return out;
 }
 
+// The language's code, as HTML's lang attribute and BCP 47 write it.
+constexpr const char* lang_code(Lang lang) {
+  constexpr const char* kCodes[] = {"ja", "en"};  // in the order of Lang
+  return kCodes[static_cast<int>(lang)];
+}
+
 // Lang from a locale string such as "ja_JP.UTF-8" (ja) or anything else (en).
 Lang lang_from_locale(std::string_view locale);
 

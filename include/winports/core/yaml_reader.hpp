@@ -50,7 +50,7 @@ class Reader {
     check_keys(map, path, std::vector<std::string_view>(allowed));
   }
   void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string_view>& allowed) const {
-    if (!map.IsMap()) fail(map, path, said(Msg::yaml_expected_mapping));
+    if (!map.IsMap()) fail(map, path, msg::yaml_expected_mapping());
     for (const auto& kv : map) {
       auto key = kv.first.as<std::string>();
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
@@ -60,7 +60,7 @@ class Reader {
         auto d = edit_distance(key, a);
         if (d < best_distance) best_distance = d, best = a;
       }
-      fail(kv.first, join(path, key), said(Msg::yaml_unknown_key) + suggestion(best));
+      fail(kv.first, join(path, key), msg::yaml_unknown_key() + suggestion(best));
     }
   }
 
@@ -71,18 +71,18 @@ class Reader {
 
   YAML::Node required(const YAML::Node& map, const std::string& path, const char* key) const {
     auto node = map[key];
-    if (!node.IsDefined() || node.IsNull()) fail(map, join(path, key), said(Msg::yaml_missing_key));
+    if (!node.IsDefined() || node.IsNull()) fail(map, join(path, key), msg::yaml_missing_key());
     return node;
   }
 
   std::string scalar(const YAML::Node& node, const std::string& path) const {
-    if (!node.IsScalar()) fail(node, path, said(Msg::yaml_expected_text));
+    if (!node.IsScalar()) fail(node, path, msg::yaml_expected_text());
     return node.as<std::string>();
   }
 
   std::string nonempty(const YAML::Node& node, const std::string& path) const {
     auto s = scalar(node, path);
-    if (s.empty()) fail(node, path, said(Msg::yaml_must_not_be_empty));
+    if (s.empty()) fail(node, path, msg::yaml_must_not_be_empty());
     return s;
   }
 
@@ -90,14 +90,14 @@ class Reader {
     auto s = scalar(node, path);
     for (const char* v : values)
       if (s == v) return s;
-    fail(node, path, said(Msg::yaml_not_one_of, {s, winports::join(values, ", ", [](const char* v) { return v; })}));
+    fail(node, path, msg::yaml_not_one_of(s, winports::join(values, ", ", [](const char* v) { return v; })));
   }
 
   bool boolean(const YAML::Node& node, const std::string& path) const {
     auto s = scalar(node, path);
     if (s == "true") return true;
     if (s == "false") return false;
-    fail(node, path, said(Msg::yaml_expected_bool));
+    fail(node, path, msg::yaml_expected_bool());
   }
 
   int integer(const YAML::Node& node, const std::string& path, int lo, int hi) const {
@@ -105,16 +105,16 @@ class Reader {
     auto digits = std::string_view(s).substr(!s.empty() && s[0] == '-' ? 1 : 0);
     if (digits.empty() || digits.size() > 9 ||
         !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); }))
-      fail(node, path, said(Msg::yaml_expected_number));
+      fail(node, path, msg::yaml_expected_number());
     int v = std::stoi(s);
-    if (v < lo || v > hi) fail(node, path, said(Msg::yaml_out_of_range, {std::to_string(lo), std::to_string(hi)}));
+    if (v < lo || v > hi) fail(node, path, msg::yaml_out_of_range(std::to_string(lo), std::to_string(hi)));
     return v;
   }
 
   std::vector<std::string> strings(const YAML::Node& node, const std::string& path) const {
     std::vector<std::string> out;
     if (!node.IsDefined() || node.IsNull()) return out;
-    if (!node.IsSequence()) fail(node, path, said(Msg::yaml_expected_list));
+    if (!node.IsSequence()) fail(node, path, msg::yaml_expected_list());
     for (std::size_t i = 0; i < node.size(); ++i) out.push_back(nonempty(node[i], index(path, i)));
     return out;
   }
@@ -128,10 +128,10 @@ class Reader {
   PortSet ports(const YAML::Node& node, const std::string& path) const {
     PortSet set;
     if (!node.IsDefined() || node.IsNull()) return set;
-    if (!node.IsSequence()) fail(node, path, said(Msg::yaml_expected_ports));
+    if (!node.IsSequence()) fail(node, path, msg::yaml_expected_ports());
     for (std::size_t i = 0; i < node.size(); ++i) {
       auto range = parse_port_range(scalar(node[i], index(path, i)));
-      if (!range) fail(node[i], index(path, i), said(Msg::yaml_not_a_port_range));
+      if (!range) fail(node[i], index(path, i), msg::yaml_not_a_port_range());
       set.add(*range);
     }
     return set;
@@ -155,7 +155,7 @@ inline void check_nesting(const SourceFile& file) {
       ++depth;
     else if ((ch == ']' || ch == '}') && depth > 0)
       --depth;
-    if (depth > kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", said(Msg::yaml_nesting)}};
+    if (depth > kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", msg::yaml_nesting()}};
   }
   std::size_t indent = 0;
   line = 1;
@@ -164,7 +164,7 @@ inline void check_nesting(const SourceFile& file) {
     if (ch == '\n') {
       ++line, indent = 0, at_line_start = true;
     } else if (at_line_start && (ch == ' ' || ch == '-')) {
-      if (++indent > 2 * kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", said(Msg::yaml_indentation)}};
+      if (++indent > 2 * kMaxNesting) throw LoadFailure{Error{file.name, line, 0, "", msg::yaml_indentation()}};
     } else {
       at_line_start = false;
     }
@@ -176,13 +176,13 @@ inline YAML::Node parse_yaml(const SourceFile& file) {
   try {
     auto root = YAML::Load(file.text);
     if (!root.IsMap()) {
-      Error e{file.name, root.IsDefined() ? root.Mark().line + 1 : 1, 0, "", said(Msg::yaml_top_level)};
+      Error e{file.name, root.IsDefined() ? root.Mark().line + 1 : 1, 0, "", msg::yaml_top_level()};
       if (e.line <= 0) e.line = 1;
       throw LoadFailure{e};
     }
     return root;
   } catch (const YAML::Exception& ex) {
-    throw LoadFailure{Error{file.name, ex.mark.line + 1, ex.mark.column + 1, "", said(Msg::yaml_syntax, {ex.msg})}};
+    throw LoadFailure{Error{file.name, ex.mark.line + 1, ex.mark.column + 1, "", msg::yaml_syntax(ex.msg)}};
   }
 }
 
@@ -228,7 +228,7 @@ class Errors {
     if (list_.empty()) return;
     Error first = list_.front();
     first.also.assign(list_.begin() + 1, list_.end());
-    if (more_) first.also.push_back(Error{first.file, 0, 0, "", said(Msg::yaml_more_errors, {std::to_string(more_)})});
+    if (more_) first.also.push_back(Error{first.file, 0, 0, "", msg::yaml_more_errors(std::to_string(more_))});
     throw LoadFailure{first};
   }
 

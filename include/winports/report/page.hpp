@@ -35,8 +35,7 @@ box.addEventListener('input',filter);filter();})();
 
 // <!DOCTYPE> to the opening <body> and the page's <h1>.
 inline void head(std::ostream& out, const std::string& title, Lang lang) {
-  out << "<!DOCTYPE html>\n<html lang=\"" << (lang == Lang::ja ? "ja" : "en")
-      << "\">\n<head>\n<meta charset=\"utf-8\">\n"
+  out << "<!DOCTYPE html>\n<html lang=\"" << lang_code(lang) << "\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
          "script-src 'unsafe-inline'; img-src data:\">\n"
       << "<title>" << escaped(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<h1>"

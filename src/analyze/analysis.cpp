@@ -262,44 +262,6 @@ TextTable unobserved_table(const Analysis& a, Lang lang) {
   return u;
 }
 
-// The readers' skip reasons are English keys (the JSON's, and the map's for speed); said again in
-// the run's language only where a person reads them.
-std::string skip_reason(const std::string& reason, Lang lang) {
-  static const std::vector<EnglishShape> shapes = {
-      {R"(truncated ICMP error)", msg::skip_truncated_icmp_error},
-      {R"(truncated TCP header)", msg::skip_truncated_tcp_header},
-      {R"(bad TCP header length)", msg::skip_bad_tcp_header_length},
-      {R"(truncated UDP header)", msg::skip_truncated_udp_header},
-      {R"(truncated ICMP header)", msg::skip_truncated_icmp_header},
-      {R"(ICMPv6 neighbour discovery or multicast listener \(link-local\))",
-       msg::skip_icmpv6_neighbour_discovery_or_multicast},
-      {R"(other IP protocol)", msg::skip_other_ip_protocol},
-      {R"(truncated IPv4 header)", msg::skip_truncated_ipv4_header},
-      {R"(bad IPv4 header length)", msg::skip_bad_ipv4_header_length},
-      {R"(bad IPv4 total length)", msg::skip_bad_ipv4_total_length},
-      {R"(IP fragment after the first)", msg::skip_ip_fragment_after_the_first},
-      {R"(truncated IPv6 header)", msg::skip_truncated_ipv6_header},
-      {R"(truncated IPv6 extension header)", msg::skip_truncated_ipv6_extension_header},
-      {R"(too many IPv6 extension headers)", msg::skip_too_many_ipv6_extension_headers},
-      {R"(truncated IP header)", msg::skip_truncated_ip_header},
-      {R"(not IP)", msg::skip_not_ip},
-      {R"(truncated VLAN tag)", msg::skip_truncated_vlan_tag},
-      {R"(truncated Ethernet header)", msg::skip_truncated_ethernet_header},
-      {R"(truncated Linux cooked header)", msg::skip_truncated_linux_cooked_header},
-      {R"(truncated loopback header)", msg::skip_truncated_loopback_header},
-      {R"(unsupported link type)", msg::skip_unsupported_link_type},
-      {R"(unreadable record, the rest of the file: (.*))", msg::skip_unreadable, {1, 0, 0}},
-      {R"(pfirewall: line with (\d+) fields, #Fields has (\d+))", msg::skip_pfirewall_width, {1, 2, 0}},
-      {R"(pfirewall: bad (.*))", msg::skip_pfirewall_bad, {1, 0, 0}},
-      {R"(pfirewall: (\S+) line)", msg::skip_pfirewall_action, {1, 0, 0}},
-      {R"(zeek: record with (\d+) fields, the header has (\d+))", msg::skip_zeek_width, {1, 2, 0}},
-      {R"(zeek: a line that is not a JSON object)", msg::skip_zeek_not_object, {0, 0, 0}},
-      {R"(zeek: bad (.*))", msg::skip_zeek_bad, {1, 0, 0}},
-  };
-  auto text = resaid(reason, shapes);
-  return text ? text->in(lang) : reason;
-}
-
 std::vector<std::string> summary_lines(const Analysis& a, Lang lang) {
   const auto& summary = a.summary;
   auto n = [](auto count) { return std::to_string(count); };
@@ -310,8 +272,8 @@ std::vector<std::string> summary_lines(const Analysis& a, Lang lang) {
   if (a.comparison) first += msg::analyze_against_plan.in(lang, n(a.breaking), n(a.comparison->unobserved.size()));
   std::vector<std::string> lines = {first};
   for (const auto& [reason, count] : summary.skipped)
-    lines.push_back(
-        msg::analyze_skipped.in(lang, n(count), skip_reason(reason, lang), summary.first_skipped.at(reason)));
+    lines.push_back(msg::analyze_skipped.in(lang, n(count), summary.skip_words.at(reason).in(lang),
+                                            summary.first_skipped.at(reason)));
   return lines;
 }
 

@@ -14,7 +14,7 @@ constexpr int kLinkNull = 0, kLinkEthernet = 1, kLinkRaw = 12, kLinkRawOpenBsd =
               kLinkLoop = 108, kLinkLinuxSll = 113, kLinkIpv4 = 228, kLinkIpv6 = 229, kLinkLinuxSll2 = 276;
 bool link_supported(int link_type);
 
-// Fills `out` (its time is left alone) or returns why the frame is skipped.
-const char* decode_frame(int link_type, std::span<const std::uint8_t> frame, Packet& out);
+// Fills `out` (its time is left alone) or returns why the frame is skipped (empty: decoded).
+Msg decode_frame(int link_type, std::span<const std::uint8_t> frame, Packet& out);
 
 }  // namespace winports::analyze

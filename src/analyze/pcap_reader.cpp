@@ -101,7 +101,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
     ++number;
     if (got != 1) {
       // libpcap stops at a truncated or corrupt record: what came before still counts.
-      table.skip(std::string("unreadable record, the rest of the file: ") + pcap.pcap_geterr(handle),
+      table.skip(msg::skip_unreadable(pcap.pcap_geterr(handle)),
                  [&] { return path + " packet " + std::to_string(number); });
       break;
     }
@@ -109,7 +109,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
       if (long at = std::ftell(file); at > 0) mapped.release_before(static_cast<std::size_t>(at));
     }
     packet.time = static_cast<double>(header->ts.tv_sec) + static_cast<double>(header->ts.tv_usec) / 1e6;
-    if (const char* why = decode_frame(link, {data, header->caplen}, packet))
+    if (Msg why = decode_frame(link, {data, header->caplen}, packet))
       table.skip(why, [&] { return path + " packet " + std::to_string(number); });
     else
       table.add(packet);

@@ -76,19 +76,17 @@ Status read_pfirewall(const std::string& path, std::istream& in, FlowTable& tabl
       return Error{path, static_cast<int>(number), 0, "#Fields", msg::analyze_record_before_header("#Fields")};
     split(line, cells);
     if (cells.size() != width) {
-      table.skip(
-          "pfirewall: line with " + std::to_string(cells.size()) + " fields, #Fields has " + std::to_string(width),
-          where);
+      table.skip(msg::skip_pfirewall_width(std::to_string(cells.size()), std::to_string(width)), where);
       continue;
     }
     auto cell = [&](Column k) { return column[k] < 0 ? std::string_view("-") : cells[column[k]]; };
     auto action = cell(kAction);
     if (action != "ALLOW" && action != "DROP") {
       // INFO-EVENTS-LOST and the like: no connection.
-      table.skip("pfirewall: " + std::string(action) + " line", where);
+      table.skip(msg::skip_pfirewall_action(action), where);
       continue;
     }
-    auto bad = [&](Column k) { table.skip(std::string("pfirewall: bad ") + kNames[k], where); };
+    auto bad = [&](Column k) { table.skip(msg::skip_pfirewall_bad(kNames[k]), where); };
     p = Packet{};
     std::array<std::uint8_t, 16> destination{};
     int destination_family = 0;

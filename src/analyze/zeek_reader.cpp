@@ -109,15 +109,14 @@ Status read_tsv(const std::string& path, std::istream& in, FlowTable& table) {
       return Error{path, static_cast<int>(number), 0, "#fields", msg::analyze_record_before_header("#fields")};
     split(line);
     if (cells.size() != width) {
-      table.skip(
-          "zeek: record with " + std::to_string(cells.size()) + " fields, the header has " + std::to_string(width),
-          [&] { return where(path, number); });
+      table.skip(msg::skip_zeek_width(std::to_string(cells.size()), std::to_string(width)),
+                 [&] { return where(path, number); });
       continue;
     }
     auto cell = [&](int k) { return column[k] < 0 ? std::string_view() : cells[column[k]]; };
     Record r{cell(0), cell(1), cell(2), cell(3), cell(4), cell(5), cell(6), cell(7), cell(8), cell(9), cell(10)};
     if (const char* bad = to_packet(r, packet))
-      table.skip(std::string("zeek: bad ") + bad, [&] { return where(path, number); });
+      table.skip(msg::skip_zeek_bad(bad), [&] { return where(path, number); });
     else
       table.add(packet);
   }
@@ -135,7 +134,7 @@ Status read_json(const std::string& path, std::istream& in, FlowTable& table) {
     if (line.empty() || line == "\r") continue;
     auto record = nlohmann::json::parse(line, nullptr, false);
     if (record.is_discarded() || !record.is_object()) {
-      table.skip("zeek: a line that is not a JSON object", [&] { return where(path, number); });
+      table.skip(msg::skip_zeek_not_object, [&] { return where(path, number); });
       continue;
     }
     // Every field as text, as the TSV form has it.
@@ -157,7 +156,7 @@ Status read_json(const std::string& path, std::istream& in, FlowTable& table) {
     }
     Record r{held[0], held[1], held[2], held[3], held[4], held[5], held[6], held[7], held[8], held[9], held[10]};
     if (const char* bad = to_packet(r, packet))
-      table.skip(std::string("zeek: bad ") + bad, [&] { return where(path, number); });
+      table.skip(msg::skip_zeek_bad(bad), [&] { return where(path, number); });
     else
       table.add(packet);
   }

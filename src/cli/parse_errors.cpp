@@ -1,5 +1,8 @@
 #include "parse_errors.hpp"
 
+#include <array>
+#include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -9,6 +12,15 @@
 
 namespace winports::cli {
 namespace {
+
+// A CLI11 message by its English shape: the regex, the message that says it again, which groups
+// fill {1}..{3} (group 0: nothing), and the group naming the option it is about.
+struct EnglishShape {
+  const char* english;  // an ECMAScript regex
+  Msg message;
+  std::array<int, 3> args = {0, 0, 0};
+  int field = 0;
+};
 
 // CLI11 2.1's messages (Error.hpp, Validators.hpp) by shape; the option each is about is the field.
 const std::vector<EnglishShape>& shapes() {
@@ -26,6 +38,19 @@ const std::vector<EnglishShape>& shapes() {
       {R"((\S+) is required)", msg::cli_required, {0, 0, 0}, 1},
   };
   return table;
+}
+
+// The message of the first shape matching the whole text, the field and the groups it matched.
+std::optional<LocalizedText> resaid(const std::string& english, std::string& field, std::vector<std::string>& groups) {
+  for (const auto& shape : shapes()) {
+    std::smatch m;
+    if (!std::regex_match(english, m, std::regex(shape.english))) continue;
+    auto group = [&](int n) { return n > 0 && static_cast<std::size_t>(n) < m.size() ? m[n].str() : std::string(); };
+    field = group(shape.field);
+    for (std::size_t i = 0; i < m.size(); ++i) groups.push_back(m[i].str());
+    return said(shape.message, {group(shape.args[0]), group(shape.args[1]), group(shape.args[2])});
+  }
+  return std::nullopt;
 }
 
 // "{nftables,iptables}" → its members, for "did you mean".
@@ -71,7 +96,7 @@ Error parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv
   }
   std::string field;
   std::vector<std::string> groups;
-  if (auto text = resaid(english, shapes(), &field, &groups)) {
+  if (auto text = resaid(english, field, groups)) {
     // A value outside a fixed set: the member it is closest to.
     if (groups.size() == 4 && groups[3].size() > 1 && groups[3].front() == '{')
       *text += closest(groups[2], members(groups[3]));

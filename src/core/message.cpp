@@ -1,7 +1,5 @@
 #include "winports/core/message.hpp"
 
-#include <regex>
-
 #include "winports/core/messages.hpp"
 
 namespace winports {
@@ -41,20 +39,6 @@ LocalizedText suggestion(const std::string& best) {
 
 LocalizedText closest(const std::string& word, const std::vector<std::string>& candidates) {
   return suggestion(closest_name(word, candidates));
-}
-
-std::optional<LocalizedText> resaid(const std::string& english, const std::vector<EnglishShape>& shapes,
-                                    std::string* field, std::vector<std::string>* groups) {
-  for (const auto& shape : shapes) {
-    std::smatch m;
-    if (!std::regex_match(english, m, std::regex(shape.english))) continue;
-    auto group = [&](int n) { return n > 0 && static_cast<std::size_t>(n) < m.size() ? m[n].str() : std::string(); };
-    if (field) *field = group(shape.field);
-    if (groups)
-      for (std::size_t i = 0; i < m.size(); ++i) groups->push_back(m[i].str());
-    return said(shape.message, {group(shape.args[0]), group(shape.args[1]), group(shape.args[2])});
-  }
-  return std::nullopt;
 }
 
 }  // namespace winports

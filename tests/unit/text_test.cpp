@@ -81,22 +81,3 @@ TEST(Messages, LibraryTextCarriesBothLanguagesUntilTheReaderPicksOne) {
   // A message built by hand has no Japanese: both languages read it.
   EXPECT_EQ(Error("f", 1, 0, "", "plain").to_string(Lang::ja), "f:1: plain");
 }
-
-TEST(Messages, TextWordedInEnglishElsewhereIsSaidAgainByShape) {
-  const std::vector<EnglishShape> shapes = {
-      {R"((\S+): Value (.*) not in range (\S+) to (\S+))", msg::cli_not_in_range, {2, 3, 4}, 1},
-      {R"((\S+) is required)", msg::cli_required, {0, 0, 0}, 1},
-  };
-  std::string field;
-  auto text = resaid("--timeout: Value 0 not in range 1 to 600000", shapes, &field);
-  ASSERT_TRUE(text);
-  EXPECT_EQ(field, "--timeout");
-  EXPECT_EQ(text->en, "'0' is not in the range 1 to 600000");
-  EXPECT_EQ(text->ja, "'0' は 1 から 600000 の範囲にない");
-  // The first shape that matches the whole text wins; a partial match is none.
-  text = resaid("FILE is required", shapes, &field);
-  ASSERT_TRUE(text);
-  EXPECT_EQ(field, "FILE");
-  EXPECT_FALSE(resaid("FILE is required, twice", shapes));
-  EXPECT_FALSE(resaid("something else", shapes));
-}

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "winports/catalog/model.hpp"
+#include "winports/core/message.hpp"
 #include "winports/core/network.hpp"
 #include "winports/core/port.hpp"
 
@@ -66,6 +67,7 @@ struct Summary {
   std::uint64_t packets = 0, bytes = 0, connections = 0;
   std::map<std::string, std::uint64_t, std::less<>> skipped;  // reason → packets or lines
   std::map<std::string, std::string> first_skipped;           // reason → "file:line" (or packet) of the first
+  std::map<std::string, LocalizedText> skip_words;            // reason → the reason in both languages
   std::uint64_t rpc_endpoints_mapped = 0, rpc_binds = 0;
 };
 
@@ -79,9 +81,15 @@ class FlowTable {
   void add(const Packet& p);
   // Counts what a reader could not use; `where()` ("conn.log:12", "trace.pcap packet 7") is
   // asked only for the first of each reason: a capture may skip every other frame.
+  // The reason is a message: its English is the key (the JSON's), its words are said once, at the
+  // first skip; a message without arguments costs nothing more than a lookup.
   template <class Where>
-  void skip(std::string_view reason, Where&& where) {
-    if (!count_again(reason)) first_skip(reason, where());
+  void skip(Msg reason, Where&& where) {
+    if (!count_again(reason.text().en)) first_skip(said(reason), where());
+  }
+  template <class Where>
+  void skip(const LocalizedText& reason, Where&& where) {
+    if (!count_again(reason.en)) first_skip(reason, where());
   }
   // Client and server decided, services named, connections aggregated; sorted by server, port,
   // client.
@@ -90,7 +98,7 @@ class FlowTable {
 
  private:
   bool count_again(std::string_view reason);  // false when the reason is new
-  void first_skip(std::string_view reason, std::string where);
+  void first_skip(const LocalizedText& reason, std::string where);
   struct State;
   std::unique_ptr<State> state_;
 };

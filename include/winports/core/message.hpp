@@ -5,10 +5,8 @@
 // ({1}, {2} …) so each language orders them as it needs. Calling one with the wrong number of
 // arguments does not compile. Texts that come from data (service names, KB rows, conditions) have
 // their own ja/en.
-#include <array>
 #include <cstddef>
 #include <initializer_list>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,19 +66,6 @@ struct Message : MessageText {
   requires(sizeof...(Args) == Arity) std::string in(Lang lang, const Args&... args)
   const { return say(*this, lang, {MsgArg(args)...}); }
 };
-
-// A text another component words in English only (CLI11's parse errors, the readers' skip reasons,
-// which stay English as keys), said again from the messages: the first shape whose regex matches the
-// whole text, its groups filling {1}..{3} (group 0: nothing). `field`, when given, receives the
-// group the shape names as its field. Nothing when no shape matches.
-struct EnglishShape {
-  const char* english;  // an ECMAScript regex
-  Msg message;
-  std::array<int, 3> args = {0, 0, 0};
-  int field = 0;
-};
-std::optional<LocalizedText> resaid(const std::string& english, const std::vector<EnglishShape>& shapes,
-                                    std::string* field = nullptr, std::vector<std::string>* groups = nullptr);
 
 // " (did you mean 'x'?)" in both languages, or nothing when `best` is empty.
 LocalizedText suggestion(const std::string& best);

@@ -202,7 +202,7 @@ std::string analysis_json(const Analysis& a, const std::vector<std::string>& inp
   return out;
 }
 
-TextTable flow_table(const Analysis& a, Lang lang) {
+render::Table flow_table(const Analysis& a, Lang lang) {
   const auto& flows = a.flows;
   const auto& cmp = a.comparison;
   // Each flow's group texts, built once rather than in every comparison of the sort.
@@ -219,11 +219,12 @@ TextTable flow_table(const Analysis& a, Lang lang) {
     return Rank{flows[x].services.empty(), meanings[x], pairs[x]} <
            Rank{flows[y].services.empty(), meanings[y], pairs[y]};
   });
-  TextTable t{{}, {}};
+  std::vector<std::string> header;
   for (auto column : {msg::col_services, msg::col_server, msg::col_port, msg::col_rpc, msg::col_client, msg::col_conn,
                       msg::col_packets, msg::col_bytes})
-    t.header.push_back(say(column, lang));
-  if (cmp) t.header.insert(t.header.begin() + 1, msg::col_zones.in(lang)), t.header.push_back(msg::col_plan.in(lang));
+    header.push_back(say(column, lang));
+  if (cmp) header.insert(header.begin() + 1, msg::col_zones.in(lang)), header.push_back(msg::col_plan.in(lang));
+  render::Table t(std::move(header));
   for (auto i : order) {
     const auto& f = flows[i];
     const auto& meaning = meanings[i];
@@ -244,20 +245,18 @@ TextTable flow_table(const Analysis& a, Lang lang) {
                                            : msg::analyze_outside,
                         lang));
     }
-    t.rows.push_back(std::move(row));
+    t.add(std::move(row));
   }
   return t;
 }
 
-TextTable unobserved_table(const Analysis& a, Lang lang) {
-  TextTable u{{}, {}};
-  for (auto column : {msg::col_flow, msg::col_protocol, msg::col_ports, msg::col_services})
-    u.header.push_back(say(column, lang));
+render::Table unobserved_table(const Analysis& a, Lang lang) {
+  render::Table u(lang, {msg::col_flow, msg::col_protocol, msg::col_ports, msg::col_services});
   if (!a.comparison) return u;
   for (const auto& x : a.comparison->unobserved) {
     const auto& f = a.plan->flows[x.flow];
-    u.rows.push_back({plan::flow_label(f), std::string(to_string(f.transport)), x.ports.to_string(),
-                      abbreviated(join(plan::services_of(f), ","))});
+    u.add({plan::flow_label(f), std::string(to_string(f.transport)), x.ports.to_string(),
+           abbreviated(join(plan::services_of(f), ","))});
   }
   return u;
 }

@@ -8,10 +8,10 @@
 
 #include "context.hpp"
 #include "site.hpp"
-#include "table.hpp"
 #include "winports/analyze/analysis.hpp"
 #include "winports/analyze/inputs.hpp"
 #include "winports/cli/messages.hpp"
+#include "winports/render/table.hpp"
 
 namespace winports::cli {
 
@@ -46,11 +46,10 @@ void add_analyze_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json) {
       print_json_text("analyze", analyze::analysis_json(a, inputs, site));
     } else {
-      auto flows = analyze::flow_table(a, ctx.lang());
-      Table(flows.header, flows.rows).print(std::cout);
-      if (auto unobserved = analyze::unobserved_table(a, ctx.lang()); !unobserved.rows.empty()) {
+      print_table(analyze::flow_table(a, ctx.lang()));
+      if (auto unobserved = analyze::unobserved_table(a, ctx.lang()); !unobserved.empty()) {
         std::cout << "\n" << msg::analyze_unobserved.in(ctx.lang()) << "\n";
-        Table(unobserved.header, unobserved.rows).print(std::cout);
+        print_table(unobserved);
       }
       std::cout.flush();  // the tables before the summary on a shared terminal
       for (const auto& line : analyze::summary_lines(a, ctx.lang())) std::cerr << "winports: " << line << '\n';

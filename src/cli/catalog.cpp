@@ -3,11 +3,11 @@
 #include <iostream>
 
 #include "context.hpp"
-#include "table.hpp"
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/loader.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/cli/messages.hpp"
+#include "winports/render/table.hpp"
 #include "winports/verify/messages.hpp"
 
 namespace winports::cli {
@@ -32,14 +32,14 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json) {
       print_json("discrepancies", {{"discrepancies", catalog::discrepancies_json(items)}});
     } else {
-      Table t(lang, {msg::col_kind, msg::col_service, msg::col_row, msg::col_what});
+      render::Table t(lang, {msg::col_kind, msg::col_service, msg::col_row, msg::col_what});
       for (const auto& d : items) {
         std::string row = d.requirement ? std::string(to_string(d.requirement->transport)) + " " +
                                               (d.requirement->ports.empty() ? "-" : d.requirement->ports.to_string())
                                         : "";
         t.add({d.kind, d.service->id, row, d.text.in(lang)});
       }
-      t.print(std::cout);
+      print_table(t);
     }
     exit_code = items.empty() ? kNotFound : kFound;
   });

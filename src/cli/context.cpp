@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
@@ -70,6 +72,10 @@ Lang run_lang() {
   return context.lang();
 }
 }  // namespace
+
+void print_table(const render::Table& table) {
+  render::print(table, std::cout, {render::terminal_width(STDOUT_FILENO)});
+}
 
 std::string help(Msg id) { return say(id, run_lang()); }
 

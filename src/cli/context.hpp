@@ -10,6 +10,7 @@
 #include "winports/catalog/model.hpp"
 #include "winports/core/messages.hpp"
 #include "winports/core/result.hpp"
+#include "winports/render/table.hpp"
 
 namespace CLI {
 class App;
@@ -52,6 +53,9 @@ void localize_help_groups(CLI::App& app);
 
 // Every command's --json output, one envelope (docs/json.md): {"kind", "version", "payload"}.
 constexpr int kJsonVersion = 2;  // 2: the audit payload (docs/json.md)
+// A table to standard output: fitted to the terminal's width when it is one, whole otherwise.
+void print_table(const render::Table& table);
+
 void print_json(std::string_view kind, const nlohmann::json& payload);
 // The same around a payload already written as JSON text (analyze and audit write theirs directly,
 // for speed): the text is indented one level, as dump(2) would nest it.

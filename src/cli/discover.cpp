@@ -7,9 +7,9 @@
 
 #include "context.hpp"
 #include "probing.hpp"
-#include "table.hpp"
 #include "winports/audit/messages.hpp"
 #include "winports/cli/messages.hpp"
+#include "winports/render/table.hpp"
 #include "winports/verify/check.hpp"
 
 namespace winports::cli {
@@ -63,10 +63,10 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
     nlohmann::json controllers = nlohmann::json::array();
     for (const auto& dc : found->controllers) controllers.push_back(controller_json(dc));
     if (!ctx.json) {
-      Table table(ctx.lang(), {msg::col_domain_controller, msg::col_addresses, msg::col_srv_records});
+      render::Table table(ctx.lang(), {msg::col_domain_controller, msg::col_addresses, msg::col_srv_records});
       for (const auto& dc : found->controllers)
         table.add({dc.host, join(dc.addresses, " ", [](const Network& a) { return a.to_string(); }), records_text(dc)});
-      table.print(std::cout);
+      print_table(table);
     }
     if (list_only) {
       if (ctx.json) print_json("discover", {{"domain_controllers", controllers}});

@@ -3,12 +3,12 @@
 #include <iostream>
 
 #include "context.hpp"
-#include "table.hpp"
 #include "winports/analyze/messages.hpp"
 #include "winports/catalog/export.hpp"
 #include "winports/cli/messages.hpp"
 #include "winports/core/text.hpp"
 #include "winports/plan/messages.hpp"
+#include "winports/render/table.hpp"
 #include "winports/verify/messages.hpp"
 
 namespace winports::cli {
@@ -89,9 +89,9 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
       } else {
         std::vector<std::string> header;
         for (auto column : n.columns) header.push_back(say(column, lang));
-        Table t(header);
+        render::Table t(header);
         for (auto& row : n.rows) t.add(std::move(row));
-        t.print(std::cout);
+        print_table(t);
       }
       return void(exit_code = kFound);
     }
@@ -101,13 +101,13 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
         for (const auto& r : c->roles) out.push_back(catalog::role_json(r));
         print_json("list", {{"roles", out}});
       } else {
-        Table t(lang, {msg::col_role, msg::col_name, msg::col_services});
+        render::Table t(lang, {msg::col_role, msg::col_name, msg::col_services});
         for (const auto& r : c->roles) {
           auto services = r.services;  // the optional ones marked "?"
           for (const auto& s : r.optional_services) services.push_back(s + "?");
           t.add({r.id, r.names.in(lang), join(services, ", ")});
         }
-        t.print(std::cout);
+        print_table(t);
       }
     } else if (ctx.json) {
       nlohmann::json out = nlohmann::json::array();
@@ -117,11 +117,11 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
                        {"system_service_names", s.system_services}});
       print_json("list", {{"services", out}});
     } else {
-      Table t(lang, {msg::col_id, msg::col_service, msg::col_system_service, msg::col_ports});
+      render::Table t(lang, {msg::col_id, msg::col_service, msg::col_system_service, msg::col_ports});
       for (const auto& s : c->services) {
         t.add({s.id, s.names.in(lang), join(s.system_services, ", "), port_summary(s)});
       }
-      t.print(std::cout);
+      print_table(t);
     }
     exit_code = kFound;
   });
@@ -163,7 +163,8 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
       for (const auto& [profile, why] : r->refuses)
         std::cout << msg::role_never_serves.in(lang, profile, why.in(lang)) << '\n';
       std::cout << '\n';
-      Table t(lang, {msg::col_service, msg::col_app_protocol, msg::col_transport, msg::col_ports, msg::col_conditions});
+      render::Table t(
+          lang, {msg::col_service, msg::col_app_protocol, msg::col_transport, msg::col_ports, msg::col_conditions});
       for (const auto* list : {&r->services, &r->optional_services})
         for (const auto& id : *list) {
           const auto* s = c->service(id);
@@ -174,7 +175,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
                    q.ports.empty() ? "-" : q.ports.to_string(), cond});
           }
         }
-      t.print(std::cout);
+      print_table(t);
     }
     exit_code = kFound;
   });

@@ -8,11 +8,11 @@
 
 #include "context.hpp"
 #include "probing.hpp"
-#include "table.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/cli/messages.hpp"
 #include "winports/core/text.hpp"
 #include "winports/plan/messages.hpp"
+#include "winports/render/table.hpp"
 #include "winports/verify/messages.hpp"
 
 namespace winports::cli {
@@ -40,7 +40,8 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto sockets = probe::local_sockets(proc);
     if (!sockets) return void(exit_code = report(sockets.error()));
     nlohmann::json rows = nlohmann::json::array();
-    Table table(ctx.lang(), {msg::col_proto, msg::col_address, msg::col_port, msg::col_process, msg::col_service});
+    render::Table table(ctx.lang(),
+                        {msg::col_proto, msg::col_address, msg::col_port, msg::col_process, msg::col_service});
     std::size_t listed = 0;
     for (const auto& s : *sockets) {
       if ((tcp_only && s.transport != Transport::tcp) || (udp_only && s.transport != Transport::udp)) continue;
@@ -72,7 +73,7 @@ void add_local_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json)
       print_json("local", {{"sockets", rows}});
     else
-      table.print(std::cout);
+      print_table(table);
     exit_code = listed ? kFound : kNotFound;
   });
 }

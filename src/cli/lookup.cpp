@@ -4,12 +4,12 @@
 #include <set>
 
 #include "context.hpp"
-#include "table.hpp"
 #include "winports/analyze/messages.hpp"
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/query.hpp"
 #include "winports/catalog/rules.hpp"
 #include "winports/cli/messages.hpp"
+#include "winports/render/table.hpp"
 #include "winports/verify/messages.hpp"
 
 namespace winports::cli {
@@ -41,13 +41,13 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
     out << '\n';
   }
   out << "  " << s.description.in(lang) << "\n\n";
-  Table t(lang, {msg::col_app_protocol, msg::col_transport, msg::col_ports, msg::col_conditions, msg::col_origin,
-                 msg::col_source});
+  render::Table t(lang, {msg::col_app_protocol, msg::col_transport, msg::col_ports, msg::col_conditions,
+                         msg::col_origin, msg::col_source});
   for (const auto& q : s.requirements)
     t.add({q.protocol.in(lang), std::string(to_string(q.transport)), ports_cell(c, q, lang),
            catalog::conditions_text(c, s, q, lang), std::string(catalog::to_string(q.origin)),
            catalog::source_text(s, q, lang)});
-  t.print(out);
+  render::print(t, out, {&out == &std::cout ? render::terminal_width(STDOUT_FILENO) : 0});
   std::set<std::string> shown;
   bool header = false;
   auto note = [&](const std::string& id) {
@@ -137,8 +137,8 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
     if (ctx.json) {
       print_json("port", {{"results", catalog::port_hits_json(*c, hits)}});
     } else if (!hits.empty()) {
-      Table t(lang, {msg::col_transport, msg::col_ports, msg::col_service, msg::col_app_protocol, msg::col_conditions,
-                     msg::col_origin, msg::col_source});
+      render::Table t(lang, {msg::col_transport, msg::col_ports, msg::col_service, msg::col_app_protocol,
+                             msg::col_conditions, msg::col_origin, msg::col_source});
       // Wide and dynamic ranges hold thousands of ports: behind the specific rows they collapse
       // into one closing line unless --all asks for them.
       const bool specific = std::any_of(hits.begin(), hits.end(), [](const auto& h) { return !h.wide(); });
@@ -160,7 +160,7 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
                std::string(catalog::to_string(h.requirement->origin)),
                catalog::source_text(*h.service, *h.requirement, lang)});
       }
-      t.print(std::cout);
+      print_table(t);
       if (!collapsed.empty())
         std::cout << msg::port_collapsed.in(lang, std::to_string(collapsed.size()), join(ports, ", ")) << '\n';
     } else {
@@ -185,12 +185,12 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
                        {"matched", h.matched}});
       print_json("search", {{"results", out}});
     } else {
-      Table t(lang, {msg::col_id, msg::col_service, msg::col_matched});
+      render::Table t(lang, {msg::col_id, msg::col_service, msg::col_matched});
       for (const auto& h : hits)
         t.add({h.service->id, h.service->names.in(lang),
                h.rank == 3 ? msg::lookup_description_or_note.in(lang) : h.matched});
       if (!hits.empty())
-        t.print(std::cout);
+        print_table(t);
       else
         not_found(*c, text, lang);
     }

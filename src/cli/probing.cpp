@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "context.hpp"
-#include "table.hpp"
 #include "winports/cli/messages.hpp"
 #include "winports/core/file.hpp"
+#include "winports/render/table.hpp"
 #include "winports/report/junit.hpp"
 #include "winports/report/verdicts.hpp"
 #include "winports/verify/check.hpp"
@@ -89,9 +89,9 @@ int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<M
   } else {
     std::vector<std::string> header;
     for (auto column : columns) header.push_back(say(column, ctx.lang()));
-    Table table(header);
+    render::Table table(header);
     for (const auto& l : lines) table.add(l.cells);
-    table.print(std::cout);
+    print_table(table);
   }
   return std::any_of(lines.begin(), lines.end(), [](const verify::Line& l) { return l.failed; }) ? kNotFound : kFound;
 }

@@ -23,6 +23,27 @@ contains() {  # contains FILE TEXT DESCRIPTION
 
 expect 0 "port 445 found" -- "$bin" port 445
 contains out "netlogon" "445 lists Net Logon"
+# Tables fit the terminal they are printed on (a pseudo-terminal of 120 columns, made by script(1)),
+# and stay whole, one row per line, in a pipe.
+widest() { tr -d '\r' <"$1" | awk '{ n = length($0); if (n > m) m = n } END { print m + 0 }'; }
+script -qec "stty cols 120 rows 50; LANG=C.UTF-8 '$bin' --lang en port 445" /dev/null >"$tmp/tty" 2>&1
+if [ "$(widest "$tmp/tty")" -le 120 ] && grep -q "active-directory" "$tmp/tty"; then
+  echo "ok: port 445 fits a 120-column terminal"
+else
+  echo "FAIL: port 445 on a 120-column terminal is $(widest "$tmp/tty") columns wide"; head -5 "$tmp/tty"; fail=1
+fi
+script -qec "stty cols 120 rows 50; LANG=C.UTF-8 '$bin' --lang ja port 445" /dev/null >"$tmp/tty" 2>&1
+if [ "$(tr -d '\r' <"$tmp/tty" | while IFS= read -r l; do printf '%s' "$l" | wc -L; done | sort -n | tail -1)" -le 120 ]; then
+  echo "ok: port 445 in Japanese fits 120 columns, wide characters counted twice"
+else
+  echo "FAIL: port 445 in Japanese is wider than 120 columns"; head -5 "$tmp/tty"; fail=1
+fi
+"$bin" --lang en port 445 >"$tmp/pipe"
+if [ "$(widest "$tmp/pipe")" -gt 120 ] && [ "$(grep -c '^tcp' "$tmp/pipe")" = "$(($(wc -l <"$tmp/pipe") - 1))" ]; then
+  echo "ok: in a pipe every row is one whole line"
+else
+  echo "FAIL: port 445 in a pipe was wrapped"; head -5 "$tmp/pipe"; fail=1
+fi
 expect 0 "port 389/udp found" -- "$bin" port 389/udp --json
 contains out '"via_dynamic_range"' "port --json has results"
 expect 0 "port 3389: the exact match first, wide ranges collapsed" -- "$bin" --lang en port 3389/tcp

@@ -8,6 +8,7 @@
 
 #include "winports/analyze/compare.hpp"
 #include "winports/analyze/flows.hpp"
+#include "winports/render/table.hpp"
 
 namespace winports::analyze {
 
@@ -25,15 +26,11 @@ Analysis analyze(const FlowTable& table, const catalog::Catalog& catalog, const 
 // {"flows": […], "summary": {…}}, written straight to text (docs/analyze.md has the format).
 std::string analysis_json(const Analysis& a, const std::vector<std::string>& inputs, const std::string& site);
 
-struct TextTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
 // The flows grouped by what they mean (the services, else the dynamic range they fall in), then,
 // with a site, by zone pair.
-TextTable flow_table(const Analysis& a, Lang lang = Lang::en);
+render::Table flow_table(const Analysis& a, Lang lang = Lang::en);
 // Planned but never observed (candidates to close); no rows without a site.
-TextTable unobserved_table(const Analysis& a, Lang lang = Lang::en);
+render::Table unobserved_table(const Analysis& a, Lang lang = Lang::en);
 // "1200 packets, 30 connections, 12 flows, 3 skipped; …" and one line per skip reason.
 std::vector<std::string> summary_lines(const Analysis& a, Lang lang = Lang::en);
 

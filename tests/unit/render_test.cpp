@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+
+#include <random>
+#include <sstream>
+
+#include "winports/core/text.hpp"
+#include "winports/render/table.hpp"
+
+using namespace winports;
+
+namespace {
+
+std::vector<std::string> lines_of(const render::Table& t, std::size_t width) {
+  std::ostringstream out;
+  render::print(t, out, {width});
+  std::vector<std::string> lines;
+  std::istringstream in(out.str());
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The words of a text, in order: what wrapping must keep.
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+}  // namespace
+
+TEST(RenderTable, WholeWhenNotATerminalAndEmptyColumnsLeftOut) {
+  render::Table t({"ID", "EMPTY", "NAME"});
+  t.add({"a", "", "a long name that stays on one line however long it is"});
+  t.add({"bb", "", "x"});
+  auto lines = lines_of(t, 0);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "ID  NAME");
+  EXPECT_EQ(lines[1], "a   a long name that stays on one line however long it is");
+  EXPECT_EQ(lines[2], "bb  x");
+  // Without rows, the headings are all there is: kept.
+  EXPECT_EQ(lines_of(render::Table({"A", "B"}), 0), std::vector<std::string>{"A  B"});
+}
+
+TEST(RenderTable, FitsATerminalByWrappingTheWidestColumns) {
+  render::Table t({"PROTO", "PORT", "SERVICE", "SOURCE"});
+  t.add({"tcp", "445", "Active Directory (Local Security Authority) [active-directory]",
+         "§Active Directory (Local Security Authority) table row 13"});
+  t.add({"udp", "137-138", "NetBIOS [netbios]", "consolidated row 3"});
+  auto lines = lines_of(t, 60);
+  for (const auto& line : lines) EXPECT_LE(display_width(line), 60u) << line;
+  // The narrow columns stay whole on the row's first line; the wide ones continue below.
+  EXPECT_EQ(lines[1].rfind("tcp    445", 0), 0u) << lines[1];
+  EXPECT_GT(lines.size(), 3u);
+  // Every word of a wrapped cell is kept, in order: the SERVICE column's pieces read back whole.
+  const auto service_at = lines[0].find("SERVICE");
+  const auto source_at = lines[0].find("SOURCE");
+  std::string service;
+  for (std::size_t i = 1; i < lines.size() && (i == 1 || lines[i].rfind("udp", 0) != 0); ++i)
+    service += " " + lines[i].substr(service_at, source_at - service_at);
+  EXPECT_EQ(words(service), words(t.rows()[0][2]));
+}
+
+TEST(RenderTable, CountsWideCharactersAndCutsWordsWiderThanTheColumn) {
+  render::Table t({"名前", "説明"});
+  t.add({"ドメイン コントローラー",
+         "読み取り専用ドメインコントローラーが書き込み可能なドメインコントローラーへ複製する"});
+  for (const auto& line : lines_of(t, 30)) EXPECT_LE(display_width(line), 30u) << line;
+  // A width below the longest words: the words are cut rather than overflow.
+  render::Table narrow({"A"});
+  narrow.add({"abcdefghijklmnopqrstuvwxyz"});
+  auto lines = lines_of(narrow, 10);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[1], "abcdefghij");
+  EXPECT_EQ(lines[3], "uvwxyz");
+}
+
+// Property: for random tables and widths, no line is wider than the width (whenever the width can
+// hold one character per column and the gaps), and each cell's words come back in order.
+TEST(RenderTable, RandomTablesFitAndKeepEveryWord) {
+  std::mt19937 random(832017);
+  const std::vector<std::string> vocabulary = {"a",         "tcp",    "445",      "サーバー",   "Active",
+                                               "Directory", "(Local", "Security", "Authority)", "consolidated",
+                                               "row",       "§Net",   "Logon"};
+  for (int round = 0; round < 300; ++round) {
+    const std::size_t columns = 1 + random() % 5;
+    std::vector<std::string> header;
+    for (std::size_t c = 0; c < columns; ++c) header.push_back("H" + std::to_string(c));
+    render::Table t(header);
+    const std::size_t rows = 1 + random() % 4;
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::vector<std::string> row;
+      for (std::size_t c = 0; c < columns; ++c) {
+        std::string cell;
+        for (std::size_t w = random() % 9; w > 0; --w) cell += (cell.empty() ? "" : " ") + vocabulary[random() % 13];
+        row.push_back(cell);
+      }
+      t.add(row);
+    }
+    const std::size_t width = 3 * columns + 2 * (columns - 1) + random() % 80;
+    auto lines = lines_of(t, width);
+    for (const auto& line : lines) ASSERT_LE(display_width(line), width) << "round " << round << ": " << line;
+    std::string all;
+    for (const auto& line : lines) all += " " + line;
+    std::string expected;
+    for (const auto& row : t.rows())
+      for (const auto& cell : row) expected += " " + cell;
+    // Cut words aside, every word appears; the total of characters is the same.
+    std::string a, b;
+    for (char ch : all)
+      if (ch != ' ') a += ch;
+    // A column empty in every row is left out, its heading with it.
+    for (std::size_t c = 0; c < columns; ++c)
+      if (std::any_of(t.rows().begin(), t.rows().end(), [&](const auto& row) { return !row[c].empty(); }))
+        b += header[c];
+    for (char ch : expected)
+      if (ch != ' ') b += ch;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    ASSERT_EQ(a, b) << "round " << round;
+  }
+}

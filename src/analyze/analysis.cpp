@@ -1,7 +1,6 @@
 #include "winports/analyze/analysis.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -11,6 +10,7 @@
 #include "winports/catalog/query.hpp"
 #include "winports/core/text.hpp"
 #include "winports/plan/messages.hpp"
+#include "winports/render/json.hpp"
 
 namespace winports::analyze {
 namespace {
@@ -32,99 +32,30 @@ std::string size_text(std::uint64_t bytes) {
   return out;
 }
 
-// The flows written straight to text, not built as a nlohmann::json tree first: a capture holds
-// thousands of flows, and the tree cost a quarter of a 64 MiB analysis (bench/analyze_vs_tshark.sh).
-// Same layout as nlohmann's dump(2).
-class FlowWriter {
- public:
-  explicit FlowWriter(std::string& out) : out_(out) {}
-
-  template <class Extra>
-  void flow(const ObservedFlow& f, bool last, Extra&& extra) {
-    out_ += "    {\n";
-    first_ = true;
-    text("client", f.client.to_string());
-    text("server", f.server.to_string());
-    text("transport", to_string(f.transport));
-    number("port", f.port);
-    list("services", f.services);
-    if (f.rpc_interface.empty())
-      key("rpc_interface"), out_ += "null";
-    else
-      text("rpc_interface", f.rpc_interface);
-    if (!f.rpc_via.empty()) text("rpc_via", f.rpc_via);
-    if (!f.dynamic_range.empty()) text("dynamic_range", f.dynamic_range);
-    if (!f.wide.empty()) list("wide_range_services", f.wide);
-    number("connections", f.connections);
-    number("packets", f.packets);
-    number("bytes", f.bytes);
-    if (f.dropped) number("dropped", f.dropped);
-    real("first", f.first);
-    real("last", f.last);
-    text("decided_by", analyze::to_string(f.decided_by));
-    extra(*this);
-    out_ += last ? "\n    }\n" : "\n    },\n";
-  }
-
-  void optional_text(std::string_view name, std::string_view value) {
-    key(name);
-    if (value.empty())
-      out_ += "null";
-    else
-      quoted(value);
-  }
-  void boolean(std::string_view name, bool value) { key(name), out_ += value ? "true" : "false"; }
-
- private:
-  void key(std::string_view name) {
-    out_ += first_ ? "      \"" : ",\n      \"";
-    first_ = false;
-    out_ += name;
-    out_ += "\": ";
-  }
-  void quoted(std::string_view value) {
-    out_ += '"';
-    for (char c : value) {
-      if (c == '"' || c == '\\')
-        out_ += '\\', out_ += c;
-      else if (static_cast<unsigned char>(c) < 0x20) {
-        char escape[8];
-        std::snprintf(escape, sizeof escape, "\\u%04x", c);
-        out_ += escape;
-      } else
-        out_ += c;
-    }
-    out_ += '"';
-  }
-  void text(std::string_view name, std::string_view value) { key(name), quoted(value); }
-  void number(std::string_view name, std::uint64_t value) {
-    key(name);
-    char digits[24];
-    out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
-  }
-  void real(std::string_view name, double value) {
-    key(name);
-    char digits[32];
-    out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
-  }
-  void list(std::string_view name, const std::vector<std::string>& values) {
-    key(name);
-    if (values.empty()) {
-      out_ += "[]";
-      return;
-    }
-    out_ += "[\n";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      out_ += "        ";
-      quoted(values[i]);
-      out_ += i + 1 < values.size() ? ",\n" : "\n";
-    }
-    out_ += "      ]";
-  }
-
-  std::string& out_;
-  bool first_ = true;
-};
+// One flow, as the stream writes it (the stream, not a tree: a capture holds thousands of flows).
+void write_flow(render::JsonStream& w, const ObservedFlow& f) {
+  auto list = [&](std::string_view name, const std::vector<std::string>& values) {
+    w.key(name).array();
+    for (const auto& v : values) w.text(v);
+    w.end();
+  };
+  w.key("client").text(f.client.to_string());
+  w.key("server").text(f.server.to_string());
+  w.key("transport").text(to_string(f.transport));
+  w.key("port").number(f.port);
+  list("services", f.services);
+  w.key("rpc_interface").text_or_null(f.rpc_interface);
+  if (!f.rpc_via.empty()) w.key("rpc_via").text(f.rpc_via);
+  if (!f.dynamic_range.empty()) w.key("dynamic_range").text(f.dynamic_range);
+  if (!f.wide.empty()) list("wide_range_services", f.wide);
+  w.key("connections").number(f.connections);
+  w.key("packets").number(f.packets);
+  w.key("bytes").number(f.bytes);
+  if (f.dropped) w.key("dropped").number(f.dropped);
+  w.key("first").real(f.first);
+  w.key("last").real(f.last);
+  w.key("decided_by").text(analyze::to_string(f.decided_by));
+}
 
 }  // namespace
 
@@ -175,30 +106,25 @@ std::string analysis_json(const Analysis& a, const std::vector<std::string>& inp
     totals["not_allowed"] = a.breaking;
     totals["unobserved"] = std::move(unobserved);
   }
-  std::string out = "{\n  \"flows\": [";
-  out += flows.empty() ? "],\n" : "\n";
+  std::string out;
   out.reserve(flows.size() * 400);
-  FlowWriter writer(out);
+  render::JsonStream w(out);
+  w.object().key("flows").array();
   for (std::size_t i = 0; i < flows.size(); ++i) {
-    writer.flow(flows[i], i + 1 == flows.size(), [&](FlowWriter& w) {
-      if (!cmp) return;
+    w.object();
+    write_flow(w, flows[i]);
+    if (cmp) {
       for (auto [side, where] : {std::pair{"client", &cmp->client[i]}, std::pair{"server", &cmp->server[i]}}) {
-        w.optional_text(std::string(side) + "_zone", where->zone);
-        w.optional_text(std::string(side) + "_host", where->host);
+        w.key(std::string(side) + "_zone").text_or_null(where->zone);
+        w.key(std::string(side) + "_host").text_or_null(where->host);
       }
-      w.optional_text("allowed_by", cmp->allowed_by[i] ? plan::flow_label(plan->flows[*cmp->allowed_by[i]]) : "");
-      w.boolean("allowed", cmp->allowed_by[i].has_value());
-    });
+      w.key("allowed_by").text_or_null(cmp->allowed_by[i] ? plan::flow_label(plan->flows[*cmp->allowed_by[i]]) : "");
+      w.key("allowed").boolean(cmp->allowed_by[i].has_value());
+    }
+    w.end();
   }
-  if (!flows.empty()) out += "  ],\n";
-  // The summary nested one level deeper than dump(2) puts it.
-  auto summary_text = totals.dump(2);
-  out += "  \"summary\": ";
-  for (char ch : summary_text) {
-    out += ch;
-    if (ch == '\n') out += "  ";
-  }
-  out += "\n}\n";
+  w.end().key("summary").tree(totals).end();
+  out += "\n";
   return out;
 }
 

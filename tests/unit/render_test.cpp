@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 
 #include "winports/core/text.hpp"
+#include "winports/render/json.hpp"
 #include "winports/render/table.hpp"
 
 using namespace winports;
@@ -119,4 +121,81 @@ TEST(RenderTable, RandomTablesFitAndKeepEveryWord) {
     std::sort(b.begin(), b.end());
     ASSERT_EQ(a, b) << "round " << round;
   }
+}
+
+namespace {
+
+// A value written through the stream, element by element, as analyze writes its flows.
+void stream(render::JsonStream& w, const nlohmann::json& value) {
+  if (value.is_object()) {
+    w.object();
+    for (const auto& [k, v] : value.items()) {
+      w.key(k);
+      stream(w, v);
+    }
+    w.end();
+  } else if (value.is_array()) {
+    w.array();
+    for (const auto& v : value) stream(w, v);
+    w.end();
+  } else if (value.is_string()) {
+    w.text(value.get<std::string>());
+  } else if (value.is_boolean()) {
+    w.boolean(value.get<bool>());
+  } else if (value.is_null()) {
+    w.null();
+  } else {
+    w.number(value.get<std::uint64_t>());
+  }
+}
+
+nlohmann::json random_value(std::mt19937& random, int depth) {
+  switch (random() % (depth > 3 ? 4 : 6)) {
+    case 0: {
+      std::string s;
+      static const char* const kPieces[] = {"a", "\"", "\\", "\n", "\t", "\x01", "\x1f", "é", " ", "サ", "/"};
+      for (auto n = random() % 6; n > 0; --n) s += kPieces[random() % 11];
+      return s;
+    }
+    case 1:
+      return static_cast<std::uint64_t>(random());
+    case 2:
+      return random() % 2 == 0;
+    case 3:
+      return nullptr;
+    case 4: {
+      auto a = nlohmann::json::array();
+      for (auto n = random() % 4; n > 0; --n) a.push_back(random_value(random, depth + 1));
+      return a;
+    }
+    default: {
+      auto o = nlohmann::json::object();
+      for (auto n = random() % 4; n > 0; --n) o["k" + std::to_string(random() % 10)] = random_value(random, depth + 1);
+      return o;
+    }
+  }
+}
+
+}  // namespace
+
+// Property: whatever a stream writes reads as nlohmann's own dump(2) of the same value, byte for
+// byte, so the streamed outputs and the tree outputs of winports look alike.
+TEST(RenderJson, AStreamWritesWhatDumpWrites) {
+  std::mt19937 random(832017);
+  for (int round = 0; round < 500; ++round) {
+    auto value = random_value(random, 0);
+    std::string out;
+    render::JsonStream w(out);
+    stream(w, value);
+    ASSERT_EQ(out, value.dump(2)) << "round " << round;
+  }
+}
+
+TEST(RenderJson, TreesNestInPlaceAndRealsAreShortest) {
+  std::string out;
+  render::JsonStream w(out);
+  w.object().key("first").real(1234.5).key("zero").real(0.1).key("summary").tree({{"a", {1, 2}}}).end();
+  EXPECT_EQ(
+      out,
+      "{\n  \"first\": 1234.5,\n  \"zero\": 0.1,\n  \"summary\": {\n    \"a\": [\n      1,\n      2\n    ]\n  }\n}");
 }

@@ -2,15 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <sstream>
 
+#include "winports/render/html.hpp"
 #include "winports/report/messages.hpp"
-#include "winports/report/page.hpp"
 
 namespace winports::report {
 namespace {
-
-using page::escaped;
 
 // Per Verdict: its stable English id (CSS classes, JSON, JUnit) and its words for the reader.
 constexpr std::array<const char*, 4> kVerdictIds{"blocked", "refused", "unproven", "passed"};
@@ -36,43 +33,54 @@ std::string verdicts_html(VerdictPage report, Lang lang) {
   const bool with_flows =
       std::any_of(report.rows.begin(), report.rows.end(), [](const VerdictRow& r) { return !r.flow.empty(); });
 
-  std::ostringstream out;
-  page::head(out, report.title, lang);
-  out << "<h2>" << msg::report_summary.in(lang) << "</h2>\n<p id=\"summary\">" << escaped(report.summary)
-      << "</p>\n<p class=\"tally\">";
-  for (std::size_t v = 0; v < tally.size(); ++v)
-    out << "<span id=\"tally-" << kVerdictIds[v] << "\">" << say(kVerdictWords[v], lang) << ": <b>" << tally[v]
-        << "</b></span>";
-  out << "</p>\n";
-  if (!report.diagram_svg.empty())
-    out << "<h2>" << msg::report_diagram.in(lang) << "</h2>\n<p class=\"muted\">" << msg::report_legend.in(lang)
-        << "</p>\n<div id=\"zone-diagram\">" << report.diagram_svg << "</div>\n";
-
-  out << "<h2>" << msg::report_verdicts.in(lang) << " <span class=\"muted\">(<span id=\"shown\">" << report.rows.size()
-      << "</span> " << msg::report_shown.in(lang) << ")</span></h2>\n";
-  page::search_box(out, "#verdicts tbody tr", msg::report_search.in(lang));
-  out << "<table id=\"verdicts\">\n<thead><tr>";
-  if (with_flows) out << "<th>" << msg::report_flow.in(lang) << "</th>";
-  for (auto w : {msg::report_address, msg::report_port, msg::report_status, msg::report_services, msg::report_detail})
-    out << "<th>" << say(w, lang) << "</th>";
-  out << "</tr></thead>\n<tbody>\n";
+  auto words = render::html_words(lang, {{"summary", msg::report_summary},
+                                         {"diagram", msg::report_diagram},
+                                         {"legend", msg::report_legend},
+                                         {"verdicts", msg::report_verdicts},
+                                         {"shown", msg::report_shown},
+                                         {"search", msg::report_search},
+                                         {"flow", msg::report_flow},
+                                         {"address", msg::report_address},
+                                         {"port", msg::report_port},
+                                         {"status", msg::report_status},
+                                         {"services", msg::report_services},
+                                         {"detail", msg::report_detail},
+                                         {"not_probed", msg::report_not_probed}});
+  render::HtmlData page;
+  render::put(page, "words", std::move(words));
+  page.set("summary", report.summary);
+  auto counts = render::html_list();
+  for (std::size_t v = 0; v < tally.size(); ++v) {
+    render::HtmlData item;
+    item.set("id", kVerdictIds[v]);
+    item.set("word", say(kVerdictWords[v], lang));
+    item.set("count", std::to_string(tally[v]));
+    render::append(counts, std::move(item));
+  }
+  render::put(page, "tally", std::move(counts));
+  if (!report.diagram_svg.empty()) page.set("svg", report.diagram_svg);
+  page.set("row_count", std::to_string(report.rows.size()));
+  page.set("with_flows", render::html_flag(with_flows));
+  auto rows = render::html_list();
   for (const auto& r : report.rows) {
-    auto v = static_cast<std::size_t>(r.verdict);
-    out << "<tr class=\"verdict " << kVerdictIds[v] << "\">";
-    if (with_flows) out << "<td>" << escaped(r.flow) << "</td>";
-    out << "<td><code>" << escaped(r.address) << "</code></td><td><code>" << escaped(r.port)
-        << "</code></td><td class=\"status\">" << say(kVerdictWords[v], lang) << " <span class=\"muted\">("
-        << escaped(r.status) << ")</span></td><td>" << escaped(spaced(r.services)) << "</td><td>" << escaped(r.detail)
-        << "</td></tr>\n";
+    const auto v = static_cast<std::size_t>(r.verdict);
+    render::HtmlData row;
+    row.set("id", kVerdictIds[v]);
+    row.set("flow", r.flow);
+    row.set("address", r.address);
+    row.set("port", r.port);
+    row.set("word", say(kVerdictWords[v], lang));
+    row.set("status", r.status);
+    row.set("services", spaced(r.services));
+    row.set("detail", r.detail);
+    render::append(rows, std::move(row));
   }
-  out << "</tbody>\n</table>\n";
-  if (!report.not_probed.empty()) {
-    out << "<h2>" << msg::report_not_probed.in(lang) << "</h2>\n<ul id=\"not-probed\">\n";
-    for (const auto& n : report.not_probed) out << "<li>" << escaped(n) << "</li>\n";
-    out << "</ul>\n";
-  }
-  page::foot(out);
-  return out.str();
+  render::put(page, "rows", std::move(rows));
+  page.set("has_not_probed", render::html_flag(!report.not_probed.empty()));
+  auto not_probed = render::html_list();
+  for (const auto& n : report.not_probed) not_probed.push_back(n);
+  render::put(page, "not_probed", std::move(not_probed));
+  return render::html_page("verdicts", report.title, lang, page);
 }
 
 }  // namespace winports::report

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "winports/core/text.hpp"
+#include "winports/render/html.hpp"
 #include "winports/render/json.hpp"
 #include "winports/render/table.hpp"
 
@@ -198,4 +199,26 @@ TEST(RenderJson, TreesNestInPlaceAndRealsAreShortest) {
   EXPECT_EQ(
       out,
       "{\n  \"first\": 1234.5,\n  \"zero\": 0.1,\n  \"summary\": {\n    \"a\": [\n      1,\n      2\n    ]\n  }\n}");
+}
+
+// Every embedded page template parses (a mistake in data/templates/ fails here, not on a page), and
+// what a page fills in is escaped unless the template asks for markup.
+TEST(RenderHtml, EveryTemplateParsesAndValuesAreEscaped) {
+  for (const char* name : {"page", "plan", "verdicts"}) {
+    const auto text = render::template_text(name);
+    ASSERT_FALSE(text.empty()) << name;
+    kainjow::mustache::mustache parsed{std::string(text)};
+    EXPECT_TRUE(parsed.is_valid()) << name << ": " << parsed.error_message();
+    EXPECT_NE(text.back(), '\n') << name << ": the file's last line break is not the page's";
+  }
+  EXPECT_TRUE(render::template_text("no-such-page").empty());
+  render::HtmlData data;
+  data.set("summary", "<script>alert('x')</script> & \x01");
+  data.set("svg", "<svg id=\"d\"></svg>");
+  auto page = render::html_page("verdicts", "a <b> title", Lang::ja, data);
+  EXPECT_NE(page.find("<html lang=\"ja\">"), std::string::npos);
+  EXPECT_NE(page.find("<title>a &lt;b&gt; title</title>"), std::string::npos);
+  EXPECT_NE(page.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; </p>"), std::string::npos) << page;
+  EXPECT_NE(page.find("<div id=\"zone-diagram\"><svg id=\"d\"></svg></div>"), std::string::npos);
+  EXPECT_EQ(page.substr(page.size() - 8), "</html>\n");
 }

@@ -877,3 +877,28 @@ access:
   EXPECT_EQ(env2->access[0].from, "internet");
   EXPECT_FALSE(env2->zone("internet")->outside);
 }
+
+// Aliases: a few uses of an anchor load as written; a file whose aliases would expand it far
+// beyond its own size is refused at the alias, before any reader walks the tree (the shape that
+// once took 24 GB: one long list, referenced by thousands of entries).
+TEST(Environment, AliasesExpandWithinABudgetOrAreRefusedByName) {
+  std::string reused = std::string(kSmall) + "  - { from: servers, to: dc1, services: &core [dns-server, kdc] }\n" +
+                       "  - { from: clients, to: dc1, services: *core }\n";
+  auto env = load_text(reused);
+  ASSERT_TRUE(env) << env.error().to_string();
+  EXPECT_EQ(env->access.back().services, (std::vector<std::string>{"dns-server", "kdc"}));
+  // An ampersand in a text is no anchor: the file loads as before.
+  EXPECT_TRUE(load_text(std::string(kSmall) + "settings: { netbios: false }\n# R&D\n"));
+
+  std::string hostile = std::string(kSmall) + "  - { from: clients, to: dc1, services: &many [";
+  for (int i = 0; i < 20000; ++i) hostile += (i ? ", s" : "s") + std::to_string(i);
+  hostile += "] }\n";
+  for (int i = 0; i < 2000; ++i) hostile += "  - { from: clients, to: dc1, services: *many }\n";
+  auto refused = load_text(hostile);
+  ASSERT_FALSE(refused);
+  EXPECT_GT(refused.error().line, 9) << "an alias's line (the anchor is on line 9)";
+  EXPECT_NE(refused.error().to_string().find("the alias *many expands the file beyond"), std::string::npos)
+      << refused.error().to_string();
+  EXPECT_NE(refused.error().to_string().find("20001 nodes"), std::string::npos) << refused.error().to_string();
+  EXPECT_NE(refused.error().to_string(Lang::ja).find("エイリアス *many"), std::string::npos);
+}

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -171,8 +172,15 @@ inline void check_nesting(const SourceFile& file) {
   }
 }
 
+// A file's aliases may expand it to at most this many nodes per byte of the file, and this many
+// more: a file without aliases has fewer nodes than bytes, and anchors reused a few times stay far
+// below. Past it, the file is refused naming the alias, before any reader walks the tree.
+constexpr std::uint64_t kExpansionPerByte = 4, kExpansionFloor = 100000;
+void check_alias_expansion(const SourceFile& file);
+
 inline YAML::Node parse_yaml(const SourceFile& file) {
   check_nesting(file);
+  check_alias_expansion(file);
   try {
     auto root = YAML::Load(file.text);
     if (!root.IsMap()) {

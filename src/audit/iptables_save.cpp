@@ -23,8 +23,14 @@ Result<std::vector<std::string>> words_of(const std::string& line, const std::st
       ++i;
       continue;
     }
+    // A word ends at a blank outside quotes; a quoted part ("a b", \" inside) may start it or
+    // follow an option's = (--log-prefix="[INPUT] "), as iptables-restore reads them.
     std::string word;
-    if (line[i] == '"') {
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+      if (line[i] != '"') {
+        word += line[i++];
+        continue;
+      }
       ++i;
       while (i < line.size() && line[i] != '"') {
         if (line[i] == '\\' && i + 1 < line.size()) ++i;
@@ -32,8 +38,6 @@ Result<std::vector<std::string>> words_of(const std::string& line, const std::st
       }
       if (i >= line.size()) return Error{file, number, 0, "rule", msg::unterminated_string()};
       ++i;
-    } else {
-      while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') word += line[i++];
     }
     out.push_back(std::move(word));
   }
@@ -57,6 +61,37 @@ Path_ path_of(Path path) {
 const std::set<std::string>& builtins() {
   static const std::set<std::string> names{"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
   return names;
+}
+
+// The built-in chains each table has in the kernel: a restore file may add rules to one without
+// declaring it (iptables-restore takes the chain that exists).
+bool builtin_of(const std::string& table, const std::string& chain) {
+  static const std::map<std::string, std::set<std::string>> chains{
+      {"filter", {"INPUT", "FORWARD", "OUTPUT"}},
+      {"nat", {"PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"}},
+      {"mangle", {"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"}},
+      {"raw", {"PREROUTING", "OUTPUT"}},
+      {"security", {"INPUT", "FORWARD", "OUTPUT"}}};
+  auto it = chains.find(table);
+  return it != chains.end() && it->second.count(chain) > 0;
+}
+
+// "-A" or "--append" and the rest, after iptables-save -c's packet and byte counters ("[0:0] -A …").
+std::string without_counters(const std::string& line) {
+  if (line.empty() || line[0] != '[') return line;
+  auto close = line.find(']');
+  if (close == std::string::npos || line.find_first_not_of("0123456789:", 1) != close) return line;
+  auto rest = line.find_first_not_of(" \t", close + 1);
+  return rest == std::string::npos ? line : line.substr(rest);
+}
+
+// A host name where an address goes (-s pxe.example.org): iptables-restore resolves it when the
+// rules load, so what it means cannot be read from the file.
+bool host_name(const std::string& text) {
+  return !text.empty() &&
+         text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+             std::string::npos &&
+         text.find_first_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos;
 }
 
 // The words of one rule, read option by option; `!` before or after an option negates it.
@@ -122,7 +157,8 @@ class Reader {
     return 4;
   }
 
-  Status read_line(const std::string& line, int number) {
+  Status read_line(const std::string& dumped, int number) {
+    const std::string line = without_counters(dumped);
     if (line.empty() || line[0] == '#') return ok_status();
     if (line[0] == '*') {
       if (!table_.empty()) return Error{file_, number, 0, "table", msg::ipt_no_commit(table_)};
@@ -163,7 +199,13 @@ class Reader {
     auto& w = *words;
     if (w.size() < 2) return Error{file_, number, 0, "-A", msg::rule_needs("chain")};
     auto key = key_of(table_, w[1]);
-    if (!out_.chains.count(key)) return Error{file_, number, 4, "chain", msg::ipt_chain_not_declared(w[1], table_)};
+    if (!out_.chains.count(key)) {
+      if (!builtin_of(table_, w[1])) return Error{file_, number, 4, "chain", msg::ipt_chain_not_declared(w[1], table_)};
+      // The chain exists in the kernel with the policy it has there: ACCEPT unless someone changed it.
+      out_.chains[key].name = key;
+      policies_[key] = true;
+      out_.notes.push_back({Location{file_, number, ""}, msg::ipt_builtin_undeclared(w[1], table_)});
+    }
     RuleBuilder b;
     b.family(family_);
     protocol_ = -1;
@@ -199,6 +241,10 @@ class Reader {
       AddressSet set;
       for (const auto& item : split_list(*v, ',')) {
         auto a = parse_address_value(item);
+        if (!a && host_name(item)) {
+          b.unsupported(opt + " " + item);
+          continue;
+        }
         if (!a) return bad(item, msg::noun_address);
         set = set.unite(*a);
       }

@@ -39,10 +39,16 @@ class Translator {
     if (chain_.family == "ip") base.family(4);
     if (chain_.family == "ip6") base.family(6);
     const Statement* vmap = nullptr;
+    const Statement* concatenated = nullptr;  // a match of a concatenation: one rule per element
     for (const auto& s : rule.statements) {
       switch (s.kind) {
         case Statement::Kind::match:
-          match(base, s.match);
+          if (s.match.left.find(" . ") == std::string::npos)
+            match(base, s.match);
+          else if (!concatenated && s.match.op == "==")
+            concatenated = &s;
+          else
+            base.unsupported(s.match.left + " " + s.match.op + " …");
           break;
         case Statement::Kind::verdict:
           verdict(base, s.verdict, s.target);
@@ -61,15 +67,37 @@ class Translator {
           break;
       }
     }
+    if (concatenated && vmap) base.unsupported(concatenated->match.left + " with a vmap");
+    if (concatenated && !vmap) {
+      // Each element is a conjunction of its parts: the union of the elements is one rule each,
+      // all with the rule's verdict (the order of rules with one verdict does not matter).
+      auto elements = values(concatenated->match);
+      if (!missing_set_.empty()) {
+        base.unsupported("set @" + missing_set_ + " is not in the ruleset");
+        missing_set_.clear();
+        elements = {};
+        out.push_back(base.finish(rule.location, rule.text));
+      }
+      for (const auto& element : elements) {
+        RuleBuilder entry = base;
+        parts(entry, concatenated->match.left, element);
+        out.push_back(entry.finish(rule.location, rule.text));
+      }
+      return out;
+    }
     if (!vmap) {
       out.push_back(base.finish(rule.location, rule.text));
       return out;
     }
     for (const auto& [key, v] : vmap->entries) {
       RuleBuilder entry = base;
-      Match m = vmap->match;
-      m.values = {key};
-      match(entry, m);
+      if (vmap->match.left.find(" . ") != std::string::npos) {
+        parts(entry, vmap->match.left, key);
+      } else {
+        Match m = vmap->match;
+        m.values = {key};
+        match(entry, m);
+      }
       verdict(entry, v.first, v.second);
       out.push_back(entry.finish(rule.location, rule.text));
     }
@@ -91,6 +119,22 @@ class Translator {
       b.verdict(Verdict::drop);
     }
     // continue: no verdict
+  }
+
+  // "ip protocol . th dport" matched against "tcp . 22": each selector with its part.
+  void parts(RuleBuilder& b, const std::string& selectors, const std::string& element) {
+    auto lefts = split_on(selectors, " . "), rights = split_on(element, " . ");
+    if (lefts.size() != rights.size()) return b.unsupported(selectors + " (" + element + ")");
+    for (std::size_t i = 0; i < lefts.size(); ++i) match(b, Match{lefts[i], "==", {rights[i]}, ""});
+  }
+  static std::vector<std::string> split_on(const std::string& text, const std::string& separator) {
+    std::vector<std::string> out;
+    for (std::size_t at = 0;;) {
+      auto next = text.find(separator, at);
+      out.push_back(text.substr(at, next == std::string::npos ? std::string::npos : next - at));
+      if (next == std::string::npos) return out;
+      at = next + separator.size();
+    }
   }
 
   std::vector<std::string> values(const Match& m) {

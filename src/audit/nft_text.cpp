@@ -540,6 +540,19 @@ class Parser {
       if (!field) return field.error();
       left += " " + *field;
     }
+    // A concatenation ("ip protocol . th dport"): its selectors joined by " . ", each element of
+    // its values or map keys likewise ("tcp . 22").
+    while (is_word(".")) {
+      ++at_;
+      auto more = word("selector");
+      if (!more) return more.error();
+      left += " . " + *more;
+      if (two_word.count(*more)) {
+        auto field = word("field");
+        if (!field) return field.error();
+        left += " " + *field;
+      }
+    }
     if (left.rfind("meta ", 0) == 0 && is_word("set")) {  // meta mark set …: a statement
       skip_words_until_statement();
       return s;
@@ -575,7 +588,14 @@ class Parser {
       at_ += 1;
       s.match.values.back() += "," + next().text;
     }
-    // A concatenation ("ip saddr . tcp dport @x") or a bitwise expression: not modelled.
+    // One concatenated value ("198.18.10.5 . 22"): its parts joined as a set's elements are.
+    while (left.find(" . ") != std::string::npos && s.match.values.size() == 1 && is_word(".")) {
+      ++at_;
+      auto more = word("value");
+      if (!more) return more.error();
+      s.match.values.back() += " . " + *more;
+    }
+    // A bitwise expression ("ct mark & 0xff"): not modelled.
     if (peek().kind == Token::Kind::word && (peek().text == "." || peek().text == "&" || peek().text == "|")) {
       s.kind = K::unsupported;
       s.what = left + " " + peek().text + " …";
@@ -599,6 +619,12 @@ class Parser {
       if (t.kind == Token::Kind::comma || t.kind == Token::Kind::newline) continue;
       if (t.kind != Token::Kind::word) return error(t, "vmap", msg::nft_unexpected_in(describe(t), "vmap"));
       std::string key = t.text;
+      while (is_word(".")) {  // a concatenated key: "tcp . 22"
+        ++at_;
+        auto more = word("value");
+        if (!more) return more.error();
+        key += " . " + *more;
+      }
       if (!is_word(":")) return error(peek(), "vmap", msg::nft_expected_after(":", key));
       ++at_;
       auto v = word("verdict");

@@ -490,6 +490,35 @@ delete table ip gone
   EXPECT_EQ(fate(*f, packet("198.18.10.5", "198.18.20.10", 6, 445)), Fate::accepted);
 }
 
+// Concatenations, where their keys are decidable: a verdict map keyed by protocol . port, an
+// anonymous set of address . port pairs, a named set of them: each element is one rule, its parts
+// matched together.
+TEST(AuditNft, ConcatenationsAreReadElementByElement) {
+  const char* text = R"(table ip t {
+	set pairs {
+		type ipv4_addr . inet_service
+		elements = { 198.18.10.7 . 3389 }
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ip protocol . th dport vmap { tcp . 22 : accept, udp . 53 : accept }
+		ip saddr . tcp dport { 198.18.10.5 . 445, 198.18.10.6 . 88 } accept
+		ip saddr . tcp dport @pairs accept
+	}
+}
+)";
+  auto r = read_nft_text("router.nft", text, Path::forward);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(fate(*r, packet("198.18.10.9", "198.18.20.10", 6, 22)), Fate::accepted);
+  EXPECT_EQ(fate(*r, packet("198.18.10.9", "198.18.20.10", 17, 53)), Fate::accepted);
+  EXPECT_EQ(fate(*r, packet("198.18.10.9", "198.18.20.10", 6, 53)), Fate::dropped) << "tcp . 53 is no key";
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 445)), Fate::accepted);
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 88)), Fate::dropped) << "the pairs, not their product";
+  EXPECT_EQ(fate(*r, packet("198.18.10.6", "198.18.20.10", 6, 88)), Fate::accepted);
+  EXPECT_EQ(fate(*r, packet("198.18.10.7", "198.18.20.10", 6, 3389)), Fate::accepted);
+  EXPECT_EQ(fate(*r, packet("198.18.10.8", "198.18.20.10", 6, 3389)), Fate::dropped);
+}
+
 TEST(AuditNft, BadInputNamesFileLineAndField) {
   struct Case {
     const char* text;

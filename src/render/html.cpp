@@ -4,8 +4,9 @@ namespace winports::render {
 namespace {
 
 // What the layout's {{{body}}} holds while it renders: the handler below writes the body there,
-// rendered straight into the page (a plan page is megabytes: no copy of it through the data).
-constexpr const char* kBodyMark = "@@winports-body@@";
+// rendered straight into the page (a plan page is megabytes: no copy of it through the data). Its
+// "<" cannot come out of an escaped value, so a title that spells it is no mark.
+constexpr const char* kBodyMark = "<winports-body/>";
 
 kainjow::mustache::mustache parsed(std::string_view name) {
   kainjow::mustache::mustache page{std::string(template_text(name))};

@@ -215,9 +215,11 @@ TEST(RenderHtml, EveryTemplateParsesAndValuesAreEscaped) {
   render::HtmlData data;
   data.set("summary", "<script>alert('x')</script> & \x01");
   data.set("svg", "<svg id=\"d\"></svg>");
-  auto page = render::html_page("verdicts", "a <b> title", Lang::ja, data);
+  auto page = render::html_page("verdicts", "a <b> title <winports-body/>", Lang::ja, data);
   EXPECT_NE(page.find("<html lang=\"ja\">"), std::string::npos);
-  EXPECT_NE(page.find("<title>a &lt;b&gt; title</title>"), std::string::npos);
+  EXPECT_NE(page.find("<title>a &lt;b&gt; title &lt;winports-body/&gt;</title>"), std::string::npos);
+  EXPECT_EQ(page.find("<winports-body/>"), std::string::npos) << "the body's mark is replaced, a title's is not one";
+  EXPECT_EQ(page.find("<h2>"), page.rfind("<h2>", page.find("id=\"summary\""))) << "the body once, after the title";
   EXPECT_NE(page.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; </p>"), std::string::npos) << page;
   EXPECT_NE(page.find("<div id=\"zone-diagram\"><svg id=\"d\"></svg></div>"), std::string::npos);
   EXPECT_EQ(page.substr(page.size() - 8), "</html>\n");

@@ -45,6 +45,8 @@ install(DIRECTORY docs/ DESTINATION ${WINPORTS_DOC}/docs FILES_MATCHING PATTERN 
         PATTERN "images" EXCLUDE)
 install(DIRECTORY examples/ DESTINATION ${WINPORTS_DOC}/examples FILES_MATCHING PATTERN "*.yaml" PATTERN "*.sh"
         PATTERN "*.rules" PATTERN "*.reg" PATTERN "*.nft" PATTERN "*.json")
+# The playbook that verifies from every zone at once (docs/vantage.md); ansible-core runs it.
+install(DIRECTORY ansible/ DESTINATION share/winports/ansible FILES_MATCHING PATTERN "*.yml")
 
 # The libraries loaded on demand (Graphviz for html, libxlsxwriter for xlsx, libpcap for analyze):
 # dpkg-shlibdeps cannot see a dlopen, so they are Recommends, named by the package that holds each
@@ -76,6 +78,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "${WINPORTS_RECOMMENDS}")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "ansible-core")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

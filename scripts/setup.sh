@@ -10,6 +10,8 @@ packages=(g++ cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev nlohmann
   iproute2 procps util-linux samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils smbclient dnsutils
   # analyze: captures recorded in the lab, and the flow tools it is measured against.
   tcpdump tshark libndpi-bin
+  # Verification from many vantages: the project's playbook, and sshd for the test's vantage hosts.
+  ansible-core openssh-server
   # The Debian package: man pages from --help and the docs, its checks, the zsh completion's.
   help2man go-md2man lintian man-db zsh locales dpkg-dev file)
 missing=()
@@ -17,7 +19,16 @@ for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); d
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
+  # The tests run sshd only inside their own namespaces: installing openssh-server must not start
+  # one on this machine's addresses, so service starts are refused for the install (unless a
+  # policy is already in place, which then decides).
+  no_starts=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod 755 /usr/sbin/policy-rc.d
+    no_starts=1
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -z "$no_starts" ] || $SUDO rm -f /usr/sbin/policy-rc.d
 fi
 # Test-only: a real PowerShell grammar for checking generated scripts (npm registry).
 if command -v npm >/dev/null && [ ! -d tests/powershell/node_modules/web-tree-sitter ]; then

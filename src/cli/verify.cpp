@@ -33,9 +33,11 @@ int print_merged(const Context& ctx, const ProbeFlags& flags, const plan::Enviro
   auto summary = verify::merge_summary(*merged, ctx.lang());
   auto notes = verify::unprobed_lines(plan, *merged, ctx.lang());
   nlohmann::json runs = nlohmann::json::array();
-  for (const auto& r : merged->runs)
+  for (const auto& r : merged->runs) {
     runs.push_back(
         {{"file", r.file}, {"host", r.host}, {"from", r.from}, {"started", r.started}, {"seconds", r.seconds}});
+    if (!r.failed.empty()) runs.back()["failed"] = r.failed;
+  }
   nlohmann::json unprobed = nlohmann::json::array();
   for (const auto& u : merged->unprobed) {
     nlohmann::json flows = nlohmann::json::array();
@@ -85,11 +87,11 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (!merge_files.empty()) return void(exit_code = print_merged(ctx, flags, *env, *c, merge_files));
     if (from.empty()) return void(exit_code = report(Error{file, 0, 0, "--from", msg::verify_from_or_merge()}));
     auto me = probe::local_identity();
-    auto vantage = verify::vantage_for(*env, *c, from, me.addresses, anywhere);
-    if (!vantage) return void(exit_code = report(vantage.error()));
+    auto vantages = verify::vantages_for(*env, *c, from, me.addresses, anywhere);
+    if (!vantages) return void(exit_code = report(vantages.error()));
     std::ofstream trace;  // opened only once the site and --from are known good: nothing written before
     auto v = verify::verify(
-        *env, *c, *vantage,
+        *env, *c, *vantages,
         [&](const std::vector<probe::Request>& requests) -> Result<std::vector<probe::Outcome>> {
           auto options = flags.options(*c, trace);
           if (!options) return options.error();
@@ -103,7 +105,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto summary = verify::summary(*v, ctx.lang());
     Printout printout{suite,
                       {{"site", file}, {"from", from}},
-                      msg::verify_page_title.in(ctx.lang(), env->site, from),
+                      msg::verify_page_title.in(ctx.lang(), env->site, v->vantage),
                       summary,
                       in_language(v->probes.not_probed, ctx.lang()),
                       [&] { return verify::verdict_diagram(*v, *env); },

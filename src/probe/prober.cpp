@@ -79,23 +79,24 @@ struct Deadline {
   bool operator>(const Deadline& o) const { return at > o.at; }
 };
 
-sockaddr_storage to_sockaddr(const Request& r, socklen_t& length) {
+sockaddr_storage to_sockaddr(const Network& address, std::uint16_t port, socklen_t& length) {
   sockaddr_storage ss{};
-  if (r.address.family == 4) {
+  if (address.family == 4) {
     auto* a = reinterpret_cast<sockaddr_in*>(&ss);
     a->sin_family = AF_INET;
-    a->sin_port = htons(r.port);
-    std::memcpy(&a->sin_addr, r.address.bytes.data(), 4);
+    a->sin_port = htons(port);
+    std::memcpy(&a->sin_addr, address.bytes.data(), 4);
     length = sizeof(sockaddr_in);
   } else {
     auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
     a->sin6_family = AF_INET6;
-    a->sin6_port = htons(r.port);
-    std::memcpy(&a->sin6_addr, r.address.bytes.data(), 16);
+    a->sin6_port = htons(port);
+    std::memcpy(&a->sin6_addr, address.bytes.data(), 16);
     length = sizeof(sockaddr_in6);
   }
   return ss;
 }
+sockaddr_storage to_sockaddr(const Request& r, socklen_t& length) { return to_sockaddr(r.address, r.port, length); }
 
 bool same_host(const sockaddr_storage& from, const Request& r) {
   if (from.ss_family == AF_INET && r.address.family == 4)
@@ -228,6 +229,12 @@ class Engine {
           setsockopt(slot.fd, SOL_IP, IP_RECVERR, &on, sizeof on);
         else
           setsockopt(slot.fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof on);
+      }
+      if (r.source && r.source->family == r.address.family) {
+        socklen_t source_length = 0;
+        auto source = to_sockaddr(*r.source, 0, source_length);
+        if (bind(slot.fd, reinterpret_cast<sockaddr*>(&source), source_length) < 0)
+          return finish(s, PortState::filtered, "bind " + r.source->to_string() + ": " + std::strerror(errno));
       }
       socklen_t length = 0;
       auto address = to_sockaddr(r, length);
@@ -471,8 +478,8 @@ Result<std::vector<Outcome>> run(const std::vector<Request>& requests, const Opt
   std::vector<Request> ports;
   for (const auto& [index, endpoints] : first.endpoints_)
     for (const auto& e : endpoints) {
-      Request r{requests[index].address, Transport::tcp, e.port};
-      auto same = [&](const Request& x) { return x.address == r.address && x.port == r.port; };
+      Request r{requests[index].address, Transport::tcp, e.port, requests[index].source};
+      auto same = [&](const Request& x) { return x.address == r.address && x.port == r.port && x.source == r.source; };
       if (std::none_of(ports.begin(), ports.end(), same)) ports.push_back(r);
     }
   Options plain = options;
@@ -483,7 +490,8 @@ Result<std::vector<Outcome>> run(const std::vector<Request>& requests, const Opt
   for (const auto& [index, endpoints] : first.endpoints_)
     for (const auto& e : endpoints)
       for (const auto& o : *probed)
-        if (o.request.address == requests[index].address && o.request.port == e.port) {
+        if (o.request.address == requests[index].address && o.request.port == e.port &&
+            o.request.source == requests[index].source) {
           auto copy = o;
           copy.rpc = e;
           outcomes->push_back(std::move(copy));

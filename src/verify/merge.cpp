@@ -63,6 +63,16 @@ Result<Merged> merge(const plan::Plan& plan, const plan::Environment& env, const
     if (doc.is_discarded() || !doc.is_object()) return fail("", msg::merge_not_verify("?"));
     auto kind = doc.value("kind", std::string("?"));
     const auto payload = doc.value("payload", nlohmann::json::object());
+    if (kind == "verify-failed") {
+      Merged::Run run{r.file, payload.value("host", std::string()),  payload.value("from", std::string()), "",
+                      0,      payload.value("reason", std::string())};
+      if (run.host.empty()) return fail("payload.host", msg::merge_failure_no_host());
+      if (auto site = payload.value("site", env.site); site != env.site)
+        return fail("payload.site", msg::merge_other_site(site, env.site));
+      if (run.failed.empty()) run.failed = "?";
+      out.runs.push_back(std::move(run));
+      continue;
+    }
     if (kind != "verify" || !payload.contains("summary") || !payload.contains("results") ||
         !payload["results"].is_array())
       return fail("kind", msg::merge_not_verify(kind));
@@ -72,8 +82,12 @@ Result<Merged> merge(const plan::Plan& plan, const plan::Environment& env, const
     auto id = summary.value("plan_id", std::string());
     if (id != out.plan_id) return fail("summary.plan_id", msg::merge_other_plan(id, out.plan_id));
     const auto vantage = summary.value("vantage", nlohmann::json::object());
-    Merged::Run run{r.file, vantage.value("host", std::string()), summary.value("from", std::string()),
-                    summary.value("started", std::string()), summary.value("seconds", 0.0)};
+    Merged::Run run{r.file,
+                    vantage.value("host", std::string()),
+                    summary.value("from", std::string()),
+                    summary.value("started", std::string()),
+                    summary.value("seconds", 0.0),
+                    ""};
     if (run.host.empty()) run.host = run.from;
     // Two runs of one host (again later, or namespaces sharing a host name) stay two vantages.
     if (std::any_of(out.runs.begin(), out.runs.end(), [&](const Merged::Run& other) { return other.host == run.host; }))
@@ -156,8 +170,11 @@ std::string merge_summary(const Merged& merged, Lang lang) {
     blocked += std::any_of(m.probes.begin(), m.probes.end(),
                            [](const MergedFlow::Probe& p) { return p.verdict == Verdict::blocked; });
   for (const auto& u : merged.unprobed) unprobed += u.flows.size();
-  return msg::merge_summary.in(lang, std::to_string(merged.flows.size()), std::to_string(merged.runs.size()),
-                               std::to_string(blocked), std::to_string(unprobed));
+  auto failed = static_cast<std::size_t>(
+      std::count_if(merged.runs.begin(), merged.runs.end(), [](const Merged::Run& r) { return !r.failed.empty(); }));
+  return msg::merge_summary.in(lang, std::to_string(merged.flows.size()), std::to_string(merged.runs.size() - failed),
+                               std::to_string(blocked), std::to_string(unprobed)) +
+         (failed ? msg::merge_failed_runs.in(lang, std::to_string(failed)) : "");
 }
 
 std::vector<std::string> unprobed_lines(const plan::Plan& plan, const Merged& merged, Lang lang) {
@@ -172,6 +189,10 @@ std::vector<std::string> unprobed_lines(const plan::Plan& plan, const Merged& me
         say(u.has_vantage ? msg::merge_not_probeable : msg::merge_zone_without_vantage, lang, {u.zone, listed}));
   }
   for (const auto& run : merged.runs) {
+    if (!run.failed.empty()) {
+      out.push_back(msg::merge_run_failed.in(lang, run.file, run.host, run.from, run.failed));
+      continue;
+    }
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", run.seconds);
     out.push_back(msg::merge_run.in(lang, run.file, run.host, run.from, run.started, seconds));

@@ -56,6 +56,7 @@ nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o) 
                         {"status", std::string(probe::to_string(o.status))},
                         {"services", meaning_of(c, o).services},
                         {"detail", o.detail}};
+  if (o.request.source) row["source"] = o.request.source->to_string();
   // Where no row prints the port: what range holds it, as analyze says it.
   if (auto m = meaning_of(c, o); m.services.empty()) {
     if (!m.dynamic_range.empty()) row["dynamic_range"] = m.dynamic_range;

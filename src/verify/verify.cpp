@@ -132,50 +132,79 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-Result<std::string> vantage_for(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& from,
-                                const std::vector<Network>& mine, bool anywhere) {
+Result<std::vector<Vantage>> vantages_for(const plan::Environment& env, const catalog::Catalog& catalog,
+                                          const std::string& from, const std::vector<Network>& mine, bool anywhere) {
   auto addresses = mine.empty() ? std::string("-") : join(mine, ", ", [](const Network& n) { return n.to_string(); });
   auto fail = [&](const LocalizedText& message) { return Error{env.file, 0, 0, "--from", message}; };
   if (from == "auto") {
-    std::vector<std::string> zones;
-    for (const auto& a : mine)
-      if (const auto* z = env.zone_of(a);
-          z && !z->outside && std::find(zones.begin(), zones.end(), z->name) == zones.end())
-        zones.push_back(z->name);
-    if (zones.size() == 1) return zones.front();
-    if (zones.size() > 1) return fail(msg::verify_auto_several(addresses, join(zones, ", ")));
+    std::vector<Vantage> zones;
+    for (const auto& a : mine) {
+      const auto* z = env.zone_of(a);
+      if (!z || z->outside) continue;
+      auto it = std::find_if(zones.begin(), zones.end(), [&](const Vantage& v) { return v.from == z->name; });
+      if (it == zones.end()) it = zones.insert(zones.end(), Vantage{z->name, {}});
+      it->sources.push_back(a);
+    }
+    if (!zones.empty()) return zones;
     std::vector<std::string> networks;
     for (const auto& z : env.zones)
       if (!z.outside)
         networks.push_back(z.name + " " + join(z.networks, ",", [](const Network& n) { return n.to_string(); }));
     return fail(msg::verify_auto_no_zone(addresses, join(networks, "; ")));
   }
-  if (anywhere) return from;
+  if (anywhere) return std::vector<Vantage>{{from, {}}};
   auto place = plan::resolve_place(env, catalog, from, "--from");
   if (!place) return place.error();
-  bool inside = std::any_of(mine.begin(), mine.end(), [&](const Network& a) {
-    return std::any_of(place->networks.begin(), place->networks.end(), [&](const Network& n) { return n.contains(a); });
-  });
-  if (!inside) return fail(msg::verify_not_in_from(addresses, place->label));
-  return from;
+  Vantage here{from, {}};
+  for (const auto& a : mine)
+    if (std::any_of(place->networks.begin(), place->networks.end(), [&](const Network& n) { return n.contains(a); }))
+      here.sources.push_back(a);
+  if (here.sources.empty()) return fail(msg::verify_not_in_from(addresses, place->label));
+  return std::vector<Vantage>{here};
 }
 
-Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& vantage,
-                            const Prober& prober, bool strict) {
-  auto place = plan::resolve_place(env, catalog, vantage, "--from");
-  if (!place) return place.error();
+Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog,
+                            const std::vector<Vantage>& vantages, const Prober& prober, bool strict) {
   Verification v;
   v.strict = strict;
   v.site = env.site;
-  v.vantage = vantage;
   v.plan = plan::make_plan(env, catalog);
-  auto probes = probes_for(v.plan, *place, env.file);
-  if (!probes) return probes.error();
-  v.probes = std::move(*probes);
   v.plan_id = plan::plan_id(v.plan);
-  for (const auto& n : place->networks)
-    if (const auto* z = env.zone_of(n); z && std::find(v.zones.begin(), v.zones.end(), z->name) == v.zones.end())
-      v.zones.push_back(z->name);
+  v.probes.from_vantage.assign(v.plan.flows.size(), false);
+  std::optional<Error> nothing_to_probe;
+  for (const auto& vantage : vantages) {
+    auto place = plan::resolve_place(env, catalog, vantage.from, "--from");
+    if (!place) return place.error();
+    v.vantage += (v.vantage.empty() ? "" : ", ") + vantage.from;
+    for (const auto& n : place->networks)
+      if (const auto* z = env.zone_of(n); z && std::find(v.zones.begin(), v.zones.end(), z->name) == v.zones.end())
+        v.zones.push_back(z->name);
+    auto probes = probes_for(v.plan, *place, env.file);
+    // Of several zones, one with nothing to probe is no error; all of them is.
+    if (!probes) {
+      nothing_to_probe = probes.error();
+      continue;
+    }
+    for (auto& r : probes->requests)
+      for (const auto& s : vantage.sources)
+        if (s.family == r.address.family) {
+          r.source = s;
+          break;
+        }
+    auto& all = v.probes;
+    all.requests.insert(all.requests.end(), probes->requests.begin(), probes->requests.end());
+    all.flow_of.insert(all.flow_of.end(), probes->flow_of.begin(), probes->flow_of.end());
+    for (std::size_t i = 0; i < all.from_vantage.size(); ++i)
+      all.from_vantage[i] = all.from_vantage[i] || probes->from_vantage[i];
+    for (auto& n : probes->not_probed)
+      if (std::none_of(all.not_probed.begin(), all.not_probed.end(),
+                       [&](const LocalizedText& t) { return t.en == n.en; }))
+        all.not_probed.push_back(std::move(n));
+  }
+  if (v.probes.requests.empty()) {
+    if (nothing_to_probe) return *nothing_to_probe;
+    return Error{env.file, 0, 0, "--from", msg::verify_no_flow_from("--from")};
+  }
   auto start = std::chrono::system_clock::now();
   v.started = iso_utc(start);
   auto outcomes = prober(v.probes.requests);

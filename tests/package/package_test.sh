@@ -26,7 +26,8 @@ for f in /usr/bin/winports /usr/share/man/man1/winports.1.gz /usr/share/man/man1
   /usr/share/bash-completion/completions/winports \
   /usr/share/zsh/vendor-completions/_winports /usr/share/doc/winports/copyright \
   /usr/share/doc/winports/changelog.gz /usr/share/doc/winports/README.md \
-  /usr/share/doc/winports/docs/site-file.md /usr/share/doc/winports/examples/branch-office.yaml; do
+  /usr/share/doc/winports/docs/site-file.md /usr/share/doc/winports/examples/branch-office.yaml \
+  /usr/share/winports/ansible/verify.yml /usr/share/winports/ansible/roles/winports_verify/tasks/main.yml; do
   grep -qx "$f" "$tmp/files" && ok "the package holds $f" || bad "no $f in the package"
 done
 commands=$("$build/winports" completion words commands | awk '{print $1}')

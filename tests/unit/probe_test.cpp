@@ -212,3 +212,53 @@ TEST(ProbeEngine, AReplyFollowedAtOnceByCloseIsStillParsed) {
     if (o.detail.rfind("HTTP 405", 0) != 0) ++missed, ADD_FAILURE() << o.detail;
   EXPECT_EQ(missed, 0);
 }
+
+// A request's source is the address its probe leaves from: a machine in several zones probes each
+// zone's flows from that zone's own address, so the firewall sees the zone it checks.
+TEST(ProbeEngine, AProbeLeavesFromItsSourceAddress) {
+  auto [tcp, tcp_port] = bound_loopback(SOCK_STREAM);
+  ASSERT_EQ(listen(tcp, 16), 0);
+  auto [udp, udp_port] = bound_loopback(SOCK_DGRAM);
+  std::string tcp_peer, udp_peer;
+  auto address_of = [](const sockaddr_in& a) {
+    char text[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, &a.sin_addr, text, sizeof text);
+    return std::string(text);
+  };
+  std::thread servers([&, tcp = tcp, udp = udp] {
+    timeval tv{5, 0};
+    setsockopt(tcp, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(udp, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in from{};
+    socklen_t fl = sizeof from;
+    if (int c = accept(tcp, reinterpret_cast<sockaddr*>(&from), &fl); c >= 0) {
+      tcp_peer = address_of(from);
+      close(c);
+    }
+    char buf[64];
+    fl = sizeof from;
+    if (recvfrom(udp, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl) >= 0) {
+      udp_peer = address_of(from);
+      sendto(udp, "pong", 4, 0, reinterpret_cast<sockaddr*>(&from), fl);
+    }
+  });
+  auto lo = *parse_network("127.0.0.1");
+  auto source = *parse_network("127.0.0.2");
+  std::vector<Request> requests = {{lo, Transport::tcp, tcp_port, source}, {lo, Transport::udp, udp_port, source}};
+  Options options;
+  options.timeout = std::chrono::milliseconds(2000);
+  auto out = run(requests, options);
+  servers.join();
+  close(tcp);
+  close(udp);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ((*out)[0].status, probe::PortState::listening) << (*out)[0].detail;
+  EXPECT_EQ((*out)[1].status, probe::PortState::listening) << (*out)[1].detail;
+  EXPECT_EQ(tcp_peer, "127.0.0.2");
+  EXPECT_EQ(udp_peer, "127.0.0.2");
+  // A source this machine does not have is said, not silently replaced by the kernel's choice.
+  auto foreign = run({{lo, Transport::tcp, tcp_port, *parse_network("198.18.0.1")}}, options);
+  ASSERT_TRUE(foreign.ok());
+  EXPECT_EQ((*foreign)[0].status, probe::PortState::filtered);
+  EXPECT_EQ((*foreign)[0].detail.rfind("bind 198.18.0.1: ", 0), 0u) << (*foreign)[0].detail;
+}

@@ -327,16 +327,19 @@ access:
   EXPECT_EQ(kerberos, (std::set<std::string>{"198.18.20.10", "2001:db8:20::10"}));
 }
 
-// Where this machine stands: --from auto is the zone of its addresses; an explicit --from must hold
-// one of them (or --anywhere), since a probe from elsewhere proves nothing about that zone's path.
+// Where this machine stands: --from auto is every zone of its addresses, each probed from its own
+// address; an explicit --from must hold one of them (or --anywhere), since a probe from elsewhere
+// proves nothing about that zone's path.
 TEST(Verify, TheVantageIsWhereThisMachineStands) {
   const auto& c = catalog::builtin_catalog();
   auto env = site();
   auto at = [](const char* a) { return std::vector<Network>{*parse_network(a)}; };
-  auto automatic = verify::vantage_for(env, c, "auto", at("198.18.10.5"), false);
+  auto automatic = verify::vantages_for(env, c, "auto", at("198.18.10.5"), false);
   ASSERT_TRUE(automatic.ok()) << automatic.error().to_string();
-  EXPECT_EQ(*automatic, "clients");
-  auto nowhere = verify::vantage_for(env, c, "auto", at("192.0.2.2"), false);
+  ASSERT_EQ(automatic->size(), 1u);
+  EXPECT_EQ(automatic->front().from, "clients");
+  EXPECT_EQ(automatic->front().sources, at("198.18.10.5"));
+  auto nowhere = verify::vantages_for(env, c, "auto", at("192.0.2.2"), false);
   ASSERT_FALSE(nowhere.ok());
   EXPECT_EQ(nowhere.error().field, "--from");
   EXPECT_NE(
@@ -344,15 +347,68 @@ TEST(Verify, TheVantageIsWhereThisMachineStands) {
                                    "198.18.10.0/24"),
       std::string::npos)
       << nowhere.error().message;
-  auto both =
-      verify::vantage_for(env, c, "auto", {*parse_network("198.18.10.5"), *parse_network("198.18.20.9")}, false);
-  ASSERT_FALSE(both.ok());
-  EXPECT_NE(both.error().message.find("several zones (clients, servers)"), std::string::npos) << both.error().message;
-  auto outside = verify::vantage_for(env, c, "clients", at("192.0.2.2"), false);
+  auto both = verify::vantages_for(
+      env, c, "auto", {*parse_network("192.0.2.2"), *parse_network("198.18.10.5"), *parse_network("198.18.20.9")},
+      false);
+  ASSERT_TRUE(both.ok()) << both.error().to_string();
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ((*both)[0].from, "clients");
+  EXPECT_EQ((*both)[0].sources, at("198.18.10.5"));
+  EXPECT_EQ((*both)[1].from, "servers");
+  EXPECT_EQ((*both)[1].sources, at("198.18.20.9"));
+  auto outside = verify::vantages_for(env, c, "clients", at("192.0.2.2"), false);
   ASSERT_FALSE(outside.ok());
   EXPECT_NE(outside.error().message.find("add --anywhere"), std::string::npos);
-  EXPECT_TRUE(verify::vantage_for(env, c, "clients", at("192.0.2.2"), true).ok());
-  EXPECT_TRUE(verify::vantage_for(env, c, "clients", at("198.18.10.77"), false).ok());
+  auto anywhere = verify::vantages_for(env, c, "clients", at("192.0.2.2"), true);
+  ASSERT_TRUE(anywhere.ok());
+  EXPECT_TRUE(anywhere->front().sources.empty()) << "from outside the zone, the kernel picks the source";
+  auto inside = verify::vantages_for(env, c, "clients", at("198.18.10.77"), false);
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ(inside->front().sources, at("198.18.10.77"));
+}
+
+// A machine in two zones probes both zones' flows in one run, each request bound to the address in
+// the zone whose flow it probes; a zone with nothing to probe is no error when another has flows.
+TEST(Verify, SeveralZonesProbeEachFlowFromItsZonesAddress) {
+  const char* two_zones = R"(site: lab
+zones:
+  clients: { networks: [198.18.10.0/24], os: windows-11 }
+  branch: { networks: [198.18.11.0/24], os: windows-11 }
+  servers: { networks: [198.18.20.0/24], os: windows-server-2022 }
+hosts:
+  dc1: { address: 198.18.20.10, zone: servers, roles: [domain-controller] }
+  web: { address: 198.18.20.20, zone: servers }
+access:
+  - { from: clients, to: dc1, as: domain-member }
+  - { from: branch, to: web, services: [ftp] }
+)";
+  const auto& c = catalog::builtin_catalog();
+  auto env = plan::load_environment({"site.yaml", two_zones}, c);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  std::vector<Network> mine = {*parse_network("198.18.10.5"), *parse_network("198.18.11.5"),
+                               *parse_network("198.18.20.5")};
+  auto vantages = verify::vantages_for(*env, c, "auto", mine, false);
+  ASSERT_TRUE(vantages.ok()) << vantages.error().to_string();
+  ASSERT_EQ(vantages->size(), 3u);
+  FakeProber fake;
+  auto v = verify::verify(*env, c, *vantages, std::ref(fake));
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  EXPECT_EQ(v->zones, (std::vector<std::string>{"clients", "branch", "servers"}));
+  std::set<std::string> to_web, to_dc;
+  for (const auto& r : v->probes.requests) {
+    ASSERT_TRUE(r.source.has_value());
+    (r.address.to_string() == "198.18.20.20" ? to_web : to_dc).insert(r.source->to_string());
+  }
+  EXPECT_EQ(to_web, std::set<std::string>{"198.18.11.5"});
+  EXPECT_EQ(to_dc, std::set<std::string>{"198.18.10.5"});
+  auto json = verify::summary_json(*v);
+  EXPECT_EQ(json["from"], "clients, branch, servers");
+  // Nothing to probe from any of the vantages is still an error naming --from.
+  auto idle = verify::vantages_for(*env, c, "auto", {*parse_network("198.18.20.5")}, false);
+  ASSERT_TRUE(idle.ok());
+  auto none = verify::verify(*env, c, *idle, std::ref(fake));
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().field, "--from");
 }
 
 // The --json envelope verify prints for a run (as the CLI builds it from the library's parts).
@@ -444,6 +500,46 @@ access:
   ASSERT_TRUE(changed.ok());
   EXPECT_NE(plan::plan_id(plan::make_plan(*changed, c)), a->plan_id) << "a changed plan has another identity";
   EXPECT_FALSE(verify::merge(plan, *env, {{"x.json", R"({"kind": "check", "payload": {}})"}}).ok());
+}
+
+// A vantage the playbook could not reach (or whose run failed) is one line of the merged report:
+// counted apart from the runs that probed, its zone's flows left unprobed; a record naming no host
+// or another site is refused by file.
+TEST(Verify, MergeSaysWhichVantageDidNotRun) {
+  const auto& c = catalog::builtin_catalog();
+  auto env = site();
+  FakeProber open;
+  auto a = verify::verify(env, c, "clients", std::ref(open));
+  ASSERT_TRUE(a.ok());
+  auto plan = plan::make_plan(env, c);
+  const std::string down =
+      R"({"kind": "verify-failed", "version": 2, "payload": {"site": "lab", "host": "vm-b", "from": "auto",
+          "reason": "unreachable: ssh: connect to host 198.19.2.2 port 22: Connection refused"}})";
+  auto merged = verify::merge(plan, env, {{"a.json", run_json(c, *a, "vm-a")}, {"vm-b.failed.json", down}});
+  ASSERT_TRUE(merged.ok()) << merged.error().to_string();
+  ASSERT_EQ(merged->runs.size(), 2u);
+  EXPECT_EQ(merged->runs[1].host, "vm-b");
+  EXPECT_NE(merged->runs[1].failed.find("Connection refused"), std::string::npos);
+  auto summary = verify::merge_summary(*merged, Lang::en);
+  EXPECT_NE(summary.find("from 1 vantage(s)"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("; 1 vantage(s) did not run"), std::string::npos) << summary;
+  auto notes = verify::unprobed_lines(plan, *merged, Lang::en);
+  auto line = std::find_if(notes.begin(), notes.end(), [](const std::string& n) { return n.find("vm-b") != n.npos; });
+  ASSERT_NE(line, notes.end());
+  EXPECT_EQ(*line,
+            "vm-b.failed.json: vm-b from auto did not run: unreachable: ssh: connect to host 198.19.2.2 port 22: "
+            "Connection refused");
+  for (const auto& m : merged->flows)
+    for (const auto& p : m.probes) EXPECT_NE(p.vantage, "vm-b");
+  auto nameless = verify::merge(plan, env, {{"n.json", R"({"kind": "verify-failed", "payload": {"reason": "x"}})"}});
+  ASSERT_FALSE(nameless.ok());
+  EXPECT_EQ(nameless.error().file, "n.json");
+  EXPECT_EQ(nameless.error().field, "payload.host");
+  auto foreign = verify::merge(
+      plan, env,
+      {{"f.json", R"({"kind": "verify-failed", "payload": {"site": "other", "host": "h", "reason": "x"}})"}});
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.error().field, "payload.site");
 }
 
 TEST(Describe, EveryServiceOfAPortOnceEvenWhenOneIdContainsAnother) {

@@ -31,6 +31,9 @@ struct Request {
   Network address;  // a single address (/32 or /128)
   Transport transport = Transport::tcp;
   std::uint16_t port = 0;
+  // The local address the probe leaves from (of the address's family), or none: the kernel's
+  // choice by route. A machine in several zones probes each zone's flows from that zone's address.
+  std::optional<Network> source = std::nullopt;
 };
 
 struct Outcome {

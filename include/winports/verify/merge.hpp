@@ -12,7 +12,9 @@
 
 namespace winports::verify {
 
-// One vantage run's --json output, as read from its file.
+// One vantage run's --json output, as read from its file, or the record of a vantage that did not
+// run (kind "verify-failed": {"host", "from", "reason"}, as the Ansible playbook writes it for a
+// host it could not reach or whose run failed).
 struct VantageResult {
   std::string file;
   std::string text;
@@ -42,6 +44,7 @@ struct Merged {
   struct Run {
     std::string file, host, from, started;
     double seconds = 0;
+    std::string failed;  // why the vantage did not run; empty when it did
   };
   std::vector<Run> runs;
 };

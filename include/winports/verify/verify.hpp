@@ -66,19 +66,31 @@ struct Verification {
 // Ties outcomes (in request order, then the mapped endpoints) back to the flows they probe.
 void judge(Verification& v, const catalog::Catalog& catalog);
 
-// Where this machine stands: `--from auto` is the zone holding its addresses (`mine`); none, or
-// several, is an error naming its addresses and the zones' networks. An explicit --from must hold one
-// of its addresses unless `anywhere`: from outside the zone, the probes do not cross that zone's
-// path (and go wherever this machine routes them). Returns the --from to verify from.
-Result<std::string> vantage_for(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& from,
-                                const std::vector<Network>& mine, bool anywhere);
+// Where the probes leave from: what --from names (a zone, host or network), and this machine's
+// addresses inside it, which the probes bind as their source (none: the kernel's choice).
+struct Vantage {
+  std::string from;
+  std::vector<Network> sources;
+};
+
+// Where this machine stands: `--from auto` is every zone holding one of its addresses (`mine`),
+// each probed from its own addresses; none is an error naming its addresses and the zones'
+// networks. An explicit --from must hold one of its addresses unless `anywhere`: from outside the
+// zone, the probes do not cross that zone's path (and go wherever this machine routes them).
+Result<std::vector<Vantage>> vantages_for(const plan::Environment& env, const catalog::Catalog& catalog,
+                                          const std::string& from, const std::vector<Network>& mine, bool anywhere);
 
 // The prober: probe::run in the CLI, a fake in the tests.
 using Prober = std::function<Result<std::vector<probe::Outcome>>(const std::vector<probe::Request>&)>;
-// Plans the site, probes from `vantage` and judges; errors name the file and the flag.
-// With `strict`, a planned port nothing listens on is a failure too.
-Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog, const std::string& vantage,
-                            const Prober& prober, bool strict = false);
+// Plans the site, probes the flows of every vantage (each from its own sources) in one run and
+// judges; errors name the file and the flag. With `strict`, a planned port nothing listens on is a
+// failure too.
+Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog,
+                            const std::vector<Vantage>& vantages, const Prober& prober, bool strict = false);
+inline Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog,
+                                   const std::string& from, const Prober& prober, bool strict = false) {
+  return verify(env, catalog, std::vector<Vantage>{{from, {}}}, prober, strict);
+}
 
 // "12 probed from clients, 1 blocked (breaks kdc), 2 unproven (UDP silence), 3 not probed", and
 // the hosts whose dynamic RPC range went unchecked because their endpoint mapper did not answer.

@@ -11,17 +11,6 @@
 #include "winports/verify/check.hpp"
 
 namespace winports::cli {
-namespace {
-
-std::string hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) out += {kDigits[b >> 4], kDigits[b & 15]};
-  return out;
-}
-
-}  // namespace
-
 void ProbeFlags::add_to(CLI::App* cmd) {
   cmd->add_option("--timeout", timeout_ms, help(msg::help_milliseconds_to_wait_per_attempt))
       ->check(CLI::Range(1, 600000))
@@ -56,7 +45,7 @@ Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstr
     if (!trace) return Error{trace_path, 0, 0, "--trace", msg::cli_cannot_write()};
     o.trace = [&trace](const probe::Request& r, bool sent, std::uint16_t id, std::span<const std::uint8_t> bytes) {
       trace << r.address.to_string() << ' ' << to_string(r.transport) << '/' << r.port << " id " << id
-            << (sent ? " send " : " recv ") << hex(bytes) << '\n';
+            << (sent ? " send " : " recv ") << hex_bytes(bytes) << '\n';
     };
   }
   return o;

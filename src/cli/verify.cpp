@@ -13,6 +13,7 @@
 #include "winports/core/file.hpp"
 #include "winports/probe/local.hpp"
 #include "winports/verify/merge.hpp"
+#include "winports/verify/powershell_probe.hpp"
 
 namespace winports::cli {
 
@@ -62,10 +63,28 @@ int print_merged(const Context& ctx, const ProbeFlags& flags, const plan::Enviro
   return code;
 }
 
+// verify SITE --from ZONE --emit powershell: the probes as a script for a Windows vantage host there.
+int write_script(const ProbeFlags& flags, const plan::Environment& env, const catalog::Catalog& c,
+                 const std::string& from, bool strict, const std::string& output) {
+  if (from == "auto") return report(Error{env.file, 0, 0, "--from", msg::verify_emit_needs_from()});
+  auto v = verify::prepare(env, c, {{from, {}}}, strict);
+  if (!v) return report(v.error());
+  std::ofstream no_trace;
+  auto options = flags.options(c, no_trace);
+  if (!options) return report(options.error());
+  auto script =
+      verify::powershell_probe_script(c, *v, {options->hints, options->timeout, options->retries, kJsonVersion});
+  if (output.empty() || output == "-")
+    std::cout << script;
+  else if (auto st = write_output(output, script); !st)
+    return report(st.error());
+  return kFound;
+}
+
 }  // namespace
 
 void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string file, from;
+  static std::string file, from, emit, output;
   static std::vector<std::string> merge_files;
   static ProbeFlags flags;
   static bool kb_literal = false, strict = false, anywhere = false;
@@ -79,6 +98,10 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
   add_kb_literal_flag(cmd, kb_literal);
   cmd->add_flag("--strict", strict, help(msg::help_a_planned_port_nothing_listens));
   cmd->add_flag("--anywhere", anywhere, help(msg::help_verify_anywhere));
+  cmd->add_option("--emit", emit, help(msg::help_verify_emit))
+      ->check(CLI::IsMember({"powershell"}))
+      ->excludes(merge_option);
+  cmd->add_option("-o,--output", output, help(msg::help_verify_output));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -86,6 +109,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (!env) return void(exit_code = report(env.error()));
     if (!merge_files.empty()) return void(exit_code = print_merged(ctx, flags, *env, *c, merge_files));
     if (from.empty()) return void(exit_code = report(Error{file, 0, 0, "--from", msg::verify_from_or_merge()}));
+    if (!emit.empty()) return void(exit_code = write_script(flags, *env, *c, from, strict, output));
     auto me = probe::local_identity();
     auto vantages = verify::vantages_for(*env, *c, from, me.addresses, anywhere);
     if (!vantages) return void(exit_code = report(vantages.error()));

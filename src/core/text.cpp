@@ -209,4 +209,18 @@ std::string abbreviated(const std::string& list) {
   return list.substr(0, at - 1) + " +" + std::to_string(more);
 }
 
+std::string powershell_literal(std::string_view text) {
+  std::string out = "'";
+  for (char ch : text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out + "'";
+}
+
+std::string hex_bytes(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (auto b : bytes) out += {kDigits[b >> 4], kDigits[b & 15]};
+  return out;
+}
+
 }  // namespace winports

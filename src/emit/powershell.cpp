@@ -15,11 +15,7 @@
 namespace winports::emit {
 namespace {
 
-std::string quote(std::string_view s) {
-  std::string out = "'";
-  for (char ch : s) out += ch == '\'' ? std::string("''") : std::string(1, ch);
-  return out + "'";
-}
+std::string quote(std::string_view s) { return powershell_literal(s); }
 
 std::string list(const std::vector<std::string>& items) {
   std::string out;

@@ -163,8 +163,8 @@ Result<std::vector<Vantage>> vantages_for(const plan::Environment& env, const ca
   return std::vector<Vantage>{here};
 }
 
-Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog,
-                            const std::vector<Vantage>& vantages, const Prober& prober, bool strict) {
+Result<Verification> prepare(const plan::Environment& env, const catalog::Catalog& catalog,
+                             const std::vector<Vantage>& vantages, bool strict) {
   Verification v;
   v.strict = strict;
   v.site = env.site;
@@ -205,6 +205,14 @@ Result<Verification> verify(const plan::Environment& env, const catalog::Catalog
     if (nothing_to_probe) return *nothing_to_probe;
     return Error{env.file, 0, 0, "--from", msg::verify_no_flow_from("--from")};
   }
+  return v;
+}
+
+Result<Verification> verify(const plan::Environment& env, const catalog::Catalog& catalog,
+                            const std::vector<Vantage>& vantages, const Prober& prober, bool strict) {
+  auto prepared = prepare(env, catalog, vantages, strict);
+  if (!prepared) return prepared.error();
+  auto& v = *prepared;
   auto start = std::chrono::system_clock::now();
   v.started = iso_utc(start);
   auto outcomes = prober(v.probes.requests);
@@ -212,7 +220,7 @@ Result<Verification> verify(const plan::Environment& env, const catalog::Catalog
   v.seconds = std::chrono::duration<double>(std::chrono::system_clock::now() - start).count();
   v.outcomes = std::move(*outcomes);
   judge(v, catalog);
-  return v;
+  return prepared;
 }
 
 std::string summary(const Verification& v, Lang lang) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every example's PowerShell output (all hosts, and each host alone) must parse with a real
-# PowerShell grammar (tree-sitter-powershell, run with Node), with no error node.
+# Every example's PowerShell output (all hosts, and each host alone), verify's probe scripts and the
+# audit's collector must parse with a real PowerShell grammar (tree-sitter-powershell, run with
+# Node), with no error node.
 set -u
 bin=$1 examples=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +20,20 @@ for site in "$examples"/*.yaml; do
     files+=("$dir/$name-$host.ps1")
   done
 done
+# verify's probe script for a Windows vantage host, from every zone of every example that has flows
+# out of it (a zone with none is refused, exit 2, and has no script).
+for site in "$examples"/*.yaml; do
+  name=$(basename "$site" .yaml)
+  for zone in $(awk '/^zones:/{z=1;next} z&&/^[a-z]/{z=0} z&&/^  [a-z0-9-]+:/{sub(":","",$1);print $1}' "$site"); do
+    "$bin" verify "$site" --from "$zone" --emit powershell --domain example.test -o "$dir/verify-$name-$zone.ps1" 2>/dev/null
+    case $? in
+      0) files+=("$dir/verify-$name-$zone.ps1") ;;
+      2) ;;
+      *) echo "FAIL: verify --emit powershell $name --from $zone"; exit 1 ;;
+    esac
+  done
+done
+ls "$dir"/verify-*.ps1 >/dev/null 2>&1 || { echo "FAIL: no verify script was written"; exit 1; }
 # The audit's collector script (winports audit --collector), run on Windows hosts.
 "$bin" audit --collector >"$dir/collect.ps1" || exit 1
 grep -q 'Get-NetFirewallRule -PolicyStore ActiveStore' "$dir/collect.ps1" || { echo "FAIL: collector script"; exit 1; }

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
+#include <sstream>
 
 #include "sites.hpp"
 #include "winports/catalog/embedded.hpp"
@@ -13,6 +15,7 @@
 #include "winports/verify/check.hpp"
 #include "winports/verify/explain.hpp"
 #include "winports/verify/merge.hpp"
+#include "winports/verify/powershell_probe.hpp"
 
 using namespace winports;
 
@@ -606,4 +609,81 @@ TEST(Explain, SaysItInTheLanguageOfTheRun) {
   EXPECT_EQ(en.lines[0], "NOT ALLOWED dc1 -> ws1 445");
   EXPECT_EQ(ja.lines[0], "不許可 dc1 -> ws1 445");
   EXPECT_NE(ja.lines[1].find("access エントリーがない"), std::string::npos) << ja.lines[1];
+}
+
+// verify --emit powershell: the script carries each UDP request as the very bytes the Linux
+// prober sends (decoded here as the script decodes them), and its JSON skeleton is verify's own
+// result for request k at index k, so what it fills in lands on the right probe.
+TEST(Verify, ThePowerShellProbeSendsTheLinuxProbesRequests) {
+  const auto& c = catalog::builtin_catalog();
+  auto env = site();
+  auto v = verify::prepare(env, c, {{"clients", {}}});
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  verify::ScriptOptions options;
+  options.hints.domain = "winports.test";
+  auto script = verify::powershell_probe_script(c, *v, options);
+  // The request table: one line per request, in order.
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(script);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  , @(", 0) != 0) continue;
+    std::vector<std::string> fields;
+    std::istringstream parts(line.substr(6, line.size() - 7));
+    for (std::string f; std::getline(parts, f, ',');) {
+      f.erase(0, f.find_first_not_of(' '));
+      if (f.size() >= 2 && f.front() == '\'') f = f.substr(1, f.size() - 2);
+      fields.push_back(f);
+    }
+    rows.push_back(fields);
+  }
+  ASSERT_EQ(rows.size(), v->probes.requests.size());
+  std::set<std::uint16_t> protocols;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto& r = v->probes.requests[k];
+    ASSERT_EQ(rows[k].size(), 5u) << k;
+    EXPECT_EQ(rows[k][0], r.address.to_string());
+    EXPECT_EQ(rows[k][1], to_string(r.transport));
+    EXPECT_EQ(rows[k][2], std::to_string(r.port));
+    const auto* p = r.transport == Transport::udp ? probe::udp_protocol(r.port) : nullptr;
+    if (!p) {
+      EXPECT_EQ(rows[k][3], "") << "no payload where the Linux prober sends an empty datagram or speaks TCP";
+      continue;
+    }
+    std::vector<std::uint8_t> bytes;
+    for (std::size_t i = 0; i + 1 < rows[k][3].size(); i += 2)
+      bytes.push_back(static_cast<std::uint8_t>(std::stoi(rows[k][3].substr(i, 2), nullptr, 16)));
+    auto sent = p->request(verify::script_request_id(k), options.hints);
+    EXPECT_EQ(bytes, sent) << "udp/" << r.port;
+    EXPECT_EQ(rows[k][4], p->reply_from_any_port ? "$true" : "$false");
+    protocols.insert(r.port);
+  }
+  EXPECT_EQ(protocols, (std::set<std::uint16_t>{53, 88, 123, 389, 464})) << "DNS, Kerberos, NTP, CLDAP, kpasswd";
+  // The skeleton: verify's JSON, result k for request k, the dynamic RPC range said unchecked.
+  auto begin = script.find("$Skeleton = @'\n"), end = script.find("\n'@\n");
+  ASSERT_NE(begin, std::string::npos);
+  auto doc = nlohmann::json::parse(script.substr(begin + 15, end - begin - 15));
+  EXPECT_EQ(doc["kind"], "verify");
+  const auto& results = doc["payload"]["results"];
+  ASSERT_EQ(results.size(), rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    EXPECT_EQ(results[k]["port"], v->probes.requests[k].port) << k;
+    EXPECT_EQ(results[k]["transport"], to_string(v->probes.requests[k].transport)) << k;
+    EXPECT_EQ(results[k]["flow"], "clients -> dc1");
+  }
+  EXPECT_EQ(doc["payload"]["summary"]["plan_id"], plan::plan_id(plan::make_plan(env, c)));
+  EXPECT_EQ(doc["payload"]["summary"]["rpc_range_unchecked"], nlohmann::json::array({"198.18.20.10"}));
+  EXPECT_TRUE(std::all_of(script.begin(), script.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; }))
+      << "ASCII only, for Windows PowerShell 5.1";
+  // Filled in as the script fills it (tcp/88 dropped), the result merges like any vantage's.
+  for (auto& r : doc["payload"]["results"]) {
+    bool dropped = r["transport"] == "tcp" && r["port"] == 88;
+    r["status"] = dropped ? "filtered" : "listening";
+    r["blocked"] = dropped;
+  }
+  doc["payload"]["summary"]["vantage"]["host"] = "WIN-VANTAGE";
+  auto merged = verify::merge(plan::make_plan(env, c), env, {{"win.json", doc.dump()}});
+  ASSERT_TRUE(merged.ok()) << merged.error().to_string();
+  ASSERT_FALSE(merged->flows.empty());
+  EXPECT_EQ(merged->flows.front().probes.front().vantage, "WIN-VANTAGE");
+  EXPECT_EQ(merged->flows.front().probes.front().verdict, report::Verdict::blocked);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Bilingual text and the Unicode handling the CLI needs (matching names typed in either
 // script or width, and aligning columns that mix Japanese and Latin text).
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,5 +88,10 @@ std::string md_cell(std::string_view text);
 // Text safe in XML and HTML, in content and in quoted attributes; the control characters XML 1.0
 // cannot carry are dropped. Shared by the JUnit report and the HTML report.
 std::string markup_escaped(std::string_view text);
+// A PowerShell single-quoted string: nothing inside is expanded, a quote is doubled. Shared by the
+// PowerShell plan and verify's probe script.
+std::string powershell_literal(std::string_view text);
+// Bytes as lowercase hex digits ("0a1b"): traces, and the payloads a probe script carries.
+std::string hex_bytes(std::span<const std::uint8_t> bytes);
 
 }  // namespace winports

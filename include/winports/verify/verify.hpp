@@ -82,6 +82,10 @@ Result<std::vector<Vantage>> vantages_for(const plan::Environment& env, const ca
 
 // The prober: probe::run in the CLI, a fake in the tests.
 using Prober = std::function<Result<std::vector<probe::Outcome>>(const std::vector<probe::Request>&)>;
+// Plans the site and sets up the requests of every vantage, probing nothing (verify's first half,
+// and what a script that probes elsewhere is written from).
+Result<Verification> prepare(const plan::Environment& env, const catalog::Catalog& catalog,
+                             const std::vector<Vantage>& vantages, bool strict = false);
 // Plans the site, probes the flows of every vantage (each from its own sources) in one run and
 // judges; errors name the file and the flag. With `strict`, a planned port nothing listens on is a
 // failure too.

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Verify from every segment at once, through the project's Ansible playbook (ansible/verify.yml):
-# three vantage namespaces in three zones (clients, branch, lab), each running its own sshd on a
-# management link from a controller namespace (keys made here, no password), a fourth zone (kiosk)
-# with no vantage host, the Samba DC, and a router holding the site's nftables plan with one flow
-# removed: branch -> dc1 over TCP. ansible-playbook runs the playbook from the controller; the
-# merged report must say that flow is blocked from exactly the branch vantage and nothing else, and
-# list kiosk as unprobed. Then with the lab vantage's sshd stopped, the play still completes and
-# the report has one line for that host. Everything is torn down on any exit; every wait is bounded.
+# three vantage namespaces — v1 in clients, v2 in branch (named with winports_from), v3 in both lab
+# and kiosk (two links, a source route for each) — each running its own sshd on a management link
+# from a controller namespace (keys made here, no password), a zone (guest) with no vantage host,
+# the Samba DC, and a router holding the site's nftables plan with one flow removed: lab -> dc1
+# over TCP. ansible-playbook runs the playbook from the controller; the merged report must say that
+# flow is blocked from exactly v3 and nothing else — so v3's kiosk probes left from its kiosk
+# address, or the router would have dropped them as lab's — and list guest as unprobed. Then with
+# v3's sshd stopped, the play still completes and the report has one line for that host. Everything
+# is torn down on any exit; every wait is bounded.
 # WINPORTS_VANTAGE_TIMING=1 also times a run with one vantage, for the wall-time comparison.
 set -u
 bin=$(realpath "$1")
@@ -37,6 +39,15 @@ for ns in "$VB" "$VC"; do
   in_dc ip route add "198.18.$n.0/24" via 198.18.20.1
   n=$((n + 1))
 done
+# v3 is in kiosk too: a second link, and a route for what leaves from its kiosk address.
+ip link add "$VC-k" netns "$VC" type veth peer name "$LAB_ID-r13" netns "$LAB_ROUTER" || exit 1
+in_ns "$VC" ip addr add 198.18.13.5/24 dev "$VC-k"
+in_ns "$VC" ip link set "$VC-k" up
+in_ns "$VC" ip rule add from 198.18.13.5 table 13
+in_ns "$VC" ip route add 198.18.20.0/24 via 198.18.13.1 table 13
+in_router ip addr add 198.18.13.1/24 dev "$LAB_ID-r13"
+in_router ip link set "$LAB_ID-r13" up
+in_dc ip route add 198.18.13.0/24 via 198.18.20.1
 
 # The management links: controller 198.19.K.1 <-> vantage 198.19.K.2, one /30 each, outside every
 # zone of the site. Each vantage runs sshd on its own management address, in a UTS namespace of its
@@ -82,6 +93,7 @@ zones:
   branch: { networks: [198.18.11.0/24], os: windows-11 }
   lab: { networks: [198.18.12.0/24], os: windows-11 }
   kiosk: { networks: [198.18.13.0/24], os: windows-11 }
+  guest: { networks: [198.18.14.0/24], os: windows-11 }
   servers: { networks: [198.18.20.0/24] }
 hosts:
   dc1: { address: $LAB_DC_IP, zone: servers, os: windows-server-2022, roles: [domain-controller] }
@@ -90,12 +102,13 @@ access:
   - { from: branch, to: dc1, as: domain-member }
   - { from: lab, to: dc1, as: domain-member }
   - { from: kiosk, to: dc1, as: domain-member }
+  - { from: guest, to: dc1, as: domain-member }
 settings:
   netbios: false
 SITE
 "$bin" plan "$D/site.yaml" --format nftables -o "$D/rules.nft" || exit 1
-# One flow removed: everything branch may send dc1 over TCP.
-grep -v 'ip saddr @zone_branch_v4 ip daddr 198.18.20.10 tcp dport' "$D/rules.nft" >"$D/rules-less.nft"
+# One flow removed: everything lab may send dc1 over TCP.
+grep -v 'ip saddr @zone_lab_v4 ip daddr 198.18.20.10 tcp dport' "$D/rules.nft" >"$D/rules-less.nft"
 [ "$(wc -l <"$D/rules.nft")" = $(($(wc -l <"$D/rules-less.nft") + 1)) ] || { echo "FAIL: the flow to remove"; exit 1; }
 in_router nft -f "$D/rules-less.nft" || exit 1
 
@@ -132,17 +145,19 @@ check() { if [ "$1" = 0 ]; then ok "$2"; else bad "$2"; fi; }
 
 if play all; then ok "the play completes"; else bad "the play failed:"; tail -30 "$D/all.log"; fi
 if [ -f "$D/all/merged.json" ]; then
-  check $(query all '{(r["flow"], r["vantage"], r["transport"]) for r in d["results"] if r["verdict"] == "blocked"} == {("branch -> dc1", "v2", "tcp")}' |
-    grep -qx True; echo $?) "the removed flow is blocked from exactly the branch vantage, and nothing else is: $(query all '[(r["flow"], r["vantage"], r["verdict"]) for r in d["results"] if r["verdict"] == "blocked"][:3]')"
+  check $(query all '{(r["flow"], r["vantage"], r["transport"]) for r in d["results"] if r["verdict"] == "blocked"} == {("lab -> dc1", "v3", "tcp")}' |
+    grep -qx True; echo $?) "the removed flow is blocked from exactly the lab vantage, and nothing else is: $(query all '[(r["flow"], r["vantage"], r["verdict"]) for r in d["results"] if r["verdict"] == "blocked"][:3]')"
+  check $(query all '{r["verdict"] for r in d["results"] if r["flow"] == "kiosk -> dc1" and r["transport"] == "tcp" and r["vantage"] == "v3"} == {"passed"}' |
+    grep -qx True; echo $?) "v3's kiosk flow passed: its probes left from its kiosk address"
   check $(query all 'sorted({r["vantage"] for r in d["results"]}) == ["v1", "v2", "v3"] and len(d["summary"]["runs"]) == 3' |
     grep -qx True; echo $?) "every vantage host's probes are in the merged report"
-  check $(query all '[u["zone"] for u in d["summary"]["unprobed"] if not u["has_vantage"]] == ["kiosk"]' | grep -qx True
-    echo $?) "kiosk, the zone without a vantage host, is listed as unprobed"
-  check $(query all '{(r["host"], r["from"]) for r in d["summary"]["runs"]} == {("v1", "clients"), ("v2", "branch"), ("v3", "lab")}' |
-    grep -qx True; echo $?) "each result names its host and the zone --from auto found (or the one named)"
+  check $(query all '[u["zone"] for u in d["summary"]["unprobed"] if not u["has_vantage"]] == ["guest"]' | grep -qx True
+    echo $?) "guest, the zone without a vantage host, is listed as unprobed"
+  check $(query all '{(r["host"], r["from"]) for r in d["summary"]["runs"]} == {("v1", "clients"), ("v2", "branch"), ("v3", "lab, kiosk")}' |
+    grep -qx True; echo $?) "each result names its host and the zones --from auto found (or the one named)"
   /usr/bin/python3 "$here/../cli/json_test.py" --envelope "$project" verify-merge "$D/all/merged.json" ||
     bad "merged.json does not fit docs/json.schema.json"
-  grep -q "zone kiosk has no vantage host" "$D/all.log" && ok "the play shows the report" || bad "the play's output"
+  grep -q "zone guest has no vantage host" "$D/all.log" && ok "the play shows the report" || bad "the play's output"
   [ -s "$D/all/merged.html" ] && [ -s "$D/all/merged.xml" ] && ok "the HTML and JUnit reports are written" ||
     bad "merged.html / merged.xml"
 else
@@ -158,8 +173,8 @@ if [ -f "$D/down/merged.json" ]; then
     echo $?) "the host that could not be reached is one run marked failed: $(query down '[r.get("failed") for r in d["summary"]["runs"]]')"
   check $(grep -c "v3 from auto did not run: unreachable" "$D/down.log" | grep -qx 1; echo $?) \
     "and one line of the report names it"
-  check $(query down '"lab" in [u["zone"] for u in d["summary"]["unprobed"] if not u["has_vantage"]] and "v3" not in {r["vantage"] for r in d["results"]}' |
-    grep -qx True; echo $?) "its zone's flows are unprobed"
+  check $(query down '{"lab", "kiosk"} <= {u["zone"] for u in d["summary"]["unprobed"] if not u["has_vantage"]} and "v3" not in {r["vantage"] for r in d["results"]}' |
+    grep -qx True; echo $?) "its zones' flows are unprobed"
 else
   bad "no merged report with one vantage down"
 fi

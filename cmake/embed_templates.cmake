@@ -1,6 +1,7 @@
-# Build step (cmake -P): the page templates of data/templates/*.html as string constants in OUT,
-# for src/render/html.cpp. A template's last line break is its file's, not the page's: dropped.
-file(GLOB templates "${DIR}/*.html")
+# Build step (cmake -P): the page templates of data/templates/*.html, and the limits of the firewall
+# targets in data/targets/*.yaml, as string constants in OUT (render::template_text, by file name
+# without extension). A template's last line break is its file's, not the page's: dropped.
+file(GLOB templates "${DIR}/*.html" "${TARGETS}/*.yaml")
 set(out "// Generated from data/templates/ by cmake/embed_templates.cmake. Do not edit.\n")
 string(APPEND out "#include <string_view>\n\n#include \"winports/render/html.hpp\"\n\nnamespace winports::render {\n\n")
 string(APPEND out "std::string_view template_text(std::string_view name) {\n")

@@ -30,9 +30,10 @@ void add_kb_literal_flag(CLI::App* cmd, bool& kb_literal) {
 }
 
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
-  static std::string file, format = "nftables", output, host, from, to, port, running_config;
+  static std::string file, format = "nftables", output, host, from, to, port, running_config, priority_band,
+                           running_nsg;
   static bool log_drops = false, kb_literal = false;
-  static std::vector<std::string> replace_acl;
+  static std::vector<std::string> replace_acl, azure_nsg;
   std::vector<std::string> names;
   for (const auto& e : emit::emitters()) names.emplace_back(e.name);
   auto* cmd = app.add_subcommand("plan", help(msg::help_compute_the_flows_a_site));
@@ -44,6 +45,9 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_flag("--log-drops", log_drops, help(msg::help_nftables_iptables_log_unplanned_traffic));
   cmd->add_option("--replace-acl", replace_acl, help(msg::help_asa_the_list_in_use));
   cmd->add_option("--running-config", running_config, help(msg::help_asa_running_config));
+  cmd->add_option("--azure-nsg", azure_nsg, help(msg::help_azure_nsg));
+  cmd->add_option("--priority-band", priority_band, help(msg::help_priority_band));
+  cmd->add_option("--running-nsg", running_nsg, help(msg::help_running_nsg));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -59,6 +63,14 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
       if (!text) return void(exit_code = report(text.error()));
       options.running_config = std::move(*text);
       options.running_config_file = running_config;
+    }
+    options.azure_nsg = azure_nsg;
+    options.priority_band = priority_band;
+    if (!running_nsg.empty()) {
+      auto text = read_file(running_nsg);
+      if (!text) return void(exit_code = report(text.error()));
+      options.running_nsg = std::move(*text);
+      options.running_nsg_file = running_nsg;
     }
     auto text = emit::find_emitter(format)->emit({plan, *env, *c, options, &refusals});
     if (!text) return void(exit_code = report(text.error()));

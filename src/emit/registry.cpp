@@ -17,6 +17,8 @@ const std::vector<Emitter>& emitters() {
        emit_powershell},
       {"netsh", "Windows Firewall rules per host as a .cmd script (netsh advfirewall), re-runnable", emit_netsh},
       {"asa", "Cisco ASA 9.x object-groups and one extended access list", emit_asa},
+      {"azure-nsg", "ARM template: the site's rules in each zone's Azure network security group, in a priority band",
+       emit_azure_nsg},
       {"json", "flows with services, sources (KB or other Microsoft documents), skipped requirements and warnings",
        emit_json},
       {"csv", "one row per flow (RFC 4180), for spreadsheets and change requests", emit_csv},

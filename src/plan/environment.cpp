@@ -262,6 +262,13 @@ std::string Environment::os_of(const Host& h) const {
   return z ? z->os : "";
 }
 
+bool valid_azure_nsg_name(std::string_view name) {
+  auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  return !name.empty() && name.size() <= 80 && std::isalnum(static_cast<unsigned char>(name.front())) &&
+         word(name.back()) &&
+         std::all_of(name.begin(), name.end(), [&](char ch) { return word(ch) || ch == '.' || ch == '-'; });
+}
+
 namespace {
 
 // One entry of zones: its networks (no overlap with an earlier zone), OS, ASA interface, settings.
@@ -272,7 +279,7 @@ Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value,
   z.line = key.Mark().line + 1;
   auto path = "zones." + z.name;
   if (z.name == kAnyZone) r.fail(key, path, msg::site_any_reserved());
-  r.check_keys(value, path, {"networks", "os", "settings", "asa_interface"});
+  r.check_keys(value, path, {"networks", "os", "settings", "asa_interface", "azure_nsg"});
   auto nets = r.required(value, path, "networks");
   auto net_path = path + ".networks";
   if (!nets.IsSequence() || nets.size() == 0) r.fail(nets, net_path, msg::site_expected_networks());
@@ -295,6 +302,12 @@ Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value,
           return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
         });
     if (!valid) r.fail(iface, path + ".asa_interface", msg::site_not_asa_interface(z.asa_interface));
+  }
+  if (auto nsg = value["azure_nsg"]; nsg.IsDefined()) {
+    // An Azure resource name for a network security group: 1-80 letters, digits, '_', '.' and '-',
+    // beginning with a letter or digit and ending with a letter, digit or '_'.
+    z.azure_nsg = r.nonempty(nsg, path + ".azure_nsg");
+    if (!valid_azure_nsg_name(z.azure_nsg)) r.fail(nsg, path + ".azure_nsg", msg::site_not_azure_nsg(z.azure_nsg));
   }
   z.settings = parse_settings(r, value["settings"], path + ".settings", c);
   if (const auto* dup = env.zone(z.name)) r.fail(key, path, msg::site_zone_twice(std::to_string(dup->line)));

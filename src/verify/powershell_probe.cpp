@@ -176,8 +176,9 @@ std::string powershell_probe_script(const catalog::Catalog& catalog, const Verif
         payload = hex_bytes(p->request(script_request_id(k), options.hints));
         any_port = p->reply_from_any_port;
       }
-    out += "  , @(" + powershell_literal(r.address.to_string()) + ", " + powershell_literal(to_string(r.transport)) + ", " +
-           std::to_string(r.port) + ", " + powershell_literal(payload) + ", " + (any_port ? "$true" : "$false") + ")\n";
+    out += "  , @(" + powershell_literal(r.address.to_string()) + ", " + powershell_literal(to_string(r.transport)) +
+           ", " + std::to_string(r.port) + ", " + powershell_literal(payload) + ", " + (any_port ? "$true" : "$false") +
+           ")\n";
   }
   out += ")\n";
   // ASCII only: Windows PowerShell 5.1 reads a script without a byte order mark in the ANSI code page.

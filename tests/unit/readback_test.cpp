@@ -385,6 +385,61 @@ Allowed read_json(const std::string& text, bool host_variant) {
   return out;
 }
 
+// azure-nsg: Inbound Allow rules of the template; the service tag Internet is the outside zone's
+// networks (every address in no zone). An NSG rule cannot name an ICMP type: "icmp".
+Allowed read_azure_nsg(const std::string& text, const Environment& env) {
+  Allowed out;
+  auto doc = nlohmann::json::parse(text);
+  auto list = [](const nlohmann::json& p, const char* one, const char* many) {
+    return p.contains(one) ? std::vector<std::string>{p[one].get<std::string>()}
+                           : p[many].get<std::vector<std::string>>();
+  };
+  for (const auto& r : doc["resources"]) {
+    EXPECT_EQ(r["type"], "Microsoft.Network/networkSecurityGroups/securityRules");
+    const auto& p = r["properties"];
+    EXPECT_EQ(p["direction"], "Inbound");
+    if (p["access"] != "Allow") continue;
+    PortSet ports;
+    for (const auto& range : list(p, "destinationPortRange", "destinationPortRanges"))
+      if (range != "*") ports = ports.unite(ports_of(range, '-'));
+    auto sport = p["sourcePortRange"].get<std::string>();
+    auto k = table_kind(p["protocol"], sport == "*" ? "" : sport, "");
+    for (const auto& d : list(p, "destinationAddressPrefix", "destinationAddressPrefixes")) {
+      std::vector<std::string> sources;
+      for (const auto& src : list(p, "sourceAddressPrefix", "sourceAddressPrefixes")) {
+        if (src != "Internet") {
+          sources.push_back(src);
+          continue;
+        }
+        for (const auto& z : env.zones)
+          if (z.outside)
+            for (const auto& n : z.networks) sources.push_back(n.to_string());
+      }
+      allow(out, sources, {d}, k, ports);
+    }
+  }
+  return out;
+}
+
+// What the azure-nsg template must allow: every flow into a zone (the outside is no NSG's), each
+// protocol an NSG rule names (GRE: none, and a warning says so), ICMP without its type.
+Allowed expected_azure(const Plan& p, const Environment& env) {
+  Plan kept;
+  for (const auto& f : p.flows) {
+    const auto* to = f.destination.zone.empty() ? nullptr : env.zone(f.destination.zone);
+    if ((to && to->outside) || f.transport == Transport::gre) continue;
+    kept.flows.push_back(f);
+  }
+  Allowed out;
+  for (const auto& [key, ports] : expected(kept, nullptr)) {
+    auto k = std::get<2>(key);
+    if (k.rfind("icmp/", 0) == 0) k = "icmp";
+    auto& slot = out[{std::get<0>(key), std::get<1>(key), k}];
+    slot = slot.unite(ports);
+  }
+  return out;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::ostringstream ss;
@@ -446,6 +501,23 @@ TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
       compare(want_tables, read_markdown(*md, false), std::string(name) + " md " + host);
     }
     emit::Input all{plan, *env, c, {Lang::en, ""}};
+    // azure-nsg: every zone guarded by an NSG of its own.
+    std::vector<std::string> azure_warnings;
+    emit::Input azure{plan, *env, c, {Lang::en, ""}, &azure_warnings};
+    for (const auto& z : env->zones)
+      if (!z.outside) azure.options.azure_nsg.push_back(z.name + "=nsg-" + z.name);
+    auto nsg = emit::emit_azure_nsg(azure);
+    ASSERT_TRUE(nsg.ok()) << nsg.error().to_string();
+    compare(expected_azure(plan, *env), read_azure_nsg(*nsg, *env), std::string(name) + " azure-nsg");
+    for (const auto& f : plan.flows) {
+      if (f.transport != Transport::gre) continue;
+      EXPECT_TRUE(std::any_of(azure_warnings.begin(), azure_warnings.end(),
+                              [&](const std::string& w) {
+                                return w.find(flow_label(f) + ": a network security group rule cannot name gre") !=
+                                       std::string::npos;
+                              }))
+          << name << ": " << flow_label(f) << " left out without a word";
+    }
     auto json = emit::emit_json(all);
     ASSERT_TRUE(json.ok());
     compare(expected(plan, nullptr), read_json(*json, false), std::string(name) + " json");

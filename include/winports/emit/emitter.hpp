@@ -24,6 +24,15 @@ struct Options {
   // then go into the list each interface already has, ahead of the entries that were there.
   std::string running_config = {};
   std::string running_config_file = {};
+  // azure-nsg: the network security group of a zone ("ZONE=NAME"), beside the zones' azure_nsg; the
+  // priorities the site's rules take ("LO-HI"; empty: data/targets/azure-nsg.yaml's default band);
+  // the NSGs as deployed now (`az network nsg show` or `list` -o json, its text and file): unchanged
+  // rules keep their priority, new ones take free ones, and the site's rules no longer planned are
+  // listed for removal after the deployment.
+  std::vector<std::string> azure_nsg = {};
+  std::string priority_band = {};
+  std::string running_nsg = {};
+  std::string running_nsg_file = {};
 };
 
 struct Input {
@@ -56,6 +65,7 @@ Result<std::string> emit_iptables_script(const Input& in);
 Result<std::string> emit_powershell(const Input& in);
 Result<std::string> emit_netsh(const Input& in);
 Result<std::string> emit_asa(const Input& in);
+Result<std::string> emit_azure_nsg(const Input& in);
 Result<std::string> emit_csv(const Input& in);
 Result<std::string> emit_markdown(const Input& in);
 Result<std::string> emit_html(const Input& in);

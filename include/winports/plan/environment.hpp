@@ -40,6 +40,7 @@ struct Zone {
   std::vector<Network> networks;
   std::string os;             // default OS of hosts in the zone ("" unknown)
   std::string asa_interface;  // the Cisco ASA interface (nameif) its traffic arrives on, if named
+  std::string azure_nsg;      // the Azure network security group guarding its subnet, if named
   Settings settings;
   int line = 0;
   // The `any` zone (alias `internet`): every address in no zone of the site, in the families the
@@ -99,6 +100,11 @@ struct Environment {
 // Loads and checks a site: besides its syntax, every access entry must grant something on some host
 // of its destination, and each of its (client, server) pairs must share an address family.
 Result<Environment> load_environment(const SourceFile& file, const catalog::Catalog& catalog);
+
+// Whether `name` is a valid Azure resource name for a network security group or one of its rules:
+// 1-80 letters, digits, '_', '.' and '-', beginning with a letter or digit, ending with a letter,
+// digit or '_'.
+bool valid_azure_nsg_name(std::string_view name);
 
 // What a host serves: its roles' services and its own; with `base`, also what every Windows host
 // of its OS runs (the base roles: endpoint mapper, Server, Event Log, WinRM on servers from 2012).

@@ -1,0 +1,371 @@
+// Azure network security groups as an ARM template (az deployment group create): the site's rules
+// added as securityRules of the NSG each zone names (azure_nsg, or --azure-nsg ZONE=NAME), never
+// the NSG itself — it is usually someone else's, like an ASA's interface list. An NSG filters what
+// enters its subnet, so each flow is an Inbound rule in its destination zone's NSG, inside a
+// priority band reserved for the site, and the band ends with a deny of the site's unplanned
+// traffic into the zone; whatever the band does not decide falls to the NSG's other rules and
+// Azure's default rules, which the output names. Rules are named by content; with the NSGs as
+// deployed (--running-nsg) an unchanged rule keeps its priority, a new one takes a free one, and the
+// site's rules no longer planned are listed for removal once the new ones are in.
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common.hpp"
+#include "winports/core/address_set.hpp"
+#include "winports/render/html.hpp"
+
+namespace winports::emit {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// data/targets/azure-nsg.yaml: what an NSG accepts.
+struct Limits {
+  std::size_t rules_per_nsg = 0, prefixes_per_nsg = 0, name_length = 0, description_length = 0;
+  int priority_min = 0, priority_max = 0, band_lo = 0, band_hi = 0;
+  std::map<std::string, std::string> protocols;  // transport → the rule's protocol
+};
+
+const Limits& limits() {
+  static const Limits loaded = [] {
+    // Embedded at build time and checked by the unit tests: a malformed file is a build defect.
+    auto y = YAML::Load(std::string(render::template_text("azure-nsg")));
+    Limits l;
+    l.rules_per_nsg = y["rules_per_nsg"].as<std::size_t>();
+    l.prefixes_per_nsg = y["prefixes_per_nsg"].as<std::size_t>();
+    l.name_length = y["name_length"].as<std::size_t>();
+    l.description_length = y["description_length"].as<std::size_t>();
+    l.priority_min = y["priority"][0].as<int>();
+    l.priority_max = y["priority"][1].as<int>();
+    l.band_lo = y["default_band"][0].as<int>();
+    l.band_hi = y["default_band"][1].as<int>();
+    for (const auto& p : y["protocols"]) l.protocols[p.first.as<std::string>()] = p.second.as<std::string>();
+    return l;
+  }();
+  return loaded;
+}
+
+struct SecurityRule {
+  std::string nsg, name, description, protocol, source_port = "*";
+  std::vector<std::string> sources, destinations, ports;
+  bool allow = true;
+  int priority = 0;
+  int order = 0;  // allows first (0); the band's deny last (1)
+};
+
+bool parse_uint(std::string_view text, int& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size() && out >= 0;
+}
+
+// "1000-1999", or the default band; an error naming --priority-band.
+Result<std::pair<int, int>> band(const Input& in) {
+  const auto& l = limits();
+  if (in.options.priority_band.empty()) return std::pair{l.band_lo, l.band_hi};
+  const auto& text = in.options.priority_band;
+  auto dash = text.find('-');
+  int lo = 0, hi = 0;
+  bool ok = dash != std::string::npos && parse_uint(text.substr(0, dash), lo) && parse_uint(text.substr(dash + 1), hi);
+  if (!ok || lo < l.priority_min || hi > l.priority_max || hi - lo < 2)
+    return Error{in.env.file, 0, 0, "--priority-band",
+                 msg::emit_azure_bad_band(text, std::to_string(l.priority_min), std::to_string(l.priority_max))};
+  return std::pair{lo, hi};
+}
+
+// Each zone's NSG: its azure_nsg, or --azure-nsg ZONE=NAME.
+Result<std::map<std::string, std::string>> nsg_names(const Input& in) {
+  std::map<std::string, std::string> out;
+  for (const auto& z : in.env.zones)
+    if (!z.azure_nsg.empty()) out[z.name] = z.azure_nsg;
+  for (const auto& option : in.options.azure_nsg) {
+    auto eq = option.find('=');
+    auto zone = option.substr(0, eq == std::string::npos ? 0 : eq);
+    auto name = eq == std::string::npos ? "" : option.substr(eq + 1);
+    const auto* z = in.env.zone(zone);
+    if (!z || z->outside || !plan::valid_azure_nsg_name(name))
+      return Error{in.env.file, 0, 0, "--azure-nsg", msg::emit_azure_bad_option(option)};
+    out[zone] = name;
+  }
+  return out;
+}
+
+// The rules of the NSGs as deployed now, by NSG name: `az network nsg show` (one object) or `list`
+// (an array), with the rule's members flattened as az prints them or under "properties" as ARM does.
+struct Deployed {
+  std::string resource_group;
+  std::map<std::string, int> inbound;  // rule name → priority
+};
+Result<std::map<std::string, Deployed>> running(const Input& in) {
+  std::map<std::string, Deployed> out;
+  if (in.options.running_nsg.empty()) return out;
+  auto doc = nlohmann::json::parse(in.options.running_nsg, nullptr, false);
+  auto fail = [&] { return Error{in.options.running_nsg_file, 0, 0, "--running-nsg", msg::emit_azure_running_nsg()}; };
+  if (doc.is_discarded() || !(doc.is_object() || doc.is_array())) return fail();
+  if (doc.is_object()) doc = nlohmann::json::array({doc});
+  for (const auto& nsg : doc) {
+    if (!nsg.is_object() || !nsg.contains("name") || !nsg["name"].is_string()) return fail();
+    const auto& props = nsg.contains("properties") && nsg["properties"].is_object() ? nsg["properties"] : nsg;
+    auto& d = out[nsg["name"].get<std::string>()];
+    if (nsg.contains("resourceGroup") && nsg["resourceGroup"].is_string())
+      d.resource_group = nsg["resourceGroup"].get<std::string>();
+    for (const auto& rule : props.value("securityRules", nlohmann::json::array())) {
+      if (!rule.is_object()) return fail();
+      const auto& r = rule.contains("properties") && rule["properties"].is_object() ? rule["properties"] : rule;
+      if (r.value("direction", std::string()) != "Inbound" || !r.contains("priority") || !r["priority"].is_number())
+        continue;
+      d.inbound[rule.value("name", std::string())] = r["priority"].get<int>();
+    }
+  }
+  return out;
+}
+
+// Cut to `limit` bytes (Azure counts characters: bytes are the stricter count) at a character
+// boundary, "..." marking the cut.
+std::string cut(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit - 3;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "...";
+}
+
+// "kdc,dns-server | KB §Kerberos Key Distribution Center #1,4; …": the services, then the KB rows.
+std::string description(const Input& in, const plan::Flow& f, const Limits& l) {
+  return cut(detail::services_comment(f, 60) + " | " + plan::reasons_text(f, in.catalog, Lang::en),
+             l.description_length);
+}
+
+std::vector<std::string> prefixes(const std::vector<Network>& nets) {
+  std::vector<std::string> out;
+  for (const auto& n : nets) out.push_back(n.to_string());
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> emit_azure_nsg(const Input& in) {
+  const auto& l = limits();
+  const auto& env = in.env;
+  auto names = nsg_names(in);
+  if (!names) return names.error();
+  auto priorities = band(in);
+  if (!priorities) return priorities.error();
+  auto [lo, hi] = *priorities;
+  auto deployed = running(in);
+  if (!deployed) return deployed.error();
+  const std::string prefix = "wp-" + identifier(env.site, "-", '-').substr(0, 40) + "-";
+
+  std::vector<SecurityRule> rules;
+  std::set<std::string> zones_in;  // zones that receive a flow: each gets the band's deny
+  bool icmp = false;
+  for (const auto& f : in.plan.flows) {
+    if (detail::outside_side(env, f.destination)) continue;  // leaves the site's NSGs outbound
+    auto proto = l.protocols.find(std::string(to_string(f.transport)));
+    if (proto == l.protocols.end()) {
+      if (in.warnings)
+        in.warnings->push_back(
+            msg::emit_azure_protocol.in(in.options.lang, plan::flow_label(f), std::string(to_string(f.transport))));
+      continue;
+    }
+    icmp = icmp || proto->second == "Icmp";
+    for (int family : {4, 6}) {
+      auto v = detail::view(f, family, nullptr);
+      if (v.source.empty() || v.destination.empty()) continue;
+      // The destination's zone: its NSG filters what enters it.
+      std::map<std::string, std::vector<Network>> by_zone;
+      for (const auto& d : v.destination)
+        if (const auto* z = env.zone_of(d)) by_zone[z->name].push_back(d);
+      for (auto& [zone, destinations] : by_zone) {
+        auto nsg = names->find(zone);
+        if (nsg == names->end()) return Error{env.file, 0, 0, "--azure-nsg", msg::emit_azure_no_nsg(zone)};
+        zones_in.insert(zone);
+        SecurityRule r;
+        r.nsg = nsg->second;
+        r.protocol = proto->second;
+        r.description = description(in, f, l);
+        // The outside zone (every address in no zone) is what Azure calls Internet.
+        r.sources = detail::outside_side(env, f.source) ? std::vector<std::string>{"Internet"} : prefixes(v.source);
+        r.destinations = prefixes(destinations);
+        if (f.transport == Transport::tcp || f.transport == Transport::udp)
+          for (auto range : f.ports.ranges()) r.ports.push_back(range.to_string());
+        else
+          r.ports = {"*"};
+        if (f.source_port) r.source_port = std::to_string(*f.source_port);
+        auto content = r.nsg + "|" + r.protocol + "|" + join(r.sources, ",") + "|" + join(r.destinations, ",") + "|" +
+                       join(r.ports, ",") + "|" + r.source_port;
+        r.name = prefix + detail::content_hash(content);
+        rules.push_back(std::move(r));
+      }
+    }
+  }
+  // The band's deny: the site's traffic into the zone from its other zones, per family. Traffic
+  // within a zone is not the site's to decide here, as it crosses no router on the other outputs.
+  for (const auto& zone : zones_in) {
+    const auto* z = env.zone(zone);
+    for (int family : {4, 6}) {
+      AddressSet others, own;
+      for (const auto& n : detail::site_networks(env, family)) others.add(n);
+      for (const auto& n : detail::of_family(z->networks, family)) own.add(n);
+      auto from = others.subtract(own);
+      if (own.empty() || from.empty()) continue;
+      SecurityRule r;
+      r.nsg = names->at(zone);
+      r.allow = false;
+      r.order = 1;
+      r.protocol = "*";
+      r.description =
+          cut("winports " + env.site + ": the site's traffic into " + zone + " that the plan does not allow",
+              l.description_length);
+      r.sources = prefixes(from.prefixes());
+      r.destinations = prefixes(own.prefixes());
+      r.ports = {"*"};
+      r.name = prefix + "unplanned-v" + std::to_string(family);
+      rules.push_back(std::move(r));
+    }
+  }
+  // Deterministic: by NSG, allows before the deny, then by name.
+  std::sort(rules.begin(), rules.end(), [](const SecurityRule& a, const SecurityRule& b) {
+    return std::tie(a.nsg, a.order, a.name) < std::tie(b.nsg, b.order, b.name);
+  });
+  rules.erase(
+      std::unique(rules.begin(), rules.end(),
+                  [](const SecurityRule& a, const SecurityRule& b) { return a.nsg == b.nsg && a.name == b.name; }),
+      rules.end());
+
+  // Priorities, NSG by NSG: the denies at the band's top, the allows below them; a rule deployed
+  // before under the same name keeps its priority; a new one takes the lowest free priority, free
+  // of every rule of the NSG (Azure refuses two inbound rules with one priority).
+  std::map<std::string, std::vector<std::string>> removals;
+  for (auto first = rules.begin(); first != rules.end();) {
+    auto last = std::find_if(first, rules.end(), [&](const SecurityRule& r) { return r.nsg != first->nsg; });
+    const auto& nsg = first->nsg;
+    auto d = deployed->find(nsg);
+    std::set<int> taken;
+    std::set<std::string> ours;
+    for (auto it = first; it != last; ++it) ours.insert(it->name);
+    if (d != deployed->end())
+      for (const auto& [name, priority] : d->second.inbound) {
+        bool site_rule = name.rfind(prefix, 0) == 0;
+        if (site_rule && !ours.count(name)) removals[nsg].push_back(name);
+        // The site's rules no longer planned keep their priorities until they are removed.
+        if (!site_rule || !ours.count(name)) taken.insert(priority);
+      }
+    std::size_t denies =
+        static_cast<std::size_t>(std::count_if(first, last, [](const SecurityRule& r) { return !r.allow; }));
+    int top = hi;
+    for (auto it = first; it != last; ++it)
+      if (!it->allow) it->priority = top--;
+    for (auto it = first; it != last; ++it) {
+      if (!it->allow) continue;
+      if (d != deployed->end())
+        if (auto old = d->second.inbound.find(it->name);
+            old != d->second.inbound.end() && old->second >= lo && old->second <= top) {
+          it->priority = old->second;
+          taken.insert(old->second);
+        }
+    }
+    int next = lo;
+    std::size_t needed = 0, free = 0;
+    for (auto it = first; it != last; ++it) {
+      if (!it->allow || it->priority) continue;
+      ++needed;
+      while (next <= top && taken.count(next)) ++next;
+      if (next > top) continue;
+      it->priority = next;
+      taken.insert(next++);
+      ++free;
+    }
+    if (free < needed) {
+      std::size_t room = 0;
+      for (int p = lo; p <= top; ++p) room += taken.count(p) ? 0 : 1;
+      return Error{
+          env.file, 0, 0, "--priority-band",
+          msg::emit_azure_band_full(nsg, std::to_string(needed + denies), std::to_string(lo) + "-" + std::to_string(hi),
+                                    std::to_string(room + free + denies))};
+    }
+    // Azure's limits per NSG: its rules (the others as deployed, and the site's), and the prefixes.
+    std::size_t count = static_cast<std::size_t>(last - first), addresses = 0;
+    if (d != deployed->end())
+      for (const auto& entry : d->second.inbound) count += ours.count(entry.first) ? 0 : 1;
+    for (auto it = first; it != last; ++it) addresses += it->sources.size() + it->destinations.size();
+    if (count > l.rules_per_nsg)
+      return Error{
+          env.file, 0, 0, "",
+          msg::emit_azure_limit(nsg, std::to_string(count), "security rules", std::to_string(l.rules_per_nsg))};
+    if (addresses > l.prefixes_per_nsg)
+      return Error{env.file, 0, 0, "",
+                   msg::emit_azure_limit(nsg, std::to_string(addresses), "address prefixes",
+                                         std::to_string(l.prefixes_per_nsg))};
+    first = last;
+  }
+
+  // The template.
+  std::vector<std::string> notes = {
+      "winports plan " + env.site + " --format azure-nsg: the site's inbound rules for Azure network security groups.",
+      "Deploy: az deployment group create --resource-group RG --template-file FILE (the default, incremental mode: "
+      "every other rule of each NSG stays as it is; the NSGs must exist).",
+      "Each zone's NSG gets an Allow rule per planned flow into the zone, in priorities " + std::to_string(lo) + "-" +
+          std::to_string(hi) +
+          ", and at the top of that band a Deny of the site's traffic into the zone from its "
+          "other zones that the plan does not allow (traffic within a zone is left as it is).",
+      "Everything the band does not decide falls to the NSG's rules outside it, then to Azure's default rules: "
+      "AllowVnetInBound (65000: VirtualNetwork, which also covers peered and on-premises prefixes), "
+      "AllowAzureLoadBalancerInBound (65001), DenyAllInBound (65500). A rule of yours below " +
+          std::to_string(lo) + " is evaluated first and may open more.",
+      "Outbound: the default AllowVnetOutBound carries the flows out of each zone; an outbound deny of yours that "
+      "stops one is found by winports audit.",
+      "Sources outside every zone (any) are the service tag Internet.",
+      "Rules are named by their content (" + prefix + "...); re-deploying the same plan changes nothing.",
+      "Re-deploying a changed plan: give the NSGs as deployed (az network nsg list -o json > nsgs.json; "
+      "--running-nsg nsgs.json) so unchanged rules keep their priority and new ones take free ones; then remove "
+      "the rules under remove_after_deploy.",
+      "Ports from " + detail::ports_from(in) +
+          "; each rule's description names the services it serves and their KB rows."};
+  if (icmp) notes.push_back("NSG rules cannot filter ICMP by type: each ICMP rule allows every ICMP type.");
+  Json resources = Json::array();
+  for (const auto& r : rules) {
+    Json props = {{"description", r.description}, {"protocol", r.protocol}, {"sourcePortRange", r.source_port}};
+    if (r.ports.size() == 1)
+      props["destinationPortRange"] = r.ports.front();
+    else
+      props["destinationPortRanges"] = r.ports;
+    if (r.sources.size() == 1)
+      props["sourceAddressPrefix"] = r.sources.front();
+    else
+      props["sourceAddressPrefixes"] = r.sources;
+    if (r.destinations.size() == 1)
+      props["destinationAddressPrefix"] = r.destinations.front();
+    else
+      props["destinationAddressPrefixes"] = r.destinations;
+    props["access"] = r.allow ? "Allow" : "Deny";
+    props["priority"] = r.priority;
+    props["direction"] = "Inbound";
+    resources.push_back({{"type", "Microsoft.Network/networkSecurityGroups/securityRules"},
+                         {"apiVersion", "2023-09-01"},
+                         {"name", r.nsg + "/" + r.name},
+                         {"properties", std::move(props)}});
+  }
+  Json remove = Json::array();
+  for (const auto& [nsg, list] : removals)
+    for (const auto& name : list) {
+      auto rg = deployed->at(nsg).resource_group;
+      remove.push_back({{"nsg", nsg},
+                        {"rule", name},
+                        {"command", "az network nsg rule delete --resource-group " + (rg.empty() ? "RG" : rg) +
+                                        " --nsg-name " + nsg + " --name " + name}});
+    }
+  Json doc = {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
+              {"contentVersion", "1.0.0.0"},
+              {"metadata",
+               {{"generator", "winports"},
+                {"site", env.site},
+                {"comments", notes},
+                {"remove_after_deploy", std::move(remove)}}},
+              {"resources", std::move(resources)}};
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace winports::emit

@@ -201,15 +201,14 @@ Result<std::string> emit_azure_nsg(const Input& in) {
       }
     }
   }
-  // The band's deny: the site's traffic into the zone from its other zones, per family. Traffic
-  // within a zone is not the site's to decide here, as it crosses no router on the other outputs.
+  // The band's deny: the site's traffic into the zone, per family, its own zone's too — an NSG
+  // filters within its subnet, and what the plan does not allow there is as unplanned as the rest.
   for (const auto& zone : zones_in) {
     const auto* z = env.zone(zone);
     for (int family : {4, 6}) {
-      AddressSet others, own;
-      for (const auto& n : detail::site_networks(env, family)) others.add(n);
+      AddressSet from, own;
+      for (const auto& n : detail::site_networks(env, family)) from.add(n);
       for (const auto& n : detail::of_family(z->networks, family)) own.add(n);
-      auto from = others.subtract(own);
       if (own.empty() || from.empty()) continue;
       SecurityRule r;
       r.nsg = names->at(zone);
@@ -309,8 +308,8 @@ Result<std::string> emit_azure_nsg(const Input& in) {
       "every other rule of each NSG stays as it is; the NSGs must exist).",
       "Each zone's NSG gets an Allow rule per planned flow into the zone, in priorities " + std::to_string(lo) + "-" +
           std::to_string(hi) +
-          ", and at the top of that band a Deny of the site's traffic into the zone from its "
-          "other zones that the plan does not allow (traffic within a zone is left as it is).",
+          ", and at the top of that band a Deny of the site's traffic into the zone that the plan does not "
+          "allow, from every zone and its own too (an NSG filters within its subnet).",
       "Everything the band does not decide falls to the NSG's rules outside it, then to Azure's default rules: "
       "AllowVnetInBound (65000: VirtualNetwork, which also covers peered and on-premises prefixes), "
       "AllowAzureLoadBalancerInBound (65001), DenyAllInBound (65500). A rule of yours below " +

@@ -12,6 +12,8 @@ packages=(g++ cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev nlohmann
   tcpdump tshark libndpi-bin
   # Verification from many vantages: the project's playbook, and sshd for the test's vantage hosts.
   ansible-core openssh-server
+  # The clouds' own models, for the tests of the Azure and AWS outputs (test only: the binary needs no Python).
+  python3-azure python3-botocore
   # The Debian package: man pages from --help and the docs, its checks, the zsh completion's.
   help2man go-md2man lintian man-db zsh locales dpkg-dev file)
 missing=()

@@ -772,6 +772,19 @@ AsaInterfaces asa_interfaces(const plan::Environment& env) {
   return out;
 }
 
+AzureSite azure_site(const plan::Environment& env) {
+  AzureSite out;
+  for (const auto& z : env.zones) {
+    if (z.outside) continue;
+    out.nsg_of_zone[z.name] = z.azure_nsg;
+    for (const auto& n : z.networks) {
+      out.virtual_network.add(n);
+      if (!z.azure_nsg.empty()) out.zones_of_nsg[z.azure_nsg].add(n);
+    }
+  }
+  return out;
+}
+
 Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan,
                     const Ruleset& ruleset, const std::string& host) {
   return Auditor(env, catalog, plan, ruleset).run(host);

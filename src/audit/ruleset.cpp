@@ -20,6 +20,7 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "windows-reg") return Format::windows_reg;
   if (name == "windows-json") return Format::windows_json;
   if (name == "asa") return Format::asa;
+  if (name == "azure-nsg") return Format::azure_nsg;
   return std::nullopt;
 }
 
@@ -37,6 +38,10 @@ Format detect(const std::string& text) {
   if (text.rfind(kUtf16Brace, 0) == 0) return Format::windows_json;
   auto first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
   if (first != std::string::npos && text.compare(first, 23, "Windows Registry Editor") == 0) return Format::windows_reg;
+  // Azure's NSG JSON: an array of NSGs (az network nsg list), or one (show), with securityRules.
+  if (first != std::string::npos && (text[first] == '[' || text[first] == '{') &&
+      text.find("\"securityRules\"") != std::string::npos && text.find("\"nftables\"") == std::string::npos)
+    return Format::azure_nsg;
   if (first != std::string::npos && text[first] == '{')
     return text.find("\"winports-windows-firewall\"") != std::string::npos ? Format::windows_json : Format::nft_json;
   std::size_t at = 0;
@@ -56,7 +61,7 @@ Format detect(const std::string& text) {
 }  // namespace
 
 Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path, Format format,
-                             const HostContext* host, const AsaInterfaces* interfaces) {
+                             const HostContext* host, const AsaInterfaces* interfaces, const AzureSite* azure) {
   if (format == Format::automatic) {
     // An empty dump is both an empty nft ruleset (everything passes) and an ip6tables-save with no
     // table loaded (a family it says nothing of): only the user knows which.
@@ -67,7 +72,10 @@ Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, P
   if ((format == Format::windows_reg || format == Format::windows_json) && (!host || path != Path::input))
     return Error{file, 0, 0, "--host", msg::audit_windows_needs_host()};
   if (format == Format::asa && path != Path::forward) return Error{file, 0, 0, "--host", msg::asa_not_network()};
+  if (format == Format::azure_nsg && path != Path::forward) return Error{file, 0, 0, "--host", msg::azure_not_host()};
   switch (format) {
+    case Format::azure_nsg:
+      return read_azure_nsg(file, text, azure ? *azure : AzureSite{});
     case Format::asa:
       return read_asa(file, text, interfaces ? *interfaces : AsaInterfaces{});
     case Format::windows_reg:

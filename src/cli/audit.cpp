@@ -22,7 +22,8 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("RULESET", rulesets, help(msg::help_ruleset_dumps_nft_j_list));
   cmd->add_option("--host", host, help(msg::help_the_ruleset_is_this_host));
   cmd->add_option("--format", format, help(msg::help_auto_by_content_nft_json))
-      ->check(CLI::IsMember({"auto", "nft-json", "nft", "iptables-save", "windows-reg", "windows-json", "asa"}));
+      ->check(CLI::IsMember(
+          {"auto", "nft-json", "nft", "iptables-save", "windows-reg", "windows-json", "asa", "azure-nsg"}));
   cmd->add_option("--profile", profile, help(msg::help_windows_firewall_the_host_s))
       ->check(CLI::IsMember({"domain", "private", "public"}));
   cmd->add_flag("--collector", collector, help(msg::help_print_the_powershell_script_that));
@@ -47,12 +48,24 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
       context = std::move(*h);
     }
     auto interfaces = audit::asa_interfaces(*env);
-    std::vector<audit::Ruleset> parts;
+    auto azure = audit::azure_site(*env);
+    std::vector<std::pair<std::string, std::string>> texts;
     for (const auto& r : rulesets) {
       auto text = read_file(r);
       if (!text) return void(exit_code = report(text.error()));
-      auto part =
-          audit::read_ruleset(r, *text, path, *audit::parse_format(format), context ? &*context : nullptr, &interfaces);
+      // Azure's network interfaces (az network nic list) say which NSG guards which address: they
+      // belong to the NSGs beside them, not a ruleset of their own.
+      if ((format == "auto" || format == "azure-nsg") && audit::is_azure_nic_list(*text)) {
+        if (auto st = audit::add_azure_nics(azure, r, *text); !st) return void(exit_code = report(st.error()));
+        continue;
+      }
+      texts.emplace_back(r, std::move(*text));
+    }
+    if (texts.empty()) return void(exit_code = report(Error{"", 0, 0, "audit", msg::cli_audit_args()}));
+    std::vector<audit::Ruleset> parts;
+    for (const auto& [r, text] : texts) {
+      auto part = audit::read_ruleset(r, text, path, *audit::parse_format(format), context ? &*context : nullptr,
+                                      &interfaces, &azure);
       if (!part) return void(exit_code = report(part.error()));
       parts.push_back(std::move(*part));
     }

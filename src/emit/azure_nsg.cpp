@@ -50,7 +50,7 @@ const Limits& limits() {
 }
 
 struct SecurityRule {
-  std::string nsg, name, description, protocol, source_port = "*";
+  std::string nsg, direction = "Inbound", name, description, protocol, source_port = "*";
   std::vector<std::string> sources, destinations, ports;
   bool allow = true;
   int priority = 0;
@@ -97,7 +97,7 @@ Result<std::map<std::string, std::string>> nsg_names(const Input& in) {
 // (an array), with the rule's members flattened as az prints them or under "properties" as ARM does.
 struct Deployed {
   std::string resource_group;
-  std::map<std::string, int> inbound;  // rule name → priority
+  std::map<std::string, std::map<std::string, int>> rules;  // direction → rule name → priority
 };
 Result<std::map<std::string, Deployed>> running(const Input& in) {
   std::map<std::string, Deployed> out;
@@ -115,9 +115,11 @@ Result<std::map<std::string, Deployed>> running(const Input& in) {
     for (const auto& rule : props.value("securityRules", nlohmann::json::array())) {
       if (!rule.is_object()) return fail();
       const auto& r = rule.contains("properties") && rule["properties"].is_object() ? rule["properties"] : rule;
-      if (r.value("direction", std::string()) != "Inbound" || !r.contains("priority") || !r["priority"].is_number())
+      auto direction = r.value("direction", std::string());
+      if ((direction != "Inbound" && direction != "Outbound") || !r.contains("priority") ||
+          !r["priority"].is_number_integer())
         continue;
-      d.inbound[rule.value("name", std::string())] = r["priority"].get<int>();
+      d.rules[direction][rule.value("name", std::string())] = r["priority"].get<int>();
     }
   }
   return out;
@@ -161,8 +163,10 @@ Result<std::string> emit_azure_nsg(const Input& in) {
   std::vector<SecurityRule> rules;
   std::set<std::string> zones_in;  // zones that receive a flow: each gets the band's deny
   bool icmp = false;
+  std::set<std::string> zones_out;  // zones that send a flow to the outside: their outbound deny
   for (const auto& f : in.plan.flows) {
-    if (detail::outside_side(env, f.destination)) continue;  // leaves the site's NSGs outbound
+    // To the outside (no NSG there): an Outbound rule of the source zone's NSG, to the tag Internet.
+    const bool outbound = detail::outside_side(env, f.destination);
     auto proto = l.protocols.find(std::string(to_string(f.transport)));
     if (proto == l.protocols.end()) {
       if (in.warnings)
@@ -174,28 +178,35 @@ Result<std::string> emit_azure_nsg(const Input& in) {
     for (int family : {4, 6}) {
       auto v = detail::view(f, family, nullptr);
       if (v.source.empty() || v.destination.empty()) continue;
-      // The destination's zone: its NSG filters what enters it.
+      // The zone whose NSG decides: the destination's (what enters it), or for the outside the
+      // source's (what leaves it).
       std::map<std::string, std::vector<Network>> by_zone;
-      for (const auto& d : v.destination)
-        if (const auto* z = env.zone_of(d)) by_zone[z->name].push_back(d);
-      for (auto& [zone, destinations] : by_zone) {
+      for (const auto& n : outbound ? v.source : v.destination)
+        if (const auto* z = env.zone_of(n)) by_zone[z->name].push_back(n);
+      for (auto& [zone, addresses] : by_zone) {
         auto nsg = names->find(zone);
-        if (nsg == names->end()) return Error{env.file, 0, 0, "--azure-nsg", msg::emit_azure_no_nsg(zone)};
-        zones_in.insert(zone);
+        if (nsg == names->end())
+          return Error{env.file, 0, 0, "--azure-nsg",
+                       outbound ? msg::emit_azure_no_nsg_out(zone) : msg::emit_azure_no_nsg(zone)};
+        (outbound ? zones_out : zones_in).insert(zone);
         SecurityRule r;
         r.nsg = nsg->second;
+        r.direction = outbound ? "Outbound" : "Inbound";
         r.protocol = proto->second;
         r.description = description(in, f, l);
         // The outside zone (every address in no zone) is what Azure calls Internet.
-        r.sources = detail::outside_side(env, f.source) ? std::vector<std::string>{"Internet"} : prefixes(v.source);
-        r.destinations = prefixes(destinations);
+        const std::vector<std::string> internet{"Internet"};
+        r.sources = outbound                              ? prefixes(addresses)
+                    : detail::outside_side(env, f.source) ? internet
+                                                          : prefixes(v.source);
+        r.destinations = outbound ? internet : prefixes(addresses);
         if (f.transport == Transport::tcp || f.transport == Transport::udp)
           for (auto range : f.ports.ranges()) r.ports.push_back(range.to_string());
         else
           r.ports = {"*"};
         if (f.source_port) r.source_port = std::to_string(*f.source_port);
-        auto content = r.nsg + "|" + r.protocol + "|" + join(r.sources, ",") + "|" + join(r.destinations, ",") + "|" +
-                       join(r.ports, ",") + "|" + r.source_port;
+        auto content = r.nsg + "|" + r.direction + "|" + r.protocol + "|" + join(r.sources, ",") + "|" +
+                       join(r.destinations, ",") + "|" + join(r.ports, ",") + "|" + r.source_port;
         r.name = prefix + detail::content_hash(content);
         rules.push_back(std::move(r));
       }
@@ -203,6 +214,16 @@ Result<std::string> emit_azure_nsg(const Input& in) {
   }
   // The band's deny: the site's traffic into the zone, per family, its own zone's too — an NSG
   // filters within its subnet, and what the plan does not allow there is as unplanned as the rest.
+  // Every zone that names an NSG gets it, flows in or not; a zone that names none cannot be
+  // guarded, which a warning says when nothing in the plan reaches it (else it is refused above).
+  for (const auto& z : env.zones) {
+    if (z.outside) continue;
+    if (!names->count(z.name)) {
+      if (in.warnings) in.warnings->push_back(msg::emit_azure_zone_unguarded.in(in.options.lang, z.name));
+      continue;
+    }
+    zones_in.insert(z.name);
+  }
   for (const auto& zone : zones_in) {
     const auto* z = env.zone(zone);
     for (int family : {4, 6}) {
@@ -225,46 +246,85 @@ Result<std::string> emit_azure_nsg(const Input& in) {
       rules.push_back(std::move(r));
     }
   }
-  // Deterministic: by NSG, allows before the deny, then by name.
+  // The outbound deny: what the site's addresses that reach the outside send there beyond the
+  // plan (the pairs with the outside are the site's, as on every other output; the rest of a
+  // zone's traffic to the Internet is not).
+  for (const auto& zone : zones_out) {
+    const auto* z = env.zone(zone);
+    for (int family : {4, 6}) {
+      AddressSet senders, own;
+      for (const auto& n : detail::outside_pairs(in, family, nullptr).second) senders.add(n);
+      for (const auto& n : detail::of_family(z->networks, family)) own.add(n);
+      auto from = senders.intersect(own);
+      if (from.empty()) continue;
+      SecurityRule r;
+      r.nsg = names->at(zone);
+      r.direction = "Outbound";
+      r.allow = false;
+      r.order = 1;
+      r.protocol = "*";
+      r.description =
+          cut("winports " + env.site + ": what " + zone + " sends the outside beyond the plan", l.description_length);
+      r.sources = prefixes(from.prefixes());
+      r.destinations = {"Internet"};
+      r.ports = {"*"};
+      r.name = prefix + "unplanned-out-v" + std::to_string(family);
+      rules.push_back(std::move(r));
+    }
+  }
+  // Deterministic: by NSG and direction, allows before the deny, then by name.
   std::sort(rules.begin(), rules.end(), [](const SecurityRule& a, const SecurityRule& b) {
-    return std::tie(a.nsg, a.order, a.name) < std::tie(b.nsg, b.order, b.name);
+    return std::tie(a.nsg, a.direction, a.order, a.name) < std::tie(b.nsg, b.direction, b.order, b.name);
   });
-  rules.erase(
-      std::unique(rules.begin(), rules.end(),
-                  [](const SecurityRule& a, const SecurityRule& b) { return a.nsg == b.nsg && a.name == b.name; }),
-      rules.end());
+  rules.erase(std::unique(rules.begin(), rules.end(),
+                          [](const SecurityRule& a, const SecurityRule& b) {
+                            return a.nsg == b.nsg && a.direction == b.direction && a.name == b.name;
+                          }),
+              rules.end());
 
   // Priorities, NSG by NSG: the denies at the band's top, the allows below them; a rule deployed
   // before under the same name keeps its priority; a new one takes the lowest free priority, free
   // of every rule of the NSG (Azure refuses two inbound rules with one priority).
   std::map<std::string, std::vector<std::string>> removals;
+  std::set<std::pair<std::string, std::string>> visited;  // (NSG, direction) the plan has rules for
   for (auto first = rules.begin(); first != rules.end();) {
-    auto last = std::find_if(first, rules.end(), [&](const SecurityRule& r) { return r.nsg != first->nsg; });
+    auto last = std::find_if(first, rules.end(), [&](const SecurityRule& r) {
+      return r.nsg != first->nsg || r.direction != first->direction;
+    });
     const auto& nsg = first->nsg;
+    const auto& direction = first->direction;
+    visited.insert({nsg, direction});
     auto d = deployed->find(nsg);
+    static const std::map<std::string, int> kNone;
+    const auto& was = d == deployed->end() || !d->second.rules.count(direction) ? kNone : d->second.rules.at(direction);
     std::set<int> taken;
     std::set<std::string> ours;
     for (auto it = first; it != last; ++it) ours.insert(it->name);
-    if (d != deployed->end())
-      for (const auto& [name, priority] : d->second.inbound) {
-        bool site_rule = name.rfind(prefix, 0) == 0;
-        if (site_rule && !ours.count(name)) removals[nsg].push_back(name);
-        // The site's rules no longer planned keep their priorities until they are removed.
-        if (!site_rule || !ours.count(name)) taken.insert(priority);
-      }
+    for (const auto& [name, priority] : was) {
+      bool site_rule = name.rfind(prefix, 0) == 0;
+      if (site_rule && !ours.count(name)) removals[nsg].push_back(name);
+      // The site's rules no longer planned keep their priorities until they are removed.
+      if (!site_rule || !ours.count(name)) taken.insert(priority);
+    }
     std::size_t denies =
         static_cast<std::size_t>(std::count_if(first, last, [](const SecurityRule& r) { return !r.allow; }));
+    // The denies take the band's highest free priorities (a deny of the site's keeps its own).
     int top = hi;
-    for (auto it = first; it != last; ++it)
-      if (!it->allow) it->priority = top--;
+    for (auto it = first; it != last; ++it) {
+      if (it->allow) continue;
+      while (top >= lo && taken.count(top)) --top;
+      if (top < lo)
+        return Error{env.file, 0, 0, "--priority-band",
+                     msg::emit_azure_band_full(nsg, std::to_string(last - first),
+                                               std::to_string(lo) + "-" + std::to_string(hi), "0")};
+      it->priority = top--;
+    }
     for (auto it = first; it != last; ++it) {
       if (!it->allow) continue;
-      if (d != deployed->end())
-        if (auto old = d->second.inbound.find(it->name);
-            old != d->second.inbound.end() && old->second >= lo && old->second <= top) {
-          it->priority = old->second;
-          taken.insert(old->second);
-        }
+      if (auto old = was.find(it->name); old != was.end() && old->second >= lo && old->second <= top) {
+        it->priority = old->second;
+        taken.insert(old->second);
+      }
     }
     int next = lo;
     std::size_t needed = 0, free = 0;
@@ -285,11 +345,30 @@ Result<std::string> emit_azure_nsg(const Input& in) {
           msg::emit_azure_band_full(nsg, std::to_string(needed + denies), std::to_string(lo) + "-" + std::to_string(hi),
                                     std::to_string(room + free + denies))};
     }
-    // Azure's limits per NSG: its rules (the others as deployed, and the site's), and the prefixes.
-    std::size_t count = static_cast<std::size_t>(last - first), addresses = 0;
-    if (d != deployed->end())
-      for (const auto& entry : d->second.inbound) count += ours.count(entry.first) ? 0 : 1;
-    for (auto it = first; it != last; ++it) addresses += it->sources.size() + it->destinations.size();
+    first = last;
+  }
+  // The site's rules deployed where the plan now has none (an NSG or direction it no longer uses).
+  for (const auto& [nsg, d] : *deployed)
+    for (const auto& [direction, named] : d.rules)
+      if (!visited.count({nsg, direction}))
+        for (const auto& entry : named)
+          if (entry.first.rfind(prefix, 0) == 0) removals[nsg].push_back(entry.first);
+  // Azure's limits per NSG: its rules (the others as deployed, and the site's), and the prefixes.
+  std::map<std::string, std::pair<std::size_t, std::size_t>> per_nsg;  // rules, prefixes
+  for (const auto& r : rules) {
+    auto& [count, addresses] = per_nsg[r.nsg];
+    ++count;
+    addresses += r.sources.size() + r.destinations.size();
+  }
+  for (auto& [nsg, totals] : per_nsg) {
+    auto [count, addresses] = totals;
+    if (auto d = deployed->find(nsg); d != deployed->end())
+      for (const auto& [direction, named] : d->second.rules)
+        for (const auto& entry : named)
+          count += std::any_of(rules.begin(), rules.end(),
+                               [&](const SecurityRule& r) { return r.nsg == nsg && r.name == entry.first; })
+                       ? 0
+                       : 1;
     if (count > l.rules_per_nsg)
       return Error{
           env.file, 0, 0, "",
@@ -298,12 +377,11 @@ Result<std::string> emit_azure_nsg(const Input& in) {
       return Error{env.file, 0, 0, "",
                    msg::emit_azure_limit(nsg, std::to_string(addresses), "address prefixes",
                                          std::to_string(l.prefixes_per_nsg))};
-    first = last;
   }
 
   // The template.
   std::vector<std::string> notes = {
-      "winports plan " + env.site + " --format azure-nsg: the site's inbound rules for Azure network security groups.",
+      "winports plan " + env.site + " --format azure-nsg: the site's rules for Azure network security groups.",
       "Deploy: az deployment group create --resource-group RG --template-file FILE (the default, incremental mode: "
       "every other rule of each NSG stays as it is; the NSGs must exist).",
       "Each zone's NSG gets an Allow rule per planned flow into the zone, in priorities " + std::to_string(lo) + "-" +
@@ -314,8 +392,10 @@ Result<std::string> emit_azure_nsg(const Input& in) {
       "AllowVnetInBound (65000: VirtualNetwork, which also covers peered and on-premises prefixes), "
       "AllowAzureLoadBalancerInBound (65001), DenyAllInBound (65500). A rule of yours below " +
           std::to_string(lo) + " is evaluated first and may open more.",
-      "Outbound: the default AllowVnetOutBound carries the flows out of each zone; an outbound deny of yours that "
-      "stops one is found by winports audit.",
+      "Outbound: the default AllowVnetOutBound carries the flows between zones; an outbound deny of yours that "
+      "stops one is found by winports audit. Flows to the outside (any) are Outbound rules of the source zone's "
+      "NSG to the tag Internet, in the same band, topped by a Deny of what the site's addresses that reach the "
+      "outside send there beyond the plan.",
       "Sources outside every zone (any) are the service tag Internet.",
       "Rules are named by their content (" + prefix + "...); re-deploying the same plan changes nothing.",
       "Re-deploying a changed plan: give the NSGs as deployed (az network nsg list -o json > nsgs.json; "
@@ -341,9 +421,9 @@ Result<std::string> emit_azure_nsg(const Input& in) {
       props["destinationAddressPrefixes"] = r.destinations;
     props["access"] = r.allow ? "Allow" : "Deny";
     props["priority"] = r.priority;
-    props["direction"] = "Inbound";
+    props["direction"] = r.direction;
     resources.push_back({{"type", "Microsoft.Network/networkSecurityGroups/securityRules"},
-                         {"apiVersion", "2023-09-01"},
+                         {"apiVersion", "2022-07-01"},
                          {"name", r.nsg + "/" + r.name},
                          {"properties", std::move(props)}});
   }

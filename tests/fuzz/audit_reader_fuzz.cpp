@@ -1,8 +1,8 @@
 // The audit's ruleset readers on arbitrary bytes, one target each (nft JSON, nft text,
-// iptables-save, Windows reg export, the Windows collector's JSON, an ASA running-config — whose bytes are also
-// applied as configuration-mode commands to a small configuration, the model the ASA output is proven with): a Ruleset
-// or a file:line error, never a crash; a ruleset read is then evaluated (a fixed set of packets, and the shadowed-rule
-// search) so the evaluator meets whatever a reader lets through.
+// iptables-save, Windows reg export, the Windows collector's JSON, Azure's NSG JSON, an ASA running-config — whose
+// bytes are also applied as configuration-mode commands to a small configuration, the model the ASA output is proven
+// with): a Ruleset or a file:line error, never a crash; a ruleset read is then evaluated (a fixed set of packets, and
+// the shadowed-rule search) so the evaluator meets whatever a reader lets through.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -49,6 +49,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)read_asa_config(edited, interfaces);
   }
   auto r = read_asa("fuzz.cfg", text, interfaces);
+#elif defined(WINPORTS_FUZZ_AZURE_NSG)
+  // Azure: the same bytes as a NIC list (az network nic list), then as NSGs (az network nsg list).
+  AzureSite site;
+  site.zones_of_nsg["nsg-dcs"] = winports::AddressSet::of(*winports::parse_network("198.18.60.0/24"));
+  site.zones_of_nsg["nsg-servers"] = winports::AddressSet::of(*winports::parse_network("2001:db8:70::/64"));
+  site.nsg_of_zone = {{"dcs", "nsg-dcs"}, {"servers", "nsg-servers"}, {"clients", ""}};
+  site.virtual_network = site.zones_of_nsg["nsg-dcs"].unite(site.zones_of_nsg["nsg-servers"]);
+  if (is_azure_nic_list(text)) (void)add_azure_nics(site, "fuzz-nics.json", text);
+  auto r = read_azure_nsg("fuzz.json", text, site);
 #else
   auto r = read_iptables_save("fuzz.rules", text, Path::forward);
 #endif

@@ -101,6 +101,8 @@ std::map<std::string, std::vector<ProgramPorts>> program_services(const catalog:
 
 // The networks behind each ASA interface the site's zones name (asa_interface).
 AsaInterfaces asa_interfaces(const plan::Environment& env);
+// The zones each Azure NSG guards (their azure_nsg) and the site's zones as VirtualNetwork.
+AzureSite azure_site(const plan::Environment& env);
 
 // `host` empty: a router between the zones; else that host's own firewall.
 Result<Audit> audit(const plan::Environment& env, const catalog::Catalog& catalog, const plan::Plan& plan,

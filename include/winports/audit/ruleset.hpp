@@ -107,7 +107,7 @@ struct ProgramPorts {
 // Readers, one per format (their files: nft_json.cpp, nft_text.cpp, iptables_save.cpp,
 // windows_reg.cpp, windows_json.cpp). `path` picks the hooks or built-in chains the audit follows.
 // Bad syntax: an error with file, line and field.
-enum class Format : std::uint8_t { automatic, nft_json, nft, iptables_save, windows_reg, windows_json, asa };
+enum class Format : std::uint8_t { automatic, nft_json, nft, iptables_save, windows_reg, windows_json, asa, azure_nsg };
 std::optional<Format> parse_format(std::string_view name);
 Result<Ruleset> read_nft_json(const std::string& file, const std::string& text, Path path);
 Result<Ruleset> read_nft_text(const std::string& file, const std::string& text, Path path);
@@ -132,11 +132,27 @@ struct Config;
 Result<Ruleset> read_asa(const std::string& file, const std::string& text, const AsaInterfaces& interfaces);
 Result<Ruleset> read_asa_config(const asa::Config& config, const AsaInterfaces& interfaces);
 
+// What the site says of its Azure network security groups: the zones each NSG guards (their
+// azure_nsg), what the tag VirtualNetwork stands for (the site's zones), and from `az network nic
+// list` the addresses each network interface's own NSG guards.
+struct AzureSite {
+  std::map<std::string, AddressSet> zones_of_nsg;
+  std::map<std::string, std::string> nsg_of_zone;  // every zone of the site: its NSG, or ""
+  AddressSet virtual_network;
+  std::map<std::string, AddressSet> nics_of_nsg;
+  std::vector<std::string> nic_files;
+};
+// `az network nsg list -o json` (or `show`) on the forward path (azure_nsg.cpp).
+Result<Ruleset> read_azure_nsg(const std::string& file, const std::string& text, const AzureSite& site);
+// `az network nic list -o json`: each interface's NSG and private addresses, into `site`.
+bool is_azure_nic_list(std::string_view text);
+Status add_azure_nics(AzureSite& site, const std::string& file, std::string_view text);
+
 // Detects the format from the content unless `format` names one; `host` is for host firewalls,
-// `interfaces` for the ASA.
+// `interfaces` for the ASA, `azure` for Azure's NSGs.
 Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path,
                              Format format = Format::automatic, const HostContext* host = nullptr,
-                             const AsaInterfaces* interfaces = nullptr);
+                             const AsaInterfaces* interfaces = nullptr, const AzureSite* azure = nullptr);
 // Several files as one firewall (iptables-save and ip6tables-save): the stages of each in turn.
 Ruleset merge(std::vector<Ruleset> parts);
 

@@ -19,6 +19,8 @@ const std::vector<Emitter>& emitters() {
       {"asa", "Cisco ASA 9.x object-groups and one extended access list", emit_asa},
       {"azure-nsg", "ARM template: the site's rules in each zone's Azure network security group, in a priority band",
        emit_azure_nsg},
+      {"aws-sg", "CloudFormation template: a security group per zone and per class of hosts, with their ingress rules",
+       emit_aws_sg},
       {"json", "flows with services, sources (KB or other Microsoft documents), skipped requirements and warnings",
        emit_json},
       {"csv", "one row per flow (RFC 4180), for spreadsheets and change requests", emit_csv},

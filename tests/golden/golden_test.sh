@@ -24,6 +24,7 @@ for site in "$examples"/*.yaml; do
     nsgs+=(--azure-nsg "$zone=nsg-$zone")
   done
   check "$site" azure-nsg en "$name.azure-nsg" "${nsgs[@]}"
+  check "$site" aws-sg en "$name.aws-sg"
 done
 # Japanese: the report formats of the example with the most left-out rows, the reasons included.
 for format in md html; do check "$examples/mixed-domain.yaml" "$format" ja "mixed-domain.ja.$format"; done

@@ -422,6 +422,64 @@ Allowed read_azure_nsg(const std::string& text, const Environment& env) {
   return out;
 }
 
+// aws-sg: each ingress rule allows its source (a zone's group: the zone's networks; an address) to
+// every address of the hosts whose group it is on (the template's metadata says which), or to the
+// zone's networks for a zone's group. A security group cannot match a source port.
+Allowed read_aws_sg(const std::string& text, const Environment& env) {
+  Allowed out;
+  auto doc = nlohmann::json::parse(text);
+  std::map<std::string, std::vector<std::string>> members;
+  for (const auto& g : doc["Metadata"]["winports"]["groups"]) {
+    auto& m = members[g["group"].get<std::string>()];
+    if (g.contains("zone"))
+      for (const auto& n : env.zone(g["zone"].get<std::string>())->networks) m.push_back(n.to_string());
+    else
+      for (const auto& h : g["hosts"])
+        for (const auto& a : env.host(h.get<std::string>())->addresses) m.push_back(a.to_string());
+  }
+  for (const auto& [id, r] : doc["Resources"].items()) {
+    if (r["Type"] != "AWS::EC2::SecurityGroupIngress") continue;
+    const auto& p = r["Properties"];
+    auto group = p["GroupId"]["Fn::GetAtt"][0].get<std::string>();
+    std::vector<std::string> sources;
+    if (p.contains("SourceSecurityGroupId"))
+      sources = members[p["SourceSecurityGroupId"]["Fn::GetAtt"][0].get<std::string>()];
+    else
+      sources = {p.contains("CidrIp") ? p["CidrIp"].get<std::string>() : p["CidrIpv6"].get<std::string>()};
+    // Every address stands for the outside zone: its networks (the site's own are allowed by nothing else).
+    if (sources.front() == "0.0.0.0/0" || sources.front() == "::/0") {
+      int family = sources.front() == "::/0" ? 6 : 4;
+      sources.clear();
+      for (const auto& z : env.zones)
+        if (z.outside)
+          for (const auto& n : z.networks)
+            if (n.family == family) sources.push_back(n.to_string());
+    }
+    auto protocol = p["IpProtocol"].get<std::string>();
+    PortSet ports;
+    std::string icmp;
+    if (protocol == "tcp" || protocol == "udp")
+      ports.add({p["FromPort"].get<std::uint16_t>(), p["ToPort"].get<std::uint16_t>()});
+    else if (protocol.rfind("icmp", 0) == 0)
+      icmp = p["FromPort"] == 8 || p["FromPort"] == 128 ? "echo" : "";
+    allow(out, sources, members[group], table_kind(protocol, "", icmp), ports);
+  }
+  return out;
+}
+
+// What the aws-sg template must allow: every flow into the site (what leaves it goes by the groups'
+// default egress), without its source port.
+Allowed expected_aws(const Plan& p, const Environment& env) {
+  Plan kept;
+  for (auto f : p.flows) {
+    const auto* to = f.destination.zone.empty() ? nullptr : env.zone(f.destination.zone);
+    if (to && to->outside) continue;
+    f.source_port.reset();
+    kept.flows.push_back(std::move(f));
+  }
+  return expected(kept, nullptr);
+}
+
 // What the azure-nsg template must allow: every flow (into a zone, or out of one to the outside),
 // each protocol an NSG rule names (GRE: none, and a warning says so), ICMP without its type.
 Allowed expected_azure(const Plan& p) {
@@ -515,6 +573,20 @@ TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
                                        std::string::npos;
                               }))
           << name << ": " << flow_label(f) << " left out without a word";
+    }
+    // aws-sg: flows whose source port a security group cannot match are said.
+    std::vector<std::string> aws_warnings;
+    auto sg = emit::emit_aws_sg({plan, *env, c, {Lang::en, ""}, &aws_warnings});
+    ASSERT_TRUE(sg.ok()) << sg.error().to_string();
+    compare(expected_aws(plan, *env), read_aws_sg(*sg, *env), std::string(name) + " aws-sg");
+    for (const auto& f : plan.flows) {
+      if (!f.source_port) continue;
+      EXPECT_TRUE(std::any_of(aws_warnings.begin(), aws_warnings.end(),
+                              [&](const std::string& w) {
+                                return w.find(flow_label(f) + ": a security group cannot match a source port") !=
+                                       std::string::npos;
+                              }))
+          << name << ": " << flow_label(f);
     }
     auto json = emit::emit_json(all);
     ASSERT_TRUE(json.ok());

@@ -66,6 +66,7 @@ Result<std::string> emit_powershell(const Input& in);
 Result<std::string> emit_netsh(const Input& in);
 Result<std::string> emit_asa(const Input& in);
 Result<std::string> emit_azure_nsg(const Input& in);
+Result<std::string> emit_aws_sg(const Input& in);
 Result<std::string> emit_csv(const Input& in);
 Result<std::string> emit_markdown(const Input& in);
 Result<std::string> emit_html(const Input& in);

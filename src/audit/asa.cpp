@@ -647,14 +647,7 @@ class Reader {
 
   Rule rule(const Cube& match, Verdict verdict, const std::string& where, std::string target = "",
             std::string unsupported = "") const {
-    Rule r;
-    r.location = Location{c_.file, 0, where};
-    r.text = where;
-    r.match = match;
-    r.verdict = verdict;
-    r.target = std::move(target);
-    r.unsupported = std::move(unsupported);
-    return r;
+    return made_rule(c_.file, match, verdict, where, std::move(target), std::move(unsupported));
   }
 
   static Cube established() {

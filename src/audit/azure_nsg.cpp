@@ -120,13 +120,7 @@ class Reader {
   }
 
   Rule rule(const Cube& match, Verdict verdict, const std::string& where, std::string target = "") const {
-    Rule r;
-    r.location = Location{file_, 0, where};
-    r.text = where;
-    r.match = match;
-    r.verdict = verdict;
-    r.target = std::move(target);
-    return r;
+    return made_rule(file_, match, verdict, where, std::move(target));
   }
 
   // An address prefix, "*", or a service tag, as the site decides it; nullopt: undecided.

@@ -213,7 +213,7 @@ std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
     };
     for (std::size_t i = 0; i < chain.rules.size(); ++i) {
       const Rule& rule = chain.rules[i];
-      if (rule.verdict == Verdict::none || rule.local_only) continue;
+      if (rule.verdict == Verdict::none || rule.local_only || rule.per_holder) continue;
       std::vector<const Cube*> cover;
       std::vector<const Rule*> by;
       for (std::uint32_t j : index.candidates(rule.match.destination)) {

@@ -40,6 +40,20 @@ class RuleBuilder {
   std::string rewrite_;
 };
 
+// A rule the reader makes rather than reads (a path's go-to, a format's own default): `where` names
+// it and is its text.
+inline Rule made_rule(const std::string& file, const Cube& match, Verdict verdict, const std::string& where,
+                      std::string target = "", std::string unsupported = "") {
+  Rule r;
+  r.location = Location{file, 0, where};
+  r.text = where;
+  r.match = match;
+  r.verdict = verdict;
+  r.target = std::move(target);
+  r.unsupported = std::move(unsupported);
+  return r;
+}
+
 // "a,b,c" → {"a","b","c"} (empty items dropped); text cut to `width` characters with "…".
 std::vector<std::string> split_list(std::string_view text, char sep);
 std::string shortened(std::string_view text, std::size_t width);

@@ -21,6 +21,7 @@ std::optional<Format> parse_format(std::string_view name) {
   if (name == "windows-json") return Format::windows_json;
   if (name == "asa") return Format::asa;
   if (name == "azure-nsg") return Format::azure_nsg;
+  if (name == "aws-sg") return Format::aws_sg;
   return std::nullopt;
 }
 
@@ -38,6 +39,10 @@ Format detect(const std::string& text) {
   if (text.rfind(kUtf16Brace, 0) == 0) return Format::windows_json;
   auto first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
   if (first != std::string::npos && text.compare(first, 23, "Windows Registry Editor") == 0) return Format::windows_reg;
+  // AWS: describe-security-groups' object.
+  if (first != std::string::npos && text[first] == '{' && text.find("\"SecurityGroups\"") != std::string::npos &&
+      text.find("\"IpPermissions\"") != std::string::npos)
+    return Format::aws_sg;
   // Azure's NSG JSON: an array of NSGs (az network nsg list), or one (show), with securityRules.
   if (first != std::string::npos && (text[first] == '[' || text[first] == '{') &&
       text.find("\"securityRules\"") != std::string::npos && text.find("\"nftables\"") == std::string::npos)
@@ -61,7 +66,8 @@ Format detect(const std::string& text) {
 }  // namespace
 
 Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path, Format format,
-                             const HostContext* host, const AsaInterfaces* interfaces, const AzureSite* azure) {
+                             const HostContext* host, const AsaInterfaces* interfaces, const AzureSite* azure,
+                             const AwsInterfaces* aws) {
   if (format == Format::automatic) {
     // An empty dump is both an empty nft ruleset (everything passes) and an ip6tables-save with no
     // table loaded (a family it says nothing of): only the user knows which.
@@ -73,7 +79,12 @@ Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, P
     return Error{file, 0, 0, "--host", msg::audit_windows_needs_host()};
   if (format == Format::asa && path != Path::forward) return Error{file, 0, 0, "--host", msg::asa_not_network()};
   if (format == Format::azure_nsg && path != Path::forward) return Error{file, 0, 0, "--host", msg::azure_not_host()};
+  if (format == Format::aws_sg && path != Path::forward) return Error{file, 0, 0, "--host", msg::aws_not_host()};
+  if (format == Format::aws_sg && (!aws || aws->interfaces.empty()))
+    return Error{file, 0, 0, "", msg::aws_needs_interfaces()};
   switch (format) {
+    case Format::aws_sg:
+      return read_aws_sg(file, text, *aws);
     case Format::azure_nsg:
       return read_azure_nsg(file, text, azure ? *azure : AzureSite{});
     case Format::asa:

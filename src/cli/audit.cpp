@@ -23,7 +23,7 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("--host", host, help(msg::help_the_ruleset_is_this_host));
   cmd->add_option("--format", format, help(msg::help_auto_by_content_nft_json))
       ->check(CLI::IsMember(
-          {"auto", "nft-json", "nft", "iptables-save", "windows-reg", "windows-json", "asa", "azure-nsg"}));
+          {"auto", "nft-json", "nft", "iptables-save", "windows-reg", "windows-json", "asa", "azure-nsg", "aws-sg"}));
   cmd->add_option("--profile", profile, help(msg::help_windows_firewall_the_host_s))
       ->check(CLI::IsMember({"domain", "private", "public"}));
   cmd->add_flag("--collector", collector, help(msg::help_print_the_powershell_script_that));
@@ -49,6 +49,7 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
     }
     auto interfaces = audit::asa_interfaces(*env);
     auto azure = audit::azure_site(*env);
+    audit::AwsInterfaces aws;
     std::vector<std::pair<std::string, std::string>> texts;
     for (const auto& r : rulesets) {
       auto text = read_file(r);
@@ -59,13 +60,18 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
         if (auto st = audit::add_azure_nics(azure, r, *text); !st) return void(exit_code = report(st.error()));
         continue;
       }
+      // AWS's network interfaces (describe-network-interfaces) likewise, for the security groups.
+      if ((format == "auto" || format == "aws-sg") && audit::is_aws_interfaces(*text)) {
+        if (auto st = audit::add_aws_interfaces(aws, r, *text); !st) return void(exit_code = report(st.error()));
+        continue;
+      }
       texts.emplace_back(r, std::move(*text));
     }
     if (texts.empty()) return void(exit_code = report(Error{"", 0, 0, "audit", msg::cli_audit_args()}));
     std::vector<audit::Ruleset> parts;
     for (const auto& [r, text] : texts) {
       auto part = audit::read_ruleset(r, text, path, *audit::parse_format(format), context ? &*context : nullptr,
-                                      &interfaces, &azure);
+                                      &interfaces, &azure, &aws);
       if (!part) return void(exit_code = report(part.error()));
       parts.push_back(std::move(*part));
     }

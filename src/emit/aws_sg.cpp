@@ -160,9 +160,14 @@ Result<std::string> emit_aws_sg(const Input& in) {
         break;
       case Transport::icmp:
       case Transport::icmpv6: {
+        // Each family's ICMP where the flow has that family at both ends.
         bool echo = f.icmp_type == "echo";
-        if (f.transport == Transport::icmp) shapes.push_back({"icmp", echo ? 8 : -1, -1, 4});
-        shapes.push_back({"icmpv6", echo ? 128 : -1, -1, 6});
+        auto both_ends = [&](int family) {
+          return !detail::of_family(f.source.networks, family).empty() &&
+                 !detail::of_family(f.destination.networks, family).empty();
+        };
+        if (f.transport == Transport::icmp && both_ends(4)) shapes.push_back({"icmp", echo ? 8 : -1, -1, 4});
+        if (both_ends(6)) shapes.push_back({"icmpv6", echo ? 128 : -1, -1, 6});
         break;
       }
       default:

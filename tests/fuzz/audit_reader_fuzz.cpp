@@ -1,8 +1,8 @@
 // The audit's ruleset readers on arbitrary bytes, one target each (nft JSON, nft text,
-// iptables-save, Windows reg export, the Windows collector's JSON, Azure's NSG JSON, an ASA running-config — whose
-// bytes are also applied as configuration-mode commands to a small configuration, the model the ASA output is proven
-// with): a Ruleset or a file:line error, never a crash; a ruleset read is then evaluated (a fixed set of packets, and
-// the shadowed-rule search) so the evaluator meets whatever a reader lets through.
+// iptables-save, Windows reg export, the Windows collector's JSON, Azure's NSG JSON, AWS's security groups, an ASA
+// running-config — whose bytes are also applied as configuration-mode commands to a small configuration, the model the
+// ASA output is proven with): a Ruleset or a file:line error, never a crash; a ruleset read is then evaluated (a fixed
+// set of packets, and the shadowed-rule search) so the evaluator meets whatever a reader lets through.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -58,6 +58,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   site.virtual_network = site.zones_of_nsg["nsg-dcs"].unite(site.zones_of_nsg["nsg-servers"]);
   if (is_azure_nic_list(text)) (void)add_azure_nics(site, "fuzz-nics.json", text);
   auto r = read_azure_nsg("fuzz.json", text, site);
+#elif defined(WINPORTS_FUZZ_AWS_SG)
+  // AWS: the same bytes as network interfaces, then as security groups through two fixed interfaces.
+  AwsInterfaces interfaces;
+  interfaces.interfaces = {
+      {"eni-dc1", winports::AddressSet::of(*winports::parse_network("198.18.60.10")), {"sg-1", "sg-2"}},
+      {"eni-app1", winports::AddressSet::of(*winports::parse_network("2001:db8:70::20")), {"sg-2"}}};
+  if (is_aws_interfaces(text)) (void)add_aws_interfaces(interfaces, "fuzz-enis.json", text);
+  auto r = read_aws_sg("fuzz.json", text, interfaces);
 #else
   auto r = read_iptables_save("fuzz.rules", text, Path::forward);
 #endif

@@ -41,6 +41,10 @@ struct Rule {
   // never cover each other, and a scoped rule with no port opens that program's ports only.
   std::string scope;
   std::string group;  // the predefined rule's group, as the export names it
+  // Not reported as never matching: a security group's permission is read once per interface that
+  // carries the group (covered on one interface by another group, needed on the next), and a rule
+  // that stands for how the format works (no group allows it: dropped) is no rule a user wrote.
+  bool per_holder = false;
 };
 
 struct Chain {
@@ -107,7 +111,17 @@ struct ProgramPorts {
 // Readers, one per format (their files: nft_json.cpp, nft_text.cpp, iptables_save.cpp,
 // windows_reg.cpp, windows_json.cpp). `path` picks the hooks or built-in chains the audit follows.
 // Bad syntax: an error with file, line and field.
-enum class Format : std::uint8_t { automatic, nft_json, nft, iptables_save, windows_reg, windows_json, asa, azure_nsg };
+enum class Format : std::uint8_t {
+  automatic,
+  nft_json,
+  nft,
+  iptables_save,
+  windows_reg,
+  windows_json,
+  asa,
+  azure_nsg,
+  aws_sg
+};
 std::optional<Format> parse_format(std::string_view name);
 Result<Ruleset> read_nft_json(const std::string& file, const std::string& text, Path path);
 Result<Ruleset> read_nft_text(const std::string& file, const std::string& text, Path path);
@@ -148,11 +162,29 @@ Result<Ruleset> read_azure_nsg(const std::string& file, const std::string& text,
 bool is_azure_nic_list(std::string_view text);
 Status add_azure_nics(AzureSite& site, const std::string& file, std::string_view text);
 
+// AWS: the network interfaces of `aws ec2 describe-network-interfaces`, each with its addresses and
+// the security groups it carries; a group reference means the addresses of the interfaces that
+// carry the group.
+struct AwsInterfaces {
+  struct Interface {
+    std::string id;
+    AddressSet addresses;
+    std::vector<std::string> groups;
+  };
+  std::vector<Interface> interfaces;
+  std::vector<std::string> files;
+};
+bool is_aws_interfaces(std::string_view text);
+Status add_aws_interfaces(AwsInterfaces& site, const std::string& file, std::string_view text);
+// `aws ec2 describe-security-groups` on the forward path, through `interfaces` (aws_sg.cpp).
+Result<Ruleset> read_aws_sg(const std::string& file, const std::string& text, const AwsInterfaces& interfaces);
+
 // Detects the format from the content unless `format` names one; `host` is for host firewalls,
-// `interfaces` for the ASA, `azure` for Azure's NSGs.
+// `interfaces` for the ASA, `azure` for Azure's NSGs, `aws` for AWS's security groups.
 Result<Ruleset> read_ruleset(const std::string& file, const std::string& text, Path path,
                              Format format = Format::automatic, const HostContext* host = nullptr,
-                             const AsaInterfaces* interfaces = nullptr, const AzureSite* azure = nullptr);
+                             const AsaInterfaces* interfaces = nullptr, const AzureSite* azure = nullptr,
+                             const AwsInterfaces* aws = nullptr);
 // Several files as one firewall (iptables-save and ip6tables-save): the stages of each in turn.
 Ruleset merge(std::vector<Ruleset> parts);
 

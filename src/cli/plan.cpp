@@ -32,8 +32,8 @@ void add_kb_literal_flag(CLI::App* cmd, bool& kb_literal) {
 void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static std::string file, format = "nftables", output, host, from, to, port, running_config, priority_band,
                            running_nsg;
-  static bool log_drops = false, kb_literal = false;
-  static std::vector<std::string> replace_acl, azure_nsg;
+  static bool log_drops = false, kb_literal = false, create_nsgs = false;
+  static std::vector<std::string> replace_acl, azure_nsg, azure_subnets;
   std::vector<std::string> names;
   for (const auto& e : emit::emitters()) names.emplace_back(e.name);
   auto* cmd = app.add_subcommand("plan", help(msg::help_compute_the_flows_a_site));
@@ -48,6 +48,8 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_option("--azure-nsg", azure_nsg, help(msg::help_azure_nsg));
   cmd->add_option("--priority-band", priority_band, help(msg::help_priority_band));
   cmd->add_option("--running-nsg", running_nsg, help(msg::help_running_nsg));
+  cmd->add_flag("--create-nsgs", create_nsgs, help(msg::help_create_nsgs));
+  cmd->add_option("--azure-subnet", azure_subnets, help(msg::help_azure_subnet));
   cmd->callback([&] {
     const auto* c = ctx.load();
     if (!c) return void(exit_code = kUsageError);
@@ -66,6 +68,8 @@ void add_plan_commands(CLI::App& app, Context& ctx, int& exit_code) {
     }
     options.azure_nsg = azure_nsg;
     options.priority_band = priority_band;
+    options.create_nsgs = create_nsgs;
+    options.azure_subnets = azure_subnets;
     if (!running_nsg.empty()) {
       auto text = read_file(running_nsg);
       if (!text) return void(exit_code = report(text.error()));

@@ -93,6 +93,29 @@ Result<std::map<std::string, std::string>> nsg_names(const Input& in) {
   return out;
 }
 
+// --create-nsgs: every zone with an NSG names its subnet ("ZONE=VNET/SUBNET", --azure-subnet).
+Result<std::map<std::string, std::string>> subnet_names(const Input& in,
+                                                        const std::map<std::string, std::string>& nsgs) {
+  std::map<std::string, std::string> out;
+  for (const auto& option : in.options.azure_subnets) {
+    auto eq = option.find('=');
+    auto zone = eq == std::string::npos ? "" : option.substr(0, eq);
+    auto subnet = eq == std::string::npos ? "" : option.substr(eq + 1);
+    auto slash = subnet.find('/');
+    const auto* z = in.env.zone(zone);
+    bool valid =
+        z && !z->outside && slash != std::string::npos && slash > 0 && slash + 1 < subnet.size() &&
+        subnet.find('/', slash + 1) == std::string::npos && std::all_of(subnet.begin(), subnet.end(), [](char ch) {
+          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.' || ch == '/';
+        });
+    if (!valid) return Error{in.env.file, 0, 0, "--azure-subnet", msg::emit_azure_bad_subnet(option)};
+    out[zone] = subnet;
+  }
+  for (const auto& [zone, nsg] : nsgs)
+    if (!out.count(zone)) return Error{in.env.file, 0, 0, "--azure-subnet", msg::emit_azure_no_subnet(zone)};
+  return out;
+}
+
 // The rules of the NSGs as deployed now, by NSG name: `az network nsg show` (one object) or `list`
 // (an array), with the rule's members flattened as az prints them or under "properties" as ARM does.
 struct Deployed {
@@ -405,6 +428,7 @@ Result<std::string> emit_azure_nsg(const Input& in) {
           "; each rule's description names the services it serves and their KB rows."};
   if (icmp) notes.push_back("NSG rules cannot filter ICMP by type: each ICMP rule allows every ICMP type.");
   Json resources = Json::array();
+  std::map<std::string, Json> inline_rules;  // --create-nsgs: each NSG's whole rule set
   for (const auto& r : rules) {
     Json props = {{"description", r.description}, {"protocol", r.protocol}, {"sourcePortRange", r.source_port}};
     if (r.ports.size() == 1)
@@ -422,10 +446,34 @@ Result<std::string> emit_azure_nsg(const Input& in) {
     props["access"] = r.allow ? "Allow" : "Deny";
     props["priority"] = r.priority;
     props["direction"] = r.direction;
-    resources.push_back({{"type", "Microsoft.Network/networkSecurityGroups/securityRules"},
-                         {"apiVersion", "2022-07-01"},
-                         {"name", r.nsg + "/" + r.name},
-                         {"properties", std::move(props)}});
+    if (in.options.create_nsgs)
+      inline_rules[r.nsg].push_back({{"name", r.name}, {"properties", std::move(props)}});
+    else
+      resources.push_back({{"type", "Microsoft.Network/networkSecurityGroups/securityRules"},
+                           {"apiVersion", "2022-07-01"},
+                           {"name", r.nsg + "/" + r.name},
+                           {"properties", std::move(props)}});
+  }
+  // --create-nsgs: each NSG as one resource holding all its rules, so a re-deploy replaces the
+  // rule set in one step (no gap); the NSG is the site's, nobody else's rules belong in it.
+  Json associate = Json::array();
+  if (in.options.create_nsgs) {
+    auto subnets = subnet_names(in, *names);
+    if (!subnets) return subnets.error();
+    for (auto& [nsg, list] : inline_rules)
+      resources.push_back({{"type", "Microsoft.Network/networkSecurityGroups"},
+                           {"apiVersion", "2022-07-01"},
+                           {"name", nsg},
+                           {"location", "[resourceGroup().location]"},
+                           {"properties", {{"securityRules", std::move(list)}}}});
+    for (const auto& [zone, subnet] : *subnets) {
+      auto slash = subnet.find('/');
+      associate.push_back(
+          {{"zone", zone},
+           {"nsg", names->at(zone)},
+           {"command", "az network vnet subnet update --resource-group RG --vnet-name " + subnet.substr(0, slash) +
+                           " --name " + subnet.substr(slash + 1) + " --network-security-group " + names->at(zone)}});
+    }
   }
   Json remove = Json::array();
   for (const auto& [nsg, list] : removals)
@@ -436,6 +484,13 @@ Result<std::string> emit_azure_nsg(const Input& in) {
                         {"command", "az network nsg rule delete --resource-group " + (rg.empty() ? "RG" : rg) +
                                         " --nsg-name " + nsg + " --name " + name}});
     }
+  if (in.options.create_nsgs) {
+    notes.insert(notes.begin() + 1,
+                 "--create-nsgs: this template creates each zone's NSG holding the site's rules as its whole rule "
+                 "set (re-deploying replaces that set in one step); associating it with the zone's subnet "
+                 "(associate_after_deploy) REPLACES whatever NSG the subnet had, and with it every rule of that "
+                 "NSG: the band's deny and Azure's defaults then decide everything else.");
+  }
   Json doc = {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
               {"contentVersion", "1.0.0.0"},
               {"metadata",
@@ -444,6 +499,7 @@ Result<std::string> emit_azure_nsg(const Input& in) {
                 {"comments", notes},
                 {"remove_after_deploy", std::move(remove)}}},
               {"resources", std::move(resources)}};
+  if (in.options.create_nsgs) doc["metadata"]["associate_after_deploy"] = std::move(associate);
   return doc.dump(2) + "\n";
 }
 

@@ -31,11 +31,21 @@ def problems(template):
     out = []
     per_direction = {}
     per_nsg = {}
+    # Rules as child resources, or (--create-nsgs) inside the NSG resource that holds them.
+    rules = []
     for r in template["resources"]:
+        if r.get("type") == "Microsoft.Network/networkSecurityGroups/securityRules":
+            rules.append(r)
+        elif r.get("type") == "Microsoft.Network/networkSecurityGroups":
+            if set(r) - {"type", "apiVersion", "name", "location", "properties"} or set(r["properties"]) != {"securityRules"}:
+                out.append(f"{r.get('name')}: not an NSG resource")
+            for inner in r["properties"]["securityRules"]:
+                rules.append({"apiVersion": r["apiVersion"], "name": r["name"] + "/" + inner["name"],
+                              "properties": inner["properties"]})
+        else:
+            out.append(f"{r.get('name', '?')}: type {r.get('type')}")
+    for r in rules:
         where = r.get("name", "?")
-        if r.get("type") != "Microsoft.Network/networkSecurityGroups/securityRules":
-            out.append(f"{where}: type {r.get('type')}")
-            continue
         version = "v" + r["apiVersion"].replace("-", "_")
         try:
             models = importlib.import_module(f"azure.mgmt.network.{version}.models")
@@ -81,7 +91,8 @@ def problems(template):
 
 
 failed, rules = check(
-    src, "azure-nsg", problems, lambda t: len(t["resources"]),
+    src, "azure-nsg", problems,
+    lambda t: sum(len(r["properties"].get("securityRules", [r])) for r in t["resources"]),
     json.load(open(f"{src}/tests/golden/branch-office.azure-nsg")), lambda t: t["resources"][0], (
         ("an unknown protocol", lambda r: r["properties"].update(protocol="Gre")),
         ("a priority past 4096", lambda r: r["properties"].update(priority=5000)),

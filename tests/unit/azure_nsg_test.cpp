@@ -129,6 +129,14 @@ std::string as_nsg_list(const std::string& template_text) {
   std::map<std::string, nlohmann::json> rules;
   for (const auto& r : t["resources"]) {
     auto name = r["name"].get<std::string>();
+    if (r["type"] == "Microsoft.Network/networkSecurityGroups") {  // --create-nsgs: the NSG with its rules
+      for (const auto& inner : r["properties"]["securityRules"]) {
+        auto rule = inner["properties"];
+        rule["name"] = inner["name"];
+        rules[name].push_back(rule);
+      }
+      continue;
+    }
     auto rule = r["properties"];
     rule["name"] = name.substr(name.find('/') + 1);
     rules[name.substr(0, name.find('/'))].push_back(rule);
@@ -162,6 +170,14 @@ TEST(AzureNsg, EachExamplesTemplateAuditsCleanThroughTheNsgReader) {
     auto plan = plan::make_plan(*env, c);
     auto text = emit::emit_azure_nsg({plan, *env, c, {}});
     ASSERT_TRUE(text.ok()) << text.error().to_string();
+    // --create-nsgs: the NSGs the template creates hold the same rules.
+    emit::Options created;
+    created.create_nsgs = true;
+    for (const auto& z : env->zones)
+      if (!z.outside) created.azure_subnets.push_back(z.name + "=vnet/snet-" + z.name);
+    auto whole = emit::emit_azure_nsg({plan, *env, c, created});
+    ASSERT_TRUE(whole.ok()) << whole.error().to_string();
+    EXPECT_EQ(as_nsg_list(*whole), as_nsg_list(*text)) << name << ": the same rules either way";
     auto site = audit::azure_site(*env);
     auto ruleset = audit::read_ruleset("nsgs.json", as_nsg_list(*text), audit::Path::forward, audit::Format::automatic,
                                        nullptr, nullptr, &site);

@@ -33,6 +33,10 @@ struct Options {
   std::string priority_band = {};
   std::string running_nsg = {};
   std::string running_nsg_file = {};
+  // azure-nsg: create each zone's NSG with the site's rules as its whole rule set (it is then the
+  // site's), and list the commands that associate it with the zone's subnet ("ZONE=VNET/SUBNET").
+  bool create_nsgs = false;
+  std::vector<std::string> azure_subnets = {};
 };
 
 struct Input {

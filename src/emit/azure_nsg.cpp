@@ -383,13 +383,14 @@ Result<std::string> emit_azure_nsg(const Input& in) {
     ++count;
     addresses += r.sources.size() + r.destinations.size();
   }
-  for (auto& [nsg, totals] : per_nsg) {
-    auto [count, addresses] = totals;
+  for (const auto& entry : per_nsg) {
+    const auto& nsg = entry.first;  // a named variable: lambdas below capture it (clang 14: no structured bindings)
+    auto [count, addresses] = entry.second;
     if (auto d = deployed->find(nsg); d != deployed->end())
       for (const auto& [direction, named] : d->second.rules)
-        for (const auto& entry : named)
+        for (const auto& deployed_rule : named)
           count += std::any_of(rules.begin(), rules.end(),
-                               [&](const SecurityRule& r) { return r.nsg == nsg && r.name == entry.first; })
+                               [&](const SecurityRule& r) { return r.nsg == nsg && r.name == deployed_rule.first; })
                        ? 0
                        : 1;
     if (count > l.rules_per_nsg)

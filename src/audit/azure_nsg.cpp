@@ -8,8 +8,9 @@
 //
 // Service tags: VirtualNetwork is the site's zones (the address space, peered and on-premises
 // prefixes Azure puts in it, as far as the site knows them), Internet every other address,
-// AzureLoadBalancer Azure's health probe address (168.63.129.16); another tag or an application
-// security group is undecided, named in the finding.
+// AzureLoadBalancer Azure's health probe address (168.63.129.16); another tag is undecided, named in
+// the finding. An application security group is the addresses of the IP configurations that join
+// it in the NIC list; without a NIC list it is undecided.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,10 @@ namespace winports::audit {
 namespace {
 
 using Json = nlohmann::json;
+
+// An application security group's id ("/subscriptions/…/applicationSecurityGroups/NAME") as the
+// site's map keys it: the name, in lower case.
+std::string asg_key(const std::string& id) { return lower(id.substr(id.rfind('/') + 1)); }
 
 // The members of a rule or an NSG: flattened as az prints them, or under "properties" as ARM has them.
 const Json& members(const Json& object) {
@@ -236,10 +241,16 @@ class Reader {
       auto list = values(r, source ? "sourceAddressPrefix" : "destinationAddressPrefix",
                          source ? "sourceAddressPrefixes" : "destinationAddressPrefixes");
       auto groups = r.find(source ? "sourceApplicationSecurityGroups" : "destinationApplicationSecurityGroups");
-      if (groups != r.end() && groups->is_array() && !groups->empty())
-        undecided.push_back(std::string(side) + " application security group");
-      else if (list.empty())
+      if (groups != r.end() && groups->is_array() && !groups->empty()) {
+        if (site_.nic_files.empty()) undecided.push_back(std::string(side) + " application security group");
+        for (const auto& g : *groups) {
+          // A group nobody joins matches no address.
+          auto members = site_.asg_members.find(asg_key(g.is_object() ? text_of(g, "id") : ""));
+          if (members != site_.asg_members.end()) set = set.unite(members->second);
+        }
+      } else if (list.empty()) {
         return bad(std::string("no ") + side + " address");
+      }
       for (const auto& v : list)
         if (auto a = addresses(v))
           set = set.unite(*a);
@@ -267,11 +278,21 @@ class Reader {
     if (!undecided.empty()) b.unsupported(join(undecided, ", "));
     auto where = nsg + ": " + name + " (priority " + std::to_string(r.value("priority", 0)) + ")";
     auto ports = join(values(r, "destinationPortRange", "destinationPortRanges"), ",");
-    return std::vector<Rule>{b.finish(
-        Location{file_, 0, where}, access + " " + text_of(r, "protocol") + " " +
-                                       join(values(r, "sourceAddressPrefix", "sourceAddressPrefixes"), ",") + " -> " +
-                                       join(values(r, "destinationAddressPrefix", "destinationAddressPrefixes"), ",") +
-                                       " " + (ports.empty() ? "*" : ports))};
+    return std::vector<Rule>{b.finish(Location{file_, 0, where}, access + " " + text_of(r, "protocol") + " " +
+                                                                     side_text(r, true) + " -> " + side_text(r, false) +
+                                                                     " " + (ports.empty() ? "*" : ports))};
+  }
+
+  // A rule's side as the finding shows it: its prefixes, or its application security groups.
+  static std::string side_text(const Json& r, bool source) {
+    auto list = values(r, source ? "sourceAddressPrefix" : "destinationAddressPrefix",
+                       source ? "sourceAddressPrefixes" : "destinationAddressPrefixes");
+    if (auto groups = r.find(source ? "sourceApplicationSecurityGroups" : "destinationApplicationSecurityGroups");
+        groups != r.end() && groups->is_array())
+      for (const auto& g : *groups)
+        if (auto id = g.is_object() ? text_of(g, "id") : ""; !id.empty())
+          list.push_back("asg:" + id.substr(id.rfind('/') + 1));
+    return join(list, ",");
   }
 
   std::string file_;
@@ -295,19 +316,30 @@ Status add_azure_nics(AzureSite& site, const std::string& file, std::string_view
   if (!is_azure_nic_list(text)) return Error{file, 0, 0, "", msg::azure_not_nic_list()};
   for (const auto& nic : doc) {
     const auto& m = members(nic);
-    auto nsg = m.find("networkSecurityGroup");
-    if (nsg == m.end() || !nsg->is_object()) continue;
-    auto id = text_of(*nsg, "id");
-    auto name = id.substr(id.rfind('/') + 1);
-    if (name.empty()) continue;
+    std::string name;  // the NIC's own NSG, if it has one
+    if (auto nsg = m.find("networkSecurityGroup"); nsg != m.end() && nsg->is_object()) {
+      auto id = text_of(*nsg, "id");
+      name = id.substr(id.rfind('/') + 1);
+    }
     auto configurations = m.find("ipConfigurations");
     if (!configurations->is_array()) return Error{file, 0, 0, "ipConfigurations", msg::azure_not_nic_list()};
     for (const auto& c : *configurations) {
       if (!c.is_object()) return Error{file, 0, 0, "ipConfigurations", msg::azure_not_nic_list()};
-      auto address = parse_address_value(text_of(members(c), "privateIPAddress"));
+      const auto& config = members(c);
+      auto address = parse_address_value(text_of(config, "privateIPAddress"));
       if (!address) continue;
-      auto& set = site.nics_of_nsg[name];
-      set = set.unite(*address);
+      if (!name.empty()) {
+        auto& set = site.nics_of_nsg[name];
+        set = set.unite(*address);
+      }
+      auto groups = config.find("applicationSecurityGroups");
+      if (groups == config.end() || !groups->is_array()) continue;
+      for (const auto& g : *groups) {
+        auto id = g.is_object() ? text_of(g, "id") : "";
+        if (id.empty()) continue;
+        auto& set = site.asg_members[asg_key(id)];
+        set = set.unite(*address);
+      }
     }
   }
   site.nic_files.push_back(file);

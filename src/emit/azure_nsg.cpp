@@ -6,10 +6,13 @@
 // traffic into the zone; whatever the band does not decide falls to the NSG's other rules and
 // Azure's default rules, which the output names. Rules are named by content; with the NSGs as
 // deployed (--running-nsg) an unchanged rule keeps its priority, a new one takes a free one, and the
-// site's rules no longer planned are listed for removal once the new ones are in.
+// site's rules no longer planned are listed for removal once the new ones are in. Roles the site
+// names (settings.azure_asgs) get an application security group: a rule to or from exactly a role's
+// hosts names the group, so a host that moves keeps its rules by staying in the group.
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -26,6 +29,7 @@ using Json = nlohmann::ordered_json;
 // data/targets/azure-nsg.yaml: what an NSG accepts.
 struct Limits {
   std::size_t rules_per_nsg = 0, prefixes_per_nsg = 0, name_length = 0, description_length = 0;
+  std::size_t asgs_per_nsg = 0, asgs_per_ip_configuration = 0;
   int priority_min = 0, priority_max = 0, band_lo = 0, band_hi = 0;
   std::map<std::string, std::string> protocols;  // transport → the rule's protocol
 };
@@ -39,6 +43,8 @@ const Limits& limits() {
     l.prefixes_per_nsg = y["prefixes_per_nsg"].as<std::size_t>();
     l.name_length = y["name_length"].as<std::size_t>();
     l.description_length = y["description_length"].as<std::size_t>();
+    l.asgs_per_nsg = y["asgs_per_nsg"].as<std::size_t>();
+    l.asgs_per_ip_configuration = y["asgs_per_ip_configuration"].as<std::size_t>();
     l.priority_min = y["priority"][0].as<int>();
     l.priority_max = y["priority"][1].as<int>();
     l.band_lo = y["default_band"][0].as<int>();
@@ -52,6 +58,8 @@ const Limits& limits() {
 struct SecurityRule {
   std::string nsg, direction = "Inbound", name, description, protocol, source_port = "*";
   std::vector<std::string> sources, destinations, ports;
+  std::string source_asg, destination_asg;                // an application security group instead of the addresses
+  std::set<std::string> source_hosts, destination_hosts;  // the hosts a side covers (none: a zone)
   bool allow = true;
   int priority = 0;
   int order = 0;  // allows first (0); the band's deny last (1)
@@ -163,6 +171,77 @@ std::string description(const Input& in, const plan::Flow& f, const Limits& l) {
              l.description_length);
 }
 
+// settings.azure_asgs: each role's application security group and the hosts that join it.
+struct Asg {
+  std::string role, name;
+  std::set<std::string> hosts;
+};
+std::vector<Asg> application_security_groups(const plan::Environment& env, const std::string& prefix) {
+  std::vector<Asg> out;
+  for (const auto& role : env.settings.azure_asgs) {
+    Asg a{role, prefix + role, {}};
+    for (const auto& h : env.hosts)
+      if (std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end()) a.hosts.insert(h.name);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// Rules that differ only in one side's hosts, whose hosts together are exactly a role's with a group
+// — as far as the rule's NSG sees them on its own side (it filters only its subnets: members
+// elsewhere never reach it), all of them on the other — become one rule naming the group. Flows
+// from a role come host by host; as one rule they read as the role does.
+void name_groups(std::vector<SecurityRule>& rules, const std::vector<Asg>& asgs,
+                 const std::function<std::string(const std::string&)>& nsg_of_host) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (bool source : {false, true}) {
+      std::map<std::string, std::vector<std::size_t>> alike;  // everything but this side → rules
+      for (std::size_t i = 0; i < rules.size(); ++i) {
+        const auto& r = rules[i];
+        const auto& hosts = source ? r.source_hosts : r.destination_hosts;
+        if (hosts.empty() || !(source ? r.source_asg : r.destination_asg).empty()) continue;
+        auto other = source ? join(r.destinations, ",") + r.destination_asg : join(r.sources, ",") + r.source_asg;
+        alike[r.nsg + "|" + r.direction + "|" + r.protocol + "|" + other + "|" + join(r.ports, ",") + "|" +
+              r.source_port + "|" + r.description]
+            .push_back(i);
+      }
+      std::vector<bool> gone(rules.size(), false);
+      for (const auto& [key, members] : alike) {
+        auto& first = rules[members.front()];
+        const bool own_side = source == (first.direction == "Outbound");
+        std::set<std::string> hosts;
+        for (auto i : members) {
+          const auto& h = source ? rules[i].source_hosts : rules[i].destination_hosts;
+          hosts.insert(h.begin(), h.end());
+        }
+        const Asg* group = nullptr;
+        for (const auto& a : asgs) {
+          std::set<std::string> seen;
+          for (const auto& h : a.hosts)
+            if (!own_side || nsg_of_host(h) == first.nsg) seen.insert(h);
+          if (seen == hosts) group = &a;
+          if (group) break;
+        }
+        if (!group) continue;
+        (source ? first.source_asg : first.destination_asg) = group->name;
+        (source ? first.sources : first.destinations).clear();
+        (source ? first.source_hosts : first.destination_hosts) = hosts;
+        for (std::size_t k = 1; k < members.size(); ++k) gone[members[k]] = true;
+        changed = true;
+      }
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < rules.size(); ++i)
+        if (!gone[i] && kept++ != i) rules[kept - 1] = std::move(rules[i]);
+      rules.resize(kept);
+    }
+  }
+}
+
+std::string asg_id(const std::string& name) {
+  return "[resourceId('Microsoft.Network/applicationSecurityGroups', '" + name + "')]";
+}
+
 std::vector<std::string> prefixes(const std::vector<Network>& nets) {
   std::vector<std::string> out;
   for (const auto& n : nets) out.push_back(n.to_string());
@@ -182,6 +261,11 @@ Result<std::string> emit_azure_nsg(const Input& in) {
   auto deployed = running(in);
   if (!deployed) return deployed.error();
   const std::string prefix = "wp-" + identifier(env.site, "-", '-').substr(0, 40) + "-";
+  const auto asgs = application_security_groups(env, prefix);
+  auto nsg_of_host = [&](const std::string& host) {
+    auto it = names->find(env.host(host)->zone);
+    return it == names->end() ? std::string() : it->second;
+  };
 
   std::vector<SecurityRule> rules;
   std::set<std::string> zones_in;  // zones that receive a flow: each gets the band's deny
@@ -228,12 +312,25 @@ Result<std::string> emit_azure_nsg(const Input& in) {
         else
           r.ports = {"*"};
         if (f.source_port) r.source_port = std::to_string(*f.source_port);
-        auto content = r.nsg + "|" + r.direction + "|" + r.protocol + "|" + join(r.sources, ",") + "|" +
-                       join(r.destinations, ",") + "|" + join(r.ports, ",") + "|" + r.source_port;
-        r.name = prefix + detail::content_hash(content);
+        // The hosts each side covers, for the application security groups: the rule's own side
+        // those of its zone, the other side all of them. None for ICMPv6: a group holds both
+        // families, and Azure's Icmp then means both.
+        if (!asgs.empty() && f.transport != Transport::icmpv6) {
+          const auto& own = outbound ? f.source : f.destination;
+          auto& own_hosts = outbound ? r.source_hosts : r.destination_hosts;
+          for (const auto& h : own.hosts)
+            if (env.host(h)->zone == zone) own_hosts.insert(h);
+          if (!outbound) r.source_hosts.insert(f.source.hosts.begin(), f.source.hosts.end());
+        }
         rules.push_back(std::move(r));
       }
     }
+  }
+  if (!asgs.empty()) name_groups(rules, asgs, nsg_of_host);
+  for (auto& r : rules) {
+    auto content = r.nsg + "|" + r.direction + "|" + r.protocol + "|" + join(r.sources, ",") + r.source_asg + "|" +
+                   join(r.destinations, ",") + r.destination_asg + "|" + join(r.ports, ",") + "|" + r.source_port;
+    r.name = prefix + detail::content_hash(content);
   }
   // The band's deny: the site's traffic into the zone, per family, its own zone's too — an NSG
   // filters within its subnet, and what the plan does not allow there is as unplanned as the rest.
@@ -378,11 +475,27 @@ Result<std::string> emit_azure_nsg(const Input& in) {
           if (entry.first.rfind(prefix, 0) == 0) removals[nsg].push_back(entry.first);
   // Azure's limits per NSG: its rules (the others as deployed, and the site's), and the prefixes.
   std::map<std::string, std::pair<std::size_t, std::size_t>> per_nsg;  // rules, prefixes
+  std::map<std::string, std::set<std::string>> asgs_of_nsg;
   for (const auto& r : rules) {
     auto& [count, addresses] = per_nsg[r.nsg];
     ++count;
     addresses += r.sources.size() + r.destinations.size();
+    for (const auto* a : {&r.source_asg, &r.destination_asg})
+      if (!a->empty()) asgs_of_nsg[r.nsg].insert(*a);
   }
+  for (const auto& [nsg, named] : asgs_of_nsg)
+    if (named.size() > l.asgs_per_nsg)
+      return Error{env.file, 0, 0, "settings.azure_asgs",
+                   msg::emit_azure_limit(nsg, std::to_string(named.size()), "application security groups",
+                                         std::to_string(l.asgs_per_nsg))};
+  std::map<std::string, std::vector<std::string>> asgs_of_host;
+  for (const auto& a : asgs)
+    for (const auto& h : a.hosts) asgs_of_host[h].push_back(a.name);
+  for (const auto& [host, joined] : asgs_of_host)
+    if (joined.size() > l.asgs_per_ip_configuration)
+      return Error{env.file, 0, 0, "settings.azure_asgs",
+                   msg::emit_azure_asgs_per_host(host, std::to_string(joined.size()),
+                                                 std::to_string(l.asgs_per_ip_configuration))};
   for (const auto& entry : per_nsg) {
     const auto& nsg = entry.first;  // a named variable: lambdas below capture it (clang 14: no structured bindings)
     auto [count, addresses] = entry.second;
@@ -429,31 +542,61 @@ Result<std::string> emit_azure_nsg(const Input& in) {
           "; each rule's description names the services it serves and their KB rows."};
   if (icmp) notes.push_back("NSG rules cannot filter ICMP by type: each ICMP rule allows every ICMP type.");
   Json resources = Json::array();
+  // With application security groups the template deploys in two stages (parameter stage): the
+  // groups first, so the hosts join them before any rule names them — a rule naming a group nobody
+  // has joined yet would leave its flow to the band's deny.
+  const bool staged = !asgs.empty();
+  auto in_stage = [&](Json resource, const std::set<std::string>& named) {
+    if (!staged) return resource;
+    Json out = {{"condition", "[equals(parameters('stage'), 'all')]"}};
+    out.update(resource);
+    if (!named.empty()) {
+      out["dependsOn"] = Json::array();
+      for (const auto& a : named) out["dependsOn"].push_back(asg_id(a));
+    }
+    return out;
+  };
+  for (const auto& a : asgs)
+    resources.push_back({{"type", "Microsoft.Network/applicationSecurityGroups"},
+                         {"apiVersion", "2022-07-01"},
+                         {"name", a.name},
+                         {"location", "[resourceGroup().location]"},
+                         {"properties", Json::object()}});
   std::map<std::string, Json> inline_rules;  // --create-nsgs: each NSG's whole rule set
+  std::map<std::string, std::set<std::string>> named_by_nsg;
   for (const auto& r : rules) {
     Json props = {{"description", r.description}, {"protocol", r.protocol}, {"sourcePortRange", r.source_port}};
     if (r.ports.size() == 1)
       props["destinationPortRange"] = r.ports.front();
     else
       props["destinationPortRanges"] = r.ports;
-    if (r.sources.size() == 1)
-      props["sourceAddressPrefix"] = r.sources.front();
-    else
-      props["sourceAddressPrefixes"] = r.sources;
-    if (r.destinations.size() == 1)
-      props["destinationAddressPrefix"] = r.destinations.front();
-    else
-      props["destinationAddressPrefixes"] = r.destinations;
+    auto side = [&](const std::vector<std::string>& list, const std::string& asg, const char* one, const char* many,
+                    const char* group) {
+      if (!asg.empty())
+        props[group] = Json::array({{{"id", asg_id(asg)}}});
+      else if (list.size() == 1)
+        props[one] = list.front();
+      else
+        props[many] = list;
+    };
+    side(r.sources, r.source_asg, "sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups");
+    side(r.destinations, r.destination_asg, "destinationAddressPrefix", "destinationAddressPrefixes",
+         "destinationApplicationSecurityGroups");
     props["access"] = r.allow ? "Allow" : "Deny";
     props["priority"] = r.priority;
     props["direction"] = r.direction;
+    std::set<std::string> named;
+    for (const auto* a : {&r.source_asg, &r.destination_asg})
+      if (!a->empty()) named.insert(*a);
+    named_by_nsg[r.nsg].insert(named.begin(), named.end());
     if (in.options.create_nsgs)
       inline_rules[r.nsg].push_back({{"name", r.name}, {"properties", std::move(props)}});
     else
-      resources.push_back({{"type", "Microsoft.Network/networkSecurityGroups/securityRules"},
-                           {"apiVersion", "2022-07-01"},
-                           {"name", r.nsg + "/" + r.name},
-                           {"properties", std::move(props)}});
+      resources.push_back(in_stage({{"type", "Microsoft.Network/networkSecurityGroups/securityRules"},
+                                    {"apiVersion", "2022-07-01"},
+                                    {"name", r.nsg + "/" + r.name},
+                                    {"properties", std::move(props)}},
+                                   named));
   }
   // --create-nsgs: each NSG as one resource holding all its rules, so a re-deploy replaces the
   // rule set in one step (no gap); the NSG is the site's, nobody else's rules belong in it.
@@ -462,11 +605,12 @@ Result<std::string> emit_azure_nsg(const Input& in) {
     auto subnets = subnet_names(in, *names);
     if (!subnets) return subnets.error();
     for (auto& [nsg, list] : inline_rules)
-      resources.push_back({{"type", "Microsoft.Network/networkSecurityGroups"},
-                           {"apiVersion", "2022-07-01"},
-                           {"name", nsg},
-                           {"location", "[resourceGroup().location]"},
-                           {"properties", {{"securityRules", std::move(list)}}}});
+      resources.push_back(in_stage({{"type", "Microsoft.Network/networkSecurityGroups"},
+                                    {"apiVersion", "2022-07-01"},
+                                    {"name", nsg},
+                                    {"location", "[resourceGroup().location]"},
+                                    {"properties", {{"securityRules", std::move(list)}}}},
+                                   named_by_nsg[nsg]));
     for (const auto& [zone, subnet] : *subnets) {
       auto slash = subnet.find('/');
       associate.push_back(
@@ -492,14 +636,45 @@ Result<std::string> emit_azure_nsg(const Input& in) {
                  "(associate_after_deploy) REPLACES whatever NSG the subnet had, and with it every rule of that "
                  "NSG: the band's deny and Azure's defaults then decide everything else.");
   }
+  // Each host's groups: the command that sets them on its IP configuration (az sets the whole list).
+  Json join_groups = Json::array();
+  for (const auto& [host, joined] : asgs_of_host) {
+    Json addresses = Json::array();
+    for (const auto& a : env.host(host)->addresses) addresses.push_back(a.to_string());
+    join_groups.push_back({{"host", host},
+                           {"addresses", std::move(addresses)},
+                           {"application_security_groups", joined},
+                           {"command",
+                            "az network nic ip-config update --resource-group RG --nic-name NIC --name "
+                            "IPCONFIG --application-security-groups " +
+                                join(joined, " ")}});
+  }
+  if (staged) {
+    std::vector<std::string> roles;
+    for (const auto& a : asgs) roles.push_back(a.role + " (" + a.name + ")");
+    notes.insert(notes.begin() + 2,
+                 "Application security groups (settings.azure_asgs): " + join(roles, ", ") +
+                     ". A rule to or from exactly a role's hosts names its group instead of their addresses. Deploy "
+                     "in two stages: first with --parameters stage=groups (the groups only); then add each host's "
+                     "IP configuration to its groups (join_before_rules: the command sets the configuration's whole "
+                     "list, so name the groups it already has too; RG, NIC and IPCONFIG are yours); then deploy "
+                     "again without the parameter (the rules). Every host of a group must be in one virtual network.");
+  }
   Json doc = {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
-              {"contentVersion", "1.0.0.0"},
-              {"metadata",
-               {{"generator", "winports"},
-                {"site", env.site},
-                {"comments", notes},
-                {"remove_after_deploy", std::move(remove)}}},
-              {"resources", std::move(resources)}};
+              {"contentVersion", "1.0.0.0"}};
+  if (staged)
+    doc["parameters"] = {{"stage",
+                          {{"type", "string"},
+                           {"allowedValues", {"groups", "all"}},
+                           {"defaultValue", "all"},
+                           {"metadata",
+                            {{"description",
+                              "groups: the application security groups only, for the hosts to join "
+                              "them before the rules name them; all: everything"}}}}}};
+  doc["metadata"] = {
+      {"generator", "winports"}, {"site", env.site}, {"comments", notes}, {"remove_after_deploy", std::move(remove)}};
+  if (staged) doc["metadata"]["join_before_rules"] = std::move(join_groups);
+  doc["resources"] = std::move(resources);
   if (in.options.create_nsgs) doc["metadata"]["associate_after_deploy"] = std::move(associate);
   return doc.dump(2) + "\n";
 }

@@ -180,6 +180,7 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
   if (path == "settings") {  // network-wide choices, not a host's
     keys.push_back("kb_literal");
     keys.push_back("pdc_emulator");
+    keys.push_back("azure_asgs");
   }
   r.check_keys(node, path, keys);
   auto ranges = [&](const char* key) -> std::optional<PortSet> {
@@ -216,6 +217,8 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
     s.ports[std::string(ps.key)] = range->lo;
   }
   check_distinct_rpc_ports(r, node, path, s, c);
+  s.azure_asgs =
+      known_ids(r, node["azure_asgs"], Reader::join(path, "azure_asgs"), msg::site_unknown_role, c.roles, by_id);
   s.features =
       known_ids(r, node["features"], Reader::join(path, "features"), msg::site_unknown_feature, c.features, by_id);
   s.scenarios =
@@ -493,6 +496,16 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
                                  [](const std::string& role) { return role == "domain-controller"; }))
           r.fail(root["settings"]["pdc_emulator"], "settings.pdc_emulator",
                  msg::site_pdc_not_a_dc(env.settings.pdc_emulator));
+      });
+    // An application security group for a role no host carries would name nobody.
+    for (std::size_t i = 0; i < env.settings.azure_asgs.size(); ++i)
+      errors.entry("", [&] {
+        const auto& role = env.settings.azure_asgs[i];
+        if (std::none_of(env.hosts.begin(), env.hosts.end(), [&](const Host& h) {
+              return std::find(h.roles.begin(), h.roles.end(), role) != h.roles.end();
+            }))
+          r.fail(root["settings"]["azure_asgs"][i], Reader::index("settings.azure_asgs", i),
+                 msg::site_asg_role_unused(role));
       });
     std::vector<std::string> endpoints = names_of(env.zones);  // what a typo in from/to may have meant
     endpoints.emplace_back(kAnyZone);

@@ -124,20 +124,38 @@ namespace {
 // The test helper the audit issue asks for: an emitted template as `az network nsg list -o json`
 // prints the NSGs it lands in (each rule's properties flattened, as az does; no default rules
 // listed, as an NSG created by a template shows them only under defaultSecurityRules when asked).
+// An application security group as Azure names it once deployed.
+std::string asg_resource_id(const std::string& name) {
+  return "/subscriptions/0000/resourceGroups/rg-site/providers/Microsoft.Network/applicationSecurityGroups/" + name;
+}
+
+// A rule's properties as az prints them: the template's resourceId() expressions resolved.
+nlohmann::json deployed_rule(nlohmann::json rule) {
+  for (const char* side : {"sourceApplicationSecurityGroups", "destinationApplicationSecurityGroups"})
+    if (rule.contains(side))
+      for (auto& g : rule[side]) {
+        auto id = g["id"].get<std::string>();  // [resourceId('…/applicationSecurityGroups', 'NAME')]
+        auto quote = id.rfind('\'');
+        g["id"] = asg_resource_id(id.substr(id.rfind('\'', quote - 1) + 1, quote - id.rfind('\'', quote - 1) - 1));
+      }
+  return rule;
+}
+
 std::string as_nsg_list(const std::string& template_text) {
   auto t = nlohmann::json::parse(template_text);
   std::map<std::string, nlohmann::json> rules;
   for (const auto& r : t["resources"]) {
     auto name = r["name"].get<std::string>();
+    if (r["type"] == "Microsoft.Network/applicationSecurityGroups") continue;
     if (r["type"] == "Microsoft.Network/networkSecurityGroups") {  // --create-nsgs: the NSG with its rules
       for (const auto& inner : r["properties"]["securityRules"]) {
-        auto rule = inner["properties"];
+        auto rule = deployed_rule(inner["properties"]);
         rule["name"] = inner["name"];
         rules[name].push_back(rule);
       }
       continue;
     }
-    auto rule = r["properties"];
+    auto rule = deployed_rule(r["properties"]);
     rule["name"] = name.substr(name.find('/') + 1);
     rules[name.substr(0, name.find('/'))].push_back(rule);
   }
@@ -145,6 +163,40 @@ std::string as_nsg_list(const std::string& template_text) {
   for (auto& [nsg, security] : rules)
     list.push_back({{"name", nsg}, {"resourceGroup", "rg-site"}, {"securityRules", std::move(security)}});
   return list.dump(1);
+}
+
+// `az network nic list -o json` once each host has joined its groups as join_before_rules says: a
+// NIC per host, an IP configuration per address, no NIC NSG.
+std::string as_nic_list(const std::string& template_text) {
+  auto t = nlohmann::json::parse(template_text);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& host : t["metadata"]["join_before_rules"]) {
+    nlohmann::json configurations = nlohmann::json::array(), groups = nlohmann::json::array();
+    for (const auto& g : host["application_security_groups"]) groups.push_back({{"id", asg_resource_id(g)}});
+    for (const auto& a : host["addresses"])
+      configurations.push_back({{"name", "ipconfig" + std::to_string(configurations.size() + 1)},
+                                {"privateIPAddress", a},
+                                {"applicationSecurityGroups", groups}});
+    list.push_back({{"name", host["host"].get<std::string>() + "-nic"}, {"ipConfigurations", configurations}});
+  }
+  return list.dump(1);
+}
+
+// The audit of a deployed template finds nothing but what an NSG cannot say and the template says
+// it cannot: ICMP by type, and Azure's default rule for its load balancer's probe address
+// (168.63.129.16, outside every zone).
+void expect_clean(const plan::Environment& env, const plan::Plan& plan, const audit::Ruleset& ruleset,
+                  const std::string& name) {
+  auto result = audit::audit(env, catalog::builtin_catalog(), plan, ruleset, "");
+  ASSERT_TRUE(result.ok()) << result.error().to_string();
+  EXPECT_TRUE(result->blocked.empty() && result->replies.empty() && result->unreached.empty()) << name;
+  EXPECT_TRUE(result->shadowed.empty() && result->unsupported.empty()) << name;
+  for (const auto& e : result->extra_by_rule)
+    for (const auto& o : e.opens) {
+      bool icmp_types = o.transport == "icmp" && e.text.find(" Icmp ") != std::string::npos;
+      bool probe = e.rule.where.find("AllowAzureLoadBalancerInBound") != std::string::npos;
+      EXPECT_TRUE(icmp_types || probe) << name << ": " << e.rule.to_string() << ": " << e.text;
+    }
 }
 
 std::string read_text(const std::string& path) {
@@ -182,17 +234,85 @@ TEST(AzureNsg, EachExamplesTemplateAuditsCleanThroughTheNsgReader) {
     auto ruleset = audit::read_ruleset("nsgs.json", as_nsg_list(*text), audit::Path::forward, audit::Format::automatic,
                                        nullptr, nullptr, &site);
     ASSERT_TRUE(ruleset.ok()) << ruleset.error().to_string();
-    auto result = audit::audit(*env, c, plan, *ruleset, "");
-    ASSERT_TRUE(result.ok()) << result.error().to_string();
-    EXPECT_TRUE(result->blocked.empty() && result->replies.empty() && result->unreached.empty()) << name;
-    EXPECT_TRUE(result->shadowed.empty() && result->unsupported.empty()) << name;
-    for (const auto& e : result->extra_by_rule)
-      for (const auto& o : e.opens) {
-        bool icmp_types = o.transport == "icmp" && e.text.find(" Icmp ") != std::string::npos;
-        bool probe = e.rule.where.find("AllowAzureLoadBalancerInBound") != std::string::npos;
-        EXPECT_TRUE(icmp_types || probe) << name << ": " << e.rule.to_string() << ": " << e.text;
-      }
+    expect_clean(*env, plan, *ruleset, name);
   }
+}
+
+// With every role named as an application security group, the template names groups wherever a rule
+// is to or from exactly a role's hosts; deployed in its two stages (groups, hosts joining them as
+// join_before_rules says, rules) and read back with the NIC list, it still audits clean. Without the
+// NIC list a group is undecided, and the audit says so rather than guessing.
+TEST(AzureNsg, ApplicationSecurityGroupsForRolesAuditCleanWithTheNicList) {
+  const auto& c = catalog::builtin_catalog();
+  std::size_t rules_naming_groups = 0;
+  for (const char* name : {"branch-office.yaml", "dmz.yaml", "mixed-domain.yaml", "modern-company.yaml"}) {
+    auto env = plan::load_environment({name, read_example(name)}, c);
+    ASSERT_TRUE(env.ok()) << env.error().to_string();
+    std::set<std::string> roles;
+    for (auto& z : env->zones)
+      if (!z.outside) z.azure_nsg = "nsg-" + z.name;
+    for (const auto& h : env->hosts) roles.insert(h.roles.begin(), h.roles.end());
+    env->settings.azure_asgs.assign(roles.begin(), roles.end());
+    auto plan = plan::make_plan(*env, c);
+    auto text = emit::emit_azure_nsg({plan, *env, c, {}});
+    ASSERT_TRUE(text.ok()) << text.error().to_string();
+    auto doc = nlohmann::json::parse(*text);
+    ASSERT_EQ(doc["parameters"]["stage"]["defaultValue"], "all") << name;
+    std::size_t groups = 0;
+    for (const auto& r : doc["resources"]) {
+      if (r["type"] == "Microsoft.Network/applicationSecurityGroups") {
+        ++groups;
+        EXPECT_FALSE(r.contains("condition")) << name << ": the groups deploy in the first stage";
+        continue;
+      }
+      EXPECT_EQ(r["condition"], "[equals(parameters('stage'), 'all')]") << name << ": rules wait for the second";
+      const auto& p = r["properties"];
+      for (const char* side : {"source", "destination"}) {
+        auto group = std::string(side) + "ApplicationSecurityGroups";
+        if (!p.contains(group)) continue;
+        ++rules_naming_groups;
+        EXPECT_FALSE(p.contains(std::string(side) + "AddressPrefix") ||
+                     p.contains(std::string(side) + "AddressPrefixes"))
+            << name << ": a side names a group or addresses, never both";
+        EXPECT_TRUE(r.contains("dependsOn")) << name;
+      }
+    }
+    EXPECT_EQ(groups, roles.size()) << name;
+    auto site = audit::azure_site(*env);
+    ASSERT_TRUE(audit::add_azure_nics(site, "nics.json", as_nic_list(*text)).ok());
+    auto ruleset = audit::read_ruleset("nsgs.json", as_nsg_list(*text), audit::Path::forward, audit::Format::automatic,
+                                       nullptr, nullptr, &site);
+    ASSERT_TRUE(ruleset.ok()) << ruleset.error().to_string();
+    expect_clean(*env, plan, *ruleset, name);
+    // Without the NIC list nobody knows who is in a group.
+    auto unknown = audit::azure_site(*env);
+    auto undecided = audit::read_ruleset("nsgs.json", as_nsg_list(*text), audit::Path::forward,
+                                         audit::Format::automatic, nullptr, nullptr, &unknown);
+    ASSERT_TRUE(undecided.ok());
+    auto guessed = audit::audit(*env, c, plan, *undecided, "");
+    ASSERT_TRUE(guessed.ok());
+    EXPECT_FALSE(guessed->unsupported.empty()) << name;
+  }
+  EXPECT_GT(rules_naming_groups, 20u) << "the examples' flows to and from roles name their groups";
+}
+
+TEST(AzureNsg, ApplicationSecurityGroupsNameRolesSomeHostCarries) {
+  const auto& c = catalog::builtin_catalog();
+  auto with = [&](const std::string& line) {
+    return plan::load_environment({"cloud.yaml", std::string(kSite) + "settings:\n  azure_asgs: " + line + "\n"}, c);
+  };
+  ASSERT_TRUE(with("[domain-controller]").ok());
+  auto typo = with("[domain-controler]");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.error().field, "settings.azure_asgs[0]");
+  EXPECT_NE(typo.error().message.find("domain-controller"), std::string::npos) << "the closest role";
+  auto nobody = with("[domain-controller, file-server]");
+  ASSERT_FALSE(nobody.ok());
+  EXPECT_EQ(nobody.error().field, "settings.azure_asgs[1]");
+  EXPECT_EQ(nobody.error().line, 10);
+  auto y = YAML::Load(std::string(render::template_text("azure-nsg")));
+  EXPECT_EQ(y["asgs_per_ip_configuration"].as<int>(), 20);
+  EXPECT_EQ(y["asgs_per_nsg"].as<int>(), 100);
 }
 
 namespace {

@@ -386,20 +386,36 @@ Allowed read_json(const std::string& text, bool host_variant) {
 }
 
 // azure-nsg: Inbound Allow rules of the template; the service tag Internet is the outside zone's
-// networks (every address in no zone). An NSG rule cannot name an ICMP type: "icmp".
+// networks (every address in no zone). An NSG rule cannot name an ICMP type: "icmp". An application
+// security group is the addresses of the hosts that join it (join_before_rules).
 Allowed read_azure_nsg(const std::string& text, const Environment& env) {
   Allowed out;
   auto doc = nlohmann::json::parse(text);
-  auto list = [](const nlohmann::json& p, const char* one, const char* many) {
+  std::map<std::string, std::vector<std::string>> members;  // the group's resourceId() → addresses
+  for (const auto& h : doc["metadata"].value("join_before_rules", nlohmann::json::array()))
+    for (const auto& g : h["application_security_groups"])
+      for (const auto& a : h["addresses"])
+        members["[resourceId('Microsoft.Network/applicationSecurityGroups', '" + g.get<std::string>() + "')]"]
+            .push_back(a.get<std::string>());
+  auto list = [&](const nlohmann::json& p, const char* one, const char* many, const char* groups) {
+    if (p.contains(groups)) {
+      std::vector<std::string> out;
+      for (const auto& g : p[groups]) {
+        const auto& m = members[g["id"].get<std::string>()];
+        out.insert(out.end(), m.begin(), m.end());
+      }
+      return out;
+    }
     return p.contains(one) ? std::vector<std::string>{p[one].get<std::string>()}
                            : p[many].get<std::vector<std::string>>();
   };
   for (const auto& r : doc["resources"]) {
+    if (r["type"] == "Microsoft.Network/applicationSecurityGroups") continue;
     EXPECT_EQ(r["type"], "Microsoft.Network/networkSecurityGroups/securityRules");
     const auto& p = r["properties"];
     if (p["access"] != "Allow") continue;
     PortSet ports;
-    for (const auto& range : list(p, "destinationPortRange", "destinationPortRanges"))
+    for (const auto& range : list(p, "destinationPortRange", "destinationPortRanges", ""))
       if (range != "*") ports = ports.unite(ports_of(range, '-'));
     auto sport = p["sourcePortRange"].get<std::string>();
     auto k = table_kind(p["protocol"], sport == "*" ? "" : sport, "");
@@ -416,8 +432,10 @@ Allowed read_azure_nsg(const std::string& text, const Environment& env) {
       }
       return out;
     };
-    allow(out, expand(list(p, "sourceAddressPrefix", "sourceAddressPrefixes")),
-          expand(list(p, "destinationAddressPrefix", "destinationAddressPrefixes")), k, ports);
+    allow(out, expand(list(p, "sourceAddressPrefix", "sourceAddressPrefixes", "sourceApplicationSecurityGroups")),
+          expand(list(p, "destinationAddressPrefix", "destinationAddressPrefixes",
+                      "destinationApplicationSecurityGroups")),
+          k, ports);
   }
   return out;
 }
@@ -565,6 +583,16 @@ TEST(ReadBack, EmittedRulesAllowExactlyThePlannedFlows) {
     auto nsg = emit::emit_azure_nsg(azure);
     ASSERT_TRUE(nsg.ok()) << nsg.error().to_string();
     compare(expected_azure(plan), read_azure_nsg(*nsg, *env), std::string(name) + " azure-nsg");
+    {  // every role an application security group: the groups allow the same flows as the addresses
+      auto grouped = *env;
+      std::set<std::string> roles;
+      for (const auto& h : grouped.hosts) roles.insert(h.roles.begin(), h.roles.end());
+      grouped.settings.azure_asgs.assign(roles.begin(), roles.end());
+      auto with_groups = emit::emit_azure_nsg({plan, grouped, c, azure.options});
+      ASSERT_TRUE(with_groups.ok()) << with_groups.error().to_string();
+      EXPECT_NE(with_groups->find("ApplicationSecurityGroups"), std::string::npos) << name;
+      compare(expected_azure(plan), read_azure_nsg(*with_groups, grouped), std::string(name) + " azure-nsg asgs");
+    }
     for (const auto& f : plan.flows) {
       if (f.transport != Transport::gre) continue;
       EXPECT_TRUE(std::any_of(azure_warnings.begin(), azure_warnings.end(),

@@ -148,12 +148,14 @@ Result<Ruleset> read_asa_config(const asa::Config& config, const AsaInterfaces& 
 
 // What the site says of its Azure network security groups: the zones each NSG guards (their
 // azure_nsg), what the tag VirtualNetwork stands for (the site's zones), and from `az network nic
-// list` the addresses each network interface's own NSG guards.
+// list` the addresses each network interface's own NSG guards and each application security group
+// holds (by the group's name in lower case: Azure's names are case-insensitive).
 struct AzureSite {
   std::map<std::string, AddressSet> zones_of_nsg;
   std::map<std::string, std::string> nsg_of_zone;  // every zone of the site: its NSG, or ""
   AddressSet virtual_network;
   std::map<std::string, AddressSet> nics_of_nsg;
+  std::map<std::string, AddressSet> asg_members;
   std::vector<std::string> nic_files;
 };
 // `az network nsg list -o json` (or `show`) on the forward path (azure_nsg.cpp).

@@ -33,6 +33,9 @@ struct Settings {
   // The PDC emulator (site level only): the one DC that syncs time from an outside source (profile
   // time-source); without it every DC an entry names does.
   std::string pdc_emulator;
+  // The roles whose hosts the azure-nsg output names by an Azure application security group (site
+  // level only): rules to or from exactly those hosts name the group instead of their addresses.
+  std::vector<std::string> azure_asgs;
 };
 
 struct Zone {

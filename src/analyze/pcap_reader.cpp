@@ -94,6 +94,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   Packet packet;
+  Inner inner;
   std::uint64_t number = 0;
   for (;;) {
     int got = pcap.pcap_next_ex(handle, &header, &data);
@@ -109,10 +110,15 @@ Status read_pcap(const std::string& path, FlowTable& table) {
       if (long at = std::ftell(file); at > 0) mapped.release_before(static_cast<std::size_t>(at));
     }
     packet.time = static_cast<double>(header->ts.tv_sec) + static_cast<double>(header->ts.tv_usec) / 1e6;
-    if (Msg why = decode_frame(link, {data, header->caplen}, packet))
+    if (Msg why = decode_frame(link, {data, header->caplen}, packet, &inner)) {
       table.skip(why, [&] { return path + " packet " + std::to_string(number); });
-    else
-      table.add(packet);
+      continue;
+    }
+    table.add(packet);
+    // A tunnel's packets are connections too; what one inside it cannot be read is not a skip of
+    // the frame, whose outer connection counted.
+    for (int depth = 0; inner.kind != Inner::Kind::none && depth < kMaxTunnels; ++depth)
+      if (!decode_inner(inner, packet)) table.add(packet);
   }
   pcap.pcap_close(handle);
   return ok_status();

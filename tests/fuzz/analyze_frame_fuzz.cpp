@@ -21,7 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     at += 2;
     length = std::min(length, size - at);
     packet.time = static_cast<double>(at);
-    if (!decode_frame(link, {data + at, length}, packet)) table.add(packet);
+    Inner inner;
+    if (!decode_frame(link, {data + at, length}, packet, &inner)) table.add(packet);
+    for (int depth = 0; inner.kind != Inner::Kind::none && depth < kMaxTunnels; ++depth)
+      if (!decode_inner(inner, packet)) table.add(packet);
     at += length;
   }
   (void)table.flows(winports::catalog::builtin_catalog());

@@ -169,6 +169,104 @@ TEST(AnalyzeDecode, SkipsWhatItCannotUse) {
   EXPECT_EQ(skipped_because(decode_frame(9999, Bytes(40, 0), p)), "unsupported link type");
 }
 
+namespace {
+
+// Every packet one frame holds, outermost first: the frame's, then each tunnel's inside it.
+std::vector<Packet> layers(int link, const Bytes& frame) {
+  std::vector<Packet> out;
+  Packet p;
+  Inner inner;
+  if (decode_frame(link, frame, p, &inner)) return out;
+  out.push_back(p);
+  for (int depth = 0; inner.kind != Inner::Kind::none && depth < kMaxTunnels; ++depth)
+    if (!decode_inner(inner, p)) out.push_back(p);
+  return out;
+}
+
+// "6 198.18.10.5:41000 > 198.18.20.10:445" for each packet.
+std::vector<std::string> described(const std::vector<Packet>& packets) {
+  std::vector<std::string> out;
+  for (const auto& p : packets) {
+    std::string text = std::to_string(p.protocol) + " ";
+    for (int i = 0; i < 4; ++i) text += std::to_string(p.source[i]) + (i < 3 ? "." : "");
+    text += ":" + std::to_string(p.source_port) + " > ";
+    for (int i = 0; i < 4; ++i) text += std::to_string(p.destination[i]) + (i < 3 ? "." : "");
+    out.push_back(text + ":" + std::to_string(p.destination_port));
+  }
+  return out;
+}
+
+Bytes cat_bytes(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+constexpr std::array<std::uint8_t, 4> kTunnelA{198, 19, 0, 1}, kTunnelB{198, 19, 0, 2};
+
+}  // namespace
+
+// Each encapsulation tshark decodes for its conversation tables: the tunnel is a connection (when
+// it is one: UDP, GRE), and so is the packet inside it; IP in IP and the link's own headers
+// (PPPoE, MPLS, PBB, SNAP) are decoded in place.
+TEST(AnalyzeDecode, TunnelsAndTheirInnerConnections) {
+  const auto smb = ipv4(6, kClient, kServer, tcp(41000, 445, kTcpSyn));
+  const std::string inner = "6 198.18.10.5:41000 > 198.18.20.10:445";
+  auto in_udp = [&](std::uint16_t sport, std::uint16_t dport, const Bytes& header, const Bytes& payload) {
+    return ethernet(ipv4(17, kTunnelA, kTunnelB, udp(sport, dport, cat_bytes({header, payload}))));
+  };
+  using V = std::vector<std::string>;
+  // VXLAN: flags with the VNI bit, an Ethernet frame.
+  EXPECT_EQ(described(layers(kLinkEthernet, in_udp(50000, 4789, {0x08, 0, 0, 0, 0, 0, 1, 0}, ethernet(smb)))),
+            (V{"17 198.19.0.1:50000 > 198.19.0.2:4789", inner}));
+  // A client's port 4789 to DNS is DNS, not VXLAN.
+  EXPECT_EQ(layers(kLinkEthernet, in_udp(4789, 53, {0x08, 0, 0, 0, 0, 0, 1, 0}, ethernet(smb))).size(), 1u);
+  // Geneve with one 4-byte option, carrying Ethernet.
+  EXPECT_EQ(described(layers(kLinkEthernet,
+                             in_udp(50000, 6081, {0x01, 0, 0x65, 0x58, 0, 0, 1, 0, 1, 2, 3, 4}, ethernet(smb))))
+                .back(),
+            inner);
+  // GTP-U: a G-PDU with the sequence flag (4 more bytes) and one extension header.
+  EXPECT_EQ(described(layers(kLinkEthernet,
+                             in_udp(2152, 2152, {0x34, 0xff, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0x85, 1, 0, 0, 0}, smb)))
+                .back(),
+            inner);
+  // GRE in UDP (RFC 8086).
+  EXPECT_EQ(described(layers(kLinkEthernet, in_udp(50000, 4754, {0, 0, 0x08, 0}, smb))).back(), inner);
+  // GRE with a key and a sequence number: the GRE connection, then the packet.
+  auto gre = ethernet(ipv4(47, kTunnelA, kTunnelB, cat_bytes({{0x30, 0, 0x08, 0, 0, 0, 0, 7, 0, 0, 0, 1}, smb})));
+  EXPECT_EQ(described(layers(kLinkEthernet, gre)), (V{"47 198.19.0.1:0 > 198.19.0.2:0", inner}));
+  // PPTP's enhanced GRE (version 1, key and sequence) carrying PPP with address and control.
+  auto pptp =
+      ethernet(ipv4(47, kTunnelA, kTunnelB,
+                    cat_bytes({{0x30, 0x01, 0x88, 0x0b, 0, 40, 0, 1, 0, 0, 0, 1}, {0xff, 0x03, 0, 0x21}, smb})));
+  EXPECT_EQ(described(layers(kLinkEthernet, pptp)).back(), inner);
+  // ERSPAN type II (8-byte header) and type III (12 bytes) carry mirrored Ethernet frames.
+  auto erspan2 = ethernet(
+      ipv4(47, kTunnelA, kTunnelB, cat_bytes({{0x10, 0, 0x88, 0xbe, 0, 0, 0, 1}, Bytes(8, 0x10), ethernet(smb)})));
+  EXPECT_EQ(described(layers(kLinkEthernet, erspan2)).back(), inner);
+  auto erspan3 = ethernet(
+      ipv4(47, kTunnelA, kTunnelB, cat_bytes({{0x10, 0, 0x22, 0xeb, 0, 0, 0, 1}, Bytes(12, 0), ethernet(smb)})));
+  EXPECT_EQ(described(layers(kLinkEthernet, erspan3)).back(), inner);
+  // IP in IP: the inner packet only (the outer header is no connection).
+  EXPECT_EQ(described(layers(kLinkEthernet, ethernet(ipv4(4, kTunnelA, kTunnelB, smb)))), V{inner});
+  // PPPoE session, MPLS (two labels), PBB and 802.3 with SNAP: the link's headers.
+  EXPECT_EQ(described(layers(kLinkEthernet, ethernet(cat_bytes({{0x11, 0, 0, 1, 0, 40, 0, 0x21}, smb}), 0x8864))),
+            V{inner});
+  EXPECT_EQ(described(layers(kLinkEthernet, ethernet(cat_bytes({{0, 1, 0, 64, 0, 2, 1, 64}, smb}), 0x8847))), V{inner});
+  EXPECT_EQ(described(layers(kLinkEthernet, ethernet(cat_bytes({{0, 0, 0, 1}, ethernet(smb)}), 0x88e7))), V{inner});
+  Bytes snap(12, 0xaa);
+  be16(snap, static_cast<unsigned>(8 + smb.size()));
+  snap.insert(snap.end(), {0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0});
+  snap.insert(snap.end(), smb.begin(), smb.end());
+  EXPECT_EQ(described(layers(kLinkEthernet, snap)), V{inner});
+  // Tunnels within tunnels stop at a depth, and an unreadable inner packet leaves the outer one.
+  Bytes nested = smb;
+  for (int i = 0; i < 8; ++i) nested = ipv4(47, kTunnelA, kTunnelB, cat_bytes({{0, 0, 0x08, 0}, nested}));
+  EXPECT_EQ(layers(kLinkRaw, nested).size(), std::size_t(1 + kMaxTunnels));
+  EXPECT_EQ(layers(kLinkEthernet, in_udp(50000, 4789, {0x08, 0, 0, 0, 0, 0, 1, 0}, {1, 2, 3})).size(), 1u);
+}
+
 TEST(AnalyzeDecode, IcmpErrorBelongsToTheConnectionItQuotes) {
   auto original = ipv4(17, kClient, kServer, udp(41000, 161));
   Bytes icmp{3, 3, 0, 0, 0, 0, 0, 0};

@@ -255,7 +255,7 @@ class Reader {
       auto v = value();
       if (!v) return v.error();
       if (*v == "all") return ok_status();
-      int p = protocol_number(*v);
+      int p = protocol_number_or_name(*v);
       if (p < 0) return bad(*v, msg::noun_protocol);
       ProtocolSet set;
       set.set(static_cast<std::size_t>(p));
@@ -332,8 +332,10 @@ class Reader {
     };
     auto port_list = [&](const std::string& v) -> std::optional<PortSet> {
       PortSet set;
+      // iptables resolves a name for the rule's protocol (tcp, udp); the others by any.
+      const char* named_for = protocol_ == 6 ? "tcp" : protocol_ == 17 ? "udp" : nullptr;
       for (const auto& item : split_list(v, ',')) {
-        auto r = parse_port_value(item, ':');
+        auto r = parse_port_or_service(item, ':', named_for);
         if (!r) return std::nullopt;
         set.add(*r);
       }

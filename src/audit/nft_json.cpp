@@ -1,6 +1,7 @@
 // nft's JSON (`nft -j list ruleset`, libnftables-json(5)): read with nlohmann::json into the same
 // model as the text, so both syntaxes mean the same. The dump is one line: a rule's place is its
 // table, chain and handle.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -110,6 +111,9 @@ class Reader {
 
   void set(const json& s) {
     auto& set = model_.sets[nft::Model::key(str(s, "family"), str(s, "table"), str(s, "name"))];
+    if (auto flags = s.find("flags"); flags != s.end())
+      set.dynamic = set.dynamic || *flags == "dynamic" ||
+                    (flags->is_array() && std::find(flags->begin(), flags->end(), "dynamic") != flags->end());
     if (s.contains("type") && s["type"].is_array()) return;  // a concatenated type: used, it is unsupported
     if (s.contains("map")) return;
     if (!s.contains("elem") || !s["elem"].is_array()) return;
@@ -130,7 +134,15 @@ class Reader {
     rule.text = r.dump();
     if (!r.contains("expr") || !r["expr"].is_array())
       return Error{file_, 0, 0, where + ".rule.expr", msg::rule_needs("expr")};
-    for (const auto& e : r["expr"]) rule.statements.push_back(statement(e));
+    for (const auto& e : r["expr"]) {
+      rule.statements.push_back(statement(e));
+      // {"set": {"op": "add", "set": "@knock", …}}: the rule fills the set as packets pass.
+      if (auto filled = e.is_object() ? e.find("set") : e.end(); filled != e.end() && filled->is_object()) {
+        auto name = str(*filled, "set");
+        if (name.size() > 1 && name[0] == '@')
+          model_.sets[nft::Model::key(str(r, "family"), str(r, "table"), name.substr(1))].dynamic = true;
+      }
+    }
     it->second.rules.push_back(std::move(rule));
     return ok_status();
   }

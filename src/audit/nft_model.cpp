@@ -73,7 +73,7 @@ class Translator {
       // all with the rule's verdict (the order of rules with one verdict does not matter).
       auto elements = values(concatenated->match);
       if (!missing_set_.empty()) {
-        base.unsupported("set @" + missing_set_ + " is not in the ruleset");
+        base.unsupported(missing_set_);
         missing_set_.clear();
         elements = {};
         out.push_back(base.finish(rule.location, rule.text));
@@ -141,7 +141,11 @@ class Translator {
     if (m.set.empty()) return m.values;
     auto it = model_.sets.find(Model::key(chain_.family, chain_.table, m.set));
     if (it == model_.sets.end()) {
-      missing_set_ = m.set;
+      missing_set_ = "set @" + m.set + " is not in the ruleset";
+      return {};
+    }
+    if (it->second.dynamic) {
+      missing_set_ = "set @" + m.set + " is filled as packets pass (flags dynamic, add or update @" + m.set + ")";
       return {};
     }
     return it->second.elements;
@@ -152,7 +156,7 @@ class Translator {
     std::string op = m.op == "in" ? "==" : m.op;
     auto vals = values(m);
     if (!missing_set_.empty()) {
-      b.unsupported("set @" + missing_set_ + " is not in the ruleset");
+      b.unsupported(missing_set_);
       missing_set_.clear();
       return;
     }
@@ -177,7 +181,7 @@ class Translator {
     if (left == "ip protocol" || left == "ip6 nexthdr" || left == "meta l4proto" || left == "l4proto") {
       ProtocolSet set;
       for (const auto& v : vals) {
-        int p = protocol_number(v);
+        int p = protocol_number_or_name(v);
         if (p < 0) return unsupported();
         set.set(static_cast<std::size_t>(p));
       }
@@ -194,8 +198,9 @@ class Translator {
     }
     if (port_carriers().count(proto) && (field == "dport" || field == "sport")) {
       PortSet set;
+      const char* named_for = proto == "tcp" || proto == "udp" ? proto.c_str() : nullptr;
       for (const auto& v : vals) {
-        auto r = parse_port_value(v, '-');
+        auto r = parse_port_or_service(v, '-', named_for);
         if (!r) return unsupported();
         set.add(*r);
       }
@@ -260,7 +265,7 @@ class Translator {
 
   const Model& model_;
   const Chain& chain_;
-  std::string missing_set_;
+  std::string missing_set_;  // why the set a match names cannot be decided, when it cannot
 };
 
 // Hooks a packet crosses on the path, in order.

@@ -45,6 +45,9 @@ struct Chain {
 
 struct Set {
   std::vector<std::string> elements;
+  // Filled as packets pass (`flags dynamic`, or `add @set`/`update @set` in a rule): what it holds
+  // when a packet arrives is not in the file.
+  bool dynamic = false;
 };
 
 struct Model {

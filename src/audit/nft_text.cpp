@@ -1,7 +1,8 @@
 // nft's text: what `nft list ruleset` prints and what `nft -f` loads — table blocks with chains,
 // sets and other objects, and the commands a load file uses (delete/flush table, flush ruleset,
-// add/insert rule, add element). Written by hand because no packaged library parses nft syntax
-// (libnftables parses only into the kernel); the grammar read here is the subset those files use.
+// add/insert rule, add element), with `define`d variables resolved as nft resolves them. Written by
+// hand because no packaged library parses nft syntax (libnftables parses only into the kernel); the
+// grammar read here is the subset those files use.
 #include <algorithm>
 #include <set>
 
@@ -91,6 +92,7 @@ class Parser {
   Parser(std::string file, const std::string& text) : file_(std::move(file)), text_(text), tokens_(tokenize(text)) {}
 
   Result<nft::Model> parse() {
+    if (auto expanded = variables(); !expanded) return expanded.error();
     while (peek().kind != Token::Kind::end) {
       if (separator()) continue;
       auto status = command();
@@ -100,6 +102,79 @@ class Parser {
   }
 
  private:
+  // `define NAME = VALUE` (and redefine, undefine) taken out of the tokens, and every `$NAME` after
+  // it replaced by its value's tokens (a value may use variables defined before it), as nft does
+  // before it parses; an undefined variable is nft's error too. A use keeps its own line and column.
+  Status variables() {
+    std::map<std::string, std::vector<Token>> defined;
+    std::vector<Token> out;
+    auto at_start = [&] {
+      return out.empty() || out.back().kind == Token::Kind::newline || out.back().kind == Token::Kind::semicolon ||
+             out.back().kind == Token::Kind::open;
+    };
+    auto substitute = [&](const Token& t, std::vector<Token>& into) -> Status {
+      auto it = defined.find(t.text.substr(1));
+      if (it == defined.end()) return error(t, t.text, msg::nft_undefined_variable(t.text.substr(1)));
+      for (auto value : it->second) {
+        value.line = t.line, value.column = t.column;
+        into.push_back(std::move(value));
+      }
+      return ok_status();
+    };
+    auto is_variable = [](const Token& t) {
+      return t.kind == Token::Kind::word && t.text.size() > 1 && t.text[0] == '$';
+    };
+    for (std::size_t i = 0; i < tokens_.size(); ++i) {
+      const Token& t = tokens_[i];
+      const bool keyword = t.kind == Token::Kind::word && at_start();
+      if (keyword && t.text == "undefine" && i + 1 < tokens_.size()) {
+        defined.erase(tokens_[++i].text);
+        continue;
+      }
+      if (keyword && (t.text == "define" || t.text == "redefine")) {
+        // "NAME = VALUE" or "NAME=VALUE"
+        if (i + 1 >= tokens_.size() || tokens_[i + 1].kind != Token::Kind::word)
+          return error(t, "define",
+                       msg::nft_expected_a("variable", describe(tokens_[std::min(i + 1, tokens_.size() - 1)])));
+        std::string name = tokens_[++i].text;
+        std::vector<Token> value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+          if (eq + 1 < name.size()) value.push_back({Token::Kind::word, name.substr(eq + 1), t.line, t.column});
+          name.resize(eq);
+        } else if (i + 1 < tokens_.size() && tokens_[i + 1].kind == Token::Kind::word && tokens_[i + 1].text == "=") {
+          ++i;
+        } else {
+          return error(tokens_[std::min(i + 1, tokens_.size() - 1)], "define", msg::nft_expected_after("=", name));
+        }
+        int depth = 0;
+        for (++i; i < tokens_.size(); ++i) {
+          const Token& v = tokens_[i];
+          if (v.kind == Token::Kind::end) break;
+          if (depth == 0 && (v.kind == Token::Kind::newline || v.kind == Token::Kind::semicolon)) break;
+          depth += v.kind == Token::Kind::open ? 1 : v.kind == Token::Kind::close ? -1 : 0;
+          if (depth < 0) break;
+          if (v.kind == Token::Kind::newline) continue;
+          if (is_variable(v)) {
+            if (auto st = substitute(v, value); !st) return st;
+          } else {
+            value.push_back(v);
+          }
+        }
+        if (value.empty()) return error(t, "define", msg::nft_expected_a("value", msg::nft_end_of_line()));
+        defined[name] = std::move(value);
+        --i;  // the statement's end stays
+        continue;
+      }
+      if (is_variable(t)) {
+        if (auto st = substitute(t, out); !st) return st;
+        continue;
+      }
+      out.push_back(t);
+    }
+    tokens_ = std::move(out);
+    return ok_status();
+  }
+
   const Token& peek(std::size_t ahead = 0) const { return tokens_[std::min(at_ + ahead, tokens_.size() - 1)]; }
   const Token& next() { return tokens_[std::min(at_++, tokens_.size() - 1)]; }
   bool separator() {
@@ -194,6 +269,13 @@ class Parser {
     const Token& t = peek();
     if (t.kind != Token::Kind::word) return error(t, "command", msg::nft_expected_a("command", describe(t)));
     std::string verb = t.text;
+    if (verb == "include") {  // another file's rules: not in this audit, said
+      ++at_;
+      auto included = word("include");
+      if (!included) return included.error();
+      model_.notes.push_back({Location{file_, t.line, "include"}, msg::nft_include_not_read(*included)});
+      return ok_status();
+    }
     if (verb == "table") {
       ++at_;
       return table();
@@ -355,10 +437,11 @@ class Parser {
             current += " " + t.text;
           }
           break;
-        case Token::Kind::open: {
+        case Token::Kind::open: {  // a set inside a set (a variable's value): its elements, flattened
           --at_;
-          auto status = skip_block();
-          if (!status) return status.error();
+          auto inner = elements();
+          if (!inner) return inner.error();
+          out.insert(out.end(), inner->begin(), inner->end());
           break;
         }
         default:
@@ -372,6 +455,11 @@ class Parser {
     if (!open) return open;
     auto& s = model_.sets[nft::Model::key(family_, table_, name)];
     return block("set " + name, [&](const Token&) -> Status {
+      if (is_word("flags")) {
+        for (++at_; peek().kind == Token::Kind::word || peek().kind == Token::Kind::comma; ++at_)
+          s.dynamic = s.dynamic || is_word("dynamic");
+        return ok_status();
+      }
       if (!is_word("elements")) {
         skip_statement();
         return ok_status();
@@ -496,10 +584,39 @@ class Parser {
       return s;
     }
     if (w == "counter") {
-      if (is_word("packets"))
+      if (is_word("packets")) {
         at_ += 4;
-      else if (is_word("name"))
-        at_ += 2;
+      } else if (is_word("name")) {
+        // `counter name "c"`, or a map choosing the counter: `counter name tcp dport map { 22 : "c" }`
+        ++at_;
+        std::size_t ahead = 0;
+        while (ahead < 4 && peek(ahead).kind == Token::Kind::word && peek(ahead).text != "map") ++ahead;
+        if (peek(ahead).kind == Token::Kind::word && peek(ahead).text == "map" &&
+            peek(ahead + 1).kind == Token::Kind::open) {
+          at_ += ahead + 1;
+          if (auto st = skip_block(); !st) return st.error();
+        } else {
+          ++at_;
+        }
+      }
+      return s;
+    }
+    // `add @set { ip saddr }`, `update @set { … }`, `delete @set { … }` (and the older `set add …
+    // @set`): the rule fills a set as packets pass, so a match on that set cannot be decided.
+    if ((w == "add" || w == "update" || w == "delete") && peek().kind == Token::Kind::word && peek().text.size() > 1 &&
+        peek().text[0] == '@') {
+      model_.sets[nft::Model::key(family_, table_, next().text.substr(1))].dynamic = true;
+      if (peek().kind == Token::Kind::open)
+        if (auto st = skip_block(); !st) return st.error();
+      return s;
+    }
+    if (w == "set" && (is_word("add") || is_word("update"))) {
+      for (++at_; peek().kind == Token::Kind::word; ++at_)
+        if (peek().text.size() > 1 && peek().text[0] == '@') {
+          model_.sets[nft::Model::key(family_, table_, peek().text.substr(1))].dynamic = true;
+          ++at_;
+          break;
+        }
       return s;
     }
     if (w == "comment") {
@@ -553,11 +670,9 @@ class Parser {
         left += " " + *field;
       }
     }
-    if (left.rfind("meta ", 0) == 0 && is_word("set")) {  // meta mark set …: a statement
-      skip_words_until_statement();
-      return s;
-    }
-    if (left.rfind("ct ", 0) == 0 && is_word("set")) {
+    // A header rewritten, not matched: `meta mark set …`, `ip dscp set …`, `tcp option maxseg size set
+    // rt mtu`.
+    if (is_word("set") || (peek().kind == Token::Kind::word && is_word("set", 1))) {
       skip_words_until_statement();
       return s;
     }

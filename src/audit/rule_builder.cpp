@@ -1,9 +1,13 @@
 #include "rule_builder.hpp"
 
+#include <netdb.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
+
+#include "winports/audit/space.hpp"
 
 namespace winports::audit {
 namespace {
@@ -234,6 +238,40 @@ std::optional<PortRange> parse_port_value(std::string_view text, char range_sep)
   auto hi = hi_text.empty() ? std::optional<std::uint16_t>(65535) : number<std::uint16_t>(hi_text);
   if (!lo || !hi || *lo > *hi) return std::nullopt;
   return PortRange{*lo, *hi};
+}
+
+namespace {
+std::optional<std::uint16_t> service(std::string_view name, const char* protocol) {
+  if (auto n = number<std::uint16_t>(name)) return n;
+  if (name.empty() || name.size() > 64) return std::nullopt;
+  std::string text(name);
+  servent entry{}, *found = nullptr;
+  std::array<char, 1024> buffer{};
+  if (getservbyname_r(text.c_str(), protocol, &entry, buffer.data(), buffer.size(), &found) != 0 || !found)
+    return std::nullopt;
+  return static_cast<std::uint16_t>(ntohs(static_cast<std::uint16_t>(found->s_port)));
+}
+}  // namespace
+
+std::optional<PortRange> parse_port_or_service(std::string_view text, char range_sep, const char* protocol) {
+  if (auto whole = service(text, protocol)) return PortRange{*whole, *whole};
+  auto sep = text.find(range_sep);
+  if (sep == std::string_view::npos) return std::nullopt;
+  auto lo_text = text.substr(0, sep), hi_text = text.substr(sep + 1);
+  auto lo = lo_text.empty() ? std::optional<std::uint16_t>(0) : service(lo_text, protocol);
+  auto hi = hi_text.empty() ? std::optional<std::uint16_t>(65535) : service(hi_text, protocol);
+  if (!lo || !hi || *lo > *hi) return std::nullopt;
+  return PortRange{*lo, *hi};
+}
+
+int protocol_number_or_name(std::string_view name) {
+  if (int n = protocol_number(name); n >= 0) return n;
+  if (name.empty() || name.size() > 64) return -1;
+  std::string text(name);
+  protoent entry{}, *found = nullptr;
+  std::array<char, 1024> buffer{};
+  if (getprotobyname_r(text.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) return -1;
+  return found->p_proto >= 0 && found->p_proto <= 255 ? found->p_proto : -1;
 }
 
 std::optional<std::uint8_t> parse_state(std::string_view name) {

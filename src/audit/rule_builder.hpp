@@ -61,6 +61,14 @@ std::string lower(std::string_view text);  // ASCII lower case: keywords of ever
 
 std::optional<AddressSet> parse_address_value(std::string_view text);  // address, prefix or a-b
 std::optional<PortRange> parse_port_value(std::string_view text, char range_sep);
+// A port or a range as iptables and nft read them: numbers, or service names from the system's
+// services table for `protocol` ("tcp", "udp"; nullptr: either) — /etc/services on Debian, through
+// getservbyname_r as both tools resolve them. A name that is itself a service wins over a range
+// ("ftp-data" is 20, not ftp to data).
+std::optional<PortRange> parse_port_or_service(std::string_view text, char range_sep, const char* protocol);
+// A protocol as iptables and nft read it: protocol_number's names and numbers, then the system's
+// protocols table (/etc/protocols, through getprotobyname_r); -1 when neither knows it.
+int protocol_number_or_name(std::string_view name);
 std::optional<std::uint8_t> parse_state(std::string_view name);  // "new", "ESTABLISHED" …
 // "echo-request", "destination-unreachable" … or a number; for ICMP (1) or ICMPv6 (58).
 std::optional<int> parse_icmp_type(int protocol, std::string_view name);

@@ -276,6 +276,9 @@ COMMIT
 -A FORWARD ! -s pxe.example.org -p tcp --dport 22 -j REJECT
 -A FORWARD -p icmp --icmp-type host-unreachable -j ACCEPT
 -A FORWARD -p tcp --dport 80 -j LOG --log-prefix="[FORWARD] "
+-A FORWARD -p udp -m multiport --dports domain,ntp -j ACCEPT
+-A FORWARD -p tcp --dport ftp-data:ftp -j ACCEPT
+-A FORWARD -p igmp -j ACCEPT
 COMMIT
 )";
   auto r = read_iptables_save("rules.v4", text, Path::forward);
@@ -292,6 +295,13 @@ COMMIT
   unreachable.icmp_types.reset();
   unreachable.icmp_types.set(3);
   EXPECT_EQ(fate(*r, unreachable), Fate::accepted);
+  // Service and protocol names from the system's tables, as iptables resolves them: domain/udp is
+  // 53, ntp 123, ftp-data:ftp 20-21; igmp is protocol 2.
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 17, 53)), Fate::accepted);
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 17, 123)), Fate::accepted);
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 21)), Fate::accepted);
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 23)), Fate::dropped);
+  EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 2, 0)), Fate::accepted);
   // raw's PREROUTING is used without being declared: the kernel's chain, said in a note.
   ASSERT_EQ(r->notes.size(), 1u);
   EXPECT_EQ(r->notes[0].first.line, 2);
@@ -519,6 +529,58 @@ TEST(AuditNft, ConcatenationsAreReadElementByElement) {
   EXPECT_EQ(fate(*r, packet("198.18.10.8", "198.18.20.10", 6, 3389)), Fate::dropped);
 }
 
+// What an nftables.conf's first lines usually are, resolved as nft resolves them: variables (a set of
+// them inside another), service and protocol names from the system's tables, a rewrite that is no
+// match, a counter chosen by a map, an include (said, not read), and a set the rules fill as packets
+// pass (undecided). The same file passes `nft -c -f` (tests/corpus holds real ones).
+TEST(AuditNft, VariablesNamesIncludesAndSetsFilledByRules) {
+  const char* text = R"(#!/usr/sbin/nft -f
+include "/etc/nftables.d/*.nft"
+define lan = { 198.18.10.0/24, 198.18.20.0/24 }
+define admin = 198.18.10.5
+define admins = { $admin, 198.18.10.6 }
+define remote=3389
+table inet filter {
+	set knock { type ipv4_addr; flags dynamic, timeout; timeout 10s; }
+	set knocked { type ipv4_addr; }
+	counter c_ssh { }
+	chain forward {
+		type filter hook forward priority 0; policy drop;
+		tcp flags syn tcp option maxseg size set rt mtu
+		ip saddr $lan tcp dport { ssh, domain } accept
+		ip saddr { $admins, 198.18.30.1 } tcp dport $remote accept
+		udp dport 7000 add @knocked { ip saddr } drop
+		ip saddr @knocked tcp dport 8080 accept
+		ip saddr @knock tcp dport 8081 accept
+		counter name tcp dport map { 22 : "c_ssh" }
+		meta l4proto ipv6-icmp accept
+	}
+}
+)";
+  auto r = read_nft_text("nftables.conf", text, Path::forward);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(fate(*r, packet("198.18.20.5", "198.18.30.10", 6, 22)), Fate::accepted) << "ssh is 22";
+  EXPECT_EQ(fate(*r, packet("198.18.20.5", "198.18.30.10", 6, 53)), Fate::accepted) << "domain is 53";
+  EXPECT_EQ(fate(*r, packet("198.18.40.5", "198.18.30.10", 6, 22)), Fate::dropped) << "not in $lan";
+  EXPECT_EQ(fate(*r, packet("198.18.10.6", "198.18.30.10", 6, 3389)), Fate::accepted) << "$admins inside a set";
+  EXPECT_EQ(fate(*r, packet("198.18.10.7", "198.18.30.10", 6, 3389)), Fate::dropped);
+  EXPECT_EQ(fate(*r, packet("198.18.10.7", "198.18.30.10", 6, 8080)), Fate::undecided) << "filled by add @knocked";
+  EXPECT_EQ(fate(*r, packet("198.18.10.7", "198.18.30.10", 6, 8081)), Fate::undecided) << "flags dynamic";
+  auto o = evaluate(*r, {packet("198.18.10.7", "198.18.30.10", 6, 8080)});
+  ASSERT_EQ(o.undecided.size(), 1u);
+  EXPECT_NE(o.undecided[0].why.find("set @knocked is filled as packets pass"), std::string::npos) << o.undecided[0].why;
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_EQ(r->notes[0].first.line, 2);
+  EXPECT_NE(r->notes[0].second.en.find("include \"/etc/nftables.d/*.nft\": that file is not read"), std::string::npos);
+  // A name the system's table does not know is no port: the match is undecided, never guessed.
+  auto unknown = read_nft_text("x.nft",
+                               "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n"
+                               "\t\ttcp dport no-such-service accept\n\t}\n}\n",
+                               Path::forward);
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(fate(*unknown, packet("198.18.10.7", "198.18.30.10", 6, 22)), Fate::undecided);
+}
+
 TEST(AuditNft, BadInputNamesFileLineAndField) {
   struct Case {
     const char* text;
@@ -528,7 +590,8 @@ TEST(AuditNft, BadInputNamesFileLineAndField) {
       {"table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy maybe;\n\t}\n}\n", 3},
       {"table inet t {\n\tchain c {\n\t\tjump nowhere\n\t}\n}\n", 3},
       {"table inet t {\n\tchain c {\n\t\tip saddr 1.2.3.4 accept\n", 4},
-      {"define x = 1\n", 1},
+      {"define x = 1\ntable inet t {\n\tchain c {\n\t\tip saddr $y accept\n\t}\n}\n", 4},  // undefined, as nft says
+      {"define x\n", 1},
       {"add rule inet t c accept\n", 1},
   };
   for (const auto& c : cases) {

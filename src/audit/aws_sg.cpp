@@ -208,6 +208,8 @@ class Reader {
 }  // namespace
 
 bool is_aws_interfaces(std::string_view text) {
+  // The key first: a large ruleset of another format is not parsed to say it is not this.
+  if (text.find("\"NetworkInterfaces\"") == std::string_view::npos) return false;
   auto doc = Json::parse(text, nullptr, false);
   return !doc.is_discarded() && doc.is_object() && doc.contains("NetworkInterfaces") &&
          doc["NetworkInterfaces"].is_array();

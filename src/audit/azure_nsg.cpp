@@ -303,6 +303,8 @@ class Reader {
 }  // namespace
 
 bool is_azure_nic_list(std::string_view text) {
+  // The key first: a large ruleset of another format is not parsed to say it is not this.
+  if (text.find("\"ipConfigurations\"") == std::string_view::npos) return false;
   auto doc = Json::parse(text, nullptr, false);
   if (doc.is_object()) doc = Json::array({doc});
   if (doc.is_discarded() || !doc.is_array() || doc.empty()) return false;

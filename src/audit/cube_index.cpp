@@ -52,4 +52,58 @@ std::vector<std::uint32_t> CubeIndex::candidates(const AddressSet& destination) 
   return out;
 }
 
+void GrowingCubeIndex::Side::add(std::uint32_t position, const AddressSet& addresses) {
+  for (int family : {4, 6})
+    for (const auto& i : addresses.family(family).intervals())
+      if (i.hi - i.lo >= kNarrow[slot(family)]) {
+        wide.push_back(position);
+        return;
+      }
+  for (int family : {4, 6})
+    for (const auto& i : addresses.family(family).intervals()) {
+      reach[slot(family)] = std::max(reach[slot(family)], i.hi - i.lo);
+      narrow[slot(family)].emplace(i.lo, std::make_pair(i.hi, position));
+    }
+}
+
+bool GrowingCubeIndex::Side::collect(const AddressSet& addresses, std::size_t cap,
+                                     std::vector<std::uint32_t>& out) const {
+  if (wide.size() > cap) return false;
+  out.insert(out.end(), wide.begin(), wide.end());
+  for (int family : {4, 6}) {
+    const auto& tree = narrow[slot(family)];
+    for (const auto& q : addresses.family(family).intervals()) {
+      Address128 back = reach[slot(family)];
+      for (auto it = tree.lower_bound(q.lo >= back ? q.lo - back : 0); it != tree.end() && it->first <= q.hi; ++it) {
+        if (it->second.first < q.lo) continue;
+        if (out.size() >= cap) return false;
+        out.push_back(it->second.second);
+      }
+    }
+  }
+  return true;
+}
+
+void GrowingCubeIndex::add(std::uint32_t position, const Cube& cube) {
+  by_destination_.add(position, cube.destination);
+  by_source_.add(position, cube.source);
+}
+
+std::vector<std::uint32_t> GrowingCubeIndex::candidates(const Cube& cube) const {
+  // A short list by either side is enough (each holds every cube that may meet); else the whole
+  // destination list.
+  constexpr std::size_t kShort = 64;
+  std::vector<std::uint32_t> out;
+  if (!by_destination_.collect(cube.destination, kShort, out)) {
+    out.clear();
+    if (!by_source_.collect(cube.source, kShort, out)) {
+      out.clear();
+      by_destination_.collect(cube.destination, SIZE_MAX, out);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace winports::audit

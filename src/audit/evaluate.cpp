@@ -199,13 +199,43 @@ Outcome Evaluator::evaluate(std::vector<Cube> packets) const {
   return out;
 }
 
+namespace {
+// Past this many covering rules, naming the fewest would cost a cover test per rule per rule.
+constexpr std::size_t kMinimiseUpTo = 16;
+
+// Keeps the covering rules that take something away from what the earlier ones left of `match`.
+void needed_only(const Cube& match, std::vector<const Cube*>& cover, std::vector<const Rule*>& by) {
+  std::vector<Cube> rest{match}, next;
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < cover.size() && !rest.empty(); ++k) {
+    next.clear();
+    bool used = false;
+    for (auto& c : rest) {
+      if (!overlaps(c, *cover[k])) {
+        next.push_back(std::move(c));
+        continue;
+      }
+      used = true;
+      for (auto& piece : subtract(c, *cover[k])) next.push_back(std::move(piece));
+    }
+    std::swap(rest, next);
+    if (used) cover[kept] = cover[k], by[kept++] = by[k];
+  }
+  cover.resize(kept);
+  by.resize(kept);
+}
+}  // namespace
+
 std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
   std::vector<Shadowed> out;
   for (const auto& [name, chain] : ruleset.chains) {
     // Rules that end a packet's walk through this chain, and whose match is exact.
     std::vector<bool> deciding(chain.rules.size(), false);
     std::vector<bool> redundant(chain.rules.size(), false);
-    auto index = index_of(chain);
+    // Ordered chains: the rules that may cover a later one are the deciding rules that are not
+    // themselves redundant, indexed as they are found; order-free ones: any other rule.
+    CubeIndex index = chain.order_free ? index_of(chain) : CubeIndex();
+    GrowingCubeIndex covering;
     // A rule for one program covers nothing of another's: only a rule of the same scope, or of
     // every program, can.
     auto may_cover = [](const Rule& covering, const Rule& rule) {
@@ -216,7 +246,9 @@ std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
       if (rule.verdict == Verdict::none || rule.local_only || rule.per_holder) continue;
       std::vector<const Cube*> cover;
       std::vector<const Rule*> by;
-      for (std::uint32_t j : index.candidates(rule.match.destination)) {
+      const auto candidates =
+          chain.order_free ? index.candidates(rule.match.destination) : covering.candidates(rule.match);
+      for (std::uint32_t j : candidates) {
         const Rule& other = chain.rules[j];
         if (chain.order_free) {
           // Order means nothing: any other rule of the same verdict that is not itself redundant,
@@ -227,7 +259,9 @@ std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
             continue;
         } else {
           if (j >= i) break;
-          if (!deciding[j] || !may_cover(other, rule)) continue;
+          // A rule that never matches adds nothing to a cover: what it would match, the rules
+          // before it decide. Leaving it out keeps a chain of near-copies linear, not cubic.
+          if (!deciding[j] || redundant[j] || !may_cover(other, rule)) continue;
         }
         if (overlaps(rule.match, other.match)) {
           cover.push_back(&other.match);
@@ -235,20 +269,24 @@ std::vector<Shadowed> shadowed_rules(const Ruleset& ruleset) {
         }
       }
       if (!rule.match.empty() && !cover.empty() && covered(rule.match, cover)) {
-        // Name only the rules it needs: drop each one the others still cover without.
-        for (std::size_t i = cover.size(); i-- > 0;) {
-          auto fewer = cover;
-          fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-          if (!fewer.empty() && covered(rule.match, fewer)) {
-            cover = std::move(fewer);
-            by.erase(by.begin() + static_cast<std::ptrdiff_t>(i));
+        // Name only the rules it needs: first those that took something away from what was left
+        // (one pass), then, when few remain, drop each one the others still cover without.
+        needed_only(rule.match, cover, by);
+        if (cover.size() <= kMinimiseUpTo)
+          for (std::size_t i = cover.size(); i-- > 0;) {
+            auto fewer = cover;
+            fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
+            if (!fewer.empty() && covered(rule.match, fewer)) {
+              cover = std::move(fewer);
+              by.erase(by.begin() + static_cast<std::ptrdiff_t>(i));
+            }
           }
-        }
         out.push_back({&rule, std::move(by)});
         redundant[i] = true;
       }
       bool ends_walk = rule.verdict != Verdict::jump;
       deciding[i] = ends_walk && rule.unsupported.empty();
+      if (deciding[i] && !redundant[i]) covering.add(static_cast<std::uint32_t>(i), rule.match);
     }
   }
   return out;

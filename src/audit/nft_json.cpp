@@ -3,6 +3,7 @@
 // table, chain and handle.
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "nft_model.hpp"
@@ -58,35 +59,62 @@ class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
+  // Each item of the "nftables" array is read as the parser finishes it and then dropped, so a dump
+  // of tens of thousands of rules never stands whole in memory as a tree; a rule whose chain comes
+  // later in the file (a hand-made one) waits for the end.
   Result<nft::Model> read(const std::string& text) {
-    json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded()) return Error{file_, 0, 0, "json", msg::not_json()};
-    if (!doc.is_object() || !doc.contains("nftables") || !doc["nftables"].is_array())
-      return Error{file_, 0, 0, "nftables", msg::nft_json_top()};
+    std::optional<Error> failed;
+    std::vector<std::pair<json, std::size_t>> waiting;  // rules before their chain, with their index
     std::size_t index = 0;
-    for (const auto& item : doc["nftables"]) {
-      ++index;
-      if (!item.is_object())
-        return Error{file_, 0, 0, "nftables[" + std::to_string(index - 1) + "]", msg::not_an_object()};
+    bool top_ok = false;
+    auto item_done = [&](json& item) {
+      const std::size_t at = index++;
+      if (failed) return;
+      if (!item.is_object()) {
+        failed = Error{file_, 0, 0, "nftables[" + std::to_string(at) + "]", msg::not_an_object()};
+        return;
+      }
       if (item.contains("chain")) {
         const auto& c = item["chain"];
         for (const char* key : {"family", "table", "name"})
-          if (!c.is_object() || !c.contains(key) || !c[key].is_string())
-            return Error{file_, 0, 0, "nftables[" + std::to_string(index - 1) + "].chain." + key,
-                         msg::nft_json_chain_needs(key)};
+          if (!c.is_object() || !c.contains(key) || !c[key].is_string()) {
+            failed =
+                Error{file_, 0, 0, "nftables[" + std::to_string(at) + "].chain." + key, msg::nft_json_chain_needs(key)};
+            return;
+          }
         chain(c);
       }
       if (item.contains("set")) set(item["set"]);
       if (item.contains("element")) set(item["element"]);
-    }
-    // Rules after every chain and set are known (a dump lists them first, a hand-made file may not).
-    index = 0;
-    for (const auto& item : doc["nftables"]) {
-      ++index;
-      if (!item.contains("rule")) continue;
-      auto status = rule(item["rule"], index - 1);
-      if (!status) return status.error();
-    }
+      if (item.contains("rule")) {
+        const auto& r = item["rule"];
+        if (r.is_object() && model_.chains.count(nft::Model::key(str(r, "family"), str(r, "table"), str(r, "chain")))) {
+          if (auto status = rule(r, at); !status) failed = status.error();
+        } else {
+          waiting.emplace_back(std::move(item), at);
+        }
+      }
+    };
+    // depth 1: the top object's members; depth 2: the items of its "nftables" array.
+    json doc = json::parse(
+        text,
+        [&](int depth, json::parse_event_t event, json& parsed) {
+          if (depth == 1 && event == json::parse_event_t::key) top_ok = parsed == "nftables";
+          if (depth == 2 && (event == json::parse_event_t::object_end || event == json::parse_event_t::value) &&
+              top_ok) {
+            item_done(parsed);
+            return false;
+          }
+          return true;
+        },
+        false);
+    if (doc.is_discarded()) return Error{file_, 0, 0, "json", msg::not_json()};
+    if (!doc.is_object() || !doc.contains("nftables") || !doc["nftables"].is_array())
+      return Error{file_, 0, 0, "nftables", msg::nft_json_top()};
+    if (failed) return *failed;
+    // Rules after every chain and set are known.
+    for (const auto& [item, at] : waiting)
+      if (auto status = rule(item["rule"], at); !status) return status.error();
     return std::move(model_);
   }
 

@@ -254,6 +254,10 @@ std::optional<std::uint16_t> service(std::string_view name, const char* protocol
 }  // namespace
 
 std::optional<PortRange> parse_port_or_service(std::string_view text, char range_sep, const char* protocol) {
+  // Numbers need no table (and a dump of thousands of rules holds nothing else).
+  if (auto numeric = parse_port_value(text, range_sep)) return numeric;
+  if (std::none_of(text.begin(), text.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); }))
+    return std::nullopt;
   if (auto whole = service(text, protocol)) return PortRange{*whole, *whole};
   auto sep = text.find(range_sep);
   if (sep == std::string_view::npos) return std::nullopt;

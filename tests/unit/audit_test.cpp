@@ -145,6 +145,56 @@ Cube random_cube(std::mt19937& rng) {
   return c;
 }
 
+// The never-matches pass keeps to the rules that are themselves needed (a redundant rule adds nothing
+// to a cover) and to a short list of candidates by source or destination: on random chains — copies,
+// near-copies, unions — it finds exactly the rules the brute force finds (each covered by every
+// earlier deciding rule together), and each one's named rules do cover it.
+TEST(AuditAlgebra, NeverMatchesAgreesWithBruteForce) {
+  std::mt19937 rng(4242);
+  std::size_t redundant = 0;
+  for (int round = 0; round < 300; ++round) {
+    Ruleset rs;
+    Chain chain{"c", {}};
+    std::uniform_int_distribution<int> size(1, 40), pick(0, 3);
+    const int n = size(rng);
+    for (int i = 0; i < n; ++i) {
+      Rule r;
+      // Copies of earlier rules, as long chains have them, beside new ones.
+      if (i > 0 && pick(rng) == 0)
+        r = chain.rules[static_cast<std::size_t>(rng() % static_cast<unsigned>(i))];
+      else
+        r.match = random_cube(rng);
+      r.verdict = pick(rng) == 0 ? Verdict::drop : Verdict::accept;
+      if (pick(rng) == 0 && i % 7 == 3) r.unsupported = "a mark";
+      r.location = Location{"c", i + 1, ""};
+      chain.rules.push_back(std::move(r));
+    }
+    rs.chains.emplace("c", chain);
+    const auto& rules = rs.chains.at("c").rules;
+    std::set<std::size_t> expected;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      std::vector<const Cube*> cover;
+      for (std::size_t j = 0; j < i; ++j)
+        if (rules[j].unsupported.empty() && overlaps(rules[i].match, rules[j].match)) cover.push_back(&rules[j].match);
+      if (!rules[i].match.empty() && !cover.empty() && covered(rules[i].match, cover)) expected.insert(i);
+    }
+    std::set<std::size_t> found;
+    for (const auto& s : shadowed_rules(rs)) {
+      auto i = static_cast<std::size_t>(s.rule - rules.data());
+      found.insert(i);
+      std::vector<const Cube*> named;
+      for (const auto* by : s.by) {
+        EXPECT_LT(by, s.rule) << "a rule is covered by earlier ones";
+        named.push_back(&by->match);
+      }
+      EXPECT_TRUE(covered(s.rule->match, named)) << "round " << round << " rule " << i;
+    }
+    EXPECT_EQ(found, expected) << "round " << round;
+    redundant += expected.size();
+  }
+  EXPECT_GT(redundant, 500u) << "the chains must have rules that never match, or this proves nothing";
+}
+
 TEST(AuditAlgebra, CubeDifferenceIsExactAndDisjoint) {
   std::mt19937 rng(135);
   std::vector<Point> points;

@@ -71,14 +71,43 @@ class Layers {
       if (frame.size() < at + 2) return msg::skip_truncated_vlan_tag;
       type = static_cast<std::uint16_t>(be16(frame, at));
     }
-    // 802.3 with LLC and SNAP: a length where the type would be, then AA AA 03, an OUI and the type.
-    if (type <= 1500) {
-      if (frame.size() < at + 10 || frame[at + 2] != 0xaa || frame[at + 3] != 0xaa || frame[at + 4] != 0x03)
-        return msg::skip_not_ip;
-      at += 8;
-      type = static_cast<std::uint16_t>(be16(frame, at));
-    }
+    // 802.3: a length where the type would be, then LLC.
+    if (type <= 1500) return snap(frame.subspan(at + 2));
     return network(type, frame.subspan(at + 2));
+  }
+
+  // LLC with SNAP (AA AA 03, an OUI, the type): 802.3's and FDDI's way of naming IP.
+  Msg snap(View llc) {
+    if (llc.size() < 8 || llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03) return msg::skip_not_ip;
+    return network(static_cast<std::uint16_t>(be16(llc, 6)), llc.subspan(8));
+  }
+
+  // PPP's link (address and control FF 03 when present, the protocol in one byte when compressed).
+  Msg ppp_link(View p) {
+    if (p.size() >= 2 && p[0] == 0xff && p[1] == 0x03) p = p.subspan(2);
+    if (p.empty()) return msg::skip_not_ip;
+    std::size_t width = (p[0] & 1) ? 1 : 2;
+    if (p.size() < width) return msg::skip_not_ip;
+    unsigned protocol = width == 1 ? p[0] : be16(p, 0);
+    if (protocol == 0x21) return ipv4(p.subspan(width));
+    if (protocol == 0x57) return ipv6(p.subspan(width));
+    return msg::skip_not_ip;
+  }
+
+  // NFLOG (libpcap's LINKTYPE_NFLOG): a 4-byte header, then type-length-value attributes in the
+  // capturing host's byte order, padded to 4 bytes; the packet is attribute 9 (NFULA_PAYLOAD).
+  Msg nflog(View n) {
+    if (n.size() < 4) return msg::skip_truncated_ip_header;
+    for (std::size_t at = 4; at + 4 <= n.size();) {
+      unsigned length = wire::le16(n, at), type = wire::le16(n, at + 2);
+      if (length < 4 || at + length > n.size()) {  // a big-endian capture
+        length = be16(n, at), type = be16(n, at + 2);
+        if (length < 4 || at + length > n.size()) return msg::skip_truncated_ip_header;
+      }
+      if (type == 9) return ip(n.subspan(at + 4, length - 4));
+      at += (length + 3u) & ~3u;
+    }
+    return msg::skip_not_ip;
   }
 
   Msg network(std::uint16_t ethertype, View rest) {
@@ -366,6 +395,10 @@ bool link_supported(int link_type) {
   switch (link_type) {
     case kLinkNull:
     case kLinkEthernet:
+    case kLinkPpp:
+    case kLinkPppHdlc:
+    case kLinkFddi:
+    case kLinkNflog:
     case kLinkRaw:
     case kLinkRawOpenBsd:
     case kLinkRawLinktype:
@@ -386,6 +419,14 @@ Msg decode_frame(int link_type, View frame, Packet& out, Inner* inner) {
   switch (link_type) {
     case kLinkEthernet:
       return layers.ethernet(frame);
+    case kLinkPpp:
+    case kLinkPppHdlc:
+      return layers.ppp_link(frame);
+    case kLinkFddi:  // frame control, destination, source; then LLC
+      if (frame.size() < 13) return msg::skip_truncated_ethernet_header;
+      return layers.snap(frame.subspan(13));
+    case kLinkNflog:
+      return layers.nflog(frame);
     case kLinkLinuxSll:
       if (frame.size() < 16) return msg::skip_truncated_linux_cooked_header;
       return layers.network(static_cast<std::uint16_t>(be16(frame, 14)), frame.subspan(16));

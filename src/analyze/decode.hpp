@@ -10,8 +10,9 @@
 namespace winports::analyze {
 
 // Link types as libpcap's pcap_datalink() reports them (DLT_*).
-constexpr int kLinkNull = 0, kLinkEthernet = 1, kLinkRaw = 12, kLinkRawOpenBsd = 14, kLinkRawLinktype = 101,
-              kLinkLoop = 108, kLinkLinuxSll = 113, kLinkIpv4 = 228, kLinkIpv6 = 229, kLinkLinuxSll2 = 276;
+constexpr int kLinkNull = 0, kLinkEthernet = 1, kLinkPpp = 9, kLinkFddi = 10, kLinkRaw = 12, kLinkRawOpenBsd = 14,
+              kLinkPppHdlc = 50, kLinkRawLinktype = 101, kLinkLoop = 108, kLinkLinuxSll = 113, kLinkIpv4 = 228,
+              kLinkIpv6 = 229, kLinkNflog = 239, kLinkLinuxSll2 = 276;
 bool link_supported(int link_type);
 
 // What a decoded packet carries that is itself a frame or a packet: a tunnel's payload (GRE,

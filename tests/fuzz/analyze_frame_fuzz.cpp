@@ -11,7 +11,8 @@
 using namespace winports::analyze;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static constexpr std::array kLinks{kLinkEthernet, kLinkLinuxSll, kLinkLinuxSll2, kLinkRaw, kLinkNull, kLinkIpv6};
+  static constexpr std::array kLinks{kLinkEthernet, kLinkLinuxSll, kLinkLinuxSll2, kLinkRaw,  kLinkNull,
+                                     kLinkIpv6,     kLinkPpp,      kLinkFddi,      kLinkNflog};
   if (size < 1) return 0;
   const int link = kLinks[data[0] % kLinks.size()];
   FlowTable table;

@@ -267,6 +267,27 @@ TEST(AnalyzeDecode, TunnelsAndTheirInnerConnections) {
   EXPECT_EQ(layers(kLinkEthernet, in_udp(50000, 4789, {0x08, 0, 0, 0, 0, 0, 1, 0}, {1, 2, 3})).size(), 1u);
 }
 
+// The other links tshark reads IP from: PPP (with or without address and control, the protocol
+// compressed or not), FDDI (LLC with SNAP) and NFLOG (the payload attribute among others, in the
+// capturing host's byte order; a damaged attribute length is a skip, not a crash).
+TEST(AnalyzeDecode, PppFddiAndNflogLinks) {
+  const auto smb = ipv4(6, kClient, kServer, tcp(41000, 445, kTcpSyn));
+  const std::vector<std::string> inner{"6 198.18.10.5:41000 > 198.18.20.10:445"};
+  EXPECT_EQ(described(layers(kLinkPpp, cat_bytes({{0xff, 0x03, 0x00, 0x21}, smb}))), inner);
+  EXPECT_EQ(described(layers(kLinkPpp, cat_bytes({{0x21}, smb}))), inner);
+  EXPECT_EQ(described(layers(kLinkFddi, cat_bytes({Bytes(13, 0x50), {0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0}, smb}))),
+            inner);
+  Bytes nflog{2, 0, 0, 1};
+  nflog.insert(nflog.end(), {8, 0, 1, 0, 0, 0, 0, 0});  // an attribute before the payload (LE: 8 bytes, type 1)
+  Bytes payload{static_cast<std::uint8_t>(smb.size() + 4), 0, 9, 0};
+  nflog.insert(nflog.end(), payload.begin(), payload.end());
+  nflog.insert(nflog.end(), smb.begin(), smb.end());
+  EXPECT_EQ(described(layers(kLinkNflog, nflog)), inner);
+  Bytes damaged{2, 0, 0, 1, 0xff, 0x7f, 9, 0, 1, 2};
+  Packet p;
+  EXPECT_EQ(skipped_because(decode_frame(kLinkNflog, damaged, p)), "truncated IP header");
+}
+
 TEST(AnalyzeDecode, IcmpErrorBelongsToTheConnectionItQuotes) {
   auto original = ipv4(17, kClient, kServer, udp(41000, 161));
   Bytes icmp{3, 3, 0, 0, 0, 0, 0, 0};

@@ -695,9 +695,21 @@ class Parser {
       s.match.set = next().text.substr(1);
       return s;
     }
+    const Token& value_token = peek();
     auto values = elements();
     if (!values) return values.error();
     s.match.values = *values;
+    // A service name nft cannot resolve is nft's error too (and so is no port to guess).
+    if (auto space = left.find(' '); space != std::string::npos && left.find(" . ") == std::string::npos) {
+      auto field = left.substr(space + 1);
+      auto proto = left.substr(0, space);
+      static const std::set<std::string> carriers{"tcp", "udp", "th", "sctp", "dccp", "udplite"};
+      if ((field == "dport" || field == "sport") && carriers.count(proto))
+        for (const auto& v : s.match.values)
+          if (std::any_of(v.begin(), v.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); }) &&
+              !parse_port_or_service(v, '-', proto == "tcp" || proto == "udp" ? proto.c_str() : nullptr))
+            return error(value_token, left, msg::nft_unknown_service(v));
+    }
     // "established,related": a flag list written with commas and no braces.
     while (peek().kind == Token::Kind::comma && peek(1).kind == Token::Kind::word) {
       at_ += 1;

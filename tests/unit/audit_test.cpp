@@ -622,13 +622,20 @@ table inet filter {
   ASSERT_EQ(r->notes.size(), 1u);
   EXPECT_EQ(r->notes[0].first.line, 2);
   EXPECT_NE(r->notes[0].second.en.find("include \"/etc/nftables.d/*.nft\": that file is not read"), std::string::npos);
-  // A name the system's table does not know is no port: the match is undecided, never guessed.
+  // A name the system's table does not know is no port: nft refuses the file, and so does winports,
+  // at the line (as iptables-restore and the iptables reader do for --dport no-such-service).
   auto unknown = read_nft_text("x.nft",
                                "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n"
                                "\t\ttcp dport no-such-service accept\n\t}\n}\n",
                                Path::forward);
-  ASSERT_TRUE(unknown.ok());
-  EXPECT_EQ(fate(*unknown, packet("198.18.10.7", "198.18.30.10", 6, 22)), Fate::undecided);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().line, 4);
+  EXPECT_NE(unknown.error().message.find("'no-such-service' is no port"), std::string::npos);
+  auto unknown_iptables = read_iptables_save(
+      "rules.v4", "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -p tcp --dport no-such-service -j ACCEPT\nCOMMIT\n",
+      Path::forward);
+  ASSERT_FALSE(unknown_iptables.ok());
+  EXPECT_EQ(unknown_iptables.error().line, 3);
 }
 
 TEST(AuditNft, BadInputNamesFileLineAndField) {

@@ -218,7 +218,7 @@ contains out '"dropped": 1' "counted as dropped"
 sed 's/os: windows-server-2022, //' "$tmp/site.yaml" >"$tmp/ja.yaml"
 printf 'access:\n  - { from: clients, to: dc1, as: domain-member }\n' >>"$tmp/ja.yaml"
 expect 0 "plan --lang ja" -- "$bin" --lang ja plan "$tmp/ja.yaml" --format md
-contains err "winports: 警告: dc1 の OS が不明: 両方の動的 RPC 範囲を開いた (os: を設定)" "a plan's warning in Japanese"
+contains err "winports: 警告: dc1 の OS が不明: 両方の RPC の動的ポートの範囲を開いた (os: を設定)" "a plan's warning in Japanese"
 contains out "- dc1 の OS が不明" "the Markdown's warnings in Japanese"
 contains out "NetBIOS over TCP/IP: settings.netbios を設定" "why a row was left out, in Japanese"
 expect 0 "plan --lang en" -- "$bin" --lang en plan "$tmp/ja.yaml" --format md
@@ -256,7 +256,7 @@ contains err "FILE: 必須" "in Japanese"
 # --help: the commands' and options' descriptions and CLI11's own words from the message table.
 expect 0 "--help --lang ja" -- "$bin" --lang ja plan --help
 contains out "使用法: winports plan [オプション] FILE" "CLI11's words in Japanese"
-contains out "サイトに必要なフローを計算し、ファイアウォールのルールを出力" "the command's description in Japanese"
+contains out "サイトに必要なフローを計算し、ファイアウォールの規則を出力" "the command's description in Japanese"
 contains out "  -h,--help                   このヘルプを表示して終了" "the help flag, in the options' group"
 if grep -q "^Options:" "$tmp/out"; then echo "FAIL: an English group heading under --lang ja"; fail=1; else echo "ok: no English group heading"; fi
 expect 0 "--help --lang en" -- "$bin" --lang en plan --help
@@ -296,7 +296,7 @@ expect 0 "analyze --lang ja" -- "$bin" --lang ja analyze "$capture" --site "$tmp
 contains err "計画で許可されないもの 0" "the analysis summary in Japanese"
 expect 0 "powershell --lang ja for a site with hosts too old for NetSecurity" -- \
   "$bin" --lang ja plan "$(dirname "$0")/../../examples/mixed-domain.yaml" --format powershell
-contains err "winports: 警告: powershell: dc-old (Windows Server 2003) のルールなし" "an emitter's refusal in Japanese"
+contains err "winports: 警告: powershell: dc-old (Windows Server 2003) の規則なし" "an emitter's refusal in Japanese"
 expect 0 "audit: a kernel's nft -j dump, detected by content" -- "$bin" audit "$branch" "$audit_data/branch-office.nft.json" --json
 contains out '"clean": true' "audit --json says clean"
 sed 's/tcp dport { 53, 88, 135, 389, 445, 464, /tcp dport { 53, 88, 135, 389, 445, /' "$tmp/bo.nft" >"$tmp/bo-edited.nft"
@@ -342,7 +342,7 @@ contains err "bad.asa:1" "the error names file and line"
 
 expect 1 "audit --lang ja: the findings' words in Japanese" -- "$bin" --lang ja audit "$branch" "$examples/audit/branch-router.rules"
 contains out "  ブロック tcp 49152-65535 — 動かなくなるもの: print-spooler" "a blocked port"
-contains out "一致しないルール  " "a rule that never matches"
+contains out "一致しない規則  " "a rule that never matches"
 contains out "clients -> servers (dc1,dc2,fs1 を除く)" "a zone but some hosts, in Japanese"
 contains out "計画外   $examples/audit/branch-router.rules:19: -A FORWARD -s 198.18.20.10/32 -d 198.18.20.11/32 -j ACCEPT" "an opening by the rule that causes it"
 contains out "  any — 計画が開かないすべてのプロトコルとポート: dc1 -> dc2" "an all-protocol opening, with its zone pair"

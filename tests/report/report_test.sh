@@ -37,7 +37,7 @@ for site in "$examples"/*.yaml; do
 import sys, openpyxl
 book = openpyxl.load_workbook(sys.argv[1])
 fonts = {c.font.name for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None}
-ok = book.sheetnames == ["ルール", "フロー", "除外", "カタログ"] and fonts == {"游ゴシック"}
+ok = book.sheetnames == ["規則", "フロー", "除外", "カタログ"] and fonts == {"游ゴシック"}
 print(("ok: " if ok else "FAIL: ") + f"{sys.argv[1]}: sheets {book.sheetnames}, fonts {fonts}")
 sys.exit(0 if ok else 1)
 PY

@@ -150,7 +150,7 @@ TEST(Verify, APortNamesItsOwnServicesAndStrictCountsRefusedPorts) {
   // The same summary in Japanese, from the message table.
   auto ja = verify::summary(*v, Lang::ja);
   EXPECT_NE(ja.find("拒否 1"), std::string::npos) << ja;
-  EXPECT_NE(ja.find("198.18.20.10 の動的 RPC 範囲は未検査"), std::string::npos) << ja;
+  EXPECT_NE(ja.find("198.18.20.10 の RPC の動的ポートの範囲は未検査"), std::string::npos) << ja;
   EXPECT_EQ(v->refused, 1u);
   auto blocked_plain = v->blocked;
   // --strict: the refused port is a failure too.

@@ -69,6 +69,23 @@ std::string source_text(const Service& s, const Requirement& q, Lang lang) {
   return out;
 }
 
+LocalizedText direction_words(std::string_view direction) {
+  // The data's values stay the JSON's; a person reads them as words.
+  static const std::map<std::string_view, Msg> kWords{{"inbound", msg::direction_inbound},
+                                                      {"outbound", msg::direction_outbound},
+                                                      {"outbound-from", msg::direction_outbound_from},
+                                                      {"both", msg::direction_both}};
+  auto it = kWords.find(direction);
+  return it == kWords.end() ? LocalizedText{std::string(direction), std::string(direction)} : said(it->second);
+}
+
+LocalizedText os_kind_words(std::string_view kind) {
+  static const std::map<std::string_view, Msg> kWords{
+      {"client", msg::os_kind_client}, {"server", msg::os_kind_server}, {"both", msg::os_kind_both}};
+  auto it = kWords.find(kind);
+  return it == kWords.end() ? LocalizedText{std::string(kind), std::string(kind)} : said(it->second);
+}
+
 std::string conditions_text(const Catalog& catalog, const Service& s, const Requirement& q, Lang lang) {
   std::string out;
   auto add = [&](const std::string& t) { out += (out.empty() ? "" : "; ") + t; };
@@ -76,7 +93,7 @@ std::string conditions_text(const Catalog& catalog, const Service& s, const Requ
   for (const auto& c : s.conditions) add(describe(catalog, c, lang));
   for (const auto& c : q.conditions) add(describe(catalog, c, lang));
   if (s.obsolete) add(msg::note_not_in_current_windows.in(lang, s.obsolete->why));
-  if (q.direction != "inbound") add(msg::note_direction.in(lang, q.direction));
+  if (q.direction != "inbound") add(msg::note_direction.in(lang, direction_words(q.direction).in(lang)));
   if (!q.listener.empty())
     if (const auto* role = catalog.role(q.listener)) add(msg::note_listener.in(lang, role->names));
   if (q.obsolete) add(msg::note_unused_by_current_windows.in(lang, q.obsolete->why));

@@ -49,7 +49,7 @@ Named named_list(const catalog::Catalog& c, const std::string& kind, Lang lang) 
     n.columns = {msg::col_os, msg::col_name, msg::col_kind, msg::col_rpc_range, msg::col_aliases};
     for (const auto& o : c.os_versions) {
       auto range = (o.era == catalog::RpcEra::legacy ? c.legacy_rpc_range : c.modern_rpc_range).to_string();
-      n.rows.push_back({o.id, o.names.in(lang), o.kind, range, join(o.aliases, ", ")});
+      n.rows.push_back({o.id, o.names.in(lang), catalog::os_kind_words(o.kind).in(lang), range, join(o.aliases, ", ")});
       n.items.push_back({{"id", o.id},
                          {"names", {{"ja", o.names.ja}, {"en", o.names.en}}},
                          {"kind", o.kind},

@@ -406,6 +406,13 @@ contains out "domain-member" "profiles listed"
 expect 0 "list --os" -- "$bin" list --os
 contains out "windows-server-2022" "OS versions listed with aliases"
 contains out "49152-65535" "and their dynamic RPC range"
+# A value shown to a person is a word of the run's language; the JSON keeps the data's (#35).
+expect 0 "list --os in Japanese" -- "$bin" --lang ja list --os
+contains out "クライアントとサーバー" "an OS for both kinds, in words"
+expect 0 "list --os --json" -- "$bin" list --os --json
+contains out '"kind": "both"' "the JSON keeps the stable value"
+expect 0 "port 445/tcp in Japanese" -- "$bin" --lang ja port 445/tcp
+contains out "方向: 双方向" "a requirement's direction, in words"
 expect 0 "list --features --json" -- "$bin" list --features --json
 contains out '"features"' "features as JSON"
 contains out '"netbios"' "netbios is a feature"

@@ -30,6 +30,9 @@ void write_markdown(const Catalog& catalog, std::ostream& out, Lang lang);
 // "KB §Net Logon table row 1; consolidated row 67" style reference, for tables and comments.
 std::string source_text(const Service& service, const Requirement& requirement, Lang lang);
 // Conditions of the service and the requirement joined, plus "optional".
+// A requirement's direction and an OS's kind as a person reads them (the JSON keeps the data's value).
+LocalizedText direction_words(std::string_view direction);
+LocalizedText os_kind_words(std::string_view kind);
 std::string conditions_text(const Catalog& catalog, const Service& service, const Requirement& requirement, Lang lang);
 
 }  // namespace winports::catalog

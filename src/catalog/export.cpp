@@ -1,5 +1,7 @@
 #include "winports/catalog/export.hpp"
 
+#include <map>
+
 #include "winports/catalog/messages.hpp"
 #include "winports/catalog/rules.hpp"
 
@@ -82,6 +84,17 @@ LocalizedText direction_words(std::string_view direction) {
 LocalizedText os_kind_words(std::string_view kind) {
   static const std::map<std::string_view, Msg> kWords{
       {"client", msg::os_kind_client}, {"server", msg::os_kind_server}, {"both", msg::os_kind_both}};
+  auto it = kWords.find(kind);
+  return it == kWords.end() ? LocalizedText{std::string(kind), std::string(kind)} : said(it->second);
+}
+
+LocalizedText discrepancy_kind_words(std::string_view kind) {
+  static const std::map<std::string_view, Msg> kWords{
+      {"name-differs", msg::discrepancy_kind_name_differs},
+      {"consolidated-only", msg::discrepancy_kind_consolidated_only},
+      {"not-in-consolidated", msg::discrepancy_kind_not_in_consolidated},
+      {"stated", msg::discrepancy_kind_stated},
+      {"doc-vs-kb", msg::discrepancy_kind_doc_vs_kb}};
   auto it = kWords.find(kind);
   return it == kWords.end() ? LocalizedText{std::string(kind), std::string(kind)} : said(it->second);
 }

@@ -37,7 +37,9 @@ void add_catalog_command(CLI::App& app, Context& ctx, int& exit_code) {
         std::string row = d.requirement ? std::string(to_string(d.requirement->transport)) + " " +
                                               (d.requirement->ports.empty() ? "-" : d.requirement->ports.to_string())
                                         : "";
-        t.add({d.kind, d.service->id, row, d.text.in(lang)});
+        // The kind in words, its --kind value beside them (what the option takes).
+        t.add({catalog::discrepancy_kind_words(d.kind).in(lang) + " [" + d.kind + "]", d.service->id, row,
+               d.text.in(lang)});
       }
       print_table(t);
     }

@@ -413,6 +413,8 @@ expect 0 "list --os --json" -- "$bin" list --os --json
 contains out '"kind": "both"' "the JSON keeps the stable value"
 expect 0 "port 445/tcp in Japanese" -- "$bin" --lang ja port 445/tcp
 contains out "方向: 双方向" "a requirement's direction, in words"
+expect 0 "discrepancies in Japanese" -- "$bin" --lang ja catalog discrepancies --kind stated
+contains out "本文の記述 [stated]" "a discrepancy's kind in words, its --kind value beside them"
 expect 0 "list --features --json" -- "$bin" list --features --json
 contains out '"features"' "features as JSON"
 contains out '"netbios"' "netbios is a feature"

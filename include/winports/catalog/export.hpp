@@ -33,6 +33,7 @@ std::string source_text(const Service& service, const Requirement& requirement, 
 // A requirement's direction and an OS's kind as a person reads them (the JSON keeps the data's value).
 LocalizedText direction_words(std::string_view direction);
 LocalizedText os_kind_words(std::string_view kind);
+LocalizedText discrepancy_kind_words(std::string_view kind);
 std::string conditions_text(const Catalog& catalog, const Service& service, const Requirement& requirement, Lang lang);
 
 }  // namespace winports::catalog

@@ -67,11 +67,11 @@ expect 2 "bad port is a usage error" -- "$bin" port 70000
 expect 2 "a negative port is a usage error" -- "$bin" port -1
 contains err "'-1' is not a port number" "the message says it is not a port number"
 expect 2 "a negative port under --lang ja" -- "$bin" --lang ja port -1
-contains err "'-1' はポート番号 (0-65535) ではない" "the same message in Japanese"
+contains err "'-1' はポート番号 (0-65535) ではありません" "the same message in Japanese"
 expect 2 "an unreadable site file" -- "$bin" plan "$tmp/no-such-site.yaml" --format json
 contains err "no-such-site.yaml: cannot read: No such file or directory" "the system's reason is given"
 expect 2 "an unreadable site file under --lang ja" -- "$bin" --lang ja plan "$tmp/no-such-site.yaml" --format json
-contains err "no-such-site.yaml: 読めない: No such file or directory" "the system's reason inside the Japanese message"
+contains err "no-such-site.yaml: 読めません: No such file or directory" "the system's reason inside the Japanese message"
 expect 2 "a directory as site file" -- "$bin" plan "$tmp" --format json
 contains err "cannot read: Is a directory" "a directory says so"
 expect 0 "seed typo port (57222 is a real port, in the dynamic range)" -- "$bin" port 57222
@@ -169,7 +169,7 @@ contains err "requirements[0].ports[0]" "error names the field"
 if [ -e "$tmp/never.json" ]; then echo "FAIL: output written despite error"; fail=1; else echo "ok: no output file"; fi
 expect 2 "catalog check finds the error" -- "$bin" catalog check "$tmp/user"
 expect 2 "a user catalog's error under --lang ja" -- "$bin" --lang ja catalog check "$tmp/user"
-contains err "requirements[0].ports[0]: ポート (0-65535) でも lo <= hi の範囲 lo-hi でもない" "a catalog file's error in Japanese"
+contains err "requirements[0].ports[0]: ポート (0-65535) でも lo <= hi の範囲 lo-hi でもありません" "a catalog file's error in Japanese"
 
 # A good user catalog adds a service that lookups find.
 sed -i 's/99999/7777/' "$tmp/user/services/bad.yaml"
@@ -218,7 +218,7 @@ contains out '"dropped": 1' "counted as dropped"
 sed 's/os: windows-server-2022, //' "$tmp/site.yaml" >"$tmp/ja.yaml"
 printf 'access:\n  - { from: clients, to: dc1, as: domain-member }\n' >>"$tmp/ja.yaml"
 expect 0 "plan --lang ja" -- "$bin" --lang ja plan "$tmp/ja.yaml" --format md
-contains err "winports: 警告: dc1 の OS が不明: 両方の RPC の動的ポートの範囲を開いた (os: を設定)" "a plan's warning in Japanese"
+contains err "winports: 警告: dc1 の OS が不明です: 両方の RPC の動的ポートの範囲を開きました (os: を設定してください)" "a plan's warning in Japanese"
 contains out "- dc1 の OS が不明" "the Markdown's warnings in Japanese"
 contains out "NetBIOS over TCP/IP: settings.netbios を設定" "why a row was left out, in Japanese"
 expect 0 "plan --lang en" -- "$bin" --lang en plan "$tmp/ja.yaml" --format md
@@ -246,9 +246,9 @@ contains err "winports: error: --format: 'nftable' is not one of {nftables," "th
 expect 2 "an unknown command" -- "$bin" --lang en plann "$tmp/ja.yaml"
 contains err "winports: error: no command 'plann' (did you mean 'plan'?)" "says so, with the closest command"
 expect 2 "an unknown command as JSON under --lang ja" -- "$bin" --lang ja --json plann
-contains err '"message": "コマンド '"'"'plann'"'"' はない ('"'"'plan'"'"' のことですか?)"' "the JSON error in Japanese"
+contains err '"message": "コマンド '"'"'plann'"'"' はありません ('"'"'plan'"'"' のことですか?)"' "the JSON error in Japanese"
 expect 2 "a value out of range under --lang ja" -- "$bin" --lang ja check --timeout 0 localhost
-contains err "--timeout: '0' は 1 から 600000 の範囲にない" "the range error in Japanese"
+contains err "--timeout: '0' は 1 から 600000 の範囲にありません" "the range error in Japanese"
 expect 2 "an unexpected argument under --lang ja" -- "$bin" --lang ja port 445 --bogus
 contains err "想定していない引数: --bogus" "in Japanese"
 expect 2 "a missing required argument under --lang ja" -- "$bin" --lang ja plan
@@ -265,7 +265,7 @@ contains out "Compute the flows a site needs and emit firewall rules" "the comma
 # What a port means, where no row prints it, and where no zone holds an address.
 printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1700000000.5\tC1\t198.18.10.5\t50000\t198.18.20.10\t1000\tudp\n1700000000.5\tC2\t198.18.10.5\t50001\t203.0.113.10\t50000\ttcp\n' >"$tmp/ja-conn.log"
 expect 1 "analyze --lang ja: meanings and the outside" -- "$bin" --lang ja analyze "$tmp/ja-conn.log" --site "$branch"
-contains out "(カタログにない)" "a port in no row"
+contains out "(カタログにありません)" "a port in no row"
 contains out "(動的 RPC ポート範囲: modern)" "a port of the dynamic range"
 contains out "clients -> (サイト外)" "an address in no zone"
 expect 1 "analyze --lang en: the same in English" -- "$bin" --lang en analyze "$tmp/ja-conn.log" --site "$branch"
@@ -280,9 +280,9 @@ contains out "  # 観測:" "its observed ports in Japanese"
 expect 0 "catalog check --lang ja" -- "$bin" --lang ja catalog check "$(dirname "$0")/../../data"
 contains out "ok: サービス " "the count in Japanese"
 expect 2 "check --service with a typo under --lang ja" -- "$bin" --lang ja check localhost --service netlogn
-contains err "--service: サービス 'netlogn' はない ('netlogon' のことですか?)" "in Japanese with a suggestion"
+contains err "--service: サービス 'netlogn' はありません ('netlogon' のことですか?)" "in Japanese with a suggestion"
 expect 2 "discover of no domain name under --lang ja" -- "$bin" --lang ja discover "a b"
-contains err "'a b' は DNS ドメイン名ではない" "in Japanese"
+contains err "'a b' は DNS ドメイン名ではありません" "in Japanese"
 
 
 # audit: the plan's own output against its plan, a kernel's dump, an edited ruleset, bad input.
@@ -349,15 +349,15 @@ contains out "  any — 計画が開かないすべてのプロトコルとポ�
 expect 0 "audit --lang ja: an iptables dump's notes" -- "$bin" --lang ja audit "$branch" "$audit_data/branch-office.iptables-save" \
   "$audit_data/branch-office.ip6tables-save" --format iptables-save
 contains err "転送 (ルーター)" "the path in Japanese"
-contains out "branch-office.ip6tables-save: テーブルがない" "a reader's note in Japanese, its file kept"
+contains out "branch-office.ip6tables-save: テーブルがありません" "a reader's note in Japanese, its file kept"
 expect 0 "audit --json keeps the notes' English" -- "$bin" --lang ja audit "$branch" "$audit_data/branch-office.iptables-save" \
   "$audit_data/branch-office.ip6tables-save" --format iptables-save --json
 contains out "holds no table: it speaks for no address family" "the JSON's assumptions in English"
 contains out '"path": "forward (router)"' "and its path"
 expect 2 "audit --lang ja: a reader's error" -- "$bin" --lang ja audit "$branch" "$tmp/bad.rules"
-contains err "bad.rules:3: --dport: '99999' はポート、範囲、それらのリストのどれかではない" "in Japanese, with file, line and option"
+contains err "bad.rules:3: --dport: '99999' はポート、範囲、それらのリストのどれかではありません" "in Japanese, with file, line and option"
 expect 2 "audit --lang ja: an unknown --host" -- "$bin" --lang ja audit "$branch" "$tmp/bo.nft" --host nosuch
-contains err "サイトにホスト 'nosuch' はない" "in Japanese"
+contains err "サイトにホスト 'nosuch' はありません" "in Japanese"
 expect 1 "audit: the example router ruleset has findings" -- "$bin" audit "$branch" "$examples/audit/branch-router.rules" --json
 python3 - "$tmp/out" <<'PY' && echo "ok: the example's findings: the dynamic range blocked three ways, 3389 and SMB extra, one shadowed rule" || { echo "FAIL: example findings"; fail=1; }
 import json, sys

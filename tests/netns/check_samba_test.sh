@@ -139,7 +139,7 @@ code=$?
 # The same in Japanese: the error and the table's headings.
 LAB_TIMEOUT=60 in_client "$bin" --lang ja discover nosuch.invalid --dns-server "$LAB_DC_IP" 2>"$LAB_DIR/nosuch-ja.err"
 code=$?
-[ "$code" = 2 ] && grep -q "nosuch.invalid のドメイン コントローラーを示す SRV レコードがない" "$LAB_DIR/nosuch-ja.err" &&
+[ "$code" = 2 ] && grep -q "nosuch.invalid のドメイン コントローラーを示す SRV レコードがありません" "$LAB_DIR/nosuch-ja.err" &&
   echo "ok: discover --lang ja of an unknown domain: exit 2, in Japanese" ||
   { echo "FAIL: discover --lang ja nosuch.invalid exit $code: $(cat "$LAB_DIR/nosuch-ja.err")"; fail=1; }
 LAB_TIMEOUT=60 in_client "$bin" --lang ja discover "${LAB_REALM,,}" --dns-server "$LAB_DC_IP" --list >"$LAB_DIR/dcs-ja.txt"

@@ -1105,13 +1105,13 @@ TEST(AuditWindows, KeywordsProfilesBlockOverAllowAndTheProfileState) {
   // The same notes in Japanese, the location kept as it is.
   EXPECT_NE(std::find(notes_ja.begin(), notes_ja.end(),
                       "dc1.reg: 規則が指定するプログラムかサービスのうち 1 個は data/windows-rules.yaml にカタログ上の"
-                      "サービスがある (service rpcss): ほかのサービスの計画済みフローはそれらでは許可されない"),
+                      "サービスがあります (service rpcss): ほかのサービスの計画済みフローはそれらでは許可されません"),
             notes_ja.end());
   // No profile key in the export: Windows' defaults, and said.
   EXPECT_TRUE(std::any_of(notes_en.begin(), notes_en.end(),
                           [](const std::string& s) { return s.find("DefaultInboundAction") != std::string::npos; }));
   EXPECT_TRUE(std::any_of(notes_ja.begin(), notes_ja.end(),
-                          [](const std::string& s) { return s.find("既定値とみなす") != std::string::npos; }));
+                          [](const std::string& s) { return s.find("既定値とみなします") != std::string::npos; }));
 
   // A Block rule wins over the Allow rules, wherever it stands.
   auto block = base + "\"no-kerberos\"=\"v2.31|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=88|Name=block|\"\n";

@@ -196,7 +196,7 @@ TEST(Describe, SaysWhatAPortMeansInEitherLanguage) {
   auto unknown = describe(c, Transport::udp, 1000);
   EXPECT_TRUE(unknown.services.empty());
   EXPECT_EQ(unknown.text(), "(not in the catalog)");
-  EXPECT_EQ(unknown.text(Lang::ja), "(カタログにない)");
+  EXPECT_EQ(unknown.text(Lang::ja), "(カタログにありません)");
   Meaning dynamic{{}, {}, "modern", ""};
   EXPECT_EQ(dynamic.text(Lang::ja), "(動的 RPC ポート範囲: modern)");
   Meaning high{{}, {"isa-tmg", "rpc"}, "", ""};

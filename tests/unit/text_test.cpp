@@ -70,7 +70,7 @@ TEST(Messages, LibraryTextCarriesBothLanguagesUntilTheReaderPicksOne) {
   LocalizedText role{"読み取り専用ドメイン コントローラー", "read-only domain controller"};
   auto text = msg::site_role_refuses("rodc1", role, "dc-replication", LocalizedText{"受信のみ", "inbound only"});
   EXPECT_EQ(text.en, "rodc1 is read-only domain controller, which never serves dc-replication: inbound only");
-  EXPECT_EQ(text.ja, "rodc1 は 読み取り専用ドメイン コントローラー で、dc-replication を提供しない: 受信のみ");
+  EXPECT_EQ(text.ja, "rodc1 は 読み取り専用ドメイン コントローラー で、dc-replication を提供しません: 受信のみ");
   // Parts join per language; an English-only part (ja empty) joins as its English.
   auto joined = msg::site_unknown_zone("server") + msg::did_you_mean("'servers'");
   EXPECT_EQ(joined.ja, "不明なゾーン 'server' ('servers' のことですか?)");

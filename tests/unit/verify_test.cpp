@@ -87,12 +87,12 @@ TEST(Verify, RequestsCoverTheVantagesFlowsToSingleAddressesOnly) {
   auto none = verify::probes_for(plan, *servers, env.file);
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().field, "--from");
-  EXPECT_EQ(none.error().message_in(Lang::ja), "ゾーン servers からホストへの TCP/UDP フローがない");
+  EXPECT_EQ(none.error().message_in(Lang::ja), "ゾーン servers からホストへの TCP/UDP フローがありません");
   // What cannot be probed says why, in either language: ICMP has no port.
   auto icmp = std::find_if(probes->not_probed.begin(), probes->not_probed.end(),
                            [](const LocalizedText& t) { return t.en.find(" icmp: not a port") != std::string::npos; });
   ASSERT_NE(icmp, probes->not_probed.end()) << ::testing::PrintToString(in_language(probes->not_probed, Lang::en));
-  EXPECT_NE(icmp->in(Lang::ja).find(" icmp: ポートではない"), std::string::npos) << icmp->in(Lang::ja);
+  EXPECT_NE(icmp->in(Lang::ja).find(" icmp: ポートではありません"), std::string::npos) << icmp->in(Lang::ja);
 }
 
 TEST(Verify, ABlockedPortBlocksItsFlowAndNamesWhatItBreaks) {
@@ -608,7 +608,7 @@ TEST(Explain, SaysItInTheLanguageOfTheRun) {
   ASSERT_EQ(en.lines.size(), ja.lines.size());
   EXPECT_EQ(en.lines[0], "NOT ALLOWED dc1 -> ws1 445");
   EXPECT_EQ(ja.lines[0], "不許可 dc1 -> ws1 445");
-  EXPECT_NE(ja.lines[1].find("access エントリーがない"), std::string::npos) << ja.lines[1];
+  EXPECT_NE(ja.lines[1].find("access エントリーがありません"), std::string::npos) << ja.lines[1];
 }
 
 // verify --emit powershell: the script carries each UDP request as the very bytes the Linux

@@ -27,6 +27,25 @@ inline std::string ports_from(const Input& in, Lang lang = Lang::en) {
   return msg::emit_sources_kb_and_doc.in(lang);
 }
 
+// A message's lines as comment lines: each after `prefix` ("# ", "rem ", "! "), ended by `eol`. The
+// messages break their lines where the English wraps; a translation breaks where it reads well.
+inline std::string commented(std::string_view text, std::string_view prefix, std::string_view eol = "\n") {
+  std::string out;
+  for (std::size_t start = 0; start <= text.size();) {
+    auto end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    out.append(prefix).append(text.substr(start, end - start)).append(eol);
+    start = end + 1;
+  }
+  return out;
+}
+
+// An output's title line: the site, and the host when the output is one host's firewall.
+inline std::string script_title(const Input& in, const plan::Host* only) {
+  auto lang = in.options.lang;
+  return only ? msg::script_title_host.in(lang, in.env.site, only->name) : msg::script_title.in(lang, in.env.site);
+}
+
 // Whether a flow's side is the outside zone (`any`: every address in no zone of the site).
 inline bool outside_side(const plan::Environment& env, const plan::Endpoint& side) {
   const auto* z = side.zone.empty() ? nullptr : env.zone(side.zone);

@@ -68,19 +68,13 @@ Result<std::string> restore_text(const Input& in, int family, bool with_header) 
   const std::string tool = family == 4 ? "iptables" : "ip6tables";
   std::ostringstream out;
   if (with_header) {
-    out << "# winports plan for site " << in.env.site << (*only ? " (host firewall of " + (*only)->name + ")" : "")
-        << ", for " << tool << "-restore --noflush\n";
-    out << "# Ports from " << detail::ports_from(in) << "; each rule names the services it serves.\n";
-    out << "# Only the chains declared here (" << c.base << "*) are flushed and refilled; every other chain,\n"
-        << "# rule and policy stays as it is. Without --noflush, " << tool
-        << "-restore would flush the whole filter table.\n";
-    out << "# The jump from " << hook << " must exist once; a restore file cannot add it only if missing, so\n"
-        << "# load it with:  " << tool << "-restore -w --noflush FILE && { " << tool << " -w -C " << hook << " -j "
-        << c.base << " 2>/dev/null || " << tool << " -w -I " << hook << " 1 -j " << c.base << "; }\n"
-        << "# (or use --format iptables-script, which does exactly that for both families).\n";
-    out << "# Scope: traffic " << (*only ? "from the site's zones to this host" : "with both ends in the site's zones")
-        << "; the rest returns to " << hook << " untouched. Unplanned site traffic is dropped by the last rule\n"
-        << "# of " << c.site << " (its counter: " << tool << " -L " << c.site << " -v).\n";
+    const auto lang = in.options.lang;
+    out << detail::commented(msg::ipt_header_title.in(lang, detail::script_title(in, *only), tool), "# ");
+    out << detail::commented(msg::script_ports_services.in(lang, detail::ports_from(in, lang)), "# ");
+    out << detail::commented(msg::ipt_header_chains.in(lang, c.base, tool, hook), "# ");
+    out << detail::commented(
+        msg::ipt_header_scope.in(lang, (*only ? msg::scope_to_host : msg::scope_between).in(lang), hook, c.site, tool),
+        "# ");
   }
   out << "*filter\n:" << c.base << " - [0:0]\n";
   if (!*only) out << ":" << c.destination << " - [0:0]\n";
@@ -166,14 +160,11 @@ Result<std::string> emit_iptables_script(const Input& in) {
   const std::string hook = *only ? "INPUT" : "FORWARD";
   std::ostringstream out;
   out << "#!/bin/sh\n";
-  out << "# winports plan for site " << in.env.site << (*only ? " (host firewall of " + (*only)->name + ")" : "")
-      << ": the site's own iptables chains and one jump to them.\n";
-  out << "# Run as root: sh FILE. Each family's chains (" << c.base
-      << "*) are replaced in one iptables-restore --noflush\n"
-      << "# transaction; every other chain, rule and policy stays. The jump from " << hook
-      << " is added only if missing,\n# so running this again changes nothing else. Scope: traffic "
-      << (*only ? "from the site's zones to this host" : "with both ends in the site's zones")
-      << ";\n# unplanned site traffic is dropped by the last rule of " << c.site << ".\n";
+  const auto lang = in.options.lang;
+  out << detail::commented(msg::ipt_script_title.in(lang, detail::script_title(in, *only)), "# ");
+  out << detail::commented(
+      msg::ipt_script_body.in(lang, c.base, hook, (*only ? msg::scope_to_host : msg::scope_between).in(lang), c.site),
+      "# ");
   out << "set -eu\n";
   for (int family : {4, 6}) {
     if (detail::site_networks(in.env, family).empty()) continue;

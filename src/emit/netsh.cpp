@@ -74,39 +74,26 @@ Result<std::string> emit_netsh(const Input& in) {
   const auto& env = in.env;
   const std::string name = batch_value("winports:" + env.site);
   std::ostringstream head, body, kept;
+  const auto lang = in.options.lang;
+  const auto rem = [](const std::string& text) { return detail::commented(text, "rem ", "\r\n"); };
   head << "@echo off\r\n";
-  head << "rem winports plan for site " << batch_value(env.site)
-       << ": Windows Firewall inbound rules for each host, for netsh advfirewall (Vista / 2008 and later).\r\n";
-  head << "rem Ports from " << detail::ports_from(in)
-       << ". Run as administrator: script.cmd [PROFILE], PROFILE being any (the "
-          "default), domain, private, public or a comma list.\r\n";
-  head << "rem The rules of a run are named \"" << name << ":a\" or \"" << name
-       << ":b\", whichever is not in use: the new ones are added first,\r\n";
-  head << "rem then the previous name deleted, so there is no moment without rules. If netsh refuses a rule, its "
-          "message is shown,\r\n";
-  head << "rem the rules this run added are deleted, the previous ones stay, and the script exits with 1.\r\n";
-  head << "rem What netsh cannot do: it selects rules only by display name or group, both localised, so it cannot\r\n";
-  head << "rem disable Windows' predefined rules by their stable Name. Those listed below per host stay on beside "
-          "these\r\n";
-  head << "rem rules and keep what they open open: disable them with the PowerShell output (it records and undoes\r\n";
-  head
-      << "rem that), or govern the hosts with a GPO. In a GPO, netsh holds the store only within one session: type\r\n";
+  // The console's code page is switched to UTF-8 before any line that is not ASCII (cmd reads each
+  // line in the code page of the moment), and put back as it was at every exit.
+  head << "setlocal\r\n";
+  head << "for /f \"tokens=2 delims=:.\" %%c in ('chcp') do set /a WP_CODEPAGE=%%c >nul\r\n";
+  head << "chcp 65001 >nul\r\n";
+  head << rem(msg::netsh_header_title.in(lang, batch_value(env.site)));
+  head << rem(msg::netsh_header_run.in(lang, detail::ports_from(in, lang)));
+  head << rem(msg::netsh_header_names.in(lang, name));
+  head << rem(msg::netsh_header_cannot.in(lang));
   head << "rem   netsh advfirewall set store gpo=\"DOMAIN\\GPO-NAME\"\r\n";
-  head << "rem then, in that session, the rules below and these settings (local rules, the predefined ones too, "
-          "stop\r\n";
-  head << "rem applying on every host the GPO reaches; dropped packets are logged for winports analyze):\r\n";
+  head << rem(msg::netsh_header_then.in(lang));
   head << "rem   set allprofiles state on\r\n";
   head << "rem   set allprofiles firewallpolicy blockinbound,allowoutbound\r\n";
   head << "rem   set allprofiles settings localfirewallrules disable\r\n";
   head << "rem   set allprofiles logging droppedconnections enable\r\n";
-  head << "rem and add the base rules every host needs (DHCP client, ICMPv6 neighbour discovery, path MTU "
-          "discovery),\r\n";
-  head << "rem as the PowerShell output's $base table lists them.\r\n";
+  head << rem(msg::netsh_header_base.in(lang));
   head << "@PREDEFINED@";
-  // The console's code page is switched to UTF-8 for the names, and put back as it was at every exit.
-  head << "setlocal\r\n";
-  head << "for /f \"tokens=2 delims=:.\" %%c in ('chcp') do set /a WP_CODEPAGE=%%c >nul\r\n";
-  head << "chcp 65001 >nul\r\n";
   head << "set \"WP_PROFILE=any\"\r\nif not \"%~1\"==\"\" set \"WP_PROFILE=%~1\"\r\n";
   head << "set \"WP_NEW=" << name << ":a\"\r\nset \"WP_OLD=" << name << ":b\"\r\n";
   head << "netsh advfirewall firewall show rule name=\"" << name << ":a\" >nul 2>&1\r\n";
@@ -122,7 +109,7 @@ Result<std::string> emit_netsh(const Input& in) {
     ++label;
     auto predefined = detail::host_predefined(in, h, rules);
     if (!predefined.superseded.empty() || !predefined.left.empty()) {
-      kept << "rem " << batch_value(h.name) << ": predefined rules that stay on:";
+      kept << "rem " << msg::netsh_kept.in(lang, batch_value(h.name));
       for (const auto* p : predefined.superseded) kept << " " << batch_value(p->name);
       for (const auto* p : predefined.left) kept << " " << batch_value(p->name);
       kept << "\r\n";
@@ -141,7 +128,7 @@ Result<std::string> emit_netsh(const Input& in) {
     }
     body << "goto replaced\r\n";
   }
-  head << "echo winports: no rules for %COMPUTERNAME% in site " << batch_value(env.site) << "\r\n";
+  head << "echo " << msg::script_no_rules.in(lang, "%COMPUTERNAME%", batch_value(env.site)) << "\r\n";
   head << "chcp %WP_CODEPAGE% >nul\r\nexit /b 0\r\n";
   // A first run finds nothing to delete ("No rules match"): not a failure. The unsuffixed name is
   // what earlier versions of this script used.
@@ -156,8 +143,9 @@ Result<std::string> emit_netsh(const Input& in) {
       "exit /b 0\r\n"
       ":failed\r\n"
       "type \"%WP_LOG%\" 1>&2\r\n"
-      "echo winports: netsh refused a rule (its message is above); deleting the rules this run added, the previous "
-      "ones stay 1>&2\r\n"
+      "echo " +
+      msg::netsh_refused.in(lang) +
+      " 1>&2\r\n"
       "netsh advfirewall firewall delete rule name=\"%WP_NEW%\" >nul 2>&1\r\n"
       "del \"%WP_LOG%\" >nul 2>&1\r\n"
       "chcp %WP_CODEPAGE% >nul\r\n"

@@ -56,21 +56,19 @@ Result<std::string> emit_nftables(const Input& in) {
   auto table = "winports_" + identifier(env.site);
   const char* hook = only ? "input" : "forward";
   out << "#!/usr/sbin/nft -f\n";
-  out << "# winports plan for site " << env.site << (only ? " (host firewall of " + only->name + ")" : "") << "\n";
-  out << "# Ports from " << detail::ports_from(in) << "; each rule names the services and KB rows it serves.\n";
+  const auto lang = in.options.lang;
+  out << detail::commented(detail::script_title(in, only), "# ");
+  out << detail::commented(msg::script_ports_services_rows.in(lang, detail::ports_from(in, lang)), "# ");
   const bool any_zone = std::any_of(env.zones.begin(), env.zones.end(), [](const plan::Zone& z) { return z.outside; });
-  out << "# Scope: only traffic "
-      << (only ? "from the site's zones to this host" : "with both ends in the site's zones")
-      << " (sets site_v4, site_v6)"
-      << (any_zone ? ", and the pairs with zone any (every address in no zone) that the plan names," : "")
-      << " is decided here;\n"
-      << "# everything else passes this table untouched (" << hook
-      << " policy accept), for the machine's other rules to decide.\n";
-  out << "# Drops: " << (only ? "traffic from the site's zones to this host" : "traffic between the site's zones")
-      << " that the plan does not allow, counted in `nft list counter inet " << table << " unplanned`"
-      << (in.options.log_drops ? " and logged (10/second)" : "") << ".\n";
-  out << "# Load: nft -f FILE. Re-running replaces table inet " << table
-      << " only, in one transaction; no other table is touched.\n";
+  out << detail::commented(
+      msg::nft_header_scope.in(lang, (only ? msg::scope_to_host : msg::scope_between).in(lang),
+                               any_zone ? msg::nft_header_scope_any.in(lang) : std::string(), hook),
+      "# ");
+  out << detail::commented(
+      msg::nft_header_drops.in(lang, (only ? msg::drops_to_host : msg::drops_between).in(lang), table,
+                               in.options.log_drops ? msg::nft_header_drops_logged.in(lang) : std::string()),
+      "# ");
+  out << detail::commented(msg::nft_header_load.in(lang, table), "# ");
   out << "table inet " << table << "\ndelete table inet " << table << "\n\n";
   out << "table inet " << table << " {\n";
   std::set<std::string> zone_sets;
@@ -141,7 +139,7 @@ Result<std::string> emit_nftables(const Input& in) {
       out << " " << match_protocol(f, family) << " accept comment \"" << detail::services_comment(f) << "\"\n";
     }
   }
-  out << "\n\t\t# Not in the plan: counted and dropped.\n";
+  out << "\n" << detail::commented(msg::nft_not_in_plan.in(in.options.lang), "\t\t# ");
   // A limit that is exceeded stops its rule, so the log has a rule of its own and the drop
   // after it applies to every packet.
   if (in.options.log_drops)

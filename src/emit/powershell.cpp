@@ -95,10 +95,10 @@ bool has_netsecurity(const Input& in, const plan::Host& h) {
 constexpr const char* kApply = R"PS(
 $gpo = $PolicyStore -notin @('PersistentStore', 'ActiveStore', 'localhost')
 if ($Exclusive -and -not $gpo) {
-  throw 'winports: -Exclusive turns the local rules off with a GPO setting (AllowLocalFirewallRules) that only a GPO holds: give -PolicyStore DOMAIN\GPO-NAME, or leave -Exclusive out to supersede the predefined rules of this computer instead'
+  throw @@'exclusive_needs_gpo@@
 }
 if ($ConfirmWithin -gt 0 -and $gpo) {
-  throw 'winports: -ConfirmWithin needs the local store: a host the new GPO cuts off could not fetch the GPO that would revert it. Link the GPO to a test OU with one host first, or load this computer with -ConfirmWithin'
+  throw @@'confirm_needs_local@@
 }
 $stateFile = Join-Path $StateDirectory ($site + '.json')
 $revertFile = Join-Path $StateDirectory ('revert-' + $site + '.ps1')
@@ -116,8 +116,7 @@ if ($gpo) { $store = @{ GPOSession = (Open-NetGPO -PolicyStore $PolicyStore) } }
 if ($FirewallProfile -contains 'Any') { $profiles = @('Domain', 'Private', 'Public') } else { $profiles = $FirewallProfile }
 
 if ($Undo) {
-  # Back to what was there before winports: the site's rules removed, the predefined rules it
-  # disabled enabled again, a GPO's firewall settings returned to "not configured".
+  # @@#undo@@
   if (Get-ScheduledTask -TaskName $task -ErrorAction SilentlyContinue) { Unregister-ScheduledTask -TaskName $task -Confirm:$false }
   $state = Read-WinportsState
   foreach ($name in @($state.Disabled)) {
@@ -139,34 +138,34 @@ if ($Undo) {
 }
 
 if ($Commit) {
-  # Keep what a -ConfirmWithin run loaded: stop its revert, then remove the rules it kept in reserve.
+  # @@#commit@@
   $state = Read-WinportsState
-  if (-not $state.Pending) { throw ('winports: nothing of site ' + $site + ' waits for confirmation') }
-  if (-not (Get-ScheduledTask -TaskName $task -ErrorAction SilentlyContinue)) { throw 'winports: too late: the revert has already run' }
+  if (-not $state.Pending) { throw (@@'nothing_waits@@ -f $site) }
+  if (-not (Get-ScheduledTask -TaskName $task -ErrorAction SilentlyContinue)) { throw @@'too_late@@ }
   Unregister-ScheduledTask -TaskName $task -Confirm:$false
   foreach ($name in @($state.Pending.Previous)) { Remove-NetFirewallRule @store -Name $name -ErrorAction SilentlyContinue }
   $state.Pending = $null
   Write-WinportsState $state
   Remove-Item -LiteralPath $revertFile -ErrorAction SilentlyContinue
-  Write-Output ('winports: site ' + $site + ' kept')
+  Write-Output (@@'kept@@ -f $site)
   return
 }
 
 if ($gpo) { $selected = @($rules) } else { $selected = @($rules | Where-Object { $_.Host -eq $env:COMPUTERNAME }) }
 if ($selected.Count -eq 0) {
-  Write-Warning ('winports: no rules for ' + $env:COMPUTERNAME + ' in site ' + $site)
+  Write-Warning (@@'no_rules@@ -f $env:COMPUTERNAME, $site)
   return
 }
 if ($Exclusive) {
-  Write-Warning ('winports: -Exclusive: on every host this GPO reaches, the firewall is turned on, inbound traffic is blocked unless a rule of the GPO allows it, and the local rules (the predefined ones and any an administrator or a program added) stop applying. Check each host first: winports audit SITE HOST.json --host NAME --exclusive lists the local rules that will stop applying there.')
-  if (-not $Force -and -not $WhatIfPreference -and -not $PSCmdlet.ShouldContinue('Local firewall rules stop applying on every host ' + $PolicyStore + ' reaches. Continue?', 'winports -Exclusive')) { return }
+  Write-Warning @@'exclusive_warning@@
+  if (-not $Force -and -not $WhatIfPreference -and -not $PSCmdlet.ShouldContinue((@@'exclusive_question@@ -f $PolicyStore), 'winports -Exclusive')) { return }
   foreach ($b in $base) { $r = $b.Clone(); $r.Host = 'base'; $r.Id = $b.Name; $selected += $r }
 }
 if ($ConfirmWithin -gt 0 -and (Get-ScheduledTask -TaskName $task -ErrorAction SilentlyContinue)) {
-  throw ('winports: an apply of site ' + $site + ' waits for confirmation: keep it (-Commit) or let it revert first')
+  throw (@@'apply_waits@@ -f $site)
 }
 $previous = @(Get-NetFirewallRule @store -Group $group -ErrorAction SilentlyContinue)
-# A fresh name for this run's rules: the previous ones stay in force until the new ones exist.
+# @@#generation@@
 $generation = [guid]::NewGuid().ToString('N').Substring(0, 8)
 $created = New-Object System.Collections.Generic.List[string]
 try {
@@ -184,14 +183,13 @@ try {
     }
   }
 } catch {
-  Write-Warning ('winports: a rule was refused; removing the ' + $created.Count + ' this run created, the previous rules stay')
+  Write-Warning (@@'rule_refused@@ -f $created.Count)
   foreach ($name in $created) { Remove-NetFirewallRule @store -Name $name -ErrorAction SilentlyContinue }
   throw
 }
 
 if (-not $gpo) {
-  # The predefined rules whose traffic the site's rules now carry: disabled by Name, each recorded
-  # in the state file that -Undo reads before it is disabled.
+  # @@#supersede@@
   $state = Read-WinportsState
   $disabledNow = @()
   foreach ($p in @($supersede | Where-Object { $_.Host -eq $env:COMPUTERNAME })) {
@@ -206,7 +204,7 @@ if (-not $gpo) {
   }
   Write-WinportsState $state
   if ($ConfirmWithin -gt 0 -and -not $WhatIfPreference) {
-    # The revert runs as SYSTEM from the task scheduler, so a lost RDP or WinRM session still reverts.
+    # @@#revert_task@@
     $revert = @(
       ('$stateFile = ''{0}''' -f ($stateFile -replace "'", "''")),
       '$state = Get-Content -Raw -LiteralPath $stateFile | ConvertFrom-Json',
@@ -223,18 +221,18 @@ if (-not $gpo) {
     Register-ScheduledTask -TaskName $task -Action $action -Trigger $trigger -User 'SYSTEM' -RunLevel Highest | Out-Null
   }
   foreach ($name in $disabledNow) { Disable-NetFirewallRule -PolicyStore $PolicyStore -Name $name }
-  # What Windows opens that the plan does not carry is the administrator's call: said, not changed.
+  # @@#left@@
   foreach ($l in @($left | Where-Object { $_.Host -eq $env:COMPUTERNAME })) {
     $existing = Get-NetFirewallRule -PolicyStore $PolicyStore -Name $l.Name -ErrorAction SilentlyContinue
     if ($existing -and $existing.Enabled -eq 'True') {
-      Write-Warning ('winports: left open: {0} ({1}) opens {2}, which the plan does not carry; if nothing needs it: Disable-NetFirewallRule -Name {0}' -f $l.Name, $l.Group, $l.Opens)
+      Write-Warning (@@'left_open@@ -f $l.Name, $l.Group, $l.Opens)
     }
   }
 }
 
 if ($ConfirmWithin -gt 0) {
-  # The previous rules stay beside the new ones until the run is kept; the revert removes the new ones.
-  $message = 'winports: loaded; it reverts in ' + $ConfirmWithin + ' s unless kept: type yes here, or run this script with -Commit from another session'
+  # @@#pending@@
+  $message = @@'loaded@@ -f $ConfirmWithin
   if ([Environment]::UserInteractive -and -not $WhatIfPreference) {
     if ((Read-Host $message) -eq 'yes') { & $PSCommandPath -Commit -PolicyStore $PolicyStore -StateDirectory $StateDirectory }
   } else {
@@ -248,11 +246,72 @@ foreach ($old in $previous) {
   }
 }
 if ($gpo -and $Exclusive -and $PSCmdlet.ShouldProcess($PolicyStore, 'Set-NetFirewallProfile')) {
-  # Dropped packets are logged, so that `winports analyze pfirewall.log` shows what the plan blocks.
+  # @@#log@@
   Set-NetFirewallProfile @store -Profile $profiles -Enabled True -DefaultInboundAction Block -AllowLocalFirewallRules False -LogBlocked True -LogFileName '%systemroot%\system32\LogFiles\Firewall\pfirewall.log' -LogMaxSizeKilobytes 16384
 }
 if ($gpo -and -not $WhatIfPreference) { Save-NetGPO -GPOSession $store.GPOSession }
 )PS";
+
+// The script's own words, in the run's language: `@@'key@@` a single-quoted literal (its {N} for
+// PowerShell's -f), `@@#key@@` a comment whose lines keep the line's indentation.
+std::vector<std::pair<std::string_view, std::string>> script_words(Lang lang) {
+  return {
+      {"exclusive_needs_gpo", msg::ps_exclusive_needs_gpo.in(lang)},
+      {"confirm_needs_local", msg::ps_confirm_needs_local.in(lang)},
+      {"undo", msg::ps_comment_undo.in(lang)},
+      {"commit", msg::ps_comment_commit.in(lang)},
+      {"nothing_waits", msg::ps_nothing_waits.in(lang, "{0}")},
+      {"too_late", msg::ps_too_late.in(lang)},
+      {"kept", msg::ps_kept.in(lang, "{0}")},
+      {"no_rules", msg::script_no_rules.in(lang, "{0}", "{1}")},
+      {"exclusive_warning", msg::ps_exclusive_warning.in(lang)},
+      {"exclusive_question", msg::ps_exclusive_question.in(lang, "{0}")},
+      {"apply_waits", msg::ps_apply_waits.in(lang, "{0}")},
+      {"generation", msg::ps_comment_generation.in(lang)},
+      {"rule_refused", msg::ps_rule_refused.in(lang, "{0}")},
+      {"supersede", msg::ps_comment_supersede.in(lang)},
+      {"revert_task", msg::ps_comment_revert_task.in(lang)},
+      {"left", msg::ps_comment_left.in(lang)},
+      {"left_open", msg::ps_left_open.in(lang, "{0}", "{1}", "{2}")},
+      {"pending", msg::ps_comment_pending.in(lang)},
+      {"loaded", msg::ps_loaded.in(lang, "{0}")},
+      {"log", msg::ps_comment_log.in(lang)},
+  };
+}
+
+// kApply with its words filled in. PowerShell's -f reads every brace of a literal: the messages
+// hold none but its {0}, {1} and {2}.
+std::string filled_script(Lang lang) {
+  std::string out(kApply);
+  for (const auto& [key, text] : script_words(lang)) {
+    const std::string literal = "@@'" + std::string(key) + "@@";
+    const std::string comment = "@@#" + std::string(key) + "@@";
+    for (auto at = out.find(literal); at != std::string::npos; at = out.find(literal, at))
+      out.replace(at, literal.size(), quote(text));
+    if (auto at = out.find(comment); at != std::string::npos) {
+      auto line = out.rfind('\n', at) + 1;
+      auto prefix = out.substr(line, at - line);
+      auto end = out.find('\n', at) + 1;
+      out.replace(line, end - line, detail::commented(text, prefix));
+    }
+  }
+  return out;
+}
+
+// One row of the header's usage table: the option, then its words in a column of their own (an
+// option wider than the column gets a line to itself).
+std::string usage_row(std::string_view option, std::string_view words) {
+  const std::string indent = "#" + std::string(42, ' ');
+  std::string out;
+  std::string head = "#   " + std::string(option);
+  if (head.size() >= indent.size()) {
+    out = head + "\n";
+    head = indent;
+  } else {
+    head.append(indent.size() - head.size(), ' ');
+  }
+  return out + head + detail::commented(words, indent).substr(indent.size());
+}
 
 }  // namespace
 
@@ -265,29 +324,17 @@ Result<std::string> emit_powershell(const Input& in) {
   // UTF-8 with a byte-order mark: Windows PowerShell 5.1 reads a file without one in the ANSI code
   // page, and the display names and KB titles are not ASCII.
   out << "\xEF\xBB\xBF";
-  out << "# winports plan for site " << env.site << ": Windows Firewall inbound rules for each host.\n";
-  out << "# Ports from " << detail::ports_from(in)
-      << "; each rule's description names the services and KB rows it serves.\n";
-  out << "# Run as administrator on Windows 8 / Windows Server 2012 or later (the NetSecurity module).\n";
-  out << "# Try it with -WhatIf first: it says what it would change and changes nothing.\n";
-  out << "#   .\\script.ps1                           this computer's rules (by name) into its local store; the\n";
-  out << "#                                          predefined rules whose traffic they carry ($supersede) are\n";
-  out << "#                                          disabled by Name and recorded in -StateDirectory; the ones\n";
-  out << "#                                          that open what the plan does not carry ($left) are listed\n";
-  out << "#   -ConfirmWithin 300                     local store: revert unless kept within 300 s (yes at the\n";
-  out << "#                                          prompt, or -Commit from another session); a scheduled task\n";
-  out << "#                                          reverts, so a lost RDP or WinRM session still reverts\n";
-  out << "#   -Undo                                  remove the site's rules, enable again what it disabled\n";
-  out << "#   .\\script.ps1 -PolicyStore 'contoso.com\\Servers Firewall'\n";
-  out << "#                                          every host's rules into that GPO, each scoped to its host's\n";
-  out << "#                                          address (-LocalAddress); link the GPO to the hosts' OU\n";
-  out << "#   -Exclusive                             with a GPO: the firewall on, inbound default Block, local\n";
-  out << "#                                          rules (predefined ones too) no longer applied, dropped packets\n";
-  out << "#                                          logged, plus the base rules every host needs ($base)\n";
-  out << "#   -Profile Domain,Private                the profiles the rules apply to (default: Any)\n";
-  out << "# Running it again replaces the rules of group '" << group
-      << "' without a gap: the new rules are created first,\n";
-  out << "# then the previous ones removed; if a creation fails, this run's rules are removed and the previous stay.\n";
+  const auto lang = in.options.lang;
+  out << detail::commented(msg::ps_header_title.in(lang, env.site), "# ");
+  out << detail::commented(msg::ps_header_ports.in(lang, detail::ports_from(in, lang)), "# ");
+  out << detail::commented(msg::ps_header_run.in(lang), "# ");
+  out << usage_row(".\\script.ps1", msg::ps_usage_local.in(lang));
+  out << usage_row("-ConfirmWithin 300", msg::ps_usage_confirm.in(lang));
+  out << usage_row("-Undo", msg::ps_usage_undo.in(lang));
+  out << usage_row(".\\script.ps1 -PolicyStore 'contoso.com\\Servers Firewall'", msg::ps_usage_gpo.in(lang));
+  out << usage_row("-Exclusive", msg::ps_usage_exclusive.in(lang));
+  out << usage_row("-Profile Domain,Private", msg::ps_usage_profile.in(lang));
+  out << detail::commented(msg::ps_header_replace.in(lang, group), "# ");
   out << "[CmdletBinding(SupportsShouldProcess = $true)]\n";
   out << "param(\n  [string] $PolicyStore = 'PersistentStore',\n";
   out << "  [Alias('Profile')] [ValidateSet('Any', 'Domain', 'Private', 'Public')] [string[]] $FirewallProfile = "
@@ -328,17 +375,17 @@ Result<std::string> emit_powershell(const Input& in) {
     }
   }
   out << ")\n";
-  out << "# Predefined rules (by their stable Name) whose traffic the rules above carry: disabled in the local "
-         "store.\n";
+  out << detail::commented(msg::ps_table_supersede.in(lang), "# ");
   out << "$supersede = @(\n" << supersede.str() << ")\n";
-  out << "# Predefined rules Windows enables there that open what the plan does not carry: listed, left as they are.\n";
+  out << detail::commented(msg::ps_table_left.in(lang), "# ");
   out << "$left = @(\n" << left.str() << ")\n";
-  out << "# -Exclusive: the rules every Windows host needs whatever the plan says, carried by the GPO.\n";
+  out << detail::commented(msg::ps_table_base.in(lang), "# ");
   out << "$base = @(\n";
   for (const auto& p : in.catalog.predefined_rules) {
     if (p.base.empty()) continue;
-    out << "  @{ Name = " << quote(p.name) << "; DisplayName = " << quote(env.site + ": base — " + p.display)
-        << "; Description = " << quote(p.base + " (Windows' predefined " + p.name + ")")
+    out << "  @{ Name = " << quote(p.name)
+        << "; DisplayName = " << quote(msg::ps_base_display.in(lang, env.site, p.display))
+        << "; Description = " << quote(msg::ps_base_description.in(lang, p.base, p.name))
         << "; Protocol = " << quote(base_protocol(p.protocol));
     if (!p.local_ports.empty()) out << "; LocalPort = " << list(port_strings(p.local_ports));
     if (!p.remote_ports.empty()) out << "; RemotePort = " << list(port_strings(p.remote_ports));
@@ -349,7 +396,7 @@ Result<std::string> emit_powershell(const Input& in) {
     out << " }\n";
   }
   out << ")\n";
-  out << kApply;
+  out << filled_script(lang);
   return out.str();
 }
 

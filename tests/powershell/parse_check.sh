@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every example's PowerShell output (all hosts, and each host alone), verify's probe scripts and the
+# Every example's PowerShell output (all hosts, in English and Japanese, and each host alone), verify's probe scripts and the
 # audit's collector must parse with a real PowerShell grammar (tree-sitter-powershell, run with
 # Node), with no error node.
 set -u
@@ -15,6 +15,9 @@ for site in "$examples"/*.yaml; do
   name=$(basename "$site" .yaml)
   "$bin" plan "$site" --format powershell -o "$dir/$name.ps1" || exit 1
   files+=("$dir/$name.ps1")
+  # The same script in Japanese: its comments and messages translated, its code unchanged.
+  "$bin" --lang ja plan "$site" --format powershell -o "$dir/$name.ja.ps1" || exit 1
+  files+=("$dir/$name.ja.ps1")
   for host in $(awk '/^hosts:/{h=1;next} h&&/^[a-z]/{h=0} h&&/^  [a-z0-9-]+:/{sub(":","",$1);print $1}' "$site"); do
     "$bin" plan "$site" --format powershell --host "$host" -o "$dir/$name-$host.ps1" || exit 1
     files+=("$dir/$name-$host.ps1")

@@ -36,14 +36,6 @@ std::string network_object(const Network& n) {
          "." + std::to_string((mask >> 8) & 255) + "." + std::to_string(mask & 255);
 }
 
-// Cut at a UTF-8 character boundary: remarks hold 100 characters, descriptions 200.
-std::string cut(std::string text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t at = limit - 3;
-  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
-  return text.substr(0, at) + "...";
-}
-
 struct Group {
   std::string definition;           // the lines after "object-group …"
   std::vector<std::string> owners;  // endpoint names that use it (network groups' description)
@@ -129,11 +121,12 @@ struct Writer {
 
   void ace(const std::string& iface, const plan::Flow& f, const std::vector<Network>& src,
            const std::vector<Network>& dst, const std::string& protocol) {
-    auto remark = "remark " + cut(remark_prefix + plan::flow_label(f) + " " + protocol + ": " +
-                                      plan::reasons_text(f, in.catalog, in.options.lang),
-                                  100);
+    auto remark = "remark " + detail::cut_utf8(remark_prefix + plan::flow_label(f) + " " + protocol + ": " +
+                                                   plan::reasons_text(f, in.catalog, in.options.lang),
+                                               100);
     if (remark_prefix.empty())  // the standalone list's remarks, as they always were
-      remark = "remark " + cut(plan::flow_label(f) + ": " + plan::reasons_text(f, in.catalog, in.options.lang), 100);
+      remark = "remark " +
+               detail::cut_utf8(plan::flow_label(f) + ": " + plan::reasons_text(f, in.catalog, in.options.lang), 100);
     std::string rule = "extended permit " + protocol + " object-group " + network_group(f.source.name, src);
     auto d = "object-group " + network_group(f.destination.name, dst);
     if (f.transport == Transport::tcp || f.transport == Transport::udp)
@@ -201,6 +194,7 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
   // Its entries read as the audit reads them: a configuration this cannot read is refused here, with
   // its line, rather than edited.
   if (auto read = audit::read_asa_config(*config, {}); !read) return read.error();
+  const auto lang = in.options.lang;
   std::set<std::string> bind_new;  // --replace-acl IFACE=none
   for (const auto& item : in.options.replace_acl) {
     auto eq = item.find('=');
@@ -253,13 +247,13 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
         denies.push_back("extended deny ip object-group " + w.network_group("any", outside->networks) +
                          " object-group " + w.network_group("site", from_outside));
     }
-    std::string deny_remark = "remark " + w.prefix + ": the site's traffic that no entry above permits";
+    std::string deny_remark = "remark " + detail::cut_utf8(msg::asa_deny_remark.in(lang, w.prefix), 100);
 
     const auto* binding = config->binding(iface, "in");
-    lists << "!\n! Traffic arriving on " << iface << "\n";
+    lists << "!\n" << detail::commented(msg::asa_traffic_arriving.in(lang, iface), "! ");
     if (!binding && !bind_new.count(iface)) {
       detail::refuse(in, msg::emit_asa_no_list_bound.in(in.options.lang, iface));
-      lists << "! " << msg::emit_asa_no_list_bound.in(Lang::en, iface) << "\n";
+      lists << detail::commented(msg::emit_asa_no_list_bound.in(lang, iface), "! ");
       continue;
     }
     std::string name = binding ? binding->list : w.prefix + "-" + name_part(iface, 16);
@@ -278,12 +272,9 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
     for (const auto& d : denies) wanted.insert(d);
 
     if (!binding) {
-      lists << "! WARNING: " << iface << " had no access list: binding " << name
-            << " ends the security-level default there, so traffic entering " << iface
-            << " that no entry permits is denied, not only the site's.\n";
+      lists << detail::commented(msg::asa_warning_had_no_list.in(lang, iface, name), "! ");
     } else {
-      lists << "! The site's entries go into " << name << ", the list bound to " << iface
-            << " now, ahead of the entries that were there; what is not the site's falls through to them.\n";
+      lists << detail::commented(msg::asa_entries_go_into.in(lang, name, iface), "! ");
     }
     auto has = [&](const std::string& e) { return std::find(entries.begin(), entries.end(), e) != entries.end(); };
     auto insert = [&](std::size_t& at, const std::string& entry) {
@@ -321,12 +312,12 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
     for (const auto& e : old_texts) {
       if (wanted.count(e) || done.count(e)) continue;
       done.insert(e);
-      if (!removed) lists << "! The previous plan's entries that this one no longer has:\n";
+      if (!removed) lists << detail::commented(msg::asa_previous_entries.in(lang), "! ");
       removed = true;
       auto copies = std::count(old_texts.begin(), old_texts.end(), e);
       for (long k = 0; k < copies; ++k) lists << "no access-list " << name << " " << e << "\n";
     }
-    if (pairs.empty() && denies.empty() && !removed) lists << "! nothing of the site's enters here\n";
+    if (pairs.empty() && denies.empty() && !removed) lists << detail::commented(msg::asa_nothing_enters.in(lang), "! ");
   }
 
   // Group definitions, then the lists' commands; applied to the configuration here as a self-check
@@ -339,7 +330,7 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
     if (list_text.find(gname + " ") == std::string::npos && list_text.find(gname + "\n") == std::string::npos) continue;
     const auto& g = w.groups.at(gname);
     groups << g.header << "\n";
-    if (!g.owners.empty()) groups << " description " << cut(join(g.owners, ","), 200) << "\n";
+    if (!g.owners.empty()) groups << " description " << detail::cut_utf8(join(g.owners, ","), 200) << "\n";
     groups << g.definition;
   }
   auto commands = groups.str() + list_text;
@@ -355,13 +346,9 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
     if (!used) unused << "no " << o.kind << " " << o.name << "\n";
   }
 
-  out << "! Into the running-config of " << in.options.running_config_file
-      << ": each interface's list keeps every entry that was there.\n";
-  out << "! Order: groups; the site's new permits ahead of the entries that were there (at the place of the\n"
-         "! previous plan's); the deny of the site's unplanned traffic after them; then the previous plan's\n"
-         "! entries go, by their exact text. No step leaves a planned flow without its permit.\n";
-  out << "!\n! Object-groups (re-entering an unchanged group changes nothing)\n" << groups.str() << list_text;
-  if (!unused.str().empty()) out << "!\n! Object-groups of earlier plans that no list uses any more\n" << unused.str();
+  out << detail::commented(msg::asa_into_running.in(lang, in.options.running_config_file), "! ");
+  out << "!\n" << detail::commented(msg::asa_object_groups_unchanged.in(lang), "! ") << groups.str() << list_text;
+  if (!unused.str().empty()) out << "!\n" << detail::commented(msg::asa_unused_earlier.in(lang), "! ") << unused.str();
   return out.str();
 }
 
@@ -377,36 +364,29 @@ Result<std::string> emit_asa(const Input& in) {
   Writer w{in, *only, "wp-" + name_part(in.env.site, 16), {}, {}, {}, {}};
   if (shared) w.remark_prefix = w.prefix + ": ";
   for (const auto& f : in.plan.flows) w.flow(f, by_interface);
-  if (shared) {
-    std::ostringstream out;
-    out << "! winports plan for site " << in.env.site << (*only ? " (traffic to " + (*only)->name + ")" : "")
-        << ", for Cisco ASA 9.x (configuration mode).\n";
-    out << "! Ports from " << detail::ports_from(in)
-        << "; each remark names the services and KB rows of the next rule.\n";
-    return into_running_config(in, w, out);
-  }
+  const auto lang = in.options.lang;
+  std::ostringstream out;
+  out << detail::commented(
+      msg::asa_header_title.in(lang, *only ? msg::asa_title_host.in(lang, in.env.site, (*only)->name)
+                                           : msg::script_title.in(lang, in.env.site)),
+      "! ");
+  out << detail::commented(msg::asa_header_ports.in(lang, detail::ports_from(in, lang)), "! ");
+  if (shared) return into_running_config(in, w, out);
   auto previous = previous_lists(in);
   for (const auto& [iface, name] : previous)
     if (!w.aces.count(iface))
       return Error{in.env.file, 0, 0, "--replace-acl",
                    iface.empty() ? msg::asa_list_without_interface() : msg::asa_no_flow_enters(iface)};
 
-  std::ostringstream out;
-  out << "! winports plan for site " << in.env.site << (*only ? " (traffic to " + (*only)->name + ")" : "")
-      << ", for Cisco ASA 9.x (configuration mode).\n";
-  out << "! Ports from " << detail::ports_from(in)
-      << "; each remark names the services and KB rows of the next rule.\n";
-  out << "! Names derive from content: an unchanged group or list keeps its name, and re-entering it adds nothing.\n";
-  out << "! Order: groups, the new list beside the one in use, access-group (swaps the binding in one step),\n";
-  out << "! then the previous list is removed: at no moment is an interface without its list.\n";
-  out << "!\n! Object-groups\n";
+  out << detail::commented(msg::asa_header_order.in(lang), "! ");
+  out << "!\n" << detail::commented(msg::asa_object_groups.in(lang), "! ");
   for (const auto& name : w.group_order) {
     const auto& g = w.groups.at(name);
     out << g.header << "\n";
     if (!g.owners.empty()) {
       std::string owners;
       for (const auto& o : g.owners) owners += (owners.empty() ? "" : ",") + o;
-      out << " description " << cut(owners, 200) << "\n";
+      out << " description " << detail::cut_utf8(owners, 200) << "\n";
     }
     out << g.definition;
   }
@@ -421,20 +401,22 @@ Result<std::string> emit_asa(const Input& in) {
     auto acl = w.prefix + (iface.empty() ? "" : "-" + name_part(iface, 16)) + "-" + detail::content_hash(all);
     auto old = previous.find(iface);
     std::string where = iface.empty() ? "<interface>" : iface;
-    out << "!\n! Access list for traffic arriving on " << (iface.empty() ? "the site's interface" : iface) << "\n";
+    out << "!\n"
+        << detail::commented(
+               iface.empty() ? msg::asa_list_for_site.in(lang) : msg::asa_list_for_interface.in(lang, iface), "! ");
     if (old != previous.end() && old->second == acl) {
-      out << "! " << acl << " is the list in use and has not changed: nothing to replace.\n";
+      out << detail::commented(msg::asa_list_unchanged.in(lang, acl), "! ");
       continue;
     }
     for (const auto& l : lines) out << "access-list " << acl << " " << l << "\n";
     if (iface.empty()) {
-      out << "! Bind it to the interface the site's traffic arrives on:\n! access-group " << acl
+      out << detail::commented(msg::asa_bind_it.in(lang), "! ") << "! access-group " << acl
           << " in interface <interface>\n";
       if (old != previous.end())
-        out << "! then remove the list it replaced:\n! clear configure access-list " << old->second << "\n";
+        out << detail::commented(msg::asa_then_remove_named.in(lang), "! ") << "! clear configure access-list "
+            << old->second << "\n";
       else
-        out << "! Then remove the list it replaced (`show running-config access-group` names it): clear configure "
-               "access-list <previous>\n";
+        out << detail::commented(msg::asa_then_remove.in(lang), "! ");
       continue;
     }
     // Binding replaces whatever list the interface has, with every entry of it that is not the
@@ -442,19 +424,15 @@ Result<std::string> emit_asa(const Input& in) {
     // entries go into the list in use instead).
     if (old == previous.end()) {
       detail::refuse(in, msg::emit_asa_not_bound.in(in.options.lang, iface));
-      out << "! NOT BOUND: " << msg::emit_asa_not_bound.in(Lang::en, iface) << "\n! access-group " << acl
-          << " in interface " << iface << "\n";
+      out << detail::commented(msg::asa_not_bound.in(lang, msg::emit_asa_not_bound.in(lang, iface)), "! ")
+          << "! access-group " << acl << " in interface " << iface << "\n";
       continue;
     }
-    if (old->second == "none")
-      out << "! WARNING: " << iface << " has no access list now: binding " << acl
-          << " ends the security-level default there, so traffic entering " << iface
-          << " that no entry permits is denied, not only the site's.\n";
+    if (old->second == "none") out << detail::commented(msg::asa_warning_no_list_now.in(lang, iface, acl), "! ");
     out << "access-group " << acl << " in interface " << iface << "\n";
     if (old->second != "none") out << "clear configure access-list " << old->second << "\n";
   }
-  out << "!\n! Object-groups of earlier plans that no list uses any more can go with `no object-group …`\n"
-         "! (the ASA refuses to remove a group in use).\n";
+  out << "!\n" << detail::commented(msg::asa_unused_groups.in(lang), "! ");
   return out.str();
 }
 

@@ -253,38 +253,32 @@ Result<std::string> emit_aws_sg(const Input& in) {
     resources[logical("In", r.group) + detail::content_hash(content)] = {{"Type", "AWS::EC2::SecurityGroupIngress"},
                                                                          {"Properties", std::move(p)}};
   }
+  const auto lang = in.options.lang;
   Json outputs = Json::object();
   for (const auto& [host, groups] : groups_of_host) {
     if (groups.empty()) continue;
     Json ids = Json::array();
     for (const auto& g : groups) ids.push_back(group_id(g));
-    outputs[logical("Groups", host)] = {
-        {"Description", described("the security groups the network interface of " + host + " carries")},
-        {"Value", {{"Fn::Join", {",", std::move(ids)}}}}};
+    outputs[logical("Groups", host)] = {{"Description", msg::aws_output_groups.in(lang, host)},
+                                        {"Value", {{"Fn::Join", {",", std::move(ids)}}}}};
   }
-  std::vector<std::string> notes = {
-      "winports plan " + env.site + " --format aws-sg: the site's security groups as a CloudFormation template.",
-      "Deploy: aws cloudformation deploy --template-file FILE --stack-name winports-" + site +
-          " --parameter-overrides VpcId=vpc-...; re-deploying the stack replaces only its own groups and rules.",
-      "Attach to each host's network interface the groups its output GroupsHOST lists (its zone's, and its "
-      "class's where it receives flows); keep the groups it has for other purposes: an interface admits what any "
-      "of its groups allows.",
-      "Security groups are allow-only and stateful: what no group of an interface allows is dropped, replies "
-      "pass. Their default egress (everything) is kept: flows out of a zone leave by it.",
-      "A source that is a whole zone is the zone's group (its interfaces, wherever they are); a host, its "
-      "addresses; the outside zone (any), every address (0.0.0.0/0, ::/0) — the site's zones included, which an "
-      "allow-only group cannot leave out.",
-      "Network ACLs are stateless: none is written here; a NACL of yours must also pass each flow's replies "
-      "(the client's ephemeral ports).",
-      "Ports from " + detail::ports_from(in) + "; each rule's description names the services it serves."};
+  // The template's own words follow the run's language; the groups' and rules' descriptions stay in
+  // English, the only words EC2's description characters (data/targets/aws-sg.yaml) can hold.
+  std::vector<std::string> notes = {msg::aws_note_title.in(lang, env.site),
+                                    msg::aws_note_deploy.in(lang, site),
+                                    msg::aws_note_attach.in(lang),
+                                    msg::aws_note_stateful.in(lang),
+                                    msg::aws_note_sources.in(lang),
+                                    msg::aws_note_nacl.in(lang),
+                                    msg::aws_note_ports.in(lang, detail::ports_from(in, lang))};
   Json groups_meta = Json::array();
   for (const auto& [id, hosts] : group_hosts) groups_meta.push_back({{"group", id}, {"hosts", hosts}});
   for (const auto& [zone, id] : zone_group) groups_meta.push_back({{"group", id}, {"zone", zone}});
   Json doc = {
       {"AWSTemplateFormatVersion", "2010-09-09"},
-      {"Description", described("winports " + env.site + ": security groups for the flows Windows needs")},
+      {"Description", msg::aws_template_description.in(lang, env.site)},
       {"Metadata", {{"winports", {{"site", env.site}, {"comments", notes}, {"groups", std::move(groups_meta)}}}}},
-      {"Parameters", {{"VpcId", {{"Type", "AWS::EC2::VPC::Id"}, {"Description", "The VPC of the site's zones"}}}}},
+      {"Parameters", {{"VpcId", {{"Type", "AWS::EC2::VPC::Id"}, {"Description", msg::aws_parameter_vpc.in(lang)}}}}},
       {"Resources", std::move(resources)},
       {"Outputs", std::move(outputs)}};
   return doc.dump(2) + "\n";

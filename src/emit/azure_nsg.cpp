@@ -156,19 +156,10 @@ Result<std::map<std::string, Deployed>> running(const Input& in) {
   return out;
 }
 
-// Cut to `limit` bytes (Azure counts characters: bytes are the stricter count) at a character
-// boundary, "..." marking the cut.
-std::string cut(std::string text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t end = limit - 3;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end) + "...";
-}
-
 // "kdc,dns-server | KB §Kerberos Key Distribution Center #1,4; …": the services, then the KB rows.
 std::string description(const Input& in, const plan::Flow& f, const Limits& l) {
-  return cut(detail::services_comment(f, 60) + " | " + plan::reasons_text(f, in.catalog, Lang::en),
-             l.description_length);
+  return detail::cut_utf8(detail::services_comment(f, 60) + " | " + plan::reasons_text(f, in.catalog, in.options.lang),
+                          l.description_length);
 }
 
 // settings.azure_asgs: each role's application security group and the hosts that join it.
@@ -356,9 +347,7 @@ Result<std::string> emit_azure_nsg(const Input& in) {
       r.allow = false;
       r.order = 1;
       r.protocol = "*";
-      r.description =
-          cut("winports " + env.site + ": the site's traffic into " + zone + " that the plan does not allow",
-              l.description_length);
+      r.description = detail::cut_utf8(msg::azure_deny_in.in(in.options.lang, env.site, zone), l.description_length);
       r.sources = prefixes(from.prefixes());
       r.destinations = prefixes(own.prefixes());
       r.ports = {"*"};
@@ -383,8 +372,7 @@ Result<std::string> emit_azure_nsg(const Input& in) {
       r.allow = false;
       r.order = 1;
       r.protocol = "*";
-      r.description =
-          cut("winports " + env.site + ": what " + zone + " sends the outside beyond the plan", l.description_length);
+      r.description = detail::cut_utf8(msg::azure_deny_out.in(in.options.lang, env.site, zone), l.description_length);
       r.sources = prefixes(from.prefixes());
       r.destinations = {"Internet"};
       r.ports = {"*"};
@@ -509,38 +497,25 @@ Result<std::string> emit_azure_nsg(const Input& in) {
     if (count > l.rules_per_nsg)
       return Error{
           env.file, 0, 0, "",
-          msg::emit_azure_limit(nsg, std::to_string(count), "security rules", std::to_string(l.rules_per_nsg))};
+          msg::emit_azure_limit(nsg, std::to_string(count), msg::azure_noun_rules(), std::to_string(l.rules_per_nsg))};
     if (addresses > l.prefixes_per_nsg)
       return Error{env.file, 0, 0, "",
-                   msg::emit_azure_limit(nsg, std::to_string(addresses), "address prefixes",
+                   msg::emit_azure_limit(nsg, std::to_string(addresses), msg::azure_noun_prefixes(),
                                          std::to_string(l.prefixes_per_nsg))};
   }
 
   // The template.
-  std::vector<std::string> notes = {
-      "winports plan " + env.site + " --format azure-nsg: the site's rules for Azure network security groups.",
-      "Deploy: az deployment group create --resource-group RG --template-file FILE (the default, incremental mode: "
-      "every other rule of each NSG stays as it is; the NSGs must exist).",
-      "Each zone's NSG gets an Allow rule per planned flow into the zone, in priorities " + std::to_string(lo) + "-" +
-          std::to_string(hi) +
-          ", and at the top of that band a Deny of the site's traffic into the zone that the plan does not "
-          "allow, from every zone and its own too (an NSG filters within its subnet).",
-      "Everything the band does not decide falls to the NSG's rules outside it, then to Azure's default rules: "
-      "AllowVnetInBound (65000: VirtualNetwork, which also covers peered and on-premises prefixes), "
-      "AllowAzureLoadBalancerInBound (65001), DenyAllInBound (65500). A rule of yours below " +
-          std::to_string(lo) + " is evaluated first and may open more.",
-      "Outbound: the default AllowVnetOutBound carries the flows between zones; an outbound deny of yours that "
-      "stops one is found by winports audit. Flows to the outside (any) are Outbound rules of the source zone's "
-      "NSG to the tag Internet, in the same band, topped by a Deny of what the site's addresses that reach the "
-      "outside send there beyond the plan.",
-      "Sources outside every zone (any) are the service tag Internet.",
-      "Rules are named by their content (" + prefix + "...); re-deploying the same plan changes nothing.",
-      "Re-deploying a changed plan: give the NSGs as deployed (az network nsg list -o json > nsgs.json; "
-      "--running-nsg nsgs.json) so unchanged rules keep their priority and new ones take free ones; then remove "
-      "the rules under remove_after_deploy.",
-      "Ports from " + detail::ports_from(in) +
-          "; each rule's description names the services it serves and their KB rows."};
-  if (icmp) notes.push_back("NSG rules cannot filter ICMP by type: each ICMP rule allows every ICMP type.");
+  const auto lang = in.options.lang;
+  std::vector<std::string> notes = {msg::azure_note_title.in(lang, env.site),
+                                    msg::azure_note_deploy.in(lang),
+                                    msg::azure_note_band.in(lang, std::to_string(lo), std::to_string(hi)),
+                                    msg::azure_note_defaults.in(lang, std::to_string(lo)),
+                                    msg::azure_note_outbound.in(lang),
+                                    msg::azure_note_internet.in(lang),
+                                    msg::azure_note_names.in(lang, prefix),
+                                    msg::azure_note_redeploy.in(lang),
+                                    msg::azure_note_ports.in(lang, detail::ports_from(in, lang))};
+  if (icmp) notes.push_back(msg::azure_note_icmp.in(lang));
   Json resources = Json::array();
   // With application security groups the template deploys in two stages (parameter stage): the
   // groups first, so the hosts join them before any rule names them — a rule naming a group nobody
@@ -630,11 +605,7 @@ Result<std::string> emit_azure_nsg(const Input& in) {
                                         " --nsg-name " + nsg + " --name " + name}});
     }
   if (in.options.create_nsgs) {
-    notes.insert(notes.begin() + 1,
-                 "--create-nsgs: this template creates each zone's NSG holding the site's rules as its whole rule "
-                 "set (re-deploying replaces that set in one step); associating it with the zone's subnet "
-                 "(associate_after_deploy) REPLACES whatever NSG the subnet had, and with it every rule of that "
-                 "NSG: the band's deny and Azure's defaults then decide everything else.");
+    notes.insert(notes.begin() + 1, msg::azure_note_create_nsgs.in(lang));
   }
   // Each host's groups: the command that sets them on its IP configuration (az sets the whole list).
   Json join_groups = Json::array();
@@ -652,13 +623,7 @@ Result<std::string> emit_azure_nsg(const Input& in) {
   if (staged) {
     std::vector<std::string> roles;
     for (const auto& a : asgs) roles.push_back(a.role + " (" + a.name + ")");
-    notes.insert(notes.begin() + 2,
-                 "Application security groups (settings.azure_asgs): " + join(roles, ", ") +
-                     ". A rule to or from exactly a role's hosts names its group instead of their addresses. Deploy "
-                     "in two stages: first with --parameters stage=groups (the groups only); then add each host's "
-                     "IP configuration to its groups (join_before_rules: the command sets the configuration's whole "
-                     "list, so name the groups it already has too; RG, NIC and IPCONFIG are yours); then deploy "
-                     "again without the parameter (the rules). Every host of a group must be in one virtual network.");
+    notes.insert(notes.begin() + 2, msg::azure_note_asgs.in(lang, join(roles, ", ")));
   }
   Json doc = {{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
               {"contentVersion", "1.0.0.0"}};
@@ -667,10 +632,7 @@ Result<std::string> emit_azure_nsg(const Input& in) {
                           {{"type", "string"},
                            {"allowedValues", {"groups", "all"}},
                            {"defaultValue", "all"},
-                           {"metadata",
-                            {{"description",
-                              "groups: the application security groups only, for the hosts to join "
-                              "them before the rules name them; all: everything"}}}}}};
+                           {"metadata", {{"description", msg::azure_stage_description.in(lang)}}}}}};
   doc["metadata"] = {
       {"generator", "winports"}, {"site", env.site}, {"comments", notes}, {"remove_after_deploy", std::move(remove)}};
   if (staged) doc["metadata"]["join_before_rules"] = std::move(join_groups);

@@ -40,6 +40,15 @@ inline std::string commented(std::string_view text, std::string_view prefix, std
   return out;
 }
 
+// Text cut to `limit` bytes with "..." at a UTF-8 character boundary: a device's or a cloud's field
+// holds so many, and a Japanese text must not end in half a character.
+inline std::string cut_utf8(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit - 3;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "...";
+}
+
 // An output's title line: the site, and the host when the output is one host's firewall.
 inline std::string script_title(const Input& in, const plan::Host* only) {
   auto lang = in.options.lang;

@@ -757,7 +757,7 @@ Result<HostContext> host_context(const plan::Environment& env, const catalog::Ca
   if (!os.empty()) oses.push_back(os);
   out.rpc_ports = catalog::dynamic_rpc_range(catalog, oses, restricted).ports;
   for (const auto& p : catalog.predefined_rules)
-    if (!p.base.empty()) out.base_rules.push_back(p.name);
+    if (!p.base.en.empty()) out.base_rules.push_back(p.name);
   out.program_services = program_services(catalog);
   return out;
 }

@@ -59,7 +59,7 @@ std::string source_text(const Service& s, const Requirement& q, Lang lang) {
   for (const auto& src : q.sources) {
     if (out.size() > prefix) out += "; ";
     if (!src.kb())
-      out += "doc: \"" + src.title + "\" §" + src.section;
+      out += msg::source_doc.in(lang, src.title, src.section);
     else if (src.table == "service")
       out += msg::source_service_row.in(lang, s.section, std::to_string(src.row));
     else if (src.table == "consolidated")
@@ -86,6 +86,14 @@ LocalizedText os_kind_words(std::string_view kind) {
       {"client", msg::os_kind_client}, {"server", msg::os_kind_server}, {"both", msg::os_kind_both}};
   auto it = kWords.find(kind);
   return it == kWords.end() ? LocalizedText{std::string(kind), std::string(kind)} : said(it->second);
+}
+
+LocalizedText origin_words(Origin origin) {
+  static const std::map<Origin, Msg> kWords{{Origin::kb, msg::origin_kb},
+                                            {Origin::doc, msg::origin_doc},
+                                            {Origin::model, msg::origin_model},
+                                            {Origin::user, msg::origin_user}};
+  return said(kWords.at(origin));
 }
 
 LocalizedText discrepancy_kind_words(std::string_view kind) {
@@ -252,7 +260,7 @@ void write_markdown(const Catalog& catalog, std::ostream& out, Lang lang) {
     for (const auto& q : s.requirements)
       out << "| " << md_cell(q.protocol.in(lang)) << " | " << to_string(q.transport) << " | " << md_cell(ports_text(q))
           << " | " << md_cell(conditions_text(catalog, s, q, lang)) << " | " << md_cell(source_text(s, q, lang))
-          << " | " << to_string(q.origin) << " |\n";
+          << " | " << origin_words(q.origin).in(lang) << " |\n";
   }
 }
 

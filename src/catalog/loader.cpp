@@ -625,7 +625,7 @@ Status parse_predefined_rules(const SourceFile& file, Catalog& into) {
           r.fail(carries[i], path + ".carries",
                  msg::cat_carries_no_row(service.id, protocol, p.local_ports.to_string()));
       }
-      if (n["base"].IsDefined()) p.base = r.nonempty(n["base"], path + ".base");
+      if (n["base"].IsDefined()) p.base = r.text(n["base"], path + ".base");
       auto source = r.nonempty(r.required(n, path, "source"), path + ".source");
       auto cited = sources[source];
       if (!cited.IsDefined() || !cited.IsMap()) r.fail(n["source"], path + ".source", msg::cat_unknown_source(source));

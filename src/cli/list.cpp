@@ -156,7 +156,7 @@ void add_list_commands(CLI::App& app, Context& ctx, int& exit_code) {
       print_json("role", j);
     } else {
       std::cout << r->names.in(lang) << "  [" << r->id << "]\n";
-      std::cout << msg::role_origin.in(lang, catalog::to_string(r->origin));
+      std::cout << msg::role_origin.in(lang, catalog::origin_words(r->origin));
       if (!r->kind_of.empty()) std::cout << msg::role_kind_of.in(lang, r->kind_of);
       std::cout << '\n';
       if (!r->description.en.empty()) std::cout << "  " << r->description.in(lang) << '\n';

@@ -45,7 +45,7 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
                          msg::col_origin, msg::col_source});
   for (const auto& q : s.requirements)
     t.add({q.protocol.in(lang), std::string(to_string(q.transport)), ports_cell(c, q, lang),
-           catalog::conditions_text(c, s, q, lang), std::string(catalog::to_string(q.origin)),
+           catalog::conditions_text(c, s, q, lang), catalog::origin_words(q.origin).in(lang),
            catalog::source_text(s, q, lang)});
   render::print(t, out, {&out == &std::cout ? render::terminal_width(STDOUT_FILENO) : 0});
   std::set<std::string> shown;
@@ -157,7 +157,7 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
                h.matched ? h.matched->to_string()
                          : (h.requirement->ports.empty() ? "-" : h.requirement->ports.to_string()),
                h.service->names.in(lang) + " [" + h.service->id + "]", h.requirement->protocol.in(lang), cond,
-               std::string(catalog::to_string(h.requirement->origin)),
+               catalog::origin_words(h.requirement->origin).in(lang),
                catalog::source_text(*h.service, *h.requirement, lang)});
       }
       print_table(t);

@@ -382,10 +382,10 @@ Result<std::string> emit_powershell(const Input& in) {
   out << detail::commented(msg::ps_table_base.in(lang), "# ");
   out << "$base = @(\n";
   for (const auto& p : in.catalog.predefined_rules) {
-    if (p.base.empty()) continue;
+    if (p.base.en.empty()) continue;
     out << "  @{ Name = " << quote(p.name)
         << "; DisplayName = " << quote(msg::ps_base_display.in(lang, env.site, p.display))
-        << "; Description = " << quote(msg::ps_base_description.in(lang, p.base, p.name))
+        << "; Description = " << quote(msg::ps_base_description.in(lang, p.base.in(lang), p.name))
         << "; Protocol = " << quote(base_protocol(p.protocol));
     if (!p.local_ports.empty()) out << "; LocalPort = " << list(port_strings(p.local_ports));
     if (!p.remote_ports.empty()) out << "; RemotePort = " << list(port_strings(p.remote_ports));

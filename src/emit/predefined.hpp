@@ -48,7 +48,7 @@ inline HostPredefined host_predefined(const Input& in, const plan::Host& h, cons
         std::any_of(rules.begin(), rules.end(), [&](const HostRule& r) { return carried_by(in, *r.flow, *p); });
     if (carried)
       out.superseded.push_back(p);
-    else if (p->base.empty())
+    else if (p->base.en.empty())
       out.left.push_back(p);
   }
   return out;

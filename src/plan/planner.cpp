@@ -890,7 +890,7 @@ std::string reasons_text(const Flow& flow, const Catalog& c, Lang lang) {
       if (text) entry += msg::plan_source_text.in(lang);
     }
     // Rows from beyond the KB name their document, so a reader tells them from the KB's.
-    if (!documents.empty()) entry += (kb ? ", " : "") + ("doc: \"" + join(documents, "\", \"") + "\"");
+    if (!documents.empty()) entry += (kb ? ", " : "") + msg::plan_source_documents.in(lang, join(documents, "\", \""));
     if (entry.empty()) entry = "§" + s->names.in(lang);
     out += (out.empty() ? "" : "; ") + entry;
   }

@@ -258,7 +258,7 @@ struct PredefinedRule {
   std::vector<std::string> profiles;    // domain, private, public; empty: every one
   std::vector<std::string> enabled_on;  // role ids, "server", "client", "any"
   std::vector<std::string> carries;     // catalog service ids
-  std::string base;                     // why every host needs it; "" when it is not a base rule
+  LocalizedText base;                   // why every host needs it; empty when it is not a base rule
   std::string source_title, source_url;
   auto members() {
     return std::tie(name, group, display, protocol, local_ports, remote_ports, keyword, icmp, program, service, remote,

@@ -3,21 +3,22 @@
 // and each profile's state as JSON that windows_json.cpp reads. Enum values are written with
 // [string], which gives their names whatever the display language, so the JSON is the same on a
 // Japanese and an English Windows. It only reads.
+#include "winports/audit/messages.hpp"
 #include "winports/audit/ruleset.hpp"
+#include "winports/core/text.hpp"
 
 namespace winports::audit {
+namespace {
 
-std::string_view windows_collector_script() {
-  return R"PS(# winports audit collector: this computer's Windows Firewall as JSON, for
+constexpr std::string_view kScript = R"PS(# @@header@@
 #   winports audit SITE.yaml THIS.json --host NAME [--profile domain|private|public]
-# It reads the effective rules (-PolicyStore ActiveStore) and each profile's state; it changes nothing.
-# Run as an administrator:  powershell -NoProfile -ExecutionPolicy Bypass -File collect.ps1 -Path host.json
+# @@reads@@
 [CmdletBinding()]
 param([Parameter(Mandatory = $true)][string]$Path)
 $ErrorActionPreference = 'Stop'
 
 function ConvertTo-Strings($values) {
-  # Filters give one value, an array, or nothing: always an array of strings.
+  # @@strings@@
   @($values | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
 }
 
@@ -65,9 +66,19 @@ $document = [ordered]@{
   profiles = @($profiles)
   rules    = @($rules)
 }
-# UTF-8 whatever the console's code page; winports also reads the UTF-16 of a '>' redirection.
+# @@utf8@@
 [System.IO.File]::WriteAllText($Path, ($document | ConvertTo-Json -Depth 4), [System.Text.UTF8Encoding]::new($false))
 )PS";
+
+}  // namespace
+
+std::string windows_collector_script(Lang lang) {
+  // UTF-8 with a byte-order mark: Windows PowerShell 5.1 reads a file without one in the ANSI code
+  // page, and the comments are in the run's language.
+  return "\xEF\xBB\xBF" + with_comments(std::string(kScript), {{"header", msg::collector_header.in(lang)},
+                                                               {"reads", msg::collector_reads.in(lang)},
+                                                               {"strings", msg::collector_strings.in(lang)},
+                                                               {"utf8", msg::collector_utf8.in(lang)}});
 }
 
 }  // namespace winports::audit

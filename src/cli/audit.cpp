@@ -31,7 +31,7 @@ void add_audit_command(CLI::App& app, Context& ctx, int& exit_code) {
   cmd->add_flag("--json", ctx.json, help(msg::help_json_output));
   add_kb_literal_flag(cmd, kb_literal);
   cmd->callback([&] {
-    if (collector) return void(std::cout << audit::windows_collector_script());
+    if (collector) return void(std::cout << audit::windows_collector_script(ctx.lang()));
     if (file.empty() || rulesets.empty())
       return void(exit_code = report(Error{"", 0, 0, "audit", msg::cli_audit_args()}));
     if (exclusive && host.empty())

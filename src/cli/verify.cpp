@@ -64,7 +64,7 @@ int print_merged(const Context& ctx, const ProbeFlags& flags, const plan::Enviro
 }
 
 // verify SITE --from ZONE --emit powershell: the probes as a script for a Windows vantage host there.
-int write_script(const ProbeFlags& flags, const plan::Environment& env, const catalog::Catalog& c,
+int write_script(Lang lang, const ProbeFlags& flags, const plan::Environment& env, const catalog::Catalog& c,
                  const std::string& from, bool strict, const std::string& output) {
   if (from == "auto") return report(Error{env.file, 0, 0, "--from", msg::verify_emit_needs_from()});
   auto v = verify::prepare(env, c, {{from, {}}}, strict);
@@ -73,7 +73,7 @@ int write_script(const ProbeFlags& flags, const plan::Environment& env, const ca
   auto options = flags.options(c, no_trace);
   if (!options) return report(options.error());
   auto script =
-      verify::powershell_probe_script(c, *v, {options->hints, options->timeout, options->retries, kJsonVersion});
+      verify::powershell_probe_script(c, *v, {options->hints, options->timeout, options->retries, kJsonVersion, lang});
   if (output.empty() || output == "-")
     std::cout << script;
   else if (auto st = write_output(output, script); !st)
@@ -109,7 +109,7 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (!env) return void(exit_code = report(env.error()));
     if (!merge_files.empty()) return void(exit_code = print_merged(ctx, flags, *env, *c, merge_files));
     if (from.empty()) return void(exit_code = report(Error{file, 0, 0, "--from", msg::verify_from_or_merge()}));
-    if (!emit.empty()) return void(exit_code = write_script(flags, *env, *c, from, strict, output));
+    if (!emit.empty()) return void(exit_code = write_script(ctx.lang(), flags, *env, *c, from, strict, output));
     auto me = probe::local_identity();
     auto vantages = verify::vantages_for(*env, *c, from, me.addresses, anywhere);
     if (!vantages) return void(exit_code = report(vantages.error()));

@@ -215,6 +215,32 @@ std::string powershell_literal(std::string_view text) {
   return out + "'";
 }
 
+std::string commented(std::string_view text, std::string_view prefix, std::string_view eol) {
+  std::string out;
+  for (std::size_t start = 0; start <= text.size();) {
+    auto end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    out.append(prefix).append(text.substr(start, end - start)).append(eol);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string with_comments(std::string script, const std::vector<std::pair<std::string_view, std::string>>& texts) {
+  for (const auto& [key, text] : texts) {
+    const std::string marker = "@@" + std::string(key) + "@@";
+    for (auto at = script.find(marker); at != std::string::npos; at = script.find(marker, at)) {
+      auto line = script.rfind('\n', at) + 1;  // npos + 1 == 0: the first line
+      auto end = script.find('\n', at);
+      end = end == std::string::npos ? script.size() : end + 1;
+      auto lines = commented(text, script.substr(line, at - line));
+      script.replace(line, end - line, lines);
+      at = line + lines.size();
+    }
+  }
+  return script;
+}
+
 std::string hex_bytes(std::span<const std::uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

@@ -250,10 +250,10 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
     std::string deny_remark = "remark " + detail::cut_utf8(msg::asa_deny_remark.in(lang, w.prefix), 100);
 
     const auto* binding = config->binding(iface, "in");
-    lists << "!\n" << detail::commented(msg::asa_traffic_arriving.in(lang, iface), "! ");
+    lists << "!\n" << commented(msg::asa_traffic_arriving.in(lang, iface), "! ");
     if (!binding && !bind_new.count(iface)) {
       detail::refuse(in, msg::emit_asa_no_list_bound.in(in.options.lang, iface));
-      lists << detail::commented(msg::emit_asa_no_list_bound.in(lang, iface), "! ");
+      lists << commented(msg::emit_asa_no_list_bound.in(lang, iface), "! ");
       continue;
     }
     std::string name = binding ? binding->list : w.prefix + "-" + name_part(iface, 16);
@@ -272,9 +272,9 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
     for (const auto& d : denies) wanted.insert(d);
 
     if (!binding) {
-      lists << detail::commented(msg::asa_warning_had_no_list.in(lang, iface, name), "! ");
+      lists << commented(msg::asa_warning_had_no_list.in(lang, iface, name), "! ");
     } else {
-      lists << detail::commented(msg::asa_entries_go_into.in(lang, name, iface), "! ");
+      lists << commented(msg::asa_entries_go_into.in(lang, name, iface), "! ");
     }
     auto has = [&](const std::string& e) { return std::find(entries.begin(), entries.end(), e) != entries.end(); };
     auto insert = [&](std::size_t& at, const std::string& entry) {
@@ -312,12 +312,12 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
     for (const auto& e : old_texts) {
       if (wanted.count(e) || done.count(e)) continue;
       done.insert(e);
-      if (!removed) lists << detail::commented(msg::asa_previous_entries.in(lang), "! ");
+      if (!removed) lists << commented(msg::asa_previous_entries.in(lang), "! ");
       removed = true;
       auto copies = std::count(old_texts.begin(), old_texts.end(), e);
       for (long k = 0; k < copies; ++k) lists << "no access-list " << name << " " << e << "\n";
     }
-    if (pairs.empty() && denies.empty() && !removed) lists << detail::commented(msg::asa_nothing_enters.in(lang), "! ");
+    if (pairs.empty() && denies.empty() && !removed) lists << commented(msg::asa_nothing_enters.in(lang), "! ");
   }
 
   // Group definitions, then the lists' commands; applied to the configuration here as a self-check
@@ -346,9 +346,9 @@ Result<std::string> into_running_config(const Input& in, Writer& w, std::ostring
     if (!used) unused << "no " << o.kind << " " << o.name << "\n";
   }
 
-  out << detail::commented(msg::asa_into_running.in(lang, in.options.running_config_file), "! ");
-  out << "!\n" << detail::commented(msg::asa_object_groups_unchanged.in(lang), "! ") << groups.str() << list_text;
-  if (!unused.str().empty()) out << "!\n" << detail::commented(msg::asa_unused_earlier.in(lang), "! ") << unused.str();
+  out << commented(msg::asa_into_running.in(lang, in.options.running_config_file), "! ");
+  out << "!\n" << commented(msg::asa_object_groups_unchanged.in(lang), "! ") << groups.str() << list_text;
+  if (!unused.str().empty()) out << "!\n" << commented(msg::asa_unused_earlier.in(lang), "! ") << unused.str();
   return out.str();
 }
 
@@ -366,11 +366,10 @@ Result<std::string> emit_asa(const Input& in) {
   for (const auto& f : in.plan.flows) w.flow(f, by_interface);
   const auto lang = in.options.lang;
   std::ostringstream out;
-  out << detail::commented(
-      msg::asa_header_title.in(lang, *only ? msg::asa_title_host.in(lang, in.env.site, (*only)->name)
-                                           : msg::script_title.in(lang, in.env.site)),
-      "! ");
-  out << detail::commented(msg::asa_header_ports.in(lang, detail::ports_from(in, lang)), "! ");
+  out << commented(msg::asa_header_title.in(lang, *only ? msg::asa_title_host.in(lang, in.env.site, (*only)->name)
+                                                        : msg::script_title.in(lang, in.env.site)),
+                   "! ");
+  out << commented(msg::asa_header_ports.in(lang, detail::ports_from(in, lang)), "! ");
   if (shared) return into_running_config(in, w, out);
   auto previous = previous_lists(in);
   for (const auto& [iface, name] : previous)
@@ -378,8 +377,8 @@ Result<std::string> emit_asa(const Input& in) {
       return Error{in.env.file, 0, 0, "--replace-acl",
                    iface.empty() ? msg::asa_list_without_interface() : msg::asa_no_flow_enters(iface)};
 
-  out << detail::commented(msg::asa_header_order.in(lang), "! ");
-  out << "!\n" << detail::commented(msg::asa_object_groups.in(lang), "! ");
+  out << commented(msg::asa_header_order.in(lang), "! ");
+  out << "!\n" << commented(msg::asa_object_groups.in(lang), "! ");
   for (const auto& name : w.group_order) {
     const auto& g = w.groups.at(name);
     out << g.header << "\n";
@@ -402,21 +401,20 @@ Result<std::string> emit_asa(const Input& in) {
     auto old = previous.find(iface);
     std::string where = iface.empty() ? "<interface>" : iface;
     out << "!\n"
-        << detail::commented(
-               iface.empty() ? msg::asa_list_for_site.in(lang) : msg::asa_list_for_interface.in(lang, iface), "! ");
+        << commented(iface.empty() ? msg::asa_list_for_site.in(lang) : msg::asa_list_for_interface.in(lang, iface),
+                     "! ");
     if (old != previous.end() && old->second == acl) {
-      out << detail::commented(msg::asa_list_unchanged.in(lang, acl), "! ");
+      out << commented(msg::asa_list_unchanged.in(lang, acl), "! ");
       continue;
     }
     for (const auto& l : lines) out << "access-list " << acl << " " << l << "\n";
     if (iface.empty()) {
-      out << detail::commented(msg::asa_bind_it.in(lang), "! ") << "! access-group " << acl
-          << " in interface <interface>\n";
+      out << commented(msg::asa_bind_it.in(lang), "! ") << "! access-group " << acl << " in interface <interface>\n";
       if (old != previous.end())
-        out << detail::commented(msg::asa_then_remove_named.in(lang), "! ") << "! clear configure access-list "
-            << old->second << "\n";
+        out << commented(msg::asa_then_remove_named.in(lang), "! ") << "! clear configure access-list " << old->second
+            << "\n";
       else
-        out << detail::commented(msg::asa_then_remove.in(lang), "! ");
+        out << commented(msg::asa_then_remove.in(lang), "! ");
       continue;
     }
     // Binding replaces whatever list the interface has, with every entry of it that is not the
@@ -424,15 +422,15 @@ Result<std::string> emit_asa(const Input& in) {
     // entries go into the list in use instead).
     if (old == previous.end()) {
       detail::refuse(in, msg::emit_asa_not_bound.in(in.options.lang, iface));
-      out << detail::commented(msg::asa_not_bound.in(lang, msg::emit_asa_not_bound.in(lang, iface)), "! ")
-          << "! access-group " << acl << " in interface " << iface << "\n";
+      out << commented(msg::asa_not_bound.in(lang, msg::emit_asa_not_bound.in(lang, iface)), "! ") << "! access-group "
+          << acl << " in interface " << iface << "\n";
       continue;
     }
-    if (old->second == "none") out << detail::commented(msg::asa_warning_no_list_now.in(lang, iface, acl), "! ");
+    if (old->second == "none") out << commented(msg::asa_warning_no_list_now.in(lang, iface, acl), "! ");
     out << "access-group " << acl << " in interface " << iface << "\n";
     if (old->second != "none") out << "clear configure access-list " << old->second << "\n";
   }
-  out << "!\n" << detail::commented(msg::asa_unused_groups.in(lang), "! ");
+  out << "!\n" << commented(msg::asa_unused_groups.in(lang), "! ");
   return out.str();
 }
 

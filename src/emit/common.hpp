@@ -27,19 +27,6 @@ inline std::string ports_from(const Input& in, Lang lang = Lang::en) {
   return msg::emit_sources_kb_and_doc.in(lang);
 }
 
-// A message's lines as comment lines: each after `prefix` ("# ", "rem ", "! "), ended by `eol`. The
-// messages break their lines where the English wraps; a translation breaks where it reads well.
-inline std::string commented(std::string_view text, std::string_view prefix, std::string_view eol = "\n") {
-  std::string out;
-  for (std::size_t start = 0; start <= text.size();) {
-    auto end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    out.append(prefix).append(text.substr(start, end - start)).append(eol);
-    start = end + 1;
-  }
-  return out;
-}
-
 // Text cut to `limit` bytes with "..." at a UTF-8 character boundary: a device's or a cloud's field
 // holds so many, and a Japanese text must not end in half a character.
 inline std::string cut_utf8(std::string text, std::size_t limit) {

@@ -69,10 +69,10 @@ Result<std::string> restore_text(const Input& in, int family, bool with_header) 
   std::ostringstream out;
   if (with_header) {
     const auto lang = in.options.lang;
-    out << detail::commented(msg::ipt_header_title.in(lang, detail::script_title(in, *only), tool), "# ");
-    out << detail::commented(msg::script_ports_services.in(lang, detail::ports_from(in, lang)), "# ");
-    out << detail::commented(msg::ipt_header_chains.in(lang, c.base, tool, hook), "# ");
-    out << detail::commented(
+    out << commented(msg::ipt_header_title.in(lang, detail::script_title(in, *only), tool), "# ");
+    out << commented(msg::script_ports_services.in(lang, detail::ports_from(in, lang)), "# ");
+    out << commented(msg::ipt_header_chains.in(lang, c.base, tool, hook), "# ");
+    out << commented(
         msg::ipt_header_scope.in(lang, (*only ? msg::scope_to_host : msg::scope_between).in(lang), hook, c.site, tool),
         "# ");
   }
@@ -161,8 +161,8 @@ Result<std::string> emit_iptables_script(const Input& in) {
   std::ostringstream out;
   out << "#!/bin/sh\n";
   const auto lang = in.options.lang;
-  out << detail::commented(msg::ipt_script_title.in(lang, detail::script_title(in, *only)), "# ");
-  out << detail::commented(
+  out << commented(msg::ipt_script_title.in(lang, detail::script_title(in, *only)), "# ");
+  out << commented(
       msg::ipt_script_body.in(lang, c.base, hook, (*only ? msg::scope_to_host : msg::scope_between).in(lang), c.site),
       "# ");
   out << "set -eu\n";

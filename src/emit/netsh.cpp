@@ -75,7 +75,7 @@ Result<std::string> emit_netsh(const Input& in) {
   const std::string name = batch_value("winports:" + env.site);
   std::ostringstream head, body, kept;
   const auto lang = in.options.lang;
-  const auto rem = [](const std::string& text) { return detail::commented(text, "rem ", "\r\n"); };
+  const auto rem = [](const std::string& text) { return commented(text, "rem ", "\r\n"); };
   head << "@echo off\r\n";
   // The console's code page is switched to UTF-8 before any line that is not ASCII (cmd reads each
   // line in the code page of the moment), and put back as it was at every exit.

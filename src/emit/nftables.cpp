@@ -57,18 +57,17 @@ Result<std::string> emit_nftables(const Input& in) {
   const char* hook = only ? "input" : "forward";
   out << "#!/usr/sbin/nft -f\n";
   const auto lang = in.options.lang;
-  out << detail::commented(detail::script_title(in, only), "# ");
-  out << detail::commented(msg::script_ports_services_rows.in(lang, detail::ports_from(in, lang)), "# ");
+  out << commented(detail::script_title(in, only), "# ");
+  out << commented(msg::script_ports_services_rows.in(lang, detail::ports_from(in, lang)), "# ");
   const bool any_zone = std::any_of(env.zones.begin(), env.zones.end(), [](const plan::Zone& z) { return z.outside; });
-  out << detail::commented(
-      msg::nft_header_scope.in(lang, (only ? msg::scope_to_host : msg::scope_between).in(lang),
-                               any_zone ? msg::nft_header_scope_any.in(lang) : std::string(), hook),
-      "# ");
-  out << detail::commented(
+  out << commented(msg::nft_header_scope.in(lang, (only ? msg::scope_to_host : msg::scope_between).in(lang),
+                                            any_zone ? msg::nft_header_scope_any.in(lang) : std::string(), hook),
+                   "# ");
+  out << commented(
       msg::nft_header_drops.in(lang, (only ? msg::drops_to_host : msg::drops_between).in(lang), table,
                                in.options.log_drops ? msg::nft_header_drops_logged.in(lang) : std::string()),
       "# ");
-  out << detail::commented(msg::nft_header_load.in(lang, table), "# ");
+  out << commented(msg::nft_header_load.in(lang, table), "# ");
   out << "table inet " << table << "\ndelete table inet " << table << "\n\n";
   out << "table inet " << table << " {\n";
   std::set<std::string> zone_sets;
@@ -139,7 +138,7 @@ Result<std::string> emit_nftables(const Input& in) {
       out << " " << match_protocol(f, family) << " accept comment \"" << detail::services_comment(f) << "\"\n";
     }
   }
-  out << "\n" << detail::commented(msg::nft_not_in_plan.in(in.options.lang), "\t\t# ");
+  out << "\n" << commented(msg::nft_not_in_plan.in(in.options.lang), "\t\t# ");
   // A limit that is exceeded stops its rule, so the log has a rule of its own and the drop
   // after it applies to every packet.
   if (in.options.log_drops)

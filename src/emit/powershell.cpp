@@ -116,7 +116,7 @@ if ($gpo) { $store = @{ GPOSession = (Open-NetGPO -PolicyStore $PolicyStore) } }
 if ($FirewallProfile -contains 'Any') { $profiles = @('Domain', 'Private', 'Public') } else { $profiles = $FirewallProfile }
 
 if ($Undo) {
-  # @@#undo@@
+  # @@undo@@
   if (Get-ScheduledTask -TaskName $task -ErrorAction SilentlyContinue) { Unregister-ScheduledTask -TaskName $task -Confirm:$false }
   $state = Read-WinportsState
   foreach ($name in @($state.Disabled)) {
@@ -138,7 +138,7 @@ if ($Undo) {
 }
 
 if ($Commit) {
-  # @@#commit@@
+  # @@commit@@
   $state = Read-WinportsState
   if (-not $state.Pending) { throw (@@'nothing_waits@@ -f $site) }
   if (-not (Get-ScheduledTask -TaskName $task -ErrorAction SilentlyContinue)) { throw @@'too_late@@ }
@@ -165,7 +165,7 @@ if ($ConfirmWithin -gt 0 -and (Get-ScheduledTask -TaskName $task -ErrorAction Si
   throw (@@'apply_waits@@ -f $site)
 }
 $previous = @(Get-NetFirewallRule @store -Group $group -ErrorAction SilentlyContinue)
-# @@#generation@@
+# @@generation@@
 $generation = [guid]::NewGuid().ToString('N').Substring(0, 8)
 $created = New-Object System.Collections.Generic.List[string]
 try {
@@ -189,7 +189,7 @@ try {
 }
 
 if (-not $gpo) {
-  # @@#supersede@@
+  # @@supersede@@
   $state = Read-WinportsState
   $disabledNow = @()
   foreach ($p in @($supersede | Where-Object { $_.Host -eq $env:COMPUTERNAME })) {
@@ -204,7 +204,7 @@ if (-not $gpo) {
   }
   Write-WinportsState $state
   if ($ConfirmWithin -gt 0 -and -not $WhatIfPreference) {
-    # @@#revert_task@@
+    # @@revert_task@@
     $revert = @(
       ('$stateFile = ''{0}''' -f ($stateFile -replace "'", "''")),
       '$state = Get-Content -Raw -LiteralPath $stateFile | ConvertFrom-Json',
@@ -221,7 +221,7 @@ if (-not $gpo) {
     Register-ScheduledTask -TaskName $task -Action $action -Trigger $trigger -User 'SYSTEM' -RunLevel Highest | Out-Null
   }
   foreach ($name in $disabledNow) { Disable-NetFirewallRule -PolicyStore $PolicyStore -Name $name }
-  # @@#left@@
+  # @@left@@
   foreach ($l in @($left | Where-Object { $_.Host -eq $env:COMPUTERNAME })) {
     $existing = Get-NetFirewallRule -PolicyStore $PolicyStore -Name $l.Name -ErrorAction SilentlyContinue
     if ($existing -and $existing.Enabled -eq 'True') {
@@ -231,7 +231,7 @@ if (-not $gpo) {
 }
 
 if ($ConfirmWithin -gt 0) {
-  # @@#pending@@
+  # @@pending@@
   $message = @@'loaded@@ -f $ConfirmWithin
   if ([Environment]::UserInteractive -and -not $WhatIfPreference) {
     if ((Read-Host $message) -eq 'yes') { & $PSCommandPath -Commit -PolicyStore $PolicyStore -StateDirectory $StateDirectory }
@@ -246,14 +246,13 @@ foreach ($old in $previous) {
   }
 }
 if ($gpo -and $Exclusive -and $PSCmdlet.ShouldProcess($PolicyStore, 'Set-NetFirewallProfile')) {
-  # @@#log@@
+  # @@log@@
   Set-NetFirewallProfile @store -Profile $profiles -Enabled True -DefaultInboundAction Block -AllowLocalFirewallRules False -LogBlocked True -LogFileName '%systemroot%\system32\LogFiles\Firewall\pfirewall.log' -LogMaxSizeKilobytes 16384
 }
 if ($gpo -and -not $WhatIfPreference) { Save-NetGPO -GPOSession $store.GPOSession }
 )PS";
 
-// The script's own words, in the run's language: `@@'key@@` a single-quoted literal (its {N} for
-// PowerShell's -f), `@@#key@@` a comment whose lines keep the line's indentation.
+// The script's own words, in the run's language (filled in by filled_script).
 std::vector<std::pair<std::string_view, std::string>> script_words(Lang lang) {
   return {
       {"exclusive_needs_gpo", msg::ps_exclusive_needs_gpo.in(lang)},
@@ -279,23 +278,17 @@ std::vector<std::pair<std::string_view, std::string>> script_words(Lang lang) {
   };
 }
 
-// kApply with its words filled in. PowerShell's -f reads every brace of a literal: the messages
-// hold none but its {0}, {1} and {2}.
+// kApply with its words filled in: `@@'key@@` a single-quoted literal (PowerShell's -f reads its
+// braces: the messages hold none but {0}, {1} and {2}), `@@key@@` a comment.
 std::string filled_script(Lang lang) {
   std::string out(kApply);
-  for (const auto& [key, text] : script_words(lang)) {
+  auto words = script_words(lang);
+  for (const auto& [key, text] : words) {
     const std::string literal = "@@'" + std::string(key) + "@@";
-    const std::string comment = "@@#" + std::string(key) + "@@";
     for (auto at = out.find(literal); at != std::string::npos; at = out.find(literal, at))
       out.replace(at, literal.size(), quote(text));
-    if (auto at = out.find(comment); at != std::string::npos) {
-      auto line = out.rfind('\n', at) + 1;
-      auto prefix = out.substr(line, at - line);
-      auto end = out.find('\n', at) + 1;
-      out.replace(line, end - line, detail::commented(text, prefix));
-    }
   }
-  return out;
+  return with_comments(std::move(out), words);
 }
 
 // One row of the header's usage table: the option, then its words in a column of their own (an
@@ -310,7 +303,7 @@ std::string usage_row(std::string_view option, std::string_view words) {
   } else {
     head.append(indent.size() - head.size(), ' ');
   }
-  return out + head + detail::commented(words, indent).substr(indent.size());
+  return out + head + commented(words, indent).substr(indent.size());
 }
 
 }  // namespace
@@ -325,16 +318,16 @@ Result<std::string> emit_powershell(const Input& in) {
   // page, and the display names and KB titles are not ASCII.
   out << "\xEF\xBB\xBF";
   const auto lang = in.options.lang;
-  out << detail::commented(msg::ps_header_title.in(lang, env.site), "# ");
-  out << detail::commented(msg::ps_header_ports.in(lang, detail::ports_from(in, lang)), "# ");
-  out << detail::commented(msg::ps_header_run.in(lang), "# ");
+  out << commented(msg::ps_header_title.in(lang, env.site), "# ");
+  out << commented(msg::ps_header_ports.in(lang, detail::ports_from(in, lang)), "# ");
+  out << commented(msg::ps_header_run.in(lang), "# ");
   out << usage_row(".\\script.ps1", msg::ps_usage_local.in(lang));
   out << usage_row("-ConfirmWithin 300", msg::ps_usage_confirm.in(lang));
   out << usage_row("-Undo", msg::ps_usage_undo.in(lang));
   out << usage_row(".\\script.ps1 -PolicyStore 'contoso.com\\Servers Firewall'", msg::ps_usage_gpo.in(lang));
   out << usage_row("-Exclusive", msg::ps_usage_exclusive.in(lang));
   out << usage_row("-Profile Domain,Private", msg::ps_usage_profile.in(lang));
-  out << detail::commented(msg::ps_header_replace.in(lang, group), "# ");
+  out << commented(msg::ps_header_replace.in(lang, group), "# ");
   out << "[CmdletBinding(SupportsShouldProcess = $true)]\n";
   out << "param(\n  [string] $PolicyStore = 'PersistentStore',\n";
   out << "  [Alias('Profile')] [ValidateSet('Any', 'Domain', 'Private', 'Public')] [string[]] $FirewallProfile = "
@@ -375,11 +368,11 @@ Result<std::string> emit_powershell(const Input& in) {
     }
   }
   out << ")\n";
-  out << detail::commented(msg::ps_table_supersede.in(lang), "# ");
+  out << commented(msg::ps_table_supersede.in(lang), "# ");
   out << "$supersede = @(\n" << supersede.str() << ")\n";
-  out << detail::commented(msg::ps_table_left.in(lang), "# ");
+  out << commented(msg::ps_table_left.in(lang), "# ");
   out << "$left = @(\n" << left.str() << ")\n";
-  out << detail::commented(msg::ps_table_base.in(lang), "# ");
+  out << commented(msg::ps_table_base.in(lang), "# ");
   out << "$base = @(\n";
   for (const auto& p : in.catalog.predefined_rules) {
     if (p.base.en.empty()) continue;

@@ -19,7 +19,7 @@ function ConvertFrom-Hex([string]$Text) {
 }
 
 function Get-SocketError($ErrorRecord) {
-  # .NET wraps the socket's error (in AggregateException, MethodInvocationException): the innermost one.
+  # @@socket_error@@
   $e = $ErrorRecord.Exception
   while ($e -and -not ($e -is [System.Net.Sockets.SocketException])) { $e = $e.InnerException }
   if ($e) { return [string]$e.SocketErrorCode }
@@ -27,8 +27,7 @@ function Get-SocketError($ErrorRecord) {
 }
 
 function Test-TcpAll([int[]]$Indexes) {
-  # Every connect at once, each attempt bounded by one deadline: a host that drops them all costs
-  # one timeout, not one per port.
+  # @@connect_all@@
   $outcome = @{}
   for ($attempt = 0; $attempt -le $Retries -and $Indexes.Count -gt 0; $attempt++) {
     $open = @(foreach ($k in $Indexes) {
@@ -68,7 +67,7 @@ function Test-Udp([string]$Address, [int]$Port, [string]$Payload, [bool]$AnyPort
     try {
       $udp.Client.ReceiveTimeout = $TimeoutMs
       $target = New-Object System.Net.IPEndPoint ($ip, $Port)
-      # A server that answers from another port (TFTP) needs an unconnected socket.
+      # @@unconnected@@
       if ($AnyPort) { [void]$udp.Send($bytes, $bytes.Length, $target) }
       else { $udp.Connect($target); [void]$udp.Send($bytes, $bytes.Length) }
       $from = New-Object System.Net.IPEndPoint ($ip, 0)
@@ -76,7 +75,7 @@ function Test-Udp([string]$Address, [int]$Port, [string]$Payload, [bool]$AnyPort
       return 'listening', "UDP reply, $($reply.Length) bytes"
     } catch {
       $code = Get-SocketError $_
-      # Windows reports an ICMP port unreachable as a reset of the datagram socket.
+      # @@reset@@
       if ($code -eq 'ConnectionReset') { return 'not-listening', 'ICMP port unreachable' }
       if ($code -in 'HostUnreachable', 'NetworkUnreachable') { return 'filtered', "ICMP: $code" }
       if ($code -ne 'TimedOut') { return 'filtered', $code }
@@ -116,7 +115,7 @@ $summary.blocked = $blocked.Count
 $summary.refused = @($results | Where-Object { $_.status -eq 'not-listening' }).Count
 $summary.unproven = @($results | Where-Object { $_.status -eq 'listening-or-filtered' }).Count
 $summary.broken_services = @($blocked | ForEach-Object { $_.required_by } | Sort-Object -Unique)
-# Blocked first, each group in probe order, as verify prints them.
+# @@order@@
 $doc.payload.results = @($blocked) + @($results | Where-Object { -not $_.blocked })
 $json = $doc | ConvertTo-Json -Depth 10 -Compress
 if ($Path) { [System.IO.File]::WriteAllText($Path, $json, (New-Object System.Text.UTF8Encoding $false)) }
@@ -152,20 +151,20 @@ std::string powershell_probe_script(const catalog::Catalog& catalog, const Verif
                         {"version", options.json_version},
                         {"payload", {{"results", std::move(results)}, {"summary", summary_json(skeleton)}}}};
 
-  std::string out;
-  out += "# winports verify " + v.site + " --from " + v.vantage + ": the plan's flows from this Windows host.\n";
-  out += "# Run it on a host in " + v.vantage + " (no administrator rights needed):\n";
+  // UTF-8 with a byte-order mark: Windows PowerShell 5.1 reads a file without one in the ANSI code
+  // page, where a Japanese comment's bytes could swallow the line break after it.
+  std::string out = "\xEF\xBB\xBF";
+  const auto lang = options.lang;
+  out += commented(msg::verify_script_header.in(lang, v.site, v.vantage), "# ");
   out += "#   powershell -NoProfile -ExecutionPolicy Bypass -File verify.ps1 -Path result.json\n";
-  out += "# then on any machine: winports verify SITE.yaml --merge result.json ...  Exit 1: a flow is blocked.\n";
-  out += "# TCP: a connect with a timeout; UDP: the same request bytes winports' Linux prober sends.\n";
-  out += "# Dynamic RPC ranges are not probed from here (no endpoint mapper lookup): said in the result.\n";
+  out += commented(msg::verify_script_then.in(lang), "# ");
   // At least 3 s: Windows answers a TCP reset by sending its SYN again (twice) before it reports
   // the port refused, so a shorter wait would call a closed port filtered.
   auto timeout = std::max<long long>(options.timeout.count(), 3000);
   out += "[CmdletBinding()]\nparam([string]$Path, [int]$TimeoutMs = " + std::to_string(timeout) +
          ", [int]$Retries = " + std::to_string(options.retries) + ")\n";
   out += std::string("$Strict = ") + (v.strict ? "$true" : "$false") + "\n";
-  out += "# address, transport, port, UDP request (hex), reply from another port; results[k] is request k's.\n";
+  out += commented(msg::verify_script_requests.in(lang), "# ");
   out += "$Requests = @(\n";
   for (std::size_t k = 0; k < v.probes.requests.size(); ++k) {
     const auto& r = v.probes.requests[k];
@@ -183,7 +182,11 @@ std::string powershell_probe_script(const catalog::Catalog& catalog, const Verif
   out += ")\n";
   // ASCII only: Windows PowerShell 5.1 reads a script without a byte order mark in the ANSI code page.
   out += "$Skeleton = @'\n" + doc.dump(-1, ' ', true) + "\n'@\n";
-  out += kBody;
+  out += with_comments(std::string(kBody), {{"socket_error", msg::verify_script_socket_error.in(lang)},
+                                            {"connect_all", msg::verify_script_connect_all.in(lang)},
+                                            {"unconnected", msg::verify_script_unconnected.in(lang)},
+                                            {"reset", msg::verify_script_reset.in(lang)},
+                                            {"order", msg::verify_script_order.in(lang)}});
   return out;
 }
 

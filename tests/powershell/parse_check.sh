@@ -41,6 +41,12 @@ ls "$dir"/verify-*.ps1 >/dev/null 2>&1 || { echo "FAIL: no verify script was wri
 "$bin" audit --collector >"$dir/collect.ps1" || exit 1
 grep -q 'Get-NetFirewallRule -PolicyStore ActiveStore' "$dir/collect.ps1" || { echo "FAIL: collector script"; exit 1; }
 files+=("$dir/collect.ps1")
+# The collector and a verify script in Japanese: their comments translated, their code the same.
+"$bin" --lang ja audit --collector >"$dir/collect.ja.ps1" || exit 1
+files+=("$dir/collect.ja.ps1")
+"$bin" --lang ja verify "$examples/branch-office.yaml" --from clients --emit powershell --domain example.test \
+  -o "$dir/verify.ja.ps1" || exit 1
+files+=("$dir/verify.ja.ps1")
 # A deliberately broken script must fail, or the check proves nothing.
 printf "New-NetFirewallRule -Name 'x -Protocol TCP {\n" >"$dir/broken.ps1"
 if node "$here/parse_check.cjs" "$dir/broken.ps1" >/dev/null; then echo "FAIL: the parser accepted a broken script"; exit 1; fi

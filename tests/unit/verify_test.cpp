@@ -672,8 +672,24 @@ TEST(Verify, ThePowerShellProbeSendsTheLinuxProbesRequests) {
   }
   EXPECT_EQ(doc["payload"]["summary"]["plan_id"], plan::plan_id(plan::make_plan(env, c)));
   EXPECT_EQ(doc["payload"]["summary"]["rpc_range_unchecked"], nlohmann::json::array({"198.18.20.10"}));
-  EXPECT_TRUE(std::all_of(script.begin(), script.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; }))
-      << "ASCII only, for Windows PowerShell 5.1";
+  // UTF-8 with a byte-order mark, as Windows PowerShell 5.1 needs to read anything but ASCII; in
+  // English the rest is ASCII, in Japanese its comments are the run's language, its code the same.
+  ASSERT_EQ(script.rfind("\xEF\xBB\xBF", 0), 0u);
+  EXPECT_TRUE(
+      std::all_of(script.begin() + 3, script.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; }));
+  auto ja_options = options;
+  ja_options.lang = Lang::ja;
+  auto ja_script = verify::powershell_probe_script(c, *v, ja_options);
+  ASSERT_EQ(ja_script.rfind("\xEF\xBB\xBF", 0), 0u);
+  EXPECT_NE(ja_script.find("# clients にあるホストで実行してください"), std::string::npos);
+  auto code_lines = [](const std::string& text) {
+    std::string out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+      if (line.find('#') == std::string::npos) out += line + "\n";
+    return out;
+  };
+  EXPECT_EQ(code_lines(ja_script), code_lines(script)) << "only the comments differ";
   // Filled in as the script fills it (tcp/88 dropped), the result merges like any vantage's.
   for (auto& r : doc["payload"]["results"]) {
     bool dropped = r["transport"] == "tcp" && r["port"] == 88;

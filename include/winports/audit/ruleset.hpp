@@ -132,7 +132,7 @@ Result<Ruleset> read_iptables_save(const std::string& file, const std::string& t
 Result<Ruleset> read_windows_reg(const std::string& file, const std::string& bytes, const HostContext& host);
 Result<Ruleset> read_windows_json(const std::string& file, const std::string& text, const HostContext& host);
 // The PowerShell script that writes the JSON read_windows_json reads (`winports audit --collector`).
-std::string_view windows_collector_script();
+std::string windows_collector_script(Lang lang);
 // What the site says of an ASA's interfaces: the networks behind each nameif (its zones'
 // asa_interface). Empty: no zone names one.
 struct AsaInterfaces {

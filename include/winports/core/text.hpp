@@ -91,6 +91,12 @@ std::string markup_escaped(std::string_view text);
 // A PowerShell single-quoted string: nothing inside is expanded, a quote is doubled. Shared by the
 // PowerShell plan and verify's probe script.
 std::string powershell_literal(std::string_view text);
+// A text's lines as comment lines of a script: each after `prefix` ("# ", "rem ", "! "), ended by
+// `eol`. Messages break their lines where the English wraps; a translation where it reads well.
+std::string commented(std::string_view text, std::string_view prefix, std::string_view eol = "\n");
+// A script whose lines holding "@@key@@" become the comment `text` of that key, each of its lines
+// after what precedes the marker there (the indentation and the comment mark).
+std::string with_comments(std::string script, const std::vector<std::pair<std::string_view, std::string>>& texts);
 // Bytes as lowercase hex digits ("0a1b"): traces, and the payloads a probe script carries.
 std::string hex_bytes(std::span<const std::uint8_t> bytes);
 

@@ -18,6 +18,7 @@ struct ScriptOptions {
   std::chrono::milliseconds timeout{1000};  // per attempt
   int retries = 1;                          // extra attempts after silence
   int json_version = 2;                     // the envelope's version (the CLI's)
+  Lang lang = Lang::en;                     // the script's comments
 };
 
 // The request id the script's UDP payload for request `index` was built with.

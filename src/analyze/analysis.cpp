@@ -83,7 +83,7 @@ std::string analysis_json(const Analysis& a, const std::vector<std::string>& inp
     for (const auto& s : f.services) ++by_service[s];
   nlohmann::json skipped = nlohmann::json::object();
   for (const auto& [reason, count] : summary.skipped)
-    skipped[reason] = {{"count", count}, {"first", summary.first_skipped.at(reason)}};
+    skipped[reason] = {{"count", count}, {"first", summary.first_skipped.at(reason).en}};
   nlohmann::json totals = {{"inputs", inputs},
                            {"packets", summary.packets},
                            {"bytes", summary.bytes},
@@ -198,7 +198,7 @@ std::vector<std::string> summary_lines(const Analysis& a, Lang lang) {
   std::vector<std::string> lines = {first};
   for (const auto& [reason, count] : summary.skipped)
     lines.push_back(msg::analyze_skipped.in(lang, n(count), summary.skip_words.at(reason).in(lang),
-                                            summary.first_skipped.at(reason)));
+                                            summary.first_skipped.at(reason).in(lang)));
   return lines;
 }
 

@@ -165,7 +165,7 @@ bool FlowTable::count_again(std::string_view reason) {
   return true;
 }
 
-void FlowTable::first_skip(const LocalizedText& reason, std::string where) {
+void FlowTable::first_skip(const LocalizedText& reason, LocalizedText where) {
   state_->summary.skipped.emplace(reason.en, 1);
   state_->summary.first_skipped.emplace(reason.en, std::move(where));
   state_->summary.skip_words.emplace(reason.en, reason);

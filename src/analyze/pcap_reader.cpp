@@ -103,7 +103,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
     if (got != 1) {
       // libpcap stops at a truncated or corrupt record: what came before still counts.
       table.skip(msg::skip_unreadable(pcap.pcap_geterr(handle)),
-                 [&] { return path + " packet " + std::to_string(number); });
+                 [&] { return msg::skip_where_packet(path, std::to_string(number)); });
       break;
     }
     if (number % 4096 == 0) {
@@ -111,7 +111,7 @@ Status read_pcap(const std::string& path, FlowTable& table) {
     }
     packet.time = static_cast<double>(header->ts.tv_sec) + static_cast<double>(header->ts.tv_usec) / 1e6;
     if (Msg why = decode_frame(link, {data, header->caplen}, packet, &inner)) {
-      table.skip(why, [&] { return path + " packet " + std::to_string(number); });
+      table.skip(why, [&] { return msg::skip_where_packet(path, std::to_string(number)); });
       continue;
     }
     table.add(packet);

@@ -181,7 +181,18 @@ PortMeaning port_meaning(const Catalog& catalog, Transport transport, std::uint1
 
 std::string Meaning::text(Lang lang) const {
   if (!services.empty()) return join(services, ",");
-  if (!dynamic_range.empty()) return msg::meaning_dynamic_range.in(lang, dynamic_range);
+  if (!dynamic_range.empty()) {
+    // "modern,legacy" in the JSON; words of the run's language here.
+    std::string eras;
+    for (std::size_t start = 0; start < dynamic_range.size();) {
+      auto end = std::min(dynamic_range.find(',', start), dynamic_range.size());
+      auto era = std::string_view(dynamic_range).substr(start, end - start);
+      eras += (eras.empty() ? std::string() : msg::list_separator.in(lang)) +
+              (era == "legacy" ? msg::rpc_era_legacy : msg::rpc_era_modern).in(lang);
+      start = end + 1;
+    }
+    return msg::meaning_dynamic_range.in(lang, eras);
+  }
   if (!wide.empty()) return msg::meaning_high_port.in(lang, join(wide, ","));
   return msg::meaning_unknown.in(lang);
 }

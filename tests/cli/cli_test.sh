@@ -266,7 +266,7 @@ contains out "Compute the flows a site needs and emit firewall rules" "the comma
 printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n1700000000.5\tC1\t198.18.10.5\t50000\t198.18.20.10\t1000\tudp\n1700000000.5\tC2\t198.18.10.5\t50001\t203.0.113.10\t50000\ttcp\n' >"$tmp/ja-conn.log"
 expect 1 "analyze --lang ja: meanings and the outside" -- "$bin" --lang ja analyze "$tmp/ja-conn.log" --site "$branch"
 contains out "(カタログにありません)" "a port in no row"
-contains out "(動的 RPC ポート範囲: modern)" "a port of the dynamic range"
+contains out "(RPC の動的ポートの範囲: Vista/2008 以降の範囲)" "a port of the dynamic range"
 contains out "clients -> (サイト外)" "an address in no zone"
 expect 1 "analyze --lang en: the same in English" -- "$bin" --lang en analyze "$tmp/ja-conn.log" --site "$branch"
 contains out "(not in the catalog)" "a port in no row, in English"

@@ -518,8 +518,8 @@ TEST(AnalyzeZeek, TsvRecordsAreConnections) {
   const auto& skipped = table.summary().skipped;
   ASSERT_EQ(skipped.size(), 2u);
   EXPECT_EQ(skipped.at("zeek: bad id.orig_h"), 1u);
-  EXPECT_EQ(table.summary().first_skipped.at("zeek: bad id.orig_h"), "conn.log:11");
-  EXPECT_EQ(table.summary().first_skipped.at("zeek: record with 3 fields, the header has 16"), "conn.log:12");
+  EXPECT_EQ(table.summary().first_skipped.at("zeek: bad id.orig_h").en, "conn.log:11");
+  EXPECT_EQ(table.summary().first_skipped.at("zeek: record with 3 fields, the header has 16").en, "conn.log:12");
 }
 
 TEST(AnalyzeZeek, JsonLines) {
@@ -592,7 +592,7 @@ TEST(AnalyzeFirewallLog, AllowedAndDropped) {
   const auto& skipped = table.summary().skipped;
   EXPECT_EQ(skipped.at("pfirewall: INFO-EVENTS-LOST line"), 1u);
   EXPECT_EQ(skipped.at("pfirewall: bad time"), 1u);
-  EXPECT_EQ(table.summary().first_skipped.at("pfirewall: bad time"), "pfirewall.log:12");
+  EXPECT_EQ(table.summary().first_skipped.at("pfirewall: bad time").en, "pfirewall.log:12");
   EXPECT_EQ(skipped.at("pfirewall: line with 5 fields, #Fields has 18"), 1u);
 }
 

@@ -198,7 +198,7 @@ TEST(Describe, SaysWhatAPortMeansInEitherLanguage) {
   EXPECT_EQ(unknown.text(), "(not in the catalog)");
   EXPECT_EQ(unknown.text(Lang::ja), "(カタログにありません)");
   Meaning dynamic{{}, {}, "modern", ""};
-  EXPECT_EQ(dynamic.text(Lang::ja), "(動的 RPC ポート範囲: modern)");
+  EXPECT_EQ(dynamic.text(Lang::ja), "(RPC の動的ポートの範囲: Vista/2008 以降の範囲)");
   Meaning high{{}, {"isa-tmg", "rpc"}, "", ""};
   EXPECT_EQ(high.text(), "(a high port: isa-tmg,rpc)");
   EXPECT_EQ(high.text(Lang::ja), "(高位ポート: isa-tmg,rpc)");

@@ -66,7 +66,7 @@ struct ObservedFlow {
 struct Summary {
   std::uint64_t packets = 0, bytes = 0, connections = 0;
   std::map<std::string, std::uint64_t, std::less<>> skipped;  // reason → packets or lines
-  std::map<std::string, std::string> first_skipped;           // reason → "file:line" (or packet) of the first
+  std::map<std::string, LocalizedText> first_skipped;         // reason → "file:line" (or packet) of the first
   std::map<std::string, LocalizedText> skip_words;            // reason → the reason in both languages
   std::uint64_t rpc_endpoints_mapped = 0, rpc_binds = 0;
 };
@@ -85,11 +85,11 @@ class FlowTable {
   // first skip; a message without arguments costs nothing more than a lookup.
   template <class Where>
   void skip(Msg reason, Where&& where) {
-    if (!count_again(reason.text().en)) first_skip(said(reason), where());
+    if (!count_again(reason.text().en)) first_skip(said(reason), located(where()));
   }
   template <class Where>
   void skip(const LocalizedText& reason, Where&& where) {
-    if (!count_again(reason.en)) first_skip(reason, where());
+    if (!count_again(reason.en)) first_skip(reason, located(where()));
   }
   // Client and server decided, services named, connections aggregated; sorted by server, port,
   // client.
@@ -98,7 +98,10 @@ class FlowTable {
 
  private:
   bool count_again(std::string_view reason);  // false when the reason is new
-  void first_skip(const LocalizedText& reason, std::string where);
+  void first_skip(const LocalizedText& reason, LocalizedText where);
+  // Where a skip was: "file:line" is the same in both languages, "file packet N" is not.
+  static LocalizedText located(std::string where) { return {where, where}; }
+  static LocalizedText located(LocalizedText where) { return where; }
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -34,7 +34,7 @@ page() {  # page LANG NAME DESCRIPTION COMMAND-WORDS…
   printf '[%s]\n%s \\- %s\n' "$section" "${name//-/\\-}" "$description" >"$out/name.h2m"
   help2man --no-info --locale="$locale" --include="$out/name.h2m" --version-string="$version" \
     --help-option="--lang $lang $* --help" --version-option=--version "$bin" 2>/dev/null |
-    sed -e "s/^\.TH WINPORTS /.TH ${name^^} /" -e "$adjust" -e '/:{/s/,/,\\:/g' >"$dir/$name.1"
+    sed -e "s/^\.TH WINPORTS /.TH ${name^^} /" -e "$adjust" -e '/{[^}]*,[^}]*}/s/,/,\\:/g' >"$dir/$name.1"
   rm -f "$out/name.h2m"
   gzip -9n "$dir/$name.1"
 }

@@ -81,12 +81,54 @@ std::string help(Msg id) { return say(id, run_lang()); }
 
 namespace {
 
+// CLI11's type names in an option's column (TEXT, INT, TEXT:DIR, TEXT:{a,b}, INT:INT in [a - b]) in
+// the run's language. CLI11 composes them from the option's type and its validators' descriptions
+// and offers no hook per name, so its text is rewritten here; in English the words are its own.
+std::string type_words(const std::string& opts) {
+  const Lang lang = run_lang();
+  std::string out;
+  std::size_t i = 0;
+  auto at = [&](std::string_view s) { return opts.compare(i, s.size(), s) == 0; };
+  auto word_ends = [&](std::size_t n) { return i + n == opts.size() || opts[i + n] == ' ' || opts[i + n] == '='; };
+  while (i < opts.size()) {
+    if (i > 0 && opts[i - 1] != ' ') {
+      out += opts[i++];
+      continue;
+    }
+    constexpr std::string_view kRange = "INT:INT in [";
+    auto dash = opts.find(" - ", i), close = opts.find(']', i);
+    if (at(kRange) && dash != std::string::npos && close != std::string::npos && dash < close) {
+      out += msg::help_type_int_range.in(lang, opts.substr(i + kRange.size(), dash - i - kRange.size()),
+                                         opts.substr(dash + 3, close - dash - 3));
+      i = close + 1;
+    } else if (auto brace = opts.find('}', i); at("TEXT:{") && brace != std::string::npos) {
+      out += msg::help_type_choice.in(lang, opts.substr(i + 5, brace - i - 4));
+      i = brace + 1;
+    } else if (at("TEXT:DIR")) {
+      out += msg::help_type_dir.in(lang);
+      i += 8;
+    } else if (at("TEXT") && word_ends(4)) {
+      out += msg::help_type_text.in(lang);
+      i += 4;
+    } else if (at("INT") && word_ends(3)) {
+      out += msg::help_type_int.in(lang);
+      i += 3;
+    } else {
+      out += opts[i++];
+    }
+  }
+  return out;
+}
+
 // CLI11 pads its help columns by bytes: a Japanese character is three bytes and two columns, so a
 // description after 「必須」 started two columns left of the others. The same layout, by display width.
 class DisplayWidthFormatter : public CLI::Formatter {
  public:
   std::string make_option(const CLI::Option* opt, bool positional) const override {
     return line(make_option_name(opt, positional) + make_option_opts(opt), make_option_desc(opt));
+  }
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    return type_words(CLI::Formatter::make_option_opts(opt));
   }
   std::string make_subcommand(const CLI::App* sub) const override {
     return line(sub->get_display_name(true), sub->get_description());

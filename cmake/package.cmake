@@ -40,7 +40,7 @@ install(FILES ${WINPORTS_GEN}/completion/winports DESTINATION share/bash-complet
 install(FILES ${WINPORTS_GEN}/completion/_winports DESTINATION share/zsh/vendor-completions)
 
 set(WINPORTS_DOC share/doc/winports)
-install(FILES README.md ${WINPORTS_GEN}/changelog.gz packaging/copyright DESTINATION ${WINPORTS_DOC})
+install(FILES README.md README.ja.md ${WINPORTS_GEN}/changelog.gz packaging/copyright DESTINATION ${WINPORTS_DOC})
 install(DIRECTORY docs/ DESTINATION ${WINPORTS_DOC}/docs FILES_MATCHING PATTERN "*.md" PATTERN "*.json"
         PATTERN "images" EXCLUDE)
 install(DIRECTORY examples/ DESTINATION ${WINPORTS_DOC}/examples FILES_MATCHING PATTERN "*.yaml" PATTERN "*.sh"

@@ -136,3 +136,27 @@ TEST(KbTables, EveryRequirementRecordsItsSource) {
     for (const auto& q : s.requirements) EXPECT_FALSE(q.sources.empty()) << s.id;
   }
 }
+
+// A service the KB's consolidated table names in Japanese (「ライセンス ログ サービス」) carries that
+// name in Japanese, even where the KB's section heading is English ("License Logging Service"):
+// a Japanese reader's tables and headings then say what the KB's own table says.
+TEST(KbTables, AServiceTheKbNamesInJapaneseIsNamedSo) {
+  const auto& c = builtin_catalog();
+  auto japanese = [](const std::string& s) {
+    return std::any_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
+  };
+  std::map<std::string, std::set<std::string>> kb_names;  // service id → the table's Japanese names
+  for (const auto& r : read_tsv("kb-consolidated-table.tsv"))
+    if (japanese(r[4])) kb_names[r[5]].insert(r[4]);
+  ASSERT_FALSE(kb_names.empty());
+  int checked = 0;
+  for (const auto& [id, names] : kb_names) {
+    const auto* s = c.service(id);
+    ASSERT_NE(s, nullptr) << id;
+    if (japanese(s->names.ja)) continue;  // a Japanese name of its own (the KB's section title)
+    ++checked;
+    EXPECT_TRUE(names.count(s->names.ja))
+        << id << ": named '" << s->names.ja << "', the KB's table says '" << *names.begin() << "'";
+  }
+  EXPECT_EQ(checked, 0) << "every such service has a Japanese name";
+}

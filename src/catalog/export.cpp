@@ -88,6 +88,19 @@ LocalizedText os_kind_words(std::string_view kind) {
   return it == kWords.end() ? LocalizedText{std::string(kind), std::string(kind)} : said(it->second);
 }
 
+LocalizedText correction_words(std::string_view value) {
+  static const std::map<std::string_view, Msg> kWords{{"port", msg::correction_field_port},
+                                                      {"transport", msg::correction_field_transport},
+                                                      {"protocol", msg::correction_field_protocol},
+                                                      {"columns", msg::correction_field_columns},
+                                                      {"footnote-mark", msg::correction_reason_footnote_mark},
+                                                      {"typo", msg::correction_reason_typo},
+                                                      {"swapped-columns", msg::correction_reason_swapped_columns},
+                                                      {"shifted-columns", msg::correction_reason_shifted_columns}};
+  auto it = kWords.find(value);
+  return it == kWords.end() ? LocalizedText{std::string(value), std::string(value)} : said(it->second);
+}
+
 LocalizedText origin_words(Origin origin) {
   static const std::map<Origin, Msg> kWords{{Origin::kb, msg::origin_kb},
                                             {Origin::doc, msg::origin_doc},

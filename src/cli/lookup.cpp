@@ -60,7 +60,9 @@ void print_service(const Catalog& c, const Service& s, Lang lang, std::ostream& 
     for (const auto& id : q.notes) note(id);
   for (const auto& q : s.requirements)
     for (const auto& corr : q.corrections)
-      out << msg::lookup_corrected.in(lang, corr.field, corr.seed, corr.corrected, corr.reason) << '\n';
+      out << msg::lookup_corrected.in(lang, catalog::correction_words(corr.field), corr.seed, corr.corrected,
+                                      catalog::correction_words(corr.reason))
+          << '\n';
   if (s.ad_depends_on.present || s.depends_on_ad.present) out << '\n';
   if (s.ad_depends_on.present)
     out << msg::lookup_ad_depends.in(lang)

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "winports/catalog/export.hpp"
+#include "winports/catalog/messages.hpp"
 #include "winports/verify/messages.hpp"
 
 namespace winports::verify {
@@ -137,7 +138,7 @@ Explanation explain_places(const plan::Plan& plan, const plan::Environment& env,
     // A dynamic row may have carried the port in either era's range (or a restricted one within).
     auto could_carry = q.dynamic.empty() ? q.ports : q.ports.unite(c.legacy_rpc_range).unite(c.modern_rpc_range);
     if (!matches_port(q.transport, could_carry)) continue;
-    std::string line = "  " + svc->id + ": " + q.protocol.in(lang) + " — " +
+    std::string line = "  " + svc->names.in(lang) + " [" + svc->id + "]: " + q.protocol.in(lang) + " — " +
                        say(s.undecided ? msg::explain_undecided : msg::explain_left_out, lang, {s.why.in(lang)}) +
                        " (" + catalog::source_text(*svc, q, lang) + ")";
     if (said.insert(line).second) out.lines.push_back(std::move(line));
@@ -148,7 +149,12 @@ Explanation explain_places(const plan::Plan& plan, const plan::Environment& env,
     out.lines.push_back("  " + msg::explain_no_entry.in(lang, from.label.in(lang), to.label.in(lang), env.file));
   else
     out.lines.push_back("  " + msg::explain_grants_other.in(lang, from.label.in(lang), to.label.in(lang),
-                                                            join(services_between, ", "), port_text));
+                                                            join(services_between, msg::list_separator.in(lang),
+                                                                 [&](const std::string& id) {
+                                                                   const auto* s = c.service(id);
+                                                                   return s ? s->names.in(lang) + " [" + id + "]" : id;
+                                                                 }),
+                                                            port_text));
   return out;
 }
 

@@ -34,6 +34,8 @@ std::string source_text(const Service& service, const Requirement& requirement, 
 LocalizedText direction_words(std::string_view direction);
 LocalizedText os_kind_words(std::string_view kind);
 LocalizedText discrepancy_kind_words(std::string_view kind);
+// A seed correction's field (port, columns …) and reason (footnote-mark …) as a person reads them.
+LocalizedText correction_words(std::string_view value);
 // Where a requirement comes from (kb, doc, model, user) as a person reads it.
 LocalizedText origin_words(Origin origin);
 std::string conditions_text(const Catalog& catalog, const Service& service, const Requirement& requirement, Lang lang);

@@ -71,21 +71,27 @@ std::string source_text(const Service& s, const Requirement& q, Lang lang) {
   return out;
 }
 
+namespace {
+// A value of the data as words of message data; a value with no words (new data) as itself.
+LocalizedText words_of(const std::map<std::string_view, Msg>& words, std::string_view value) {
+  auto it = words.find(value);
+  return it == words.end() ? LocalizedText{std::string(value), std::string(value)} : said(it->second);
+}
+}  // namespace
+
 LocalizedText direction_words(std::string_view direction) {
   // The data's values stay the JSON's; a person reads them as words.
   static const std::map<std::string_view, Msg> kWords{{"inbound", msg::direction_inbound},
                                                       {"outbound", msg::direction_outbound},
                                                       {"outbound-from", msg::direction_outbound_from},
                                                       {"both", msg::direction_both}};
-  auto it = kWords.find(direction);
-  return it == kWords.end() ? LocalizedText{std::string(direction), std::string(direction)} : said(it->second);
+  return words_of(kWords, direction);
 }
 
 LocalizedText os_kind_words(std::string_view kind) {
   static const std::map<std::string_view, Msg> kWords{
       {"client", msg::os_kind_client}, {"server", msg::os_kind_server}, {"both", msg::os_kind_both}};
-  auto it = kWords.find(kind);
-  return it == kWords.end() ? LocalizedText{std::string(kind), std::string(kind)} : said(it->second);
+  return words_of(kWords, kind);
 }
 
 LocalizedText correction_words(std::string_view value) {
@@ -97,8 +103,7 @@ LocalizedText correction_words(std::string_view value) {
                                                       {"typo", msg::correction_reason_typo},
                                                       {"swapped-columns", msg::correction_reason_swapped_columns},
                                                       {"shifted-columns", msg::correction_reason_shifted_columns}};
-  auto it = kWords.find(value);
-  return it == kWords.end() ? LocalizedText{std::string(value), std::string(value)} : said(it->second);
+  return words_of(kWords, value);
 }
 
 LocalizedText origin_words(Origin origin) {
@@ -116,8 +121,7 @@ LocalizedText discrepancy_kind_words(std::string_view kind) {
       {"not-in-consolidated", msg::discrepancy_kind_not_in_consolidated},
       {"stated", msg::discrepancy_kind_stated},
       {"doc-vs-kb", msg::discrepancy_kind_doc_vs_kb}};
-  auto it = kWords.find(kind);
-  return it == kWords.end() ? LocalizedText{std::string(kind), std::string(kind)} : said(it->second);
+  return words_of(kWords, kind);
 }
 
 std::string conditions_text(const Catalog& catalog, const Service& s, const Requirement& q, Lang lang) {

@@ -4,6 +4,7 @@ is run from the source directory (with the binary under test, a pipe kept) and i
 the lines that follow it in the README. Prints the difference; exits 1 on any.
 Usage: readme_ja_test.py WINPORTS SOURCE_DIR"""
 import difflib
+import os
 import re
 import shlex
 import subprocess
@@ -12,6 +13,9 @@ import sys
 binary, src = sys.argv[1], sys.argv[2]
 text = open(f"{src}/README.ja.md", encoding="utf-8").read()
 blocks = re.findall(r"```console\n(.*?)```", text, flags=re.S)
+# Under ASan, LeakSanitizer's report of the suppressions it used is not the session's output.
+env = dict(os.environ)
+env["LSAN_OPTIONS"] = ":".join(filter(None, [env.get("LSAN_OPTIONS"), "print_suppressions=0"]))
 failed = commands = 0
 for block in blocks:
     session = []  # (command, expected lines)
@@ -25,7 +29,7 @@ for block in blocks:
             expected.pop()
         commands += 1
         run = subprocess.run(f"{shlex.quote(binary)} {command}", shell=True, cwd=src, capture_output=True,
-                             text=True)
+                             text=True, env=env)
         got = (run.stdout + run.stderr).rstrip("\n").splitlines()
         if got != expected:
             failed += 1

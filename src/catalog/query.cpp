@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "winports/catalog/messages.hpp"
 #include "winports/core/text.hpp"
@@ -46,22 +49,69 @@ std::vector<const Service*> find_services(const Catalog& catalog, std::string_vi
   return out;
 }
 
+namespace {
+
+// How much of a name a service's names hold, each shared piece weighted by how rare it is in the
+// catalog (inverse document frequency over pairs of characters): 「タイムサービス」 shares the common
+// 「サービス」 with a dozen services but 「タイム」 with Windows Time alone, so the meaning outranks the
+// spelling that sorts first. Pairs rather than words: Japanese names have no spaces to split at.
+class NameRanker {
+ public:
+  explicit NameRanker(const Catalog& catalog) {
+    for (const auto& s : catalog.services) {
+      std::set<std::string> pairs;
+      for_each_name(s, [&](const std::string& n, int) {
+        for (auto& p : code_point_pairs(fold_for_match(n))) pairs.insert(std::move(p));
+      });
+      for (const auto& p : pairs) ++services_with_[p];
+      pairs_.push_back(std::move(pairs));
+    }
+  }
+
+  // 0 (nothing shared) to 1 (every piece of the name is somewhere in the service's names).
+  double score(std::size_t service, const std::vector<std::string>& name_pairs) const {
+    double shared = 0, all = 0;
+    for (const auto& p : name_pairs) {
+      auto it = services_with_.find(p);
+      double weight = std::log((pairs_.size() + 1.0) / ((it == services_with_.end() ? 0 : it->second) + 1.0));
+      all += weight;
+      if (pairs_[service].count(p)) shared += weight;
+    }
+    return all > 0 ? shared / all : 0;
+  }
+
+ private:
+  std::vector<std::set<std::string>> pairs_;  // per service, in catalog order
+  std::map<std::string, std::size_t> services_with_;
+};
+
+}  // namespace
+
 std::vector<std::string> suggest_names(const Catalog& catalog, std::string_view name, std::size_t limit) {
   auto key = fold_for_match(name);
-  std::vector<std::pair<std::size_t, std::string>> scored;
-  for (const auto& s : catalog.services) {
-    std::size_t best = SIZE_MAX;
+  if (key.empty()) return {};
+  const NameRanker ranker(catalog);
+  const auto key_pairs = code_point_pairs(key);
+  const std::size_t key_length = std::max<std::size_t>(1, edit_distance(key, ""));
+  const std::size_t typo_bound = std::max<std::size_t>(2, key_length / 3);
+  std::vector<std::tuple<double, std::size_t, std::string>> scored;  // closeness (negated), distance, id
+  for (std::size_t i = 0; i < catalog.services.size(); ++i) {
+    const auto& s = catalog.services[i];
+    // A typo ("netlogn") is near by spelling even where its pieces are not rare.
+    std::size_t distance = SIZE_MAX;
     for_each_name(s, [&](const std::string& n, int) {
       auto folded = fold_for_match(n);
-      auto d = edit_distance(key, folded);
-      if (!key.empty() && folded.find(key) != std::string::npos) d = std::min<std::size_t>(d, 1);
-      best = std::min(best, d);
+      distance = std::min(distance, folded.find(key) != std::string::npos ? 1 : edit_distance(key, folded));
     });
-    if (best <= std::max<std::size_t>(2, key.size() / 3)) scored.emplace_back(best, s.id);
+    double spelling =
+        distance <= typo_bound ? 1.0 - static_cast<double>(distance) / static_cast<double>(key_length) : 0;
+    double meaning = ranker.score(i, key_pairs);
+    double closeness = std::max(spelling, meaning >= 0.5 ? meaning : 0);
+    if (closeness > 0) scored.emplace_back(-closeness, distance, s.id);
   }
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> out;
-  for (const auto& [d, id] : scored) {
+  for (const auto& [closeness, distance, id] : scored) {
     if (out.size() == limit) break;
     out.push_back(id);
   }

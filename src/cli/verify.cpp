@@ -135,7 +135,8 @@ void add_verify_command(CLI::App& app, Context& ctx, int& exit_code) {
                       [&] { return verify::verdict_diagram(*v, *env); },
                       {{"summary", verify::summary_json(*v)}},
                       "verify"};
-    exit_code = print_lines(ctx, flags, verify::kVerifyColumns, verify::verify_lines(*c, *v), std::move(printout));
+    exit_code =
+        print_lines(ctx, flags, verify::kVerifyColumns, verify::verify_lines(*c, *v, ctx.lang()), std::move(printout));
     if (!ctx.json)
       for (const auto& n : v->probes.not_probed)
         std::cerr << "winports: " << msg::verify_not_probed.in(ctx.lang(), n.in(ctx.lang())) << '\n';

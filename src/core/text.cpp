@@ -55,6 +55,23 @@ std::string fold_for_match(std::string_view text) {
   return out;
 }
 
+std::vector<std::string> code_point_pairs(std::string_view text) {
+  std::vector<std::size_t> starts;  // byte offset of each code point (an invalid byte is one), then the end
+  auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  for (std::size_t at = 0; at < text.size();) {
+    starts.push_back(at);
+    utf8proc_int32_t cp = 0;
+    auto n = utf8proc_iterate(p + at, static_cast<utf8proc_ssize_t>(text.size() - at), &cp);
+    at += n > 0 ? static_cast<std::size_t>(n) : 1;
+  }
+  starts.push_back(text.size());
+  std::vector<std::string> out;
+  if (starts.size() == 2) out.emplace_back(text);
+  for (std::size_t i = 0; i + 2 < starts.size(); ++i)
+    out.emplace_back(text.substr(starts[i], starts[i + 2] - starts[i]));
+  return out;
+}
+
 std::size_t display_width(std::string_view text) {
   // Printable ASCII is one column each: the common case, without decoding (a table's widths were a
   // sixth of a lookup's run).

@@ -236,7 +236,7 @@ std::string summary(const Verification& v, Lang lang) {
 const std::vector<Msg> kVerifyColumns = {msg::col_flow,   msg::col_address,  msg::col_port,
                                          msg::col_status, msg::col_services, msg::col_detail};
 
-std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v) {
+std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v, Lang lang) {
   std::vector<Line> lines;
   lines.reserve(v.findings.size());
   for (const auto& f : v.findings) {
@@ -248,8 +248,7 @@ std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v)
                             : std::vector<std::string>{};
     // A mapped endpoint means its interface; a planned port the services the plan opens it for.
     auto services = o.rpc || !flow ? services_of(c, o) : join(required_by, ",");
-    auto note =
-        f.opened ? o.detail : "the endpoint mapper hands out this port but the plan does not open it; " + o.detail;
+    auto note = f.opened ? o.detail : msg::verify_endpoint_not_opened.in(lang, o.detail);
     auto address = o.request.address.to_string(), port = probe_name(c, o);
     std::string status(probe::to_string(o.status));
     auto json = outcome_json(c, o);

@@ -67,6 +67,26 @@ TEST(FindServices, SuggestsCloseNames) {
   EXPECT_EQ(s[0], "netlogon");
 }
 
+// A name nothing matches is answered by meaning: the rare pieces it shares with a service's names
+// outweigh common ones (「サービス」), whatever sorts first by spelling or id.
+TEST(FindServices, SuggestionsRankByMeaningThenSpelling) {
+  const auto& c = builtin_catalog();
+  auto first = [&](std::string_view name) {
+    auto s = suggest_names(c, name);
+    return s.empty() ? std::string("(none)") : s[0];
+  };
+  EXPECT_EQ(first("タイムサービス"), "w32time");
+  EXPECT_EQ(first("time service"), "w32time");
+  EXPECT_EQ(first("DCロケータ"), "netlogon");
+  EXPECT_EQ(first("ケルベロ"), "kdc");
+  EXPECT_EQ(first("kerberso"), "kdc");
+  EXPECT_EQ(first("ファイル共有"), "server");
+  EXPECT_EQ(first("印刷"), "print-spooler");
+  EXPECT_TRUE(suggest_names(c, "xyzzy").empty());
+  EXPECT_TRUE(suggest_names(c, "").empty());
+  EXPECT_LE(suggest_names(c, "サービス", 3).size(), 3u);
+}
+
 TEST(PortQuery, Parses) {
   auto q = parse_port_query("445/tcp");
   ASSERT_TRUE(q.ok());

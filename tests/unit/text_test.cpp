@@ -37,6 +37,19 @@ TEST(Text, EditDistanceWorksOnCodePoints) {
   EXPECT_EQ(edit_distance("", "abc"), 3u);
 }
 
+TEST(Text, CodePointPairsOverlapAndKeepCharactersWhole) {
+  EXPECT_EQ(code_point_pairs("タイム"), (std::vector<std::string>{"タイ", "イム"}));
+  EXPECT_EQ(code_point_pairs("ntp"), (std::vector<std::string>{"nt", "tp"}));
+  EXPECT_EQ(code_point_pairs("時"), (std::vector<std::string>{"時"}));
+  EXPECT_TRUE(code_point_pairs("").empty());
+  // An invalid byte is a unit of its own rather than swallowing the next character.
+  EXPECT_EQ(code_point_pairs("\xff"
+                             "a"),
+            (std::vector<std::string>{"\xff"
+                                      "a"}));
+  EXPECT_EQ(code_point_pairs("\xff時a").size(), 2u);
+}
+
 TEST(Text, LangFromLocale) {
   EXPECT_EQ(lang_from_locale("ja_JP.UTF-8"), Lang::ja);
   EXPECT_EQ(lang_from_locale("C.UTF-8"), Lang::en);

@@ -184,6 +184,11 @@ TEST(Verify, MappedEndpointsJoinTheFlowThatOpensThemOrSayThePlanDoesNot) {
       EXPECT_NE(l.cells.at(2).find("(RPC drsuapi)"), std::string::npos);
     }
   EXPECT_TRUE(said);
+  said = false;  // and in Japanese under --lang ja
+  for (const auto& l : verify::verify_lines(c, *v, Lang::ja))
+    if (l.cells.at(2).find("40000") != std::string::npos)
+      said = l.cells.at(5).find("計画はこのポートを開けていません") != std::string::npos;
+  EXPECT_TRUE(said);
 }
 
 TEST(Verify, AnUnknownVantageIsAnErrorNamingTheFlagAndTheClosestName) {

@@ -62,6 +62,10 @@ Lang lang_from_locale(std::string_view locale);
 // "ldapサーバー" compare equal. Invalid UTF-8 is folded byte-wise.
 std::string fold_for_match(std::string_view text);
 
+// The overlapping pairs of code points of a text (the text itself when it has one), for ranking
+// names by what they share: Japanese names have no spaces to split words at.
+std::vector<std::string> code_point_pairs(std::string_view text);
+
 // Terminal column width (East Asian wide characters count 2).
 std::size_t display_width(std::string_view text);
 

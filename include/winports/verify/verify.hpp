@@ -100,7 +100,7 @@ inline Result<Verification> verify(const plan::Environment& env, const catalog::
 // the hosts whose dynamic RPC range went unchecked because their endpoint mapper did not answer.
 std::string summary(const Verification& v, Lang lang = Lang::en);
 extern const std::vector<Msg> kVerifyColumns;
-std::vector<Line> verify_lines(const catalog::Catalog& catalog, const Verification& v);
+std::vector<Line> verify_lines(const catalog::Catalog& catalog, const Verification& v, Lang lang = Lang::en);
 // The summary object of --json.
 nlohmann::json summary_json(const Verification& v);
 // The zone diagram of the flows from the vantage, each arrow painted by its flows' verdicts.

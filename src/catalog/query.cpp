@@ -157,6 +157,30 @@ Result<PortQuery> parse_port_query(std::string_view text) {
   return q;
 }
 
+Decode port_lookup_parts(std::vector<PortQuery> queries) {
+  Decode only;
+  only.service_texts = false;
+  only.profiles = only.rpc_interfaces = only.port_settings = only.documents = only.predefined_rules = only.products =
+      false;
+  // The same tests as lookup_port's, on the rows' ports alone; a superset is harmless (lookup_port
+  // decides), a service missed would be a wrong answer: tests/unit/query_test.cpp compares both.
+  only.services = [queries = std::move(queries)](const Catalog& so_far, const ServicePorts& service) {
+    auto answers = [&](const PortQuery& query, const ServicePorts::Row& row) {
+      if (query.transport && row.transport != *query.transport) return false;
+      if (!query.port) return true;
+      if (!has_ports(row.transport)) return false;
+      return row.ports.contains(*query.port) || (row.dynamic && (so_far.modern_rpc_range.contains(*query.port) ||
+                                                                 so_far.legacy_rpc_range.contains(*query.port)));
+    };
+    return std::any_of(queries.begin(), queries.end(), [&](const PortQuery& query) {
+      return std::any_of(service.rows.begin(), service.rows.end(),
+                         [&](const auto& row) { return answers(query, row); }) ||
+             std::find(service.port_seeds.begin(), service.port_seeds.end(), query.text) != service.port_seeds.end();
+    });
+  };
+  return only;
+}
+
 std::string_view to_string(PortMatch match) {
   static constexpr std::array<std::string_view, 4> kNames{"exact", "range", "wide-range", "dynamic-range"};
   return kNames[static_cast<std::size_t>(match)];

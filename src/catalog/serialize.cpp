@@ -1,7 +1,9 @@
 #include "winports/catalog/serialize.hpp"
 
+#include <array>
 #include <cstring>
 #include <stdexcept>
+#include <tuple>
 #include <type_traits>
 
 #include "winports/catalog/messages.hpp"
@@ -9,7 +11,7 @@
 namespace winports::catalog {
 namespace {
 
-constexpr std::uint32_t kMagic = 0x57504331;  // "WPC1"
+constexpr std::uint32_t kMagic = 0x57504332;  // "WPC2": services as records led by their ports
 
 template <class T>
 concept HasMembers = requires(T& t) {
@@ -43,6 +45,32 @@ struct Writer {
   }
   template <class T>
   void operator()(const T& v) {
+    if constexpr (std::is_same_v<T, Service>) {
+      // A record: its length, the length of what its rows say about ports (ServicePorts) and that,
+      // then the service; a reader without a filter steps over the ports.
+      Writer ports;
+      ports.varint(v.requirements.size());
+      std::vector<std::string> seeds;
+      for (const auto& q : v.requirements) {
+        ports.varint(static_cast<std::uint64_t>(q.transport));
+        ports.varint(q.dynamic.empty() ? 0 : 1);
+        ports(q.ports);
+        for (const auto& corr : q.corrections)
+          if (corr.field == "port") seeds.push_back(corr.seed);
+      }
+      ports(seeds);
+      Writer record;
+      record.varint(ports.out.size());
+      record.out.insert(record.out.end(), ports.out.begin(), ports.out.end());
+      record.generic(v);
+      varint(record.out.size());
+      out.insert(out.end(), record.out.begin(), record.out.end());
+    } else {
+      generic(v);
+    }
+  }
+  template <class T>
+  void generic(const T& v) {
     if constexpr (std::is_same_v<T, std::string>) {
       varint(v.size());
       out.insert(out.end(), v.begin(), v.end());
@@ -78,6 +106,60 @@ struct Writer {
 struct Reader {
   std::span<const std::uint8_t> in;
   std::size_t pos = 0;
+  const ServiceFilter* keep = nullptr;
+  const Catalog* so_far = nullptr;
+  bool service_texts = true;
+  // Steps over a value of type T without building it (Decode's parts left out).
+  template <class T>
+  void skip() {
+    if constexpr (std::is_same_v<T, std::string>) {
+      pos += count();
+    } else if constexpr (std::is_same_v<T, bool> || std::is_enum_v<T> || std::is_integral_v<T>) {
+      varint();
+    } else if constexpr (std::is_same_v<T, PortSet>) {
+      for (auto n = count(); n > 0; --n) varint(), varint();
+    } else if constexpr (IsVector<T>::value) {
+      for (auto n = count(); n > 0; --n) skip<typename T::value_type>();
+    } else if constexpr (IsOptional<T>::value) {
+      if (varint()) skip<typename T::value_type>();
+    } else if constexpr (IsPair<T>::value) {
+      skip<typename T::first_type>(), skip<typename T::second_type>();
+    } else if constexpr (IsMap<T>::value) {
+      for (auto n = count(); n > 0; --n) skip<typename T::key_type>(), skip<typename T::mapped_type>();
+    } else if constexpr (std::is_same_v<T, LocalizedText>) {
+      skip<std::string>(), skip<std::string>();
+    } else {
+      T shape;  // only for its members' types
+      std::apply([&](auto&... m) { (skip<std::remove_cvref_t<decltype(m)>>(), ...); }, shape.members());
+    }
+  }
+  // What a service's rows are told with; the order is Service::members()'.
+  void rows_only(Service& s) {
+    static_assert(std::tuple_size_v<decltype(s.members())> == 18, "a new member of Service: read or skip it here");
+    auto skipped = [this](auto& m) { skip<std::remove_cvref_t<decltype(m)>>(); };
+    auto [id, names, section, aliases, system_services, description, conditions, uses, obsolete, ad_depends_on,
+          depends_on_ad, notes, general_notes, discrepancies, requirements, file, kb_counterpart, identifies_as] =
+        s.members();
+    (*this)(id), (*this)(names), (*this)(section), skipped(aliases), skipped(system_services), skipped(description);
+    (*this)(conditions), skipped(uses), (*this)(obsolete), skipped(ad_depends_on), skipped(depends_on_ad);
+    (*this)(notes), skipped(general_notes), skipped(discrepancies), (*this)(requirements), skipped(file);
+    skipped(kb_counterpart), skipped(identifies_as);
+  }
+  // Each part of the catalog is led by its length, so a part nobody asked for is stepped over.
+  template <class... Parts>
+  void parts(const std::array<bool, sizeof...(Parts)>& wanted, Parts&... part) {
+    std::size_t i = 0;
+    auto one = [&](auto& p) {
+      auto length = count();
+      auto end = pos + length;
+      if (wanted[i++]) {
+        (*this)(p);
+        if (pos != end) throw std::runtime_error("bad part");
+      }
+      pos = end;
+    };
+    (one(part), ...);
+  }
   std::uint64_t varint() {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -93,9 +175,43 @@ struct Reader {
     if (n > in.size() - pos) throw std::runtime_error("bad length");  // every element takes >= 1 byte
     return static_cast<std::size_t>(n);
   }
+  void read_ports(ServicePorts& ports) {
+    ports.rows.resize(count());
+    for (auto& row : ports.rows) {
+      row.transport = static_cast<Transport>(varint());
+      row.dynamic = varint() != 0;
+      (*this)(row.ports);
+    }
+    (*this)(ports.port_seeds);
+  }
   template <class T>
   void operator()(T& v) {
-    if constexpr (std::is_same_v<T, std::string>) {
+    if constexpr (std::is_same_v<T, std::vector<Service>>) {
+      auto n = count();
+      v.clear();
+      v.reserve(keep && *keep ? 0 : n);
+      ServicePorts ports;
+      for (std::size_t i = 0; i < n; ++i) {
+        auto length = count();
+        auto end = pos + length;
+        auto ports_length = count();
+        if (ports_length > end - pos) throw std::runtime_error("bad record");
+        if (keep && *keep) {
+          read_ports(ports);
+          if (!(*keep)(*so_far, ports)) {
+            pos = end;
+            continue;
+          }
+        } else {
+          pos += ports_length;
+        }
+        if (service_texts)
+          (*this)(v.emplace_back());
+        else
+          rows_only(v.emplace_back());
+        if (pos != end) throw std::runtime_error("bad record");
+      }
+    } else if constexpr (std::is_same_v<T, std::string>) {
       auto n = count();
       v.assign(reinterpret_cast<const char*>(in.data() + pos), n);
       pos += n;
@@ -140,16 +256,33 @@ struct Reader {
 std::vector<std::uint8_t> to_blob(const Catalog& catalog) {
   Writer w;
   w.varint(kMagic);
-  w(catalog);
+  std::apply(
+      [&](const auto&... part) {
+        auto one = [&](const auto& p) {
+          Writer sub;
+          sub(p);
+          w.varint(sub.out.size());
+          w.out.insert(w.out.end(), sub.out.begin(), sub.out.end());
+        };
+        (one(part), ...);
+      },
+      const_cast<Catalog&>(catalog).members());
   return std::move(w.out);
 }
 
-Result<Catalog> from_blob(std::span<const std::uint8_t> blob) {
-  Reader r{blob};
+Result<Catalog> from_blob(std::span<const std::uint8_t> blob, const Decode& only) {
   Catalog c;
+  Reader r{blob, 0, &only.services, &c, only.service_texts};
   try {
     if (r.varint() != kMagic) return Error{"", 0, 0, "", msg::embedded_catalog("wrong format")};
-    r(c);
+    static_assert(std::tuple_size_v<decltype(c.members())> == 13, "a new part of Catalog needs its flag in Decode");
+    std::apply(
+        [&](auto&... part) {
+          r.parts({true, true, true, only.roles, only.profiles, only.os_versions, only.features, only.scenarios,
+                   only.rpc_interfaces, only.port_settings, only.documents, only.predefined_rules, only.products},
+                  part...);
+        },
+        c.members());
   } catch (const std::exception& e) {
     return Error{"", 0, 0, "", msg::embedded_catalog(e.what())};
   }

@@ -35,6 +35,14 @@ const catalog::Catalog* Context::load() {
   return &merged_;
 }
 
+const catalog::Catalog* Context::load(const catalog::Decode& only) {
+  if (!catalog_dirs.empty()) return load();
+  // Kept for the process's life, as the whole built-in catalog is (embedded.cpp says why).
+  static const catalog::Catalog* partial = nullptr;
+  partial = new catalog::Catalog(catalog::builtin_catalog_only(only));
+  return partial;
+}
+
 bool json_errors = false;
 std::string error_lang_option;
 

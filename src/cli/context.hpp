@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "winports/catalog/model.hpp"
+#include "winports/catalog/serialize.hpp"
 #include "winports/core/messages.hpp"
 #include "winports/core/result.hpp"
 #include "winports/render/table.hpp"
@@ -28,6 +29,9 @@ struct Context {
   [[nodiscard]] Lang lang() const;
   // The built-in catalog, or a copy with the user's directories merged; prints the error itself.
   const catalog::Catalog* load();
+  // The same, holding only the built-in parts `only` asks for when no directory is merged (a
+  // lookup need not decode the rest); with directories, load()'s whole catalog.
+  const catalog::Catalog* load(const catalog::Decode& only);
 
  private:
   catalog::Catalog merged_;

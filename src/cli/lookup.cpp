@@ -120,7 +120,12 @@ void add_lookup_commands(CLI::App& app, Context& ctx, int& exit_code) {
   static bool all_ports = false;
   port->add_flag("--all", all_ports, help(msg::help_also_list_the_services_whose));
   port->callback([&] {
-    const auto* c = ctx.load();
+    std::vector<catalog::PortQuery> queries;  // an argument that does not parse keeps every service
+    for (const auto& p : ports) {
+      auto query = catalog::parse_port_query(p);
+      queries.push_back(query ? *query : catalog::PortQuery{std::nullopt, std::nullopt, p});
+    }
+    const auto* c = ctx.load(catalog::port_lookup_parts(std::move(queries)));
     if (!c) return void(exit_code = kUsageError);
     auto lang = ctx.lang();
     std::vector<catalog::PortHit> hits;

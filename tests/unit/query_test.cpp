@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "winports/catalog/embedded.hpp"
+#include "winports/catalog/export.hpp"
 
 using namespace winports;
 using namespace winports::catalog;
@@ -85,6 +88,55 @@ TEST(FindServices, SuggestionsRankByMeaningThenSpelling) {
   EXPECT_TRUE(suggest_names(c, "xyzzy").empty());
   EXPECT_TRUE(suggest_names(c, "").empty());
   EXPECT_LE(suggest_names(c, "サービス", 3).size(), 3u);
+}
+
+// A port lookup decodes only the services that can answer it, and of them only what their rows
+// are told with: every port the catalog prints (each range's ends and neighbours), both eras'
+// dynamic ranges and every transport must give the same hits, words and JSON as the whole catalog.
+TEST(LookupPort, TheCatalogDecodedForALookupAnswersAsTheWholeOne) {
+  const auto& whole = builtin_catalog();
+  std::set<std::string> texts{"icmp", "gre", "esp", "1025", "5000", "5001", "49152", "65535", "1"};
+  for (const auto& s : whole.services)
+    for (const auto& q : s.requirements) {
+      for (auto r : q.ports.ranges())
+        for (int p : {r.lo - 1, int(r.lo), int(r.hi), r.hi + 1})
+          if (p > 0 && p < 65536) texts.insert(std::to_string(p)), texts.insert("udp/" + std::to_string(p));
+      for (const auto& corr : q.corrections)
+        if (corr.field == "port") texts.insert(corr.seed);
+    }
+  ASSERT_GT(texts.size(), 200u);
+  auto said = [](const Catalog& c, const std::vector<PortHit>& hits) {
+    std::string out;
+    for (const auto& h : hits)
+      for (auto lang : {Lang::en, Lang::ja})
+        out += h.service->id + "|" + h.service->names.in(lang) + "|" +
+               conditions_text(c, *h.service, *h.requirement, lang) + "|" +
+               source_text(*h.service, *h.requirement, lang) + "\n";
+    return out + port_hits_json(c, hits).dump();
+  };
+  std::size_t fewer = 0;
+  for (const auto& text : texts) {
+    auto query = parse_port_query(text);
+    ASSERT_TRUE(query.ok()) << text;
+    auto part = builtin_catalog_only(port_lookup_parts({*query}));
+    fewer += part.services.size() < whole.services.size();
+    EXPECT_EQ(said(part, lookup_port(part, *query)), said(whole, lookup_port(whole, *query))) << text;
+    // The KB's footnote-mark digits ("1382") keep the service that corrected them.
+    for (const auto& s : whole.services)
+      for (const auto& q : s.requirements)
+        for (const auto& corr : q.corrections)
+          if (corr.field == "port" && corr.seed == text) {
+            EXPECT_NE(part.service(s.id), nullptr) << text;
+          }
+  }
+  EXPECT_GT(fewer, texts.size() / 2) << "a lookup should decode fewer services than the whole catalog";
+  auto some = builtin_catalog_only(port_lookup_parts({*parse_port_query("445")}));
+  EXPECT_TRUE(some.predefined_rules.empty());
+  EXPECT_TRUE(some.documents.empty());
+  EXPECT_FALSE(some.roles.empty());
+  ASSERT_NE(some.service("server"), nullptr);
+  EXPECT_TRUE(some.service("server")->description.en.empty()) << "texts the rows do not show stay undecoded";
+  EXPECT_FALSE(whole.service("server")->description.en.empty());
 }
 
 TEST(PortQuery, Parses) {

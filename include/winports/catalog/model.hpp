@@ -298,7 +298,8 @@ struct Catalog {
   std::vector<RoleProduct> products;
 
   auto members() {
-    return std::tie(services, roles, profiles, os_versions, legacy_rpc_range, modern_rpc_range, features, scenarios,
+    // The RPC ranges before the services: a reader choosing services by port needs them (serialize.hpp).
+    return std::tie(legacy_rpc_range, modern_rpc_range, services, roles, profiles, os_versions, features, scenarios,
                     rpc_interfaces, port_settings, documents, predefined_rules, products);
   }
   [[nodiscard]] const Service* service(std::string_view id) const;

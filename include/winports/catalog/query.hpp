@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "winports/catalog/model.hpp"
+#include "winports/catalog/serialize.hpp"
 #include "winports/core/result.hpp"
 
 namespace winports::catalog {
@@ -50,6 +51,10 @@ struct PortHit {
 };
 // Every row holding the port, ranked by PortMatch (then by service id, row order).
 std::vector<PortHit> lookup_port(const Catalog& catalog, const PortQuery& query);
+// What a port lookup reads of the catalog: the services lookup_port can name for one of the
+// queries, or whose corrected port is one of their texts, and the parts their rows' conditions
+// name (roles, OS versions, features, scenarios); the rest is not decoded (serialize.hpp).
+Decode port_lookup_parts(std::vector<PortQuery> queries);
 
 // What a port means in one line, by its best meaning only: the services whose rows print the port
 // itself (ids, each once), else those whose narrow ranges hold it; those whose row prints only a

@@ -44,7 +44,7 @@ void add_check_command(CLI::App& app, Context& ctx, int& exit_code) {
     if (!options) return void(exit_code = report(options.error()));
     auto outcomes = probe::run(verify::requests_for(addresses, *spec), *options);
     if (!outcomes) return void(exit_code = report(outcomes.error()));
-    exit_code = print_lines(ctx, flags, verify::kCheckColumns, verify::check_lines(*c, *outcomes, names),
+    exit_code = print_lines(ctx, flags, verify::kCheckColumns, verify::check_lines(*c, *outcomes, names, ctx.lang()),
                             check_printout(ctx.lang(), "winports check", join(targets, " "), outcomes->size()));
   });
 }

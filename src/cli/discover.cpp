@@ -88,7 +88,7 @@ void add_discover_command(CLI::App& app, Context& ctx, int& exit_code) {
     auto outcomes = probe::run(verify::requests_for(addresses, *spec), *options);
     if (!outcomes) return void(exit_code = report(outcomes.error()));
     if (!ctx.json) std::cout << '\n';
-    exit_code = print_lines(ctx, probe_flags, verify::kCheckColumns, verify::check_lines(*c, *outcomes),
+    exit_code = print_lines(ctx, probe_flags, verify::kCheckColumns, verify::check_lines(*c, *outcomes, {}, ctx.lang()),
                             check_printout(ctx.lang(), "winports discover", domain, outcomes->size(),
                                            {{"domain", domain}, {"domain_controllers", controllers}}));
   });

@@ -56,7 +56,8 @@ int print_merged(const Context& ctx, const ProbeFlags& flags, const plan::Enviro
       [&] { return verify::merged_diagram(plan, env, *merged); },
       {{"summary", {{"site", env.site}, {"plan_id", merged->plan_id}, {"runs", runs}, {"unprobed", unprobed}}}},
       "verify-merge"};
-  auto code = print_lines(ctx, flags, verify::kMergeColumns, verify::merge_lines(plan, *merged), std::move(printout));
+  auto code = print_lines(ctx, flags, verify::kMergeColumns, verify::merge_lines(plan, *merged, ctx.lang()),
+                          std::move(printout));
   if (!ctx.json)
     for (const auto& n : notes) std::cerr << "winports: " << n << '\n';
   std::cerr << "winports: " << summary << '\n';

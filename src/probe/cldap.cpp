@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "winports/probe/messages.hpp"
 #include "winports/probe/protocols.hpp"
 #include "winports/wire/bytes.hpp"
 #include "winports/wire/ldap.hpp"
@@ -77,7 +78,7 @@ std::vector<std::uint8_t> cldap_request(std::uint16_t id, const Hints& hints) {
                            {"Netlogon"});
 }
 
-std::optional<std::string> cldap_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
+std::optional<LocalizedText> cldap_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
   // A DC sends the entry and SearchResultDone in one datagram; a datagram cut short proves nothing.
   ber::Reader messages(reply);
   bool done = false;
@@ -87,7 +88,7 @@ std::optional<std::string> cldap_parse(std::span<const std::uint8_t> reply, std:
   auto entry = ldap::search_entry(reply, id);
   if (!entry) return std::nullopt;
   auto it = entry->attributes.find("netlogon");
-  if (it == entry->attributes.end() || it->second.empty()) return "CLDAP search reply without a Netlogon attribute";
+  if (it == entry->attributes.end() || it->second.empty()) return msg::ev_cldap_no_netlogon();
   const auto& raw = it->second.front();
   wire::View data(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
   wire::Cursor c(data);
@@ -95,15 +96,16 @@ std::optional<std::string> cldap_parse(std::span<const std::uint8_t> reply, std:
   c.le16();
   std::uint32_t flags = c.le32();
   c.take(16);  // domain GUID
-  if (!c.ok() || (opcode != 23 && opcode != 25)) return "CLDAP reply, Netlogon opcode " + std::to_string(opcode);
+  if (!c.ok() || (opcode != 23 && opcode != 25)) return msg::ev_cldap_opcode(std::to_string(opcode));
   std::array<std::string, 8> names;  // forest, domain, host, NetBIOS domain, NetBIOS host, user, site, client site
   for (auto& n : names) {
     auto name = compressed_name(data, c);
-    if (!name || !c.ok()) return "CLDAP reply, Netlogon response truncated";
+    if (!name || !c.ok()) return msg::ev_cldap_truncated();
     n = *name;
   }
-  return "LDAP ping: DC " + names[2] + " (" + names[4] + "), domain " + names[1] + ", site " + names[6] +
-         (names[7].empty() ? "" : ", client site " + names[7]) + ", flags " + flag_names(flags);
+  return msg::ev_ldap_ping(names[2], names[4], names[1], names[6],
+                           names[7].empty() ? LocalizedText{} : msg::ev_ldap_ping_client_site(names[7]),
+                           flag_names(flags));
 }
 
 }  // namespace winports::probe

@@ -4,6 +4,7 @@
 // parser must accept exactly what it checks.
 #include <array>
 
+#include "winports/probe/messages.hpp"
 #include "winports/probe/protocols.hpp"
 
 namespace winports::probe {
@@ -28,7 +29,7 @@ std::vector<std::uint8_t> dns_request(std::uint16_t id, const Hints&) {
           0x01};  // QCLASS IN
 }
 
-std::optional<std::string> dns_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
+std::optional<LocalizedText> dns_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
   if (reply.size() < 12) return std::nullopt;
   if (reply[0] != (id >> 8) || reply[1] != (id & 0xff)) return std::nullopt;
   if ((reply[2] & 0x80) == 0) return std::nullopt;  // not a response
@@ -45,7 +46,7 @@ std::optional<std::string> dns_parse(std::span<const std::uint8_t> reply, std::u
   unsigned rcode = reply[3] & 0x0f;
   std::string name = rcode < kRcodes.size() ? kRcodes[rcode] : "rcode " + std::to_string(rcode);
   unsigned answers = (reply[6] << 8) | reply[7];
-  return "DNS response, " + name + ", " + std::to_string(answers) + " answer(s)";
+  return msg::ev_dns(name, std::to_string(answers));
 }
 
 }  // namespace winports::probe

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "one_shot.hpp"
+#include "winports/probe/messages.hpp"
 #include "winports/wire/dcerpc.hpp"
 
 namespace winports::probe {
@@ -144,7 +145,7 @@ class Epmapper final : public TcpConversation {
     for (;;) {
       if (received.size() < at + 16) return wait();
       auto frag = wire::le16(received, at + 8);
-      if (received[at] != 5 || frag < 16 || (received[at + 4] & 0xf0) != 0x10) return failed("not a DCE/RPC reply");
+      if (received[at] != 5 || frag < 16 || (received[at + 4] & 0xf0) != 0x10) return failed(msg::ev_not_dcerpc());
       if (received.size() < at + frag) return wait();
       type = received[at + 2];
       auto flags = received[at + 3];
@@ -156,20 +157,20 @@ class Epmapper final : public TcpConversation {
     }
     switch (state_) {
       case State::bind:
-        if (type == kBindNak) return failed("the endpoint mapper refused the bind");
-        if (type != kBindAck) return failed("no bind_ack from the endpoint mapper");
+        if (type == kBindNak) return failed(msg::ev_bind_refused());
+        if (type != kBindAck) return failed(msg::ev_no_bind_ack());
         state_ = State::lookup;
-        return {Step::Kind::send, ""};
+        return {Step::Kind::send, {}};
       case State::lookup:
         if (type == kResponse) on_lookup(stub);
         if (type != kResponse || lookup_done_ || ++lookup_rounds_ >= kMaxLookupRounds) return next_map();
-        return {Step::Kind::send, ""};
+        return {Step::Kind::send, {}};
       case State::map:
         if (type == kResponse) on_map(stub);
         ++mapping_;
         return next_map();
     }
-    return failed("?");
+    return failed(as_sent("?"));
   }
 
  private:
@@ -210,18 +211,18 @@ class Epmapper final : public TcpConversation {
           std::any_of(endpoints.begin(), endpoints.end(), [&](const RpcEndpoint& e) { return e.uuid == want.uuid; });
       if (!found) {
         state_ = State::map;
-        return {Step::Kind::send, ""};
+        return {Step::Kind::send, {}};
       }
       ++mapping_;
     }
-    std::string detail = "RPC endpoint mapper: " + std::to_string(endpoints.size()) + " TCP endpoint(s)";
-    detail += lookup_ok_ ? ", " + std::to_string(entries_) + " entries enumerated" : ", enumeration refused";
+    auto detail = msg::ev_epmapper(std::to_string(endpoints.size()));
+    detail += lookup_ok_ ? msg::ev_epmapper_enumerated(std::to_string(entries_)) : msg::ev_epmapper_refused();
     if (fault_) {
       char hex[16];
       std::snprintf(hex, sizeof hex, "0x%08x", fault_);
-      detail += std::string(" (fault ") + hex + ")";
+      detail += msg::ev_epmapper_fault(hex);
     }
-    if (mapped_) detail += ", " + std::to_string(mapped_) + " found by ept_map";
+    if (mapped_) detail += msg::ev_epmapper_mapped(std::to_string(mapped_));
     return proved(detail);
   }
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "one_shot.hpp"
+#include "winports/probe/messages.hpp"
 
 namespace winports::probe {
 namespace {
@@ -10,8 +11,8 @@ namespace {
 Step parse(wire::View received) {
   std::string text(received.begin(), received.end());
   auto headers_end = text.find("\r\n\r\n");
-  if (headers_end == std::string::npos) return text.size() > 16384 ? failed("HTTP headers too long") : wait();
-  if (text.rfind("HTTP/1.", 0) != 0 || text.size() < 12) return failed("not an HTTP reply");
+  if (headers_end == std::string::npos) return text.size() > 16384 ? failed(msg::ev_http_headers_too_long()) : wait();
+  if (text.rfind("HTTP/1.", 0) != 0 || text.size() < 12) return failed(msg::ev_not_http());
   auto line_end = text.find("\r\n");
   std::string out = "HTTP " + text.substr(9, std::min<std::size_t>(line_end, 60) - 9);
   std::string lower = text.substr(0, headers_end + 2);
@@ -22,7 +23,7 @@ Step parse(wire::View received) {
     out += ", Server: " + wire::printable(value, 80);
   }
   wire::View line(reinterpret_cast<const std::uint8_t*>(out.data()), out.size());
-  return proved(wire::printable(line, 160));
+  return proved(as_sent(wire::printable(line, 160)));  // the server's own status line
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <array>
 #include <utility>
 
+#include "winports/probe/messages.hpp"
 #include "winports/probe/protocols.hpp"
 #include "winports/wire/bytes.hpp"
 
@@ -59,22 +60,21 @@ std::vector<std::uint8_t> ike_request(std::uint16_t id, const Hints&) {
   return out;
 }
 
-std::optional<std::string> ike_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
+std::optional<LocalizedText> ike_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
   if (reply.size() < 28) return std::nullopt;
   auto c = cookie(id);
   if (!std::equal(c.begin(), c.end(), reply.begin())) return std::nullopt;
   unsigned next = reply[16], version = reply[17], exchange = reply[18];
-  std::string out = "IKE v" + std::to_string(version >> 4) + "." + std::to_string(version & 0x0f) +
-                    " reply, exchange " + std::to_string(exchange);
+  auto out = msg::ev_ike(std::to_string(version >> 4) + "." + std::to_string(version & 0x0f), std::to_string(exchange));
   // Walk the payload chain looking for a notify (11) to name; bounded by the datagram.
   std::size_t at = 28;
   for (int hops = 0; next != 0 && hops < 16 && at + 4 <= reply.size(); ++hops) {
     unsigned length = wire::be16(reply, at + 2);
     if (length < 4 || at + length > reply.size()) break;
-    if (next == 1) out += ", SA accepted";
+    if (next == 1) out += msg::ev_ike_sa_accepted();
     if (next == 11 && length >= 12) {
       unsigned type = wire::be16(reply, at + 10);
-      out += ", notify " + std::to_string(type) + (type == 14 ? " NO-PROPOSAL-CHOSEN" : "");
+      out += msg::ev_ike_notify(std::to_string(type) + (type == 14 ? " NO-PROPOSAL-CHOSEN" : ""));
     }
     next = reply[at];
     at += length;

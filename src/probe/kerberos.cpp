@@ -7,6 +7,7 @@
 #include <cctype>
 #include <utility>
 
+#include "winports/probe/messages.hpp"
 #include "winports/probe/protocols.hpp"
 #include "winports/wire/ber.hpp"
 #include "winports/wire/bytes.hpp"
@@ -49,12 +50,12 @@ const char* error_name(long long code) {
 }
 
 // A KRB-ERROR ([APPLICATION 30]) or an AS-REP ([APPLICATION 11]), described.
-std::optional<std::string> describe(std::span<const std::uint8_t> reply) {
+std::optional<LocalizedText> describe(std::span<const std::uint8_t> reply) {
   auto outer = ber::Reader(reply).next();
   if (!outer || (outer->tag != 0x7e && outer->tag != 0x6b)) return std::nullopt;
   auto body = ber::only(outer->value, 0x30);
   if (!body) return std::nullopt;
-  if (outer->tag == 0x6b) return "Kerberos AS-REP";
+  if (outer->tag == 0x6b) return LocalizedText{{}, "Kerberos AS-REP"};
   ber::Reader fields(body->value);
   std::optional<long long> pvno, code;
   std::string realm;
@@ -67,8 +68,8 @@ std::optional<std::string> describe(std::span<const std::uint8_t> reply) {
   }
   if (!fields.ok() || pvno != 5 || !code) return std::nullopt;
   std::string name = error_name(*code);
-  return "Kerberos KRB-ERROR " + std::to_string(*code) + (name.empty() ? "" : " " + name) +
-         (realm.empty() ? "" : ", realm " + realm);
+  return msg::ev_krb_error(std::to_string(*code) + (name.empty() ? "" : " " + name),
+                           realm.empty() ? LocalizedText{} : msg::ev_krb_realm(realm));
 }
 
 }  // namespace
@@ -94,7 +95,7 @@ std::vector<std::uint8_t> kerberos_request(std::uint16_t id, const Hints& hints)
   return w.take();
 }
 
-std::optional<std::string> kerberos_parse(std::span<const std::uint8_t> reply, std::uint16_t) {
+std::optional<LocalizedText> kerberos_parse(std::span<const std::uint8_t> reply, std::uint16_t) {
   return describe(reply);
 }
 
@@ -114,16 +115,16 @@ std::vector<std::uint8_t> kpasswd_request(std::uint16_t, const Hints&) {
   return out;
 }
 
-std::optional<std::string> kpasswd_parse(std::span<const std::uint8_t> reply, std::uint16_t) {
+std::optional<LocalizedText> kpasswd_parse(std::span<const std::uint8_t> reply, std::uint16_t) {
   // A kpasswd reply: length, version 1, AP-REP length, AP-REP, then KRB-PRIV or KRB-ERROR. Some
   // servers answer a request they cannot decode with a bare KRB-ERROR.
-  if (auto bare = describe(reply)) return "kpasswd: " + *bare;
+  if (auto bare = describe(reply)) return msg::ev_kpasswd_bare(*bare);
   if (reply.size() < 6 || wire::be16(reply, 0) != reply.size() || wire::be16(reply, 2) != 1) return std::nullopt;
   std::size_t ap_rep = wire::be16(reply, 4);
   if (6 + ap_rep > reply.size()) return std::nullopt;
   auto rest = reply.subspan(6 + ap_rep);
-  if (auto error = describe(rest)) return "kpasswd reply: " + *error;
-  if (!rest.empty() && rest[0] == 0x75) return std::string("kpasswd reply (KRB-PRIV)");
+  if (auto error = describe(rest)) return msg::ev_kpasswd_reply(*error);
+  if (!rest.empty() && rest[0] == 0x75) return msg::ev_kpasswd_priv();
   return std::nullopt;
 }
 

@@ -3,6 +3,7 @@
 #include "winports/wire/ldap.hpp"
 
 #include "one_shot.hpp"
+#include "winports/probe/messages.hpp"
 
 namespace winports::probe {
 
@@ -13,19 +14,20 @@ namespace {
 constexpr int kMessageId = 1;
 
 Step parse(wire::View received) {
-  if (!received.empty() && received[0] != 0x30) return failed("not an LDAP message");
+  if (!received.empty() && received[0] != 0x30) return failed(msg::ev_not_ldap());
   auto size = ber::tlv_size(received);
   if (!size) return wait();
-  if (*size == 0) return failed("not an LDAP message");
+  if (*size == 0) return failed(msg::ev_not_ldap());
   if (received.size() < *size) return wait();
   auto entry = ldap::search_entry(received.first(*size), kMessageId);
-  if (!entry) return failed("LDAP reply is not a rootDSE entry");
+  if (!entry) return failed(msg::ev_not_rootdse());
   auto first = [&](const char* name) {
     auto it = entry->attributes.find(name);
     return it == entry->attributes.end() || it->second.empty() ? std::string("?") : it->second.front();
   };
-  return proved("LDAP rootDSE: dnsHostName " + first("dnshostname") + ", defaultNamingContext " +
-                first("defaultnamingcontext"));
+  // Attribute names as the directory spells them.
+  return proved(as_sent("LDAP rootDSE: dnsHostName " + first("dnshostname") + ", defaultNamingContext " +
+                        first("defaultnamingcontext")));
 }
 
 }  // namespace

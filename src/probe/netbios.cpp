@@ -2,6 +2,7 @@
 // `nbtstat -A` sends). The reply lists the names the host registered: proof that NBNS answers, and
 // the host's NetBIOS and domain names.
 #include "winports/core/text.hpp"
+#include "winports/probe/messages.hpp"
 #include "winports/probe/protocols.hpp"
 #include "winports/wire/bytes.hpp"
 
@@ -27,7 +28,7 @@ std::vector<std::uint8_t> netbios_request(std::uint16_t id, const Hints&) {
   return out;
 }
 
-std::optional<std::string> netbios_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
+std::optional<LocalizedText> netbios_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
   wire::Cursor c(reply);
   unsigned reply_id = c.be16(), flags = c.be16();
   c.be16();
@@ -54,7 +55,7 @@ std::optional<std::string> netbios_parse(std::span<const std::uint8_t> reply, st
   std::vector<std::string> names;
   for (unsigned i = 0; i < count; ++i) {
     auto entry = c.take(18);
-    if (!c.ok()) return "NetBIOS node status reply, truncated name table";
+    if (!c.ok()) return msg::ev_netbios_truncated();
     std::string name = wire::printable(entry.first(15));
     while (!name.empty() && name.back() == ' ') name.pop_back();
     char suffix[8];
@@ -62,7 +63,7 @@ std::optional<std::string> netbios_parse(std::span<const std::uint8_t> reply, st
     bool group = entry[16] & 0x80;
     names.push_back(name + suffix + (group ? " group" : ""));
   }
-  return "NetBIOS node status: " + (names.empty() ? std::string("no names") : join(names, ", "));
+  return msg::ev_netbios(names.empty() ? msg::ev_netbios_no_names() : LocalizedText{{}, join(names, ", ")});
 }
 
 }  // namespace winports::probe

@@ -8,8 +8,10 @@ namespace winports::probe {
 
 std::unique_ptr<TcpConversation> one_shot(wire::Bytes request, Step (*parse)(wire::View received));
 
-inline Step wait() { return {Step::Kind::wait, ""}; }
-inline Step proved(std::string detail) { return {Step::Kind::proved, std::move(detail)}; }
-inline Step failed(std::string detail) { return {Step::Kind::failed, std::move(detail)}; }
+inline Step wait() { return {Step::Kind::wait, {}}; }
+inline Step proved(LocalizedText detail) { return {Step::Kind::proved, std::move(detail)}; }
+inline Step failed(LocalizedText detail) { return {Step::Kind::failed, std::move(detail)}; }
+// The wire's own words (a server's status line, attribute names): the same in every language.
+inline LocalizedText as_sent(std::string text) { return {{}, std::move(text)}; }
 
 }  // namespace winports::probe

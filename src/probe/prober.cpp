@@ -21,6 +21,7 @@
 #include <memory>
 #include <queue>
 
+#include "winports/probe/messages.hpp"
 #include "winports/probe/protocols.hpp"
 
 namespace winports::probe {
@@ -107,22 +108,22 @@ bool same_host(const sockaddr_storage& from, const Request& r) {
 }
 
 // An errno from connect or a UDP socket, as a verdict.
-std::pair<PortState, std::string> classify(int error) {
+std::pair<PortState, LocalizedText> classify(int error) {
   switch (error) {
     case ECONNREFUSED:
-      return {PortState::not_listening, "refused (TCP reset or ICMP port unreachable)"};
+      return {PortState::not_listening, msg::ev_refused()};
     case EHOSTUNREACH:
     case ENETUNREACH:
     case EACCES:
     case EPERM:
-      return {PortState::filtered, std::string("ICMP unreachable: ") + std::strerror(error)};
+      return {PortState::filtered, msg::ev_icmp_unreachable_because(std::strerror(error))};
     default:
-      return {PortState::filtered, std::string("error: ") + std::strerror(error)};
+      return {PortState::filtered, msg::ev_error(std::strerror(error))};
   }
 }
 
 // The ICMP error queued on a UDP socket, with the type and code it carried.
-std::optional<std::pair<PortState, std::string>> icmp_error(int fd) {
+std::optional<std::pair<PortState, LocalizedText>> icmp_error(int fd) {
   char control[512];
   char data[64];
   iovec iov{data, sizeof data};
@@ -138,14 +139,14 @@ std::optional<std::pair<PortState, std::string>> icmp_error(int fd) {
       continue;
     sock_extended_err ee;
     std::memcpy(&ee, CMSG_DATA(c), sizeof ee);
-    std::string icmp = "ICMP type " + std::to_string(ee.ee_type) + " code " + std::to_string(ee.ee_code);
+    auto icmp = msg::ev_icmp_type_code(std::to_string(ee.ee_type), std::to_string(ee.ee_code));
     bool v4 = ee.ee_origin == SO_EE_ORIGIN_ICMP, v6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
     if ((v4 && ee.ee_type == 3 && ee.ee_code == 3) || (v6 && ee.ee_type == 1 && ee.ee_code == 4))
-      return std::pair{PortState::not_listening, "ICMP port unreachable"};
+      return std::pair{PortState::not_listening, msg::ev_icmp_port_unreachable()};
     if ((v4 && ee.ee_type == 3 && (ee.ee_code == 9 || ee.ee_code == 10 || ee.ee_code == 13)) ||
         (v6 && ee.ee_type == 1 && ee.ee_code == 1))
-      return std::pair{PortState::filtered, "ICMP administratively prohibited (" + icmp + ")"};
-    if (v4 || v6) return std::pair{PortState::filtered, "ICMP unreachable (" + icmp + ")"};
+      return std::pair{PortState::filtered, msg::ev_icmp_prohibited(icmp)};
+    if (v4 || v6) return std::pair{PortState::filtered, msg::ev_icmp_unreachable(icmp)};
     return classify(static_cast<int>(ee.ee_errno));
   }
   return std::nullopt;
@@ -221,7 +222,8 @@ class Engine {
     const int family = r.address.family == 4 ? AF_INET : AF_INET6;
     if (slot.fd < 0) {
       slot.fd = socket(family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-      if (slot.fd < 0) return finish(s, PortState::filtered, std::string("socket: ") + std::strerror(errno));
+      if (slot.fd < 0)
+        return finish(s, PortState::filtered, LocalizedText{{}, std::string("socket: ") + std::strerror(errno)});
       if (udp) {
         slot.protocol = options_.protocols ? udp_protocol(r.port) : nullptr;
         int on = 1;
@@ -234,7 +236,8 @@ class Engine {
         socklen_t source_length = 0;
         auto source = to_sockaddr(*r.source, 0, source_length);
         if (bind(slot.fd, reinterpret_cast<sockaddr*>(&source), source_length) < 0)
-          return finish(s, PortState::filtered, "bind " + r.source->to_string() + ": " + std::strerror(errno));
+          return finish(s, PortState::filtered,
+                        LocalizedText{{}, "bind " + r.source->to_string() + ": " + std::strerror(errno)});
       }
       socklen_t length = 0;
       auto address = to_sockaddr(r, length);
@@ -315,7 +318,7 @@ class Engine {
       heard(s);
       std::span<const std::uint8_t> reply(buffer, static_cast<std::size_t>(got));
       if (options_.trace) options_.trace(r, false, slot.id, reply);
-      if (!slot.protocol) return finish(s, PortState::listening, "UDP reply, " + std::to_string(got) + " bytes");
+      if (!slot.protocol) return finish(s, PortState::listening, msg::ev_udp_reply(std::to_string(got)));
       if (auto proved = slot.protocol->parse(reply, slot.id)) return finish(s, PortState::listening, *proved);
       // Not a reply to our request: keep waiting until the deadline.
     }
@@ -325,7 +328,7 @@ class Engine {
   void connected(std::size_t s) {
     auto& slot = slots_[s];
     const auto* protocol = options_.protocols ? tcp_protocol(requests_[slot.index].port) : nullptr;
-    if (!protocol) return finish(s, PortState::listening, "TCP handshake completed");
+    if (!protocol) return finish(s, PortState::listening, msg::ev_tcp_handshake());
     slot.conversation = protocol->start(options_.hints);
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP;
@@ -341,8 +344,7 @@ class Engine {
     slot.received.clear();
     // Requests are a few hundred bytes: a fresh socket's send buffer takes them whole.
     if (send(slot.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
-      return finish(s, PortState::listening,
-                    std::string("TCP handshake completed; sending the ") + tcp_protocol_name(s) + " request failed");
+      return finish(s, PortState::listening, msg::ev_tcp_then(msg::ev_send_failed(tcp_protocol_name(s))));
     slot.generation++;
     deadlines_.push({Clock::now() + options_.timeout, s, slot.generation});
   }
@@ -368,16 +370,15 @@ class Engine {
       }
       slot.received.insert(slot.received.end(), buffer, buffer + got);
       if (slot.received.size() > (1u << 20))
-        return finish(s, PortState::listening,
-                      std::string("TCP handshake completed; ") + tcp_protocol_name(s) + " reply over 1 MiB");
+        return finish(s, PortState::listening, msg::ev_tcp_then(msg::ev_reply_too_long(tcp_protocol_name(s))));
     }
     auto step = slot.received.empty() ? Step{} : slot.conversation->receive(slot.received);
     if (options_.trace && (step.kind != Step::Kind::wait || (closed && !slot.received.empty())))
       options_.trace(requests_[slot.index], false, 0, slot.received);
     if (closed && (step.kind == Step::Kind::wait || step.kind == Step::Kind::send)) {
       return finish(s, PortState::listening,
-                    std::string("TCP handshake completed; connection closed before ") +
-                        (slot.received.empty() ? "a " : "the end of a ") + tcp_protocol_name(s) + " reply");
+                    msg::ev_tcp_then(slot.received.empty() ? msg::ev_closed_before_reply(tcp_protocol_name(s))
+                                                           : msg::ev_closed_in_reply(tcp_protocol_name(s))));
     }
     switch (step.kind) {
       case Step::Kind::wait:
@@ -387,7 +388,7 @@ class Engine {
       case Step::Kind::proved:
         return finish(s, PortState::listening, std::move(step.detail));
       case Step::Kind::failed:
-        return finish(s, PortState::listening, "TCP handshake completed; " + step.detail);
+        return finish(s, PortState::listening, msg::ev_tcp_then(step.detail));
     }
   }
 
@@ -398,8 +399,7 @@ class Engine {
       auto& slot = slots_[d.slot];
       if (!slot.busy || slot.generation != d.generation) continue;
       if (slot.conversation) {
-        finish(d.slot, PortState::listening,
-               std::string("TCP handshake completed; no ") + tcp_protocol_name(d.slot) + " reply");
+        finish(d.slot, PortState::listening, msg::ev_tcp_then(msg::ev_no_protocol_reply(tcp_protocol_name(d.slot))));
         continue;
       }
       // Silence so far: wait on while the host's patience lasts. Without an estimate yet, look
@@ -420,17 +420,16 @@ class Engine {
         continue;
       }
       bool udp = requests_[slot.index].transport == Transport::udp;
-      auto waited = " in " +
-                    std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.started).count()) +
-                    " ms (" + std::to_string(slot.attempt + 1) + " attempt" + (slot.attempt ? "s)" : ")");
+      auto ms = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.started).count());
+      auto attempts = slot.attempt ? msg::ev_attempts(std::to_string(slot.attempt + 1)) : msg::ev_one_attempt();
       finish(d.slot, udp ? PortState::listening_or_filtered : PortState::filtered,
-             (udp ? (slot.protocol ? std::string("no ") + slot.protocol->name + " reply" : std::string("no reply"))
-                  : std::string("no answer to SYN")) +
-                 waited);
+             !udp            ? msg::ev_silent_tcp(ms, attempts)
+             : slot.protocol ? msg::ev_silent_protocol(slot.protocol->name, ms, attempts)
+                             : msg::ev_silent_udp(ms, attempts));
     }
   }
 
-  void finish(std::size_t s, PortState status, std::string detail) {
+  void finish(std::size_t s, PortState status, LocalizedText detail) {
     auto& slot = slots_[s];
     auto& out = outcomes_[slot.index];
     out.status = status;

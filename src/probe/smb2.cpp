@@ -4,6 +4,7 @@
 #include <array>
 
 #include "one_shot.hpp"
+#include "winports/probe/messages.hpp"
 
 namespace winports::probe {
 namespace {
@@ -13,23 +14,22 @@ constexpr std::array<unsigned, 5> kDialects = {0x0202, 0x0210, 0x0300, 0x0302, 0
 Step parse(wire::View received) {
   if (received.size() < 4) return wait();
   std::size_t length = std::size_t(received[1]) << 16 | std::size_t(received[2]) << 8 | received[3];
-  if (received[0] != 0) return failed("not a NetBIOS session message");
+  if (received[0] != 0) return failed(msg::ev_not_netbios_session());
   if (received.size() < 4 + length) return wait();
   auto smb = received.subspan(4, length);
-  if (smb.size() < 4 || smb[1] != 'S' || smb[2] != 'M' || smb[3] != 'B') return failed("not an SMB reply");
-  if (smb[0] == 0xff) return proved("SMB1 reply (the server did not take SMB2)");
-  if (smb[0] != 0xfe || smb.size() < 64 + 8) return failed("not an SMB2 reply");
+  if (smb.size() < 4 || smb[1] != 'S' || smb[2] != 'M' || smb[3] != 'B') return failed(msg::ev_not_smb());
+  if (smb[0] == 0xff) return proved(msg::ev_smb1());
+  if (smb[0] != 0xfe || smb.size() < 64 + 8) return failed(msg::ev_not_smb2());
   std::uint32_t status = wire::le32(smb, 8);
   if (status != 0) {
     char hex[16];
     std::snprintf(hex, sizeof hex, "0x%08x", status);
-    return proved(std::string("SMB2 NEGOTIATE error, status ") + hex);
+    return proved(msg::ev_smb2_error(hex));
   }
   unsigned security = wire::le16(smb, 64 + 2), dialect = wire::le16(smb, 64 + 4);
   char name[16];
   std::snprintf(name, sizeof name, "%x.%x.%x", dialect >> 8, (dialect >> 4) & 0xf, dialect & 0xf);
-  return proved(std::string("SMB2 NEGOTIATE response, dialect ") + name +
-                ((security & 0x2) ? ", signing required" : ", signing enabled"));
+  return proved((security & 0x2) ? msg::ev_smb2_signing_required(name) : msg::ev_smb2_signing_enabled(name));
 }
 
 }  // namespace

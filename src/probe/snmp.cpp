@@ -1,5 +1,6 @@
 // SNMP (UDP 161): a v2c GetRequest for sysDescr.0 with the configured community. An agent answers
 // only a community it knows; silence therefore stays "listening or filtered", never "not listening".
+#include "winports/probe/messages.hpp"
 #include "winports/probe/protocols.hpp"
 #include "winports/wire/ber.hpp"
 #include "winports/wire/bytes.hpp"
@@ -17,7 +18,7 @@ std::vector<std::uint8_t> snmp_request(std::uint16_t id, const Hints& hints) {
   return w.take();
 }
 
-std::optional<std::string> snmp_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
+std::optional<LocalizedText> snmp_parse(std::span<const std::uint8_t> reply, std::uint16_t id) {
   auto message = ber::only(reply, 0x30);
   if (!message) return std::nullopt;
   ber::Reader fields(message->value);
@@ -29,15 +30,15 @@ std::optional<std::string> snmp_parse(std::span<const std::uint8_t> reply, std::
   auto request_id = body.next_if(0x02), status = body.next_if(0x02), index = body.next_if(0x02);
   if (!request_id || !status || !index || ber::integer(*request_id) != id) return std::nullopt;
   auto v = ber::integer(*version).value_or(-1);
-  std::string out = std::string("SNMP ") + (v == 1 ? "v2c" : v == 0 ? "v1" : "v?") + " response";
-  if (auto e = ber::integer(*status); e && *e != 0) return out + ", error-status " + std::to_string(*e);
+  const char* version_name = v == 1 ? "v2c" : v == 0 ? "v1" : "v?";
+  if (auto e = ber::integer(*status); e && *e != 0) return msg::ev_snmp_error(version_name, std::to_string(*e));
   if (auto list = body.next_if(0x30))
     if (auto bind = ber::Reader(list->value).next_if(0x30)) {
       ber::Reader pair(bind->value);
       pair.next_if(0x06);
-      if (auto value = pair.next_if(0x04)) return out + ", sysDescr: " + wire::printable(value->value);
+      if (auto value = pair.next_if(0x04)) return msg::ev_snmp_sysdescr(version_name, wire::printable(value->value));
     }
-  return out;
+  return msg::ev_snmp(version_name);
 }
 
 }  // namespace winports::probe

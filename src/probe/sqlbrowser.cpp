@@ -1,5 +1,6 @@
 // SQL Server Browser (UDP 1434): CLNT_UCAST_EX (MC-SQLR 2.2.2) asks for every instance; the
 // SVR_RESP lists each instance's name, version and TCP port as ";"-separated key/value pairs.
+#include "winports/probe/messages.hpp"
 #include "winports/probe/protocols.hpp"
 #include "winports/wire/bytes.hpp"
 
@@ -7,7 +8,7 @@ namespace winports::probe {
 
 std::vector<std::uint8_t> sqlbrowser_request(std::uint16_t, const Hints&) { return {0x03}; }
 
-std::optional<std::string> sqlbrowser_parse(std::span<const std::uint8_t> reply, std::uint16_t) {
+std::optional<LocalizedText> sqlbrowser_parse(std::span<const std::uint8_t> reply, std::uint16_t) {
   if (reply.size() < 3 || reply[0] != 0x05) return std::nullopt;
   std::size_t size = wire::le16(reply, 1);
   if (size + 3 > reply.size()) return std::nullopt;
@@ -37,7 +38,8 @@ std::optional<std::string> sqlbrowser_parse(std::span<const std::uint8_t> reply,
     at = end + 2;
   }
   wire::View printable_view(reinterpret_cast<const std::uint8_t*>(out.data()), out.size());
-  return "SQL Server Browser: " + (out.empty() ? std::string("no instances") : wire::printable(printable_view, 200));
+  return msg::ev_sqlbrowser(out.empty() ? msg::ev_sqlbrowser_none()
+                                        : LocalizedText{{}, wire::printable(printable_view, 200)});
 }
 
 }  // namespace winports::probe

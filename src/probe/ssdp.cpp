@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string>
 
+#include "winports/probe/messages.hpp"
 #include "winports/probe/protocols.hpp"
 #include "winports/wire/bytes.hpp"
 
@@ -14,10 +15,10 @@ std::vector<std::uint8_t> ssdp_request(std::uint16_t, const Hints&) {
   return {text.begin(), text.end()};
 }
 
-std::optional<std::string> ssdp_parse(std::span<const std::uint8_t> reply, std::uint16_t) {
+std::optional<LocalizedText> ssdp_parse(std::span<const std::uint8_t> reply, std::uint16_t) {
   std::string text(reply.begin(), reply.end());
   if (text.rfind("HTTP/1.1 200", 0) != 0 && text.rfind("HTTP/1.0 200", 0) != 0) return std::nullopt;
-  std::string out = "SSDP reply";
+  std::string out;  // the headers, as sent
   std::string upper = text;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (const char* header : {"\r\nSERVER:", "\r\nST:"}) {
@@ -30,7 +31,7 @@ std::optional<std::string> ssdp_parse(std::span<const std::uint8_t> reply, std::
     wire::View v(reinterpret_cast<const std::uint8_t*>(value.data()), value.size());
     out += ", " + std::string(header + 2, std::char_traits<char>::length(header) - 3) + " " + wire::printable(v, 100);
   }
-  return out;
+  return msg::ev_ssdp(out);
 }
 
 }  // namespace winports::probe

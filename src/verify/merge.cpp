@@ -97,8 +97,11 @@ Result<Merged> merge(const plan::Plan& plan, const plan::Environment& env, const
       if (!result.is_object()) continue;
       auto i = flow_of(plan, result);
       if (!i) continue;  // an endpoint the endpoint mapper handed out beyond the plan
-      auto detail = result.value("address", std::string()) + " " + result.value("transport", std::string()) + "/" +
-                    std::to_string(result.value("port", 0)) + ": " + result.value("detail", std::string());
+      // The evidence in both languages where the run wrote both (a script's run has only `detail`).
+      auto where = result.value("address", std::string()) + " " + result.value("transport", std::string()) + "/" +
+                   std::to_string(result.value("port", 0)) + ": ";
+      auto en = result.value("detail", std::string()), ja = result.value("detail_ja", std::string());
+      LocalizedText detail{where + (ja.empty() ? en : ja), where + en};
       auto verdict = verdict_of(result);
       auto [it, fresh] = by_flow[*i].try_emplace(run.host, MergedFlow::Probe{run.host, verdict, detail});
       if (!fresh && verdict < it->second.verdict) it->second = {run.host, verdict, detail};
@@ -135,7 +138,7 @@ Result<Merged> merge(const plan::Plan& plan, const plan::Environment& env, const
 
 const std::vector<Msg> kMergeColumns = {msg::col_flow, msg::col_vantage, msg::col_verdict, msg::col_detail};
 
-std::vector<Line> merge_lines(const plan::Plan& plan, const Merged& merged) {
+std::vector<Line> merge_lines(const plan::Plan& plan, const Merged& merged, Lang lang) {
   std::vector<Line> lines;
   for (const auto& m : merged.flows) {
     const auto& f = plan.flows[m.flow];
@@ -144,20 +147,21 @@ std::vector<Line> merge_lines(const plan::Plan& plan, const Merged& merged) {
       bool failed = p.verdict == Verdict::blocked;
       Line l;
       l.failed = failed;
-      l.cells = {what, p.vantage, report::to_string(p.verdict), p.detail};
+      const auto& detail = p.detail.in(lang);
+      l.cells = {what, p.vantage, report::to_string(p.verdict), detail};
       l.junit = {plan::flow_label(f),
                  p.vantage + ": " + std::string(to_string(f.transport)) + " " + f.ports.to_string(), 0,
-                 failed ? "blocked" : "", p.detail};
+                 failed ? "blocked" : "", detail};
       l.row = {plan::flow_label(f),
                p.vantage,
                std::string(to_string(f.transport)) + " " + f.ports.to_string(),
                report::to_string(p.verdict),
                p.verdict,
                "",
-               p.detail};
+               detail};
       l.json = {
           {"flow", plan::flow_label(f)}, {"transport", to_string(f.transport)},     {"ports", f.ports.to_string()},
-          {"vantage", p.vantage},        {"verdict", report::to_string(p.verdict)}, {"detail", p.detail}};
+          {"vantage", p.vantage},        {"verdict", report::to_string(p.verdict)}, {"detail", p.detail.en}};
       lines.push_back(std::move(l));
     }
   }

@@ -135,7 +135,7 @@ std::string powershell_probe_script(const catalog::Catalog& catalog, const Verif
   Verification skeleton = v;
   skeleton.outcomes.clear();
   for (const auto& r : v.probes.requests)
-    skeleton.outcomes.push_back({r, probe::PortState::listening_or_filtered, "", {}, std::nullopt});
+    skeleton.outcomes.push_back({r, probe::PortState::listening_or_filtered, {}, {}, std::nullopt});
   judge(skeleton, catalog);
   std::set<std::string> unmapped;
   for (std::size_t i = 0; i < v.plan.flows.size(); ++i) {

@@ -55,7 +55,8 @@ nlohmann::json outcome_json(const catalog::Catalog& c, const probe::Outcome& o) 
                         {"port", o.request.port},
                         {"status", std::string(probe::to_string(o.status))},
                         {"services", meaning_of(c, o).services},
-                        {"detail", o.detail}};
+                        {"detail", o.detail.en},
+                        {"detail_ja", o.detail.in(Lang::ja)}};
   if (o.request.source) row["source"] = o.request.source->to_string();
   // Where no row prints the port: what range holds it, as analyze says it.
   if (auto m = meaning_of(c, o); m.services.empty()) {
@@ -74,7 +75,7 @@ const std::vector<Msg> kCheckColumns = {msg::col_address, msg::col_port, msg::co
                                         msg::col_detail};
 
 std::vector<Line> check_lines(const catalog::Catalog& c, const std::vector<probe::Outcome>& outcomes,
-                              const std::map<std::string, std::string>& names) {
+                              const std::map<std::string, std::string>& names, Lang lang) {
   std::vector<Line> lines;
   lines.reserve(outcomes.size());
   for (const auto& o : outcomes) {
@@ -87,11 +88,12 @@ std::vector<Line> check_lines(const catalog::Catalog& c, const std::vector<probe
     }
     std::string status(probe::to_string(o.status));
     bool failed = !answers(o.status);
+    const auto& detail = o.detail.in(lang);
     lines.push_back(
         {failed,
-         {address, port, status, abbreviated(services), o.detail},
-         {address, port + " " + services, static_cast<double>(o.elapsed.count()) / 1e6, failed ? status : "", o.detail},
-         {"", address, port, status, verdict_of(o.status), services, o.detail},
+         {address, port, status, abbreviated(services), detail},
+         {address, port + " " + services, static_cast<double>(o.elapsed.count()) / 1e6, failed ? status : "", detail},
+         {"", address, port, status, verdict_of(o.status), services, detail},
          std::move(json)});
   }
   return lines;

@@ -248,7 +248,7 @@ std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v,
                             : std::vector<std::string>{};
     // A mapped endpoint means its interface; a planned port the services the plan opens it for.
     auto services = o.rpc || !flow ? services_of(c, o) : join(required_by, ",");
-    auto note = f.opened ? o.detail : msg::verify_endpoint_not_opened.in(lang, o.detail);
+    auto note = f.opened ? o.detail.in(lang) : msg::verify_endpoint_not_opened.in(lang, o.detail);
     auto address = o.request.address.to_string(), port = probe_name(c, o);
     std::string status(probe::to_string(o.status));
     auto json = outcome_json(c, o);

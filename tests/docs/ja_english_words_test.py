@@ -13,6 +13,7 @@ import html
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -45,7 +46,7 @@ PROSE = {"en", "description", "why", "base", "title", "text", "notes", "note", "
 def keys_and_ids(node, key=""):
     if isinstance(node, dict):
         for k, value in node.items():
-            yield str(k)
+            pass  # keys are the data's field names, not names the output carries
             if k not in PROSE:
                 yield from keys_and_ids(value, k)
     elif isinstance(node, list):
@@ -163,6 +164,12 @@ runs = [["service", "netlogon"], ["service", "rpc"], ["service", "kdc"], ["servi
         ["verify", branch, "--from", "clients", "--emit", "powershell", "--domain", "example.test"],
         ["audit", "--collector"],
         ["--help"]]
+# What probes prove, on loopback only: a port listening (the kernel completes the handshake from
+# the backlog), a closed TCP port (reset) and a closed UDP port (ICMP port unreachable).
+listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+listener.bind(("127.0.0.1", 0))
+listener.listen(8)
+runs.append(["check", "127.0.0.1", "--ports", f"tcp:1,{listener.getsockname()[1]},udp:9", "--timeout", "500"])
 commands = [line.split()[0] for line in subprocess.run([binary, "completion", "words", "commands"], capture_output=True,
                                                          text=True).stdout.splitlines() if line.strip()]
 allowed.update(commands)

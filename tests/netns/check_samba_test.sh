@@ -49,6 +49,15 @@ for key in "${!want[@]}"; do
 done
 grep -q '"detail": "DNS response' "$LAB_DIR/check.json" && echo "ok: UDP 53 proven by a DNS response" ||
   { echo "FAIL: no DNS response detail"; fail=1; }
+# The same evidence in Japanese: the JSON's detail_ja, and the table under --lang ja (the names the
+# wire carries, NOERROR and SMB2's dialect, as sent).
+grep -q '"detail_ja": "DNS の応答です: ' "$LAB_DIR/check.json" && echo "ok: detail_ja beside detail" ||
+  { echo "FAIL: no Japanese DNS evidence in the JSON"; fail=1; }
+LAB_TIMEOUT=60 in_client "$bin" --lang ja check "$LAB_DC_IP" --ports tcp:445,udp:53 --timeout 700 >"$LAB_DIR/check-ja.txt"
+grep -Eq "DNS の応答です: [A-Z]+、回答 [0-9]+ 件" "$LAB_DIR/check-ja.txt" &&
+  grep -q "SMB2 NEGOTIATE の応答です (ダイアレクト [0-9.]*、署名が" "$LAB_DIR/check-ja.txt" &&
+  echo "ok: --lang ja says what the replies proved in Japanese" ||
+  { echo "FAIL: Japanese evidence:"; cat "$LAB_DIR/check-ja.txt"; fail=1; }
 
 # --role: every fixed port the catalog lists for a DC, probed; the exit code says not all answer.
 LAB_TIMEOUT=120 in_client "$bin" check "$LAB_DC_IP" --role domain-controller --timeout 500 --json >"$LAB_DIR/role.json"

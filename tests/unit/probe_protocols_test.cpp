@@ -82,12 +82,12 @@ void expect_udp_replays(const char* file, const Hints& hints, const std::map<std
     EXPECT_EQ(protocol->request(id, hints), send.bytes) << port << ": the request changed since it was recorded";
     auto parsed = protocol->parse(recv.bytes, id);
     ASSERT_TRUE(parsed) << port;
-    EXPECT_NE(parsed->find(text), std::string::npos) << port << ": " << *parsed;
+    EXPECT_NE(parsed->en.find(text), std::string::npos) << port << ": " << parsed->en;
     // Every truncation is refused or described, never read past its end (ASan checks the latter).
     for (std::size_t n = 0; n < recv.bytes.size(); ++n) {
       auto cut = protocol->parse(std::span(recv.bytes).first(n), id);
       if (cut) {
-        EXPECT_NE(*cut, *parsed) << port << " cut at " << n;
+        EXPECT_NE(cut->en, parsed->en) << port << " cut at " << n;
       }
     }
   }
@@ -140,7 +140,7 @@ Step replay(const std::string& port, TcpConversation& conversation, const char* 
     step = conversation.receive(reply);
     for (std::size_t n = 0; n < early.size(); ++n)
       if (early[n].kind != Step::Kind::wait) {
-        EXPECT_EQ(early[n].kind, step.kind) << port << " at " << n << ": " << early[n].detail;
+        EXPECT_EQ(early[n].kind, step.kind) << port << " at " << n << ": " << early[n].detail.en;
       }
     if (i + 2 < turns.size()) {
       EXPECT_EQ(step.kind, Step::Kind::send) << port << " turn " << i / 2;
@@ -152,8 +152,8 @@ Step replay(const std::string& port, TcpConversation& conversation, const char* 
 TEST(ProbeRecorded, EndpointMapperEnumeratesThenMapsWhatWasMissing) {
   auto epm = epmapper_start(recorded_hints());
   auto step = replay("tcp/135", *epm);
-  ASSERT_EQ(step.kind, Step::Kind::proved) << step.detail;
-  EXPECT_NE(step.detail.find("16 TCP endpoint(s), 53 entries enumerated"), std::string::npos) << step.detail;
+  ASSERT_EQ(step.kind, Step::Kind::proved) << step.detail.en;
+  EXPECT_NE(step.detail.en.find("16 TCP endpoint(s), 53 entries enumerated"), std::string::npos) << step.detail.en;
   auto drsuapi = std::find_if(epm->endpoints.begin(), epm->endpoints.end(),
                               [](const RpcEndpoint& e) { return e.uuid == "e3514235-4b06-11d1-ab04-00c04fc2dcd2"; });
   ASSERT_NE(drsuapi, epm->endpoints.end());
@@ -169,23 +169,23 @@ TEST(ProbeRecorded, EndpointMapperEnumeratesThenMapsWhatWasMissing) {
 TEST(ProbeRecorded, LdapAndSmbRepliesName) {
   const Hints hints = recorded_hints();
   auto gc = ldap_start(hints);
-  EXPECT_EQ(replay("tcp/3268", *gc).detail,
+  EXPECT_EQ(replay("tcp/3268", *gc).detail.en,
             "LDAP rootDSE: dnsHostName dc1.winports.test, defaultNamingContext DC=winports,DC=test");
   auto smb = smb2_start(hints);
   auto step = replay("tcp/445", *smb);
   EXPECT_EQ(step.kind, Step::Kind::proved);
-  EXPECT_EQ(step.detail, "SMB2 NEGOTIATE response, dialect 3.1.1, signing required");
+  EXPECT_EQ(step.detail.en, "SMB2 NEGOTIATE response, dialect 3.1.1, signing required");
 }
 
 TEST(ProbeRecorded, XrdpAndHttpServerReplies) {
   auto rdp = rdp_start(Hints{});
   auto step = replay("tcp/3389", *rdp, kServers);
   EXPECT_EQ(step.kind, Step::Kind::proved);
-  EXPECT_EQ(step.detail, "RDP X.224 Connection Confirm, TLS");
+  EXPECT_EQ(step.detail.en, "RDP X.224 Connection Confirm, TLS");
   auto http = http_start(Hints{});
   step = replay("tcp/5985", *http, kServers);
   EXPECT_EQ(step.kind, Step::Kind::proved);
-  EXPECT_EQ(step.detail.rfind("HTTP 404 File not found, Server: SimpleHTTP/0.6 Python/", 0), 0u) << step.detail;
+  EXPECT_EQ(step.detail.en.rfind("HTTP 404 File not found, Server: SimpleHTTP/0.6 Python/", 0), 0u) << step.detail.en;
 }
 
 TEST(ProbeRecorded, GarbageOnATcpPortIsNotProof) {
@@ -207,7 +207,8 @@ TEST(ProbeSpec, SnmpResponseToOurRequestId) {
                  0x02, 0x01, 0x01, 0x01, 0x00, 0x04, 0x08, 'W',  'i',  'n',  'd',  'o',  'w',  's',  '!'};
   auto parsed = snmp_parse(reply, 0x0102);
   ASSERT_TRUE(parsed);
-  EXPECT_EQ(*parsed, "SNMP v2c response, sysDescr: Windows!");
+  EXPECT_EQ(parsed->en, "SNMP v2c response, sysDescr: Windows!");
+  EXPECT_EQ(parsed->in(winports::Lang::ja), "SNMP v2c の応答です。sysDescr: Windows!");
   EXPECT_FALSE(snmp_parse(reply, 0x0103));
 }
 
@@ -217,7 +218,7 @@ TEST(ProbeSpec, SqlBrowserListsInstancesAndPorts) {
       "ServerName;SQL1;InstanceName;SHAREPOINT;IsClustered;No;Version;16.0.1000.6;tcp;50001;;";
   Bytes reply = {0x05, static_cast<std::uint8_t>(text.size()), static_cast<std::uint8_t>(text.size() >> 8)};
   reply.insert(reply.end(), text.begin(), text.end());
-  EXPECT_EQ(sqlbrowser_parse(reply, 0),
+  EXPECT_EQ(sqlbrowser_parse(reply, 0)->en,
             "SQL Server Browser: MSSQLSERVER 15.0.2000.5 tcp/1433; SHAREPOINT 16.0.1000.6 tcp/50001");
   reply[1] = 0xff;
   EXPECT_FALSE(sqlbrowser_parse(reply, 0)) << "length past the datagram";
@@ -225,7 +226,7 @@ TEST(ProbeSpec, SqlBrowserListsInstancesAndPorts) {
 
 TEST(ProbeSpec, TftpErrorAndIkeNotifyAndSsdp) {
   Bytes error = {0, 5, 0, 1, 'F', 'i', 'l', 'e', ' ', 'n', 'o', 't', ' ', 'f', 'o', 'u', 'n', 'd', 0};
-  EXPECT_EQ(tftp_parse(error, 0), "TFTP ERROR 1 (File not found)");
+  EXPECT_EQ(tftp_parse(error, 0)->en, "TFTP ERROR 1 (File not found)");
   EXPECT_TRUE(udp_protocol(69)->reply_from_any_port);
 
   auto request = ike_request(0x4242, Hints{});
@@ -236,11 +237,13 @@ TEST(ProbeSpec, TftpErrorAndIkeNotifyAndSsdp) {
   notify[18] = 5;                                       // informational
   Bytes payload = {0, 0, 0, 12, 0, 0, 0, 1, 1, 0, 0, 14};
   notify.insert(notify.end(), payload.begin(), payload.end());
-  EXPECT_EQ(ike_parse(notify, 0x4242), "IKE v1.0 reply, exchange 5, notify 14 NO-PROPOSAL-CHOSEN");
+  EXPECT_EQ(ike_parse(notify, 0x4242)->en, "IKE v1.0 reply, exchange 5, notify 14 NO-PROPOSAL-CHOSEN");
+  EXPECT_EQ(ike_parse(notify, 0x4242)->in(winports::Lang::ja),
+            "IKE v1.0 の応答です (交換タイプ 5)、通知 14 NO-PROPOSAL-CHOSEN");
   EXPECT_FALSE(ike_parse(notify, 0x4243)) << "another probe's cookie";
 
   std::string ok = "HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\nSERVER: Microsoft-Windows/10.0 UPnP/1.0\r\n\r\n";
-  EXPECT_EQ(ssdp_parse(Bytes(ok.begin(), ok.end()), 0),
+  EXPECT_EQ(ssdp_parse(Bytes(ok.begin(), ok.end()), 0)->en,
             "SSDP reply, SERVER Microsoft-Windows/10.0 UPnP/1.0, ST upnp:rootdevice");
 }
 
@@ -251,13 +254,13 @@ TEST(ProbeSpec, RdpConnectionConfirmAndWinRmHttp) {
   Bytes confirm = {3, 0, 0, 19, 14, 0xd0, 0, 0, 0x12, 0x34, 0, 0x02, 0x1f, 0x08, 0, 0x02, 0, 0, 0};
   EXPECT_EQ(rdp->receive(std::span(confirm).first(10)).kind, Step::Kind::wait);
   auto step = rdp->receive(confirm);
-  EXPECT_EQ(step.detail, "RDP X.224 Connection Confirm, CredSSP (NLA)");
+  EXPECT_EQ(step.detail.en, "RDP X.224 Connection Confirm, CredSSP (NLA)");
 
   auto http = http_start(Hints{});
   std::string reply = "HTTP/1.1 405 Method Not Allowed\r\nAllow: POST\r\nServer: Microsoft-HTTPAPI/2.0\r\n\r\n";
   Bytes bytes(reply.begin(), reply.end());
   EXPECT_EQ(http->receive(std::span(bytes).first(bytes.size() - 2)).kind, Step::Kind::wait);
-  EXPECT_EQ(http->receive(bytes).detail, "HTTP 405 Method Not Allowed, Server: Microsoft-HTTPAPI/2.0");
+  EXPECT_EQ(http->receive(bytes).detail.en, "HTTP 405 Method Not Allowed, Server: Microsoft-HTTPAPI/2.0");
 }
 
 // Every parser has its own libFuzzer target: the fuzz build's port lists must name every port a

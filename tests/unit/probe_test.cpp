@@ -24,7 +24,8 @@ TEST(ProbeDns, ParsesAResponseToItsOwnQueryOnly) {
   std::vector<std::uint8_t> refused = {0x12, 0x34, 0x80, 0x05, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 1};
   auto parsed = dns_parse(refused, 0x1234);
   ASSERT_TRUE(parsed);
-  EXPECT_NE(parsed->find("REFUSED"), std::string::npos);
+  EXPECT_NE(parsed->en.find("REFUSED"), std::string::npos);
+  EXPECT_NE(parsed->in(Lang::ja).find("DNS の応答です: REFUSED"), std::string::npos) << parsed->in(Lang::ja);
   EXPECT_FALSE(dns_parse(refused, 0x1235)) << "another query's id";
   auto as_query = refused;
   as_query[2] = 0x00;
@@ -42,7 +43,7 @@ TEST(ProbeNtp, ParsesAServerReplyEchoingTheRequest) {
   reply[30] = 0xBE, reply[31] = 0xEF;  // originate = our transmit
   auto parsed = ntp_parse(reply, 0xBEEF);
   ASSERT_TRUE(parsed);
-  EXPECT_NE(parsed->find("stratum 2"), std::string::npos);
+  EXPECT_NE(parsed->en.find("stratum 2"), std::string::npos);
   EXPECT_FALSE(ntp_parse(reply, 0xBEEE));
   reply[0] = (4 << 3) | 3;
   EXPECT_FALSE(ntp_parse(reply, 0xBEEF)) << "a client packet is not a reply";
@@ -127,9 +128,9 @@ TEST(ProbeEngine, LoopbackListeningClosedAndUdpReply) {
   ASSERT_EQ(out->size(), 4u);
   EXPECT_EQ((*out)[0].status, probe::PortState::listening);
   EXPECT_EQ((*out)[1].status, probe::PortState::not_listening);
-  EXPECT_EQ((*out)[2].status, probe::PortState::listening) << (*out)[2].detail;
-  EXPECT_EQ((*out)[3].status, probe::PortState::not_listening) << (*out)[3].detail;
-  EXPECT_EQ((*out)[3].detail, "ICMP port unreachable");
+  EXPECT_EQ((*out)[2].status, probe::PortState::listening) << (*out)[2].detail.en;
+  EXPECT_EQ((*out)[3].status, probe::PortState::not_listening) << (*out)[3].detail.en;
+  EXPECT_EQ((*out)[3].detail.en, "ICMP port unreachable");
 }
 
 // Once the host has answered (here a TCP reset), a silent port waits the host's round-trip
@@ -149,7 +150,7 @@ TEST(ProbeEngine, SilenceWaitsTheHostsRoundTripOnceItAnswered) {
   EXPECT_EQ((*adaptive)[0].status, probe::PortState::not_listening);
   const auto& quiet = (*adaptive)[1];
   EXPECT_EQ(quiet.status, probe::PortState::listening_or_filtered);
-  EXPECT_NE(quiet.detail.find("(2 attempts)"), std::string::npos) << quiet.detail;
+  EXPECT_NE(quiet.detail.en.find("(2 attempts)"), std::string::npos) << quiet.detail.en;
   EXPECT_LT(quiet.elapsed, std::chrono::milliseconds(4000)) << "two attempts within one full timeout";
   EXPECT_GE(quiet.elapsed, std::chrono::milliseconds(100)) << "each attempt waits at least min_timeout";
 
@@ -209,7 +210,7 @@ TEST(ProbeEngine, AReplyFollowedAtOnceByCloseIsStillParsed) {
   ASSERT_EQ(out->size(), static_cast<std::size_t>(kRuns));
   int missed = 0;
   for (const auto& o : *out)
-    if (o.detail.rfind("HTTP 405", 0) != 0) ++missed, ADD_FAILURE() << o.detail;
+    if (o.detail.en.rfind("HTTP 405", 0) != 0) ++missed, ADD_FAILURE() << o.detail.en;
   EXPECT_EQ(missed, 0);
 }
 
@@ -252,13 +253,13 @@ TEST(ProbeEngine, AProbeLeavesFromItsSourceAddress) {
   close(tcp);
   close(udp);
   ASSERT_TRUE(out.ok());
-  EXPECT_EQ((*out)[0].status, probe::PortState::listening) << (*out)[0].detail;
-  EXPECT_EQ((*out)[1].status, probe::PortState::listening) << (*out)[1].detail;
+  EXPECT_EQ((*out)[0].status, probe::PortState::listening) << (*out)[0].detail.en;
+  EXPECT_EQ((*out)[1].status, probe::PortState::listening) << (*out)[1].detail.en;
   EXPECT_EQ(tcp_peer, "127.0.0.2");
   EXPECT_EQ(udp_peer, "127.0.0.2");
   // A source this machine does not have is said, not silently replaced by the kernel's choice.
   auto foreign = run({{lo, Transport::tcp, tcp_port, *parse_network("198.18.0.1")}}, options);
   ASSERT_TRUE(foreign.ok());
   EXPECT_EQ((*foreign)[0].status, probe::PortState::filtered);
-  EXPECT_EQ((*foreign)[0].detail.rfind("bind 198.18.0.1: ", 0), 0u) << (*foreign)[0].detail;
+  EXPECT_EQ((*foreign)[0].detail.en.rfind("bind 198.18.0.1: ", 0), 0u) << (*foreign)[0].detail.en;
 }

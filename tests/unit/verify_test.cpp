@@ -12,6 +12,7 @@
 #include "sites.hpp"
 #include "winports/catalog/embedded.hpp"
 #include "winports/catalog/query.hpp"
+#include "winports/probe/messages.hpp"
 #include "winports/verify/check.hpp"
 #include "winports/verify/explain.hpp"
 #include "winports/verify/merge.hpp"
@@ -49,11 +50,15 @@ struct FakeProber {
     std::vector<probe::Outcome> out;
     for (const auto& r : requests) {
       auto it = status.find(r.port);
-      out.push_back({r, it == status.end() ? probe::PortState::listening : it->second, "fake", {}, std::nullopt});
+      out.push_back({r,
+                     it == status.end() ? probe::PortState::listening : it->second,
+                     LocalizedText{"偽の応答", "fake"},
+                     {},
+                     std::nullopt});
     }
     for (const auto& e : mapped) {
       probe::Request r{*parse_network("198.18.20.10"), Transport::tcp, e.port};
-      out.push_back({r, probe::PortState::listening, "mapped", {}, e});
+      out.push_back({r, probe::PortState::listening, LocalizedText{{}, "mapped"}, {}, e});
     }
     return out;
   }
@@ -205,9 +210,9 @@ TEST(Verify, CheckLinesFailWhatDoesNotAnswer) {
   const auto& c = catalog::builtin_catalog();
   auto address = *parse_network("198.18.20.10");
   std::vector<probe::Outcome> outcomes = {
-      {{address, Transport::tcp, 88}, probe::PortState::listening, "", {}, std::nullopt},
-      {{address, Transport::udp, 389}, probe::PortState::listening_or_filtered, "", {}, std::nullopt},
-      {{address, Transport::tcp, 445}, probe::PortState::not_listening, "", {}, std::nullopt}};
+      {{address, Transport::tcp, 88}, probe::PortState::listening, {}, {}, std::nullopt},
+      {{address, Transport::udp, 389}, probe::PortState::listening_or_filtered, {}, {}, std::nullopt},
+      {{address, Transport::tcp, 445}, probe::PortState::not_listening, {}, {}, std::nullopt}};
   auto lines = verify::check_lines(c, outcomes);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_FALSE(lines[0].failed);
@@ -217,6 +222,13 @@ TEST(Verify, CheckLinesFailWhatDoesNotAnswer) {
   EXPECT_EQ(lines[2].row.verdict, report::Verdict::refused);
   EXPECT_EQ(lines[0].json["services"], nlohmann::json::array({"kdc"}))
       << "an array of service ids, as local and analyze give";
+  // The evidence in the run's language; the JSON keeps English in `detail`, Japanese beside it.
+  outcomes[0].detail = msg::ev_tcp_handshake();
+  EXPECT_EQ(verify::check_lines(c, outcomes)[0].cells.back(), "TCP handshake completed");
+  auto ja = verify::check_lines(c, outcomes, {}, Lang::ja)[0];
+  EXPECT_EQ(ja.cells.back(), "TCP ハンドシェイクが完了しました");
+  EXPECT_EQ(ja.json["detail"], "TCP handshake completed");
+  EXPECT_EQ(ja.json["detail_ja"], "TCP ハンドシェイクが完了しました");
 }
 
 TEST(Verify, PortSpecsNameTheFlagOfWhatIsUnknown) {
@@ -481,6 +493,11 @@ access:
   EXPECT_EQ(notes.front().rfind("zone lab has no vantage host: lab -> dc1 tcp", 0), 0u) << notes.front();
   auto lines = verify::merge_lines(plan, *merged);
   EXPECT_TRUE(lines.front().failed);
+  // Each run's evidence is read in both languages (detail, detail_ja) and shown in the run's.
+  auto ja_lines = verify::merge_lines(plan, *merged, Lang::ja);
+  EXPECT_EQ(ja_lines.front().json["detail"], lines.front().json["detail"]) << "the JSON keeps English";
+  EXPECT_NE(lines.front().cells.back().find(": fake"), std::string::npos) << lines.front().cells.back();
+  EXPECT_NE(ja_lines.front().cells.back().find(": 偽の応答"), std::string::npos) << ja_lines.front().cells.back();
   EXPECT_EQ(lines.front().json["vantage"], "vm-a");
   EXPECT_EQ(verify::merge_summary(*merged, Lang::en).rfind("4 flow(s) probed from 2 vantage(s): 2 blocked", 0), 0u)
       << verify::merge_summary(*merged, Lang::en);

@@ -39,7 +39,7 @@ struct Request {
 struct Outcome {
   Request request;
   PortState status = PortState::filtered;
-  std::string detail;  // what the reply proved ("DNS reply, rcode NOERROR"), or why the verdict
+  LocalizedText detail;  // what the reply proved ("DNS response, NOERROR, 1 answer(s)"), or why the verdict
   std::chrono::microseconds elapsed{};
   std::optional<RpcEndpoint> rpc;  // set when an endpoint mapper handed this port out for an interface
 };

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "winports/core/text.hpp"
 #include "winports/wire/dcerpc.hpp"
 
 namespace winports::probe {
@@ -28,7 +29,7 @@ struct UdpProtocol {
   // The request; `id` lets the parser match the reply to it (DNS id, NTP origin time …).
   std::vector<std::uint8_t> (*request)(std::uint16_t id, const Hints& hints);
   // What the reply proves, or nullopt if it is not a reply to that request.
-  std::optional<std::string> (*parse)(std::span<const std::uint8_t> reply, std::uint16_t id);
+  std::optional<LocalizedText> (*parse)(std::span<const std::uint8_t> reply, std::uint16_t id);
   bool reply_from_any_port = false;  // TFTP answers from a new port: the socket cannot be connected
 };
 
@@ -43,7 +44,7 @@ using RpcEndpoint = wire::dcerpc::Endpoint;
 struct Step {
   enum class Kind { wait, send, proved, failed };
   Kind kind = Kind::wait;
-  std::string detail;  // proved: what the reply proved; failed: why the reply proves nothing
+  LocalizedText detail;  // proved: what the reply proved; failed: why the reply proves nothing
 };
 
 // A TCP conversation: the engine sends request(), then hands receive() every byte that arrived
@@ -67,27 +68,27 @@ const TcpProtocol* tcp_protocol(std::uint16_t port);
 
 // UDP probes, one file each.
 std::vector<std::uint8_t> dns_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> dns_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> dns_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> ntp_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> ntp_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> ntp_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> kerberos_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> kerberos_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> kerberos_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> kpasswd_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> kpasswd_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> kpasswd_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> cldap_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> cldap_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> cldap_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> netbios_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> netbios_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> netbios_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> snmp_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> snmp_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> snmp_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> sqlbrowser_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> sqlbrowser_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> sqlbrowser_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> tftp_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> tftp_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> tftp_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> ike_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> ike_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> ike_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 std::vector<std::uint8_t> ssdp_request(std::uint16_t id, const Hints& hints);
-std::optional<std::string> ssdp_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
+std::optional<LocalizedText> ssdp_parse(std::span<const std::uint8_t> reply, std::uint16_t id);
 
 // TCP conversations, one file each.
 std::unique_ptr<TcpConversation> epmapper_start(const Hints& hints);

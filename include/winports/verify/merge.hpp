@@ -25,7 +25,7 @@ struct MergedFlow {
   struct Probe {
     std::string vantage;  // the vantage host (its --from when the result names no host)
     report::Verdict verdict = report::Verdict::passed;
-    std::string detail;  // the worst probe's address, port and detail
+    LocalizedText detail;  // the worst probe's address, port and detail
   };
   std::vector<Probe> probes;  // one per vantage that probed it
 };
@@ -53,7 +53,7 @@ struct Merged {
 Result<Merged> merge(const plan::Plan& plan, const plan::Environment& env, const std::vector<VantageResult>& results);
 
 extern const std::vector<Msg> kMergeColumns;
-std::vector<Line> merge_lines(const plan::Plan& plan, const Merged& merged);
+std::vector<Line> merge_lines(const plan::Plan& plan, const Merged& merged, Lang lang = Lang::en);
 std::string merge_summary(const Merged& merged, Lang lang);
 std::vector<std::string> unprobed_lines(const plan::Plan& plan, const Merged& merged, Lang lang);
 // The zone diagram of the whole plan, each arrow painted by what the vantages saw on its flows

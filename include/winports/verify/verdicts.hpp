@@ -40,7 +40,8 @@ struct Line {
 // check's lines: one per outcome, in probe order; a port that does not answer fails.
 extern const std::vector<Msg> kCheckColumns;  // the table's headings, from the message table
 // `names`: address → the host name the user gave for it ("localhost"), shown beside the address.
+// `lang`: the evidence's language (the JSON keeps English in `detail`, and `detail_ja`).
 std::vector<Line> check_lines(const catalog::Catalog& catalog, const std::vector<probe::Outcome>& outcomes,
-                              const std::map<std::string, std::string>& names = {});
+                              const std::map<std::string, std::string>& names = {}, Lang lang = Lang::en);
 
 }  // namespace winports::verify

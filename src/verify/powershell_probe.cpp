@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "winports/probe/messages.hpp"
 #include "winports/verify/messages.hpp"
 
 namespace winports::verify {
@@ -26,6 +27,10 @@ function Get-SocketError($ErrorRecord) {
   return [string]$ErrorRecord.Exception.Message
 }
 
+function Get-Evidence([string]$Key, [object[]]$Values = @()) {
+  return , @(($Evidence[$Key][0] -f $Values), ($Evidence[$Key][1] -f $Values))
+}
+
 function Test-TcpAll([int[]]$Indexes) {
   # @@connect_all@@
   $outcome = @{}
@@ -33,7 +38,7 @@ function Test-TcpAll([int[]]$Indexes) {
     $open = @(foreach ($k in $Indexes) {
         $ip = [System.Net.IPAddress]::Parse($Requests[$k][0])
         $client = New-Object System.Net.Sockets.TcpClient ($ip.AddressFamily)
-        try { $task = $client.ConnectAsync($ip, [int]$Requests[$k][2]) } catch { $task = $null; $outcome[$k] = 'filtered', (Get-SocketError $_) }
+        try { $task = $client.ConnectAsync($ip, [int]$Requests[$k][2]) } catch { $task = $null; $code = Get-SocketError $_; $outcome[$k] = 'filtered', $code, $code }
         [pscustomobject]@{ K = $k; Client = $client; Task = $task }
       })
     $deadline = [DateTime]::UtcNow.AddMilliseconds($TimeoutMs)
@@ -42,20 +47,20 @@ function Test-TcpAll([int[]]$Indexes) {
       try {
         if ($null -eq $o.Task) { continue }
         $left = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
-        if ($o.Task.Wait($left)) { $outcome[$o.K] = 'listening', 'TCP handshake completed' }
+        if ($o.Task.Wait($left)) { $outcome[$o.K] = @('listening') + (Get-Evidence 'handshake') }
         else { $silent += $o.K }
       } catch {
         $code = Get-SocketError $_
-        if ($code -eq 'ConnectionRefused') { $outcome[$o.K] = 'not-listening', 'TCP reset' }
-        elseif ($code -in 'HostUnreachable', 'NetworkUnreachable') { $outcome[$o.K] = 'filtered', "ICMP: $code" }
-        else { $outcome[$o.K] = 'filtered', $code }
+        if ($code -eq 'ConnectionRefused') { $outcome[$o.K] = @('not-listening') + (Get-Evidence 'reset') }
+        elseif ($code -in 'HostUnreachable', 'NetworkUnreachable') { $outcome[$o.K] = @('filtered') + (Get-Evidence 'icmp' $code) }
+        else { $outcome[$o.K] = 'filtered', $code, $code }
       } finally {
         $o.Client.Dispose()
       }
     }
     $Indexes = $silent
   }
-  foreach ($k in $Indexes) { $outcome[$k] = 'filtered', "no answer to SYN in $TimeoutMs ms ($($Retries + 1) attempts)" }
+  foreach ($k in $Indexes) { $outcome[$k] = @('filtered') + (Get-Evidence 'silent_tcp' $TimeoutMs, ($Retries + 1)) }
   return $outcome
 }
 
@@ -72,18 +77,18 @@ function Test-Udp([string]$Address, [int]$Port, [string]$Payload, [bool]$AnyPort
       else { $udp.Connect($target); [void]$udp.Send($bytes, $bytes.Length) }
       $from = New-Object System.Net.IPEndPoint ($ip, 0)
       $reply = $udp.Receive([ref]$from)
-      return 'listening', "UDP reply, $($reply.Length) bytes"
+      return @('listening') + (Get-Evidence 'udp_reply' $reply.Length)
     } catch {
       $code = Get-SocketError $_
       # @@reset@@
-      if ($code -eq 'ConnectionReset') { return 'not-listening', 'ICMP port unreachable' }
-      if ($code -in 'HostUnreachable', 'NetworkUnreachable') { return 'filtered', "ICMP: $code" }
-      if ($code -ne 'TimedOut') { return 'filtered', $code }
+      if ($code -eq 'ConnectionReset') { return @('not-listening') + (Get-Evidence 'port_unreachable') }
+      if ($code -in 'HostUnreachable', 'NetworkUnreachable') { return @('filtered') + (Get-Evidence 'icmp' $code) }
+      if ($code -ne 'TimedOut') { return 'filtered', $code, $code }
     } finally {
       $udp.Dispose()
     }
   }
-  return 'listening-or-filtered', "no reply in $TimeoutMs ms ($($Retries + 1) attempts)"
+  return @('listening-or-filtered') + (Get-Evidence 'silent_udp' $TimeoutMs, ($Retries + 1))
 }
 
 $addresses = @([System.Net.NetworkInformation.NetworkInterface]::GetAllNetworkInterfaces() |
@@ -97,10 +102,11 @@ $clock = [System.Diagnostics.Stopwatch]::StartNew()
 $tcp = Test-TcpAll @(for ($k = 0; $k -lt $Requests.Count; $k++) { if ($Requests[$k][1] -eq 'tcp') { $k } })
 for ($k = 0; $k -lt $Requests.Count; $k++) {
   $r = $Requests[$k]
-  if ($r[1] -eq 'tcp') { $status, $detail = $tcp[$k] }
-  else { $status, $detail = Test-Udp $r[0] $r[2] $r[3] $r[4] }
+  if ($r[1] -eq 'tcp') { $status, $detail, $detailJa = $tcp[$k] }
+  else { $status, $detail, $detailJa = Test-Udp $r[0] $r[2] $r[3] $r[4] }
   $results[$k].status = $status
   $results[$k].detail = $detail
+  $results[$k].detail_ja = $detailJa
   $results[$k].blocked = ($status -eq 'filtered') -or ($Strict -and $status -eq 'not-listening')
 }
 $clock.Stop()
@@ -182,6 +188,20 @@ std::string powershell_probe_script(const catalog::Catalog& catalog, const Verif
   out += ")\n";
   // ASCII only: Windows PowerShell 5.1 reads a script without a byte order mark in the ANSI code page.
   out += "$Skeleton = @'\n" + doc.dump(-1, ' ', true) + "\n'@\n";
+  // What the replies proved, as the Linux prober says it, in both languages whatever the script's
+  // (its code is the same in every language): `detail` and `detail_ja`. PowerShell's -f numbers from {0}.
+  out += commented(msg::verify_script_evidence.in(lang), "# ");
+  out += "$Evidence = @{\n";
+  for (const auto& [key, both] : std::vector<std::pair<std::string, LocalizedText>>{
+           {"handshake", msg::ev_tcp_handshake()},
+           {"reset", msg::ev_tcp_reset()},
+           {"icmp", msg::ev_icmp_code("{0}")},
+           {"silent_tcp", msg::ev_silent_tcp("{0}", msg::ev_attempts("{1}"))},
+           {"udp_reply", msg::ev_udp_reply("{0}")},
+           {"port_unreachable", msg::ev_icmp_port_unreachable()},
+           {"silent_udp", msg::ev_silent_udp("{0}", msg::ev_attempts("{1}"))}})
+    out += "  " + key + " = @(" + powershell_literal(both.en) + ", " + powershell_literal(both.in(Lang::ja)) + ")\n";
+  out += "}\n";
   out += with_comments(std::string(kBody), {{"socket_error", msg::verify_script_socket_error.in(lang)},
                                             {"connect_all", msg::verify_script_connect_all.in(lang)},
                                             {"unconnected", msg::verify_script_unconnected.in(lang)},

@@ -272,7 +272,7 @@ class Reader {
 
   struct Addresses {
     AddressSet set;
-    std::string unsupported;
+    LocalizedText unsupported;
   };
 
   // A network object's or group's addresses; nested groups once each (a loop is an error).
@@ -308,7 +308,7 @@ class Reader {
         out.set = out.set.unite(inner->set);
         if (out.unsupported.empty()) out.unsupported = inner->unsupported;
       } else if (head == "fqdn") {
-        out.unsupported = msg::asa_unsupported_fqdn(name).en;
+        out.unsupported = msg::asa_unsupported_fqdn(name);
       }
       // description, nat …: not addresses
     }
@@ -322,12 +322,12 @@ class Reader {
     if (host) {
       auto n = parse_network(a);
       if (!n) return bad(line, "address", a, msg::asa_noun_address);
-      return Addresses{AddressSet::of(*n), ""};
+      return Addresses{AddressSet::of(*n), {}};
     }
     if (a.find(':') != std::string::npos || a.find('/') != std::string::npos) {
       auto n = parse_network(a);
       if (!n) return bad(line, "address", a, msg::asa_noun_address);
-      return Addresses{AddressSet::of(*n), ""};
+      return Addresses{AddressSet::of(*n), {}};
     }
     auto mask = parse_network(w.peek());
     auto n = parse_network(a);
@@ -339,20 +339,20 @@ class Reader {
     if (prefix != 32 && (m << prefix) != 0) return bad(line, "mask", mask->to_string(), msg::asa_bad_mask);
     auto net = parse_network(a + "/" + std::to_string(prefix));
     if (!net) return bad(line, "address", a, msg::asa_noun_address);
-    return Addresses{AddressSet::of(*net), ""};
+    return Addresses{AddressSet::of(*net), {}};
   }
 
   // An ACE's source or destination.
   Result<Addresses> address_spec(int line, Words& w) const {
     auto head = w.next();
-    if (head == "any") return Addresses{AddressSet::all(), ""};
-    if (head == "any4") return Addresses{AddressSet::all_of(4), ""};
-    if (head == "any6") return Addresses{AddressSet::all_of(6), ""};
+    if (head == "any") return Addresses{AddressSet::all(), {}};
+    if (head == "any4") return Addresses{AddressSet::all_of(4), {}};
+    if (head == "any6") return Addresses{AddressSet::all_of(6), {}};
     if (head == "host") return address(line, w, true);
     if (head == "object" || head == "object-group") return network(line, w.next());
     if (head == "interface") {
       auto name = w.next();
-      return Addresses{AddressSet::all(), msg::asa_unsupported_interface(name).en};
+      return Addresses{AddressSet::all(), msg::asa_unsupported_interface(name)};
     }
     if (head.empty()) return Error{c_.file, line, 0, "address", msg::asa_expected("an address", "access-list")};
     --w.at;
@@ -535,10 +535,10 @@ class Reader {
     if (action != "permit" && action != "deny") return bad(where.line, "access-list", action, msg::asa_noun_action);
     // Options at the end (log …, time-range, inactive) are read first: they may stand anywhere after
     // the addresses and ports.
-    std::string unsupported;
+    LocalizedText unsupported;
     for (std::size_t i = w.at; i < w.w.size(); ++i) {
       if (w.w[i] == "inactive") return ok_status();  // an inactive entry matches nothing
-      if (w.w[i] == "time-range" && i + 1 < w.w.size()) unsupported = msg::asa_unsupported_time(w.w[i + 1]).en;
+      if (w.w[i] == "time-range" && i + 1 < w.w.size()) unsupported = msg::asa_unsupported_time(w.w[i + 1]);
     }
     // The protocol: a name or number, a service object or group, a protocol group.
     std::vector<Service> services;
@@ -571,7 +571,7 @@ class Reader {
            w.peek() == "security-group" || w.peek() == "object-group-security") {
       auto what = w.next();
       if (what == "security-group") w.next();  // "name X" or "tag N"
-      if (unsupported.empty()) unsupported = msg::asa_unsupported_user(what + " " + w.peek()).en;
+      if (unsupported.empty()) unsupported = msg::asa_unsupported_user(what + " " + w.peek());
       w.next();
     }
     auto source = address_spec(where.line, w);
@@ -599,7 +599,7 @@ class Reader {
     while (w.peek() == "security-group" || w.peek() == "object-group-security") {
       auto what = w.next();
       if (what == "security-group") w.next();
-      if (unsupported.empty()) unsupported = msg::asa_unsupported_user(what + " " + w.peek()).en;
+      if (unsupported.empty()) unsupported = msg::asa_unsupported_user(what + " " + w.peek());
       w.next();
     }
     auto destination = address_spec(where.line, w);
@@ -646,7 +646,7 @@ class Reader {
   // ---- the path ---------------------------------------------------------------------------------
 
   Rule rule(const Cube& match, Verdict verdict, const std::string& where, std::string target = "",
-            std::string unsupported = "") const {
+            LocalizedText unsupported = {}) const {
     return made_rule(c_.file, match, verdict, where, std::move(target), std::move(unsupported));
   }
 
@@ -689,7 +689,7 @@ class Reader {
       }
       Cube elsewhere;
       elsewhere.destination = known.complement();
-      chain.rules.push_back(rule(elsewhere, Verdict::drop, "security-level", "", msg::asa_not_behind_interface().en));
+      chain.rules.push_back(rule(elsewhere, Verdict::drop, "security-level", "", msg::asa_not_behind_interface()));
     }
     out_.chains.emplace(chain_name, std::move(chain));
   }
@@ -708,7 +708,7 @@ class Reader {
         ingress.rules.push_back(rule(Cube{}, Verdict::go_to, "interface " + iface, "asa in " + iface));
       } else {
         ingress.rules.push_back(rule(Cube{}, Verdict::drop, "access-group", "",
-                                     msg::asa_no_interface_named(bound.empty() ? "-" : join(bound, ", ")).en));
+                                     msg::asa_no_interface_named(bound.empty() ? "-" : join(bound, ", "))));
       }
     } else {
       for (const auto& [iface, nets] : interfaces_.networks) {
@@ -718,7 +718,7 @@ class Reader {
         from.source = nets;
         ingress.rules.push_back(rule(from, Verdict::go_to, "interface " + iface, "asa in " + iface));
       }
-      ingress.rules.push_back(rule(Cube{}, Verdict::drop, "interface", "", msg::asa_not_behind_interface().en));
+      ingress.rules.push_back(rule(Cube{}, Verdict::drop, "interface", "", msg::asa_not_behind_interface()));
     }
     out_.chains.emplace(ingress.name, std::move(ingress));
     out_.stages.push_back(Stage{"asa ingress", false, true, true, false});

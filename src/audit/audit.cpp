@@ -99,16 +99,13 @@ std::vector<Cube> replies_of(const plan::Flow& f) {
   return out;
 }
 
-// "echo-request", … for a set of ICMP types; empty when the set is every type.
-std::vector<std::string> icmp_type_names(int protocol, const TypeSet& types) {
-  if (types.all()) return {};
-  // Most types: said by the few it leaves out ("every type but echo-request").
-  bool inverse = types.count() > types.size() / 2;
-  std::vector<std::string> out;
+// "echo-request", … for a set of ICMP types, into the finding; none when the set is every type.
+// Most types are said by the few left out ("every type but echo-request").
+void name_icmp_types(PortFinding& f, int protocol, const TypeSet& types) {
+  if (types.all()) return;
+  f.icmp_types_left_out = types.count() > types.size() / 2;
   for (std::size_t t = 0; t < types.size(); ++t)
-    if (types.test(t) != inverse) out.push_back(icmp_type_name(protocol, static_cast<int>(t)));
-  if (inverse) return {"every type but " + join(out, ",")};
-  return out;
+    if (types.test(t) != f.icmp_types_left_out) f.icmp_types.push_back(icmp_type_name(protocol, static_cast<int>(t)));
 }
 
 std::string label_of(const PortFinding& f) {
@@ -366,7 +363,7 @@ class Auditor {
     // Which ICMP types are dropped: a rule that lets echo through blocks the rest, not "icmp".
     if ((f.transport == Transport::icmp || f.transport == Transport::icmpv6) && !reply) {
       int protocol = first_protocol(outcome.dropped.front().protocols);
-      pf.icmp_types = icmp_type_names(protocol, types);
+      name_icmp_types(pf, protocol, types);
     }
     auto n = plan::narrowed_to(f, catalog_, pf.ports);
     // On a Windows host, only the services whose own question was dropped: a port another program's
@@ -389,7 +386,7 @@ class Auditor {
 
   void note_undecided(const plan::Flow& f, const Outcome& outcome) {
     for (const auto& u : outcome.undecided) {
-      std::string key = u.rule ? u.rule->location.to_string() : u.why;
+      std::string key = u.rule ? u.rule->location.to_string() : u.why.en;
       auto& entry = undecided_[key];
       if (entry.construct.empty()) {
         entry.construct = u.why;
@@ -688,7 +685,7 @@ class Auditor {
         lines(cubes, shape, transport_name(static_cast<int>(i)));
         for (auto j = before; j < extra.size(); ++j) {
           if (!ports) extra[j].ports = {};
-          if (icmp) extra[j].icmp_types = icmp_type_names(static_cast<int>(i), key.second);
+          if (icmp) name_icmp_types(extra[j], static_cast<int>(i), key.second);
         }
       }
     }

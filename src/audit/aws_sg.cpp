@@ -165,7 +165,7 @@ class Reader {
       return ok_status();
     };
     std::vector<Rule> out;
-    auto add = [&](const AddressSet& peers, const std::string& peer_text, const std::string& undecided) -> Status {
+    auto add = [&](const AddressSet& peers, const std::string& peer_text, const LocalizedText& undecided) -> Status {
       RuleBuilder b;
       if (auto st = base(b); !st) return st;
       if (undecided.empty())
@@ -180,21 +180,22 @@ class Reader {
       auto cidr = text_of(r, "CidrIp");
       auto set = parse_address_value(cidr);
       if (!set) return bad("CidrIp '" + cidr + "'");
-      if (auto st = add(*set, cidr, ""); !st) return st.error();
+      if (auto st = add(*set, cidr, {}); !st) return st.error();
     }
     for (const auto& r : list_of(p, "Ipv6Ranges")) {
       auto cidr = text_of(r, "CidrIpv6");
       auto set = parse_address_value(cidr);
       if (!set) return bad("CidrIpv6 '" + cidr + "'");
-      if (auto st = add(*set, cidr, ""); !st) return st.error();
+      if (auto st = add(*set, cidr, {}); !st) return st.error();
     }
     for (const auto& r : list_of(p, "UserIdGroupPairs")) {
       auto id = text_of(r, "GroupId");
-      if (auto st = add(members(id), "group " + id, ""); !st) return st.error();
+      if (auto st = add(members(id), "group " + id, {}); !st) return st.error();
     }
     for (const auto& r : list_of(p, "PrefixListIds")) {
       auto id = text_of(r, "PrefixListId");
-      if (auto st = add(AddressSet::all(), "prefix list " + id, "prefix list " + id); !st) return st.error();
+      if (auto st = add(AddressSet::all(), "prefix list " + id, msg::audit_construct_prefix_list(id)); !st)
+        return st.error();
     }
     return out;
   }

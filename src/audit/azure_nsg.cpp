@@ -17,6 +17,7 @@
 #include "rule_builder.hpp"
 #include "winports/audit/messages.hpp"
 #include "winports/audit/ruleset.hpp"
+#include "winports/catalog/messages.hpp"
 
 namespace winports::audit {
 namespace {
@@ -217,7 +218,7 @@ class Reader {
       return Error{file_, 0, 0, nsg + "/" + name, msg::azure_bad_rule(name, nsg, why)};
     };
     RuleBuilder b;
-    std::vector<std::string> undecided;
+    std::vector<LocalizedText> undecided;
     const auto protocol = lower(text_of(r, "protocol"));
     ProtocolSet protocols;
     if (protocol == "*" || protocol == "any")
@@ -242,7 +243,7 @@ class Reader {
                          source ? "sourceAddressPrefixes" : "destinationAddressPrefixes");
       auto groups = r.find(source ? "sourceApplicationSecurityGroups" : "destinationApplicationSecurityGroups");
       if (groups != r.end() && groups->is_array() && !groups->empty()) {
-        if (site_.nic_files.empty()) undecided.push_back(std::string(side) + " application security group");
+        if (site_.nic_files.empty()) undecided.push_back(msg::audit_construct_asg(side));
         for (const auto& g : *groups) {
           // A group nobody joins matches no address.
           auto members = site_.asg_members.find(asg_key(g.is_object() ? text_of(g, "id") : ""));
@@ -255,7 +256,7 @@ class Reader {
         if (auto a = addresses(v))
           set = set.unite(*a);
         else
-          undecided.push_back("service tag " + v);
+          undecided.push_back(msg::audit_construct_service_tag(v));
       if (undecided.empty()) b.addresses(source, set, false);
       auto ports = values(r, source ? "sourcePortRange" : "destinationPortRange",
                           source ? "sourcePortRanges" : "destinationPortRanges");
@@ -275,7 +276,11 @@ class Reader {
     auto access = text_of(r, "access");
     if (access != "Allow" && access != "Deny") return bad("access '" + access + "'");
     b.verdict(access == "Allow" ? Verdict::accept : Verdict::drop);
-    if (!undecided.empty()) b.unsupported(join(undecided, ", "));
+    if (!undecided.empty()) {
+      LocalizedText all = undecided.front();
+      for (std::size_t i = 1; i < undecided.size(); ++i) all += msg::list_separator() + undecided[i];
+      b.unsupported(all);
+    }
     auto where = nsg + ": " + name + " (priority " + std::to_string(r.value("priority", 0)) + ")";
     auto ports = join(values(r, "destinationPortRange", "destinationPortRanges"), ",");
     return std::vector<Rule>{b.finish(Location{file_, 0, where}, access + " " + text_of(r, "protocol") + " " +

@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "cube_index.hpp"
+#include "winports/audit/messages.hpp"
 
 namespace winports::audit {
 
@@ -49,8 +50,8 @@ class Walk {
     if (it == ruleset_.chains.end() || depth > kMaxDepth) {
       for (auto& p : packets)
         out_.undecided.push_back({std::move(p), nullptr,
-                                  depth > kMaxDepth ? "jumps nest deeper than " + std::to_string(kMaxDepth)
-                                                    : "chain " + chain_name + " is not in the ruleset"});
+                                  depth > kMaxDepth ? msg::audit_jumps_too_deep(std::to_string(kMaxDepth))
+                                                    : msg::audit_chain_missing(chain_name)});
       return {};
     }
     std::vector<Cube> returned;
@@ -158,9 +159,8 @@ Outcome Evaluator::evaluate(std::vector<Cube> packets) const {
     Cube in = restricted(p, covered), rest = restricted(p, uncovered);
     if (!in.empty()) current.add(std::move(in), nullptr);
     if (!rest.empty())
-      out.undecided.push_back(
-          {std::move(rest), nullptr,
-           ruleset.covers_ipv4 ? "no ruleset for IPv6 was given" : "no ruleset for IPv4 was given"});
+      out.undecided.push_back({std::move(rest), nullptr,
+                               ruleset.covers_ipv4 ? msg::audit_no_ruleset_ipv6() : msg::audit_no_ruleset_ipv4()});
   }
   Walk evaluator(ruleset, indexes_->by_chain, out);
   for (const Stage& stage : ruleset.stages) {

@@ -280,7 +280,7 @@ class Reader {
     }
     if (opt == "-j" || opt == "--jump" || opt == "-g" || opt == "--goto") return target(b, opt, c, number);
     if (opt == "-f" || opt == "--fragment") {
-      b.unsupported("-f (fragments)");
+      b.unsupported(msg::audit_construct_fragments());
       return ok_status();
     }
     if (opt == "-c" || opt == "--set-counters") {
@@ -304,10 +304,10 @@ class Reader {
     else if (t == "RETURN")
       b.verdict(Verdict::return_);
     else if (t == "DNAT" || t == "REDIRECT" || t == "TPROXY" || t == "NETMAP") {
-      b.rewrites("-j " + t + " rewrites the destination");
+      b.rewrites(msg::audit_construct_rewrites("-j " + t));
       b.verdict(Verdict::accept);
     } else if (t == "NFQUEUE" || t == "QUEUE") {
-      b.unsupported("-j " + t + " (a userspace program decides)");
+      b.unsupported(msg::audit_construct_userspace("-j " + t));
       b.verdict(Verdict::drop);
     } else if (out_.chains.count(key_of(table_, t)))
       b.verdict(opt == "-g" || opt == "--goto" ? Verdict::go_to : Verdict::jump, t);

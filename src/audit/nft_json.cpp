@@ -205,7 +205,7 @@ class Reader {
       const auto& data = body.value("data", json());
       if (!data.is_object() || !data.contains("set") || !data["set"].is_array()) {
         s.kind = K::unsupported;
-        s.what = s.match.left + " vmap @…";
+        s.what = LocalizedText{{}, s.match.left + " vmap @…"};
         return s;
       }
       for (const auto& entry : data["set"]) {
@@ -217,13 +217,13 @@ class Reader {
       }
     } else if (name == "limit" || name == "quota") {
       s.kind = K::unsupported;
-      s.what = name + " (a rate or quota decides)";
+      s.what = msg::audit_construct_rate(name);
     } else if (name == "dnat" || name == "redirect" || name == "tproxy") {
       s.kind = K::rewrite;
-      s.what = name + " rewrites the destination";
+      s.what = msg::audit_construct_rewrites(name);
     } else if (name == "xt") {
       s.kind = K::unsupported;
-      s.what = "an iptables extension (xt) nft cannot show";
+      s.what = msg::audit_construct_xt();
     }
     return s;  // counter, log, comment, mangle, snat, masquerade, notrack: nothing decided
   }

@@ -67,14 +67,14 @@ class Translator {
           break;
       }
     }
-    if (concatenated && vmap) base.unsupported(concatenated->match.left + " with a vmap");
+    if (concatenated && vmap) base.unsupported(msg::audit_construct_vmap(concatenated->match.left));
     if (concatenated && !vmap) {
       // Each element is a conjunction of its parts: the union of the elements is one rule each,
       // all with the rule's verdict (the order of rules with one verdict does not matter).
       auto elements = values(concatenated->match);
       if (!missing_set_.empty()) {
         base.unsupported(missing_set_);
-        missing_set_.clear();
+        missing_set_ = {};
         elements = {};
         out.push_back(base.finish(rule.location, rule.text));
       }
@@ -115,7 +115,7 @@ class Translator {
     else if (v == "jump" || v == "goto")
       b.verdict(v == "jump" ? Verdict::jump : Verdict::go_to, Model::key(chain_.family, chain_.table, target));
     else if (v == "queue") {
-      b.unsupported("queue (a userspace program decides)");
+      b.unsupported(msg::audit_construct_userspace("queue"));
       b.verdict(Verdict::drop);
     }
     // continue: no verdict
@@ -141,11 +141,11 @@ class Translator {
     if (m.set.empty()) return m.values;
     auto it = model_.sets.find(Model::key(chain_.family, chain_.table, m.set));
     if (it == model_.sets.end()) {
-      missing_set_ = "set @" + m.set + " is not in the ruleset";
+      missing_set_ = msg::audit_construct_set_missing(m.set);
       return {};
     }
     if (it->second.dynamic) {
-      missing_set_ = "set @" + m.set + " is filled as packets pass (flags dynamic, add or update @" + m.set + ")";
+      missing_set_ = msg::audit_construct_set_dynamic(m.set, m.set);
       return {};
     }
     return it->second.elements;
@@ -157,7 +157,7 @@ class Translator {
     auto vals = values(m);
     if (!missing_set_.empty()) {
       b.unsupported(missing_set_);
-      missing_set_.clear();
+      missing_set_ = {};
       return;
     }
     auto unsupported = [&] { b.unsupported(m.left + " " + m.op + " " + (m.set.empty() ? "…" : "@" + m.set)); };
@@ -265,7 +265,7 @@ class Translator {
 
   const Model& model_;
   const Chain& chain_;
-  std::string missing_set_;  // why the set a match names cannot be decided, when it cannot
+  LocalizedText missing_set_;  // why the set a match names cannot be decided, when it cannot
 };
 
 // Hooks a packet crosses on the path, in order.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "winports/audit/messages.hpp"
 #include "winports/audit/ruleset.hpp"
 
 namespace winports::audit::nft {
@@ -25,7 +26,7 @@ struct Statement {
   std::string verdict;  // accept, drop, reject, return, continue, jump, goto, queue
   std::string target;   // jump/goto
   std::vector<std::pair<std::string, std::pair<std::string, std::string>>> entries;  // vmap: key -> (verdict, target)
-  std::string what;  // unsupported / rewrite: what it is
+  LocalizedText what;  // unsupported / rewrite: what it is (the ruleset's syntax, and winports' words)
 };
 
 struct Rule {

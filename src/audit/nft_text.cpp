@@ -633,13 +633,13 @@ class Parser {
     }
     if (w == "limit" || w == "quota") {
       s.kind = K::unsupported;
-      s.what = w + " (a rate or quota decides)";
+      s.what = msg::audit_construct_rate(w);
       skip_words_until_statement();
       return s;
     }
     if (w == "dnat" || w == "redirect" || w == "tproxy") {
       s.kind = K::rewrite;
-      s.what = w + " rewrites the destination";
+      s.what = msg::audit_construct_rewrites(w);
       skip_words_until_statement();
       return s;
     }
@@ -725,7 +725,7 @@ class Parser {
     // A bitwise expression ("ct mark & 0xff"): not modelled.
     if (peek().kind == Token::Kind::word && (peek().text == "." || peek().text == "&" || peek().text == "|")) {
       s.kind = K::unsupported;
-      s.what = left + " " + peek().text + " …";
+      s.what = LocalizedText{{}, left + " " + peek().text + " …"};
       skip_words_until_verdict();
     }
     return s;
@@ -735,7 +735,7 @@ class Parser {
     if (peek().kind == Token::Kind::word && peek().text[0] == '@') {
       ++at_;
       s.kind = nft::Statement::Kind::unsupported;
-      s.what = s.match.left + " vmap @…";
+      s.what = LocalizedText{{}, s.match.left + " vmap @…"};
       return s;
     }
     auto open = expect(Token::Kind::open, "{");

@@ -35,7 +35,10 @@ ordered_json finding_json(const PortFinding& f) {
   o["to"] = f.to.en;
   o["transport"] = f.transport;
   o["ports"] = ports_json(f.ports);
-  if (!f.icmp_types.empty()) o["icmp_types"] = f.icmp_types;
+  if (f.icmp_types_left_out)
+    o["icmp_types"] = {"every type but " + join(f.icmp_types, ",")};  // docs/audit.md: the JSON's stable form
+  else if (!f.icmp_types.empty())
+    o["icmp_types"] = f.icmp_types;
   if (!f.program.empty()) o["program"] = f.program;
   o["services"] = f.services;
   if (!f.kb.en.empty()) o["kb"] = f.kb.en;
@@ -57,7 +60,9 @@ ordered_json list_json(const std::vector<PortFinding>& list) {
 std::string ports_text(const PortFinding& f, Lang lang = Lang::en) {
   if (!f.program.empty()) return msg::audit_program_ports.in(lang, f.transport, f.program);
   return f.transport + (f.ports.empty() ? "" : " " + f.ports.to_string()) +
-         (f.icmp_types.empty() ? "" : " " + join(f.icmp_types, ","));
+         (f.icmp_types.empty()    ? ""
+          : f.icmp_types_left_out ? " " + msg::audit_every_type_but.in(lang, join(f.icmp_types, ","))
+                                  : " " + join(f.icmp_types, ","));
 }
 
 }  // namespace
@@ -109,7 +114,7 @@ std::string audit_json(const Audit& a) {
   for (const auto& u : a.unsupported) {
     ordered_json e;
     if (!u.where.file.empty()) e = location_json(u.where);
-    e["construct"] = u.construct;
+    e["construct"] = u.construct.en;
     e["undecided"] = u.flows;
     o["unsupported"].push_back(std::move(e));
   }
@@ -145,7 +150,7 @@ std::string audit_text(const Audit& a, Lang lang) {
     return join(where, ", ", [](const Location& l) { return l.to_string(); });
   };
   for (const auto& f : a.blocked) {
-    std::string line = msg::audit_blocked.in(lang, ports_text(f), join(f.services, ", "));
+    std::string line = msg::audit_blocked.in(lang, ports_text(f, lang), join(f.services, ", "));
     if (!f.kb.en.empty()) line += msg::audit_kb.in(lang, f.kb.in(lang));
     if (!f.source_addresses.empty()) line += msg::audit_from_only.in(lang, f.source_addresses);
     if (!f.destination_addresses.empty()) line += msg::audit_to_only.in(lang, f.destination_addresses);
@@ -153,7 +158,7 @@ std::string audit_text(const Audit& a, Lang lang) {
     add(f, line);
   }
   for (const auto& f : a.replies) {
-    auto line = msg::audit_replies.in(lang, ports_text(f), f.to.in(lang), f.from.in(lang));
+    auto line = msg::audit_replies.in(lang, ports_text(f, lang), f.to.in(lang), f.from.in(lang));
     if (!f.rules.empty()) line += msg::audit_dropped_by.in(lang, locations(f.rules));
     add(f, line);
   }
@@ -202,7 +207,8 @@ std::string audit_text(const Audit& a, Lang lang) {
   for (const auto& s : a.shadowed)
     out << msg::audit_never_matches.in(lang, s.rule.to_string(), s.text, locations(s.by)) << '\n';
   for (const auto& u : a.unsupported) {
-    out << msg::audit_undecided.in(lang, u.where.file.empty() ? "" : u.where.to_string() + ": ", u.construct) << '\n';
+    out << msg::audit_undecided.in(lang, u.where.file.empty() ? "" : u.where.to_string() + ": ", u.construct.in(lang))
+        << '\n';
     for (std::size_t i = 0; i < u.flows.size() && i < 5; ++i) out << "  " << u.flows[i] << '\n';
     if (u.flows.size() > 5) out << msg::audit_more_flows.in(lang, std::to_string(u.flows.size() - 5)) << '\n';
   }

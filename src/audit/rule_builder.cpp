@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "winports/audit/messages.hpp"
 #include "winports/audit/space.hpp"
 
 namespace winports::audit {
@@ -145,8 +146,7 @@ void RuleBuilder::interface(std::string_view name, bool negate) {
     if (!negate) loopback_ = true;
     return;
   }
-  unsupported("interface " + std::string(name) + (negate ? " (negated)" : "") +
-              ": the site file does not say which interface a zone is behind");
+  unsupported(msg::audit_construct_interface(name, negate ? msg::audit_construct_negated() : LocalizedText{}));
 }
 
 void RuleBuilder::hop_limit(int value, bool negate) {
@@ -154,15 +154,14 @@ void RuleBuilder::hop_limit(int value, bool negate) {
     link_only_ = true;
     return;
   }
-  unsupported("hop limit " + std::string(negate ? "!= " : "") + std::to_string(value) +
-              ": the site file does not say how far its hosts are");
+  unsupported(msg::audit_construct_hop_limit(std::string(negate ? "!= " : "") + std::to_string(value)));
 }
 
-void RuleBuilder::unsupported(std::string what) {
+void RuleBuilder::unsupported(LocalizedText what) {
   if (unsupported_.empty()) unsupported_ = std::move(what);
 }
 
-void RuleBuilder::rewrites(std::string what) {
+void RuleBuilder::rewrites(LocalizedText what) {
   if (rewrite_.empty()) rewrite_ = std::move(what);
 }
 

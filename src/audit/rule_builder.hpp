@@ -26,8 +26,9 @@ class RuleBuilder {
   // IPv6 hop limit (ip6 hoplimit, -m hl --hl-eq; IPv4's ttl alike): 255 is a packet sent on this
   // link that no router forwarded (RFC 4861 neighbour discovery), never the site's routed traffic.
   void hop_limit(int value, bool negate);
-  void unsupported(std::string what);
-  void rewrites(std::string what);  // DNAT and friends: whatever the rule selects is undecided
+  void unsupported(LocalizedText what);
+  void unsupported(std::string syntax) { unsupported(LocalizedText{{}, std::move(syntax)}); }  // as written
+  void rewrites(LocalizedText what);  // DNAT and friends: whatever the rule selects is undecided
   void verdict(Verdict v, std::string target = "");
   [[nodiscard]] bool has_verdict() const { return rule_.verdict != Verdict::none; }
   Rule finish(Location location, std::string text);
@@ -36,14 +37,14 @@ class RuleBuilder {
   Rule rule_;
   bool loopback_ = false;
   bool link_only_ = false;
-  std::string unsupported_;
-  std::string rewrite_;
+  LocalizedText unsupported_;
+  LocalizedText rewrite_;
 };
 
 // A rule the reader makes rather than reads (a path's go-to, a format's own default): `where` names
 // it and is its text.
 inline Rule made_rule(const std::string& file, const Cube& match, Verdict verdict, const std::string& where,
-                      std::string target = "", std::string unsupported = "") {
+                      std::string target = "", LocalizedText unsupported = {}) {
   Rule r;
   r.location = Location{file, 0, where};
   r.text = where;

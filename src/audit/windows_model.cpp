@@ -63,7 +63,7 @@ class Translator {
     addresses(b, r.local_addresses, false);
     icmp(b, r);
     if (!r.security.empty() && lower(r.security) != "notrequired")
-      b.unsupported("Security=" + r.security + " (an IPsec requirement or bypass the audit does not model)");
+      b.unsupported(msg::audit_construct_ipsec(r.security));
     if (r.action == "Allow")
       b.verdict(Verdict::accept);
     else if (r.action == "Block")

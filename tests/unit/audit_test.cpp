@@ -165,7 +165,7 @@ TEST(AuditAlgebra, NeverMatchesAgreesWithBruteForce) {
       else
         r.match = random_cube(rng);
       r.verdict = pick(rng) == 0 ? Verdict::drop : Verdict::accept;
-      if (pick(rng) == 0 && i % 7 == 3) r.unsupported = "a mark";
+      if (pick(rng) == 0 && i % 7 == 3) r.unsupported = LocalizedText{{}, "a mark"};
       r.location = Location{"c", i + 1, ""};
       chain.rules.push_back(std::move(r));
     }
@@ -305,7 +305,7 @@ TEST(AuditIptables, ChainsJumpsGotosPoliciesAndNegations) {
   ASSERT_EQ(o.undecided.size(), 1u);
   ASSERT_NE(o.undecided[0].rule, nullptr);
   EXPECT_EQ(o.undecided[0].rule->location.line, 14);
-  EXPECT_EQ(o.undecided[0].why, "-m set");
+  EXPECT_EQ(o.undecided[0].why.en, "-m set");
   // The tcp/88 rule of chain ad: the multiport rule above it decides everything it selects.
   auto shadowed = shadowed_rules(*r);
   ASSERT_EQ(shadowed.size(), 1u);
@@ -339,7 +339,7 @@ COMMIT
   EXPECT_EQ(fate(*r, packet("198.18.10.5", "198.18.20.10", 6, 22)), Fate::undecided);
   auto o = evaluate(*r, {packet("198.18.10.5", "198.18.20.10", 6, 22)});
   ASSERT_EQ(o.undecided.size(), 1u);
-  EXPECT_EQ(o.undecided[0].why, "-s pxe.example.org");
+  EXPECT_EQ(o.undecided[0].why.en, "-s pxe.example.org");
   // A code's name (host-unreachable is 3/1) stands for its type, as "3/1" does.
   auto unreachable = packet("198.18.10.5", "198.18.20.10", 1, 0);
   unreachable.icmp_types.reset();
@@ -618,7 +618,10 @@ table inet filter {
   EXPECT_EQ(fate(*r, packet("198.18.10.7", "198.18.30.10", 6, 8081)), Fate::undecided) << "flags dynamic";
   auto o = evaluate(*r, {packet("198.18.10.7", "198.18.30.10", 6, 8080)});
   ASSERT_EQ(o.undecided.size(), 1u);
-  EXPECT_NE(o.undecided[0].why.find("set @knocked is filled as packets pass"), std::string::npos) << o.undecided[0].why;
+  EXPECT_NE(o.undecided[0].why.en.find("set @knocked is filled as packets pass"), std::string::npos)
+      << o.undecided[0].why.en;
+  EXPECT_NE(o.undecided[0].why.in(Lang::ja).find("セット @knocked はパケットが通るたびに埋まります"), std::string::npos)
+      << o.undecided[0].why.in(Lang::ja);
   ASSERT_EQ(r->notes.size(), 1u);
   EXPECT_EQ(r->notes[0].first.line, 2);
   EXPECT_NE(r->notes[0].second.en.find("include \"/etc/nftables.d/*.nft\": that file is not read"), std::string::npos);
@@ -866,7 +869,10 @@ TEST(AuditFindings, RepliesShadowsAndUnreadableMatchesAreFindingsOfTheirOwn) {
   auto iface = edit(nft, "ct state invalid drop", "\t\tct state invalid drop\n\t\tiifname \"eth1\" drop");
   a = audit_nft(site, iface);
   ASSERT_EQ(a.unsupported.size(), 1u) << audit_text(a);
-  EXPECT_NE(a.unsupported[0].construct.find("eth1"), std::string::npos);
+  EXPECT_NE(a.unsupported[0].construct.en.find("eth1"), std::string::npos);
+  EXPECT_NE(audit::audit_text(a, Lang::ja).find("インターフェイス eth1: どのゾーンがどのインターフェイスの先にあるか"),
+            std::string::npos)
+      << audit::audit_text(a, Lang::ja);
   EXPECT_EQ(a.unsupported[0].flows.size(), a.flows);
   EXPECT_TRUE(a.blocked.empty()) << audit_text(a);
 }
@@ -1155,7 +1161,7 @@ TEST(AuditWindows, KeywordsProfilesBlockOverAllowAndTheProfileState) {
              "\"s\"=\"v2.31|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=445|RA4=LocalSubnet|\"\n";
   a = windows_audit(site, dns);
   ASSERT_EQ(a.unsupported.size(), 1u) << audit_text(a);
-  EXPECT_NE(a.unsupported[0].construct.find("RA=DNS"), std::string::npos);
+  EXPECT_NE(a.unsupported[0].construct.en.find("RA=DNS"), std::string::npos);
   // fs1 (in dc1's subnet) reaches 445 through LocalSubnet; the clients do not.
   EXPECT_TRUE(std::none_of(a.blocked.begin(), a.blocked.end(), [](const PortFinding& b) {
     return b.from.en == "fs1" && b.ports.contains(445);
@@ -1194,4 +1200,21 @@ TEST(AuditWindows, BadExportsNameFileLineAndField) {
                             R"({"format": "winports-windows-firewall", "rules": [{"direction": "Sideways"}]})",
                             Path::input, Format::automatic, &*context)
                    .ok());
+}
+
+// ICMP types a finding leaves out are said in the run's language; the JSON keeps its stable form.
+TEST(AuditReport, IcmpTypesLeftOutInTheRunsLanguage) {
+  audit::Audit a;
+  audit::PortFinding f;
+  f.from = LocalizedText{{}, "clients"}, f.to = LocalizedText{{}, "dc1"};
+  f.transport = "icmp";
+  f.icmp_types = {"echo-request"};
+  f.icmp_types_left_out = true;
+  a.blocked.push_back(f);
+  EXPECT_NE(audit::audit_text(a, Lang::en).find("icmp every type but echo-request"), std::string::npos)
+      << audit::audit_text(a, Lang::en);
+  EXPECT_NE(audit::audit_text(a, Lang::ja).find("icmp echo-request 以外のすべての種類"), std::string::npos)
+      << audit::audit_text(a, Lang::ja);
+  auto json = nlohmann::json::parse(audit::audit_json(a));
+  EXPECT_EQ(json["blocked"][0]["icmp_types"], nlohmann::json::array({"every type but echo-request"})) << json.dump();
 }

@@ -28,6 +28,7 @@ struct PortFinding {
   std::vector<Location> rules;          // the rules that drop (blocked) or accept (extra) it; policies are not rules
   std::vector<std::string> rule_texts;  // extra: each rule's text, parallel to rules ("" for a policy)
   std::vector<std::string> icmp_types;  // ICMP: the types it is about ("echo-request"), empty for every type
+  bool icmp_types_left_out = false;     // icmp_types are the few it is not about (most types are)
   // Extra: opened by a Windows rule for one program with no port of its own ("plasrv.exe"): the ports
   // that program listens on, which no ruleset says — `ports` is then empty.
   std::string program;
@@ -56,8 +57,8 @@ struct ReachFinding {
 };
 
 struct UnsupportedFinding {
-  Location where;  // empty file: not a rule (a family no file covers)
-  std::string construct;
+  Location where;                  // empty file: not a rule (a family no file covers)
+  LocalizedText construct;         // the JSON keeps its English
   std::vector<std::string> flows;  // the planned flows it leaves undecided ("clients -> dc1 tcp 445")
 };
 

@@ -13,7 +13,7 @@ namespace winports::audit {
 struct Undecided {
   Cube packets;
   const Rule* rule = nullptr;  // the rule that could not be read; null when `why` is about the files
-  std::string why;
+  LocalizedText why;
 };
 
 struct Outcome {

@@ -33,8 +33,9 @@ struct Rule {
   Verdict verdict = Verdict::none;
   std::string target;  // the chain of a jump or goto (its key in Ruleset::chains)
   // A condition the audit cannot evaluate (an interface other than loopback, a rate limit, a mark,
-  // a NAT, a set it cannot see): the packets the rest of the match selects are undecided.
-  std::string unsupported;
+  // a NAT, a set it cannot see): the packets the rest of the match selects are undecided. The
+  // ruleset's own syntax stays as written; winports' words about it are in both languages.
+  LocalizedText unsupported;
   bool local_only = false;  // matches loopback traffic only: none of the site's, and no finding either
   // Windows Firewall: the program or service the rule is for ("lsass.exe", "service dns"), "" for
   // every one. A packet space cannot say which program listens, so two rules of different scopes

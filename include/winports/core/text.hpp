@@ -31,6 +31,7 @@ struct LocalizedText {
   std::string ja;
   std::string en;
   [[nodiscard]] const std::string& in(Lang lang) const { return lang == Lang::ja && !ja.empty() ? ja : en; }
+  [[nodiscard]] bool empty() const { return en.empty() && ja.empty(); }
   bool operator==(const LocalizedText&) const = default;
   // Messages are built from parts (a message, then its "did you mean"): each language joins its own.
   LocalizedText& operator+=(const LocalizedText& more) {

@@ -37,6 +37,9 @@ struct Context {
   catalog::Catalog merged_;
 };
 
+// What the last Context::load(only) decoded (never freed: see context.cpp).
+extern const catalog::Catalog* partial_catalog;
+
 // Prints "winports: error: …" (under --json the error object of docs/json.md) and returns kUsageError.
 int report(const Error& error);
 

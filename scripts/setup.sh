@@ -3,7 +3,7 @@
 # Run as root (or with sudo) on a fresh machine; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(g++ cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libkainjow-mustache-dev
+packages=(g++ cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libkainjow-mustache-dev
   libutf8proc-dev libc-ares-dev libgraphviz-dev libxlsxwriter-dev libpcap-dev libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev clang-format hyperfine python3 nftables iptables iputils-ping libxml2-utils nmap chromium fonts-ipafont-gothic python3-openpyxl python3-jsonschema
   # Network tests: a Samba AD DC and real clients in namespaces (samba-ad-provision is only a
   # recommendation of samba-ad-dc, so it is named here).

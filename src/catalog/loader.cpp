@@ -35,7 +35,7 @@ bool vocabulary_has(const std::vector<VocabularyEntry>& entries, const std::stri
   return std::any_of(entries.begin(), entries.end(), [&](const auto& e) { return e.id == id; });
 }
 
-std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node, const std::string& path,
+std::vector<Condition> parse_conditions(const Reader& r, const yaml::Node& node, const std::string& path,
                                         const Catalog& context) {
   std::vector<Condition> out;
   if (!node.IsDefined() || node.IsNull()) return out;
@@ -85,7 +85,7 @@ std::vector<Condition> parse_conditions(const Reader& r, const YAML::Node& node,
   return out;
 }
 
-std::optional<Obsolete> parse_obsolete(const Reader& r, const YAML::Node& node, const std::string& path,
+std::optional<Obsolete> parse_obsolete(const Reader& r, const yaml::Node& node, const std::string& path,
                                        const Catalog& context) {
   if (!node.IsDefined()) return std::nullopt;
   r.check_keys(node, path, {"why", "source", "unless"});
@@ -94,7 +94,7 @@ std::optional<Obsolete> parse_obsolete(const Reader& r, const YAML::Node& node, 
                   parse_conditions(r, node["unless"], Reader::join(path, "unless"), context)};
 }
 
-AdRelation parse_ad_relation(const Reader& r, const YAML::Node& node, const std::string& path) {
+AdRelation parse_ad_relation(const Reader& r, const yaml::Node& node, const std::string& path) {
   AdRelation rel;
   if (!node.IsDefined()) return rel;
   rel.present = true;
@@ -105,7 +105,7 @@ AdRelation parse_ad_relation(const Reader& r, const YAML::Node& node, const std:
 }
 
 // A role id that must name a role of the catalog, with the closest id when it names none.
-std::string role_named(const Reader& r, const YAML::Node& node, const std::string& path, const Catalog& context) {
+std::string role_named(const Reader& r, const yaml::Node& node, const std::string& path, const Catalog& context) {
   auto id = r.nonempty(node, path);
   if (context.role(id)) return id;
   std::vector<std::string> known;
@@ -114,7 +114,7 @@ std::string role_named(const Reader& r, const YAML::Node& node, const std::strin
 }
 
 // A requirement's corrections: where the catalog fixes the Japanese seed, recorded, not silent.
-std::vector<Correction> parse_corrections(const Reader& r, const YAML::Node& corrections, const std::string& cp) {
+std::vector<Correction> parse_corrections(const Reader& r, const yaml::Node& corrections, const std::string& cp) {
   std::vector<Correction> out;
   if (!corrections.IsDefined()) return out;
   if (!corrections.IsSequence()) r.fail(corrections, cp, msg::yaml_expected_list());
@@ -133,7 +133,7 @@ std::vector<Correction> parse_corrections(const Reader& r, const YAML::Node& cor
 }
 
 // A KB source ({table, row …}) or another Microsoft document's ({document, section}).
-Source parse_source(const Reader& r, const YAML::Node& s, const std::string& ip, const Service& service,
+Source parse_source(const Reader& r, const yaml::Node& s, const std::string& ip, const Service& service,
                     const Catalog& context) {
   Source src;
   if (s.IsMap() && s["document"].IsDefined()) {
@@ -167,7 +167,7 @@ Source parse_source(const Reader& r, const YAML::Node& s, const std::string& ip,
   return src;
 }
 
-Requirement parse_requirement(const Reader& r, const YAML::Node& node, const std::string& path, const Service& service,
+Requirement parse_requirement(const Reader& r, const yaml::Node& node, const std::string& path, const Service& service,
                               const Catalog& context) {
   r.check_keys(node, path,
                {"protocol", "transport", "ports", "dynamic", "direction", "reply", "icmp_type", "derived_from",
@@ -451,7 +451,7 @@ void put(std::vector<T>& items, T item, Key key) {
 }
 
 // A `service:` value naming a service of the catalog, with the closest id when it names none.
-const Service& service_named(const Reader& r, const YAML::Node& node, const std::string& path, const Catalog& c) {
+const Service& service_named(const Reader& r, const yaml::Node& node, const std::string& path, const Catalog& c) {
   auto id = r.nonempty(node, path);
   if (const auto* s = c.service(id)) return *s;
   std::vector<std::string> ids;

@@ -27,7 +27,7 @@ std::vector<std::string> names_of(const auto& items) {
 // A list of ids that must each name something known; unknown ones fail with a suggestion. The
 // list of known ids is built only for an error: a large site names services thousands of times.
 template <class Items, class IdOf>
-std::vector<std::string> known_ids(const Reader& r, const YAML::Node& node, const std::string& path, Msg unknown,
+std::vector<std::string> known_ids(const Reader& r, const yaml::Node& node, const std::string& path, Msg unknown,
                                    const Items& items, IdOf id_of) {
   auto values = r.strings(node, path);
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -42,7 +42,7 @@ std::vector<std::string> known_ids(const Reader& r, const YAML::Node& node, cons
 auto by_id = [](const auto& item) -> const std::string& { return item.id; };
 
 // Static RPC ports must differ from each other on one machine (Netlogon event 5809, KB 224196).
-void check_distinct_rpc_ports(const Reader& r, const YAML::Node& node, const std::string& path, const Settings& s,
+void check_distinct_rpc_ports(const Reader& r, const yaml::Node& node, const std::string& path, const Settings& s,
                               const catalog::Catalog& c) {
   std::map<std::uint16_t, std::string> seen;
   for (const auto& ps : c.port_settings) {
@@ -92,7 +92,7 @@ std::string family_names(const std::set<int>& f) {
 // A client that shares no address family with any host of the destination gets no rule in any
 // format: refuse the entry rather than plan flows every emitter would drop. (Single hosts of a zone
 // or role it cannot reach beside others it can are the planner's warning.)
-void check_families(const Reader& r, const YAML::Node& node, const std::string& path, const Environment& env,
+void check_families(const Reader& r, const yaml::Node& node, const std::string& path, const Environment& env,
                     const Access& entry) {
   auto servers = access_sides(env, entry.to, true);
   for (const auto& from : access_sides(env, entry.from, false)) {
@@ -113,7 +113,7 @@ void check_families(const Reader& r, const YAML::Node& node, const std::string& 
 // An entry that grants nothing on every host of its destination is a mistake, not a rule: say
 // what the destination serves. (Hosts that get nothing beside others that do are the planner's
 // warning; a destination without hosts keeps its warning too.)
-void check_grants(const Reader& r, const YAML::Node& node, const std::string& path, const Environment& env,
+void check_grants(const Reader& r, const yaml::Node& node, const std::string& path, const Environment& env,
                   const catalog::Catalog& c, const Access& entry) {
   if (!entry.services.empty()) return;
   if (const auto* z = env.zone(entry.to); z && z->outside) {
@@ -171,7 +171,7 @@ void check_grants(const Reader& r, const YAML::Node& node, const std::string& pa
   r.fail(node, path, msg::site_grants_nothing(entry.as, join(c.profile(entry.as)->services, ", "), entry.to, what));
 }
 
-Settings parse_settings(const Reader& r, const YAML::Node& node, const std::string& path, const catalog::Catalog& c) {
+Settings parse_settings(const Reader& r, const yaml::Node& node, const std::string& path, const catalog::Catalog& c) {
   Settings s;
   if (!node.IsDefined() || node.IsNull()) return s;
   std::vector<std::string_view> keys{"rpc_dynamic_ports", "netbios",  "winrm_version", "ftp_passive_ports",
@@ -226,7 +226,7 @@ Settings parse_settings(const Reader& r, const YAML::Node& node, const std::stri
   return s;
 }
 
-std::string parse_os(const Reader& r, const YAML::Node& node, const std::string& path, const catalog::Catalog& c) {
+std::string parse_os(const Reader& r, const yaml::Node& node, const std::string& path, const catalog::Catalog& c) {
   if (!node.IsDefined()) return "";
   auto os = r.nonempty(node, path);
   if (!c.os(os)) {
@@ -275,7 +275,7 @@ bool valid_azure_nsg_name(std::string_view name) {
 namespace {
 
 // One entry of zones: its networks (no overlap with an earlier zone), OS, ASA interface, settings.
-Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value, const Environment& env,
+Zone parse_zone(const Reader& r, const yaml::Node& key, const yaml::Node& value, const Environment& env,
                 const catalog::Catalog& c) {
   Zone z;
   z.name = key.as<std::string>();
@@ -319,7 +319,7 @@ Zone parse_zone(const Reader& r, const YAML::Node& key, const YAML::Node& value,
 
 // A role bound to a product version must run on the host's Windows (data/products.yaml): Exchange
 // 2003's rows on a Server 2022 plan ports that host never opens, and leave out the ones it does.
-void check_products(const Reader& r, const YAML::Node& node, const std::string& path,
+void check_products(const Reader& r, const yaml::Node& node, const std::string& path,
                     const std::vector<std::string>& roles, const std::string& os_id, const catalog::Catalog& c) {
   const auto* os = os_id.empty() ? nullptr : c.os(os_id);
   if (!os) return;
@@ -342,8 +342,8 @@ void check_products(const Reader& r, const YAML::Node& node, const std::string& 
 }
 
 // A host's `address:`: one address, or a list of them (either family, each once).
-std::vector<Network> parse_addresses(const Reader& r, const YAML::Node& node, const std::string& path) {
-  auto one = [&](const YAML::Node& item, const std::string& at) {
+std::vector<Network> parse_addresses(const Reader& r, const yaml::Node& node, const std::string& path) {
+  auto one = [&](const yaml::Node& item, const std::string& at) {
     auto a = parse_network(r.scalar(item, at));
     if (!a || a->prefix != (a->family == 4 ? 32 : 128)) r.fail(item, at, msg::site_expected_address());
     return *a;
@@ -361,7 +361,7 @@ std::vector<Network> parse_addresses(const Reader& r, const YAML::Node& node, co
 }
 
 // One entry of hosts: an address inside its zone, OS, roles, extra services, settings.
-Host parse_host(const Reader& r, const YAML::Node& key, const YAML::Node& value, const Environment& env,
+Host parse_host(const Reader& r, const yaml::Node& key, const yaml::Node& value, const Environment& env,
                 const catalog::Catalog& c, const yaml::Errors& errors) {
   Host h;
   h.name = key.as<std::string>();
@@ -420,7 +420,7 @@ void add_outside_zone(Environment& env) {
 
 // One access entry: from/to (a zone, host, role:NAME, any/internet), as: or services:, scenarios;
 // then what it grants is checked against its destination.
-Access parse_access(const Reader& r, const YAML::Node& a, const std::string& path, Environment& env,
+Access parse_access(const Reader& r, const yaml::Node& a, const std::string& path, Environment& env,
                     const catalog::Catalog& c, const yaml::Errors& errors, const std::vector<std::string>& endpoints) {
   r.check_keys(a, path, {"from", "to", "as", "services", "scenarios"});
   Access entry;

@@ -37,6 +37,9 @@ for c in $commands; do
 done
 ok "a man page per command, in English and Japanese ($(echo $commands | wc -w) commands)"
 dpkg-deb -f "$deb" Depends | grep -q libc6 && ok "Depends names libc6" || bad "Depends: $(dpkg-deb -f "$deb" Depends)"
+# libyaml is loaded when a file is read (no lookup needs it) but every site needs it: a dependency.
+dpkg-deb -f "$deb" Depends | grep -q libyaml-0-2 && ok "Depends names libyaml-0-2 (loaded on demand)" ||
+  bad "Depends lacks libyaml-0-2: $(dpkg-deb -f "$deb" Depends)"
 recommends=$(dpkg-deb -f "$deb" Recommends)
 for lib in libgvc libxlsxwriter libpcap; do
   [[ $recommends == *$lib* ]] && ok "Recommends $lib (loaded on demand)" || bad "Recommends lacks $lib: $recommends"

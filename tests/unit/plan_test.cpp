@@ -901,8 +901,8 @@ TEST(Environment, AliasesExpandWithinABudgetOrAreRefusedByName) {
       << refused.error().to_string();
   EXPECT_NE(refused.error().to_string().find("20001 nodes"), std::string::npos) << refused.error().to_string();
   EXPECT_NE(refused.error().to_string(Lang::ja).find("エイリアス *many"), std::string::npos);
-  // A document that opens with a stray ',' (found by fuzz_environment): yaml-cpp's parser reports
-  // document after document without consuming one. Only the first is counted, as YAML::Load reads
-  // only the first: the file is refused as the loader refuses it, at once (a hang fails by timeout).
+  // A document that opens with a stray ',' (found by fuzz_environment when yaml-cpp read the files:
+  // its parser reported document after document without consuming one): refused at once (a hang
+  // fails by timeout).
   EXPECT_FALSE(load_text("# an anchor sign: &\n, zone: dcs, roles: [a] }\n"));
 }

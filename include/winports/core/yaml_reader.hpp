@@ -1,8 +1,6 @@
 #pragma once
 // Shared by every YAML input (catalog files, site files): field checks that fail with file, line,
 // column and the dotted path of the key. Internal to the library.
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -14,14 +12,10 @@
 #include "winports/core/port.hpp"
 #include "winports/core/result.hpp"
 #include "winports/core/text.hpp"
+#include "winports/core/yaml_tree.hpp"
 
 namespace winports::yaml {
 
-// Thrown only inside this file and turned into Error at each entry point, so that deep
-// field checks stay short; nothing escapes the module.
-struct LoadFailure {
-  Error error;
-};
 // An entry that names one already reported bad: skipped without a derived error.
 struct SkipEntry {};
 
@@ -33,10 +27,10 @@ class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& message) const {
+  [[noreturn]] void fail(const Node& at, const std::string& field, const std::string& message) const {
     fail(at, field, LocalizedText{message, message});
   }
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const LocalizedText& message) const {
+  [[noreturn]] void fail(const Node& at, const std::string& field, const LocalizedText& message) const {
     Error e{file_, 0, 0, field, message};
     if (at.IsDefined()) {
       e.line = at.Mark().line + 1;
@@ -46,11 +40,10 @@ class Reader {
   }
 
   // Every key of `map` must be one of `allowed`; the closest name is suggested otherwise.
-  void check_keys(const YAML::Node& map, const std::string& path,
-                  std::initializer_list<std::string_view> allowed) const {
+  void check_keys(const Node& map, const std::string& path, std::initializer_list<std::string_view> allowed) const {
     check_keys(map, path, std::vector<std::string_view>(allowed));
   }
-  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string_view>& allowed) const {
+  void check_keys(const Node& map, const std::string& path, const std::vector<std::string_view>& allowed) const {
     if (!map.IsMap()) fail(map, path, msg::yaml_expected_mapping());
     for (const auto& kv : map) {
       auto key = kv.first.as<std::string>();
@@ -70,38 +63,38 @@ class Reader {
   }
   static std::string index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
-  YAML::Node required(const YAML::Node& map, const std::string& path, const char* key) const {
+  Node required(const Node& map, const std::string& path, const char* key) const {
     auto node = map[key];
     if (!node.IsDefined() || node.IsNull()) fail(map, join(path, key), msg::yaml_missing_key());
     return node;
   }
 
-  std::string scalar(const YAML::Node& node, const std::string& path) const {
+  std::string scalar(const Node& node, const std::string& path) const {
     if (!node.IsScalar()) fail(node, path, msg::yaml_expected_text());
     return node.as<std::string>();
   }
 
-  std::string nonempty(const YAML::Node& node, const std::string& path) const {
+  std::string nonempty(const Node& node, const std::string& path) const {
     auto s = scalar(node, path);
     if (s.empty()) fail(node, path, msg::yaml_must_not_be_empty());
     return s;
   }
 
-  std::string one_of(const YAML::Node& node, const std::string& path, std::initializer_list<const char*> values) const {
+  std::string one_of(const Node& node, const std::string& path, std::initializer_list<const char*> values) const {
     auto s = scalar(node, path);
     for (const char* v : values)
       if (s == v) return s;
     fail(node, path, msg::yaml_not_one_of(s, winports::join(values, ", ", [](const char* v) { return v; })));
   }
 
-  bool boolean(const YAML::Node& node, const std::string& path) const {
+  bool boolean(const Node& node, const std::string& path) const {
     auto s = scalar(node, path);
     if (s == "true") return true;
     if (s == "false") return false;
     fail(node, path, msg::yaml_expected_bool());
   }
 
-  int integer(const YAML::Node& node, const std::string& path, int lo, int hi) const {
+  int integer(const Node& node, const std::string& path, int lo, int hi) const {
     auto s = scalar(node, path);
     auto digits = std::string_view(s).substr(!s.empty() && s[0] == '-' ? 1 : 0);
     if (digits.empty() || digits.size() > 9 ||
@@ -112,7 +105,7 @@ class Reader {
     return v;
   }
 
-  std::vector<std::string> strings(const YAML::Node& node, const std::string& path) const {
+  std::vector<std::string> strings(const Node& node, const std::string& path) const {
     std::vector<std::string> out;
     if (!node.IsDefined() || node.IsNull()) return out;
     if (!node.IsSequence()) fail(node, path, msg::yaml_expected_list());
@@ -120,13 +113,13 @@ class Reader {
     return out;
   }
 
-  LocalizedText text(const YAML::Node& node, const std::string& path) const {
+  LocalizedText text(const Node& node, const std::string& path) const {
     check_keys(node, path, {"ja", "en"});
     return {nonempty(required(node, path, "ja"), join(path, "ja")),
             nonempty(required(node, path, "en"), join(path, "en"))};
   }
 
-  PortSet ports(const YAML::Node& node, const std::string& path) const {
+  PortSet ports(const Node& node, const std::string& path) const {
     PortSet set;
     if (!node.IsDefined() || node.IsNull()) return set;
     if (!node.IsSequence()) fail(node, path, msg::yaml_expected_ports());
@@ -144,8 +137,8 @@ class Reader {
   std::string file_;
 };
 
-// yaml-cpp parses nested collections recursively; hostile input nested thousands deep would
-// overflow the stack, so refuse it before parsing. No catalog file needs more than a few levels.
+// Hostile input nested thousands deep is refused before parsing, with a message that says so: no
+// catalog or site file needs more than a few levels, and a reader's checks must not meet it.
 inline constexpr int kMaxNesting = 64;
 
 inline void check_nesting(const SourceFile& file) {
@@ -176,22 +169,18 @@ inline void check_nesting(const SourceFile& file) {
 // more: a file without aliases has fewer nodes than bytes, and anchors reused a few times stay far
 // below. Past it, the file is refused naming the alias, before any reader walks the tree.
 constexpr std::uint64_t kExpansionPerByte = 4, kExpansionFloor = 100000;
-void check_alias_expansion(const SourceFile& file);
 
-inline YAML::Node parse_yaml(const SourceFile& file) {
+inline Document parse_yaml(const SourceFile& file) {
   check_nesting(file);
-  check_alias_expansion(file);
-  try {
-    auto root = YAML::Load(file.text);
-    if (!root.IsMap()) {
-      Error e{file.name, root.IsDefined() ? root.Mark().line + 1 : 1, 0, "", msg::yaml_top_level()};
-      if (e.line <= 0) e.line = 1;
-      throw LoadFailure{e};
-    }
-    return root;
-  } catch (const YAML::Exception& ex) {
-    throw LoadFailure{Error{file.name, ex.mark.line + 1, ex.mark.column + 1, "", msg::yaml_syntax(ex.msg)}};
+  auto parsed = parse_document(file.name, file.text, kExpansionPerByte * file.text.size() + kExpansionFloor);
+  if (!parsed) throw LoadFailure{parsed.error()};
+  auto root = std::move(parsed).value();
+  if (!root.IsMap()) {
+    Error e{file.name, root.IsDefined() ? root.Mark().line + 1 : 1, 0, "", msg::yaml_top_level()};
+    if (e.line <= 0) e.line = 1;
+    throw LoadFailure{e};
   }
+  return root;
 }
 
 template <class F>
@@ -200,8 +189,6 @@ auto guarded(F&& body) -> decltype(body()) {
     return body();
   } catch (const LoadFailure& failure) {
     return failure.error;
-  } catch (const YAML::Exception& ex) {  // conversions yaml-cpp refuses (e.g. a map where text is due)
-    return Error{"", ex.mark.line + 1, ex.mark.column + 1, "", ex.msg};
   }
 }
 

@@ -195,9 +195,16 @@ void print_json_text(std::string_view kind, std::string_view payload) {
   while (!payload.empty() && (payload.back() == '\n' || payload.back() == ' ')) payload.remove_suffix(1);
   std::string out = "{\n  \"kind\": " + nlohmann::json(kind).dump() + ",\n  \"payload\": ";
   out.reserve(out.size() + payload.size() + payload.size() / 16 + 32);
-  for (char ch : payload) {
-    out += ch;
-    if (ch == '\n') out += "  ";  // JSON strings escape their newlines: every raw one is layout
+  // JSON strings escape their newlines: every raw one is layout, indented one level more. Copied a
+  // line at a time (a character at a time was a tenth of analyzing a 64 MiB capture).
+  for (std::size_t at = 0; at < payload.size();) {
+    auto line_end = payload.find('\n', at);
+    if (line_end == std::string_view::npos) {
+      out.append(payload.substr(at));
+      break;
+    }
+    out.append(payload.substr(at, line_end + 1 - at)).append("  ");
+    at = line_end + 1;
   }
   out += ",\n  \"version\": " + std::to_string(kJsonVersion) + "\n}\n";
   std::cout << out;

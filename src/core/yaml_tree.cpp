@@ -32,8 +32,7 @@ Node Node::operator[](std::string_view key) const {
   for (std::uint32_t i = 0; i < e.count; i += 2) {
     const auto& k = tree_->nodes[tree_->children[e.first + i]];
     if (k.kind != Tree::Kind::scalar && k.kind != Tree::Kind::null) continue;
-    if (std::string_view(tree_->text).substr(k.first, k.count) == key)
-      return {tree_, tree_->children[e.first + i + 1]};
+    if (std::string_view(tree_->text).substr(k.first, k.count) == key) return {tree_, tree_->children[e.first + i + 1]};
   }
   return {};
 }
@@ -141,8 +140,9 @@ class Builder {
           std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
           const bool null = s.style == YAML_PLAIN_SCALAR_STYLE && !s.tag &&
                             (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
-          auto index = add_node({null ? Tree::Kind::null : Tree::Kind::scalar, at,
-                                 static_cast<std::uint32_t>(tree_->text.size()), static_cast<std::uint32_t>(value.size())});
+          auto index =
+              add_node({null ? Tree::Kind::null : Tree::Kind::scalar, at,
+                        static_cast<std::uint32_t>(tree_->text.size()), static_cast<std::uint32_t>(value.size())});
           tree_->text.append(value);
           anchor(s.anchor, index, 1);
           if (auto failed = counted(1, at, nullptr)) return *failed;

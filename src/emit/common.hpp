@@ -318,6 +318,22 @@ class FlowsByHost {
   std::vector<std::size_t> other_;
 };
 
+// Each flow's reasons in words, made once: the Windows formats repeat a zone's flow in the rules of
+// every host of the zone (a 5,000-host plan said the same reasons ~100,000 times).
+class ReasonTexts {
+ public:
+  explicit ReasonTexts(const Input& in) : in_(in) {}
+  const std::string& operator()(const plan::Flow& f) {
+    auto [it, fresh] = texts_.try_emplace(&f);
+    if (fresh) it->second = plan::reasons_text(f, in_.catalog, in_.options.lang);
+    return it->second;
+  }
+
+ private:
+  const Input& in_;
+  std::unordered_map<const plan::Flow*, std::string> texts_;
+};
+
 inline std::vector<HostRule> host_rules(const Input& in, const plan::Host& h, const FlowsByHost& index) {
   std::vector<int> families;
   for (int family : {4, 6})

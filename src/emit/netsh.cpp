@@ -102,6 +102,7 @@ Result<std::string> emit_netsh(const Input& in) {
   head << "set \"WP_LOG=%TEMP%\\winports-netsh-%RANDOM%.log\"\r\n";
   int label = 0;
   const detail::FlowsByHost reaching(in.plan);
+  detail::ReasonTexts reasons(in);
   for (const auto& h : env.hosts) {
     if (*selected && &h != *selected) continue;
     auto rules = detail::host_rules(in, h, reaching);
@@ -120,7 +121,7 @@ Result<std::string> emit_netsh(const Input& in) {
       std::string remoteip;
       for (const auto& r : remote) remoteip += (remoteip.empty() ? "" : ",") + r;
       body << "netsh advfirewall firewall add rule name=\"%WP_NEW%\" description=\""
-           << batch_value(f->source.name + " -> " + h.name + ": " + plan::reasons_text(*f, in.catalog, in.options.lang))
+           << batch_value(f->source.name + " -> " + h.name + ": " + reasons(*f))
            << "\" dir=in action=allow profile=%WP_PROFILE% protocol=" << protocol_value(rule, family);
       if (auto ports = localport_value(rule); !ports.empty()) body << " localport=" << ports;
       if (rule.remote_port) body << " remoteport=" << *rule.remote_port;

@@ -341,6 +341,7 @@ Result<std::string> emit_powershell(const Input& in) {
   out << "$group = " << quote(group) << "\n";
   out << "$rules = @(\n";
   const detail::FlowsByHost reaching(in.plan);
+  detail::ReasonTexts reasons(in);
   std::ostringstream supersede, left;
   for (const auto& h : env.hosts) {
     if (*selected && &h != *selected) continue;
@@ -358,8 +359,8 @@ Result<std::string> emit_powershell(const Input& in) {
       auto protocol = protocol_name(rule, family);
       auto ports = local_ports(rule);
       out << "  @{ Host = " << quote(h.name) << "; Address = " << local_address(h) << "; Id = " << ++n
-          << "; DisplayName = " << quote(detail::rule_title(in, *f, rule, h, protocol)) << "; Description = "
-          << quote(f->source.name + " -> " + h.name + ": " + plan::reasons_text(*f, in.catalog, in.options.lang))
+          << "; DisplayName = " << quote(detail::rule_title(in, *f, rule, h, protocol))
+          << "; Description = " << quote(f->source.name + " -> " + h.name + ": " + reasons(*f))
           << "; Protocol = " << quote(protocol);
       if (!ports.empty()) out << "; LocalPort = " << list(ports);
       if (rule.remote_port) out << "; RemotePort = " << quote(std::to_string(*rule.remote_port));

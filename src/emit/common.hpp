@@ -5,6 +5,8 @@
 #include <cctype>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -316,6 +318,30 @@ class FlowsByHost {
  private:
   std::unordered_map<std::string, std::vector<std::size_t>> by_host_, by_zone_;
   std::vector<std::size_t> other_;
+};
+
+// Text written with `<<` straight into a string: the Windows formats write 15-25 MB for a
+// 5,000-host site, where an ostringstream's formatting layer and its final copy cost a tenth of the run.
+class TextOut {
+ public:
+  TextOut& operator<<(std::string_view text) {
+    text_.append(text);
+    return *this;
+  }
+  TextOut& operator<<(char ch) {
+    text_.push_back(ch);
+    return *this;
+  }
+  template <class Number, std::enable_if_t<std::is_integral_v<Number> && !std::is_same_v<Number, char>, int> = 0>
+  TextOut& operator<<(Number n) {
+    text_.append(std::to_string(n));
+    return *this;
+  }
+  [[nodiscard]] const std::string& str() const& { return text_; }
+  std::string str() && { return std::move(text_); }
+
+ private:
+  std::string text_;
 };
 
 // Each flow's reasons in words, made once: the Windows formats repeat a zone's flow in the rules of

@@ -4,7 +4,6 @@
 // old name deleted, so replacing leaves no gap and a failure leaves the previous rules in place.
 // Each host jumps to its own label by %COMPUTERNAME%; each merged flow stays one rule (address and
 // port lists). The RPC and RPC-EPMap local-port keywords replace the dynamic range.
-#include <sstream>
 
 #include "predefined.hpp"
 #include "winports/emit/messages.hpp"
@@ -73,7 +72,7 @@ Result<std::string> emit_netsh(const Input& in) {
   if (!selected) return selected.error();
   const auto& env = in.env;
   const std::string name = batch_value("winports:" + env.site);
-  std::ostringstream head, body, kept;
+  detail::TextOut head, body, kept;
   const auto lang = in.options.lang;
   const auto rem = [](const std::string& text) { return commented(text, "rem ", "\r\n"); };
   head << "@echo off\r\n";
@@ -151,9 +150,9 @@ Result<std::string> emit_netsh(const Input& in) {
       "del \"%WP_LOG%\" >nul 2>&1\r\n"
       "chcp %WP_CODEPAGE% >nul\r\n"
       "exit /b 1\r\n";
-  auto top = head.str();
+  auto top = std::move(head).str();
   top.replace(top.find("@PREDEFINED@"), 12, kept.str());
-  return top + body.str() + tail;
+  return top.append(body.str()).append(tail);
 }
 
 }  // namespace winports::emit

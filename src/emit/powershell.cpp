@@ -7,8 +7,6 @@
 // previous rules stay (a GPO session is simply not saved). Nothing depends on Windows' display
 // language, every value is single-quoted, each merged flow stays one rule, and TCP 135 and the
 // dynamic RPC range use the RPCEPMap and RPC keywords, which open only the endpoints RPC assigns.
-#include <sstream>
-
 #include "predefined.hpp"
 #include "winports/emit/messages.hpp"
 
@@ -313,7 +311,7 @@ Result<std::string> emit_powershell(const Input& in) {
   if (!selected) return selected.error();
   const auto& env = in.env;
   const std::string group = "winports:" + env.site;
-  std::ostringstream out;
+  detail::TextOut out;
   // UTF-8 with a byte-order mark: Windows PowerShell 5.1 reads a file without one in the ANSI code
   // page, and the display names and KB titles are not ASCII.
   out << "\xEF\xBB\xBF";
@@ -342,7 +340,7 @@ Result<std::string> emit_powershell(const Input& in) {
   out << "$rules = @(\n";
   const detail::FlowsByHost reaching(in.plan);
   detail::ReasonTexts reasons(in);
-  std::ostringstream supersede, left;
+  detail::TextOut supersede, left;
   for (const auto& h : env.hosts) {
     if (*selected && &h != *selected) continue;
     auto rules = detail::host_rules(in, h, reaching);
@@ -391,7 +389,7 @@ Result<std::string> emit_powershell(const Input& in) {
   }
   out << ")\n";
   out << filled_script(lang);
-  return out.str();
+  return std::move(out).str();
 }
 
 }  // namespace winports::emit

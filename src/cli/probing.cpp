@@ -5,8 +5,8 @@
 #include "context.hpp"
 #include "winports/cli/messages.hpp"
 #include "winports/core/file.hpp"
+#include "winports/render/junit.hpp"
 #include "winports/render/table.hpp"
-#include "winports/report/junit.hpp"
 #include "winports/report/verdicts.hpp"
 #include "winports/verify/check.hpp"
 
@@ -54,9 +54,9 @@ Result<probe::Options> ProbeFlags::options(const catalog::Catalog& c, std::ofstr
 int print_lines(const Context& ctx, const ProbeFlags& flags, const std::vector<Msg>& columns,
                 const std::vector<verify::Line>& lines, Printout printout) {
   if (!flags.junit_path.empty()) {
-    std::vector<report::JunitCase> cases;
+    std::vector<render::JunitCase> cases;
     for (const auto& l : lines) cases.push_back(l.junit);
-    auto xml = report::junit_xml(printout.suite, printout.properties, cases, printout.summary);
+    auto xml = render::junit_xml(printout.suite, printout.properties, cases, printout.summary);
     if (auto st = write_output(flags.junit_path, xml); !st) return report(st.error());
   }
   if (!flags.html_path.empty()) {

@@ -10,7 +10,7 @@
 #include "winports/catalog/model.hpp"
 #include "winports/core/messages.hpp"
 #include "winports/probe/prober.hpp"
-#include "winports/report/junit.hpp"
+#include "winports/render/junit.hpp"
 #include "winports/report/verdicts.hpp"
 
 namespace winports::verify {
@@ -32,7 +32,7 @@ nlohmann::json outcome_json(const catalog::Catalog& catalog, const probe::Outcom
 struct Line {
   bool failed = false;  // counts against the exit code
   std::vector<std::string> cells;
-  report::JunitCase junit;
+  render::JunitCase junit;
   report::VerdictRow row;
   nlohmann::json json;
 };

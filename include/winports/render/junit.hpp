@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-namespace winports::report {
+namespace winports::render {
 
 struct JunitCase {
   std::string classname;  // what was probed from where: "clients → dc1" or an address
@@ -19,4 +19,4 @@ struct JunitCase {
 std::string junit_xml(const std::string& suite, const std::vector<std::pair<std::string, std::string>>& properties,
                       const std::vector<JunitCase>& cases, const std::string& summary);
 
-}  // namespace winports::report
+}  // namespace winports::render

@@ -1,4 +1,4 @@
-#include "winports/report/junit.hpp"
+#include "winports/render/junit.hpp"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 
 #include "winports/core/text.hpp"
 
-namespace winports::report {
+namespace winports::render {
 namespace {
 
 std::string xml(const std::string& s) { return markup_escaped(s); }
@@ -55,4 +55,4 @@ std::string junit_xml(const std::string& suite, const std::vector<std::pair<std:
   return out;
 }
 
-}  // namespace winports::report
+}  // namespace winports::render

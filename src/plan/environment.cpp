@@ -114,7 +114,7 @@ void check_families(const Reader& r, const yaml::Node& node, const std::string& 
 // what the destination serves. (Hosts that get nothing beside others that do are the planner's
 // warning; a destination without hosts keeps its warning too.)
 void check_grants(const Reader& r, const yaml::Node& node, const std::string& path, const Environment& env,
-                  const catalog::Catalog& c, const Access& entry) {
+                  const catalog::Catalog& c, const Access& entry, ServedServices& services_served) {
   if (!entry.services.empty()) return;
   if (const auto* z = env.zone(entry.to); z && z->outside) {
     // The outside runs no roles: only a profile of what it answers (time, DNS, updates, CRLs).
@@ -131,7 +131,7 @@ void check_grants(const Reader& r, const yaml::Node& node, const std::string& pa
     // over HTTP included): never what an administrator means. Name the profiles that fit it.
     std::set<std::string> served;
     for (const auto& side : hosts) {
-      auto offered = services_served(c, env, *side.host, true);
+      const auto& offered = services_served(*side.host, true);
       served.insert(offered.begin(), offered.end());
     }
     std::vector<std::string> fit;
@@ -159,7 +159,7 @@ void check_grants(const Reader& r, const yaml::Node& node, const std::string& pa
     r.fail(node, path, msg::site_role_refuses(entry.to, refusing->names, entry.as, refusing->refuses.at(entry.as)));
   std::set<std::string> served;
   for (const auto& side : hosts) {
-    auto offered = services_served(c, env, *side.host, !entry.as.empty());
+    const auto& offered = services_served(*side.host, !entry.as.empty());
     if (entry.as.empty() && !offered.empty()) return;
     if (!entry.as.empty())
       for (const auto& s : c.profile(entry.as)->services)
@@ -421,7 +421,8 @@ void add_outside_zone(Environment& env) {
 // One access entry: from/to (a zone, host, role:NAME, any/internet), as: or services:, scenarios;
 // then what it grants is checked against its destination.
 Access parse_access(const Reader& r, const yaml::Node& a, const std::string& path, Environment& env,
-                    const catalog::Catalog& c, const yaml::Errors& errors, const std::vector<std::string>& endpoints) {
+                    const catalog::Catalog& c, const yaml::Errors& errors, const std::vector<std::string>& endpoints,
+                    ServedServices& served) {
   r.check_keys(a, path, {"from", "to", "as", "services", "scenarios"});
   Access entry;
   entry.line = a.Mark().line + 1;
@@ -453,7 +454,7 @@ Access parse_access(const Reader& r, const yaml::Node& a, const std::string& pat
   entry.scenarios = r.strings(a["scenarios"], path + ".scenarios");
   // What depends on a side whose own error was said is not checked again; the rest is.
   if (!from_skipped && !to_skipped) check_families(r, a, path, env, entry);
-  if (!to_skipped) check_grants(r, a, path, env, c, entry);
+  if (!to_skipped) check_grants(r, a, path, env, c, entry, served);
   if (from_skipped || to_skipped) throw yaml::SkipEntry{};
   return entry;
 }
@@ -513,9 +514,10 @@ Result<Environment> load_environment(const SourceFile& file, const catalog::Cata
     for (const auto& role : c.roles) endpoints.push_back("role:" + role.id);
     auto access = r.required(root, "", "access");
     if (!access.IsSequence()) r.fail(access, "access", msg::site_expected_access());
+    ServedServices served(c, env);  // the hosts are all read: they stay where they are
     for (std::size_t i = 0; i < access.size(); ++i)
       errors.entry("", [&] {
-        env.access.push_back(parse_access(r, access[i], Reader::index("access", i), env, c, errors, endpoints));
+        env.access.push_back(parse_access(r, access[i], Reader::index("access", i), env, c, errors, endpoints, served));
       });
     errors.raise();
     return env;

@@ -389,7 +389,7 @@ class Planner {
                                       access.as));
           return {};
         }
-    auto offered = services_served(c_, env_, *server.host, !access.as.empty());
+    const auto& offered = served_(*server.host, !access.as.empty());
     std::set<std::string> services;
     if (access.as.empty())
       services = offered;
@@ -406,7 +406,7 @@ class Planner {
   // services: opens what it names whatever the host runs; a service none of the host's roles (nor
   // its own services:) serves is most often a wrong destination: say which roles serve it.
   void warn_unserved(const Access& access, const Host& host) {
-    auto offered = services_served(c_, env_, host, true);
+    auto offered = served_(host, true);
     for (const auto& id : host.roles)
       if (const auto* role = c_.role(id))
         offered.insert(role->optional_services.begin(), role->optional_services.end());
@@ -435,7 +435,7 @@ class Planner {
       const auto& q = s.requirements[i];
       Reason reason{s.id, i};
       auto skip = [&](const LocalizedText* why, bool undecided) {
-        record_skip(reason, why, undecided, client, server);
+        record_skip(s, reason, why, undecided, client, server);
       };
       // A row another role listens for (Offline Files' LDAP is a DC's) never opens on this host.
       if (!q.listener.empty() && !has_role(c_, listener_of(q, client, server), q.listener)) {
@@ -472,10 +472,12 @@ class Planner {
     }
   }
 
-  void record_skip(const Reason& reason, const LocalizedText* why, bool undecided, const Side& from, const Side& to) {
-    // Phrases gives one object per text: its address stands for the text.
+  void record_skip(const Service& s, const Reason& reason, const LocalizedText* why, bool undecided, const Side& from,
+                   const Side& to) {
+    // Phrases gives one object per text: its address stands for the text. The service by its
+    // catalog entry's id (stable while planning): a key of names was compared millions of times.
     auto [it, fresh] =
-        skip_index_.try_emplace(std::tuple{reason.service, reason.requirement, why, undecided}, plan_.skipped.size());
+        skip_index_.try_emplace(SkipKey{&s.id, reason.requirement, why, undecided}, plan_.skipped.size());
     if (fresh) plan_.skipped.push_back({reason, *why, undecided, {}});
     auto pair = std::pair{side_index(from), side_index(to)};
     auto& pairs = plan_.skipped[it->second].pairs;
@@ -483,8 +485,12 @@ class Planner {
   }
 
   std::uint32_t side_index(const Side& side) {
+    // By the side's address first (the planner's sides stay where they are), then by its name:
+    // the same endpoint is met as a client and as a server, in different Side objects.
+    if (auto known = side_by_address_.find(&side); known != side_by_address_.end()) return known->second;
     auto [it, fresh] = side_index_.try_emplace(side.endpoint.name, static_cast<std::uint32_t>(plan_.sides.size()));
     if (fresh) plan_.sides.push_back(side.endpoint);
+    side_by_address_.emplace(&side, it->second);
     return it->second;
   }
 
@@ -801,8 +807,22 @@ class Planner {
   const bool mixed_eras_;
   Plan plan_;
   std::unordered_map<std::string, std::vector<Side>> sources_, servers_;
-  std::map<std::tuple<std::string, std::size_t, const LocalizedText*, bool>, std::size_t> skip_index_;
+  struct SkipKey {
+    const std::string* service;
+    std::size_t requirement;
+    const LocalizedText* why;
+    bool undecided;
+    bool operator==(const SkipKey&) const = default;
+  };
+  struct SkipKeyHash {
+    std::size_t operator()(const SkipKey& k) const {
+      auto h = std::hash<const void*>{}(k.service) * 31 + k.requirement;
+      return (h * 131 + std::hash<const void*>{}(k.why)) * 2 + k.undecided;
+    }
+  };
+  std::unordered_map<SkipKey, std::size_t, SkipKeyHash> skip_index_;
   std::unordered_map<std::string, std::uint32_t> side_index_;
+  std::unordered_map<const Side*, std::uint32_t> side_by_address_;
   std::set<std::pair<std::string, std::string>> reached_;  // (client zone, role) some entry grants
   std::map<std::pair<std::string, std::string>, Unreached> unreached_;
   struct Merged {
@@ -818,6 +838,7 @@ class Planner {
   std::set<std::string> warned_;
   std::unordered_map<const Side*, Ports> rpc_ranges_;  // sides live in sources_/servers_: stable
   mutable Phrases phrases_{c_};
+  ServedServices served_{c_, env_};
 };
 
 }  // namespace

@@ -226,10 +226,44 @@ std::string abbreviated(const std::string& list) {
   return list.substr(0, at - 1) + " +" + std::to_string(more);
 }
 
+namespace {
+// PowerShell ends a single-quoted string at any of four quotes: ' and U+2018-U+201B (‘ ’ ‚ ‛, UTF-8
+// E2 80 98-9B); each is written twice to stand for itself.
+void append_powershell_escaped(std::string& out, std::string_view text) {
+  std::size_t copied = 0;  // text before this is in out
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    std::size_t width = 0;
+    if (text[at] == '\'')
+      width = 1;
+    else if (text[at] == '\xE2' && at + 2 < text.size() && text[at + 1] == '\x80' &&
+             static_cast<unsigned char>(text[at + 2]) >= 0x98 && static_cast<unsigned char>(text[at + 2]) <= 0x9B)
+      width = 3;
+    if (width == 0) continue;
+    out.append(text.substr(copied, at + width - copied)).append(text.substr(at, width));
+    copied = at + width;
+    at += width - 1;
+  }
+  out.append(text.substr(copied));
+}
+}  // namespace
+
+void append_powershell_literal(std::string& out, std::string_view text) {
+  out += '\'';
+  append_powershell_escaped(out, text);
+  out += '\'';
+}
+
+void append_powershell_literal(std::string& out, std::span<const std::string_view> parts) {
+  out += '\'';
+  for (auto part : parts) append_powershell_escaped(out, part);
+  out += '\'';
+}
+
 std::string powershell_literal(std::string_view text) {
-  std::string out = "'";
-  for (char ch : text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
-  return out + "'";
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_powershell_literal(out, text);
+  return out;
 }
 
 std::string commented(std::string_view text, std::string_view prefix, std::string_view eol) {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "winports/core/memo.hpp"
 #include "winports/core/messages.hpp"
 #include "winports/core/text.hpp"
 #include "winports/emit/emitter.hpp"
@@ -230,9 +231,10 @@ inline std::string short_protocol_name(const std::string& name) {
 
 // What a Windows rule is for, as wf.msc shows it: "branch-01: clients → dc1 — Kerberos, LDAP,
 // SMB (TCP)". The application protocols are those of the flow's requirements this rule carries
-// (its plain ports, 135 for RPCEPMap, the dynamic range for RPC), in the output's language.
-inline std::string rule_title(const Input& in, const plan::Flow& f, const WindowsRule& rule, const plan::Host& h,
-                              std::string_view protocol) {
+// (its plain ports, 135 for RPCEPMap, the dynamic range for RPC), in the output's language. This is
+// the part after the host's name (" — Kerberos, LDAP, SMB (TCP)"): the same for every host a flow reaches.
+inline std::string rule_title_tail(const Input& in, const plan::Flow& f, const WindowsRule& rule,
+                                   std::string_view protocol) {
   std::vector<std::pair<std::uint16_t, std::string>> named;  // (lowest port carried, protocol)
   PortSet plain;
   for (const auto& p : rule.ports)
@@ -263,9 +265,23 @@ inline std::string rule_title(const Input& in, const plan::Flow& f, const Window
   std::string kind(protocol);
   if (rule.keyword == RpcKeyword::rpc) kind += " RPC";
   if (rule.keyword == RpcKeyword::endpoint_mapper) kind += " RPCEPMap";
-  return in.env.site + ": " + f.source.name + " \u2192 " + h.name + (what.empty() ? "" : " \u2014 " + what) + " (" +
-         kind + ")";
+  return (what.empty() ? "" : " \u2014 " + what) + " (" + kind + ")";
 }
+
+// Each rule's title tail made once per (flow, rule kind, family): a zone's flow is written in the
+// rules of every host of the zone.
+class RuleTitles {
+ public:
+  explicit RuleTitles(const Input& in) : in_(in) {}
+  const std::string& tail(const plan::Flow& f, const WindowsRule& rule, int family, std::string_view protocol) {
+    return tails_({&f, static_cast<int>(rule.keyword) * 8 + family},
+                  [&] { return rule_title_tail(in_, f, rule, protocol); });
+  }
+
+ private:
+  const Input& in_;
+  Memo<std::pair<const plan::Flow*, int>, std::string, PairHash> tails_;
+};
 
 // The host's Windows version, when the site names one the catalog knows.
 inline const catalog::OsVersion* host_os(const Input& in, const plan::Host& h) {
@@ -303,6 +319,16 @@ class FlowsByHost {
         other_.push_back(i);
     }
   }
+  // A flow's sources of one family as remote addresses ("198.18.10.0/24"), written once: a zone's
+  // flow is a rule on every host of the zone.
+  const std::vector<std::string>& remote(const plan::Flow& f, int family) {
+    return remote_({&f, family}, [&] {
+      std::vector<std::string> out;
+      for (const auto& n : f.source.networks)
+        if (n.family == family) out.push_back(n.to_string());
+      return out;
+    });
+  }
   // In plan order, as the outputs list them.
   [[nodiscard]] std::vector<std::size_t> candidates(const plan::Host& h) const {
     std::vector<std::size_t> out = other_;
@@ -318,6 +344,7 @@ class FlowsByHost {
  private:
   std::unordered_map<std::string, std::vector<std::size_t>> by_host_, by_zone_;
   std::vector<std::size_t> other_;
+  Memo<std::pair<const plan::Flow*, int>, std::vector<std::string>, PairHash> remote_;
 };
 
 // Text written with `<<` straight into a string: the Windows formats write 15-25 MB for a
@@ -337,6 +364,8 @@ class TextOut {
     text_.append(std::to_string(n));
     return *this;
   }
+  // For a format's own escaping, written in place.
+  std::string& text() { return text_; }
   [[nodiscard]] const std::string& str() const& { return text_; }
   std::string str() && { return std::move(text_); }
 
@@ -350,17 +379,15 @@ class ReasonTexts {
  public:
   explicit ReasonTexts(const Input& in) : in_(in) {}
   const std::string& operator()(const plan::Flow& f) {
-    auto [it, fresh] = texts_.try_emplace(&f);
-    if (fresh) it->second = plan::reasons_text(f, in_.catalog, in_.options.lang);
-    return it->second;
+    return texts_(&f, [&] { return plan::reasons_text(f, in_.catalog, in_.options.lang); });
   }
 
  private:
   const Input& in_;
-  std::unordered_map<const plan::Flow*, std::string> texts_;
+  Memo<const plan::Flow*, std::string> texts_;
 };
 
-inline std::vector<HostRule> host_rules(const Input& in, const plan::Host& h, const FlowsByHost& index) {
+inline std::vector<HostRule> host_rules(const Input& in, const plan::Host& h, FlowsByHost& index) {
   std::vector<int> families;
   for (int family : {4, 6})
     if (std::any_of(h.addresses.begin(), h.addresses.end(), [&](const Network& a) { return a.family == family; }))
@@ -371,11 +398,17 @@ inline std::vector<HostRule> host_rules(const Input& in, const plan::Host& h, co
     std::vector<std::pair<int, std::vector<std::string>>> remote_by_family;
     std::vector<std::string> remote;
     for (int family : families) {
-      auto v = view(f, family, &h);
-      if (v.source.empty() || v.destination.empty()) continue;
-      auto& mine = remote_by_family.emplace_back(family, std::vector<std::string>{}).second;
-      for (const auto& s : v.source) mine.push_back(s.to_string());
-      remote.insert(remote.end(), mine.begin(), mine.end());
+      // As view(f, family, &h) would have it: a source of the family, and a destination of the
+      // family holding one of the host's addresses.
+      if (family == 4 && f.transport == Transport::icmpv6) continue;
+      const auto& sources = index.remote(f, family);
+      bool reaches = std::any_of(f.destination.networks.begin(), f.destination.networks.end(), [&](const Network& n) {
+        return n.family == family &&
+               std::any_of(h.addresses.begin(), h.addresses.end(), [&](const Network& a) { return n.contains(a); });
+      });
+      if (sources.empty() || !reaches) continue;
+      remote_by_family.emplace_back(family, sources);
+      remote.insert(remote.end(), sources.begin(), sources.end());
     }
     if (remote.empty()) continue;
     for (auto& rule : windows_rules(f)) {

@@ -100,27 +100,30 @@ Result<std::string> emit_netsh(const Input& in) {
   // netsh writes its errors to standard output: each command's output is kept, and shown on failure.
   head << "set \"WP_LOG=%TEMP%\\winports-netsh-%RANDOM%.log\"\r\n";
   int label = 0;
-  const detail::FlowsByHost reaching(in.plan);
+  detail::FlowsByHost reaching(in.plan);
   detail::ReasonTexts reasons(in);
+  Memo<const plan::Flow*, std::string> batch_reasons;  // escaped once per flow, as the reasons are said
+  detail::PredefinedAnswers predefined_answers(in);
   for (const auto& h : env.hosts) {
     if (*selected && &h != *selected) continue;
     auto rules = detail::host_rules(in, h, reaching);
     if (rules.empty() || !has_advfirewall(in, h)) continue;
     ++label;
-    auto predefined = detail::host_predefined(in, h, rules);
+    auto predefined = detail::host_predefined(in, h, rules, predefined_answers);
     if (!predefined.superseded.empty() || !predefined.left.empty()) {
       kept << "rem " << msg::netsh_kept.in(lang, batch_value(h.name));
       for (const auto* p : predefined.superseded) kept << " " << batch_value(p->name);
       for (const auto* p : predefined.left) kept << " " << batch_value(p->name);
       kept << "\r\n";
     }
-    head << "if /i \"%COMPUTERNAME%\"==\"" << batch_value(h.name) << "\" goto host_" << label << "\r\n";
+    const auto host = batch_value(h.name);
+    head << "if /i \"%COMPUTERNAME%\"==\"" << host << "\" goto host_" << label << "\r\n";
     body << ":host_" << label << "\r\n";
     for (const auto& [f, remote, rule, family] : rules) {
       std::string remoteip;
       for (const auto& r : remote) remoteip += (remoteip.empty() ? "" : ",") + r;
-      body << "netsh advfirewall firewall add rule name=\"%WP_NEW%\" description=\""
-           << batch_value(f->source.name + " -> " + h.name + ": " + reasons(*f))
+      body << "netsh advfirewall firewall add rule name=\"%WP_NEW%\" description=\"" << batch_value(f->source.name)
+           << " -> " << host << ": " << batch_reasons(f, [&, flow = f] { return batch_value(reasons(*flow)); })
            << "\" dir=in action=allow profile=%WP_PROFILE% protocol=" << protocol_value(rule, family);
       if (auto ports = localport_value(rule); !ports.empty()) body << " localport=" << ports;
       if (rule.remote_port) body << " remoteport=" << *rule.remote_port;

@@ -7,6 +7,8 @@
 // previous rules stay (a GPO session is simply not saved). Nothing depends on Windows' display
 // language, every value is single-quoted, each merged flow stays one rule, and TCP 135 and the
 // dynamic RPC range use the RPCEPMap and RPC keywords, which open only the endpoints RPC assigns.
+#include <array>
+
 #include "predefined.hpp"
 #include "winports/emit/messages.hpp"
 
@@ -16,9 +18,37 @@ namespace {
 std::string quote(std::string_view s) { return powershell_literal(s); }
 
 std::string list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + quote(i);
-  return "@(" + out + ")";
+  std::string out = "@(";
+  for (const auto& i : items) {
+    if (out.size() > 2) out += ',';
+    append_powershell_literal(out, i);
+  }
+  return out + ")";
+}
+
+// Parts written as one literal straight into the output (`out << literal(site, ": ", host)`): the
+// rules table quotes a title and a description per rule, 200,000 of them in a 5,000-host site.
+template <std::size_t N>
+struct Literal {
+  std::array<std::string_view, N> parts;
+};
+template <class... Parts>
+Literal<sizeof...(Parts)> literal(const Parts&... parts) {
+  return {{std::string_view(parts)...}};
+}
+template <std::size_t N>
+detail::TextOut& operator<<(detail::TextOut& out, const Literal<N>& text) {
+  append_powershell_literal(out.text(), text.parts);
+  return out;
+}
+template <class Item>
+detail::TextOut& operator<<(detail::TextOut& out, const std::vector<Item>& items) {
+  out << "@(";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out << ',';
+    out << literal(items[i]);
+  }
+  return out << ')';
 }
 
 // The host's own addresses (-LocalAddress of a GPO's rules): one, or the list of a dual-stack host.
@@ -338,32 +368,38 @@ Result<std::string> emit_powershell(const Input& in) {
   out << "$site = " << quote(env.site) << "\n";
   out << "$group = " << quote(group) << "\n";
   out << "$rules = @(\n";
-  const detail::FlowsByHost reaching(in.plan);
+  detail::FlowsByHost reaching(in.plan);
   detail::ReasonTexts reasons(in);
+  detail::PredefinedAnswers predefined_answers(in);
+  detail::RuleTitles titles(in);
+  Memo<const catalog::PredefinedRule*, std::string> predefined_rows;  // the same few rules on every host
+  auto predefined_row = [&](const catalog::PredefinedRule& p) -> const std::string& {
+    return predefined_rows(&p, [&] {
+      return "; Name = " + quote(p.name) + "; Group = " + quote(p.group) +
+             "; Opens = " + quote(detail::predefined_opens(p)) + " }\n";
+    });
+  };
   detail::TextOut supersede, left;
   for (const auto& h : env.hosts) {
     if (*selected && &h != *selected) continue;
     auto rules = detail::host_rules(in, h, reaching);
     if (rules.empty() || !has_netsecurity(in, h)) continue;
-    auto predefined = detail::host_predefined(in, h, rules);
-    for (const auto* p : predefined.superseded)
-      supersede << "  @{ Host = " << quote(h.name) << "; Name = " << quote(p->name) << "; Group = " << quote(p->group)
-                << "; Opens = " << quote(detail::predefined_opens(*p)) << " }\n";
-    for (const auto* p : predefined.left)
-      left << "  @{ Host = " << quote(h.name) << "; Name = " << quote(p->name) << "; Group = " << quote(p->group)
-           << "; Opens = " << quote(detail::predefined_opens(*p)) << " }\n";
+    const auto host = quote(h.name), address = local_address(h);
+    auto predefined = detail::host_predefined(in, h, rules, predefined_answers);
+    for (const auto* p : predefined.superseded) supersede << "  @{ Host = " << host << predefined_row(*p);
+    for (const auto* p : predefined.left) left << "  @{ Host = " << host << predefined_row(*p);
     int n = 0;
     for (const auto& [f, remote, rule, family] : rules) {
       auto protocol = protocol_name(rule, family);
       auto ports = local_ports(rule);
-      out << "  @{ Host = " << quote(h.name) << "; Address = " << local_address(h) << "; Id = " << ++n
-          << "; DisplayName = " << quote(detail::rule_title(in, *f, rule, h, protocol))
-          << "; Description = " << quote(f->source.name + " -> " + h.name + ": " + reasons(*f))
-          << "; Protocol = " << quote(protocol);
-      if (!ports.empty()) out << "; LocalPort = " << list(ports);
-      if (rule.remote_port) out << "; RemotePort = " << quote(std::to_string(*rule.remote_port));
-      if (rule.echo) out << "; IcmpType = " << quote(family == 4 ? "8" : "128");
-      out << "; RemoteAddress = " << list(remote) << " }\n";
+      out << "  @{ Host = " << host << "; Address = " << address << "; Id = " << ++n << "; DisplayName = "
+          << literal(env.site, ": ", f->source.name, " \u2192 ", h.name, titles.tail(*f, rule, family, protocol))
+          << "; Description = " << literal(f->source.name, " -> ", h.name, ": ", reasons(*f))
+          << "; Protocol = " << literal(protocol);
+      if (!ports.empty()) out << "; LocalPort = " << ports;
+      if (rule.remote_port) out << "; RemotePort = " << literal(std::to_string(*rule.remote_port));
+      if (rule.echo) out << "; IcmpType = " << literal(family == 4 ? "8" : "128");
+      out << "; RemoteAddress = " << remote << " }\n";
     }
   }
   out << ")\n";

@@ -39,13 +39,45 @@ inline bool carried_by(const Input& in, const plan::Flow& f, const catalog::Pred
   return false;
 }
 
-inline HostPredefined host_predefined(const Input& in, const plan::Host& h, const std::vector<HostRule>& rules) {
+// What host_predefined asks, answered once: carried_by per (flow, predefined rule), as every host a
+// zone's flow reaches asks again; the rules enabled per (roles, OS kind), shared by a zone's hosts.
+// The first in a table by the flow's and the rule's places in the plan and the catalog: a hash
+// lookup per pair was a tenth of a 5,000-host run, most of it waiting for memory.
+class PredefinedAnswers {
+ public:
+  explicit PredefinedAnswers(const Input& in)
+      : in_(in), rules_(in.catalog.predefined_rules.size()), carried_(in.plan.flows.size() * rules_, kUnknown) {}
+  bool carried(const plan::Flow& f, const catalog::PredefinedRule& p) {
+    auto flow = static_cast<std::size_t>(&f - in_.plan.flows.data());
+    auto rule = static_cast<std::size_t>(&p - in_.catalog.predefined_rules.data());
+    if (flow >= in_.plan.flows.size() || rule >= rules_) return carried_by(in_, f, p);  // not the plan's own
+    auto& answer = carried_[flow * rules_ + rule];
+    if (answer == kUnknown) answer = carried_by(in_, f, p) ? kYes : kNo;
+    return answer == kYes;
+  }
+  const std::vector<const catalog::PredefinedRule*>& enabled(const std::vector<std::string>& roles,
+                                                             const std::string& os_kind) {
+    std::string key = os_kind;
+    for (const auto& r : roles) key.append("\n").append(r);
+    return enabled_(key, [&] { return in_.catalog.predefined_enabled(roles, os_kind); });
+  }
+
+ private:
+  enum Answer : std::uint8_t { kUnknown, kYes, kNo };
+  const Input& in_;
+  std::size_t rules_;
+  std::vector<Answer> carried_;  // flow-major: a host's flows each read one short row
+  Memo<std::string, std::vector<const catalog::PredefinedRule*>> enabled_;
+};
+
+inline HostPredefined host_predefined(const Input& in, const plan::Host& h, const std::vector<HostRule>& rules,
+                                      PredefinedAnswers& answers) {
   HostPredefined out;
   const auto* os = host_os(in, h);
   std::string kind = os ? os->kind : "";
-  for (const auto* p : in.catalog.predefined_enabled(h.roles, kind == "both" ? "" : kind)) {
+  for (const auto* p : answers.enabled(h.roles, kind == "both" ? "" : kind)) {
     bool carried =
-        std::any_of(rules.begin(), rules.end(), [&](const HostRule& r) { return carried_by(in, *r.flow, *p); });
+        std::any_of(rules.begin(), rules.end(), [&](const HostRule& r) { return answers.carried(*r.flow, *p); });
     if (carried)
       out.superseded.push_back(p);
     else if (p->base.en.empty())

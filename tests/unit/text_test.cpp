@@ -94,3 +94,18 @@ TEST(Messages, LibraryTextCarriesBothLanguagesUntilTheReaderPicksOne) {
   // A message built by hand has no Japanese: both languages read it.
   EXPECT_EQ(Error("f", 1, 0, "", "plain").to_string(Lang::ja), "f:1: plain");
 }
+
+TEST(Text, PowershellLiteralDoublesEveryQuotePowershellEndsAStringAt) {
+  EXPECT_EQ(powershell_literal(""), "''");
+  EXPECT_EQ(powershell_literal("dc1 $env:x `n"), "'dc1 $env:x `n'");
+  EXPECT_EQ(powershell_literal("O'Brien"), "'O''Brien'");
+  // ‘ ’ ‚ ‛ (U+2018-U+201B) end a single-quoted string in PowerShell as ' does.
+  EXPECT_EQ(powershell_literal("Windows\u2019 rule \u2018x\u201B \u201A"),
+            "'Windows\u2019\u2019 rule \u2018\u2018x\u201B\u201B \u201A\u201A'");
+  // Other characters led by E2 80 stay single: “ ” (U+201C, U+201D), — (U+2014), → (U+2192).
+  EXPECT_EQ(powershell_literal("\u201Cx\u201D \u2014 \u2192"), "'\u201Cx\u201D \u2014 \u2192'");
+  EXPECT_EQ(powershell_literal("end \xE2\x80"), "'end \xE2\x80'");  // a cut sequence is copied as it is
+  std::string out = "x = ";
+  append_powershell_literal(out, "a'b");
+  EXPECT_EQ(out, "x = 'a''b'");
+}

@@ -93,9 +93,12 @@ std::string md_cell(std::string_view text);
 // Text safe in XML and HTML, in content and in quoted attributes; the control characters XML 1.0
 // cannot carry are dropped. Shared by the JUnit report and the HTML report.
 std::string markup_escaped(std::string_view text);
-// A PowerShell single-quoted string: nothing inside is expanded, a quote is doubled. Shared by the
-// PowerShell plan and verify's probe script.
+// A PowerShell single-quoted string: nothing inside is expanded, a quote is doubled (PowerShell's
+// typographic single quotes too). Shared by the PowerShell plan and verify's probe script.
 std::string powershell_literal(std::string_view text);
+void append_powershell_literal(std::string& out, std::string_view text);
+// The parts put together as one literal, without putting them together first.
+void append_powershell_literal(std::string& out, std::span<const std::string_view> parts);
 // A text's lines as comment lines of a script: each after `prefix` ("# ", "rem ", "! "), ended by
 // `eol`. Messages break their lines where the English wraps; a translation where it reads well.
 std::string commented(std::string_view text, std::string_view prefix, std::string_view eol = "\n");

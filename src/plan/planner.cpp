@@ -9,6 +9,7 @@
 #include "winports/catalog/export.hpp"
 #include "winports/catalog/messages.hpp"
 #include "winports/catalog/rules.hpp"
+#include "winports/core/memo.hpp"
 #include "winports/plan/messages.hpp"
 
 namespace winports::plan {
@@ -167,9 +168,7 @@ class Phrases {
   // made by `make` the first time.
   template <class Make>
   const LocalizedText* operator()(Msg id, const void* a, const void* b, Make&& make) {
-    auto [it, fresh] = phrases_.try_emplace(Key{id, a, b});
-    if (fresh) it->second = intern(make());
-    return it->second;
+    return phrases_(Key{id, a, b}, [&] { return intern(make()); });
   }
   const LocalizedText* operator()(Msg id) {
     return (*this)(id, nullptr, nullptr, [&] { return said(id); });
@@ -198,7 +197,7 @@ class Phrases {
     return &texts_.try_emplace(std::move(key), std::move(text)).first->second;
   }
   const Catalog& c_;
-  std::unordered_map<Key, const LocalizedText*, KeyHash> phrases_;
+  Memo<Key, const LocalizedText*, KeyHash> phrases_;
   std::unordered_map<std::string, LocalizedText> texts_;
 };
 
@@ -593,9 +592,7 @@ class Planner {
     if (q.dynamic == "rpc") {
       // Per listener: its range and its words depend on it alone (its OS and settings), and every
       // RPC row of every entry towards it asks again.
-      auto [it, fresh] = rpc_ranges_.try_emplace(&listener);
-      if (fresh) it->second = rpc_range_of(listener, e);
-      return it->second;
+      return rpc_ranges_(&listener, [&] { return rpc_range_of(listener, e); });
     }
     if (q.dynamic == "ftp-passive" && e.ftp_passive) return {*e.ftp_passive, false, {}};
     return {ports, false, {}};
@@ -836,7 +833,7 @@ class Planner {
     return name_ids_.try_emplace(name, static_cast<std::uint32_t>(name_ids_.size())).first->second;
   }
   std::set<std::string> warned_;
-  std::unordered_map<const Side*, Ports> rpc_ranges_;  // sides live in sources_/servers_: stable
+  Memo<const Side*, Ports> rpc_ranges_;  // sides live in sources_/servers_: stable
   mutable Phrases phrases_{c_};
   ServedServices served_{c_, env_};
 };

@@ -12,6 +12,7 @@
 
 #include "winports/catalog/loader.hpp"
 #include "winports/catalog/model.hpp"
+#include "winports/core/memo.hpp"
 #include "winports/core/network.hpp"
 #include "winports/core/result.hpp"
 
@@ -121,15 +122,13 @@ class ServedServices {
  public:
   ServedServices(const catalog::Catalog& catalog, const Environment& env) : catalog_(catalog), env_(env) {}
   const std::set<std::string>& operator()(const Host& host, bool base) {
-    auto [it, fresh] = served_.try_emplace({&host, base});
-    if (fresh) it->second = services_served(catalog_, env_, host, base);
-    return it->second;
+    return served_({&host, base}, [&] { return services_served(catalog_, env_, host, base); });
   }
 
  private:
   const catalog::Catalog& catalog_;
   const Environment& env_;
-  std::map<std::pair<const Host*, bool>, std::set<std::string>> served_;
+  Memo<std::pair<const Host*, bool>, std::set<std::string>, PairHash> served_;
 };
 
 // What a name given on the command line (explain --from/--to) stands for: a zone (its networks), a

@@ -69,11 +69,13 @@ class Walk {
                std::vector<Cube>& returned, int depth) {
     std::vector<Cube> packets;
     packets.push_back(std::move(start));  // (a braced list would copy it)
+    std::vector<Cube> inside, outside;    // kept across rules: their buffers are reused
     for (std::uint32_t position : candidates) {
       const Rule& rule = chain.rules[position];
       if (packets.empty()) break;
       if (rule.verdict == Verdict::none && rule.unsupported.empty()) continue;
-      std::vector<Cube> inside, outside;
+      inside.clear();
+      outside.clear();
       for (auto& p : packets) {
         if (!overlaps(p, rule.match)) {
           outside.push_back(std::move(p));
@@ -82,7 +84,7 @@ class Walk {
         inside.push_back(intersect(p, rule.match));
         for (auto& rest : subtract(p, rule.match)) outside.push_back(std::move(rest));
       }
-      packets = std::move(outside);
+      packets.swap(outside);
       if (inside.empty()) continue;
       if (!rule.unsupported.empty()) {
         for (auto& p : inside) out_.undecided.push_back({std::move(p), &rule, rule.unsupported});

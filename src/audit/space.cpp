@@ -35,8 +35,7 @@ bool overlaps(const Cube& a, const Cube& b) {
   // Cheapest fields first: most rule pairs differ in protocol, state or destination.
   return (a.protocols & b.protocols).any() && (a.states & b.states) != 0 && (a.icmp_types & b.icmp_types).any() &&
          a.destination.overlaps(b.destination) && a.source.overlaps(b.source) &&
-         !a.destination_ports.intersect(b.destination_ports).empty() &&
-         !a.source_ports.intersect(b.source_ports).empty();
+         a.destination_ports.overlaps(b.destination_ports) && a.source_ports.overlaps(b.source_ports);
 }
 
 std::vector<Cube> subtract(const Cube& a, const Cube& b) {
@@ -44,27 +43,33 @@ std::vector<Cube> subtract(const Cube& a, const Cube& b) {
   if (!overlaps(a, b)) return {a};
   // Peel one field at a time: the part of `a` outside b in that field, with the fields before it
   // already narrowed to b's. The pieces are disjoint and together are a \ b.
+  // `rest` (a narrowed to b field by field) meets b, so no field of it is empty: a piece is empty
+  // exactly when its own field is, and is copied from `rest` only when it is not (copying a cube
+  // is six allocations, and most fields of most pairs peel nothing).
   std::vector<Cube> out;
   Cube rest = a;
-  auto peel = [&](auto outside, auto narrow) {
-    Cube piece = rest;
-    outside(piece);
-    if (!piece.empty()) out.push_back(std::move(piece));
-    narrow(rest);
+  auto peel = [&](auto Cube::*field, auto outside) {
+    if constexpr (requires { outside.empty(); }) {
+      if (outside.empty()) return;  // nothing of this field outside b
+    } else if (outside == decltype(outside){}) {
+      return;
+    }
+    out.push_back(rest);
+    out.back().*field = std::move(outside);
   };
-  peel([&](Cube& c) { c.protocols = rest.protocols & ~b.protocols; },
-       [&](Cube& c) { c.protocols = c.protocols & b.protocols; });
-  peel([&](Cube& c) { c.states = rest.states & static_cast<std::uint8_t>(~b.states); },
-       [&](Cube& c) { c.states = c.states & b.states; });
-  peel([&](Cube& c) { c.icmp_types = rest.icmp_types & ~b.icmp_types; },
-       [&](Cube& c) { c.icmp_types = c.icmp_types & b.icmp_types; });
-  peel([&](Cube& c) { c.destination_ports = rest.destination_ports.subtract(b.destination_ports); },
-       [&](Cube& c) { c.destination_ports = c.destination_ports.intersect(b.destination_ports); });
-  peel([&](Cube& c) { c.source_ports = rest.source_ports.subtract(b.source_ports); },
-       [&](Cube& c) { c.source_ports = c.source_ports.intersect(b.source_ports); });
-  peel([&](Cube& c) { c.destination = rest.destination.subtract(b.destination); },
-       [&](Cube& c) { c.destination = c.destination.intersect(b.destination); });
-  peel([&](Cube& c) { c.source = rest.source.subtract(b.source); }, [](Cube&) {});
+  peel(&Cube::protocols, rest.protocols & ~b.protocols);
+  rest.protocols &= b.protocols;
+  peel(&Cube::states, static_cast<std::uint8_t>(rest.states & ~b.states));
+  rest.states &= b.states;
+  peel(&Cube::icmp_types, rest.icmp_types & ~b.icmp_types);
+  rest.icmp_types &= b.icmp_types;
+  peel(&Cube::destination_ports, rest.destination_ports.subtract(b.destination_ports));
+  rest.destination_ports = rest.destination_ports.intersect(b.destination_ports);
+  peel(&Cube::source_ports, rest.source_ports.subtract(b.source_ports));
+  rest.source_ports = rest.source_ports.intersect(b.source_ports);
+  peel(&Cube::destination, rest.destination.subtract(b.destination));
+  rest.destination = rest.destination.intersect(b.destination);
+  peel(&Cube::source, rest.source.subtract(b.source));
   return out;
 }
 

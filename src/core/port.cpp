@@ -126,6 +126,19 @@ PortSet PortSet::intersect(const PortSet& other) const {
   return out;
 }
 
+bool PortSet::overlaps(const PortSet& other) const {
+  auto a = ranges_.begin();
+  auto b = other.ranges_.begin();
+  while (a != ranges_.end() && b != other.ranges_.end()) {
+    if (std::max(a->lo, b->lo) <= std::min(a->hi, b->hi)) return true;
+    if (a->hi < b->hi)
+      ++a;
+    else
+      ++b;
+  }
+  return false;
+}
+
 PortSet PortSet::subtract(const PortSet& other) const {
   PortSet out;
   auto b = other.ranges_.begin();

@@ -208,6 +208,7 @@ TEST(AuditAlgebra, CubeDifferenceIsExactAndDisjoint) {
   for (int round = 0; round < 150; ++round) {
     Cube a = random_cube(rng), b = random_cube(rng);
     auto pieces = subtract(a, b);
+    for (const auto& piece : pieces) ASSERT_FALSE(piece.empty()) << "round " << round;  // no empty piece kept
     Cube both = intersect(a, b);
     EXPECT_EQ(overlaps(a, b), !both.empty());
     std::vector<const Cube*> cover{&b};

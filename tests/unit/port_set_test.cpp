@@ -88,6 +88,8 @@ TEST(PortSetProperty, OperationsAgreeWithBitsetModel) {
     ASSERT_EQ(a.includes(i), true);
     ASSERT_EQ(u.includes(a) && u.includes(b), true);
     ASSERT_EQ(a.includes(b), (mb & ~ma).none());
+    ASSERT_EQ(a.overlaps(b), (ma & mb).any()) << a.to_string() << " meets " << b.to_string();
+    ASSERT_EQ(a.overlaps(b), b.overlaps(a));
     for (int k = 0; k < 20; ++k) {
       auto p = static_cast<std::uint16_t>(rng() % 65536);
       ASSERT_EQ(a.contains(p), ma.test(p));

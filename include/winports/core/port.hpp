@@ -49,6 +49,7 @@ class PortSet {
   [[nodiscard]] PortSet intersect(const PortSet& other) const;
   [[nodiscard]] PortSet subtract(const PortSet& other) const;
   [[nodiscard]] bool includes(const PortSet& other) const;  // other ⊆ this
+  [[nodiscard]] bool overlaps(const PortSet& other) const;  // !intersect(other).empty(), made nothing
 
   [[nodiscard]] std::string to_string() const;  // "135,445,49152-65535"
   bool operator==(const PortSet&) const = default;

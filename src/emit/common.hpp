@@ -75,18 +75,23 @@ struct FamilyView {
   std::vector<Network> destination;
 };
 
+// The KB's "ICMP" is the address family's ICMP (ping and path MTU work the same way over ICMPv6);
+// only a requirement that names ICMPv6 is limited to IPv6.
+inline bool carried_in(const plan::Flow& f, int family) { return !(family == 4 && f.transport == Transport::icmpv6); }
+
+// A destination network reaches a host when it holds one of the host's addresses (--host, and each
+// host's own Windows rules).
+inline bool reaches(const Network& destination, const plan::Host& h) {
+  return std::any_of(h.addresses.begin(), h.addresses.end(), [&](const Network& a) { return destination.contains(a); });
+}
+
 inline FamilyView view(const plan::Flow& f, int family, const plan::Host* only) {
+  if (!carried_in(f, family)) return {};
   FamilyView v{of_family(f.source.networks, family), of_family(f.destination.networks, family)};
   if (only)
     v.destination.erase(std::remove_if(v.destination.begin(), v.destination.end(),
-                                       [&](const Network& n) {
-                                         return std::none_of(only->addresses.begin(), only->addresses.end(),
-                                                             [&](const Network& a) { return n.contains(a); });
-                                       }),
+                                       [&](const Network& n) { return !reaches(n, *only); }),
                         v.destination.end());
-  // The KB's "ICMP" is the address family's ICMP (ping and path MTU work the same way over
-  // ICMPv6); only a requirement that names ICMPv6 is limited to IPv6.
-  if (family == 4 && f.transport == Transport::icmpv6) v = {};
   return v;
 }
 
@@ -398,15 +403,13 @@ inline std::vector<HostRule> host_rules(const Input& in, const plan::Host& h, Fl
     std::vector<std::pair<int, std::vector<std::string>>> remote_by_family;
     std::vector<std::string> remote;
     for (int family : families) {
-      // As view(f, family, &h) would have it: a source of the family, and a destination of the
-      // family holding one of the host's addresses.
-      if (family == 4 && f.transport == Transport::icmpv6) continue;
+      // What view(f, family, &h) keeps, without copying the networks: a source of the family, and
+      // a destination of the family reaching the host.
+      if (!carried_in(f, family)) continue;
       const auto& sources = index.remote(f, family);
-      bool reaches = std::any_of(f.destination.networks.begin(), f.destination.networks.end(), [&](const Network& n) {
-        return n.family == family &&
-               std::any_of(h.addresses.begin(), h.addresses.end(), [&](const Network& a) { return n.contains(a); });
-      });
-      if (sources.empty() || !reaches) continue;
+      bool reached = std::any_of(f.destination.networks.begin(), f.destination.networks.end(),
+                                 [&](const Network& n) { return n.family == family && reaches(n, h); });
+      if (sources.empty() || !reached) continue;
       remote_by_family.emplace_back(family, sources);
       remote.insert(remote.end(), sources.begin(), sources.end());
     }

@@ -120,14 +120,14 @@ Result<std::string> emit_netsh(const Input& in) {
     head << "if /i \"%COMPUTERNAME%\"==\"" << host << "\" goto host_" << label << "\r\n";
     body << ":host_" << label << "\r\n";
     for (const auto& [f, remote, rule, family] : rules) {
-      std::string remoteip;
-      for (const auto& r : remote) remoteip += (remoteip.empty() ? "" : ",") + r;
       body << "netsh advfirewall firewall add rule name=\"%WP_NEW%\" description=\"" << batch_value(f->source.name)
            << " -> " << host << ": " << batch_reasons(f, [&, flow = f] { return batch_value(reasons(*flow)); })
            << "\" dir=in action=allow profile=%WP_PROFILE% protocol=" << protocol_value(rule, family);
       if (auto ports = localport_value(rule); !ports.empty()) body << " localport=" << ports;
       if (rule.remote_port) body << " remoteport=" << *rule.remote_port;
-      body << " remoteip=" << remoteip << " >\"%WP_LOG%\" 2>&1 || goto failed\r\n";
+      body << " remoteip=";
+      for (std::size_t i = 0; i < remote.size(); ++i) body << (i ? "," : "") << remote[i];
+      body << " >\"%WP_LOG%\" 2>&1 || goto failed\r\n";
     }
     body << "goto replaced\r\n";
   }

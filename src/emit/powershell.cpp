@@ -17,15 +17,6 @@ namespace {
 
 std::string quote(std::string_view s) { return powershell_literal(s); }
 
-std::string list(const std::vector<std::string>& items) {
-  std::string out = "@(";
-  for (const auto& i : items) {
-    if (out.size() > 2) out += ',';
-    append_powershell_literal(out, i);
-  }
-  return out + ")";
-}
-
 // Parts written as one literal straight into the output (`out << literal(site, ": ", host)`): the
 // rules table quotes a title and a description per rule, 200,000 of them in a 5,000-host site.
 template <std::size_t N>
@@ -49,6 +40,12 @@ detail::TextOut& operator<<(detail::TextOut& out, const std::vector<Item>& items
     out << literal(items[i]);
   }
   return out << ')';
+}
+// The same list as a string, for the few values written on their own.
+std::string list(const std::vector<std::string>& items) {
+  detail::TextOut out;
+  out << items;
+  return std::move(out).str();
 }
 
 // The host's own addresses (-LocalAddress of a GPO's rules): one, or the list of a dual-stack host.
@@ -415,10 +412,10 @@ Result<std::string> emit_powershell(const Input& in) {
         << "; DisplayName = " << quote(msg::ps_base_display.in(lang, env.site, p.display))
         << "; Description = " << quote(msg::ps_base_description.in(lang, p.base.in(lang), p.name))
         << "; Protocol = " << quote(base_protocol(p.protocol));
-    if (!p.local_ports.empty()) out << "; LocalPort = " << list(port_strings(p.local_ports));
-    if (!p.remote_ports.empty()) out << "; RemotePort = " << list(port_strings(p.remote_ports));
-    if (!p.icmp.empty()) out << "; IcmpType = " << list(p.icmp);
-    if (!p.remote.empty()) out << "; RemoteAddress = " << list(p.remote);
+    if (!p.local_ports.empty()) out << "; LocalPort = " << port_strings(p.local_ports);
+    if (!p.remote_ports.empty()) out << "; RemotePort = " << port_strings(p.remote_ports);
+    if (!p.icmp.empty()) out << "; IcmpType = " << p.icmp;
+    if (!p.remote.empty()) out << "; RemoteAddress = " << p.remote;
     if (!p.program.empty()) out << "; Program = " << quote(p.program);
     if (!p.service.empty()) out << "; Service = " << quote(p.service);
     out << " }\n";

@@ -18,7 +18,6 @@ class Memo {
     if (it == values_.end()) it = values_.emplace(key, std::forward<Make>(make)()).first;
     return it->second;
   }
-  [[nodiscard]] std::size_t size() const { return values_.size(); }
 
  private:
   std::unordered_map<Key, Value, Hash> values_;

@@ -1,18 +1,15 @@
-// pcap and pcapng through libpcap, which reads both (and both byte orders, micro- and
-// nanosecond timestamps). Loaded on first use like the report libraries: Debian's libpcap pulls
+// Captures through libpcap, which reads pcap and pcapng in every variant (both byte orders, micro-
+// and nanosecond timestamps, old versions); classic pcap files in this machine's byte order are read
+// in place first (pcap_file.cpp). Loaded on first use like the report libraries: Debian's libpcap pulls
 // in D-Bus and systemd, which no other command needs.
-#include <fcntl.h>
 #include <pcap/pcap.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
-#include "decode.hpp"
+#include "capture_file.hpp"
 #include "winports/analyze/inputs.hpp"
 #include "winports/analyze/messages.hpp"
 #include "winports/core/messages.hpp"
@@ -29,55 +26,14 @@ namespace {
 
 WINPORTS_SHARED_API(Pcap, PCAP_FUNCTIONS, WINPORTS_PCAP_SONAME, "pcap")
 
-// A read-only private mapping of a whole regular file, or nothing.
-class MappedFile {
- public:
-  explicit MappedFile(const std::string& path) {
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    struct stat st {};
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-      size_ = static_cast<std::size_t>(st.st_size);
-      void* at = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      data_ = at == MAP_FAILED ? nullptr : at;
-      if (data_) madvise(data_, size_, MADV_SEQUENTIAL);
-    }
-    close(fd);
-  }
-  ~MappedFile() {
-    if (data_) munmap(data_, size_);
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  explicit operator bool() const { return data_ != nullptr; }
-  [[nodiscard]] void* data() const { return data_; }
-  [[nodiscard]] std::size_t size() const { return size_; }
-  // Gives back the pages before `offset`, once they are a few MiB: memory then follows the
-  // flows, not the size of the capture.
-  void release_before(std::size_t offset) {
-    constexpr std::size_t kStep = 8 << 20;
-    if (!data_ || offset < released_ + kStep) return;
-    std::size_t end = offset / kStep * kStep;
-    madvise(static_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
-    released_ = end;
-  }
-
- private:
-  void* data_ = nullptr;
-  std::size_t size_ = 0, released_ = 0;
-};
-
-}  // namespace
-
-Status read_pcap(const std::string& path, FlowTable& table) {
+Status through_libpcap(const std::string& path, FlowTable& table, MappedFile& mapped) {
   static const auto loaded = load_Pcap();
   if (!loaded) return loaded.error();
   const Pcap& pcap = *loaded;
   char error[PCAP_ERRBUF_SIZE] = "";
-  // The file mapped and read through an unbuffered memory stream: libpcap reads record by record
-  // through stdio, and from a file that costs a system call and two copies per buffer (measured:
-  // a quarter of a 64 MiB analysis). Files that cannot be mapped (pipes) are read as files.
-  MappedFile mapped(path);
+  // The file mapped and read through a memory stream: libpcap reads record by record through
+  // stdio, and from a file that costs a system call per buffer as well. Files that cannot be mapped
+  // (pipes) are read as files.
   FILE* file = mapped ? fmemopen(mapped.data(), mapped.size(), "rb") : std::fopen(path.c_str(), "rb");
   if (!file) return Error{path, 0, 0, "capture", msg::file_cannot_read(std::strerror(errno))};
   std::setvbuf(file, nullptr, _IOFBF, 1 << 20);
@@ -109,19 +65,25 @@ Status read_pcap(const std::string& path, FlowTable& table) {
     if (number % 4096 == 0) {
       if (long at = std::ftell(file); at > 0) mapped.release_before(static_cast<std::size_t>(at));
     }
-    packet.time = static_cast<double>(header->ts.tv_sec) + static_cast<double>(header->ts.tv_usec) / 1e6;
-    if (Msg why = decode_frame(link, {data, header->caplen}, packet, &inner)) {
-      table.skip(why, [&] { return msg::skip_where_packet(path, std::to_string(number)); });
-      continue;
-    }
-    table.add(packet);
-    // A tunnel's packets are connections too; what one inside it cannot be read is not a skip of
-    // the frame, whose outer connection counted.
-    for (int depth = 0; inner.kind != Inner::Kind::none && depth < kMaxTunnels; ++depth)
-      if (!decode_inner(inner, packet)) table.add(packet);
+    add_frame(table, link, {data, header->caplen},
+              static_cast<double>(header->ts.tv_sec) + static_cast<double>(header->ts.tv_usec) / 1e6, path, number,
+              packet, inner);
   }
   pcap.pcap_close(handle);
   return ok_status();
+}
+
+}  // namespace
+
+Status read_pcap(const std::string& path, FlowTable& table) {
+  MappedFile mapped(path);
+  if (auto read = read_pcap_in_place(mapped, path, table)) return *read;
+  return through_libpcap(path, table, mapped);
+}
+
+Status read_pcap_through_libpcap(const std::string& path, FlowTable& table) {
+  MappedFile mapped(path);
+  return through_libpcap(path, table, mapped);
 }
 
 }  // namespace winports::analyze

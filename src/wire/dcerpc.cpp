@@ -1,7 +1,8 @@
 #include "winports/wire/dcerpc.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <array>
+#include <string_view>
 
 namespace winports::wire::dcerpc {
 
@@ -24,10 +25,19 @@ std::optional<std::array<std::uint8_t, 16>> uuid_bytes(std::string_view text) {
   return raw;
 }
 
+// The UUID's text form: its first three fields are little-endian on the wire, the rest is bytes in
+// order. Written by hand: snprintf with 16 conversions was 7% of a 64 MiB capture's analysis.
 std::string uuid_text(View b) {
-  char out[40];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[3], b[2],
-                b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  static constexpr std::array<std::uint8_t, 16> kOrder = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < kOrder.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    auto byte = b[kOrder[i]];
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0x0f]);
+  }
   return out;
 }
 

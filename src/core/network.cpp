@@ -26,10 +26,31 @@ bool Network::contains(const Network& other) const {
 bool Network::overlaps(const Network& other) const { return contains(other) || other.contains(*this); }
 
 std::string Network::to_string() const {
-  char buf[INET6_ADDRSTRLEN] = {};
-  inet_ntop(family == 4 ? AF_INET : AF_INET6, bytes.data(), buf, sizeof buf);
-  int full = family == 4 ? 32 : 128;
-  return prefix == full ? std::string(buf) : std::string(buf) + "/" + std::to_string(prefix);
+  // IPv4 written here: glibc's inet_ntop formats it with sprintf, and addresses are most of what
+  // analyze and the rule formats write (inet_ntop was 7% of a 64 MiB capture's analysis). IPv6 keeps
+  // inet_ntop for RFC 5952's shortening.
+  auto decimal = [](std::string& out, unsigned v) {  // 0-255, a byte or a prefix length
+    if (v >= 100) out.push_back(static_cast<char>('0' + v / 100));
+    if (v >= 10) out.push_back(static_cast<char>('0' + v / 10 % 10));
+    out.push_back(static_cast<char>('0' + v % 10));
+  };
+  std::string out;
+  if (family == 4) {
+    out.reserve(18);
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (i) out.push_back('.');
+      decimal(out, bytes[i]);
+    }
+  } else {
+    char buf[INET6_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf);
+    out = buf;
+  }
+  if (prefix != (family == 4 ? 32 : 128)) {
+    out.push_back('/');
+    decimal(out, static_cast<unsigned>(prefix));
+  }
+  return out;
 }
 
 std::optional<Network> parse_network(std::string_view text) {

@@ -103,40 +103,50 @@ JsonStream& JsonStream::tree(const nlohmann::json& value) {
 // characters as \u00xx; everything else, UTF-8 included, as it stands.
 void JsonStream::quoted(std::string_view value) {
   out_ += '"';
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out_ += "\\\"";
-        break;
-      case '\\':
-        out_ += "\\\\";
-        break;
-      case '\b':
-        out_ += "\\b";
-        break;
-      case '\f':
-        out_ += "\\f";
-        break;
-      case '\n':
-        out_ += "\\n";
-        break;
-      case '\r':
-        out_ += "\\r";
-        break;
-      case '\t':
-        out_ += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
-          out_ += escape;
-        } else {
-          out_ += c;
-        }
-    }
+  // Runs that need no escape (nearly all of a string) are appended whole: a character at a time was
+  // a tenth of analyzing a 64 MiB capture.
+  auto plain = [](char c) { return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20; };
+  for (std::size_t at = 0; at < value.size();) {
+    auto run = at;
+    while (run < value.size() && plain(value[run])) ++run;
+    out_.append(value.substr(at, run - at));
+    if (run == value.size()) break;
+    escape(value[run]);
+    at = run + 1;
   }
   out_ += '"';
+}
+
+// One character a JSON string cannot hold as it is, as nlohmann writes it.
+void JsonStream::escape(char c) {
+  switch (c) {
+    case '"':
+      out_ += "\\\"";
+      break;
+    case '\\':
+      out_ += "\\\\";
+      break;
+    case '\b':
+      out_ += "\\b";
+      break;
+    case '\f':
+      out_ += "\\f";
+      break;
+    case '\n':
+      out_ += "\\n";
+      break;
+    case '\r':
+      out_ += "\\r";
+      break;
+    case '\t':
+      out_ += "\\t";
+      break;
+    default: {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out_ += escape;
+    }
+  }
 }
 
 }  // namespace winports::render

@@ -33,6 +33,7 @@ class JsonStream {
   void value_starts();
   void indent(std::size_t depth);
   void quoted(std::string_view value);
+  void escape(char c);
 
   struct Level {
     bool array = false;

@@ -239,6 +239,7 @@ const std::vector<Msg> kVerifyColumns = {msg::col_flow,   msg::col_address,  msg
 std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v, Lang lang) {
   std::vector<Line> lines;
   lines.reserve(v.findings.size());
+  Meanings meanings(c);
   for (const auto& f : v.findings) {
     const auto& o = v.outcomes[f.outcome];
     const plan::Flow* flow = f.flow ? &v.plan.flows[*f.flow] : nullptr;
@@ -247,11 +248,11 @@ std::vector<Line> verify_lines(const catalog::Catalog& c, const Verification& v,
     auto required_by = flow ? plan::services_of(plan::narrowed_to(*flow, c, PortSet{{o.request.port, o.request.port}}))
                             : std::vector<std::string>{};
     // A mapped endpoint means its interface; a planned port the services the plan opens it for.
-    auto services = o.rpc || !flow ? services_of(c, o) : join(required_by, ",");
+    auto services = o.rpc || !flow ? services_of(meanings, o) : join(required_by, ",");
     auto note = f.opened ? o.detail.in(lang) : msg::verify_endpoint_not_opened.in(lang, o.detail);
-    auto address = o.request.address.to_string(), port = probe_name(c, o);
+    auto address = o.request.address.to_string(), port = probe_name(meanings, o);
     std::string status(probe::to_string(o.status));
-    auto json = outcome_json(c, o);
+    auto json = outcome_json(meanings, o);
     json["flow"] = label;
     json["required_by"] = required_by;
     json["opened_by_plan"] = f.opened;

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "winports/catalog/model.hpp"
+#include "winports/catalog/query.hpp"
+#include "winports/core/memo.hpp"
 #include "winports/core/messages.hpp"
 #include "winports/probe/prober.hpp"
 #include "winports/render/junit.hpp"
@@ -20,13 +22,25 @@ namespace winports::verify {
 report::Verdict verdict_of(probe::PortState status);
 bool answers(probe::PortState status);  // listening, or listening-or-filtered
 
-// The catalog's services for the outcome's port, or for a mapped endpoint its interface's
-// (catalog::describe), as one text: "kdc,kpasswd".
-std::string services_of(const catalog::Catalog& catalog, const probe::Outcome& outcome);
+// What the catalog says of each probed port, or of a mapped endpoint's interface (catalog::describe),
+// worked out once per (transport, port, interface): a sweep probes a few ports on hundreds of
+// addresses, and describing each outcome again was a tenth of a 3,072-probe check's CPU time.
+class Meanings {
+ public:
+  explicit Meanings(const catalog::Catalog& catalog) : catalog_(catalog) {}
+  const catalog::Meaning& of(const probe::Outcome& outcome);
+
+ private:
+  const catalog::Catalog& catalog_;
+  Memo<std::string, catalog::Meaning> meanings_;
+};
+
+// The outcome's services as one text: "kdc,kpasswd".
+std::string services_of(Meanings& meanings, const probe::Outcome& outcome);
 // "tcp/135", and for a mapped endpoint "tcp/49667 (RPC drsuapi)".
-std::string probe_name(const catalog::Catalog& catalog, const probe::Outcome& outcome);
+std::string probe_name(Meanings& meanings, const probe::Outcome& outcome);
 // address, transport, port, status, service, detail, and rpc for a mapped endpoint.
-nlohmann::json outcome_json(const catalog::Catalog& catalog, const probe::Outcome& outcome);
+nlohmann::json outcome_json(Meanings& meanings, const probe::Outcome& outcome);
 
 // One result as every output shows it: the table's cells, a JUnit case, a row of the page, JSON.
 struct Line {

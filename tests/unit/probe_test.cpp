@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "../../src/probe/start_order.hpp"
 #include "winports/probe/prober.hpp"
 #include "winports/probe/protocols.hpp"
 #include "winports/probe/targets.hpp"
@@ -262,4 +263,23 @@ TEST(ProbeEngine, AProbeLeavesFromItsSourceAddress) {
   ASSERT_TRUE(foreign.ok());
   EXPECT_EQ((*foreign)[0].status, probe::PortState::filtered);
   EXPECT_EQ((*foreign)[0].detail.en.rfind("bind 198.18.0.1: ", 0), 0u) << (*foreign)[0].detail.en;
+}
+
+// Probes start in the requests' order until a port goes silent somewhere; then that port's probes
+// of the other hosts go first, each request still started exactly once.
+TEST(ProbeStartOrder, SilentPortsOfOtherHostsStartFirst) {
+  std::vector<probe::Request> requests;
+  for (int host = 0; host < 4; ++host)
+    for (std::uint16_t port : {22, 445, 1433})
+      requests.push_back({*parse_network("198.18.0." + std::to_string(host + 1)), Transport::tcp, port});
+  probe::StartOrder order(requests);
+  std::vector<std::size_t> started;
+  for (int i = 0; i < 4; ++i) started.push_back(order.next());  // host 1's three ports, host 2's 22
+  EXPECT_EQ(started, (std::vector<std::size_t>{0, 1, 2, 3}));
+  order.went_silent(requests[2]);                                           // 1433 silent on host 1
+  order.went_silent(requests[2]);                                           // said again: nothing more
+  order.went_silent({*parse_network("198.18.0.1"), Transport::udp, 1433});  // another transport, other port
+  while (!order.done()) started.push_back(order.next());
+  // tcp/1433 of hosts 2, 3, 4 next, then the rest in order.
+  EXPECT_EQ(started, (std::vector<std::size_t>{0, 1, 2, 3, 5, 8, 11, 4, 6, 7, 9, 10}));
 }
